@@ -1,0 +1,13 @@
+//! Porchlight's vocabulary: tickets, messages, customers, views and the intent-level
+//! mutations that change them. Pure: no I/O, no SQL, no clocks — callers pass ids and times.
+
+pub mod error;
+pub mod filter;
+pub mod model;
+pub mod mutation;
+pub mod sanitize;
+
+pub use error::{DomainError, ErrorCode};
+pub use filter::{FilterClause, SearchQuery, TicketFilter};
+pub use model::*;
+pub use mutation::Mutation;
