@@ -253,15 +253,12 @@ pub struct ViewInfo {
 
 string_enum!(SortKey { Updated => "updated", Created => "created", Priority => "priority" });
 
-/// Opaque keyset cursor: the last row's sort key and id.
+/// Opaque keyset cursor: the last row's sort keys. The UI passes it back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct PageCursor {
-    #[ts(type = "number")]
-    pub key: i64,
-    #[ts(type = "number")]
-    pub key2: i64,
-    pub id: String,
+    #[ts(type = "Array<number>")]
+    pub keys: Vec<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

@@ -1,0 +1,118 @@
+//! Attachments: content-addressed files under `<data dir>/attachments/ab/abcdef…`, staged
+//! before the message that carries them is written, and size-limited.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use porchlight_domain::{Attachment, DomainError, ErrorCode};
+use rusqlite::{params, Connection, OptionalExtension};
+use sha2::{Digest, Sha256};
+
+use crate::{new_id, now_ms, Store, StoreResult};
+
+/// 25 MB, the limit most mail servers apply too.
+pub const DEFAULT_ATTACHMENT_LIMIT: u64 = 25 * 1024 * 1024;
+
+pub(crate) fn mb(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+/// Sets `message_id` on staged attachments; refuses unknown or already used ones.
+pub(crate) fn claim(c: &Connection, message_id: &str, ids: &[String]) -> StoreResult<()> {
+    for id in ids {
+        let n = c
+            .prepare_cached("UPDATE attachments SET message_id = ?1 WHERE id = ?2 AND message_id IS NULL")?
+            .execute(params![message_id, id])?;
+        if n == 0 {
+            return Err(DomainError::new(
+                ErrorCode::NotFound,
+                Some("attachments"),
+                format!("The attachment {id} is not staged (it may already be sent); attach the file again."),
+            )
+            .into());
+        }
+    }
+    Ok(())
+}
+
+impl Store {
+    fn attachment_file(&self, sha256: &str) -> PathBuf {
+        self.dir().join("attachments").join(&sha256[..2]).join(sha256)
+    }
+
+    /// Stores a file's bytes and returns its attachment record, to be referenced by the next
+    /// create-ticket or add-message mutation.
+    pub fn stage_attachment(&self, filename: &str, mime: &str, bytes: &[u8]) -> StoreResult<Attachment> {
+        let filename = filename.trim();
+        if filename.is_empty() {
+            return Err(DomainError::empty("file_name").into());
+        }
+        let filename: String = filename
+            .chars()
+            .map(|c| if c == '/' || c == '\\' || c.is_control() { '_' } else { c })
+            .take(255)
+            .collect();
+        let size = bytes.len() as u64;
+        if size > self.attachment_limit {
+            return Err(DomainError::new(
+                ErrorCode::AttachmentTooLarge,
+                Some("attachments"),
+                format!(
+                    "{filename} is {}; attachments can be at most {}.",
+                    mb(size),
+                    mb(self.attachment_limit).replace(".0", "")
+                ),
+            )
+            .into());
+        }
+        let sha256 = hex::encode(Sha256::digest(bytes));
+        let path = self.attachment_file(&sha256);
+        if !path.exists() {
+            let parent = path.parent().expect("attachment path has a parent");
+            std::fs::create_dir_all(parent)?;
+            // Write beside, fsync, then rename: a crash never leaves a half file under the hash.
+            let tmp = parent.join(format!(".{sha256}.{}", new_id()));
+            let mut f = std::fs::File::create(&tmp)?;
+            f.write_all(bytes)?;
+            f.sync_all()?;
+            std::fs::rename(&tmp, &path)?;
+        }
+        let a = Attachment {
+            id: new_id(),
+            filename,
+            mime: if mime.trim().is_empty() { "application/octet-stream".into() } else { mime.trim().to_string() },
+            size: size as i64,
+            sha256,
+        };
+        self.with_tx(|tx| {
+            tx.execute(
+                "INSERT INTO attachments(id, message_id, filename, mime, size, sha256, created_at)
+                 VALUES (?1, NULL, ?2, ?3, ?4, ?5, ?6)",
+                params![a.id, a.filename, a.mime, a.size, a.sha256, now_ms()],
+            )?;
+            Ok(())
+        })?;
+        Ok(a)
+    }
+
+    /// Where an attachment's bytes are, for opening with the OS's default application. The
+    /// returned copy carries the original file name so the application recognises the type.
+    pub fn attachment_path(&self, id: &str) -> StoreResult<PathBuf> {
+        let (sha, filename): (String, String) = self
+            .read(|c| {
+                Ok(c.query_row("SELECT sha256, filename FROM attachments WHERE id = ?1", [id], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .optional()?)
+            })?
+            .ok_or_else(|| DomainError::not_found("attachment", id))?;
+        let stored = self.attachment_file(&sha);
+        let named_dir = self.dir().join("open").join(&sha[..16]);
+        std::fs::create_dir_all(&named_dir)?;
+        let named = named_dir.join(&filename);
+        if !named.exists() {
+            std::fs::copy(&stored, &named)?;
+        }
+        Ok(named)
+    }
+}

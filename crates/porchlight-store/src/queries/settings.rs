@@ -1,0 +1,69 @@
+//! Key/value settings of this installation: the local profile, locale, theme, client id.
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::{StoreResult, Store};
+use porchlight_domain::{DomainError, WorkspaceInfo};
+
+pub(crate) fn get(conn: &Connection, key: &str) -> StoreResult<Option<String>> {
+    Ok(conn
+        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+        .optional()?)
+}
+
+pub(crate) fn set(conn: &Connection, key: &str, value: &str) -> StoreResult<()> {
+    conn.execute(
+        "INSERT INTO settings(key, value) VALUES (?1, ?2)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
+pub const LOCALES: &[&str] = &["en", "tr", "pl", "fa"];
+pub const THEMES: &[&str] = &["light", "dark"];
+
+impl Store {
+    pub fn workspace_info(&self) -> StoreResult<WorkspaceInfo> {
+        let me = self.me();
+        self.read(|c| {
+            let profile = match &me {
+                Some(id) => Some(crate::queries::agents::get(c, id)?),
+                None => None,
+            };
+            let ticket_count: i64 =
+                c.query_row("SELECT count(*) FROM tickets WHERE deleted_at IS NULL", [], |r| r.get(0))?;
+            Ok(WorkspaceInfo {
+                profile,
+                data_dir: self.dir().display().to_string(),
+                locale: get(c, "locale")?.unwrap_or_else(|| "en".into()),
+                theme: get(c, "theme")?.unwrap_or_else(|| "light".into()),
+                ticket_count,
+            })
+        })
+    }
+
+    /// Stores a UI preference; only known keys and values are accepted.
+    pub fn set_preference(&self, key: &str, value: &str) -> StoreResult<()> {
+        let allowed: &[&str] = match key {
+            "locale" => LOCALES,
+            "theme" => THEMES,
+            _ => {
+                return Err(DomainError::new(
+                    porchlight_domain::ErrorCode::UnknownField,
+                    Some(key),
+                    format!("'{key}' is not a preference; use locale or theme."),
+                )
+                .into())
+            }
+        };
+        if !allowed.contains(&value) {
+            return Err(DomainError::invalid(
+                key,
+                format!("'{value}' is not a valid {key}; expected one of: {}.", allowed.join(", ")),
+            )
+            .into());
+        }
+        self.with_tx(|tx| set(tx, key, value))
+    }
+}

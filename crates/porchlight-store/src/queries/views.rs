@@ -1,0 +1,94 @@
+//! Sidebar views: the built-in queues and saved custom views, each with a live count.
+
+use porchlight_domain::{
+    DomainError, FilterClause, PageCursor, SortKey, TicketFilter, TicketPage, ViewInfo,
+};
+use rusqlite::{params_from_iter, Connection, OptionalExtension};
+
+use crate::filter_sql::where_clause;
+use crate::{Store, StoreResult};
+
+const UNSOLVED: &[&str] = &["new", "open", "pending", "on_hold"];
+
+fn clause(field: &str, values: &[&str]) -> FilterClause {
+    FilterClause { field: field.into(), values: values.iter().map(|v| v.to_string()).collect() }
+}
+
+/// The built-in views in sidebar order.
+pub fn builtin_views() -> Vec<(&'static str, Vec<FilterClause>)> {
+    vec![
+        ("unassigned", vec![clause("status", UNSOLVED), clause("assignee", &["none"])]),
+        ("mine", vec![clause("status", UNSOLVED), clause("assignee", &["me"])]),
+        ("open", vec![clause("status", &["new", "open"])]),
+        ("pending", vec![clause("status", &["pending", "on_hold"])]),
+        ("solved", vec![clause("status", &["solved", "closed"])]),
+    ]
+}
+
+fn saved(c: &Connection) -> StoreResult<Vec<(String, String, Vec<FilterClause>)>> {
+    let mut st = c.prepare_cached("SELECT id, name, filters FROM saved_views ORDER BY position, created_at")?;
+    let rows = st
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.into_iter().map(|(id, name, f)| Ok((id, name, serde_json::from_str(&f)?))).collect()
+}
+
+fn filters_of(c: &Connection, view_id: &str) -> StoreResult<Vec<FilterClause>> {
+    if let Some((_, f)) = builtin_views().into_iter().find(|(id, _)| *id == view_id) {
+        return Ok(f);
+    }
+    let f: Option<String> =
+        c.query_row("SELECT filters FROM saved_views WHERE id = ?1", [view_id], |r| r.get(0)).optional()?;
+    match f {
+        Some(f) => Ok(serde_json::from_str(&f)?),
+        None => Err(DomainError::not_found("view", view_id).into()),
+    }
+}
+
+pub(crate) fn count(c: &Connection, filter: &TicketFilter, me: Option<&str>) -> StoreResult<i64> {
+    let w = where_clause(filter, me, false);
+    let sql = format!("SELECT count(*) FROM tickets t WHERE {}", w.sql);
+    Ok(c.prepare_cached(&sql)?.query_row(params_from_iter(w.params), |r| r.get(0))?)
+}
+
+impl Store {
+    /// Every view with its count, built-in first.
+    pub fn views(&self) -> StoreResult<Vec<ViewInfo>> {
+        let me = self.me();
+        self.read(|c| {
+            let mut out = Vec::new();
+            for (id, filters) in builtin_views() {
+                let f = TicketFilter::from_clauses(&filters)?;
+                out.push(ViewInfo { id: id.into(), name: None, builtin: true, count: count(c, &f, me.as_deref())?, filters });
+            }
+            for (id, name, filters) in saved(c)? {
+                let f = TicketFilter::from_clauses(&filters)?;
+                out.push(ViewInfo { id, name: Some(name), builtin: false, count: count(c, &f, me.as_deref())?, filters });
+            }
+            Ok(out)
+        })
+    }
+
+    /// One page of a view (built-in id or saved view id).
+    pub fn ticket_page(
+        &self,
+        view_id: &str,
+        sort: SortKey,
+        cursor: Option<&PageCursor>,
+        limit: usize,
+    ) -> StoreResult<TicketPage> {
+        let me = self.me();
+        let limit = limit.clamp(1, 500);
+        self.read(|c| {
+            let f = TicketFilter::from_clauses(&filters_of(c, view_id)?)?;
+            super::tickets::page(c, &f, me.as_deref(), sort, cursor, limit)
+        })
+    }
+
+    /// A page of tickets for ad-hoc filter clauses (the view editor's preview).
+    pub fn filtered_page(&self, filters: &[FilterClause], sort: SortKey, limit: usize) -> StoreResult<TicketPage> {
+        let f = TicketFilter::from_clauses(filters)?;
+        let me = self.me();
+        self.read(|c| super::tickets::page(c, &f, me.as_deref(), sort, None, limit.clamp(1, 500)))
+    }
+}

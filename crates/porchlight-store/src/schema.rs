@@ -1,0 +1,232 @@
+//! Versioned migrations, applied in order inside one transaction each; `user_version` holds
+//! the number applied. Never edit a released migration: append a new one.
+
+use rusqlite::Connection;
+
+use crate::StoreResult;
+
+/// Triggers that keep the external-content FTS tables in step with their tables. Bulk imports
+/// drop them, insert, rebuild the indexes and create them again (see `demo::seed`).
+pub(crate) const FTS_TRIGGERS: &str = r#"
+CREATE TRIGGER IF NOT EXISTS tickets_fts_ai AFTER INSERT ON tickets BEGIN
+  INSERT INTO tickets_fts(rowid, subject) VALUES (new.rowid, new.subject);
+END;
+CREATE TRIGGER IF NOT EXISTS tickets_fts_au AFTER UPDATE OF subject ON tickets BEGIN
+  INSERT INTO tickets_fts(tickets_fts, rowid, subject) VALUES ('delete', old.rowid, old.subject);
+  INSERT INTO tickets_fts(rowid, subject) VALUES (new.rowid, new.subject);
+END;
+CREATE TRIGGER IF NOT EXISTS messages_fts_ai AFTER INSERT ON messages BEGIN
+  INSERT INTO messages_fts(rowid, body_text) VALUES (new.rowid, new.body_text);
+END;
+CREATE TRIGGER IF NOT EXISTS customers_fts_ai AFTER INSERT ON customers BEGIN
+  INSERT INTO customers_fts(rowid, name, email_list) VALUES (new.rowid, new.name, new.email_list);
+END;
+CREATE TRIGGER IF NOT EXISTS customers_fts_au AFTER UPDATE OF name, email_list ON customers BEGIN
+  INSERT INTO customers_fts(customers_fts, rowid, name, email_list) VALUES ('delete', old.rowid, old.name, old.email_list);
+  INSERT INTO customers_fts(rowid, name, email_list) VALUES (new.rowid, new.name, new.email_list);
+END;
+"#;
+
+pub(crate) const DROP_FTS_TRIGGERS: &str = r#"
+DROP TRIGGER IF EXISTS tickets_fts_ai; DROP TRIGGER IF EXISTS tickets_fts_au;
+DROP TRIGGER IF EXISTS messages_fts_ai;
+DROP TRIGGER IF EXISTS customers_fts_ai; DROP TRIGGER IF EXISTS customers_fts_au;
+"#;
+
+const V1: &str = r#"
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+CREATE TABLE agents (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  email TEXT NOT NULL,
+  role TEXT NOT NULL,
+  active INTEGER NOT NULL DEFAULT 1,
+  created_at INTEGER NOT NULL
+);
+
+-- "group" is an SQL keyword, hence agent_group.
+CREATE TABLE agent_group (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE agent_group_member (
+  group_id TEXT NOT NULL REFERENCES agent_group(id) ON DELETE CASCADE,
+  agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+  PRIMARY KEY (group_id, agent_id)
+);
+
+CREATE TABLE organizations (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  domains TEXT NOT NULL DEFAULT '[]',
+  notes TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+
+CREATE TABLE customers (
+  rowid INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  -- space-separated copy of customer_emails, for full-text search
+  email_list TEXT NOT NULL DEFAULT '',
+  phone TEXT NOT NULL DEFAULT '',
+  organization_id TEXT REFERENCES organizations(id),
+  language TEXT NOT NULL DEFAULT '',
+  notes TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE customer_emails (
+  email TEXT PRIMARY KEY,
+  customer_id TEXT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL
+);
+CREATE INDEX customer_emails_customer ON customer_emails(customer_id, position);
+
+CREATE TABLE tickets (
+  rowid INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  number INTEGER UNIQUE,
+  subject TEXT NOT NULL,
+  status TEXT NOT NULL,
+  priority TEXT NOT NULL,
+  priority_rank INTEGER NOT NULL,
+  ticket_type TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  requester_id TEXT NOT NULL REFERENCES customers(id),
+  assignee_id TEXT REFERENCES agents(id),
+  group_id TEXT REFERENCES agent_group(id),
+  language TEXT NOT NULL DEFAULT '',
+  preview TEXT NOT NULL DEFAULT '',
+  message_count INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  first_response_at INTEGER,
+  last_customer_message_at INTEGER,
+  last_agent_reply_at INTEGER,
+  solved_at INTEGER,
+  reopen_count INTEGER NOT NULL DEFAULT 0,
+  merged_into_id TEXT,
+  deleted_at INTEGER,
+  version INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX tickets_updated ON tickets(updated_at, rowid) WHERE deleted_at IS NULL;
+CREATE INDEX tickets_created ON tickets(created_at, rowid) WHERE deleted_at IS NULL;
+CREATE INDEX tickets_priority ON tickets(priority_rank, updated_at, rowid) WHERE deleted_at IS NULL;
+CREATE INDEX tickets_status ON tickets(status, assignee_id) WHERE deleted_at IS NULL;
+CREATE INDEX tickets_assignee ON tickets(assignee_id, updated_at, rowid) WHERE deleted_at IS NULL;
+CREATE INDEX tickets_requester ON tickets(requester_id, updated_at);
+CREATE INDEX tickets_group ON tickets(group_id, status) WHERE deleted_at IS NULL;
+
+CREATE TABLE tags (name TEXT PRIMARY KEY, created_at INTEGER NOT NULL);
+CREATE TABLE ticket_tags (
+  ticket_id TEXT NOT NULL REFERENCES tickets(id),
+  tag TEXT NOT NULL REFERENCES tags(name),
+  PRIMARY KEY (ticket_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX ticket_tags_tag ON ticket_tags(tag, ticket_id);
+
+CREATE TABLE messages (
+  rowid INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  ticket_id TEXT NOT NULL REFERENCES tickets(id),
+  kind TEXT NOT NULL,
+  author_kind TEXT NOT NULL,
+  author_id TEXT,
+  author_name TEXT NOT NULL,
+  body_text TEXT NOT NULL,
+  body_html TEXT,
+  channel_meta TEXT,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX messages_ticket ON messages(ticket_id, created_at);
+
+CREATE TABLE attachments (
+  id TEXT PRIMARY KEY,
+  message_id TEXT REFERENCES messages(id),
+  filename TEXT NOT NULL,
+  mime TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX attachments_message ON attachments(message_id);
+
+CREATE TABLE ticket_events (
+  rowid INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  ticket_id TEXT NOT NULL REFERENCES tickets(id),
+  actor_id TEXT,
+  actor_name TEXT NOT NULL,
+  field TEXT NOT NULL,
+  old_value TEXT,
+  new_value TEXT,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX ticket_events_ticket ON ticket_events(ticket_id, created_at);
+
+CREATE TABLE saved_views (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  filters TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  created_at INTEGER NOT NULL
+);
+
+-- Every applied mutation, in order: the sync client turns this into the outbox.
+CREATE TABLE mutations (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  actor_id TEXT,
+  name TEXT NOT NULL,
+  args TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  pushed_at INTEGER
+);
+
+CREATE VIRTUAL TABLE tickets_fts USING fts5(
+  subject, content='tickets', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE messages_fts USING fts5(
+  body_text, content='messages', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE customers_fts USING fts5(
+  name, email_list, content='customers', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2');
+"#;
+
+const MIGRATIONS: &[&str] = &[V1];
+
+pub(crate) fn migrate(conn: &mut Connection) -> StoreResult<()> {
+    let current: usize = conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? as usize;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        if i == 0 {
+            tx.execute_batch(FTS_TRIGGERS)?;
+        }
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrating_twice_is_a_no_op_and_reaches_the_latest_version() {
+        let dir = std::env::temp_dir().join(format!("pl-migrate-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("m.db");
+        let _ = std::fs::remove_file(&path);
+        for _ in 0..2 {
+            let mut c = Connection::open(&path).unwrap();
+            migrate(&mut c).unwrap();
+            let v: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+            assert_eq!(v as usize, MIGRATIONS.len());
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
