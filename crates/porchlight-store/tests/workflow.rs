@@ -392,3 +392,14 @@ fn preferences_and_profile() {
     assert_eq!(info.locale, "fa");
     assert_eq!(info.profile.unwrap().name, "Ali Rezaei");
 }
+
+#[test]
+fn a_ticket_number_finds_its_ticket_first() {
+    let (_d, s) = store();
+    let a = create(&s, "Printer jam", "p@example.com", "It jams");
+    let b = create(&s, "Follow-up", "q@example.com", "About ticket 1001 again");
+    let hits = s.search("#1001", 10).unwrap().hits;
+    assert_eq!(hits[0].ticket.id, a);
+    assert_eq!(hits[0].matched_in, "number");
+    assert_eq!(hits[1].ticket.id, b, "then tickets mentioning the number");
+}

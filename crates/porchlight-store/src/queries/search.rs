@@ -79,6 +79,21 @@ impl Store {
     /// Searches with words and `field:value` filters (status:open assignee:me tag:refund
     /// from:ayse@example.com …). Without words, lists the filtered tickets.
     pub fn search(&self, input: &str, limit: usize) -> StoreResult<SearchResults> {
+        // "#1042" or "1042" alone: the ticket with that number, then anything mentioning it.
+        let number = input.trim().trim_start_matches('#');
+        if !number.is_empty() && number.len() < 12 && number.chars().all(|c| c.is_ascii_digit()) {
+            if let Some(t) = self.ticket_by_number(number.parse().unwrap_or(0))? {
+                let mut rest = self.search(&format!("\"{number}\""), limit)?;
+                rest.hits.retain(|h| h.ticket.id != t.id);
+                rest.hits.insert(0, SearchHit {
+                    snippet: vec![SnippetPart { text: t.subject.clone(), hit: false }],
+                    ticket: t,
+                    matched_in: "number".into(),
+                });
+                rest.hits.truncate(limit.max(1));
+                return Ok(rest);
+            }
+        }
         let q = SearchQuery::parse(input)?;
         let limit = limit.clamp(1, 200);
         let me = self.me();

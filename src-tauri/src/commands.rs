@@ -1,0 +1,159 @@
+//! `#[tauri::command]`s: each one a few lines over a store call. Errors reach the UI as
+//! `DomainError` {code, field, message}.
+
+use std::sync::Arc;
+
+use porchlight_domain::{
+    Agent, Attachment, Customer, CustomerMatch, DomainError, ErrorCode, Group, Mutation, Organization,
+    PageCursor, SearchResults, SortKey, TagUsage, TicketDetail, TicketPage, ViewInfo, WorkspaceInfo,
+};
+use porchlight_store::Store;
+use tauri::ipc::{InvokeBody, Request};
+use tauri::State;
+
+type Res<T> = Result<T, DomainError>;
+type Db<'a> = State<'a, Arc<Store>>;
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn workspace_info(db: Db<'_>) -> Res<WorkspaceInfo> {
+    Ok(db.workspace_info()?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn create_profile(db: Db<'_>, name: String, email: String) -> Res<Agent> {
+    Ok(db.create_profile(&name, &email)?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn set_preference(db: Db<'_>, key: String, value: String) -> Res<()> {
+    Ok(db.set_preference(&key, &value)?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn load_demo_data(db: Db<'_>) -> Res<usize> {
+    Ok(porchlight_store::demo::load_demo(&db)?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn views(db: Db<'_>) -> Res<Vec<ViewInfo>> {
+    Ok(db.views()?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn ticket_page(
+    db: Db<'_>,
+    view_id: String,
+    sort: SortKey,
+    cursor: Option<PageCursor>,
+    limit: usize,
+) -> Res<TicketPage> {
+    Ok(db.ticket_page(&view_id, sort, cursor.as_ref(), limit)?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn ticket_detail(db: Db<'_>, ticket_id: String, show_images: Vec<String>) -> Res<TicketDetail> {
+    Ok(db.ticket_detail(&ticket_id, &show_images)?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn mutate(db: Db<'_>, mutation: Mutation) -> Res<()> {
+    Ok(db.apply(mutation)?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn mutate_many(db: Db<'_>, mutations: Vec<Mutation>) -> Res<()> {
+    Ok(db.apply_many(mutations)?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn search(db: Db<'_>, query: String, limit: usize) -> Res<SearchResults> {
+    Ok(db.search(&query, limit)?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn find_customers(db: Db<'_>, query: String, limit: usize) -> Res<Vec<CustomerMatch>> {
+    Ok(db.find_customers(&query, limit)?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn customer(db: Db<'_>, customer_id: String) -> Res<Customer> {
+    Ok(db.customer(&customer_id)?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn organizations(db: Db<'_>) -> Res<Vec<Organization>> {
+    Ok(db.organizations()?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn agents(db: Db<'_>) -> Res<Vec<Agent>> {
+    Ok(db.agents()?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn groups(db: Db<'_>) -> Res<Vec<Group>> {
+    Ok(db.groups()?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn tags(db: Db<'_>) -> Res<Vec<TagUsage>> {
+    Ok(db.tags()?)
+}
+
+/// Raw body: the file's bytes; headers `x-filename` (URI-encoded) and `x-mime`.
+#[tauri::command(async)]
+pub fn stage_attachment(db: Db<'_>, request: Request<'_>) -> Res<Attachment> {
+    let InvokeBody::Raw(bytes) = request.body() else {
+        return Err(DomainError::invalid("attachments", "The file must be sent as raw bytes."));
+    };
+    let header = |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let filename = percent_decode(&header("x-filename"));
+    Ok(db.stage_attachment(&filename, &header("x-mime"), bytes)?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn open_attachment(db: Db<'_>, attachment_id: String) -> Res<()> {
+    let path = db.attachment_path(&attachment_id)?;
+    open::that_detached(&path).map_err(|e| {
+        DomainError::new(ErrorCode::Io, None, format!("No application could open {}: {e}", path.display()))
+    })
+}
+
+/// Opens a link from a message in the system browser. Only web and mail links: a message
+/// must never make the desktop run a program or open a local file.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn open_link(url: String) -> Res<()> {
+    let lower = url.trim().to_ascii_lowercase();
+    if !(lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:")) {
+        return Err(DomainError::invalid("url", "Only web and e-mail links can be opened."));
+    }
+    open::that_detached(url.trim())
+        .map_err(|e| DomainError::new(ErrorCode::Io, None, format!("The browser could not be opened: {e}")))
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn filenames_are_decoded() {
+        assert_eq!(super::percent_decode("fatura%20%C5%9Fubat.pdf"), "fatura şubat.pdf");
+        assert_eq!(super::percent_decode("100%"), "100%");
+    }
+}

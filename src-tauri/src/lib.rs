@@ -1,0 +1,61 @@
+//! The desktop shell: opens the store, registers the commands and starts the window. All
+//! behaviour lives in porchlight-store; the commands here only translate.
+
+pub mod command_names;
+pub mod commands;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use porchlight_store::Store;
+
+/// The store directory: `--data-dir DIR`, else `PORCHLIGHT_DATA_DIR`, else the OS app-data dir.
+pub fn data_dir_from(args: &[String], env: Option<std::ffi::OsString>) -> Result<PathBuf, String> {
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a == "--data-dir" {
+            return it.next().map(PathBuf::from).ok_or_else(|| "--data-dir needs a directory".to_string());
+        }
+        if let Some(d) = a.strip_prefix("--data-dir=") {
+            return Ok(PathBuf::from(d));
+        }
+    }
+    if let Some(e) = env.filter(|e| !e.is_empty()) {
+        return Ok(PathBuf::from(e));
+    }
+    dirs::data_dir()
+        .map(|d| d.join("app.porchlight.desktop"))
+        .ok_or_else(|| "no application data directory on this system; pass --data-dir DIR".to_string())
+}
+
+/// The builder with state and commands, shared by the real app and the command tests.
+pub fn builder<R: tauri::Runtime>(store: Arc<Store>) -> tauri::Builder<R> {
+    tauri::Builder::<R>::new().manage(store).invoke_handler(tauri::generate_handler![
+        commands::workspace_info,
+        commands::create_profile,
+        commands::set_preference,
+        commands::load_demo_data,
+        commands::views,
+        commands::ticket_page,
+        commands::ticket_detail,
+        commands::mutate,
+        commands::mutate_many,
+        commands::search,
+        commands::find_customers,
+        commands::customer,
+        commands::organizations,
+        commands::agents,
+        commands::groups,
+        commands::tags,
+        commands::stage_attachment,
+        commands::open_attachment,
+        commands::open_link,
+    ])
+}
+
+pub fn run(dir: &std::path::Path) -> Result<(), String> {
+    let store = Store::open(dir).map_err(|e| format!("cannot open the store in {}: {e}", dir.display()))?;
+    builder::<tauri::Wry>(Arc::new(store))
+        .run(tauri::generate_context!())
+        .map_err(|e| format!("the window could not start: {e}"))
+}

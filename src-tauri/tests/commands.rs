@@ -1,0 +1,149 @@
+//! The commands through Tauri's real IPC layer (mock runtime, the app's real config and
+//! capabilities), against a real store on disk. No window needed.
+
+use std::sync::Arc;
+
+use porchlight_store::Store;
+use serde_json::{json, Value};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, MockRuntime, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::WebviewWindow;
+
+struct Harness {
+    _dir: tempfile::TempDir,
+    _app: tauri::App<MockRuntime>,
+    window: WebviewWindow<MockRuntime>,
+}
+
+fn harness() -> Harness {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Store::open(dir.path()).unwrap());
+    let app = porchlight_app::builder::<MockRuntime>(store)
+        .build(tauri::generate_context!("tauri.conf.json"))
+        .unwrap();
+    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+    Harness { _dir: dir, _app: app, window }
+}
+
+fn request(cmd: &str, body: InvokeBody, headers: &[(&'static str, &str)]) -> InvokeRequest {
+    let mut h = tauri::http::HeaderMap::new();
+    for (k, v) in headers {
+        h.insert(*k, v.parse().unwrap());
+    }
+    InvokeRequest {
+        cmd: cmd.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        url: "http://tauri.localhost".parse().unwrap(),
+        body,
+        headers: h,
+        invoke_key: INVOKE_KEY.to_string(),
+    }
+}
+
+impl Harness {
+    fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        get_ipc_response(&self.window, request(cmd, InvokeBody::Json(args), &[]))
+            .map(|r| r.deserialize::<Value>().unwrap())
+    }
+}
+
+fn uuid() -> String {
+    porchlight_store::new_id()
+}
+
+#[test]
+fn a_ticket_through_the_ipc_layer() {
+    let h = harness();
+    let info = h.call("workspace_info", json!({})).unwrap();
+    assert!(info["profile"].is_null());
+    let me = h.call("create_profile", json!({"name": "Zeynep Kaya", "email": "zeynep@example.com"})).unwrap();
+    let ticket_id = uuid();
+    h.call(
+        "mutate",
+        json!({"mutation": {"name": "create_ticket", "args": {
+            "ticket_id": ticket_id, "message_id": uuid(), "subject": "Kargo hasarlı geldi",
+            "requester": {"kind": "new", "id": uuid(), "name": "Ayşe Yılmaz", "email": "ayse@example.com", "phone": null},
+            "channel": "walk_in", "priority": "high", "ticket_type": "incident", "assignee_id": me["id"],
+            "group_id": null, "tags": ["shipping"], "body_text": "Kutu ezik geldi.", "attachment_ids": []
+        }}}),
+    )
+    .unwrap();
+    let views = h.call("views", json!({})).unwrap();
+    let mine = views.as_array().unwrap().iter().find(|v| v["id"] == "mine").unwrap();
+    assert_eq!(mine["count"], 1);
+    let page = h.call("ticket_page", json!({"view_id": "mine", "sort": "updated", "cursor": null, "limit": 50})).unwrap();
+    assert_eq!(page["rows"][0]["subject"], "Kargo hasarlı geldi");
+    assert_eq!(page["rows"][0]["number"], 1001);
+    let detail = h.call("ticket_detail", json!({"ticket_id": ticket_id, "show_images": []})).unwrap();
+    assert_eq!(detail["requester"]["name"], "Ayşe Yılmaz");
+    assert_eq!(detail["ticket"]["status"], "open");
+    let found = h.call("search", json!({"query": "kutu", "limit": 10})).unwrap();
+    assert_eq!(found["hits"][0]["ticket"]["id"], ticket_id);
+}
+
+#[test]
+fn refusals_arrive_as_coded_errors() {
+    let h = harness();
+    h.call("create_profile", json!({"name": "Anna", "email": "anna@example.pl"})).unwrap();
+    let err = h
+        .call(
+            "mutate",
+            json!({"mutation": {"name": "create_ticket", "args": {
+                "ticket_id": uuid(), "message_id": uuid(), "subject": " ",
+                "requester": {"kind": "new", "id": uuid(), "name": "X", "email": null, "phone": null},
+                "channel": "phone", "priority": "normal", "ticket_type": "question", "assignee_id": null,
+                "group_id": null, "tags": [], "body_text": "hi", "attachment_ids": []
+            }}}),
+        )
+        .unwrap_err();
+    assert_eq!(err["code"], "empty_field");
+    assert_eq!(err["field"], "subject");
+    assert_eq!(err["message"], "The subject must not be empty.");
+
+    let err = h.call("mutate", json!({"mutation": {"name": "drop_database", "args": {}}})).unwrap_err();
+    assert!(err.as_str().unwrap_or_default().contains("drop_database"), "{err}");
+
+    let err = h.call("open_link", json!({"url": "file:///etc/passwd"})).unwrap_err();
+    assert_eq!(err["code"], "invalid_value");
+    let err = h.call("set_preference", json!({"key": "locale", "value": "xx"})).unwrap_err();
+    assert_eq!(err["code"], "invalid_value");
+}
+
+#[test]
+fn attachments_arrive_as_raw_bytes() {
+    let h = harness();
+    h.call("create_profile", json!({"name": "Piotr", "email": "piotr@example.pl"})).unwrap();
+    let bytes = b"%PDF-1.7 faktura".to_vec();
+    let res = get_ipc_response(
+        &h.window,
+        request(
+            "stage_attachment",
+            InvokeBody::Raw(bytes),
+            &[("x-filename", "faktura%20%C5%9Bwi%C4%99ta.pdf"), ("x-mime", "application/pdf")],
+        ),
+    )
+    .unwrap()
+    .deserialize::<Value>()
+    .unwrap();
+    assert_eq!(res["filename"], "faktura święta.pdf");
+    assert_eq!(res["size"], 16);
+
+    let big = vec![7u8; 26 * 1024 * 1024];
+    let err = get_ipc_response(&h.window, request("stage_attachment", InvokeBody::Raw(big), &[("x-filename", "big.iso")]))
+        .unwrap_err();
+    assert_eq!(err["code"], "attachment_too_large");
+    assert_eq!(err["message"], "big.iso is 26.0 MB; attachments can be at most 25 MB.");
+}
+
+#[test]
+fn data_dir_choice() {
+    use porchlight_app::data_dir_from;
+    let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(data_dir_from(&args(&["--data-dir", "/tmp/a"]), Some("/tmp/env".into())).unwrap(), std::path::PathBuf::from("/tmp/a"));
+    assert_eq!(data_dir_from(&args(&["--data-dir=/tmp/b"]), None).unwrap(), std::path::PathBuf::from("/tmp/b"));
+    assert_eq!(data_dir_from(&args(&[]), Some("/tmp/env".into())).unwrap(), std::path::PathBuf::from("/tmp/env"));
+    assert!(data_dir_from(&args(&["--data-dir"]), None).is_err());
+    assert!(data_dir_from(&args(&[]), None).unwrap().ends_with("app.porchlight.desktop"));
+}
