@@ -1,10 +1,8 @@
 fn main() {
-    tauri_build::try_build(
-        tauri_build::Attributes::new().app_manifest(
-            // Only these commands exist for the webview; capabilities/main.json grants them.
-            tauri_build::AppManifest::new().commands(porchlight_commands::NAMES),
-        ),
-    )
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(
+        // Only these commands exist for the webview; capabilities/main.json grants them.
+        tauri_build::AppManifest::new().commands(porchlight_commands::NAMES),
+    ))
     .expect("tauri build step failed");
 }
 

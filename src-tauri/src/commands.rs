@@ -4,8 +4,9 @@
 use std::sync::Arc;
 
 use porchlight_domain::{
-    Agent, Attachment, Customer, CustomerMatch, DomainError, ErrorCode, Group, Mutation, Organization,
-    PageCursor, SearchResults, SortKey, TagUsage, TicketDetail, TicketPage, ViewInfo, WorkspaceInfo,
+    Agent, Attachment, Customer, CustomerMatch, DomainError, ErrorCode, Group, Mutation,
+    Organization, PageCursor, SearchResults, SortKey, TagUsage, TicketDetail, TicketPage, ViewInfo,
+    WorkspaceInfo,
 };
 use porchlight_store::Store;
 use tauri::ipc::{InvokeBody, Request};
@@ -104,9 +105,19 @@ pub fn tags(db: Db<'_>) -> Res<Vec<TagUsage>> {
 #[tauri::command(async)]
 pub fn stage_attachment(db: Db<'_>, request: Request<'_>) -> Res<Attachment> {
     let InvokeBody::Raw(bytes) = request.body() else {
-        return Err(DomainError::invalid("attachments", "The file must be sent as raw bytes."));
+        return Err(DomainError::invalid(
+            "attachments",
+            "The file must be sent as raw bytes.",
+        ));
     };
-    let header = |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let header = |name: &str| {
+        request
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    };
     let filename = percent_decode(&header("x-filename"));
     Ok(db.stage_attachment(&filename, &header("x-mime"), bytes)?)
 }
@@ -115,7 +126,11 @@ pub fn stage_attachment(db: Db<'_>, request: Request<'_>) -> Res<Attachment> {
 pub fn open_attachment(db: Db<'_>, attachment_id: String) -> Res<()> {
     let path = db.attachment_path(&attachment_id)?;
     open::that_detached(&path).map_err(|e| {
-        DomainError::new(ErrorCode::Io, None, format!("No application could open {}: {e}", path.display()))
+        DomainError::new(
+            ErrorCode::Io,
+            None,
+            format!("No application could open {}: {e}", path.display()),
+        )
     })
 }
 
@@ -124,11 +139,22 @@ pub fn open_attachment(db: Db<'_>, attachment_id: String) -> Res<()> {
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn open_link(url: String) -> Res<()> {
     let lower = url.trim().to_ascii_lowercase();
-    if !(lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:")) {
-        return Err(DomainError::invalid("url", "Only web and e-mail links can be opened."));
+    if !(lower.starts_with("https://")
+        || lower.starts_with("http://")
+        || lower.starts_with("mailto:"))
+    {
+        return Err(DomainError::invalid(
+            "url",
+            "Only web and e-mail links can be opened.",
+        ));
     }
-    open::that_detached(url.trim())
-        .map_err(|e| DomainError::new(ErrorCode::Io, None, format!("The browser could not be opened: {e}")))
+    open::that_detached(url.trim()).map_err(|e| {
+        DomainError::new(
+            ErrorCode::Io,
+            None,
+            format!("The browser could not be opened: {e}"),
+        )
+    })
 }
 
 fn percent_decode(s: &str) -> String {
@@ -153,7 +179,10 @@ fn percent_decode(s: &str) -> String {
 mod tests {
     #[test]
     fn filenames_are_decoded() {
-        assert_eq!(super::percent_decode("fatura%20%C5%9Fubat.pdf"), "fatura şubat.pdf");
+        assert_eq!(
+            super::percent_decode("fatura%20%C5%9Fubat.pdf"),
+            "fatura şubat.pdf"
+        );
         assert_eq!(super::percent_decode("100%"), "100%");
     }
 }

@@ -14,7 +14,10 @@ pub fn data_dir_from(args: &[String], env: Option<std::ffi::OsString>) -> Result
     let mut it = args.iter();
     while let Some(a) = it.next() {
         if a == "--data-dir" {
-            return it.next().map(PathBuf::from).ok_or_else(|| "--data-dir needs a directory".to_string());
+            return it
+                .next()
+                .map(PathBuf::from)
+                .ok_or_else(|| "--data-dir needs a directory".to_string());
         }
         if let Some(d) = a.strip_prefix("--data-dir=") {
             return Ok(PathBuf::from(d));
@@ -25,37 +28,46 @@ pub fn data_dir_from(args: &[String], env: Option<std::ffi::OsString>) -> Result
     }
     dirs::data_dir()
         .map(|d| d.join("app.porchlight.desktop"))
-        .ok_or_else(|| "no application data directory on this system; pass --data-dir DIR".to_string())
+        .ok_or_else(|| {
+            "no application data directory on this system; pass --data-dir DIR".to_string()
+        })
 }
 
-/// The builder with state and commands, shared by the real app and the command tests.
-pub fn builder<R: tauri::Runtime>(store: Arc<Store>) -> tauri::Builder<R> {
-    tauri::Builder::<R>::new().manage(store).invoke_handler(tauri::generate_handler![
-        commands::workspace_info,
-        commands::create_profile,
-        commands::set_preference,
-        commands::load_demo_data,
-        commands::views,
-        commands::ticket_page,
-        commands::ticket_detail,
-        commands::mutate,
-        commands::mutate_many,
-        commands::search,
-        commands::find_customers,
-        commands::customer,
-        commands::organizations,
-        commands::agents,
-        commands::groups,
-        commands::tags,
-        commands::stage_attachment,
-        commands::open_attachment,
-        commands::open_link,
-    ])
+/// Adds the state and commands to a builder: the real one in `run`, Tauri's mock builder in
+/// the command tests.
+pub fn with_commands<R: tauri::Runtime>(
+    builder: tauri::Builder<R>,
+    store: Arc<Store>,
+) -> tauri::Builder<R> {
+    builder
+        .manage(store)
+        .invoke_handler(tauri::generate_handler![
+            commands::workspace_info,
+            commands::create_profile,
+            commands::set_preference,
+            commands::load_demo_data,
+            commands::views,
+            commands::ticket_page,
+            commands::ticket_detail,
+            commands::mutate,
+            commands::mutate_many,
+            commands::search,
+            commands::find_customers,
+            commands::customer,
+            commands::organizations,
+            commands::agents,
+            commands::groups,
+            commands::tags,
+            commands::stage_attachment,
+            commands::open_attachment,
+            commands::open_link,
+        ])
 }
 
 pub fn run(dir: &std::path::Path) -> Result<(), String> {
-    let store = Store::open(dir).map_err(|e| format!("cannot open the store in {}: {e}", dir.display()))?;
-    builder::<tauri::Wry>(Arc::new(store))
+    let store =
+        Store::open(dir).map_err(|e| format!("cannot open the store in {}: {e}", dir.display()))?;
+    with_commands(tauri::Builder::default(), Arc::new(store))
         .run(tauri::generate_context!())
         .map_err(|e| format!("the window could not start: {e}"))
 }

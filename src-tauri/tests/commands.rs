@@ -19,11 +19,17 @@ struct Harness {
 fn harness() -> Harness {
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(Store::open(dir.path()).unwrap());
-    let app = porchlight_app::builder::<MockRuntime>(store)
+    let app = porchlight_app::with_commands(tauri::test::mock_builder(), store)
         .build(tauri::generate_context!("tauri.conf.json"))
         .unwrap();
-    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
-    Harness { _dir: dir, _app: app, window }
+    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    Harness {
+        _dir: dir,
+        _app: app,
+        window,
+    }
 }
 
 fn request(cmd: &str, body: InvokeBody, headers: &[(&'static str, &str)]) -> InvokeRequest {
@@ -35,7 +41,13 @@ fn request(cmd: &str, body: InvokeBody, headers: &[(&'static str, &str)]) -> Inv
         cmd: cmd.into(),
         callback: CallbackFn(0),
         error: CallbackFn(1),
-        url: "http://tauri.localhost".parse().unwrap(),
+        url: if cfg!(windows) {
+            "http://tauri.localhost"
+        } else {
+            "tauri://localhost"
+        }
+        .parse()
+        .unwrap(),
         body,
         headers: h,
         invoke_key: INVOKE_KEY.to_string(),
@@ -58,7 +70,12 @@ fn a_ticket_through_the_ipc_layer() {
     let h = harness();
     let info = h.call("workspace_info", json!({})).unwrap();
     assert!(info["profile"].is_null());
-    let me = h.call("create_profile", json!({"name": "Zeynep Kaya", "email": "zeynep@example.com"})).unwrap();
+    let me = h
+        .call(
+            "create_profile",
+            json!({"name": "Zeynep Kaya", "email": "zeynep@example.com"}),
+        )
+        .unwrap();
     let ticket_id = uuid();
     h.call(
         "mutate",
@@ -71,22 +88,43 @@ fn a_ticket_through_the_ipc_layer() {
     )
     .unwrap();
     let views = h.call("views", json!({})).unwrap();
-    let mine = views.as_array().unwrap().iter().find(|v| v["id"] == "mine").unwrap();
+    let mine = views
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["id"] == "mine")
+        .unwrap();
     assert_eq!(mine["count"], 1);
-    let page = h.call("ticket_page", json!({"view_id": "mine", "sort": "updated", "cursor": null, "limit": 50})).unwrap();
+    let page = h
+        .call(
+            "ticket_page",
+            json!({"view_id": "mine", "sort": "updated", "cursor": null, "limit": 50}),
+        )
+        .unwrap();
     assert_eq!(page["rows"][0]["subject"], "Kargo hasarlı geldi");
     assert_eq!(page["rows"][0]["number"], 1001);
-    let detail = h.call("ticket_detail", json!({"ticket_id": ticket_id, "show_images": []})).unwrap();
+    let detail = h
+        .call(
+            "ticket_detail",
+            json!({"ticket_id": ticket_id, "show_images": []}),
+        )
+        .unwrap();
     assert_eq!(detail["requester"]["name"], "Ayşe Yılmaz");
     assert_eq!(detail["ticket"]["status"], "open");
-    let found = h.call("search", json!({"query": "kutu", "limit": 10})).unwrap();
+    let found = h
+        .call("search", json!({"query": "kutu", "limit": 10}))
+        .unwrap();
     assert_eq!(found["hits"][0]["ticket"]["id"], ticket_id);
 }
 
 #[test]
 fn refusals_arrive_as_coded_errors() {
     let h = harness();
-    h.call("create_profile", json!({"name": "Anna", "email": "anna@example.pl"})).unwrap();
+    h.call(
+        "create_profile",
+        json!({"name": "Anna", "email": "anna@example.pl"}),
+    )
+    .unwrap();
     let err = h
         .call(
             "mutate",
@@ -102,26 +140,53 @@ fn refusals_arrive_as_coded_errors() {
     assert_eq!(err["field"], "subject");
     assert_eq!(err["message"], "The subject must not be empty.");
 
-    let err = h.call("mutate", json!({"mutation": {"name": "drop_database", "args": {}}})).unwrap_err();
-    assert!(err.as_str().unwrap_or_default().contains("drop_database"), "{err}");
+    let err = h
+        .call(
+            "mutate",
+            json!({"mutation": {"name": "drop_database", "args": {}}}),
+        )
+        .unwrap_err();
+    assert!(
+        err.as_str().unwrap_or_default().contains("drop_database"),
+        "{err}"
+    );
 
-    let err = h.call("open_link", json!({"url": "file:///etc/passwd"})).unwrap_err();
+    // The capability grants listening to events, not emitting them or any other core command.
+    let err = h
+        .call("plugin:event|emit", json!({"event": "x", "payload": null}))
+        .unwrap_err();
+    assert!(err.to_string().contains("not allowed"), "{err}");
+    let err = h.call("plugin:window|close", json!({})).unwrap_err();
+    assert!(err.to_string().contains("not allowed"), "{err}");
+
+    let err = h
+        .call("open_link", json!({"url": "file:///etc/passwd"}))
+        .unwrap_err();
     assert_eq!(err["code"], "invalid_value");
-    let err = h.call("set_preference", json!({"key": "locale", "value": "xx"})).unwrap_err();
+    let err = h
+        .call("set_preference", json!({"key": "locale", "value": "xx"}))
+        .unwrap_err();
     assert_eq!(err["code"], "invalid_value");
 }
 
 #[test]
 fn attachments_arrive_as_raw_bytes() {
     let h = harness();
-    h.call("create_profile", json!({"name": "Piotr", "email": "piotr@example.pl"})).unwrap();
+    h.call(
+        "create_profile",
+        json!({"name": "Piotr", "email": "piotr@example.pl"}),
+    )
+    .unwrap();
     let bytes = b"%PDF-1.7 faktura".to_vec();
     let res = get_ipc_response(
         &h.window,
         request(
             "stage_attachment",
             InvokeBody::Raw(bytes),
-            &[("x-filename", "faktura%20%C5%9Bwi%C4%99ta.pdf"), ("x-mime", "application/pdf")],
+            &[
+                ("x-filename", "faktura%20%C5%9Bwi%C4%99ta.pdf"),
+                ("x-mime", "application/pdf"),
+            ],
         ),
     )
     .unwrap()
@@ -131,19 +196,40 @@ fn attachments_arrive_as_raw_bytes() {
     assert_eq!(res["size"], 16);
 
     let big = vec![7u8; 26 * 1024 * 1024];
-    let err = get_ipc_response(&h.window, request("stage_attachment", InvokeBody::Raw(big), &[("x-filename", "big.iso")]))
-        .unwrap_err();
+    let err = get_ipc_response(
+        &h.window,
+        request(
+            "stage_attachment",
+            InvokeBody::Raw(big),
+            &[("x-filename", "big.iso")],
+        ),
+    )
+    .unwrap_err();
     assert_eq!(err["code"], "attachment_too_large");
-    assert_eq!(err["message"], "big.iso is 26.0 MB; attachments can be at most 25 MB.");
+    assert_eq!(
+        err["message"],
+        "big.iso is 26.0 MB; attachments can be at most 25 MB."
+    );
 }
 
 #[test]
 fn data_dir_choice() {
     use porchlight_app::data_dir_from;
     let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    assert_eq!(data_dir_from(&args(&["--data-dir", "/tmp/a"]), Some("/tmp/env".into())).unwrap(), std::path::PathBuf::from("/tmp/a"));
-    assert_eq!(data_dir_from(&args(&["--data-dir=/tmp/b"]), None).unwrap(), std::path::PathBuf::from("/tmp/b"));
-    assert_eq!(data_dir_from(&args(&[]), Some("/tmp/env".into())).unwrap(), std::path::PathBuf::from("/tmp/env"));
+    assert_eq!(
+        data_dir_from(&args(&["--data-dir", "/tmp/a"]), Some("/tmp/env".into())).unwrap(),
+        std::path::PathBuf::from("/tmp/a")
+    );
+    assert_eq!(
+        data_dir_from(&args(&["--data-dir=/tmp/b"]), None).unwrap(),
+        std::path::PathBuf::from("/tmp/b")
+    );
+    assert_eq!(
+        data_dir_from(&args(&[]), Some("/tmp/env".into())).unwrap(),
+        std::path::PathBuf::from("/tmp/env")
+    );
     assert!(data_dir_from(&args(&["--data-dir"]), None).is_err());
-    assert!(data_dir_from(&args(&[]), None).unwrap().ends_with("app.porchlight.desktop"));
+    assert!(data_dir_from(&args(&[]), None)
+        .unwrap()
+        .ends_with("app.porchlight.desktop"));
 }

@@ -35,23 +35,38 @@ pub struct DomainError {
 
 impl DomainError {
     pub fn new(code: ErrorCode, field: Option<&str>, message: impl Into<String>) -> Self {
-        DomainError { code, field: field.map(str::to_owned), message: message.into() }
+        DomainError {
+            code,
+            field: field.map(str::to_owned),
+            message: message.into(),
+        }
     }
     pub fn empty(field: &str) -> Self {
-        Self::new(ErrorCode::EmptyField, Some(field), format!("The {} must not be empty.", human(field)))
+        Self::new(
+            ErrorCode::EmptyField,
+            Some(field),
+            format!("The {} must not be empty.", human(field)),
+        )
     }
     pub fn too_long(field: &str, max: usize) -> Self {
         Self::new(
             ErrorCode::TooLong,
             Some(field),
-            format!("The {} is too long (at most {max} characters).", human(field)),
+            format!(
+                "The {} is too long (at most {max} characters).",
+                human(field)
+            ),
         )
     }
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         Self::new(ErrorCode::InvalidValue, Some(field), message)
     }
     pub fn not_found(what: &str, id: &str) -> Self {
-        Self::new(ErrorCode::NotFound, None, format!("No {what} with id {id} exists."))
+        Self::new(
+            ErrorCode::NotFound,
+            None,
+            format!("No {what} with id {id} exists."),
+        )
     }
 }
 

@@ -45,8 +45,19 @@ pub struct TicketFilter {
 
 impl TicketFilter {
     pub const FIELDS: &'static [&'static str] = &[
-        "status", "priority", "type", "channel", "assignee", "group", "tag", "requester", "from",
-        "created_after", "created_before", "updated_after", "updated_before",
+        "status",
+        "priority",
+        "type",
+        "channel",
+        "assignee",
+        "group",
+        "tag",
+        "requester",
+        "from",
+        "created_after",
+        "created_before",
+        "updated_after",
+        "updated_before",
     ];
 
     pub fn from_clauses(clauses: &[FilterClause]) -> Result<Self, DomainError> {
@@ -82,7 +93,10 @@ impl TicketFilter {
                 // "open" in a filter means every status an agent still works on.
                 if lower == "unsolved" {
                     self.statuses.extend(
-                        TicketStatus::ALL.iter().copied().filter(|s| s.is_open_like()),
+                        TicketStatus::ALL
+                            .iter()
+                            .copied()
+                            .filter(|s| s.is_open_like()),
                     );
                 } else {
                     self.statuses.push(TicketStatus::parse("status", &lower)?)
@@ -127,7 +141,12 @@ fn parse_date(field: &str, s: &str) -> Result<i64, DomainError> {
     if let Ok(ms) = s.parse::<i64>() {
         return Ok(ms);
     }
-    let bad = || DomainError::invalid(field, format!("'{s}' is not a date; write it as YYYY-MM-DD."));
+    let bad = || {
+        DomainError::invalid(
+            field,
+            format!("'{s}' is not a date; write it as YYYY-MM-DD."),
+        )
+    };
     let parts: Vec<&str> = s.split('-').collect();
     if parts.len() != 3 {
         return Err(bad());
@@ -195,7 +214,13 @@ impl SearchQuery {
             words
                 .iter()
                 .enumerate()
-                .map(|(i, w)| if i == last { format!("\"{w}\"*") } else { format!("\"{w}\"") })
+                .map(|(i, w)| {
+                    if i == last {
+                        format!("\"{w}\"*")
+                    } else {
+                        format!("\"{w}\"")
+                    }
+                })
                 .collect::<Vec<_>>()
                 .join(" "),
         )
@@ -229,7 +254,8 @@ mod tests {
 
     #[test]
     fn words_and_filters_are_separated() {
-        let q = SearchQuery::parse("refund status:open tag:VIP from:ayse@example.com late").unwrap();
+        let q =
+            SearchQuery::parse("refund status:open tag:VIP from:ayse@example.com late").unwrap();
         assert_eq!(q.words, vec!["refund", "late"]);
         assert_eq!(q.filter.statuses, vec![TicketStatus::Open]);
         assert_eq!(q.filter.tags, vec!["vip"]);

@@ -59,7 +59,10 @@ impl TicketStatus {
         !matches!(self, TicketStatus::Solved | TicketStatus::Closed)
     }
     pub fn rank(self) -> i64 {
-        TicketStatus::ALL.iter().position(|s| *s == self).unwrap_or(0) as i64
+        TicketStatus::ALL
+            .iter()
+            .position(|s| *s == self)
+            .unwrap_or(0) as i64
     }
 }
 

@@ -18,8 +18,15 @@ pub const MAX_NOTES: usize = 10_000;
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[ts(export)]
 pub enum RequesterRef {
-    Existing { id: String },
-    New { id: String, name: String, email: Option<String>, phone: Option<String> },
+    Existing {
+        id: String,
+    },
+    New {
+        id: String,
+        name: String,
+        email: Option<String>,
+        phone: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
@@ -38,10 +45,18 @@ pub struct TicketFieldChanges {
     #[ts(optional)]
     pub ticket_type: Option<TicketType>,
     /// `Some(None)` unassigns; `None` leaves the assignee alone.
-    #[serde(default, with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[ts(optional, type = "string | null")]
     pub assignee_id: Option<Option<String>>,
-    #[serde(default, with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[ts(optional, type = "string | null")]
     pub group_id: Option<Option<String>>,
 }
@@ -76,11 +91,25 @@ pub enum Mutation {
         body_html: Option<String>,
         attachment_ids: Vec<String>,
     },
-    SetTicketFields { ticket_id: String, changes: TicketFieldChanges },
-    AddTag { ticket_id: String, tag: String },
-    RemoveTag { ticket_id: String, tag: String },
-    MergeTickets { source_id: String, target_id: String },
-    DeleteTicket { ticket_id: String },
+    SetTicketFields {
+        ticket_id: String,
+        changes: TicketFieldChanges,
+    },
+    AddTag {
+        ticket_id: String,
+        tag: String,
+    },
+    RemoveTag {
+        ticket_id: String,
+        tag: String,
+    },
+    MergeTickets {
+        source_id: String,
+        target_id: String,
+    },
+    DeleteTicket {
+        ticket_id: String,
+    },
     SaveCustomer {
         id: String,
         name: String,
@@ -90,14 +119,42 @@ pub enum Mutation {
         language: String,
         notes: String,
     },
-    SaveOrganization { id: String, name: String, domains: Vec<String>, notes: String },
-    SaveAgent { id: String, name: String, email: String, role: AgentRole, active: bool },
-    SaveGroup { id: String, name: String, description: String },
-    SetAgentGroups { agent_id: String, group_ids: Vec<String> },
-    CreateTag { name: String },
-    DeleteTag { name: String },
-    SaveView { id: String, name: String, filters: Vec<crate::filter::FilterClause> },
-    DeleteView { id: String },
+    SaveOrganization {
+        id: String,
+        name: String,
+        domains: Vec<String>,
+        notes: String,
+    },
+    SaveAgent {
+        id: String,
+        name: String,
+        email: String,
+        role: AgentRole,
+        active: bool,
+    },
+    SaveGroup {
+        id: String,
+        name: String,
+        description: String,
+    },
+    SetAgentGroups {
+        agent_id: String,
+        group_ids: Vec<String>,
+    },
+    CreateTag {
+        name: String,
+    },
+    DeleteTag {
+        name: String,
+    },
+    SaveView {
+        id: String,
+        name: String,
+        filters: Vec<crate::filter::FilterClause>,
+    },
+    DeleteView {
+        id: String,
+    },
 }
 
 impl Mutation {
@@ -126,19 +183,37 @@ impl Mutation {
     /// mutation (trimmed text, lower-case tags and e-mails).
     pub fn validated(mut self) -> Result<Self, DomainError> {
         match &mut self {
-            Mutation::CreateTicket { subject, requester, tags, body_text, ticket_id, message_id, .. } => {
+            Mutation::CreateTicket {
+                subject,
+                requester,
+                tags,
+                body_text,
+                ticket_id,
+                message_id,
+                ..
+            } => {
                 require_id("ticket_id", ticket_id)?;
                 require_id("message_id", message_id)?;
                 *subject = required_text("subject", subject, MAX_SUBJECT)?;
                 *body_text = required_text("message", body_text, MAX_BODY)?;
-                if let RequesterRef::New { id, name, email, phone } = requester {
+                if let RequesterRef::New {
+                    id,
+                    name,
+                    email,
+                    phone,
+                } = requester
+                {
                     require_id("customer id", id)?;
                     *name = required_text("customer_name", name, MAX_NAME)?;
                     *email = match email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
                         Some(e) => Some(valid_email(e)?),
                         None => None,
                     };
-                    *phone = phone.as_deref().map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned);
+                    *phone = phone
+                        .as_deref()
+                        .map(str::trim)
+                        .filter(|p| !p.is_empty())
+                        .map(str::to_owned);
                 } else if let RequesterRef::Existing { id } = requester {
                     require_id("requester", id)?;
                 }
@@ -148,11 +223,21 @@ impl Mutation {
                 tags.sort();
                 tags.dedup();
             }
-            Mutation::AddMessage { body_text, message_id, ticket_id, kind, body_html, .. } => {
+            Mutation::AddMessage {
+                body_text,
+                message_id,
+                ticket_id,
+                kind,
+                body_html,
+                ..
+            } => {
                 require_id("message_id", message_id)?;
                 require_id("ticket_id", ticket_id)?;
                 if *kind == crate::model::MessageKind::System {
-                    return Err(DomainError::invalid("kind", "System messages are written by Porchlight, not by agents."));
+                    return Err(DomainError::invalid(
+                        "kind",
+                        "System messages are written by Porchlight, not by agents.",
+                    ));
                 }
                 let has_html = body_html.as_deref().is_some_and(|h| !h.trim().is_empty());
                 *body_text = if has_html && body_text.trim().is_empty() {
@@ -179,15 +264,29 @@ impl Mutation {
                 require_id("ticket_id", ticket_id)?;
                 *tag = valid_tag(tag)?;
             }
-            Mutation::MergeTickets { source_id, target_id } => {
+            Mutation::MergeTickets {
+                source_id,
+                target_id,
+            } => {
                 require_id("source_id", source_id)?;
                 require_id("target_id", target_id)?;
                 if source_id == target_id {
-                    return Err(DomainError::invalid("target_id", "A ticket cannot be merged into itself."));
+                    return Err(DomainError::invalid(
+                        "target_id",
+                        "A ticket cannot be merged into itself.",
+                    ));
                 }
             }
             Mutation::DeleteTicket { ticket_id } => require_id("ticket_id", ticket_id)?,
-            Mutation::SaveCustomer { id, name, emails, phone, language, notes, .. } => {
+            Mutation::SaveCustomer {
+                id,
+                name,
+                emails,
+                phone,
+                language,
+                notes,
+                ..
+            } => {
                 require_id("id", id)?;
                 *name = required_text("customer_name", name, MAX_NAME)?;
                 let mut clean = Vec::new();
@@ -202,7 +301,12 @@ impl Mutation {
                 *language = optional_text("language", language, 35)?;
                 *notes = optional_text("notes", notes, MAX_NOTES)?;
             }
-            Mutation::SaveOrganization { id, name, domains, notes } => {
+            Mutation::SaveOrganization {
+                id,
+                name,
+                domains,
+                notes,
+            } => {
                 require_id("id", id)?;
                 *name = required_text("organization_name", name, MAX_NAME)?;
                 *domains = domains
@@ -212,17 +316,26 @@ impl Mutation {
                     .collect();
                 for d in domains.iter() {
                     if !d.contains('.') || d.contains(char::is_whitespace) || d.contains('@') {
-                        return Err(DomainError::invalid("domains", format!("'{d}' is not a domain name.")));
+                        return Err(DomainError::invalid(
+                            "domains",
+                            format!("'{d}' is not a domain name."),
+                        ));
                     }
                 }
                 *notes = optional_text("notes", notes, MAX_NOTES)?;
             }
-            Mutation::SaveAgent { id, name, email, .. } => {
+            Mutation::SaveAgent {
+                id, name, email, ..
+            } => {
                 require_id("id", id)?;
                 *name = required_text("agent_name", name, MAX_NAME)?;
                 *email = valid_email(email)?;
             }
-            Mutation::SaveGroup { id, name, description } => {
+            Mutation::SaveGroup {
+                id,
+                name,
+                description,
+            } => {
                 require_id("id", id)?;
                 *name = required_text("group_name", name, MAX_NAME)?;
                 *description = optional_text("description", description, 1000)?;
@@ -305,7 +418,10 @@ pub fn valid_tag(s: &str) -> Result<String, DomainError> {
         return Err(DomainError::too_long("tag", MAX_TAG));
     }
     if t.contains([',', ':', '"']) {
-        return Err(DomainError::invalid("tag", format!("'{t}' cannot contain commas, colons or quotes.")));
+        return Err(DomainError::invalid(
+            "tag",
+            format!("'{t}' cannot contain commas, colons or quotes."),
+        ));
     }
     Ok(t)
 }
@@ -320,7 +436,9 @@ mod double_option {
             Some(inner) => inner.serialize(s),
         }
     }
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Option<String>>, D::Error> {
         Ok(Some(Option::<String>::deserialize(d)?))
     }
 }
@@ -353,22 +471,42 @@ mod tests {
 
     #[test]
     fn create_ticket_is_normalised() {
-        let m = new_ticket("  Where is my order?  ", Some(" Ayse@Example.COM ")).validated().unwrap();
-        let Mutation::CreateTicket { subject, tags, body_text, requester, .. } = m else { unreachable!() };
+        let m = new_ticket("  Where is my order?  ", Some(" Ayse@Example.COM "))
+            .validated()
+            .unwrap();
+        let Mutation::CreateTicket {
+            subject,
+            tags,
+            body_text,
+            requester,
+            ..
+        } = m
+        else {
+            unreachable!()
+        };
         assert_eq!(subject, "Where is my order?");
         assert_eq!(tags, vec!["refund", "vip-customer"]);
         assert_eq!(body_text, "Hello");
-        assert!(matches!(requester, RequesterRef::New { email: Some(e), .. } if e == "ayse@example.com"));
+        assert!(
+            matches!(requester, RequesterRef::New { email: Some(e), .. } if e == "ayse@example.com")
+        );
     }
 
     #[test]
     fn empty_subject_and_bad_email_are_refused_with_their_field() {
         let e = new_ticket("   ", None).validated().unwrap_err();
-        assert_eq!((e.code, e.field.as_deref()), (ErrorCode::EmptyField, Some("subject")));
-        let e = new_ticket("Hi", Some("ayse@@example")).validated().unwrap_err();
+        assert_eq!(
+            (e.code, e.field.as_deref()),
+            (ErrorCode::EmptyField, Some("subject"))
+        );
+        let e = new_ticket("Hi", Some("ayse@@example"))
+            .validated()
+            .unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidEmail);
         assert!(e.message.contains("ayse@@example"));
-        let e = new_ticket(&"x".repeat(MAX_SUBJECT + 1), None).validated().unwrap_err();
+        let e = new_ticket(&"x".repeat(MAX_SUBJECT + 1), None)
+            .validated()
+            .unwrap_err();
         assert_eq!(e.code, ErrorCode::TooLong);
     }
 
@@ -377,7 +515,9 @@ mod tests {
         for ok in ["a@b.co", "first.last+tag@sub.example.org", "ali@مثال.ایران"] {
             assert!(valid_email(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "a", "a@b", "@b.co", "a@b..co", "a b@c.co", "a@b.co.", "a@-@b.co"] {
+        for bad in [
+            "", "a", "a@b", "@b.co", "a@b..co", "a b@c.co", "a@b.co.", "a@-@b.co",
+        ] {
             assert!(valid_email(bad).is_err(), "{bad}");
         }
     }
@@ -392,9 +532,15 @@ mod tests {
 
     #[test]
     fn mutations_serialise_by_name() {
-        let m = Mutation::AddTag { ticket_id: "t".into(), tag: "x".into() };
+        let m = Mutation::AddTag {
+            ticket_id: "t".into(),
+            tag: "x".into(),
+        };
         let json = serde_json::to_string(&m).unwrap();
-        assert_eq!(json, r#"{"name":"add_tag","args":{"ticket_id":"t","tag":"x"}}"#);
+        assert_eq!(
+            json,
+            r#"{"name":"add_tag","args":{"ticket_id":"t","tag":"x"}}"#
+        );
         assert_eq!(m.name(), "add_tag");
     }
 }

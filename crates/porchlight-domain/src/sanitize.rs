@@ -8,16 +8,61 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 const TAGS: &[&str] = &[
-    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "font",
-    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "ol", "p", "pre",
-    "q", "s", "small", "span", "strike", "strong", "sub", "sup", "table", "tbody", "td", "tfoot",
-    "th", "thead", "tr", "u", "ul",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "dd",
+    "del",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "font",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "small",
+    "span",
+    "strike",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "u",
+    "ul",
 ];
 
 fn builder(allow_remote_images: bool, blocked: Arc<AtomicBool>) -> ammonia::Builder<'static> {
     let mut b = ammonia::Builder::default();
     b.tags(TAGS.iter().copied().collect::<HashSet<_>>())
-        .url_schemes(["http", "https", "mailto", "data", "cid"].into_iter().collect())
+        .url_schemes(
+            ["http", "https", "mailto", "data", "cid"]
+                .into_iter()
+                .collect(),
+        )
         .link_rel(Some("noopener noreferrer nofollow"))
         .add_generic_attributes(["dir", "lang", "title", "align"])
         .add_tag_attributes("img", ["alt", "width", "height"])
@@ -28,8 +73,16 @@ fn builder(allow_remote_images: bool, blocked: Arc<AtomicBool>) -> ammonia::Buil
                 let v = value.trim_start().to_ascii_lowercase();
                 if v.starts_with("data:") {
                     // Only inline raster images; data:image/svg+xml can carry script.
-                    let raster = ["data:image/png", "data:image/jpeg", "data:image/gif", "data:image/webp"];
-                    return raster.iter().any(|p| v.starts_with(p)).then_some(Cow::Borrowed(value));
+                    let raster = [
+                        "data:image/png",
+                        "data:image/jpeg",
+                        "data:image/gif",
+                        "data:image/webp",
+                    ];
+                    return raster
+                        .iter()
+                        .any(|p| v.starts_with(p))
+                        .then_some(Cow::Borrowed(value));
                 }
                 if v.starts_with("http:") || v.starts_with("https:") || v.starts_with("//") {
                     if !allow_remote_images {
@@ -54,14 +107,18 @@ fn builder(allow_remote_images: bool, blocked: Arc<AtomicBool>) -> ammonia::Buil
 /// Sanitises untrusted HTML for storage. Remote image addresses are kept (so the agent can
 /// choose to load them later); scripts, handlers, styles, SVG and javascript: URLs are not.
 pub fn sanitize_for_storage(html: &str) -> String {
-    builder(true, Arc::new(AtomicBool::new(false))).clean(html).to_string()
+    builder(true, Arc::new(AtomicBool::new(false)))
+        .clean(html)
+        .to_string()
 }
 
 /// Sanitises stored HTML again for display. Returns the HTML and whether remote images were
 /// held back.
 pub fn sanitize_for_display(html: &str, allow_remote_images: bool) -> (String, bool) {
     let blocked = Arc::new(AtomicBool::new(false));
-    let out = builder(allow_remote_images, blocked.clone()).clean(html).to_string();
+    let out = builder(allow_remote_images, blocked.clone())
+        .clean(html)
+        .to_string();
     (out, blocked.load(Ordering::Relaxed))
 }
 
@@ -78,8 +135,16 @@ pub fn html_to_text(html: &str) -> String {
             }
             '>' if in_tag => {
                 in_tag = false;
-                let name = tag.trim_start_matches('/').split_whitespace().next().unwrap_or("").to_ascii_lowercase();
-                if matches!(name.as_str(), "br" | "p" | "div" | "li" | "tr" | "h1" | "h2" | "h3" | "blockquote") {
+                let name = tag
+                    .trim_start_matches('/')
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
+                if matches!(
+                    name.as_str(),
+                    "br" | "p" | "div" | "li" | "tr" | "h1" | "h2" | "h3" | "blockquote"
+                ) {
                     out.push('\n');
                 }
             }
@@ -87,7 +152,13 @@ pub fn html_to_text(html: &str) -> String {
             c => out.push(c),
         }
     }
-    decode_entities(&out).lines().map(str::trim_end).collect::<Vec<_>>().join("\n").trim().to_string()
+    decode_entities(&out)
+        .lines()
+        .map(str::trim_end)
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_string()
 }
 
 fn decode_entities(s: &str) -> String {
@@ -112,11 +183,24 @@ mod tests {
     #[test]
     fn storage_strips_everything_active() {
         let s = sanitize_for_storage(HOSTILE);
-        for bad in ["script", "onclick", "onerror", "onload", "javascript:", "<svg", "iframe", "<style", "svg+xml"] {
+        for bad in [
+            "script",
+            "onclick",
+            "onerror",
+            "onload",
+            "javascript:",
+            "<svg",
+            "iframe",
+            "<style",
+            "svg+xml",
+        ] {
             assert!(!s.contains(bad), "{bad} survived in {s}");
         }
         assert!(s.contains(r#"href="https://example.com/x""#));
-        assert!(s.contains("tracker.example"), "remote image address is kept for later");
+        assert!(
+            s.contains("tracker.example"),
+            "remote image address is kept for later"
+        );
     }
 
     #[test]
@@ -134,6 +218,9 @@ mod tests {
 
     #[test]
     fn text_from_html() {
-        assert_eq!(html_to_text("<p>Merhaba &amp; hoş geldiniz</p><p>İkinci<br>satır</p>"), "Merhaba & hoş geldiniz\n\nİkinci\nsatır");
+        assert_eq!(
+            html_to_text("<p>Merhaba &amp; hoş geldiniz</p><p>İkinci<br>satır</p>"),
+            "Merhaba & hoş geldiniz\n\nİkinci\nsatır"
+        );
     }
 }

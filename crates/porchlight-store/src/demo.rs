@@ -171,18 +171,37 @@ const FA: Lang = Lang {
 
 const LANGS: [&Lang; 4] = [&EN, &TR, &PL, &FA];
 const TAGS: &[&str] = &[
-    "refund", "billing", "login", "shipping", "damaged", "vip", "bug", "feature-request", "invoice", "export",
-    "mobile", "urgent-customer", "duplicate-charge", "address-change", "2fa",
+    "refund",
+    "billing",
+    "login",
+    "shipping",
+    "damaged",
+    "vip",
+    "bug",
+    "feature-request",
+    "invoice",
+    "export",
+    "mobile",
+    "urgent-customer",
+    "duplicate-charge",
+    "address-change",
+    "2fa",
 ];
 const GROUPS: &[&str] = &["Support", "Billing", "Technical", "Shipping"];
 const ORGS: &[(&str, &str)] = &[
-    ("Acme Trading", "acme.example"), ("Boğaziçi Lojistik", "bogazici.example"), ("Wisła Software", "wisla.example"),
-    ("Pars Online", "parsonline.example"), ("Northwind Foods", "northwind.example"), ("Kraków Design Studio", "krakow.example"),
+    ("Acme Trading", "acme.example"),
+    ("Boğaziçi Lojistik", "bogazici.example"),
+    ("Wisła Software", "wisla.example"),
+    ("Pars Online", "parsonline.example"),
+    ("Northwind Foods", "northwind.example"),
+    ("Kraków Design Studio", "krakow.example"),
 ];
 const DAY: i64 = 86_400_000;
 
 fn fill(template: &str, n: u32, name: &str) -> String {
-    template.replace("{n}", &n.to_string()).replace("{name}", name)
+    template
+        .replace("{n}", &n.to_string())
+        .replace("{name}", name)
 }
 
 /// The FTS tables' rebuild after a bulk insert.
@@ -196,7 +215,9 @@ pub fn seed(store: &Store, opts: &SeedOptions) -> StoreResult<SeedReport> {
     let mut rng = StdRng::seed_from_u64(opts.seed);
     let me = store.me();
     let now = now_ms();
-    let span = (365 * DAY).min(opts.tickets as i64 * 10 * 60_000).max(14 * DAY);
+    let span = (365 * DAY)
+        .min(opts.tickets as i64 * 10 * 60_000)
+        .max(14 * DAY);
     let report = store.with_tx(|tx| {
         tx.execute_batch(DROP_FTS_TRIGGERS)?;
         // Agents and groups.
@@ -376,13 +397,23 @@ pub fn seed(store: &Store, opts: &SeedOptions) -> StoreResult<SeedReport> {
         Ok(SeedReport { tickets: opts.tickets, messages, customers: n_customers, elapsed_ms: 0 })
     })?;
     store.read(|c| Ok(c.execute_batch("PRAGMA optimize;")?))?;
-    Ok(SeedReport { elapsed_ms: started.elapsed().as_millis(), ..report })
+    Ok(SeedReport {
+        elapsed_ms: started.elapsed().as_millis(),
+        ..report
+    })
 }
 
 /// The "Load demo data" button: a small, varied helpdesk with threads in four languages.
 pub fn load_demo(store: &Store) -> StoreResult<usize> {
     let mut rng = rand::thread_rng();
     let tickets = 80;
-    seed(store, &SeedOptions { tickets, messages_per_ticket: 5, seed: rng.gen() })?;
+    seed(
+        store,
+        &SeedOptions {
+            tickets,
+            messages_per_ticket: 5,
+            seed: rng.gen(),
+        },
+    )?;
     Ok(tickets)
 }

@@ -31,27 +31,50 @@ pub(crate) fn where_clause(f: &TicketFilter, me: Option<&str>, for_listing: bool
         parts.push(format!("{plus}t.{col} IN ({})", placeholders(vals.len())));
         params.extend(vals.into_iter().map(Value::Text));
     };
-    in_list(&mut parts, "status", f.statuses.iter().map(|s| s.as_str().to_string()).collect());
-    in_list(&mut parts, "priority", f.priorities.iter().map(|s| s.as_str().to_string()).collect());
-    in_list(&mut parts, "ticket_type", f.types.iter().map(|s| s.as_str().to_string()).collect());
-    in_list(&mut parts, "channel", f.channels.iter().map(|s| s.as_str().to_string()).collect());
+    in_list(
+        &mut parts,
+        "status",
+        f.statuses.iter().map(|s| s.as_str().to_string()).collect(),
+    );
+    in_list(
+        &mut parts,
+        "priority",
+        f.priorities
+            .iter()
+            .map(|s| s.as_str().to_string())
+            .collect(),
+    );
+    in_list(
+        &mut parts,
+        "ticket_type",
+        f.types.iter().map(|s| s.as_str().to_string()).collect(),
+    );
+    in_list(
+        &mut parts,
+        "channel",
+        f.channels.iter().map(|s| s.as_str().to_string()).collect(),
+    );
 
     if !f.assignees.is_empty() {
         let mut ors = Vec::new();
         for a in &f.assignees {
             match a {
                 AgentRef::Me => {
-                    ors.push("t.assignee_id = ?".to_string());
+                    ors.push(format!("{plus}t.assignee_id = ?"));
                     params.push(Value::Text(me.unwrap_or("").to_string()));
                 }
-                AgentRef::Nobody => ors.push("t.assignee_id IS NULL".to_string()),
+                AgentRef::Nobody => ors.push(format!("{plus}t.assignee_id IS NULL")),
                 AgentRef::Named(n) => {
                     ors.push(
                         "t.assignee_id IN (SELECT id FROM agents WHERE id = ? OR lower(email) = ? OR lower(name) = ?)"
                             .to_string(),
                     );
                     let l = n.to_lowercase();
-                    params.extend([Value::Text(n.clone()), Value::Text(l.clone()), Value::Text(l)]);
+                    params.extend([
+                        Value::Text(n.clone()),
+                        Value::Text(l.clone()),
+                        Value::Text(l),
+                    ]);
                 }
             }
         }
@@ -63,7 +86,10 @@ pub(crate) fn where_clause(f: &TicketFilter, me: Option<&str>, for_listing: bool
             if g.eq_ignore_ascii_case("none") {
                 ors.push("t.group_id IS NULL".to_string());
             } else {
-                ors.push("t.group_id IN (SELECT id FROM agent_group WHERE id = ? OR lower(name) = ?)".to_string());
+                ors.push(
+                    "t.group_id IN (SELECT id FROM agent_group WHERE id = ? OR lower(name) = ?)"
+                        .to_string(),
+                );
                 params.extend([Value::Text(g.clone()), Value::Text(g.to_lowercase())]);
             }
         }
@@ -96,5 +122,8 @@ pub(crate) fn where_clause(f: &TicketFilter, me: Option<&str>, for_listing: bool
             params.push(Value::Integer(v));
         }
     }
-    SqlFilter { sql: parts.join(" AND "), params }
+    SqlFilter {
+        sql: parts.join(" AND "),
+        params,
+    }
 }

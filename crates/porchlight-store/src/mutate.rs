@@ -34,17 +34,34 @@ struct Live {
 
 fn live_ticket(c: &Connection, id: &str) -> StoreResult<Live> {
     let row: Option<(Option<i64>, String, Option<String>, Option<i64>)> = c
-        .prepare_cached("SELECT number, status, merged_into_id, deleted_at FROM tickets WHERE id = ?1")?
+        .prepare_cached(
+            "SELECT number, status, merged_into_id, deleted_at FROM tickets WHERE id = ?1",
+        )?
         .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
         .optional()?;
-    let (number, status, merged, deleted) = row.ok_or_else(|| DomainError::not_found("ticket", id))?;
-    let label = number.map(|n| format!("#{n}")).unwrap_or_else(|| "This ticket".into());
+    let (number, status, merged, deleted) =
+        row.ok_or_else(|| DomainError::not_found("ticket", id))?;
+    let label = number
+        .map(|n| format!("#{n}"))
+        .unwrap_or_else(|| "This ticket".into());
     if deleted.is_some() {
-        return Err(DomainError::new(ErrorCode::TicketDeleted, None, format!("{label} was deleted; nothing was changed.")).into());
+        return Err(DomainError::new(
+            ErrorCode::TicketDeleted,
+            None,
+            format!("{label} was deleted; nothing was changed."),
+        )
+        .into());
     }
     if let Some(target) = merged {
-        let tn: Option<i64> = c.query_row("SELECT number FROM tickets WHERE id = ?1", [&target], |r| r.get(0)).optional()?.flatten();
-        let into = tn.map(|n| format!("#{n}")).unwrap_or_else(|| "another ticket".into());
+        let tn: Option<i64> = c
+            .query_row("SELECT number FROM tickets WHERE id = ?1", [&target], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .flatten();
+        let into = tn
+            .map(|n| format!("#{n}"))
+            .unwrap_or_else(|| "another ticket".into());
         return Err(DomainError::new(
             ErrorCode::TicketMerged,
             None,
@@ -52,7 +69,10 @@ fn live_ticket(c: &Connection, id: &str) -> StoreResult<Live> {
         )
         .into());
     }
-    Ok(Live { number, status: TicketStatus::parse("status", &status)? })
+    Ok(Live {
+        number,
+        status: TicketStatus::parse("status", &status)?,
+    })
 }
 
 fn touch(c: &Connection, id: &str, at: i64) -> StoreResult<()> {
@@ -62,23 +82,36 @@ fn touch(c: &Connection, id: &str, at: i64) -> StoreResult<()> {
 }
 
 fn require_agent(c: &Connection, id: &str) -> StoreResult<String> {
-    let row: Option<(String, bool)> =
-        c.query_row("SELECT name, active FROM agents WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+    let row: Option<(String, bool)> = c
+        .query_row("SELECT name, active FROM agents WHERE id = ?1", [id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
     match row {
         Some((name, true)) => Ok(name),
-        Some((name, false)) => Err(DomainError::invalid("assignee", format!("{name} is deactivated and cannot take tickets.")).into()),
+        Some((name, false)) => Err(DomainError::invalid(
+            "assignee",
+            format!("{name} is deactivated and cannot take tickets."),
+        )
+        .into()),
         None => Err(DomainError::not_found("agent", id).into()),
     }
 }
 
 fn require_group(c: &Connection, id: &str) -> StoreResult<String> {
-    c.query_row("SELECT name FROM agent_group WHERE id = ?1", [id], |r| r.get(0))
-        .optional()?
-        .ok_or_else(|| DomainError::not_found("group", id).into())
+    c.query_row("SELECT name FROM agent_group WHERE id = ?1", [id], |r| {
+        r.get(0)
+    })
+    .optional()?
+    .ok_or_else(|| DomainError::not_found("group", id).into())
 }
 
 fn next_number(c: &Connection) -> StoreResult<i64> {
-    Ok(c.query_row("SELECT coalesce(max(number), 1000) + 1 FROM tickets", [], |r| r.get(0))?)
+    Ok(c.query_row(
+        "SELECT coalesce(max(number), 1000) + 1 FROM tickets",
+        [],
+        |r| r.get(0),
+    )?)
 }
 
 struct MessageInput<'a> {
@@ -94,9 +127,16 @@ struct MessageInput<'a> {
 }
 
 fn insert_message(c: &Connection, m: &MessageInput<'_>) -> StoreResult<()> {
-    let exists: bool = c.query_row("SELECT count(*) FROM messages WHERE id = ?1", [m.id], |r| r.get(0))?;
+    let exists: bool = c.query_row("SELECT count(*) FROM messages WHERE id = ?1", [m.id], |r| {
+        r.get(0)
+    })?;
     if exists {
-        return Err(DomainError::new(ErrorCode::Conflict, Some("message_id"), "This message was already sent.").into());
+        return Err(DomainError::new(
+            ErrorCode::Conflict,
+            Some("message_id"),
+            "This message was already sent.",
+        )
+        .into());
     }
     c.prepare_cached(
         "INSERT INTO messages(id, ticket_id, kind, author_kind, author_id, author_name, body_text, body_html, created_at)
@@ -114,8 +154,10 @@ fn insert_message(c: &Connection, m: &MessageInput<'_>) -> StoreResult<()> {
         m.at
     ])?;
     if m.kind != MessageKind::System {
-        c.prepare_cached("UPDATE tickets SET message_count = message_count + 1, preview = ?2 WHERE id = ?1")?
-            .execute(params![m.ticket_id, preview(m.body_text)])?;
+        c.prepare_cached(
+            "UPDATE tickets SET message_count = message_count + 1, preview = ?2 WHERE id = ?1",
+        )?
+        .execute(params![m.ticket_id, preview(m.body_text)])?;
     }
     Ok(())
 }
@@ -137,7 +179,14 @@ fn system_message(c: &Connection, ticket_id: &str, text: &str, at: i64) -> Store
     )
 }
 
-fn set_status(c: &Connection, id: &str, from: TicketStatus, to: TicketStatus, actor: &Actor<'_>, at: i64) -> StoreResult<()> {
+fn set_status(
+    c: &Connection,
+    id: &str,
+    from: TicketStatus,
+    to: TicketStatus,
+    actor: &Actor<'_>,
+    at: i64,
+) -> StoreResult<()> {
     if from == to {
         return Ok(());
     }
@@ -149,7 +198,15 @@ fn set_status(c: &Connection, id: &str, from: TicketStatus, to: TicketStatus, ac
          WHERE id = ?1",
     )?
     .execute(params![id, to.as_str(), at, from.is_open_like(), reopened as i64])?;
-    record(c, id, actor, "status", Some(from.as_str()), Some(to.as_str()), at)
+    record(
+        c,
+        id,
+        actor,
+        "status",
+        Some(from.as_str()),
+        Some(to.as_str()),
+        at,
+    )
 }
 
 impl Store {
@@ -161,9 +218,16 @@ impl Store {
     /// Applies several mutations in one transaction: all or nothing (bulk actions).
     pub fn apply_many(&self, ms: Vec<Mutation>) -> StoreResult<()> {
         let me = self.me().ok_or_else(|| {
-            DomainError::new(ErrorCode::NotFound, Some("profile"), "Create your agent profile first.")
+            DomainError::new(
+                ErrorCode::NotFound,
+                Some("profile"),
+                "Create your agent profile first.",
+            )
         })?;
-        let ms = ms.into_iter().map(Mutation::validated).collect::<Result<Vec<_>, _>>()?;
+        let ms = ms
+            .into_iter()
+            .map(Mutation::validated)
+            .collect::<Result<Vec<_>, _>>()?;
         self.with_tx(|tx| {
             let name = agents::name_of(tx, &me)?;
             let actor = Actor { id: Some(&me), name: &name };
@@ -181,38 +245,86 @@ fn apply_one(tx: &Transaction<'_>, m: &Mutation, actor: &Actor<'_>) -> StoreResu
     let at = now_ms();
     match m {
         Mutation::CreateTicket {
-            ticket_id, message_id, subject, requester, channel, priority, ticket_type,
-            assignee_id, group_id, tags, body_text, attachment_ids,
+            ticket_id,
+            message_id,
+            subject,
+            requester,
+            channel,
+            priority,
+            ticket_type,
+            assignee_id,
+            group_id,
+            tags,
+            body_text,
+            attachment_ids,
         } => {
-            let exists: bool = tx.query_row("SELECT count(*) FROM tickets WHERE id = ?1", [ticket_id], |r| r.get(0))?;
+            let exists: bool = tx.query_row(
+                "SELECT count(*) FROM tickets WHERE id = ?1",
+                [ticket_id],
+                |r| r.get(0),
+            )?;
             if exists {
-                return Err(DomainError::new(ErrorCode::Conflict, Some("ticket_id"), "This ticket was already created.").into());
+                return Err(DomainError::new(
+                    ErrorCode::Conflict,
+                    Some("ticket_id"),
+                    "This ticket was already created.",
+                )
+                .into());
             }
             let requester_id = match requester {
                 RequesterRef::Existing { id } => {
                     customers::get(tx, id)?;
                     id.clone()
                 }
-                RequesterRef::New { id, name, email, phone } => {
+                RequesterRef::New {
+                    id,
+                    name,
+                    email,
+                    phone,
+                } => {
                     let emails: Vec<String> = email.iter().cloned().collect();
                     // A known address means a known customer: reuse, never duplicate.
-                    match email.as_deref().map(|e| customers::by_email(tx, e)).transpose()?.flatten() {
+                    match email
+                        .as_deref()
+                        .map(|e| customers::by_email(tx, e))
+                        .transpose()?
+                        .flatten()
+                    {
                         Some(existing) => existing,
                         None => {
-                            customers::save(tx, &CustomerInput {
-                                id, name, emails: &emails, phone: phone.as_deref().unwrap_or(""),
-                                organization_id: None, language: "", notes: "",
-                            })?;
+                            customers::save(
+                                tx,
+                                &CustomerInput {
+                                    id,
+                                    name,
+                                    emails: &emails,
+                                    phone: phone.as_deref().unwrap_or(""),
+                                    organization_id: None,
+                                    language: "",
+                                    notes: "",
+                                },
+                            )?;
                             id.clone()
                         }
                     }
                 }
             };
             let (req_name, language): (String, String) = tx.query_row(
-                "SELECT name, language FROM customers WHERE id = ?1", [&requester_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            if let Some(a) = assignee_id { require_agent(tx, a)?; }
-            if let Some(g) = group_id { require_group(tx, g)?; }
-            let status = if assignee_id.is_some() { TicketStatus::Open } else { TicketStatus::New };
+                "SELECT name, language FROM customers WHERE id = ?1",
+                [&requester_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            if let Some(a) = assignee_id {
+                require_agent(tx, a)?;
+            }
+            if let Some(g) = group_id {
+                require_group(tx, g)?;
+            }
+            let status = if assignee_id.is_some() {
+                TicketStatus::Open
+            } else {
+                TicketStatus::New
+            };
             tx.prepare_cached(
                 "INSERT INTO tickets(id, number, subject, status, priority, priority_rank, ticket_type, channel,
                    requester_id, assignee_id, group_id, language, created_at, updated_at, last_customer_message_at)
@@ -222,23 +334,63 @@ fn apply_one(tx: &Transaction<'_>, m: &Mutation, actor: &Actor<'_>) -> StoreResu
                 ticket_id, next_number(tx)?, subject, status.as_str(), priority.as_str(), priority.rank(),
                 ticket_type.as_str(), channel.as_str(), requester_id, assignee_id, group_id, language, at
             ])?;
-            insert_message(tx, &MessageInput {
-                id: message_id, ticket_id, kind: MessageKind::Reply, author_kind: AuthorKind::Customer,
-                author_id: Some(&requester_id), author_name: &req_name, body_text, body_html: None, at,
-            })?;
+            insert_message(
+                tx,
+                &MessageInput {
+                    id: message_id,
+                    ticket_id,
+                    kind: MessageKind::Reply,
+                    author_kind: AuthorKind::Customer,
+                    author_id: Some(&requester_id),
+                    author_name: &req_name,
+                    body_text,
+                    body_html: None,
+                    at,
+                },
+            )?;
             attachments::claim(tx, message_id, attachment_ids)?;
             for t in tags {
                 ensure_tag(tx, t)?;
-                tx.execute("INSERT OR IGNORE INTO ticket_tags(ticket_id, tag) VALUES (?1, ?2)", params![ticket_id, t])?;
+                tx.execute(
+                    "INSERT OR IGNORE INTO ticket_tags(ticket_id, tag) VALUES (?1, ?2)",
+                    params![ticket_id, t],
+                )?;
             }
-            record(tx, ticket_id, actor, "created", None, Some(channel.as_str()), at)?;
+            record(
+                tx,
+                ticket_id,
+                actor,
+                "created",
+                None,
+                Some(channel.as_str()),
+                at,
+            )?;
             if let Some(a) = assignee_id {
-                record(tx, ticket_id, actor, "assignee", None, Some(&agents::name_of(tx, a)?), at)?;
+                record(
+                    tx,
+                    ticket_id,
+                    actor,
+                    "assignee",
+                    None,
+                    Some(&agents::name_of(tx, a)?),
+                    at,
+                )?;
             }
         }
-        Mutation::AddMessage { message_id, ticket_id, kind, from_customer, body_text, body_html, attachment_ids } => {
+        Mutation::AddMessage {
+            message_id,
+            ticket_id,
+            kind,
+            from_customer,
+            body_text,
+            body_html,
+            attachment_ids,
+        } => {
             let live = live_ticket(tx, ticket_id)?;
-            let clean_html = body_html.as_deref().filter(|h| !h.trim().is_empty()).map(sanitize_for_storage);
+            let clean_html = body_html
+                .as_deref()
+                .filter(|h| !h.trim().is_empty())
+                .map(sanitize_for_storage);
             let text = match (&clean_html, body_text.is_empty()) {
                 (Some(h), true) => html_to_text(h),
                 _ => body_text.clone(),
@@ -252,19 +404,47 @@ fn apply_one(tx: &Transaction<'_>, m: &Mutation, actor: &Actor<'_>) -> StoreResu
                     [ticket_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
                 (AuthorKind::Customer, Some(rid), rname, MessageKind::Reply)
             } else {
-                (AuthorKind::Agent, actor.id.map(str::to_owned), actor.name.to_string(), *kind)
+                (
+                    AuthorKind::Agent,
+                    actor.id.map(str::to_owned),
+                    actor.name.to_string(),
+                    *kind,
+                )
             };
-            insert_message(tx, &MessageInput {
-                id: message_id, ticket_id, kind, author_kind, author_id: author_id.as_deref(),
-                author_name: &author_name, body_text: &text, body_html: clean_html.as_deref(), at,
-            })?;
+            insert_message(
+                tx,
+                &MessageInput {
+                    id: message_id,
+                    ticket_id,
+                    kind,
+                    author_kind,
+                    author_id: author_id.as_deref(),
+                    author_name: &author_name,
+                    body_text: &text,
+                    body_html: clean_html.as_deref(),
+                    at,
+                },
+            )?;
             attachments::claim(tx, message_id, attachment_ids)?;
             match (author_kind, kind) {
                 (AuthorKind::Customer, _) => {
-                    tx.execute("UPDATE tickets SET last_customer_message_at = ?2 WHERE id = ?1", params![ticket_id, at])?;
+                    tx.execute(
+                        "UPDATE tickets SET last_customer_message_at = ?2 WHERE id = ?1",
+                        params![ticket_id, at],
+                    )?;
                     // The customer wrote back: a solved or waiting ticket needs an agent again.
                     if !live.status.is_open_like() || matches!(live.status, TicketStatus::Pending) {
-                        set_status(tx, ticket_id, live.status, TicketStatus::Open, &Actor { id: None, name: &author_name }, at)?;
+                        set_status(
+                            tx,
+                            ticket_id,
+                            live.status,
+                            TicketStatus::Open,
+                            &Actor {
+                                id: None,
+                                name: &author_name,
+                            },
+                            at,
+                        )?;
                     }
                 }
                 (_, MessageKind::Reply) => {
@@ -288,23 +468,40 @@ fn apply_one(tx: &Transaction<'_>, m: &Mutation, actor: &Actor<'_>) -> StoreResu
         Mutation::AddTag { ticket_id, tag } => {
             live_ticket(tx, ticket_id)?;
             ensure_tag(tx, tag)?;
-            if tx.execute("INSERT OR IGNORE INTO ticket_tags(ticket_id, tag) VALUES (?1, ?2)", params![ticket_id, tag])? > 0 {
+            if tx.execute(
+                "INSERT OR IGNORE INTO ticket_tags(ticket_id, tag) VALUES (?1, ?2)",
+                params![ticket_id, tag],
+            )? > 0
+            {
                 record(tx, ticket_id, actor, "tag", None, Some(tag), at)?;
                 touch(tx, ticket_id, at)?;
             }
         }
         Mutation::RemoveTag { ticket_id, tag } => {
             live_ticket(tx, ticket_id)?;
-            if tx.execute("DELETE FROM ticket_tags WHERE ticket_id = ?1 AND tag = ?2", params![ticket_id, tag])? > 0 {
+            if tx.execute(
+                "DELETE FROM ticket_tags WHERE ticket_id = ?1 AND tag = ?2",
+                params![ticket_id, tag],
+            )? > 0
+            {
                 record(tx, ticket_id, actor, "tag", Some(tag), None, at)?;
                 touch(tx, ticket_id, at)?;
             }
         }
-        Mutation::MergeTickets { source_id, target_id } => {
+        Mutation::MergeTickets {
+            source_id,
+            target_id,
+        } => {
             let src = live_ticket(tx, source_id)?;
             let dst = live_ticket(tx, target_id)?;
-            let label = |n: Option<i64>| n.map(|n| format!("#{n}")).unwrap_or_else(|| "a pending ticket".into());
-            tx.execute("UPDATE messages SET ticket_id = ?2 WHERE ticket_id = ?1", params![source_id, target_id])?;
+            let label = |n: Option<i64>| {
+                n.map(|n| format!("#{n}"))
+                    .unwrap_or_else(|| "a pending ticket".into())
+            };
+            tx.execute(
+                "UPDATE messages SET ticket_id = ?2 WHERE ticket_id = ?1",
+                params![source_id, target_id],
+            )?;
             tx.execute(
                 "INSERT OR IGNORE INTO ticket_tags(ticket_id, tag) SELECT ?2, tag FROM ticket_tags WHERE ticket_id = ?1",
                 params![source_id, target_id],
@@ -314,51 +511,168 @@ fn apply_one(tx: &Transaction<'_>, m: &Mutation, actor: &Actor<'_>) -> StoreResu
                  WHERE id = ?1",
                 [target_id],
             )?;
-            tx.execute("UPDATE tickets SET merged_into_id = ?2, message_count = 0 WHERE id = ?1", params![source_id, target_id])?;
+            tx.execute(
+                "UPDATE tickets SET merged_into_id = ?2, message_count = 0 WHERE id = ?1",
+                params![source_id, target_id],
+            )?;
             set_status(tx, source_id, src.status, TicketStatus::Closed, actor, at)?;
-            record(tx, source_id, actor, "merged_into", None, Some(&label(dst.number)), at)?;
-            record(tx, target_id, actor, "merged_from", None, Some(&label(src.number)), at)?;
-            system_message(tx, target_id, &format!("{} merged {} into this ticket.", actor.name, label(src.number)), at)?;
-            system_message(tx, source_id, &format!("{} merged this ticket into {}.", actor.name, label(dst.number)), at)?;
+            record(
+                tx,
+                source_id,
+                actor,
+                "merged_into",
+                None,
+                Some(&label(dst.number)),
+                at,
+            )?;
+            record(
+                tx,
+                target_id,
+                actor,
+                "merged_from",
+                None,
+                Some(&label(src.number)),
+                at,
+            )?;
+            system_message(
+                tx,
+                target_id,
+                &format!(
+                    "{} merged {} into this ticket.",
+                    actor.name,
+                    label(src.number)
+                ),
+                at,
+            )?;
+            system_message(
+                tx,
+                source_id,
+                &format!(
+                    "{} merged this ticket into {}.",
+                    actor.name,
+                    label(dst.number)
+                ),
+                at,
+            )?;
             touch(tx, source_id, at)?;
             touch(tx, target_id, at)?;
         }
         Mutation::DeleteTicket { ticket_id } => {
             live_ticket(tx, ticket_id)?;
-            tx.execute("UPDATE tickets SET deleted_at = ?2 WHERE id = ?1", params![ticket_id, at])?;
+            tx.execute(
+                "UPDATE tickets SET deleted_at = ?2 WHERE id = ?1",
+                params![ticket_id, at],
+            )?;
             record(tx, ticket_id, actor, "deleted", None, None, at)?;
             touch(tx, ticket_id, at)?;
         }
-        Mutation::SaveCustomer { id, name, emails, phone, organization_id, language, notes } => {
-            customers::save(tx, &CustomerInput {
-                id, name, emails, phone, organization_id: organization_id.as_deref(), language, notes,
-            })?;
+        Mutation::SaveCustomer {
+            id,
+            name,
+            emails,
+            phone,
+            organization_id,
+            language,
+            notes,
+        } => {
+            customers::save(
+                tx,
+                &CustomerInput {
+                    id,
+                    name,
+                    emails,
+                    phone,
+                    organization_id: organization_id.as_deref(),
+                    language,
+                    notes,
+                },
+            )?;
         }
-        Mutation::SaveOrganization { id, name, domains, notes } => {
-            customers::save_organization(tx, &Organization { id: id.clone(), name: name.clone(), domains: domains.clone(), notes: notes.clone() })?;
+        Mutation::SaveOrganization {
+            id,
+            name,
+            domains,
+            notes,
+        } => {
+            customers::save_organization(
+                tx,
+                &Organization {
+                    id: id.clone(),
+                    name: name.clone(),
+                    domains: domains.clone(),
+                    notes: notes.clone(),
+                },
+            )?;
         }
-        Mutation::SaveAgent { id, name, email, role, active } => {
+        Mutation::SaveAgent {
+            id,
+            name,
+            email,
+            role,
+            active,
+        } => {
             if Some(id.as_str()) == actor.id && !active {
-                return Err(DomainError::invalid("active", "You cannot deactivate your own profile.").into());
+                return Err(DomainError::invalid(
+                    "active",
+                    "You cannot deactivate your own profile.",
+                )
+                .into());
             }
-            agents::save(tx, &Agent { id: id.clone(), name: name.clone(), email: email.clone(), role: *role, active: *active })?;
+            agents::save(
+                tx,
+                &Agent {
+                    id: id.clone(),
+                    name: name.clone(),
+                    email: email.clone(),
+                    role: *role,
+                    active: *active,
+                },
+            )?;
         }
-        Mutation::SaveGroup { id, name, description } => {
-            agents::save_group(tx, &Group { id: id.clone(), name: name.clone(), description: description.clone() })?;
+        Mutation::SaveGroup {
+            id,
+            name,
+            description,
+        } => {
+            agents::save_group(
+                tx,
+                &Group {
+                    id: id.clone(),
+                    name: name.clone(),
+                    description: description.clone(),
+                },
+            )?;
         }
-        Mutation::SetAgentGroups { agent_id, group_ids } => {
+        Mutation::SetAgentGroups {
+            agent_id,
+            group_ids,
+        } => {
             require_agent(tx, agent_id)?;
-            tx.execute("DELETE FROM agent_group_member WHERE agent_id = ?1", [agent_id])?;
+            tx.execute(
+                "DELETE FROM agent_group_member WHERE agent_id = ?1",
+                [agent_id],
+            )?;
             for g in group_ids {
                 require_group(tx, g)?;
-                tx.execute("INSERT INTO agent_group_member(group_id, agent_id) VALUES (?1, ?2)", params![g, agent_id])?;
+                tx.execute(
+                    "INSERT INTO agent_group_member(group_id, agent_id) VALUES (?1, ?2)",
+                    params![g, agent_id],
+                )?;
             }
         }
         Mutation::CreateTag { name } => ensure_tag(tx, name)?,
         Mutation::DeleteTag { name } => {
-            let used: i64 = tx.query_row("SELECT count(*) FROM ticket_tags WHERE tag = ?1", [name], |r| r.get(0))?;
+            let used: i64 = tx.query_row(
+                "SELECT count(*) FROM ticket_tags WHERE tag = ?1",
+                [name],
+                |r| r.get(0),
+            )?;
             if used > 0 {
-                return Err(DomainError::invalid("tag", format!("'{name}' is on {used} tickets; remove it from them first.")).into());
+                return Err(DomainError::invalid(
+                    "tag",
+                    format!("'{name}' is on {used} tickets; remove it from them first."),
+                )
+                .into());
             }
             tx.execute("DELETE FROM tags WHERE name = ?1", [name])?;
         }
@@ -392,19 +706,36 @@ fn set_fields(
     )?;
     if let Some(s) = &ch.subject {
         if *s != cur.0 {
-            tx.execute("UPDATE tickets SET subject = ?2 WHERE id = ?1", params![id, s])?;
+            tx.execute(
+                "UPDATE tickets SET subject = ?2 WHERE id = ?1",
+                params![id, s],
+            )?;
             record(tx, id, actor, "subject", Some(&cur.0), Some(s), at)?;
         }
     }
     if let Some(p) = ch.priority {
         if p.as_str() != cur.1 {
-            tx.execute("UPDATE tickets SET priority = ?2, priority_rank = ?3 WHERE id = ?1", params![id, p.as_str(), p.rank()])?;
-            record(tx, id, actor, "priority", Some(&cur.1), Some(p.as_str()), at)?;
+            tx.execute(
+                "UPDATE tickets SET priority = ?2, priority_rank = ?3 WHERE id = ?1",
+                params![id, p.as_str(), p.rank()],
+            )?;
+            record(
+                tx,
+                id,
+                actor,
+                "priority",
+                Some(&cur.1),
+                Some(p.as_str()),
+                at,
+            )?;
         }
     }
     if let Some(t) = ch.ticket_type {
         if t.as_str() != cur.2 {
-            tx.execute("UPDATE tickets SET ticket_type = ?2 WHERE id = ?1", params![id, t.as_str()])?;
+            tx.execute(
+                "UPDATE tickets SET ticket_type = ?2 WHERE id = ?1",
+                params![id, t.as_str()],
+            )?;
             record(tx, id, actor, "type", Some(&cur.2), Some(t.as_str()), at)?;
         }
     }
@@ -412,9 +743,24 @@ fn set_fields(
     if let Some(a) = &ch.assignee_id {
         if *a != cur.3 {
             let new_name = a.as_deref().map(|a| require_agent(tx, a)).transpose()?;
-            let old_name = cur.3.as_deref().map(|o| agents::name_of(tx, o)).transpose()?;
-            tx.execute("UPDATE tickets SET assignee_id = ?2 WHERE id = ?1", params![id, a])?;
-            record(tx, id, actor, "assignee", old_name.as_deref(), new_name.as_deref(), at)?;
+            let old_name = cur
+                .3
+                .as_deref()
+                .map(|o| agents::name_of(tx, o))
+                .transpose()?;
+            tx.execute(
+                "UPDATE tickets SET assignee_id = ?2 WHERE id = ?1",
+                params![id, a],
+            )?;
+            record(
+                tx,
+                id,
+                actor,
+                "assignee",
+                old_name.as_deref(),
+                new_name.as_deref(),
+                at,
+            )?;
             // Someone took a new ticket: it is being worked on now.
             if a.is_some() && status == TicketStatus::New && ch.status.is_none() {
                 set_status(tx, id, status, TicketStatus::Open, actor, at)?;
@@ -426,8 +772,19 @@ fn set_fields(
         if *g != cur.4 {
             let new_name = g.as_deref().map(|g| require_group(tx, g)).transpose()?;
             let old_name = cur.4.as_deref().map(|o| require_group(tx, o)).transpose()?;
-            tx.execute("UPDATE tickets SET group_id = ?2 WHERE id = ?1", params![id, g])?;
-            record(tx, id, actor, "group", old_name.as_deref(), new_name.as_deref(), at)?;
+            tx.execute(
+                "UPDATE tickets SET group_id = ?2 WHERE id = ?1",
+                params![id, g],
+            )?;
+            record(
+                tx,
+                id,
+                actor,
+                "group",
+                old_name.as_deref(),
+                new_name.as_deref(),
+                at,
+            )?;
         }
     }
     if let Some(s) = ch.status {

@@ -114,9 +114,11 @@ CREATE TABLE tickets (
   deleted_at INTEGER,
   version INTEGER NOT NULL DEFAULT 1
 );
-CREATE INDEX tickets_updated ON tickets(updated_at, rowid) WHERE deleted_at IS NULL;
-CREATE INDEX tickets_created ON tickets(created_at, rowid) WHERE deleted_at IS NULL;
-CREATE INDEX tickets_priority ON tickets(priority_rank, updated_at, rowid) WHERE deleted_at IS NULL;
+-- Sort indexes carry status and assignee so a view page filters inside the index and stops
+-- after one page, without touching the table for rows it skips.
+CREATE INDEX tickets_updated ON tickets(updated_at, status, assignee_id) WHERE deleted_at IS NULL;
+CREATE INDEX tickets_created ON tickets(created_at, status, assignee_id) WHERE deleted_at IS NULL;
+CREATE INDEX tickets_priority ON tickets(priority_rank, updated_at, status, assignee_id) WHERE deleted_at IS NULL;
 CREATE INDEX tickets_status ON tickets(status, assignee_id) WHERE deleted_at IS NULL;
 CREATE INDEX tickets_assignee ON tickets(assignee_id, updated_at, rowid) WHERE deleted_at IS NULL;
 CREATE INDEX tickets_requester ON tickets(requester_id, updated_at);
@@ -198,7 +200,8 @@ CREATE VIRTUAL TABLE customers_fts USING fts5(
 const MIGRATIONS: &[&str] = &[V1];
 
 pub(crate) fn migrate(conn: &mut Connection) -> StoreResult<()> {
-    let current: usize = conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? as usize;
+    let current: usize =
+        conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? as usize;
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(current) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
@@ -224,7 +227,9 @@ mod tests {
         for _ in 0..2 {
             let mut c = Connection::open(&path).unwrap();
             migrate(&mut c).unwrap();
-            let v: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+            let v: i64 = c
+                .query_row("PRAGMA user_version", [], |r| r.get(0))
+                .unwrap();
             assert_eq!(v as usize, MIGRATIONS.len());
         }
         std::fs::remove_dir_all(&dir).unwrap();

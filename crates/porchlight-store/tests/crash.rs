@@ -17,18 +17,27 @@ const CHILD_ENV: &str = "PORCHLIGHT_CRASH_CHILD_DIR";
 /// the desktop acknowledges a write to the UI).
 #[test]
 fn crash_child_writer() {
-    let Ok(dir) = std::env::var(CHILD_ENV) else { return };
+    let Ok(dir) = std::env::var(CHILD_ENV) else {
+        return;
+    };
     let s = Store::open(std::path::Path::new(&dir)).unwrap();
     let ticket = std::fs::read_to_string(std::path::Path::new(&dir).join("ticket")).unwrap();
     for i in 0..500 {
         let id = new_id();
         let m = if i % 5 == 0 {
-            Mutation::AddTag { ticket_id: ticket.clone(), tag: format!("t{i}") }
+            Mutation::AddTag {
+                ticket_id: ticket.clone(),
+                tag: format!("t{i}"),
+            }
         } else {
             Mutation::AddMessage {
                 message_id: id.clone(),
                 ticket_id: ticket.clone(),
-                kind: if i % 2 == 0 { MessageKind::Note } else { MessageKind::Reply },
+                kind: if i % 2 == 0 {
+                    MessageKind::Note
+                } else {
+                    MessageKind::Reply
+                },
                 from_customer: false,
                 body_text: format!("burst message {i} {}", "lorem ipsum ".repeat(i % 40)),
                 body_html: None,
@@ -47,13 +56,19 @@ fn kill_9_mid_burst_loses_no_acknowledged_write() {
         let dir = tempfile::tempdir().unwrap();
         let ticket = {
             let s = Store::open(dir.path()).unwrap();
-            s.create_profile("Crash Tester", "crash@example.com").unwrap();
+            s.create_profile("Crash Tester", "crash@example.com")
+                .unwrap();
             let id = new_id();
             s.apply(Mutation::CreateTicket {
                 ticket_id: id.clone(),
                 message_id: new_id(),
                 subject: "Burst".into(),
-                requester: RequesterRef::New { id: new_id(), name: "C".into(), email: None, phone: None },
+                requester: RequesterRef::New {
+                    id: new_id(),
+                    name: "C".into(),
+                    email: None,
+                    phone: None,
+                },
                 channel: Channel::Manual,
                 priority: Priority::Normal,
                 ticket_type: TicketType::Task,
@@ -68,7 +83,12 @@ fn kill_9_mid_burst_loses_no_acknowledged_write() {
         };
         std::fs::write(dir.path().join("ticket"), &ticket).unwrap();
         let mut child = Command::new(&exe)
-            .args(["--exact", "crash_child_writer", "--nocapture", "--test-threads=1"])
+            .args([
+                "--exact",
+                "crash_child_writer",
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env(CHILD_ENV, dir.path())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -94,15 +114,22 @@ fn kill_9_mid_burst_loses_no_acknowledged_write() {
         let s = Store::open(dir.path()).unwrap();
         assert_eq!(s.integrity_check().unwrap(), "ok", "round {round}");
         let d = s.ticket_detail(&ticket, &[]).unwrap();
-        let ids: std::collections::HashSet<&str> = d.messages.iter().map(|m| m.id.as_str()).collect();
+        let ids: std::collections::HashSet<&str> =
+            d.messages.iter().map(|m| m.id.as_str()).collect();
         for (i, id) in &acked {
             if i % 5 == 0 {
-                assert!(d.ticket.tags.contains(&format!("t{i}")), "round {round}: tag t{i} lost");
+                assert!(
+                    d.ticket.tags.contains(&format!("t{i}")),
+                    "round {round}: tag t{i} lost"
+                );
             } else {
                 assert!(ids.contains(id.as_str()), "round {round}: message {i} lost");
             }
         }
-        assert!(acked.len() >= kill_after.min(500), "round {round}: child stopped early");
+        assert!(
+            acked.len() >= kill_after.min(500),
+            "round {round}: child stopped early"
+        );
     }
 }
 

@@ -3,14 +3,16 @@
 
 use porchlight_domain::mutation::{RequesterRef, TicketFieldChanges};
 use porchlight_domain::{
-    Channel, ErrorCode, FilterClause, MessageKind, Mutation, Priority, SortKey, TicketStatus, TicketType,
+    Channel, ErrorCode, FilterClause, MessageKind, Mutation, Priority, SortKey, TicketStatus,
+    TicketType,
 };
 use porchlight_store::{new_id, Store, StoreError};
 
 fn store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let s = Store::open(dir.path()).unwrap();
-    s.create_profile("Deniz Agent", "deniz@porchlight.example").unwrap();
+    s.create_profile("Deniz Agent", "deniz@porchlight.example")
+        .unwrap();
     (dir, s)
 }
 
@@ -20,7 +22,12 @@ fn create(s: &Store, subject: &str, email: &str, body: &str) -> String {
         ticket_id: id.clone(),
         message_id: new_id(),
         subject: subject.into(),
-        requester: RequesterRef::New { id: new_id(), name: "Ayşe Yılmaz".into(), email: Some(email.into()), phone: None },
+        requester: RequesterRef::New {
+            id: new_id(),
+            name: "Ayşe Yılmaz".into(),
+            email: Some(email.into()),
+            phone: None,
+        },
         channel: Channel::Phone,
         priority: Priority::Normal,
         ticket_type: TicketType::Question,
@@ -52,30 +59,55 @@ fn code(e: StoreError) -> ErrorCode {
 
 fn mutation_count(s: &Store) -> i64 {
     // Every accepted mutation is recorded; a refused one must leave no trace.
-    s.views().unwrap().iter().map(|v| v.count).sum::<i64>() * 1000 + s.search("status:new", 200).unwrap().hits.len() as i64
+    s.views().unwrap().iter().map(|v| v.count).sum::<i64>() * 1000
+        + s.search("status:new", 200).unwrap().hits.len() as i64
 }
 
 #[test]
 fn a_ticket_from_phone_call_to_solved() {
     let (_d, s) = store();
     let me = s.workspace_info().unwrap().profile.unwrap();
-    let id = create(&s, "Refund for order 4711", "ayse@example.com", "My refund has not arrived.");
+    let id = create(
+        &s,
+        "Refund for order 4711",
+        "ayse@example.com",
+        "My refund has not arrived.",
+    );
     let t = s.ticket(&id).unwrap();
     assert_eq!(t.summary.number, Some(1001));
     assert_eq!(t.summary.status, TicketStatus::New);
     assert_eq!(t.tags, vec!["refund"]);
     assert!(t.first_response_at.is_none());
 
-    s.apply(message(&id, MessageKind::Reply, false, "The refund was issued yesterday.")).unwrap();
-    s.apply(message(&id, MessageKind::Note, false, "Checked with the zanzibarquokka payment team.")).unwrap();
+    s.apply(message(
+        &id,
+        MessageKind::Reply,
+        false,
+        "The refund was issued yesterday.",
+    ))
+    .unwrap();
+    s.apply(message(
+        &id,
+        MessageKind::Note,
+        false,
+        "Checked with the zanzibarquokka payment team.",
+    ))
+    .unwrap();
     s.apply(Mutation::SetTicketFields {
         ticket_id: id.clone(),
-        changes: TicketFieldChanges { assignee_id: Some(Some(me.id.clone())), priority: Some(Priority::High), ..Default::default() },
+        changes: TicketFieldChanges {
+            assignee_id: Some(Some(me.id.clone())),
+            priority: Some(Priority::High),
+            ..Default::default()
+        },
     })
     .unwrap();
     s.apply(Mutation::SetTicketFields {
         ticket_id: id.clone(),
-        changes: TicketFieldChanges { status: Some(TicketStatus::Solved), ..Default::default() },
+        changes: TicketFieldChanges {
+            status: Some(TicketStatus::Solved),
+            ..Default::default()
+        },
     })
     .unwrap();
 
@@ -90,12 +122,24 @@ fn a_ticket_from_phone_call_to_solved() {
     assert_eq!(kinds.len(), 3);
     assert_eq!(d.messages[2].kind, MessageKind::Note);
     let fields: Vec<&str> = d.events.iter().map(|e| e.field.as_str()).collect();
-    assert_eq!(fields, vec!["created", "status", "priority", "assignee", "status"]);
-    assert_eq!(d.events.last().unwrap().new_value.as_deref(), Some("solved"));
+    assert_eq!(
+        fields,
+        vec!["created", "status", "priority", "assignee", "status"]
+    );
+    assert_eq!(
+        d.events.last().unwrap().new_value.as_deref(),
+        Some("solved")
+    );
     assert_eq!(d.requester.emails, vec!["ayse@example.com"]);
 
     // The customer writes again: the ticket reopens and counts it.
-    s.apply(message(&id, MessageKind::Reply, true, "Still nothing on my card.")).unwrap();
+    s.apply(message(
+        &id,
+        MessageKind::Reply,
+        true,
+        "Still nothing on my card.",
+    ))
+    .unwrap();
     let t = s.ticket(&id).unwrap();
     assert_eq!(t.summary.status, TicketStatus::Open);
     assert_eq!(t.reopen_count, 1);
@@ -108,27 +152,50 @@ fn a_ticket_from_phone_call_to_solved() {
     let hits = s.search("zanzibarquokka", 10).unwrap().hits;
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].matched_in, "note");
-    assert!(hits[0].snippet.iter().any(|p| p.hit && p.text.to_lowercase().contains("zanzibarquokka")));
+    assert!(hits[0]
+        .snippet
+        .iter()
+        .any(|p| p.hit && p.text.to_lowercase().contains("zanzibarquokka")));
 }
 
 #[test]
 fn views_count_and_page_with_keyset_cursors() {
     let (_d, s) = store();
     let me = s.workspace_info().unwrap().profile.unwrap().id;
-    let ids: Vec<String> = (0..25).map(|i| create(&s, &format!("Ticket {i}"), &format!("c{i}@example.com"), "Hello")).collect();
+    let ids: Vec<String> = (0..25)
+        .map(|i| {
+            create(
+                &s,
+                &format!("Ticket {i}"),
+                &format!("c{i}@example.com"),
+                "Hello",
+            )
+        })
+        .collect();
     for id in &ids[..5] {
         s.apply(Mutation::SetTicketFields {
             ticket_id: id.clone(),
-            changes: TicketFieldChanges { assignee_id: Some(Some(me.clone())), ..Default::default() },
+            changes: TicketFieldChanges {
+                assignee_id: Some(Some(me.clone())),
+                ..Default::default()
+            },
         })
         .unwrap();
     }
     s.apply(Mutation::SetTicketFields {
         ticket_id: ids[5].clone(),
-        changes: TicketFieldChanges { status: Some(TicketStatus::Pending), ..Default::default() },
+        changes: TicketFieldChanges {
+            status: Some(TicketStatus::Pending),
+            ..Default::default()
+        },
     })
     .unwrap();
-    let counts: std::collections::HashMap<String, i64> = s.views().unwrap().into_iter().map(|v| (v.id, v.count)).collect();
+    let counts: std::collections::HashMap<String, i64> = s
+        .views()
+        .unwrap()
+        .into_iter()
+        .map(|v| (v.id, v.count))
+        .collect();
     assert_eq!(counts["mine"], 5);
     assert_eq!(counts["unassigned"], 20);
     assert_eq!(counts["open"], 24);
@@ -138,7 +205,9 @@ fn views_count_and_page_with_keyset_cursors() {
     let mut seen = Vec::new();
     let mut cursor = None;
     loop {
-        let page = s.ticket_page("open", SortKey::Updated, cursor.as_ref(), 7).unwrap();
+        let page = s
+            .ticket_page("open", SortKey::Updated, cursor.as_ref(), 7)
+            .unwrap();
         seen.extend(page.rows.iter().map(|r| r.id.clone()));
         match page.next {
             Some(c) => cursor = Some(c),
@@ -160,17 +229,34 @@ fn views_count_and_page_with_keyset_cursors() {
         id: "v1".into(),
         name: "Refunds on the phone".into(),
         filters: vec![
-            FilterClause { field: "tag".into(), values: vec!["refund".into()] },
-            FilterClause { field: "channel".into(), values: vec!["phone".into()] },
+            FilterClause {
+                field: "tag".into(),
+                values: vec!["refund".into()],
+            },
+            FilterClause {
+                field: "channel".into(),
+                values: vec!["phone".into()],
+            },
         ],
     })
     .unwrap();
-    assert_eq!(s.views().unwrap().iter().find(|v| v.id == "v1").unwrap().count, 25);
+    assert_eq!(
+        s.views()
+            .unwrap()
+            .iter()
+            .find(|v| v.id == "v1")
+            .unwrap()
+            .count,
+        25
+    );
     let err = s
         .apply(Mutation::SaveView {
             id: "v2".into(),
             name: "Bad".into(),
-            filters: vec![FilterClause { field: "mood".into(), values: vec!["angry".into()] }],
+            filters: vec![FilterClause {
+                field: "mood".into(),
+                values: vec!["angry".into()],
+            }],
         })
         .unwrap_err();
     assert_eq!(code(err), ErrorCode::UnknownField);
@@ -180,19 +266,47 @@ fn views_count_and_page_with_keyset_cursors() {
 #[test]
 fn search_filters_combine_with_words() {
     let (_d, s) = store();
-    let a = create(&s, "Invoice wrong", "ayse@example.com", "The invoice shows an old VAT number.");
-    let b = create(&s, "Second invoice", "piotr@example.pl", "Another invoice question.");
-    s.apply(Mutation::AddTag { ticket_id: b.clone(), tag: "billing".into() }).unwrap();
-    let ids = |q: &str| s.search(q, 20).unwrap().hits.into_iter().map(|h| h.ticket.id).collect::<Vec<_>>();
+    let a = create(
+        &s,
+        "Invoice wrong",
+        "ayse@example.com",
+        "The invoice shows an old VAT number.",
+    );
+    let b = create(
+        &s,
+        "Second invoice",
+        "piotr@example.pl",
+        "Another invoice question.",
+    );
+    s.apply(Mutation::AddTag {
+        ticket_id: b.clone(),
+        tag: "billing".into(),
+    })
+    .unwrap();
+    let ids = |q: &str| {
+        s.search(q, 20)
+            .unwrap()
+            .hits
+            .into_iter()
+            .map(|h| h.ticket.id)
+            .collect::<Vec<_>>()
+    };
     assert_eq!(ids("invoice").len(), 2);
     assert_eq!(ids("invoice tag:billing"), vec![b.clone()]);
     assert_eq!(ids("invoice from:ayse@example.com"), vec![a.clone()]);
-    assert_eq!(ids("invo"), vec![b.clone(), a.clone()], "prefix match, most recent first");
+    assert_eq!(
+        ids("invo"),
+        vec![b.clone(), a.clone()],
+        "prefix match, most recent first"
+    );
     assert_eq!(ids("VAT status:new"), vec![a.clone()]);
     assert!(ids("VAT status:solved").is_empty());
     assert_eq!(ids("piotr"), vec![b.clone()], "customer e-mail words match");
     assert_eq!(ids("Ayse").len(), 2, "diacritics folded: Ayşe");
-    assert_eq!(code(s.search("status:frozen", 5).unwrap_err()), ErrorCode::InvalidValue);
+    assert_eq!(
+        code(s.search("status:frozen", 5).unwrap_err()),
+        ErrorCode::InvalidValue
+    );
 }
 
 #[test]
@@ -201,8 +315,15 @@ fn refusals_change_nothing() {
     let id = create(&s, "Will be deleted", "x@example.com", "Hello");
     let merged = create(&s, "Will be merged", "y@example.com", "Hello");
     let target = create(&s, "Target", "z@example.com", "Hello");
-    s.apply(Mutation::MergeTickets { source_id: merged.clone(), target_id: target.clone() }).unwrap();
-    s.apply(Mutation::DeleteTicket { ticket_id: id.clone() }).unwrap();
+    s.apply(Mutation::MergeTickets {
+        source_id: merged.clone(),
+        target_id: target.clone(),
+    })
+    .unwrap();
+    s.apply(Mutation::DeleteTicket {
+        ticket_id: id.clone(),
+    })
+    .unwrap();
     let before = mutation_count(&s);
     let target_msgs = s.ticket_detail(&target, &[]).unwrap().messages.len();
 
@@ -210,7 +331,12 @@ fn refusals_change_nothing() {
         ticket_id: new_id(),
         message_id: new_id(),
         subject: subject.into(),
-        requester: RequesterRef::New { id: new_id(), name: "N".into(), email: Some(email.into()), phone: None },
+        requester: RequesterRef::New {
+            id: new_id(),
+            name: "N".into(),
+            email: Some(email.into()),
+            phone: None,
+        },
         channel: Channel::Email,
         priority: Priority::Low,
         ticket_type: TicketType::Task,
@@ -222,35 +348,66 @@ fn refusals_change_nothing() {
     };
     let e = s.apply(bad_ticket("  ", "ok@example.com")).unwrap_err();
     assert_eq!(code(e), ErrorCode::EmptyField);
-    let e = s.apply(bad_ticket("Subject", "not-an-address")).unwrap_err();
+    let e = s
+        .apply(bad_ticket("Subject", "not-an-address"))
+        .unwrap_err();
     assert_eq!(code(e), ErrorCode::InvalidEmail);
     assert!(e_message(s.apply(bad_ticket("Subject", "a@b")).unwrap_err()).contains("a@b"));
 
-    let e = s.apply(message(&id, MessageKind::Reply, false, "Hello?")).unwrap_err();
+    let e = s
+        .apply(message(&id, MessageKind::Reply, false, "Hello?"))
+        .unwrap_err();
     assert_eq!(code(e), ErrorCode::TicketDeleted);
-    let e = s.apply(message(&merged, MessageKind::Reply, false, "Hello?")).unwrap_err();
+    let e = s
+        .apply(message(&merged, MessageKind::Reply, false, "Hello?"))
+        .unwrap_err();
     assert_eq!(code(e), ErrorCode::TicketMerged);
-    assert!(e_message(s.apply(message(&merged, MessageKind::Note, false, "x")).unwrap_err()).contains("#1003"));
+    assert!(e_message(
+        s.apply(message(&merged, MessageKind::Note, false, "x"))
+            .unwrap_err()
+    )
+    .contains("#1003"));
 
     let big = vec![0u8; 30 * 1024 * 1024];
-    let e = s.stage_attachment("scan.pdf", "application/pdf", &big).unwrap_err();
+    let e = s
+        .stage_attachment("scan.pdf", "application/pdf", &big)
+        .unwrap_err();
     assert_eq!(code(e), ErrorCode::AttachmentTooLarge);
-    let msg = porchlight_domain::DomainError::from(s.stage_attachment("scan.pdf", "application/pdf", &big).unwrap_err()).message;
-    assert_eq!(msg, "scan.pdf is 30.0 MB; attachments can be at most 25 MB.");
-    assert!(!dir.path().join("attachments").exists(), "nothing written for a refused file");
+    let msg = porchlight_domain::DomainError::from(
+        s.stage_attachment("scan.pdf", "application/pdf", &big)
+            .unwrap_err(),
+    )
+    .message;
+    assert_eq!(
+        msg,
+        "scan.pdf is 30.0 MB; attachments can be at most 25 MB."
+    );
+    assert!(
+        !dir.path().join("attachments").exists(),
+        "nothing written for a refused file"
+    );
 
     // A bulk action with one bad mutation applies none of them.
     let e = s
         .apply_many(vec![
-            Mutation::AddTag { ticket_id: target.clone(), tag: "ok".into() },
-            Mutation::AddTag { ticket_id: id.clone(), tag: "deleted".into() },
+            Mutation::AddTag {
+                ticket_id: target.clone(),
+                tag: "ok".into(),
+            },
+            Mutation::AddTag {
+                ticket_id: id.clone(),
+                tag: "deleted".into(),
+            },
         ])
         .unwrap_err();
     assert_eq!(code(e), ErrorCode::TicketDeleted);
     assert!(s.ticket(&target).unwrap().tags.iter().all(|t| t != "ok"));
 
     assert_eq!(mutation_count(&s), before);
-    assert_eq!(s.ticket_detail(&target, &[]).unwrap().messages.len(), target_msgs);
+    assert_eq!(
+        s.ticket_detail(&target, &[]).unwrap().messages.len(),
+        target_msgs
+    );
     assert!(s.views().unwrap().iter().all(|v| v.builtin));
 }
 
@@ -263,14 +420,21 @@ fn merge_moves_the_thread_and_closes_the_source() {
     let (_d, s) = store();
     let a = create(&s, "First", "a@example.com", "from a");
     let b = create(&s, "Second", "a@example.com", "from a again");
-    s.apply(Mutation::MergeTickets { source_id: a.clone(), target_id: b.clone() }).unwrap();
+    s.apply(Mutation::MergeTickets {
+        source_id: a.clone(),
+        target_id: b.clone(),
+    })
+    .unwrap();
     let src = s.ticket(&a).unwrap();
     assert_eq!(src.summary.status, TicketStatus::Closed);
     assert_eq!(src.merged_into_id.as_deref(), Some(b.as_str()));
     let d = s.ticket_detail(&b, &[]).unwrap();
     let texts: Vec<&str> = d.messages.iter().map(|m| m.body_text.as_str()).collect();
     assert!(texts.contains(&"from a") && texts.contains(&"from a again"));
-    assert!(d.messages.iter().any(|m| m.kind == MessageKind::System && m.body_text.contains("#1001")));
+    assert!(d
+        .messages
+        .iter()
+        .any(|m| m.kind == MessageKind::System && m.body_text.contains("#1001")));
     assert_eq!(d.ticket.summary.message_count, 2);
     // Both tickets were by the same customer: one requester, and the merged one is listed.
     assert_eq!(d.requester_tickets.len(), 1);
@@ -279,7 +443,12 @@ fn merge_moves_the_thread_and_closes_the_source() {
 #[test]
 fn hostile_html_is_stored_inert_and_images_held_back() {
     let (_d, s) = store();
-    let id = create(&s, "<img src=x onerror=alert(1)>Hello", "h@example.com", "plain");
+    let id = create(
+        &s,
+        "<img src=x onerror=alert(1)>Hello",
+        "h@example.com",
+        "plain",
+    );
     s.apply(Mutation::AddMessage {
         message_id: "m-hostile".into(),
         ticket_id: id.clone(),
@@ -295,17 +464,34 @@ fn hostile_html_is_stored_inert_and_images_held_back() {
     })
     .unwrap();
     let d = s.ticket_detail(&id, &[]).unwrap();
-    assert_eq!(d.ticket.summary.subject, "<img src=x onerror=alert(1)>Hello", "subjects are text, shown literally");
+    assert_eq!(
+        d.ticket.summary.subject, "<img src=x onerror=alert(1)>Hello",
+        "subjects are text, shown literally"
+    );
     let m = d.messages.iter().find(|m| m.id == "m-hostile").unwrap();
     let html = m.body_html.as_deref().unwrap();
-    for bad in ["script", "onmouseover", "javascript:", "svg", "track.example"] {
+    for bad in [
+        "script",
+        "onmouseover",
+        "javascript:",
+        "svg",
+        "track.example",
+    ] {
         assert!(!html.contains(bad), "{bad} in {html}");
     }
     assert!(m.has_blocked_images);
-    assert!(m.body_text.contains("Hi"), "text extracted for search: {}", m.body_text);
+    assert!(
+        m.body_text.contains("Hi"),
+        "text extracted for search: {}",
+        m.body_text
+    );
     let shown = s.ticket_detail(&id, &["m-hostile".to_string()]).unwrap();
     let m = shown.messages.iter().find(|m| m.id == "m-hostile").unwrap();
-    assert!(m.body_html.as_deref().unwrap().contains("https://track.example/p.gif"));
+    assert!(m
+        .body_html
+        .as_deref()
+        .unwrap()
+        .contains("https://track.example/p.gif"));
     assert!(!m.has_blocked_images);
 }
 
@@ -313,8 +499,12 @@ fn hostile_html_is_stored_inert_and_images_held_back() {
 fn attachments_are_content_addressed_and_claimed_once() {
     let (dir, s) = store();
     let id = create(&s, "With file", "f@example.com", "see attached");
-    let a = s.stage_attachment("bill.pdf", "application/pdf", b"%PDF-1.4 hello").unwrap();
-    let b = s.stage_attachment("copy.pdf", "", b"%PDF-1.4 hello").unwrap();
+    let a = s
+        .stage_attachment("bill.pdf", "application/pdf", b"%PDF-1.4 hello")
+        .unwrap();
+    let b = s
+        .stage_attachment("copy.pdf", "", b"%PDF-1.4 hello")
+        .unwrap();
     assert_eq!(a.sha256, b.sha256);
     assert_eq!(b.mime, "application/octet-stream");
     let files: Vec<_> = walk(&dir.path().join("attachments"));
@@ -325,7 +515,10 @@ fn attachments_are_content_addressed_and_claimed_once() {
     }
     s.apply(m.clone()).unwrap();
     let d = s.ticket_detail(&id, &[]).unwrap();
-    assert_eq!(d.messages.last().unwrap().attachments[0].filename, "bill.pdf");
+    assert_eq!(
+        d.messages.last().unwrap().attachments[0].filename,
+        "bill.pdf"
+    );
     let p = s.attachment_path(&a.id).unwrap();
     assert_eq!(std::fs::read(&p).unwrap(), b"%PDF-1.4 hello");
     assert!(p.ends_with("bill.pdf"));
@@ -360,14 +553,29 @@ fn demo_data_is_multilingual_and_searchable() {
         .unwrap()
         .rows
         .into_iter()
-        .chain(s.ticket_page("open", SortKey::Created, None, 200).unwrap().rows)
+        .chain(
+            s.ticket_page("open", SortKey::Created, None, 200)
+                .unwrap()
+                .rows,
+        )
         .map(|t| t.language)
         .collect();
     assert_eq!(langs.len(), 4, "{langs:?}");
     assert!(!s.search("sipariş", 10).unwrap().hits.is_empty(), "Turkish");
-    assert!(!s.search("zamówienie", 10).unwrap().hits.is_empty(), "Polish");
+    assert!(
+        !s.search("zamówienie", 10).unwrap().hits.is_empty(),
+        "Polish"
+    );
     assert!(!s.search("سفارش", 10).unwrap().hits.is_empty(), "Persian");
-    assert!(s.views().unwrap().iter().find(|v| v.id == "mine").unwrap().count > 0);
+    assert!(
+        s.views()
+            .unwrap()
+            .iter()
+            .find(|v| v.id == "mine")
+            .unwrap()
+            .count
+            > 0
+    );
     // New mutations after a bulk import still reach the search index (triggers restored).
     let id = create(&s, "Fresh after demo", "fresh@example.com", "quibbleflux");
     assert_eq!(s.search("quibbleflux", 5).unwrap().hits[0].ticket.id, id);
@@ -379,13 +587,31 @@ fn preferences_and_profile() {
     let dir = tempfile::tempdir().unwrap();
     let s = Store::open(dir.path()).unwrap();
     assert!(s.workspace_info().unwrap().profile.is_none());
-    assert_eq!(code(s.apply(Mutation::CreateTag { name: "x".into() }).unwrap_err()), ErrorCode::NotFound);
-    assert_eq!(code(s.create_profile("", "a@example.com").unwrap_err()), ErrorCode::EmptyField);
-    assert_eq!(code(s.create_profile("Ali", "nope").unwrap_err()), ErrorCode::InvalidEmail);
+    assert_eq!(
+        code(
+            s.apply(Mutation::CreateTag { name: "x".into() })
+                .unwrap_err()
+        ),
+        ErrorCode::NotFound
+    );
+    assert_eq!(
+        code(s.create_profile("", "a@example.com").unwrap_err()),
+        ErrorCode::EmptyField
+    );
+    assert_eq!(
+        code(s.create_profile("Ali", "nope").unwrap_err()),
+        ErrorCode::InvalidEmail
+    );
     s.create_profile("Ali Rezaei", "ali@example.ir").unwrap();
     s.set_preference("locale", "fa").unwrap();
-    assert_eq!(code(s.set_preference("locale", "de").unwrap_err()), ErrorCode::InvalidValue);
-    assert_eq!(code(s.set_preference("volume", "11").unwrap_err()), ErrorCode::UnknownField);
+    assert_eq!(
+        code(s.set_preference("locale", "de").unwrap_err()),
+        ErrorCode::InvalidValue
+    );
+    assert_eq!(
+        code(s.set_preference("volume", "11").unwrap_err()),
+        ErrorCode::UnknownField
+    );
     drop(s);
     let s = Store::open(dir.path()).unwrap();
     let info = s.workspace_info().unwrap();

@@ -18,15 +18,21 @@ fn agent_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Agent> {
 }
 
 pub(crate) fn get(c: &Connection, id: &str) -> StoreResult<Agent> {
-    c.query_row("SELECT id, name, email, role, active FROM agents WHERE id = ?1", [id], agent_row)
-        .optional()?
-        .ok_or_else(|| DomainError::not_found("agent", id).into())
+    c.query_row(
+        "SELECT id, name, email, role, active FROM agents WHERE id = ?1",
+        [id],
+        agent_row,
+    )
+    .optional()?
+    .ok_or_else(|| DomainError::not_found("agent", id).into())
 }
 
 pub(crate) fn name_of(c: &Connection, id: &str) -> StoreResult<String> {
-    Ok(c.query_row("SELECT name FROM agents WHERE id = ?1", [id], |r| r.get(0))
-        .optional()?
-        .unwrap_or_else(|| "Unknown agent".into()))
+    Ok(
+        c.query_row("SELECT name FROM agents WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?
+            .unwrap_or_else(|| "Unknown agent".into()),
+    )
 }
 
 pub(crate) fn save(c: &Connection, a: &Agent) -> StoreResult<()> {
@@ -49,7 +55,10 @@ pub(crate) fn save_group(c: &Connection, g: &Group) -> StoreResult<()> {
 }
 
 pub(crate) fn ensure_tag(c: &Connection, tag: &str) -> StoreResult<()> {
-    c.execute("INSERT OR IGNORE INTO tags(name, created_at) VALUES (?1, ?2)", params![tag, now_ms()])?;
+    c.execute(
+        "INSERT OR IGNORE INTO tags(name, created_at) VALUES (?1, ?2)",
+        params![tag, now_ms()],
+    )?;
     Ok(())
 }
 
@@ -87,10 +96,17 @@ impl Store {
 
     pub fn groups(&self) -> StoreResult<Vec<Group>> {
         self.read(|c| {
-            let mut st =
-                c.prepare_cached("SELECT id, name, description FROM agent_group ORDER BY name COLLATE NOCASE")?;
+            let mut st = c.prepare_cached(
+                "SELECT id, name, description FROM agent_group ORDER BY name COLLATE NOCASE",
+            )?;
             let rows = st
-                .query_map([], |r| Ok(Group { id: r.get(0)?, name: r.get(1)?, description: r.get(2)? }))?
+                .query_map([], |r| {
+                    Ok(Group {
+                        id: r.get(0)?,
+                        name: r.get(1)?,
+                        description: r.get(2)?,
+                    })
+                })?
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(rows)
         })
@@ -99,8 +115,11 @@ impl Store {
     /// Group ids an agent belongs to.
     pub fn agent_group_ids(&self, agent_id: &str) -> StoreResult<Vec<String>> {
         self.read(|c| {
-            let mut st = c.prepare_cached("SELECT group_id FROM agent_group_member WHERE agent_id = ?1")?;
-            let rows = st.query_map([agent_id], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
+            let mut st =
+                c.prepare_cached("SELECT group_id FROM agent_group_member WHERE agent_id = ?1")?;
+            let rows = st
+                .query_map([agent_id], |r| r.get(0))?
+                .collect::<Result<Vec<String>, _>>()?;
             Ok(rows)
         })
     }

@@ -21,7 +21,9 @@ pub(crate) fn mb(bytes: u64) -> String {
 pub(crate) fn claim(c: &Connection, message_id: &str, ids: &[String]) -> StoreResult<()> {
     for id in ids {
         let n = c
-            .prepare_cached("UPDATE attachments SET message_id = ?1 WHERE id = ?2 AND message_id IS NULL")?
+            .prepare_cached(
+                "UPDATE attachments SET message_id = ?1 WHERE id = ?2 AND message_id IS NULL",
+            )?
             .execute(params![message_id, id])?;
         if n == 0 {
             return Err(DomainError::new(
@@ -37,19 +39,33 @@ pub(crate) fn claim(c: &Connection, message_id: &str, ids: &[String]) -> StoreRe
 
 impl Store {
     fn attachment_file(&self, sha256: &str) -> PathBuf {
-        self.dir().join("attachments").join(&sha256[..2]).join(sha256)
+        self.dir()
+            .join("attachments")
+            .join(&sha256[..2])
+            .join(sha256)
     }
 
     /// Stores a file's bytes and returns its attachment record, to be referenced by the next
     /// create-ticket or add-message mutation.
-    pub fn stage_attachment(&self, filename: &str, mime: &str, bytes: &[u8]) -> StoreResult<Attachment> {
+    pub fn stage_attachment(
+        &self,
+        filename: &str,
+        mime: &str,
+        bytes: &[u8],
+    ) -> StoreResult<Attachment> {
         let filename = filename.trim();
         if filename.is_empty() {
             return Err(DomainError::empty("file_name").into());
         }
         let filename: String = filename
             .chars()
-            .map(|c| if c == '/' || c == '\\' || c.is_control() { '_' } else { c })
+            .map(|c| {
+                if c == '/' || c == '\\' || c.is_control() {
+                    '_'
+                } else {
+                    c
+                }
+            })
             .take(255)
             .collect();
         let size = bytes.len() as u64;
@@ -80,7 +96,11 @@ impl Store {
         let a = Attachment {
             id: new_id(),
             filename,
-            mime: if mime.trim().is_empty() { "application/octet-stream".into() } else { mime.trim().to_string() },
+            mime: if mime.trim().is_empty() {
+                "application/octet-stream".into()
+            } else {
+                mime.trim().to_string()
+            },
             size: size as i64,
             sha256,
         };
@@ -100,9 +120,11 @@ impl Store {
     pub fn attachment_path(&self, id: &str) -> StoreResult<PathBuf> {
         let (sha, filename): (String, String) = self
             .read(|c| {
-                Ok(c.query_row("SELECT sha256, filename FROM attachments WHERE id = ?1", [id], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })
+                Ok(c.query_row(
+                    "SELECT sha256, filename FROM attachments WHERE id = ?1",
+                    [id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
                 .optional()?)
             })?
             .ok_or_else(|| DomainError::not_found("attachment", id))?;

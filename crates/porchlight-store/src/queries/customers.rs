@@ -27,15 +27,23 @@ pub(crate) fn get(c: &Connection, id: &str) -> StoreResult<Customer> {
         )
         .optional()?
         .ok_or_else(|| DomainError::not_found("customer", id))?;
-    let mut st = c.prepare_cached("SELECT email FROM customer_emails WHERE customer_id = ?1 ORDER BY position")?;
-    cust.emails = st.query_map([id], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
+    let mut st = c.prepare_cached(
+        "SELECT email FROM customer_emails WHERE customer_id = ?1 ORDER BY position",
+    )?;
+    cust.emails = st
+        .query_map([id], |r| r.get(0))?
+        .collect::<Result<Vec<String>, _>>()?;
     Ok(cust)
 }
 
 /// Which customer owns an address, if any.
 pub(crate) fn by_email(c: &Connection, email: &str) -> StoreResult<Option<String>> {
-    Ok(c.query_row("SELECT customer_id FROM customer_emails WHERE email = ?1", [email], |r| r.get(0))
-        .optional()?)
+    Ok(c.query_row(
+        "SELECT customer_id FROM customer_emails WHERE email = ?1",
+        [email],
+        |r| r.get(0),
+    )
+    .optional()?)
 }
 
 pub(crate) struct CustomerInput<'a> {
@@ -54,7 +62,10 @@ pub(crate) fn save(c: &Connection, input: &CustomerInput<'_>) -> StoreResult<()>
     for e in input.emails {
         if let Some(owner) = by_email(c, e)? {
             if owner != input.id {
-                let other: String = c.query_row("SELECT name FROM customers WHERE id = ?1", [&owner], |r| r.get(0))?;
+                let other: String =
+                    c.query_row("SELECT name FROM customers WHERE id = ?1", [&owner], |r| {
+                        r.get(0)
+                    })?;
                 return Err(DomainError::new(
                     ErrorCode::Conflict,
                     Some("email"),
@@ -65,13 +76,20 @@ pub(crate) fn save(c: &Connection, input: &CustomerInput<'_>) -> StoreResult<()>
         }
     }
     if let Some(org) = input.organization_id {
-        let exists: bool = c.query_row("SELECT count(*) FROM organizations WHERE id = ?1", [org], |r| r.get(0))?;
+        let exists: bool = c.query_row(
+            "SELECT count(*) FROM organizations WHERE id = ?1",
+            [org],
+            |r| r.get(0),
+        )?;
         if !exists {
             return Err(DomainError::not_found("organization", org).into());
         }
     }
     let now = now_ms();
-    let organization_id = input.organization_id.map(str::to_owned).or(organization_for_emails(c, input.emails)?);
+    let organization_id = input
+        .organization_id
+        .map(str::to_owned)
+        .or(organization_for_emails(c, input.emails)?);
     c.execute(
         "INSERT INTO customers(id, name, email_list, phone, organization_id, language, notes, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)
@@ -89,7 +107,10 @@ pub(crate) fn save(c: &Connection, input: &CustomerInput<'_>) -> StoreResult<()>
             now
         ],
     )?;
-    c.execute("DELETE FROM customer_emails WHERE customer_id = ?1", [input.id])?;
+    c.execute(
+        "DELETE FROM customer_emails WHERE customer_id = ?1",
+        [input.id],
+    )?;
     for (i, e) in input.emails.iter().enumerate() {
         c.execute(
             "INSERT INTO customer_emails(email, customer_id, position) VALUES (?1, ?2, ?3)",
@@ -136,8 +157,13 @@ impl Store {
 
     /// Customers whose name or e-mail starts with the typed words, for the requester picker.
     pub fn find_customers(&self, query: &str, limit: usize) -> StoreResult<Vec<CustomerMatch>> {
-        let q = porchlight_domain::SearchQuery { words: query.split_whitespace().map(str::to_owned).collect(), ..Default::default() };
-        let Some(expr) = q.fts_expression() else { return Ok(Vec::new()) };
+        let q = porchlight_domain::SearchQuery {
+            words: query.split_whitespace().map(str::to_owned).collect(),
+            ..Default::default()
+        };
+        let Some(expr) = q.fts_expression() else {
+            return Ok(Vec::new());
+        };
         self.read(|c| {
             let mut st = c.prepare_cached(
                 "SELECT c.id, c.name, (SELECT email FROM customer_emails e WHERE e.customer_id = c.id ORDER BY position LIMIT 1),
@@ -165,13 +191,27 @@ impl Store {
 
     pub fn organizations(&self) -> StoreResult<Vec<Organization>> {
         self.read(|c| {
-            let mut st = c.prepare_cached("SELECT id, name, domains, notes FROM organizations ORDER BY name COLLATE NOCASE")?;
+            let mut st = c.prepare_cached(
+                "SELECT id, name, domains, notes FROM organizations ORDER BY name COLLATE NOCASE",
+            )?;
             let rows = st
-                .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?)))?
+                .query_map([], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                    ))
+                })?
                 .collect::<Result<Vec<_>, _>>()?;
             rows.into_iter()
                 .map(|(id, name, domains, notes)| {
-                    Ok(Organization { id, name, domains: serde_json::from_str(&domains)?, notes })
+                    Ok(Organization {
+                        id,
+                        name,
+                        domains: serde_json::from_str(&domains)?,
+                        notes,
+                    })
                 })
                 .collect()
         })

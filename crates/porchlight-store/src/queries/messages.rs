@@ -9,7 +9,11 @@ use rusqlite::Connection;
 use super::enum_col;
 use crate::StoreResult;
 
-pub(crate) fn for_ticket(c: &Connection, ticket_id: &str, show_images: &[String]) -> StoreResult<Vec<Message>> {
+pub(crate) fn for_ticket(
+    c: &Connection,
+    ticket_id: &str,
+    show_images: &[String],
+) -> StoreResult<Vec<Message>> {
     let mut st = c.prepare_cached(
         "SELECT id, ticket_id, kind, author_kind, author_id, author_name, body_text, body_html, created_at
          FROM messages WHERE ticket_id = ?1 ORDER BY created_at, rowid",
@@ -49,7 +53,13 @@ pub(crate) fn for_ticket(c: &Connection, ticket_id: &str, show_images: &[String]
     for row in st.query_map([ticket_id], |r| {
         Ok((
             r.get::<_, String>(0)?,
-            Attachment { id: r.get(1)?, filename: r.get(2)?, mime: r.get(3)?, size: r.get(4)?, sha256: r.get(5)? },
+            Attachment {
+                id: r.get(1)?,
+                filename: r.get(2)?,
+                mime: r.get(3)?,
+                size: r.get(4)?,
+                sha256: r.get(5)?,
+            },
         ))
     })? {
         let (mid, a) = row?;

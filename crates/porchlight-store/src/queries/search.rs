@@ -4,7 +4,9 @@
 
 use std::collections::HashMap;
 
-use porchlight_domain::{SearchHit, SearchQuery, SearchResults, SnippetPart, SortKey, TicketSummary};
+use porchlight_domain::{
+    SearchHit, SearchQuery, SearchResults, SnippetPart, SortKey, TicketSummary,
+};
 use rusqlite::{params_from_iter, types::Value, Connection};
 
 use super::tickets::{summary_row, SUMMARY_COLS, SUMMARY_JOINS, SUMMARY_LEN};
@@ -22,7 +24,10 @@ pub(crate) fn snippet_parts(s: &str) -> Vec<SnippetPart> {
     for ch in s.chars() {
         if ch == OPEN || ch == CLOSE {
             if !cur.is_empty() {
-                parts.push(SnippetPart { text: std::mem::take(&mut cur), hit });
+                parts.push(SnippetPart {
+                    text: std::mem::take(&mut cur),
+                    hit,
+                });
             }
             hit = ch == OPEN;
         } else {
@@ -65,7 +70,11 @@ fn collect(
             found += 1;
             out.insert(
                 ticket.id.clone(),
-                Candidate { ticket, matched_in: kind_of(&kind), snippet: snippet_parts(&snippet) },
+                Candidate {
+                    ticket,
+                    matched_in: kind_of(&kind),
+                    snippet: snippet_parts(&snippet),
+                },
             );
         }
         if found >= want || scanned >= scan_cap {
@@ -85,11 +94,17 @@ impl Store {
             if let Some(t) = self.ticket_by_number(number.parse().unwrap_or(0))? {
                 let mut rest = self.search(&format!("\"{number}\""), limit)?;
                 rest.hits.retain(|h| h.ticket.id != t.id);
-                rest.hits.insert(0, SearchHit {
-                    snippet: vec![SnippetPart { text: t.subject.clone(), hit: false }],
-                    ticket: t,
-                    matched_in: "number".into(),
-                });
+                rest.hits.insert(
+                    0,
+                    SearchHit {
+                        snippet: vec![SnippetPart {
+                            text: t.subject.clone(),
+                            hit: false,
+                        }],
+                        ticket: t,
+                        matched_in: "number".into(),
+                    },
+                );
                 rest.hits.truncate(limit.max(1));
                 return Ok(rest);
             }
@@ -98,14 +113,19 @@ impl Store {
         let limit = limit.clamp(1, 200);
         let me = self.me();
         let Some(expr) = q.fts_expression() else {
-            let page = self.read(|c| super::tickets::page(c, &q.filter, me.as_deref(), SortKey::Updated, None, limit))?;
+            let page = self.read(|c| {
+                super::tickets::page(c, &q.filter, me.as_deref(), SortKey::Updated, None, limit)
+            })?;
             return Ok(SearchResults {
                 truncated: page.next.is_some(),
                 hits: page
                     .rows
                     .into_iter()
                     .map(|t| SearchHit {
-                        snippet: vec![SnippetPart { text: t.preview.clone(), hit: false }],
+                        snippet: vec![SnippetPart {
+                            text: t.preview.clone(),
+                            hit: false,
+                        }],
                         ticket: t,
                         matched_in: "filter".into(),
                     })
@@ -175,7 +195,13 @@ mod tests {
     fn snippet_markers_become_parts() {
         let p = snippet_parts("…the \u{2}refund\u{3} for <b>order</b>…");
         assert_eq!(p.len(), 3);
-        assert_eq!(p[1], SnippetPart { text: "refund".into(), hit: true });
+        assert_eq!(
+            p[1],
+            SnippetPart {
+                text: "refund".into(),
+                hit: true
+            }
+        );
         assert_eq!(p[2].text, " for <b>order</b>…");
         assert!(!p[2].hit);
     }

@@ -2,12 +2,14 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::{StoreResult, Store};
+use crate::{Store, StoreResult};
 use porchlight_domain::{DomainError, WorkspaceInfo};
 
 pub(crate) fn get(conn: &Connection, key: &str) -> StoreResult<Option<String>> {
     Ok(conn
-        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
         .optional()?)
 }
 
@@ -31,8 +33,11 @@ impl Store {
                 Some(id) => Some(crate::queries::agents::get(c, id)?),
                 None => None,
             };
-            let ticket_count: i64 =
-                c.query_row("SELECT count(*) FROM tickets WHERE deleted_at IS NULL", [], |r| r.get(0))?;
+            let ticket_count: i64 = c.query_row(
+                "SELECT count(*) FROM tickets WHERE deleted_at IS NULL",
+                [],
+                |r| r.get(0),
+            )?;
             Ok(WorkspaceInfo {
                 profile,
                 data_dir: self.dir().display().to_string(),
@@ -60,7 +65,10 @@ impl Store {
         if !allowed.contains(&value) {
             return Err(DomainError::invalid(
                 key,
-                format!("'{value}' is not a valid {key}; expected one of: {}.", allowed.join(", ")),
+                format!(
+                    "'{value}' is not a valid {key}; expected one of: {}.",
+                    allowed.join(", ")
+                ),
             )
             .into());
         }

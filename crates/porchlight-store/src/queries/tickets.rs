@@ -10,7 +10,8 @@ use super::enum_col;
 use crate::filter_sql::where_clause;
 use crate::{Store, StoreResult};
 
-pub(crate) const SUMMARY_COLS: &str = "t.id, t.number, t.subject, t.status, t.priority, t.ticket_type, t.channel,
+pub(crate) const SUMMARY_COLS: &str =
+    "t.id, t.number, t.subject, t.status, t.priority, t.ticket_type, t.channel,
   t.requester_id, c.name, t.assignee_id, a.name, t.group_id, g.name, t.language, t.preview,
   t.message_count, t.created_at, t.updated_at";
 pub(crate) const SUMMARY_JOINS: &str = "JOIN customers c ON c.id = t.requester_id
@@ -71,8 +72,11 @@ pub(crate) fn get(c: &Connection, id: &str) -> StoreResult<Ticket> {
 }
 
 pub(crate) fn tags_of(c: &Connection, id: &str) -> StoreResult<Vec<String>> {
-    let mut st = c.prepare_cached("SELECT tag FROM ticket_tags WHERE ticket_id = ?1 ORDER BY tag")?;
-    let tags = st.query_map([id], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
+    let mut st =
+        c.prepare_cached("SELECT tag FROM ticket_tags WHERE ticket_id = ?1 ORDER BY tag")?;
+    let tags = st
+        .query_map([id], |r| r.get(0))?
+        .collect::<Result<Vec<String>, _>>()?;
     Ok(tags)
 }
 
@@ -88,18 +92,33 @@ pub(crate) fn page(
     let w = where_clause(filter, me, true);
     let mut params: Vec<Value> = w.params;
     let (order, keyset, key_cols) = match sort {
-        SortKey::Updated => ("t.updated_at DESC, t.rowid DESC", "(t.updated_at, t.rowid) < (?, ?)", 2),
-        SortKey::Created => ("t.created_at DESC, t.rowid DESC", "(t.created_at, t.rowid) < (?, ?)", 2),
+        SortKey::Updated => (
+            "t.updated_at DESC, t.rowid DESC",
+            "(t.updated_at, t.rowid) < (?, ?)",
+            2,
+        ),
+        SortKey::Created => (
+            "t.created_at DESC, t.rowid DESC",
+            "(t.created_at, t.rowid) < (?, ?)",
+            2,
+        ),
         SortKey::Priority => (
             "t.priority_rank DESC, t.updated_at DESC, t.rowid DESC",
             "(t.priority_rank, t.updated_at, t.rowid) < (?, ?, ?)",
             3,
         ),
     };
-    let mut sql = format!("SELECT {SUMMARY_COLS}, t.rowid, t.priority_rank FROM tickets t {SUMMARY_JOINS} WHERE {}", w.sql);
+    let mut sql = format!(
+        "SELECT {SUMMARY_COLS}, t.rowid, t.priority_rank FROM tickets t {SUMMARY_JOINS} WHERE {}",
+        w.sql
+    );
     if let Some(cur) = cursor {
         if cur.keys.len() != key_cols {
-            return Err(DomainError::invalid("cursor", "The page cursor does not match the sort order.").into());
+            return Err(DomainError::invalid(
+                "cursor",
+                "The page cursor does not match the sort order.",
+            )
+            .into());
         }
         sql.push_str(" AND ");
         sql.push_str(keyset);
@@ -127,7 +146,10 @@ pub(crate) fn page(
         };
         rows.push(s);
     }
-    Ok(TicketPage { rows, next: more.then_some(PageCursor { keys: last_keys }) })
+    Ok(TicketPage {
+        rows,
+        next: more.then_some(PageCursor { keys: last_keys }),
+    })
 }
 
 impl Store {
@@ -152,7 +174,13 @@ impl Store {
             let requester_tickets = st
                 .query_map(params![requester.id, id], summary_row)?
                 .collect::<Result<Vec<_>, _>>()?;
-            Ok(TicketDetail { ticket, messages, events, requester, requester_tickets })
+            Ok(TicketDetail {
+                ticket,
+                messages,
+                events,
+                requester,
+                requester_tickets,
+            })
         })
     }
 

@@ -1,5 +1,6 @@
 //! Sidebar views: the built-in queues and saved custom views, each with a live count.
 
+use porchlight_domain::filter::AgentRef;
 use porchlight_domain::{
     DomainError, FilterClause, PageCursor, SortKey, TicketFilter, TicketPage, ViewInfo,
 };
@@ -11,14 +12,23 @@ use crate::{Store, StoreResult};
 const UNSOLVED: &[&str] = &["new", "open", "pending", "on_hold"];
 
 fn clause(field: &str, values: &[&str]) -> FilterClause {
-    FilterClause { field: field.into(), values: values.iter().map(|v| v.to_string()).collect() }
+    FilterClause {
+        field: field.into(),
+        values: values.iter().map(|v| v.to_string()).collect(),
+    }
 }
 
 /// The built-in views in sidebar order.
 pub fn builtin_views() -> Vec<(&'static str, Vec<FilterClause>)> {
     vec![
-        ("unassigned", vec![clause("status", UNSOLVED), clause("assignee", &["none"])]),
-        ("mine", vec![clause("status", UNSOLVED), clause("assignee", &["me"])]),
+        (
+            "unassigned",
+            vec![clause("status", UNSOLVED), clause("assignee", &["none"])],
+        ),
+        (
+            "mine",
+            vec![clause("status", UNSOLVED), clause("assignee", &["me"])],
+        ),
         ("open", vec![clause("status", &["new", "open"])]),
         ("pending", vec![clause("status", &["pending", "on_hold"])]),
         ("solved", vec![clause("status", &["solved", "closed"])]),
@@ -26,19 +36,34 @@ pub fn builtin_views() -> Vec<(&'static str, Vec<FilterClause>)> {
 }
 
 fn saved(c: &Connection) -> StoreResult<Vec<(String, String, Vec<FilterClause>)>> {
-    let mut st = c.prepare_cached("SELECT id, name, filters FROM saved_views ORDER BY position, created_at")?;
+    let mut st = c.prepare_cached(
+        "SELECT id, name, filters FROM saved_views ORDER BY position, created_at",
+    )?;
     let rows = st
-        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?
         .collect::<Result<Vec<_>, _>>()?;
-    rows.into_iter().map(|(id, name, f)| Ok((id, name, serde_json::from_str(&f)?))).collect()
+    rows.into_iter()
+        .map(|(id, name, f)| Ok((id, name, serde_json::from_str(&f)?)))
+        .collect()
 }
 
 fn filters_of(c: &Connection, view_id: &str) -> StoreResult<Vec<FilterClause>> {
     if let Some((_, f)) = builtin_views().into_iter().find(|(id, _)| *id == view_id) {
         return Ok(f);
     }
-    let f: Option<String> =
-        c.query_row("SELECT filters FROM saved_views WHERE id = ?1", [view_id], |r| r.get(0)).optional()?;
+    let f: Option<String> = c
+        .query_row(
+            "SELECT filters FROM saved_views WHERE id = ?1",
+            [view_id],
+            |r| r.get(0),
+        )
+        .optional()?;
     match f {
         Some(f) => Ok(serde_json::from_str(&f)?),
         None => Err(DomainError::not_found("view", view_id).into()),
@@ -48,7 +73,51 @@ fn filters_of(c: &Connection, view_id: &str) -> StoreResult<Vec<FilterClause>> {
 pub(crate) fn count(c: &Connection, filter: &TicketFilter, me: Option<&str>) -> StoreResult<i64> {
     let w = where_clause(filter, me, false);
     let sql = format!("SELECT count(*) FROM tickets t WHERE {}", w.sql);
-    Ok(c.prepare_cached(&sql)?.query_row(params_from_iter(w.params), |r| r.get(0))?)
+    Ok(c.prepare_cached(&sql)?
+        .query_row(params_from_iter(w.params), |r| r.get(0))?)
+}
+
+/// Counts per (status, assignee) in one pass over the status index; views that filter only on
+/// status and assignee (all built-in ones) are counted from it without another query.
+struct StatusAssigneeCounts(Vec<(String, Option<String>, i64)>);
+
+impl StatusAssigneeCounts {
+    fn load(c: &Connection) -> StoreResult<Self> {
+        let mut st = c.prepare_cached(
+            "SELECT status, assignee_id, count(*) FROM tickets WHERE deleted_at IS NULL GROUP BY status, assignee_id",
+        )?;
+        let rows = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(StatusAssigneeCounts(rows))
+    }
+
+    /// `None` when the filter needs more than status and assignee (me / nobody).
+    fn count(&self, f: &TicketFilter, me: Option<&str>) -> Option<i64> {
+        let only = TicketFilter {
+            statuses: f.statuses.clone(),
+            assignees: f.assignees.clone(),
+            ..Default::default()
+        };
+        if only != *f || f.assignees.iter().any(|a| matches!(a, AgentRef::Named(_))) {
+            return None;
+        }
+        Some(
+            self.0
+                .iter()
+                .filter(|(status, assignee, _)| {
+                    (f.statuses.is_empty() || f.statuses.iter().any(|s| s.as_str() == status))
+                        && (f.assignees.is_empty()
+                            || f.assignees.iter().any(|a| match a {
+                                AgentRef::Me => me.is_some() && assignee.as_deref() == me,
+                                AgentRef::Nobody => assignee.is_none(),
+                                AgentRef::Named(_) => false,
+                            }))
+                })
+                .map(|(_, _, n)| n)
+                .sum(),
+        )
+    }
 }
 
 impl Store {
@@ -56,14 +125,34 @@ impl Store {
     pub fn views(&self) -> StoreResult<Vec<ViewInfo>> {
         let me = self.me();
         self.read(|c| {
+            let grouped = StatusAssigneeCounts::load(c)?;
+            let me = me.as_deref();
+            let count_of = |f: &TicketFilter| -> StoreResult<i64> {
+                match grouped.count(f, me) {
+                    Some(n) => Ok(n),
+                    None => count(c, f, me),
+                }
+            };
             let mut out = Vec::new();
             for (id, filters) in builtin_views() {
                 let f = TicketFilter::from_clauses(&filters)?;
-                out.push(ViewInfo { id: id.into(), name: None, builtin: true, count: count(c, &f, me.as_deref())?, filters });
+                out.push(ViewInfo {
+                    id: id.into(),
+                    name: None,
+                    builtin: true,
+                    count: count_of(&f)?,
+                    filters,
+                });
             }
             for (id, name, filters) in saved(c)? {
                 let f = TicketFilter::from_clauses(&filters)?;
-                out.push(ViewInfo { id, name: Some(name), builtin: false, count: count(c, &f, me.as_deref())?, filters });
+                out.push(ViewInfo {
+                    id,
+                    name: Some(name),
+                    builtin: false,
+                    count: count_of(&f)?,
+                    filters,
+                });
             }
             Ok(out)
         })
@@ -86,7 +175,12 @@ impl Store {
     }
 
     /// A page of tickets for ad-hoc filter clauses (the view editor's preview).
-    pub fn filtered_page(&self, filters: &[FilterClause], sort: SortKey, limit: usize) -> StoreResult<TicketPage> {
+    pub fn filtered_page(
+        &self,
+        filters: &[FilterClause],
+        sort: SortKey,
+        limit: usize,
+    ) -> StoreResult<TicketPage> {
         let f = TicketFilter::from_clauses(filters)?;
         let me = self.me();
         self.read(|c| super::tickets::page(c, &f, me.as_deref(), sort, None, limit.clamp(1, 500)))
