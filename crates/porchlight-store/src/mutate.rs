@@ -33,7 +33,8 @@ struct Live {
 }
 
 fn live_ticket(c: &Connection, id: &str) -> StoreResult<Live> {
-    let row: Option<(Option<i64>, String, Option<String>, Option<i64>)> = c
+    type Row = (Option<i64>, String, Option<String>, Option<i64>);
+    let row: Option<Row> = c
         .prepare_cached(
             "SELECT number, status, merged_into_id, deleted_at FROM tickets WHERE id = ?1",
         )?
