@@ -325,7 +325,10 @@ pub fn seed(store: &Store, opts: &SeedOptions) -> StoreResult<SeedReport> {
                 Some(&agents[rng.gen_range(0..agents.len())])
             };
             let group = rng.gen_ratio(3, 4).then(|| &groups[rng.gen_range(0..groups.len())]);
-            let subject = fill(lang.subjects[rng.gen_range(0..lang.subjects.len())], order_no, cust_name);
+            // The opening message and the first reply match the subject; later turns vary.
+            let topic = rng.gen_range(0..lang.subjects.len());
+            let subject = fill(lang.subjects[topic], order_no, cust_name);
+            let channel = channels[rng.gen_range(0..channels.len())];
             let id = new_id();
             let first_name = cust_name.split(' ').next().unwrap_or(cust_name);
             // Thread: customer opens, then agent replies, customer answers, notes now and then.
@@ -340,7 +343,8 @@ pub fn seed(store: &Store, opts: &SeedOptions) -> StoreResult<SeedReport> {
             let mut thread: Vec<(&str, &str, String, String, String, i64)> = Vec::with_capacity(n);
             for k in 0..n {
                 let (kind, author_kind, author_id, author_name, text) = if k == 0 || (k % 2 == 0 && !rng.gen_ratio(1, 5)) {
-                    let body = fill(lang.customer[rng.gen_range(0..lang.customer.len())], order_no, first_name);
+                    let pick = if k == 0 { topic % lang.customer.len() } else { rng.gen_range(0..lang.customer.len()) };
+                    let body = fill(lang.customer[pick], order_no, first_name);
                     ("reply", "customer", cust_id.clone(), cust_name.clone(), body)
                 } else {
                     let agent = assignee.unwrap_or(&agents[k % agents.len()]);
@@ -351,7 +355,7 @@ pub fn seed(store: &Store, opts: &SeedOptions) -> StoreResult<SeedReport> {
                         let body = format!(
                             "{}\n\n{}\n\n{}\n{}",
                             fill(lang.hello, order_no, first_name),
-                            fill(lang.agent[rng.gen_range(0..lang.agent.len())], order_no, first_name),
+                            fill(lang.agent[if k == 1 { topic % lang.agent.len() } else { rng.gen_range(0..lang.agent.len()) }], order_no, first_name),
                             lang.thanks,
                             agent.1
                         );
@@ -371,10 +375,11 @@ pub fn seed(store: &Store, opts: &SeedOptions) -> StoreResult<SeedReport> {
             }
             let updated = thread.last().map(|m| m.5).unwrap_or(created).min(now);
             let solved_at = matches!(status, "solved" | "closed").then_some(updated);
-            let last_text = thread.last().map(|m| m.4.as_str()).unwrap_or("");
+            // The list preview shows the last public message, never an internal note.
+            let last_text = thread.iter().rev().find(|m| m.0 != "note").map(|m| m.4.as_str()).unwrap_or("");
             ins_ticket.execute(params![
                 id, first_number + i as i64, subject, status, priority, rank, types[rng.gen_range(0..types.len())],
-                channels[rng.gen_range(0..channels.len())], cust_id, assignee.map(|a| a.0.clone()), group.cloned(),
+                channel, cust_id, assignee.map(|a| a.0.clone()), group.cloned(),
                 lang.code, crate::mutate::preview(last_text), thread.len() as i64, created, updated, first_response,
                 last_customer, last_agent, solved_at, rng.gen_ratio(1, 12) as i64
             ])?;
@@ -385,7 +390,7 @@ pub fn seed(store: &Store, opts: &SeedOptions) -> StoreResult<SeedReport> {
             for _ in 0..rng.gen_range(0..3) {
                 ins_tag.execute(params![id, TAGS[rng.gen_range(0..TAGS.len())]])?;
             }
-            ins_event.execute(params![new_id(), id, Option::<String>::None, "Porchlight", "created", Option::<String>::None, channels[0], created])?;
+            ins_event.execute(params![new_id(), id, Option::<String>::None, "Porchlight", "created", Option::<String>::None, channel, created])?;
             if let Some(a) = assignee {
                 ins_event.execute(params![new_id(), id, a.0, a.1, "assignee", Option::<String>::None, a.1, created + 60_000])?;
             }

@@ -154,11 +154,19 @@ fn insert_message(c: &Connection, m: &MessageInput<'_>) -> StoreResult<()> {
         m.body_html,
         m.at
     ])?;
-    if m.kind != MessageKind::System {
-        c.prepare_cached(
-            "UPDATE tickets SET message_count = message_count + 1, preview = ?2 WHERE id = ?1",
-        )?
-        .execute(params![m.ticket_id, preview(m.body_text)])?;
+    match m.kind {
+        MessageKind::System => {}
+        // Notes count as thread items but never become the list preview.
+        MessageKind::Note => {
+            c.prepare_cached("UPDATE tickets SET message_count = message_count + 1 WHERE id = ?1")?
+                .execute(params![m.ticket_id])?;
+        }
+        MessageKind::Reply => {
+            c.prepare_cached(
+                "UPDATE tickets SET message_count = message_count + 1, preview = ?2 WHERE id = ?1",
+            )?
+            .execute(params![m.ticket_id, preview(m.body_text)])?;
+        }
     }
     Ok(())
 }

@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import { catalogs, errorText, interpolate, LOCALES, placeholders, translate, type Locale } from "./i18n";
+import { STATUSES, PRIORITIES, TYPES, CHANNELS } from "./enums";
+import { SHORTCUTS } from "./shortcuts";
+import type { ErrorCode } from "../bindings/ErrorCode";
+
+const locales = Object.keys(catalogs) as Locale[];
+const en = catalogs.en;
+
+describe("catalogues", () => {
+  it("exist for en, tr, pl and fa, labelled in their own language", () => {
+    expect(locales.sort()).toEqual(["en", "fa", "pl", "tr"]);
+    expect(LOCALES.map((l) => l.label)).toEqual(["English", "Türkçe", "Polski", "فارسی"]);
+    expect(LOCALES.find((l) => l.code === "fa")?.dir).toBe("rtl");
+  });
+
+  for (const loc of locales) {
+    it(`${loc} has exactly the English keys`, () => {
+      const keys = Object.keys(catalogs[loc]).sort();
+      expect(keys).toEqual(Object.keys(en).sort());
+    });
+
+    it(`${loc} uses the same placeholders as English`, () => {
+      for (const [key, msg] of Object.entries(en)) {
+        expect({ key, p: placeholders(catalogs[loc][key] ?? "") }).toEqual({ key, p: placeholders(msg) });
+      }
+    });
+
+    it(`${loc} has no empty messages`, () => {
+      for (const [key, msg] of Object.entries(catalogs[loc])) expect({ key, msg: msg.trim() === "" }).toEqual({ key, msg: false });
+    });
+  }
+
+  it("are really translated (most messages differ from English)", () => {
+    for (const loc of ["tr", "pl", "fa"] as Locale[]) {
+      const keys = Object.keys(en);
+      const same = keys.filter((k) => catalogs[loc][k] === en[k as keyof typeof en]);
+      expect(same.length / keys.length).toBeLessThan(0.1);
+    }
+  });
+
+  it("label every enum value, view, shortcut and error code", () => {
+    const needed = [
+      ...STATUSES.map((s) => `status.${s}`),
+      ...PRIORITIES.map((s) => `priority.${s}`),
+      ...TYPES.map((s) => `type.${s}`),
+      ...CHANNELS.map((s) => `channel.${s}`),
+      ...["unassigned", "mine", "open", "pending", "solved"].map((v) => `view.${v}`),
+      ...SHORTCUTS.map((s) => `shortcut.${s.action}`),
+    ];
+    const codes: ErrorCode[] = ["empty_field", "too_long", "invalid_email", "invalid_value", "unknown_field", "not_found", "ticket_deleted", "ticket_merged", "attachment_too_large", "conflict", "storage", "io"];
+    needed.push(...codes.map((c) => `error.${c}`));
+    for (const key of needed) expect(en).toHaveProperty([key]);
+  });
+});
+
+describe("translate", () => {
+  it("fills placeholders and leaves unknown ones alone", () => {
+    expect(interpolate("{a} and {b}", { a: 1 })).toBe("1 and {b}");
+    expect(translate("en", "bulk.selected", { count: 3 })).toBe("3 selected");
+  });
+
+  it("falls back to English, then to the key", () => {
+    expect(translate("tr", "no.such.key")).toBe("no.such.key");
+  });
+
+  it("shows the backend's sentence in English and the catalogue's elsewhere", () => {
+    const err = { code: "empty_field" as const, field: "subject", message: "The subject must not be empty." };
+    expect(errorText(err, "en")).toBe("The subject must not be empty.");
+    const tr = errorText(err, "tr");
+    expect(tr).not.toBe(err.message);
+    expect(tr).toContain(translate("tr", "field.subject"));
+    const unknown = { code: "unknown_field" as const, field: "colour", message: "'colour' is not a field…" };
+    expect(errorText(unknown, "pl")).toContain("colour");
+    const io = { code: "io" as const, field: null, message: "disk full" };
+    expect(errorText(io, "fa")).toContain("disk full");
+  });
+});

@@ -1,0 +1,118 @@
+// The only place the UI talks to the backend. Every command is a typed function; refusals
+// reject with a DomainError {code, field, message}.
+import { invoke as tauriInvoke, type InvokeArgs, type InvokeOptions } from "@tauri-apps/api/core";
+import { listen as tauriListen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { Agent } from "../bindings/Agent";
+import type { Attachment } from "../bindings/Attachment";
+import type { Customer } from "../bindings/Customer";
+import type { CustomerMatch } from "../bindings/CustomerMatch";
+import type { DomainError } from "../bindings/DomainError";
+import type { ErrorCode } from "../bindings/ErrorCode";
+import type { Group } from "../bindings/Group";
+import type { Mutation } from "../bindings/Mutation";
+import type { Organization } from "../bindings/Organization";
+import type { PageCursor } from "../bindings/PageCursor";
+import type { SearchResults } from "../bindings/SearchResults";
+import type { SortKey } from "../bindings/SortKey";
+import type { TagUsage } from "../bindings/TagUsage";
+import type { TicketDetail } from "../bindings/TicketDetail";
+import type { TicketPage } from "../bindings/TicketPage";
+import type { ViewInfo } from "../bindings/ViewInfo";
+import type { WorkspaceInfo } from "../bindings/WorkspaceInfo";
+
+type InvokeFn = <T>(cmd: string, args?: InvokeArgs, options?: InvokeOptions) => Promise<T>;
+type ListenFn = (event: string, handler: () => void) => Promise<UnlistenFn>;
+
+interface Backend {
+  invoke: InvokeFn;
+  listen: ListenFn;
+}
+
+// A browser-only stand-in backend for `vite --mode mock` (screenshots without Rust). In every
+// other mode this condition is a constant false and the import is dropped from the bundle.
+const backend: Promise<Backend> =
+  import.meta.env.MODE === "mock"
+    ? import("../dev/mock-backend").then((m) => ({ invoke: m.mockInvoke as InvokeFn, listen: m.mockListen }))
+    : Promise.resolve({ invoke: tauriInvoke, listen: (event, handler) => tauriListen(event, () => handler()) });
+
+/** A refusal from the backend, typed. */
+export class IpcError extends Error implements DomainError {
+  code: ErrorCode;
+  field: string | null;
+  constructor(e: DomainError) {
+    super(e.message);
+    this.name = "IpcError";
+    this.code = e.code;
+    this.field = e.field;
+  }
+}
+
+export function isDomainError(e: unknown): e is DomainError {
+  return (
+    typeof e === "object" &&
+    e !== null &&
+    typeof (e as DomainError).code === "string" &&
+    typeof (e as DomainError).message === "string"
+  );
+}
+
+/** Whatever was thrown, as a DomainError (plain strings and JS errors become code "io"). */
+export function toDomainError(e: unknown): IpcError {
+  if (e instanceof IpcError) return e;
+  if (isDomainError(e)) return new IpcError({ code: e.code, field: e.field ?? null, message: e.message });
+  const message = typeof e === "string" ? e : e instanceof Error ? e.message : String(e);
+  return new IpcError({ code: "io", field: null, message });
+}
+
+async function call<T>(cmd: string, args?: InvokeArgs, options?: InvokeOptions): Promise<T> {
+  const b = await backend;
+  try {
+    return await b.invoke<T>(cmd, args, options);
+  } catch (e) {
+    throw toDomainError(e);
+  }
+}
+
+export const ipc = {
+  workspaceInfo: () => call<WorkspaceInfo>("workspace_info"),
+  createProfile: (name: string, email: string) => call<Agent>("create_profile", { name, email }),
+  setPreference: (key: "locale" | "theme", value: string) => call<null>("set_preference", { key, value }),
+  loadDemoData: () => call<number>("load_demo_data"),
+  views: () => call<ViewInfo[]>("views"),
+  ticketPage: (view_id: string, sort: SortKey, cursor: PageCursor | null, limit: number) =>
+    call<TicketPage>("ticket_page", { view_id, sort, cursor, limit }),
+  ticketDetail: (ticket_id: string, show_images: string[]) =>
+    call<TicketDetail>("ticket_detail", { ticket_id, show_images }),
+  mutate: (mutation: Mutation) => call<null>("mutate", { mutation }),
+  mutateMany: (mutations: Mutation[]) => call<null>("mutate_many", { mutations }),
+  search: (query: string, limit: number) => call<SearchResults>("search", { query, limit }),
+  findCustomers: (query: string, limit: number) => call<CustomerMatch[]>("find_customers", { query, limit }),
+  customer: (customer_id: string) => call<Customer>("customer", { customer_id }),
+  organizations: () => call<Organization[]>("organizations"),
+  agents: () => call<Agent[]>("agents"),
+  groups: () => call<Group[]>("groups"),
+  tags: () => call<TagUsage[]>("tags"),
+  /** Sends a file's bytes raw; the name travels URI-encoded in a header. */
+  stageAttachment: async (file: File) => {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    return call<Attachment>("stage_attachment", bytes, {
+      headers: {
+        "x-filename": encodeURIComponent(file.name),
+        "x-mime": file.type || "application/octet-stream",
+      },
+    });
+  },
+  openAttachment: (attachment_id: string) => call<null>("open_attachment", { attachment_id }),
+  openLink: (url: string) => call<null>("open_link", { url }),
+};
+
+/** Subscribes to a backend event (payload ignored). */
+export async function onBackendEvent(event: string, handler: () => void): Promise<UnlistenFn> {
+  const b = await backend;
+  try {
+    return await b.listen(event, handler);
+  } catch {
+    // No event bridge (e.g. a plain browser): nothing to listen to.
+    return () => {};
+  }
+}
