@@ -1,0 +1,413 @@
+//! A small W3C WebDriver client and the harness that starts Xvfb, tauri-driver and the real
+//! `porchlight` binary. Environment: PORCHLIGHT_BIN (the app), TAURI_DRIVER (the driver),
+//! both set by `cargo xtask e2e`.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+pub type Result<T> = std::result::Result<T, String>;
+
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Where screenshots and page dumps go.
+pub fn artifacts() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/e2e");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Xvfb (unless a display is given) and tauri-driver, stopped on drop.
+pub struct Driver {
+    xvfb: Option<Child>,
+    driver: Child,
+    pub url: String,
+    display: String,
+}
+
+impl Driver {
+    pub fn start() -> Driver {
+        let (xvfb, display) = match std::env::var("E2E_DISPLAY") {
+            Ok(d) => (None, d),
+            Err(_) => {
+                let n = (90..200)
+                    .find(|n| {
+                        !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+                            && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
+                    })
+                    .expect("a free X display");
+                let child = Command::new("Xvfb")
+                    .args([
+                        format!(":{n}"),
+                        "-screen".into(),
+                        "0".into(),
+                        "1440x900x24".into(),
+                        "-nolisten".into(),
+                        "tcp".into(),
+                    ])
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .spawn()
+                    .expect("Xvfb (package xvfb) must be installed");
+                let deadline = Instant::now() + Duration::from_secs(10);
+                while !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
+                    assert!(Instant::now() < deadline, "Xvfb did not start on :{n}");
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                (Some(child), format!(":{n}"))
+            }
+        };
+        let port = free_port();
+        let native = free_port();
+        let bin = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into());
+        let log =
+            std::fs::File::create(artifacts().join(format!("tauri-driver-{port}.log"))).unwrap();
+        let driver = Command::new(&bin)
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native.to_string(),
+            ])
+            .env("DISPLAY", &display)
+            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {bin}: {e}"));
+        let url = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "tauri-driver did not listen on {port}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Driver {
+            xvfb,
+            driver,
+            url,
+            display,
+        }
+    }
+
+    pub fn display(&self) -> &str {
+        &self.display
+    }
+
+    /// Starts the app on `data_dir` and waits until its first screen is shown.
+    pub fn launch(&self, data_dir: &Path) -> Session {
+        let app =
+            std::env::var("PORCHLIGHT_BIN").expect("PORCHLIGHT_BIN: run through `cargo xtask e2e`");
+        let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {
+            "application": app,
+            "args": ["--data-dir", data_dir.to_string_lossy()],
+        }}}});
+        let started = Instant::now();
+        // tauri-driver listens before WebKitWebDriver behind it is ready: retry briefly.
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let v = loop {
+            match post(&format!("{}/session", self.url), &caps) {
+                Ok(v) => break v,
+                Err(e) if Instant::now() < deadline && !e.starts_with("HTTP") => {
+                    std::thread::sleep(Duration::from_millis(200))
+                }
+                Err(e) => panic!("new session: {e}"),
+            }
+        };
+        let id = v["value"]["sessionId"]
+            .as_str()
+            .expect("session id")
+            .to_string();
+        let s = Session {
+            base: format!("{}/session/{id}", self.url),
+            started,
+        };
+        s.wait_for_any(&["welcome", "ticket-list"], Duration::from_secs(30));
+        s
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        if let Some(x) = &mut self.xvfb {
+            let _ = x.kill();
+            let _ = x.wait();
+        }
+    }
+}
+
+fn post(url: &str, body: &Value) -> Result<Value> {
+    match ureq::post(url)
+        .timeout(Duration::from_secs(60))
+        .send_json(body.clone())
+    {
+        Ok(r) => r.into_json().map_err(|e| e.to_string()),
+        Err(ureq::Error::Status(code, r)) => Err(format!(
+            "HTTP {code}: {}",
+            r.into_string().unwrap_or_default()
+        )),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+fn get(url: &str) -> Result<Value> {
+    match ureq::get(url).timeout(Duration::from_secs(60)).call() {
+        Ok(r) => r.into_json().map_err(|e| e.to_string()),
+        Err(ureq::Error::Status(code, r)) => Err(format!(
+            "HTTP {code}: {}",
+            r.into_string().unwrap_or_default()
+        )),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// One running app window.
+pub struct Session {
+    base: String,
+    pub started: Instant,
+}
+
+#[derive(Clone, Debug)]
+pub struct Element(String);
+
+pub fn css_testid(id: &str) -> String {
+    format!("[data-testid=\"{id}\"]")
+}
+
+impl Session {
+    fn cmd(&self, path: &str, body: Value) -> Result<Value> {
+        post(&format!("{}/{path}", self.base), &body).map(|v| v["value"].clone())
+    }
+
+    pub fn find_all(&self, css: &str) -> Vec<Element> {
+        self.cmd("elements", json!({"using": "css selector", "value": css}))
+            .ok()
+            .and_then(|v| v.as_array().cloned())
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|e| e[ELEMENT_KEY].as_str().map(|s| Element(s.to_string())))
+            .collect()
+    }
+
+    /// Waits for an element matching CSS; on timeout saves the page and a screenshot.
+    pub fn wait_css(&self, css: &str, timeout: Duration) -> Element {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(e) = self.find_all(css).into_iter().next() {
+                return e;
+            }
+            if Instant::now() > deadline {
+                self.dump(&format!(
+                    "missing-{}",
+                    css.replace(|c: char| !c.is_alphanumeric(), "_")
+                ));
+                panic!("no element matches {css} after {timeout:?}; page saved under target/e2e/");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    pub fn el(&self, testid: &str) -> Element {
+        self.wait_css(&css_testid(testid), Duration::from_secs(10))
+    }
+
+    pub fn wait_for_any(&self, testids: &[&str], timeout: Duration) -> String {
+        let deadline = Instant::now() + timeout;
+        loop {
+            for t in testids {
+                if !self.find_all(&css_testid(t)).is_empty() {
+                    return t.to_string();
+                }
+            }
+            if Instant::now() > deadline {
+                self.dump("wait-any");
+                panic!("none of {testids:?} appeared after {timeout:?}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Polls `check` (a JS expression) until it is truthy.
+    pub fn wait_js(&self, what: &str, expr: &str, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if self.js(&format!("return !!({expr});"), json!([])).as_bool() == Some(true) {
+                return;
+            }
+            if Instant::now() > deadline {
+                self.dump(&format!("wait-{}", what.replace(' ', "-")));
+                panic!("{what}: `{expr}` stayed false for {timeout:?}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    pub fn click(&self, e: &Element) {
+        self.cmd(&format!("element/{}/click", e.0), json!({}))
+            .unwrap_or_else(|err| panic!("click: {err}"));
+    }
+
+    pub fn click_id(&self, testid: &str) {
+        let e = self.el(testid);
+        self.click(&e);
+    }
+
+    pub fn type_into(&self, e: &Element, text: &str) {
+        self.cmd(&format!("element/{}/value", e.0), json!({"text": text}))
+            .unwrap_or_else(|err| panic!("type: {err}"));
+    }
+
+    pub fn type_id(&self, testid: &str, text: &str) {
+        let e = self.el(testid);
+        self.type_into(&e, text);
+    }
+
+    /// The element's text as the DOM holds it (textContent).
+    pub fn text(&self, e: &Element) -> String {
+        self.js(
+            "return arguments[0].textContent;",
+            json!([Self::element_arg(e)]),
+        )
+        .as_str()
+        .unwrap_or("")
+        .to_string()
+    }
+
+    pub fn attr(&self, e: &Element, name: &str) -> Option<String> {
+        get(&format!("{}/element/{}/attribute/{name}", self.base, e.0))
+            .ok()
+            .and_then(|v| v["value"].as_str().map(str::to_owned))
+    }
+
+    pub fn js(&self, script: &str, args: Value) -> Value {
+        self.cmd("execute/sync", json!({"script": script, "args": args}))
+            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+    }
+
+    /// Chooses an option of a <select> the way a user does, then notifies the app.
+    pub fn select(&self, testid: &str, value: &str) {
+        let e = self.el(testid);
+        let ok = self.js(
+            "const s = arguments[0]; if (![...s.options].some(o => o.value === arguments[1])) return false;
+             s.value = arguments[1]; s.dispatchEvent(new Event('input', {bubbles: true}));
+             s.dispatchEvent(new Event('change', {bubbles: true})); return true;",
+            json!([{ELEMENT_KEY: e.0}, value]),
+        );
+        assert_eq!(ok, json!(true), "{testid} has no option {value}");
+    }
+
+    pub fn element_arg(e: &Element) -> Value {
+        json!({ELEMENT_KEY: e.0})
+    }
+
+    pub fn screenshot(&self, name: &str) {
+        if let Ok(v) = get(&format!("{}/screenshot", self.base)) {
+            if let Some(b64) = v["value"].as_str() {
+                if let Some(bytes) = base64_decode(b64) {
+                    let _ = std::fs::write(artifacts().join(format!("{name}.png")), bytes);
+                }
+            }
+        }
+    }
+
+    pub fn dump(&self, name: &str) {
+        if let Ok(v) = get(&format!("{}/source", self.base)) {
+            let _ = std::fs::write(
+                artifacts().join(format!("{name}.html")),
+                v["value"].as_str().unwrap_or(""),
+            );
+        }
+        self.screenshot(name);
+    }
+
+    /// Ends the session; tauri-driver stops the app.
+    pub fn quit(self) {
+        let _ = ureq::delete(&self.base)
+            .timeout(Duration::from_secs(30))
+            .call();
+        std::thread::sleep(Duration::from_millis(300));
+    }
+}
+
+fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let table = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        } as u32)
+    };
+    let clean: Vec<u8> = s
+        .bytes()
+        .filter(|c| !c.is_ascii_whitespace() && *c != b'=')
+        .collect();
+    let mut out = Vec::with_capacity(clean.len() * 3 / 4);
+    for chunk in clean.chunks(4) {
+        let mut n = 0u32;
+        for (i, c) in chunk.iter().enumerate() {
+            n |= table(*c)? << (18 - 6 * i);
+        }
+        out.push((n >> 16) as u8);
+        if chunk.len() > 2 {
+            out.push((n >> 8) as u8);
+        }
+        if chunk.len() > 3 {
+            out.push(n as u8);
+        }
+    }
+    Some(out)
+}
+
+/// Fills the welcome screen; `demo` ticks "Load demo data".
+pub fn create_profile(s: &Session, name: &str, email: &str, demo: bool) {
+    s.type_id("welcome-name", name);
+    s.type_id("welcome-email", email);
+    let demo_box = s.el("welcome-demo");
+    let checked = s
+        .js(
+            "return arguments[0].checked;",
+            json!([Session::element_arg(&demo_box)]),
+        )
+        .as_bool()
+        .unwrap_or(false);
+    if checked != demo {
+        s.click(&demo_box);
+    }
+    s.click_id("welcome-submit");
+    s.el("ticket-list");
+}
+
+pub const SHORT: Duration = Duration::from_secs(10);
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn base64_roundtrip_of_known_value() {
+        assert_eq!(
+            super::base64_decode("aGVsbG8gd29ybGQ=").unwrap(),
+            b"hello world"
+        );
+        assert_eq!(
+            super::base64_decode("iVBORw==").unwrap(),
+            [0x89, b'P', b'N', b'G']
+        );
+    }
+}

@@ -1,0 +1,147 @@
+//! The issue's end-to-end story in the real window: a ticket for a new customer, a reply, an
+//! internal note, assignment, solving; quit and restart; everything is there; search finds the
+//! ticket by a word only in the note; Persian mirrors the layout.
+
+use porchlight_e2e::{create_profile, Driver, Session, SHORT};
+use serde_json::json;
+
+const SUBJECT: &str = "Refund for order 4711 never arrived";
+const NOTE_WORD: &str = "zanzibarquokka";
+
+fn open_ticket_row(s: &Session, subject: &str) {
+    s.wait_js("row listed", &format!("[...document.querySelectorAll('[data-testid=\"ticket-row\"]')].some(r => r.textContent.includes({subject:?}))"), SHORT);
+    let rows = s.find_all("[data-testid=\"ticket-row\"]");
+    let row = rows
+        .iter()
+        .find(|r| s.text(r).contains(subject))
+        .expect("row with subject");
+    s.click(row);
+    s.wait_js("ticket opened", &format!("document.querySelector('[data-testid=\"ticket-subject\"]')?.textContent.includes({subject:?})"), SHORT);
+}
+
+fn thread_has(s: &Session, kind: &str, author: &str, text: &str) {
+    s.wait_js(
+        &format!("{kind} by {author}"),
+        &format!(
+            "[...document.querySelectorAll('[data-testid=\"message\"][data-kind=\"{kind}\"][data-author-kind=\"{author}\"]')].some(m => m.textContent.includes({text:?}))"
+        ),
+        SHORT,
+    );
+}
+
+fn selected_text(s: &Session, testid: &str) -> String {
+    s.js(
+        &format!("const e = document.querySelector('[data-testid=\"{testid}\"]'); return e.selectedOptions[0]?.textContent.trim() ?? '';"),
+        json!([]),
+    )
+    .as_str()
+    .unwrap_or("")
+    .to_string()
+}
+
+fn send(s: &Session, mode: &str, text: &str) {
+    s.click_id(mode);
+    s.type_id("composer-body", text);
+    s.click_id("composer-send");
+}
+
+#[test]
+fn an_agents_ticket_survives_a_restart_and_is_found_by_its_note() {
+    let driver = Driver::start();
+    let dir = tempfile::tempdir().unwrap();
+
+    let s = driver.launch(dir.path());
+    create_profile(&s, "Deniz Aydın", "deniz@example.com", false);
+
+    // A phone call from a new customer.
+    s.click_id("new-ticket-button");
+    s.click_id("nt-requester-new");
+    s.type_id("nt-new-name", "Ayşe Yılmaz");
+    s.type_id("nt-new-email", "ayse@example.com");
+    s.select("nt-channel", "phone");
+    s.type_id("nt-subject", SUBJECT);
+    s.type_id("nt-body", "My refund has not arrived after two weeks.");
+    s.click_id("nt-submit");
+    s.wait_js("new ticket open", &format!("document.querySelector('[data-testid=\"ticket-subject\"]')?.textContent.includes({SUBJECT:?})"), SHORT);
+    thread_has(&s, "reply", "customer", "two weeks");
+
+    send(
+        &s,
+        "composer-mode-reply",
+        "The refund was issued yesterday; banks take 3-5 days.",
+    );
+    thread_has(&s, "reply", "agent", "issued yesterday");
+    send(
+        &s,
+        "composer-mode-note",
+        &format!("Checked with the {NOTE_WORD} payments team."),
+    );
+    thread_has(&s, "note", "agent", NOTE_WORD);
+
+    s.click_id("assign-to-me");
+    s.wait_js("assigned", "document.querySelector('[data-testid=\"prop-assignee\"]').selectedOptions[0]?.textContent.includes('Deniz')", SHORT);
+    s.click_id("solve-button");
+    s.wait_js(
+        "solved",
+        "document.querySelector('[data-testid=\"prop-status\"]').value === 'solved'",
+        SHORT,
+    );
+    s.screenshot("workspace-solved");
+    s.quit();
+
+    // Start again on the same store: everything is there.
+    let s = driver.launch(dir.path());
+    s.el("ticket-list");
+    s.click_id("view-solved");
+    open_ticket_row(&s, SUBJECT);
+    thread_has(&s, "reply", "customer", "two weeks");
+    thread_has(&s, "reply", "agent", "issued yesterday");
+    thread_has(&s, "note", "agent", NOTE_WORD);
+    assert_eq!(
+        s.js(
+            "return document.querySelector('[data-testid=\"prop-status\"]').value",
+            json!([])
+        ),
+        json!("solved")
+    );
+    assert!(selected_text(&s, "prop-assignee").contains("Deniz"));
+    let timeline = s.text(&s.el("timeline"));
+    assert!(
+        timeline.contains("Deniz"),
+        "timeline names the agent: {timeline}"
+    );
+
+    // Search by a word that only the internal note contains.
+    s.click_id("view-open");
+    s.type_id("search-input", NOTE_WORD);
+    s.wait_js("search hit", &format!("[...document.querySelectorAll('[data-testid=\"search-result\"]')].some(r => r.textContent.includes({SUBJECT:?}))"), SHORT);
+    s.screenshot("workspace-search");
+
+    // Persian mirrors the layout: the views sidebar moves to the right of the list.
+    let side_of = |s: &Session| -> (f64, f64) {
+        let v = s.js(
+            "const a = document.querySelector('[data-testid=\"view-open\"]').getBoundingClientRect();
+             const b = document.querySelector('[data-testid=\"ticket-list\"]').getBoundingClientRect();
+             return [a.left, b.left];",
+            json!([]),
+        );
+        (v[0].as_f64().unwrap(), v[1].as_f64().unwrap())
+    };
+    let (views_x, list_x) = side_of(&s);
+    assert!(views_x < list_x, "left-to-right: views left of the list");
+    s.click_id("settings-button");
+    s.select("settings-language", "fa");
+    s.wait_js(
+        "rtl",
+        "document.documentElement.dir === 'rtl' && document.documentElement.lang === 'fa'",
+        SHORT,
+    );
+    s.click_id("settings-done");
+    let (views_x, list_x) = side_of(&s);
+    assert!(
+        views_x > list_x,
+        "right-to-left: views right of the list ({views_x} vs {list_x})"
+    );
+    s.screenshot("workspace-persian");
+    s.quit();
+}

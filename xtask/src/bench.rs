@@ -1,0 +1,304 @@
+//! `cargo xtask bench [store|app]`: speed on a generated 100k-ticket / ~1M-message store.
+//! Results merge into target/bench/report.json as {metric: {value, unit}}.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use porchlight_domain::mutation::RequesterRef;
+use porchlight_domain::{Channel, MessageKind, Mutation, Priority, SortKey, TicketType};
+use porchlight_store::demo::{SeedOptions, SeedReport};
+use porchlight_store::{new_id, Store};
+use serde_json::{json, Map, Value};
+
+use crate::{cargo, sh, target_dir};
+
+const TICKETS: usize = 100_000;
+/// With one message on "new" tickets, 11 on average elsewhere gives ~10 per ticket overall.
+const MESSAGES_PER_TICKET: usize = 11;
+
+pub fn seed_store(dir: &Path, tickets: usize) -> Result<SeedReport> {
+    let store = Store::open(dir).with_context(|| format!("open {}", dir.display()))?;
+    if store.workspace_info()?.profile.is_none() {
+        store.create_profile("Bench Agent", "bench@porchlight.example")?;
+    }
+    Ok(porchlight_store::demo::seed(
+        &store,
+        &SeedOptions {
+            tickets,
+            messages_per_ticket: MESSAGES_PER_TICKET,
+            seed: 42,
+        },
+    )?)
+}
+
+struct Report {
+    path: PathBuf,
+    data: Map<String, Value>,
+}
+
+impl Report {
+    fn load() -> Result<Report> {
+        let path = target_dir().join("bench/report.json");
+        std::fs::create_dir_all(path.parent().unwrap())?;
+        let data = std::fs::read_to_string(&path)
+            .ok()
+            .and_then(|s| serde_json::from_str::<Value>(&s).ok())
+            .and_then(|v| v.as_object().cloned())
+            .unwrap_or_default();
+        Ok(Report { path, data })
+    }
+    fn put(&mut self, name: &str, value: f64, unit: &str) {
+        let rounded = (value * 100.0).round() / 100.0;
+        println!("{name:<32} {rounded:>12} {unit}");
+        self.data
+            .insert(name.into(), json!({"value": rounded, "unit": unit}));
+    }
+    fn save(&self) -> Result<()> {
+        std::fs::write(
+            &self.path,
+            serde_json::to_string_pretty(&Value::Object(self.data.clone()))? + "\n",
+        )?;
+        println!("report: {}", self.path.display());
+        Ok(())
+    }
+}
+
+fn p95(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[((v.len() as f64) * 0.95).ceil() as usize - 1]
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+fn timed<T>(f: impl FnOnce() -> T) -> (T, f64) {
+    let t = Instant::now();
+    let out = f();
+    (out, t.elapsed().as_secs_f64() * 1000.0)
+}
+
+fn store_dir() -> PathBuf {
+    target_dir().join("bench/store-100k")
+}
+
+pub fn run(which: Option<&str>) -> Result<()> {
+    let mut report = Report::load()?;
+    match which {
+        None => {
+            bench_store(&mut report)?;
+            bench_app(&mut report)?;
+        }
+        Some("store") => bench_store(&mut report)?,
+        Some("app") => bench_app(&mut report)?,
+        Some(other) => bail!("unknown benchmark '{other}' (store or app)"),
+    }
+    report.save()
+}
+
+/// A ticket with a 50-message thread, added through the normal mutation path.
+fn long_ticket(store: &Store) -> Result<String> {
+    let id = new_id();
+    store.apply(Mutation::CreateTicket {
+        ticket_id: id.clone(),
+        message_id: new_id(),
+        subject: "Long conversation about a recurring sync failure".into(),
+        requester: RequesterRef::New {
+            id: new_id(),
+            name: "Long Thread".into(),
+            email: Some(format!("long-{id}@example.com")),
+            phone: None,
+        },
+        channel: Channel::Email,
+        priority: Priority::High,
+        ticket_type: TicketType::Problem,
+        assignee_id: None,
+        group_id: None,
+        tags: vec!["bug".into()],
+        body_text: "It failed again this morning.".into(),
+        attachment_ids: vec![],
+    })?;
+    let batch: Vec<Mutation> = (1..50)
+        .map(|i| Mutation::AddMessage {
+            message_id: new_id(),
+            ticket_id: id.clone(),
+            kind: if i % 7 == 0 { MessageKind::Note } else { MessageKind::Reply },
+            from_customer: i % 2 == 0,
+            body_text: format!("Message {i}: we looked at the logs again and found another clue in the sync report."),
+            body_html: None,
+            attachment_ids: vec![],
+        })
+        .collect();
+    store.apply_many(batch)?;
+    Ok(id)
+}
+
+fn bench_store(report: &mut Report) -> Result<()> {
+    let dir = store_dir();
+    let _ = std::fs::remove_dir_all(&dir);
+    println!("seeding {TICKETS} tickets into {} …", dir.display());
+    let seeded = seed_store(&dir, TICKETS)?;
+    report.put(
+        "seed_tickets_per_s",
+        seeded.tickets as f64 / (seeded.elapsed_ms.max(1) as f64 / 1000.0),
+        "tickets/s",
+    );
+    report.put("seed_messages", seeded.messages as f64, "messages");
+
+    let store = Store::open(&dir)?;
+    // Warm the page cache once, as an agent's first look would.
+    store.views()?;
+
+    let mut counts = Vec::new();
+    for _ in 0..100 {
+        counts.push(timed(|| store.views()).1);
+    }
+    report.put("view_counts_p95_ms", p95(counts), "ms");
+
+    let mut pages = Vec::new();
+    for view in ["unassigned", "mine", "open", "pending", "solved"] {
+        for sort in [SortKey::Updated, SortKey::Created, SortKey::Priority] {
+            let mut cursor = None;
+            for _ in 0..8 {
+                let (page, ms) = timed(|| store.ticket_page(view, sort, cursor.as_ref(), 50));
+                pages.push(ms);
+                cursor = page?.next;
+                if cursor.is_none() {
+                    break;
+                }
+            }
+        }
+    }
+    report.put("inbox_page_p95_ms", p95(pages), "ms");
+
+    let queries = [
+        "refund",
+        "order",
+        "invoice",
+        "sipariş",
+        "zamówienie",
+        "سفارش",
+        "fatura",
+        "card refund",
+        "damaged box",
+        "iade kart",
+        "login pass",
+        "ref",
+        "invo",
+        "zwr",
+        "status:open refund",
+        "tag:vip login",
+        "payment team",
+        "vat number",
+        "hasarlı",
+        "پوزش",
+        "export data",
+        "screenshot error",
+        "two identical",
+        "assignee:me order",
+    ];
+    let mut search = Vec::new();
+    for _ in 0..4 {
+        for q in queries {
+            let (r, ms) = timed(|| store.search(q, 50));
+            r?;
+            search.push(ms);
+        }
+    }
+    report.put("search_p95_ms", p95(search), "ms");
+
+    let long = long_ticket(&store)?;
+    let mut open = Vec::new();
+    for _ in 0..100 {
+        let (d, ms) = timed(|| store.ticket_detail(&long, &[]));
+        let d = d?;
+        if d.messages.len() != 50 {
+            bail!(
+                "the long ticket has {} messages, expected 50",
+                d.messages.len()
+            );
+        }
+        open.push(ms);
+    }
+    report.put("ticket_open_p95_ms", p95(open), "ms");
+    Ok(())
+}
+
+/// Sum of resident memory of `pid` and all its descendants (WebKit's web and network processes).
+fn tree_rss_kb(pid: u32) -> u64 {
+    let mut total = 0;
+    let mut stack = vec![pid];
+    let procs: Vec<(u32, u32)> = std::fs::read_dir("/proc")
+        .map(|d| {
+            d.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+                .filter_map(|p| {
+                    let stat = std::fs::read_to_string(format!("/proc/{p}/stat")).ok()?;
+                    let after = stat.rsplit_once(')')?.1;
+                    let ppid = after.split_whitespace().nth(1)?.parse().ok()?;
+                    Some((p, ppid))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    while let Some(p) = stack.pop() {
+        if let Ok(status) = std::fs::read_to_string(format!("/proc/{p}/status")) {
+            if let Some(kb) = status
+                .lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+            {
+                total += kb;
+            }
+        }
+        stack.extend(procs.iter().filter(|(_, pp)| *pp == p).map(|(c, _)| *c));
+    }
+    total
+}
+
+fn app_pid(bin: &Path, data_dir: &Path) -> Option<u32> {
+    std::fs::read_dir("/proc")
+        .ok()?
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .find(|p| {
+            let cmd = std::fs::read(format!("/proc/{p}/cmdline")).unwrap_or_default();
+            let cmd = String::from_utf8_lossy(&cmd);
+            cmd.starts_with(&*bin.to_string_lossy()) && cmd.contains(&*data_dir.to_string_lossy())
+        })
+}
+
+fn bench_app(report: &mut Report) -> Result<()> {
+    let dir = store_dir();
+    if !dir.join(porchlight_store::DB_FILE).exists() {
+        println!("no bench store yet: seeding {TICKETS} tickets …");
+        seed_store(&dir, TICKETS)?;
+    }
+    crate::ui_build()?;
+    sh(cargo().args(["build", "--release", "-p", "porchlight"]))?;
+    let bin = target_dir().join("release/porchlight");
+    std::env::set_var("PORCHLIGHT_BIN", &bin);
+    std::env::set_var("TAURI_DRIVER", crate::e2e::tauri_driver()?);
+    let driver = porchlight_e2e::Driver::start();
+    let mut starts = Vec::new();
+    let mut rss = Vec::new();
+    for run in 0..5 {
+        let session = driver.launch(&dir);
+        session.wait_css("[data-testid=\"ticket-row\"]", Duration::from_secs(30));
+        let ms = session.started.elapsed().as_secs_f64() * 1000.0;
+        println!("  run {run}: interactive inbox after {ms:.0} ms");
+        starts.push(ms);
+        // Let the window settle, then measure what it holds with the inbox on screen.
+        std::thread::sleep(Duration::from_secs(2));
+        if let Some(pid) = app_pid(&bin, &dir) {
+            rss.push(tree_rss_kb(pid) as f64 / 1024.0);
+        }
+        session.quit();
+    }
+    report.put("cold_start_ms", median(starts), "ms");
+    if rss.is_empty() {
+        bail!("could not find the app process to measure its memory");
+    }
+    report.put("app_rss_mb", median(rss), "MB");
+    Ok(())
+}
