@@ -38,6 +38,7 @@ pub struct Driver {
 
 impl Driver {
     pub fn start() -> Driver {
+        eprintln!("[e2e] starting display and tauri-driver");
         let (xvfb, display) = match std::env::var("E2E_DISPLAY") {
             Ok(d) => (None, d),
             Err(_) => {
@@ -95,6 +96,7 @@ impl Driver {
             );
             std::thread::sleep(Duration::from_millis(50));
         }
+        eprintln!("[e2e] tauri-driver listening on {port}, display {display}");
         Driver {
             xvfb,
             driver,
@@ -133,26 +135,45 @@ impl Driver {
             .to_string();
         let s = Session {
             base: format!("{}/session/{id}", self.url),
+            display: self.display.clone(),
             started,
         };
         s.wait_for_any(&["welcome", "ticket-list"], Duration::from_secs(30));
+        eprintln!("[e2e] app ready {:?} after launch", started.elapsed());
         s
     }
 }
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        eprintln!("[e2e] stopping tauri-driver and Xvfb");
         let _ = self.driver.kill();
         let _ = self.driver.wait();
         if let Some(x) = &mut self.xvfb {
-            let _ = x.kill();
+            // SIGTERM lets Xvfb remove its socket and lock file; SIGKILL would leave them.
+            let _ = Command::new("kill")
+                .args(["-TERM", &x.id().to_string()])
+                .status();
             let _ = x.wait();
         }
     }
 }
 
+/// One HTTP agent without idle connections: tauri-driver closes kept-alive connections,
+/// and a pooled one would stall the next request until its timeout.
+fn agent() -> &'static ureq::Agent {
+    static AGENT: std::sync::OnceLock<ureq::Agent> = std::sync::OnceLock::new();
+    AGENT.get_or_init(|| {
+        ureq::AgentBuilder::new()
+            .max_idle_connections(0)
+            .timeout(Duration::from_secs(60))
+            .build()
+    })
+}
+
 fn post(url: &str, body: &Value) -> Result<Value> {
-    match ureq::post(url)
+    match agent()
+        .post(url)
         .timeout(Duration::from_secs(60))
         .send_json(body.clone())
     {
@@ -166,7 +187,7 @@ fn post(url: &str, body: &Value) -> Result<Value> {
 }
 
 fn get(url: &str) -> Result<Value> {
-    match ureq::get(url).timeout(Duration::from_secs(60)).call() {
+    match agent().get(url).timeout(Duration::from_secs(60)).call() {
         Ok(r) => r.into_json().map_err(|e| e.to_string()),
         Err(ureq::Error::Status(code, r)) => Err(format!(
             "HTTP {code}: {}",
@@ -179,6 +200,7 @@ fn get(url: &str) -> Result<Value> {
 /// One running app window.
 pub struct Session {
     base: String,
+    display: String,
     pub started: Instant,
 }
 
@@ -191,7 +213,12 @@ pub fn css_testid(id: &str) -> String {
 
 impl Session {
     fn cmd(&self, path: &str, body: Value) -> Result<Value> {
-        post(&format!("{}/{path}", self.base), &body).map(|v| v["value"].clone())
+        let t = Instant::now();
+        let out = post(&format!("{}/{path}", self.base), &body).map(|v| v["value"].clone());
+        if t.elapsed() > Duration::from_secs(2) {
+            eprintln!("[e2e] slow WebDriver call {path} took {:?}", t.elapsed());
+        }
+        out
     }
 
     pub fn find_all(&self, css: &str) -> Vec<Element> {
@@ -315,14 +342,16 @@ impl Session {
         json!({ELEMENT_KEY: e.0})
     }
 
+    /// A PNG of the whole virtual display, taken with ImageMagick's `import` (WebKitWebDriver's
+    /// own screenshot waits a minute for a compositor that Xvfb does not have).
     pub fn screenshot(&self, name: &str) {
-        if let Ok(v) = get(&format!("{}/screenshot", self.base)) {
-            if let Some(b64) = v["value"].as_str() {
-                if let Some(bytes) = base64_decode(b64) {
-                    let _ = std::fs::write(artifacts().join(format!("{name}.png")), bytes);
-                }
-            }
-        }
+        let out = artifacts().join(format!("{name}.png"));
+        let _ = Command::new("import")
+            .args(["-display", &self.display, "-window", "root"])
+            .arg(&out)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
     }
 
     pub fn dump(&self, name: &str) {
@@ -337,43 +366,14 @@ impl Session {
 
     /// Ends the session; tauri-driver stops the app.
     pub fn quit(self) {
-        let _ = ureq::delete(&self.base)
+        let t = Instant::now();
+        let _ = agent()
+            .delete(&self.base)
             .timeout(Duration::from_secs(30))
             .call();
+        eprintln!("[e2e] app closed in {:?}", t.elapsed());
         std::thread::sleep(Duration::from_millis(300));
     }
-}
-
-fn base64_decode(s: &str) -> Option<Vec<u8>> {
-    let table = |c: u8| -> Option<u32> {
-        Some(match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        } as u32)
-    };
-    let clean: Vec<u8> = s
-        .bytes()
-        .filter(|c| !c.is_ascii_whitespace() && *c != b'=')
-        .collect();
-    let mut out = Vec::with_capacity(clean.len() * 3 / 4);
-    for chunk in clean.chunks(4) {
-        let mut n = 0u32;
-        for (i, c) in chunk.iter().enumerate() {
-            n |= table(*c)? << (18 - 6 * i);
-        }
-        out.push((n >> 16) as u8);
-        if chunk.len() > 2 {
-            out.push((n >> 8) as u8);
-        }
-        if chunk.len() > 3 {
-            out.push(n as u8);
-        }
-    }
-    Some(out)
 }
 
 /// Fills the welcome screen; `demo` ticks "Load demo data".
@@ -396,18 +396,3 @@ pub fn create_profile(s: &Session, name: &str, email: &str, demo: bool) {
 }
 
 pub const SHORT: Duration = Duration::from_secs(10);
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn base64_roundtrip_of_known_value() {
-        assert_eq!(
-            super::base64_decode("aGVsbG8gd29ybGQ=").unwrap(),
-            b"hello world"
-        );
-        assert_eq!(
-            super::base64_decode("iVBORw==").unwrap(),
-            [0x89, b'P', b'N', b'G']
-        );
-    }
-}
