@@ -42,10 +42,14 @@ fn run_cli() -> Result<()> {
             e2e::run()
         }
         "seed" => seed(rest),
-        "bench" => {
+        "bench" if cfg!(debug_assertions) => {
+            // Measure optimised code: run this same command from a release build of xtask.
             deps::ensure(&[deps::Group::Build, deps::Group::E2e])?;
-            bench::run(rest.first().map(String::as_str))
+            sh(cargo()
+                .args(["run", "--quiet", "--release", "-p", "xtask", "--", "bench"])
+                .args(rest))
         }
+        "bench" => bench::run(rest.first().map(String::as_str)),
         "bindings" => bindings(&root().join("ui/src/bindings")),
         "deps" => deps::ensure(&[deps::Group::Build, deps::Group::E2e]),
         "help" | "--help" | "-h" => {

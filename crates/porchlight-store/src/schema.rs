@@ -116,9 +116,10 @@ CREATE TABLE tickets (
 );
 -- Sort indexes carry status and assignee so a view page filters inside the index and stops
 -- after one page, without touching the table for rows it skips.
-CREATE INDEX tickets_updated ON tickets(updated_at, status, assignee_id) WHERE deleted_at IS NULL;
-CREATE INDEX tickets_created ON tickets(created_at, status, assignee_id) WHERE deleted_at IS NULL;
-CREATE INDEX tickets_priority ON tickets(priority_rank, updated_at, status, assignee_id) WHERE deleted_at IS NULL;
+-- rowid is named so the index order is exactly the ORDER BY of a page (key, rowid).
+CREATE INDEX tickets_updated ON tickets(updated_at, rowid, status, assignee_id) WHERE deleted_at IS NULL;
+CREATE INDEX tickets_created ON tickets(created_at, rowid, status, assignee_id) WHERE deleted_at IS NULL;
+CREATE INDEX tickets_priority ON tickets(priority_rank, updated_at, rowid, status, assignee_id) WHERE deleted_at IS NULL;
 CREATE INDEX tickets_status ON tickets(status, assignee_id) WHERE deleted_at IS NULL;
 CREATE INDEX tickets_assignee ON tickets(assignee_id, updated_at, rowid) WHERE deleted_at IS NULL;
 CREATE INDEX tickets_requester ON tickets(requester_id, updated_at);
