@@ -9,7 +9,7 @@ use rand::{Rng, SeedableRng};
 use rusqlite::params;
 
 use crate::queries::settings;
-use crate::schema::{DROP_FTS_TRIGGERS, FTS_TRIGGERS};
+use crate::schema::{COUNT_TRIGGERS, DROP_DERIVED_TRIGGERS, FTS_TRIGGERS, REBUILD_DERIVED};
 use crate::{new_id, now_ms, Store, StoreResult};
 
 #[derive(Debug, Clone)]
@@ -204,11 +204,6 @@ fn fill(template: &str, n: u32, name: &str) -> String {
         .replace("{name}", name)
 }
 
-/// The FTS tables' rebuild after a bulk insert.
-const REBUILD_FTS: &str = "INSERT INTO tickets_fts(tickets_fts) VALUES('rebuild');
-     INSERT INTO messages_fts(messages_fts) VALUES('rebuild');
-     INSERT INTO customers_fts(customers_fts) VALUES('rebuild');";
-
 /// Generates a helpdesk of `opts.tickets` tickets into `store`, ending now.
 pub fn seed(store: &Store, opts: &SeedOptions) -> StoreResult<SeedReport> {
     let started = Instant::now();
@@ -219,7 +214,7 @@ pub fn seed(store: &Store, opts: &SeedOptions) -> StoreResult<SeedReport> {
         .min(opts.tickets as i64 * 10 * 60_000)
         .max(14 * DAY);
     let report = store.with_tx(|tx| {
-        tx.execute_batch(DROP_FTS_TRIGGERS)?;
+        tx.execute_batch(DROP_DERIVED_TRIGGERS)?;
         // Agents and groups.
         let mut agents: Vec<(String, String)> = Vec::new();
         if let Some(id) = &me {
@@ -396,8 +391,9 @@ pub fn seed(store: &Store, opts: &SeedOptions) -> StoreResult<SeedReport> {
             }
         }
         drop((ins_ticket, ins_msg, ins_tag, ins_event));
-        tx.execute_batch(REBUILD_FTS)?;
+        tx.execute_batch(REBUILD_DERIVED)?;
         tx.execute_batch(FTS_TRIGGERS)?;
+        tx.execute_batch(COUNT_TRIGGERS)?;
         settings::set(tx, "demo_seeded_at", &now.to_string())?;
         Ok(SeedReport { tickets: opts.tickets, messages, customers: n_customers, elapsed_ms: 0 })
     })?;

@@ -27,10 +27,41 @@ CREATE TRIGGER IF NOT EXISTS customers_fts_au AFTER UPDATE OF name, email_list O
 END;
 "#;
 
-pub(crate) const DROP_FTS_TRIGGERS: &str = r#"
+/// Triggers that keep `ticket_counts` (live tickets per status and assignee) exact, so the
+/// sidebar's counts are a read of a few rows however large the store grows.
+pub(crate) const COUNT_TRIGGERS: &str = r#"
+CREATE TRIGGER IF NOT EXISTS ticket_counts_ai AFTER INSERT ON tickets WHEN new.deleted_at IS NULL BEGIN
+  INSERT INTO ticket_counts(status, assignee_id, n) VALUES (new.status, coalesce(new.assignee_id, ''), 1)
+    ON CONFLICT(status, assignee_id) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS ticket_counts_au AFTER UPDATE OF status, assignee_id, deleted_at ON tickets BEGIN
+  UPDATE ticket_counts SET n = n - 1
+    WHERE old.deleted_at IS NULL AND status = old.status AND assignee_id = coalesce(old.assignee_id, '');
+  INSERT INTO ticket_counts(status, assignee_id, n)
+    SELECT new.status, coalesce(new.assignee_id, ''), 1 WHERE new.deleted_at IS NULL
+    ON CONFLICT(status, assignee_id) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS ticket_counts_ad AFTER DELETE ON tickets WHEN old.deleted_at IS NULL BEGIN
+  UPDATE ticket_counts SET n = n - 1 WHERE status = old.status AND assignee_id = coalesce(old.assignee_id, '');
+END;
+"#;
+
+pub(crate) const DROP_DERIVED_TRIGGERS: &str = r#"
 DROP TRIGGER IF EXISTS tickets_fts_ai; DROP TRIGGER IF EXISTS tickets_fts_au;
 DROP TRIGGER IF EXISTS messages_fts_ai;
 DROP TRIGGER IF EXISTS customers_fts_ai; DROP TRIGGER IF EXISTS customers_fts_au;
+DROP TRIGGER IF EXISTS ticket_counts_ai; DROP TRIGGER IF EXISTS ticket_counts_au;
+DROP TRIGGER IF EXISTS ticket_counts_ad;
+"#;
+
+/// Recomputes everything the derived triggers maintain, after a bulk import without them.
+pub(crate) const REBUILD_DERIVED: &str = r#"
+INSERT INTO tickets_fts(tickets_fts) VALUES('rebuild');
+INSERT INTO messages_fts(messages_fts) VALUES('rebuild');
+INSERT INTO customers_fts(customers_fts) VALUES('rebuild');
+DELETE FROM ticket_counts;
+INSERT INTO ticket_counts(status, assignee_id, n)
+  SELECT status, coalesce(assignee_id, ''), count(*) FROM tickets WHERE deleted_at IS NULL GROUP BY 1, 2;
 "#;
 
 const V1: &str = r#"
@@ -190,6 +221,14 @@ CREATE TABLE mutations (
   pushed_at INTEGER
 );
 
+-- Live tickets per (status, assignee; '' = unassigned), kept by COUNT_TRIGGERS.
+CREATE TABLE ticket_counts (
+  status TEXT NOT NULL,
+  assignee_id TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (status, assignee_id)
+) WITHOUT ROWID;
+
 CREATE VIRTUAL TABLE tickets_fts USING fts5(
   subject, content='tickets', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE messages_fts USING fts5(
@@ -208,6 +247,7 @@ pub(crate) fn migrate(conn: &mut Connection) -> StoreResult<()> {
         tx.execute_batch(sql)?;
         if i == 0 {
             tx.execute_batch(FTS_TRIGGERS)?;
+            tx.execute_batch(COUNT_TRIGGERS)?;
         }
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         tx.commit()?;

@@ -77,14 +77,14 @@ pub(crate) fn count(c: &Connection, filter: &TicketFilter, me: Option<&str>) -> 
         .query_row(params_from_iter(w.params), |r| r.get(0))?)
 }
 
-/// Counts per (status, assignee) in one pass over the status index; views that filter only on
-/// status and assignee (all built-in ones) are counted from it without another query.
+/// Live ticket counts per (status, assignee), kept by triggers; views that filter only on
+/// status and assignee (all built-in ones) are counted from them without scanning tickets.
 struct StatusAssigneeCounts(Vec<(String, Option<String>, i64)>);
 
 impl StatusAssigneeCounts {
     fn load(c: &Connection) -> StoreResult<Self> {
         let mut st = c.prepare_cached(
-            "SELECT status, assignee_id, count(*) FROM tickets WHERE deleted_at IS NULL GROUP BY status, assignee_id",
+            "SELECT status, nullif(assignee_id, ''), n FROM ticket_counts WHERE n > 0",
         )?;
         let rows = st
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
