@@ -396,3 +396,15 @@ pub fn create_profile(s: &Session, name: &str, email: &str, demo: bool) {
 }
 
 pub const SHORT: Duration = Duration::from_secs(10);
+
+/// The pid of the app started with `bin` on `data_dir`, found through /proc.
+pub fn app_pid(bin: &Path, data_dir: &Path) -> Option<u32> {
+    std::fs::read_dir("/proc")
+        .ok()?
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .find(|p| {
+            let cmd = std::fs::read(format!("/proc/{p}/cmdline")).unwrap_or_default();
+            let cmd = String::from_utf8_lossy(&cmd);
+            cmd.starts_with(&*bin.to_string_lossy()) && cmd.contains(&*data_dir.to_string_lossy())
+        })
+}

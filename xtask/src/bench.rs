@@ -257,17 +257,6 @@ fn tree_rss_kb(pid: u32) -> u64 {
     total
 }
 
-fn app_pid(bin: &Path, data_dir: &Path) -> Option<u32> {
-    std::fs::read_dir("/proc")
-        .ok()?
-        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
-        .find(|p| {
-            let cmd = std::fs::read(format!("/proc/{p}/cmdline")).unwrap_or_default();
-            let cmd = String::from_utf8_lossy(&cmd);
-            cmd.starts_with(&*bin.to_string_lossy()) && cmd.contains(&*data_dir.to_string_lossy())
-        })
-}
-
 fn bench_app(report: &mut Report) -> Result<()> {
     let dir = store_dir();
     if !dir.join(porchlight_store::DB_FILE).exists() {
@@ -290,7 +279,7 @@ fn bench_app(report: &mut Report) -> Result<()> {
         starts.push(ms);
         // Let the window settle, then measure what it holds with the inbox on screen.
         std::thread::sleep(Duration::from_secs(2));
-        if let Some(pid) = app_pid(&bin, &dir) {
+        if let Some(pid) = porchlight_e2e::app_pid(&bin, &dir) {
             rss.push(tree_rss_kb(pid) as f64 / 1024.0);
         }
         session.quit();
