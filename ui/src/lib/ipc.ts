@@ -28,12 +28,10 @@ interface Backend {
   listen: ListenFn;
 }
 
-// A browser-only stand-in backend for `vite --mode mock` (screenshots without Rust). In every
-// other mode this condition is a constant false and the import is dropped from the bundle.
-const backend: Promise<Backend> =
-  import.meta.env.MODE === "mock"
-    ? import("../dev/mock-backend").then((m) => ({ invoke: m.mockInvoke as InvokeFn, listen: m.mockListen }))
-    : Promise.resolve({ invoke: tauriInvoke, listen: (event, handler) => tauriListen(event, () => handler()) });
+const backend: Promise<Backend> = Promise.resolve({
+  invoke: tauriInvoke,
+  listen: (event, handler) => tauriListen(event, () => handler()),
+});
 
 /** A refusal from the backend, typed. */
 export class IpcError extends Error implements DomainError {
