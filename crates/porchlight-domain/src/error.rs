@@ -1,11 +1,11 @@
 //! One error type for every refusal, with a stable machine code the UI translates and a
 //! human message naming what was wrong.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// Stable error codes. The UI keys its translations on these.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum ErrorCode {
@@ -19,11 +19,13 @@ pub enum ErrorCode {
     TicketMerged,
     AttachmentTooLarge,
     Conflict,
+    /// The agent's role does not allow this change.
+    Forbidden,
     Storage,
     Io,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, thiserror::Error)]
 #[error("{message}")]
 #[ts(export)]
 pub struct DomainError {

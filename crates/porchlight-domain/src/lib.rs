@@ -1,11 +1,14 @@
 //! Porchlight's vocabulary: tickets, messages, customers, views and the intent-level
 //! mutations that change them. Pure: no I/O, no SQL, no clocks — callers pass ids and times.
 
+pub mod apply;
+pub mod docs;
 pub mod error;
 pub mod filter;
 pub mod model;
 pub mod mutation;
 pub mod sanitize;
+pub mod sync;
 
 pub use error::{DomainError, ErrorCode};
 pub use filter::{FilterClause, SearchQuery, TicketFilter};

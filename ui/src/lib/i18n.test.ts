@@ -48,7 +48,7 @@ describe("catalogues", () => {
       ...["unassigned", "mine", "open", "pending", "solved"].map((v) => `view.${v}`),
       ...SHORTCUTS.map((s) => `shortcut.${s.action}`),
     ];
-    const codes: ErrorCode[] = ["empty_field", "too_long", "invalid_email", "invalid_value", "unknown_field", "not_found", "ticket_deleted", "ticket_merged", "attachment_too_large", "conflict", "storage", "io"];
+    const codes: ErrorCode[] = ["empty_field", "too_long", "invalid_email", "invalid_value", "unknown_field", "not_found", "ticket_deleted", "ticket_merged", "attachment_too_large", "conflict", "forbidden", "storage", "io"];
     needed.push(...codes.map((c) => `error.${c}`));
     for (const key of needed) expect(en).toHaveProperty([key]);
   });

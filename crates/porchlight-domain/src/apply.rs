@@ -1,0 +1,1873 @@
+//! The server's mutation engine: applies one validated intent-level mutation to the replicated
+//! documents and returns the writes. Pure: reads go through [`StateView`], the caller supplies
+//! the time, the acting agent and fresh ids, and stores the writes in one transaction.
+//!
+//! The rules mirror the desktop store's `mutate.rs` (statuses, metric timestamps, audit
+//! events, system messages, error messages), so a change made offline and one made through
+//! the server look the same.
+
+use std::collections::BTreeMap;
+
+use crate::docs::{
+    AgentDoc, CustomerDoc, Doc, DocKey, DocKind, DocWrite, GroupDoc, MessageDoc, OrganizationDoc,
+    TagDoc, TicketDoc,
+};
+use crate::error::{DomainError, ErrorCode};
+use crate::model::{AgentRole, AuthorKind, MessageKind, TicketEvent, TicketStatus};
+use crate::mutation::{Mutation, RequesterRef, TicketFieldChanges};
+use crate::sanitize::{html_to_text, sanitize_for_storage};
+
+/// Read access to the current documents. Storage failures are reported as
+/// `DomainError` with code `Storage`.
+pub trait StateView {
+    fn ticket(&mut self, id: &str) -> Result<Option<TicketDoc>, DomainError>;
+    fn message(&mut self, id: &str) -> Result<Option<MessageDoc>, DomainError>;
+    /// Every message of a ticket, oldest first.
+    fn messages_of(&mut self, ticket_id: &str) -> Result<Vec<MessageDoc>, DomainError>;
+    fn customer(&mut self, id: &str) -> Result<Option<CustomerDoc>, DomainError>;
+    /// The customer owning a (lower-case) address.
+    fn customer_by_email(&mut self, email: &str) -> Result<Option<CustomerDoc>, DomainError>;
+    fn organization(&mut self, id: &str) -> Result<Option<OrganizationDoc>, DomainError>;
+    fn agent(&mut self, id: &str) -> Result<Option<AgentDoc>, DomainError>;
+    fn group(&mut self, id: &str) -> Result<Option<GroupDoc>, DomainError>;
+    fn tag(&mut self, name: &str) -> Result<Option<TagDoc>, DomainError>;
+    /// How many tickets (deleted ones included) carry the tag.
+    fn tag_use_count(&mut self, name: &str) -> Result<i64, DomainError>;
+    /// The next human ticket number (1001 on an empty helpdesk); each call reserves one.
+    fn next_ticket_number(&mut self) -> Result<i64, DomainError>;
+    /// An organization listing the (lower-case) e-mail domain, e.g. "acme.com". A saved
+    /// customer without an organization joins the one matching an address, as on the desktop.
+    /// Storage without a domain lookup may keep the default (no automatic membership).
+    fn organization_by_domain(
+        &mut self,
+        _domain: &str,
+    ) -> Result<Option<OrganizationDoc>, DomainError> {
+        Ok(None)
+    }
+}
+
+/// Who is applying the mutation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Actor {
+    pub id: String,
+    pub name: String,
+    pub role: AgentRole,
+}
+
+pub struct ApplyContext<'a> {
+    pub actor: &'a Actor,
+    /// The time of the change (UTC ms), decided by the caller.
+    pub at: i64,
+    /// Fresh ids for rows the engine creates itself (audit events, system messages).
+    pub new_id: &'a mut dyn FnMut() -> String,
+}
+
+const PREVIEW_CHARS: usize = 160;
+
+/// The list preview of a message: whitespace collapsed, at most 160 characters (the same
+/// rule as the desktop store).
+pub fn preview(text: &str) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= PREVIEW_CHARS {
+        flat
+    } else {
+        flat.chars().take(PREVIEW_CHARS - 1).collect::<String>() + "…"
+    }
+}
+
+/// Checks the actor's role allows the mutation. Admins may do everything; agents and KB
+/// editors do ticket and customer work and edit their own profile (without changing their own
+/// role or active flag: [`apply`] checks that against the stored profile).
+pub fn authorize(m: &Mutation, actor: &Actor) -> Result<(), DomainError> {
+    if actor.role == AgentRole::Admin {
+        return Ok(());
+    }
+    // Exhaustive on purpose: a new mutation must be classified here.
+    let admin_only = match m {
+        Mutation::SaveAgent { id, .. } if *id != actor.id => Some("Editing another agent"),
+        Mutation::SaveGroup { .. } => Some("Creating or editing groups"),
+        Mutation::SetAgentGroups { .. } => Some("Changing group membership"),
+        Mutation::DeleteTag { .. } => Some("Deleting tags"),
+        Mutation::DeleteTicket { .. } => Some("Deleting tickets"),
+        Mutation::CreateTicket { .. }
+        | Mutation::AddMessage { .. }
+        | Mutation::SetTicketFields { .. }
+        | Mutation::AddTag { .. }
+        | Mutation::RemoveTag { .. }
+        | Mutation::MergeTickets { .. }
+        | Mutation::SaveCustomer { .. }
+        | Mutation::SaveOrganization { .. }
+        | Mutation::SaveAgent { .. }
+        | Mutation::CreateTag { .. }
+        | Mutation::SaveView { .. }
+        | Mutation::DeleteView { .. } => None,
+    };
+    match admin_only {
+        Some(what) => Err(forbidden(what)),
+        None => Ok(()),
+    }
+}
+
+fn forbidden(what: &str) -> DomainError {
+    DomainError::new(
+        ErrorCode::Forbidden,
+        None,
+        format!("{what} needs an admin; ask one of your admins to do it."),
+    )
+}
+
+/// Applies one validated mutation (see [`Mutation::validated`]) and returns the final state of
+/// every document it created or changed, each key once, in the order they were first written.
+/// On error nothing is to be written.
+pub fn apply(
+    m: &Mutation,
+    ctx: &mut ApplyContext<'_>,
+    state: &mut dyn StateView,
+) -> Result<Vec<DocWrite>, DomainError> {
+    let mut engine = Engine {
+        view: Overlay {
+            base: state,
+            writes: Vec::new(),
+            index: BTreeMap::new(),
+        },
+        ctx,
+    };
+    engine.run(m)?;
+    Ok(engine.view.writes)
+}
+
+/// The stored state with this mutation's pending writes on top, so later steps of a mutation
+/// read what earlier steps wrote (CreateTicket creates the customer, then reads it).
+struct Overlay<'s> {
+    base: &'s mut dyn StateView,
+    writes: Vec<DocWrite>,
+    index: BTreeMap<DocKey, usize>,
+}
+
+impl Overlay<'_> {
+    /// Records a write; a document written again replaces its earlier write in place.
+    fn write(&mut self, w: DocWrite) {
+        let key = w.key();
+        match self.index.get(&key) {
+            Some(&i) => self.writes[i] = w,
+            None => {
+                self.index.insert(key, self.writes.len());
+                self.writes.push(w);
+            }
+        }
+    }
+
+    fn put(&mut self, doc: Doc) {
+        self.write(DocWrite::Put { doc });
+    }
+
+    /// `None`: not written by this mutation; `Some(None)`: deleted; `Some(Some(doc))`: written.
+    fn pending(&self, kind: DocKind, id: &str) -> Option<Option<&Doc>> {
+        let key = DocKey {
+            kind,
+            id: id.to_owned(),
+        };
+        self.index.get(&key).map(|&i| match &self.writes[i] {
+            DocWrite::Put { doc } => Some(doc),
+            DocWrite::Delete { .. } => None,
+        })
+    }
+
+    fn pending_docs(&self) -> impl Iterator<Item = &Doc> {
+        self.writes.iter().filter_map(|w| match w {
+            DocWrite::Put { doc } => Some(doc),
+            DocWrite::Delete { .. } => None,
+        })
+    }
+}
+
+/// Reads by id: a pending write wins over the stored document.
+macro_rules! read_through {
+    ($($method:ident: $variant:ident => $ty:ty),+ $(,)?) => {$(
+        fn $method(&mut self, id: &str) -> Result<Option<$ty>, DomainError> {
+            match self.pending(DocKind::$variant, id) {
+                Some(Some(Doc::$variant(d))) => Ok(Some(d.clone())),
+                Some(_) => Ok(None),
+                None => self.base.$method(id),
+            }
+        }
+    )+};
+}
+
+impl StateView for Overlay<'_> {
+    read_through! {
+        ticket: Ticket => TicketDoc,
+        message: Message => MessageDoc,
+        customer: Customer => CustomerDoc,
+        organization: Organization => OrganizationDoc,
+        agent: Agent => AgentDoc,
+        group: Group => GroupDoc,
+        tag: Tag => TagDoc,
+    }
+
+    fn messages_of(&mut self, ticket_id: &str) -> Result<Vec<MessageDoc>, DomainError> {
+        let mut msgs: Vec<MessageDoc> = self.base.messages_of(ticket_id)?;
+        // Pending versions replace stored ones (a merge moves messages to another ticket).
+        msgs.retain(|m| self.pending(DocKind::Message, &m.id).is_none());
+        msgs.extend(self.pending_docs().filter_map(|d| match d {
+            Doc::Message(m) if m.ticket_id == ticket_id => Some(m.clone()),
+            _ => None,
+        }));
+        msgs.sort_by_key(|m| m.created_at);
+        Ok(msgs)
+    }
+
+    fn customer_by_email(&mut self, email: &str) -> Result<Option<CustomerDoc>, DomainError> {
+        let email = email.to_owned();
+        let pending = self.pending_docs().find_map(|d| match d {
+            Doc::Customer(c) if c.emails.contains(&email) => Some(c.clone()),
+            _ => None,
+        });
+        if pending.is_some() {
+            return Ok(pending);
+        }
+        // A stored owner rewritten by this mutation no longer holds the address.
+        let stored = self.base.customer_by_email(&email)?;
+        Ok(stored.filter(|c| self.pending(DocKind::Customer, &c.id).is_none()))
+    }
+
+    fn organization_by_domain(
+        &mut self,
+        domain: &str,
+    ) -> Result<Option<OrganizationDoc>, DomainError> {
+        let domain = domain.to_owned();
+        let pending = self.pending_docs().find_map(|d| match d {
+            Doc::Organization(o) if o.domains.contains(&domain) => Some(o.clone()),
+            _ => None,
+        });
+        if pending.is_some() {
+            return Ok(pending);
+        }
+        let stored = self.base.organization_by_domain(&domain)?;
+        Ok(stored.filter(|o| self.pending(DocKind::Organization, &o.id).is_none()))
+    }
+
+    fn tag_use_count(&mut self, name: &str) -> Result<i64, DomainError> {
+        let name = name.to_owned();
+        let mut count = self.base.tag_use_count(&name)?;
+        let pending: Vec<(String, bool)> = self
+            .pending_docs()
+            .filter_map(|d| match d {
+                Doc::Ticket(t) => Some((t.id.clone(), t.tags.contains(&name))),
+                _ => None,
+            })
+            .collect();
+        for (id, has) in pending {
+            let had = self
+                .base
+                .ticket(&id)?
+                .is_some_and(|t| t.tags.contains(&name));
+            count += i64::from(has) - i64::from(had);
+        }
+        Ok(count)
+    }
+
+    fn next_ticket_number(&mut self) -> Result<i64, DomainError> {
+        self.base.next_ticket_number()
+    }
+}
+
+/// Who an audit event or message is attributed to.
+struct Who {
+    id: Option<String>,
+    name: String,
+}
+
+struct Engine<'s, 'c, 'a> {
+    view: Overlay<'s>,
+    ctx: &'c mut ApplyContext<'a>,
+}
+
+impl Engine<'_, '_, '_> {
+    fn run(&mut self, m: &Mutation) -> Result<(), DomainError> {
+        let at = self.ctx.at;
+        let me = self.me();
+        match m {
+            Mutation::CreateTicket {
+                ticket_id,
+                message_id,
+                subject,
+                requester,
+                channel,
+                priority,
+                ticket_type,
+                assignee_id,
+                group_id,
+                tags,
+                body_text,
+                attachment_ids,
+            } => {
+                if self.view.ticket(ticket_id)?.is_some() {
+                    return Err(DomainError::new(
+                        ErrorCode::Conflict,
+                        Some("ticket_id"),
+                        "This ticket was already created.",
+                    ));
+                }
+                let requester = self.requester(requester)?;
+                let assignee = match assignee_id {
+                    Some(a) => Some(self.require_agent(a)?.name),
+                    None => None,
+                };
+                if let Some(g) = group_id {
+                    self.require_group(g)?;
+                }
+                // Checked before a number is reserved, so a refused ticket leaves no gap.
+                self.require_new_message(message_id)?;
+                let mut sorted_tags = Vec::new();
+                for tag in tags {
+                    self.ensure_tag(tag)?;
+                    add_tag(&mut sorted_tags, tag);
+                }
+                let mut t = TicketDoc {
+                    id: ticket_id.clone(),
+                    number: Some(self.view.next_ticket_number()?),
+                    subject: subject.clone(),
+                    status: if assignee_id.is_some() {
+                        TicketStatus::Open
+                    } else {
+                        TicketStatus::New
+                    },
+                    priority: *priority,
+                    ticket_type: *ticket_type,
+                    channel: *channel,
+                    requester_id: requester.id.clone(),
+                    assignee_id: assignee_id.clone(),
+                    group_id: group_id.clone(),
+                    tags: sorted_tags,
+                    language: requester.language.clone(),
+                    preview: String::new(),
+                    message_count: 0,
+                    created_at: at,
+                    updated_at: at,
+                    first_response_at: None,
+                    last_customer_message_at: Some(at),
+                    last_agent_reply_at: None,
+                    solved_at: None,
+                    reopen_count: 0,
+                    merged_into_id: None,
+                    deleted_at: None,
+                    version: 1,
+                };
+                // The ticket goes before its message and events; the final put replaces it.
+                self.view.put(Doc::Ticket(t.clone()));
+                self.insert_message(
+                    &mut t,
+                    MessageDoc {
+                        id: message_id.clone(),
+                        ticket_id: ticket_id.clone(),
+                        kind: MessageKind::Reply,
+                        author_kind: AuthorKind::Customer,
+                        author_id: Some(requester.id),
+                        author_name: requester.name,
+                        body_text: body_text.clone(),
+                        body_html: None,
+                        attachment_ids: attachment_ids.clone(),
+                        created_at: at,
+                    },
+                )?;
+                self.event(ticket_id, &me, "created", None, Some(channel.as_str()));
+                if let Some(name) = &assignee {
+                    self.event(ticket_id, &me, "assignee", None, Some(name));
+                }
+                self.view.put(Doc::Ticket(t));
+            }
+            Mutation::AddMessage {
+                message_id,
+                ticket_id,
+                kind,
+                from_customer,
+                body_text,
+                body_html,
+                attachment_ids,
+            } => {
+                let mut t = self.live_ticket(ticket_id)?;
+                let clean_html = body_html
+                    .as_deref()
+                    .filter(|h| !h.trim().is_empty())
+                    .map(sanitize_for_storage);
+                let text = match (&clean_html, body_text.is_empty()) {
+                    (Some(h), true) => html_to_text(h),
+                    _ => body_text.clone(),
+                };
+                if text.trim().is_empty() && attachment_ids.is_empty() {
+                    return Err(DomainError::empty("message"));
+                }
+                // A customer's message is the requester's, and always public.
+                let (author_kind, author, kind) = if *from_customer {
+                    let c = self
+                        .view
+                        .customer(&t.requester_id)?
+                        .ok_or_else(|| DomainError::not_found("customer", &t.requester_id))?;
+                    let who = Who {
+                        id: Some(c.id),
+                        name: c.name,
+                    };
+                    (AuthorKind::Customer, who, MessageKind::Reply)
+                } else {
+                    (AuthorKind::Agent, self.me(), *kind)
+                };
+                self.insert_message(
+                    &mut t,
+                    MessageDoc {
+                        id: message_id.clone(),
+                        ticket_id: ticket_id.clone(),
+                        kind,
+                        author_kind,
+                        author_id: author.id.clone(),
+                        author_name: author.name.clone(),
+                        body_text: text,
+                        body_html: clean_html,
+                        attachment_ids: attachment_ids.clone(),
+                        created_at: at,
+                    },
+                )?;
+                match (author_kind, kind) {
+                    (AuthorKind::Customer, _) => {
+                        t.last_customer_message_at = Some(at);
+                        // The customer wrote back: a solved or waiting ticket needs an agent
+                        // again. The change is the customer's doing, so no agent id.
+                        if !t.status.is_open_like() || t.status == TicketStatus::Pending {
+                            let customer = Who {
+                                id: None,
+                                name: author.name,
+                            };
+                            self.set_status(&mut t, TicketStatus::Open, &customer);
+                        }
+                    }
+                    (_, MessageKind::Reply) => {
+                        t.last_agent_reply_at = Some(at);
+                        t.first_response_at.get_or_insert(at);
+                        if t.status == TicketStatus::New {
+                            self.set_status(&mut t, TicketStatus::Open, &me);
+                        }
+                    }
+                    _ => {}
+                }
+                self.save_ticket(t);
+            }
+            Mutation::SetTicketFields { ticket_id, changes } => {
+                let mut t = self.live_ticket(ticket_id)?;
+                self.set_fields(&mut t, changes, &me)?;
+                self.save_ticket(t);
+            }
+            Mutation::AddTag { ticket_id, tag } => {
+                let mut t = self.live_ticket(ticket_id)?;
+                self.ensure_tag(tag)?;
+                if add_tag(&mut t.tags, tag) {
+                    self.event(ticket_id, &me, "tag", None, Some(tag));
+                    self.save_ticket(t);
+                }
+            }
+            Mutation::RemoveTag { ticket_id, tag } => {
+                let mut t = self.live_ticket(ticket_id)?;
+                let before = t.tags.len();
+                t.tags.retain(|g| g != tag);
+                if t.tags.len() != before {
+                    self.event(ticket_id, &me, "tag", Some(tag), None);
+                    self.save_ticket(t);
+                }
+            }
+            Mutation::MergeTickets {
+                source_id,
+                target_id,
+            } => self.merge(source_id, target_id, &me)?,
+            Mutation::DeleteTicket { ticket_id } => {
+                let mut t = self.live_ticket(ticket_id)?;
+                t.deleted_at = Some(at);
+                self.event(ticket_id, &me, "deleted", None, None);
+                self.save_ticket(t);
+            }
+            Mutation::SaveCustomer {
+                id,
+                name,
+                emails,
+                phone,
+                organization_id,
+                language,
+                notes,
+            } => {
+                self.save_customer(CustomerDoc {
+                    id: id.clone(),
+                    name: name.clone(),
+                    emails: emails.clone(),
+                    phone: phone.clone(),
+                    organization_id: organization_id.clone(),
+                    language: language.clone(),
+                    notes: notes.clone(),
+                    created_at: at,
+                    updated_at: at,
+                })?;
+            }
+            Mutation::SaveOrganization {
+                id,
+                name,
+                domains,
+                notes,
+            } => {
+                let created_at = self.view.organization(id)?.map_or(at, |o| o.created_at);
+                self.view.put(Doc::Organization(OrganizationDoc {
+                    id: id.clone(),
+                    name: name.clone(),
+                    domains: domains.clone(),
+                    notes: notes.clone(),
+                    created_at,
+                    updated_at: at,
+                }));
+            }
+            Mutation::SaveAgent {
+                id,
+                name,
+                email,
+                role,
+                active,
+            } => {
+                if *id == self.ctx.actor.id && !active {
+                    return Err(DomainError::invalid(
+                        "active",
+                        "You cannot deactivate your own profile.",
+                    ));
+                }
+                let existing = self.view.agent(id)?;
+                // Profile edits by non-admins must leave role and active flag as they are
+                // (for a profile not stored yet: the actor's own role, active).
+                if self.ctx.actor.role != AgentRole::Admin {
+                    let (old_role, old_active) = existing
+                        .as_ref()
+                        .map_or((self.ctx.actor.role, true), |a| (a.role, a.active));
+                    if (*role, *active) != (old_role, old_active) {
+                        return Err(forbidden("Changing a role or (de)activating an agent"));
+                    }
+                }
+                let (group_ids, created_at) =
+                    existing.map_or((Vec::new(), at), |a| (a.group_ids, a.created_at));
+                self.view.put(Doc::Agent(AgentDoc {
+                    id: id.clone(),
+                    name: name.clone(),
+                    email: email.clone(),
+                    role: *role,
+                    active: *active,
+                    group_ids,
+                    created_at,
+                }));
+            }
+            Mutation::SaveGroup {
+                id,
+                name,
+                description,
+            } => {
+                let created_at = self.view.group(id)?.map_or(at, |g| g.created_at);
+                self.view.put(Doc::Group(GroupDoc {
+                    id: id.clone(),
+                    name: name.clone(),
+                    description: description.clone(),
+                    created_at,
+                }));
+            }
+            Mutation::SetAgentGroups {
+                agent_id,
+                group_ids,
+            } => {
+                let mut agent = self.require_agent(agent_id)?;
+                for g in group_ids {
+                    self.require_group(g)?;
+                }
+                agent.group_ids = group_ids.clone();
+                agent.group_ids.sort();
+                agent.group_ids.dedup();
+                self.view.put(Doc::Agent(agent));
+            }
+            Mutation::CreateTag { name } => self.ensure_tag(name)?,
+            Mutation::DeleteTag { name } => {
+                let used = self.view.tag_use_count(name)?;
+                if used > 0 {
+                    return Err(DomainError::invalid(
+                        "tag",
+                        format!("'{name}' is on {used} tickets; remove it from them first."),
+                    ));
+                }
+                // Deleting an unknown tag changes nothing, as on the desktop.
+                if self.view.tag(name)?.is_some() {
+                    self.view.write(DocWrite::Delete {
+                        key: DocKey {
+                            kind: DocKind::Tag,
+                            id: name.clone(),
+                        },
+                    });
+                }
+            }
+            Mutation::SaveView { .. } | Mutation::DeleteView { .. } => {
+                return Err(DomainError::invalid(
+                    "name",
+                    "Saved views stay on this desktop; they are not shared through the server.",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn me(&self) -> Who {
+        Who {
+            id: Some(self.ctx.actor.id.clone()),
+            name: self.ctx.actor.name.clone(),
+        }
+    }
+
+    /// A ticket that can still take changes: it exists, is not deleted and not merged away.
+    fn live_ticket(&mut self, id: &str) -> Result<TicketDoc, DomainError> {
+        let t = self
+            .view
+            .ticket(id)?
+            .ok_or_else(|| DomainError::not_found("ticket", id))?;
+        let label = t
+            .number
+            .map_or_else(|| "This ticket".to_owned(), |n| format!("#{n}"));
+        if t.deleted_at.is_some() {
+            return Err(DomainError::new(
+                ErrorCode::TicketDeleted,
+                None,
+                format!("{label} was deleted; nothing was changed."),
+            ));
+        }
+        if let Some(target) = &t.merged_into_id {
+            let into = self
+                .view
+                .ticket(target)?
+                .and_then(|t| t.number)
+                .map_or_else(|| "another ticket".to_owned(), |n| format!("#{n}"));
+            return Err(DomainError::new(
+                ErrorCode::TicketMerged,
+                None,
+                format!("{label} was merged into {into}; continue there. Nothing was changed."),
+            ));
+        }
+        Ok(t)
+    }
+
+    /// Writes a changed ticket, bumping `updated_at` (strictly increasing, so every change
+    /// sorts after the previous one even within one millisecond) and `version`.
+    fn save_ticket(&mut self, mut t: TicketDoc) {
+        t.updated_at = (t.updated_at + 1).max(self.ctx.at);
+        t.version += 1;
+        self.view.put(Doc::Ticket(t));
+    }
+
+    fn event(
+        &mut self,
+        ticket_id: &str,
+        who: &Who,
+        field: &str,
+        old: Option<&str>,
+        new: Option<&str>,
+    ) {
+        let event = TicketEvent {
+            id: (self.ctx.new_id)(),
+            ticket_id: ticket_id.to_owned(),
+            actor_id: who.id.clone(),
+            actor_name: who.name.clone(),
+            field: field.to_owned(),
+            old_value: old.map(str::to_owned),
+            new_value: new.map(str::to_owned),
+            created_at: self.ctx.at,
+        };
+        self.view.put(Doc::Event(event));
+    }
+
+    /// Changes the status with its audit event and metrics. Solving or closing an open ticket
+    /// sets `solved_at`; closing a solved one keeps it; leaving solved/closed counts a reopen.
+    fn set_status(&mut self, t: &mut TicketDoc, to: TicketStatus, who: &Who) {
+        let from = t.status;
+        if from == to {
+            return;
+        }
+        if !to.is_open_like() {
+            t.solved_at = match (from.is_open_like(), t.solved_at) {
+                (false, Some(kept)) => Some(kept),
+                _ => Some(self.ctx.at),
+            };
+        }
+        if !from.is_open_like() && to.is_open_like() {
+            t.reopen_count += 1;
+        }
+        t.status = to;
+        self.event(&t.id, who, "status", Some(from.as_str()), Some(to.as_str()));
+    }
+
+    /// Field changes in the desktop's order, one event per field that really changes.
+    fn set_fields(
+        &mut self,
+        t: &mut TicketDoc,
+        ch: &TicketFieldChanges,
+        me: &Who,
+    ) -> Result<(), DomainError> {
+        let id = t.id.clone();
+        if let Some(s) = ch.subject.as_ref().filter(|s| **s != t.subject) {
+            self.event(&id, me, "subject", Some(&t.subject), Some(s));
+            t.subject = s.clone();
+        }
+        if let Some(p) = ch.priority.filter(|p| *p != t.priority) {
+            self.event(
+                &id,
+                me,
+                "priority",
+                Some(t.priority.as_str()),
+                Some(p.as_str()),
+            );
+            t.priority = p;
+        }
+        if let Some(ty) = ch.ticket_type.filter(|ty| *ty != t.ticket_type) {
+            self.event(
+                &id,
+                me,
+                "type",
+                Some(t.ticket_type.as_str()),
+                Some(ty.as_str()),
+            );
+            t.ticket_type = ty;
+        }
+        if let Some(a) = ch.assignee_id.as_ref().filter(|a| **a != t.assignee_id) {
+            let new_name = match a {
+                Some(a) => Some(self.require_agent(a)?.name),
+                None => None,
+            };
+            let old_name = match &t.assignee_id {
+                Some(o) => Some(self.agent_name(o)?),
+                None => None,
+            };
+            self.event(
+                &id,
+                me,
+                "assignee",
+                old_name.as_deref(),
+                new_name.as_deref(),
+            );
+            t.assignee_id = a.clone();
+            // Someone took a new ticket: it is being worked on now.
+            if a.is_some() && t.status == TicketStatus::New && ch.status.is_none() {
+                self.set_status(t, TicketStatus::Open, me);
+            }
+        }
+        if let Some(g) = ch.group_id.as_ref().filter(|g| **g != t.group_id) {
+            let new_name = match g {
+                Some(g) => Some(self.require_group(g)?.name),
+                None => None,
+            };
+            let old_name = match &t.group_id {
+                Some(o) => Some(self.require_group(o)?.name),
+                None => None,
+            };
+            self.event(&id, me, "group", old_name.as_deref(), new_name.as_deref());
+            t.group_id = g.clone();
+        }
+        if let Some(s) = ch.status {
+            self.set_status(t, s, me);
+        }
+        Ok(())
+    }
+
+    /// Moves every message of the source to the target and closes the source, pointing to
+    /// the target, with events and a system message on both.
+    fn merge(&mut self, source_id: &str, target_id: &str, me: &Who) -> Result<(), DomainError> {
+        let mut src = self.live_ticket(source_id)?;
+        let mut dst = self.live_ticket(target_id)?;
+        let label =
+            |n: Option<i64>| n.map_or_else(|| "a pending ticket".to_owned(), |n| format!("#{n}"));
+        let (src_label, dst_label) = (label(src.number), label(dst.number));
+        for mut msg in self.view.messages_of(source_id)? {
+            msg.ticket_id = target_id.to_owned();
+            self.view.put(Doc::Message(msg));
+        }
+        for tag in &src.tags {
+            add_tag(&mut dst.tags, tag);
+        }
+        dst.message_count = self
+            .view
+            .messages_of(target_id)?
+            .iter()
+            .filter(|m| m.kind != MessageKind::System)
+            .count() as i64;
+        src.merged_into_id = Some(target_id.to_owned());
+        src.message_count = 0;
+        self.set_status(&mut src, TicketStatus::Closed, me);
+        self.event(source_id, me, "merged_into", None, Some(&dst_label));
+        self.event(target_id, me, "merged_from", None, Some(&src_label));
+        let into_target = format!("{} merged {src_label} into this ticket.", me.name);
+        self.system_message(&mut dst, &into_target)?;
+        let into_source = format!("{} merged this ticket into {dst_label}.", me.name);
+        self.system_message(&mut src, &into_source)?;
+        self.save_ticket(src);
+        self.save_ticket(dst);
+        Ok(())
+    }
+
+    fn require_new_message(&mut self, id: &str) -> Result<(), DomainError> {
+        if self.view.message(id)?.is_some() {
+            return Err(DomainError::new(
+                ErrorCode::Conflict,
+                Some("message_id"),
+                "This message was already sent.",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Adds a message to a ticket. Replies and notes count; only replies become the preview
+    /// (notes are internal), and system messages do neither.
+    fn insert_message(&mut self, t: &mut TicketDoc, msg: MessageDoc) -> Result<(), DomainError> {
+        self.require_new_message(&msg.id)?;
+        match msg.kind {
+            MessageKind::System => {}
+            MessageKind::Note => t.message_count += 1,
+            MessageKind::Reply => {
+                t.message_count += 1;
+                t.preview = preview(&msg.body_text);
+            }
+        }
+        self.view.put(Doc::Message(msg));
+        Ok(())
+    }
+
+    fn system_message(&mut self, t: &mut TicketDoc, text: &str) -> Result<(), DomainError> {
+        let msg = MessageDoc {
+            id: (self.ctx.new_id)(),
+            ticket_id: t.id.clone(),
+            kind: MessageKind::System,
+            author_kind: AuthorKind::System,
+            author_id: None,
+            author_name: "Porchlight".to_owned(),
+            body_text: text.to_owned(),
+            body_html: None,
+            attachment_ids: Vec::new(),
+            created_at: self.ctx.at,
+        };
+        self.insert_message(t, msg)
+    }
+
+    /// An agent who can take tickets.
+    fn require_agent(&mut self, id: &str) -> Result<AgentDoc, DomainError> {
+        match self.view.agent(id)? {
+            Some(a) if a.active => Ok(a),
+            Some(a) => Err(DomainError::invalid(
+                "assignee",
+                format!("{} is deactivated and cannot take tickets.", a.name),
+            )),
+            None => Err(DomainError::not_found("agent", id)),
+        }
+    }
+
+    /// The name shown for a (possibly deactivated or unknown) agent in the audit trail.
+    fn agent_name(&mut self, id: &str) -> Result<String, DomainError> {
+        Ok(self
+            .view
+            .agent(id)?
+            .map_or_else(|| "Unknown agent".to_owned(), |a| a.name))
+    }
+
+    fn require_group(&mut self, id: &str) -> Result<GroupDoc, DomainError> {
+        self.view
+            .group(id)?
+            .ok_or_else(|| DomainError::not_found("group", id))
+    }
+
+    fn ensure_tag(&mut self, name: &str) -> Result<(), DomainError> {
+        if self.view.tag(name)?.is_none() {
+            self.view.put(Doc::Tag(TagDoc {
+                name: name.to_owned(),
+                created_at: self.ctx.at,
+            }));
+        }
+        Ok(())
+    }
+
+    /// The requester of a new ticket: an existing customer, the owner of the given address,
+    /// or a new customer.
+    fn requester(&mut self, r: &RequesterRef) -> Result<CustomerDoc, DomainError> {
+        match r {
+            RequesterRef::Existing { id } => self
+                .view
+                .customer(id)?
+                .ok_or_else(|| DomainError::not_found("customer", id)),
+            RequesterRef::New {
+                id,
+                name,
+                email,
+                phone,
+            } => {
+                // A known address means a known customer: reuse, never duplicate.
+                if let Some(e) = email {
+                    if let Some(known) = self.view.customer_by_email(e)? {
+                        return Ok(known);
+                    }
+                }
+                self.save_customer(CustomerDoc {
+                    id: id.clone(),
+                    name: name.clone(),
+                    emails: email.iter().cloned().collect(),
+                    phone: phone.clone().unwrap_or_default(),
+                    organization_id: None,
+                    language: String::new(),
+                    notes: String::new(),
+                    created_at: self.ctx.at,
+                    updated_at: self.ctx.at,
+                })
+            }
+        }
+    }
+
+    /// Creates or updates a customer (keeping its `created_at`). An address of another
+    /// customer is refused, so one address always leads to one requester; without an
+    /// organization the customer joins the one owning an address's domain.
+    fn save_customer(&mut self, mut c: CustomerDoc) -> Result<CustomerDoc, DomainError> {
+        for e in &c.emails {
+            if let Some(owner) = self.view.customer_by_email(e)? {
+                if owner.id != c.id {
+                    return Err(DomainError::new(
+                        ErrorCode::Conflict,
+                        Some("email"),
+                        format!("{e} already belongs to the customer {}.", owner.name),
+                    ));
+                }
+            }
+        }
+        match &c.organization_id {
+            Some(org) => {
+                if self.view.organization(org)?.is_none() {
+                    return Err(DomainError::not_found("organization", org));
+                }
+            }
+            None => {
+                for e in &c.emails {
+                    let Some((_, domain)) = e.split_once('@') else {
+                        continue;
+                    };
+                    if let Some(o) = self.view.organization_by_domain(domain)? {
+                        c.organization_id = Some(o.id);
+                        break;
+                    }
+                }
+            }
+        }
+        if let Some(old) = self.view.customer(&c.id)? {
+            c.created_at = old.created_at;
+        }
+        c.updated_at = self.ctx.at;
+        self.view.put(Doc::Customer(c.clone()));
+        Ok(c)
+    }
+}
+
+/// Adds a tag keeping the list sorted and unique; false when it was already there.
+fn add_tag(tags: &mut Vec<String>, tag: &str) -> bool {
+    match tags.binary_search_by(|g| g.as_str().cmp(tag)) {
+        Ok(_) => false,
+        Err(i) => {
+            tags.insert(i, tag.to_owned());
+            true
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::model::{Channel, Priority, TicketType};
+
+    /// An in-memory store: documents by id, an e-mail index and a ticket number counter.
+    struct MemState {
+        tickets: BTreeMap<String, TicketDoc>,
+        messages: BTreeMap<String, MessageDoc>,
+        events: Vec<TicketEvent>,
+        customers: BTreeMap<String, CustomerDoc>,
+        emails: BTreeMap<String, String>,
+        organizations: BTreeMap<String, OrganizationDoc>,
+        agents: BTreeMap<String, AgentDoc>,
+        groups: BTreeMap<String, GroupDoc>,
+        tags: BTreeMap<String, TagDoc>,
+        last_number: i64,
+        clock: i64,
+        last_id: u64,
+    }
+
+    impl StateView for MemState {
+        fn ticket(&mut self, id: &str) -> Result<Option<TicketDoc>, DomainError> {
+            Ok(self.tickets.get(id).cloned())
+        }
+        fn message(&mut self, id: &str) -> Result<Option<MessageDoc>, DomainError> {
+            Ok(self.messages.get(id).cloned())
+        }
+        fn messages_of(&mut self, ticket_id: &str) -> Result<Vec<MessageDoc>, DomainError> {
+            let mut v: Vec<MessageDoc> = self
+                .messages
+                .values()
+                .filter(|m| m.ticket_id == ticket_id)
+                .cloned()
+                .collect();
+            v.sort_by_key(|m| m.created_at);
+            Ok(v)
+        }
+        fn customer(&mut self, id: &str) -> Result<Option<CustomerDoc>, DomainError> {
+            Ok(self.customers.get(id).cloned())
+        }
+        fn customer_by_email(&mut self, email: &str) -> Result<Option<CustomerDoc>, DomainError> {
+            Ok(self
+                .emails
+                .get(email)
+                .and_then(|id| self.customers.get(id))
+                .cloned())
+        }
+        fn organization(&mut self, id: &str) -> Result<Option<OrganizationDoc>, DomainError> {
+            Ok(self.organizations.get(id).cloned())
+        }
+        fn agent(&mut self, id: &str) -> Result<Option<AgentDoc>, DomainError> {
+            Ok(self.agents.get(id).cloned())
+        }
+        fn group(&mut self, id: &str) -> Result<Option<GroupDoc>, DomainError> {
+            Ok(self.groups.get(id).cloned())
+        }
+        fn tag(&mut self, name: &str) -> Result<Option<TagDoc>, DomainError> {
+            Ok(self.tags.get(name).cloned())
+        }
+        fn tag_use_count(&mut self, name: &str) -> Result<i64, DomainError> {
+            let name = name.to_owned();
+            Ok(self
+                .tickets
+                .values()
+                .filter(|t| t.tags.contains(&name))
+                .count() as i64)
+        }
+        fn next_ticket_number(&mut self) -> Result<i64, DomainError> {
+            self.last_number += 1;
+            Ok(self.last_number)
+        }
+        fn organization_by_domain(
+            &mut self,
+            domain: &str,
+        ) -> Result<Option<OrganizationDoc>, DomainError> {
+            let domain = domain.to_owned();
+            Ok(self
+                .organizations
+                .values()
+                .find(|o| o.domains.contains(&domain))
+                .cloned())
+        }
+    }
+
+    fn agent_doc(id: &str, name: &str, role: AgentRole, active: bool) -> AgentDoc {
+        AgentDoc {
+            id: id.into(),
+            name: name.into(),
+            email: format!("{id}@desk.example"),
+            role,
+            active,
+            group_ids: vec!["g1".into()],
+            created_at: 1,
+        }
+    }
+
+    impl MemState {
+        /// Admin a1 (Deniz), agent a2 (Ola), deactivated a3 (Kim), group g1 (Billing).
+        fn new() -> Self {
+            let agents = [
+                agent_doc("a1", "Deniz", AgentRole::Admin, true),
+                agent_doc("a2", "Ola", AgentRole::Agent, true),
+                agent_doc("a3", "Kim", AgentRole::Agent, false),
+            ];
+            let group = GroupDoc {
+                id: "g1".into(),
+                name: "Billing".into(),
+                description: String::new(),
+                created_at: 1,
+            };
+            MemState {
+                tickets: BTreeMap::new(),
+                messages: BTreeMap::new(),
+                events: Vec::new(),
+                customers: BTreeMap::new(),
+                emails: BTreeMap::new(),
+                organizations: BTreeMap::new(),
+                agents: agents.into_iter().map(|a| (a.id.clone(), a)).collect(),
+                groups: BTreeMap::from([("g1".into(), group)]),
+                tags: BTreeMap::new(),
+                last_number: 1000,
+                clock: 1_000_000,
+                last_id: 0,
+            }
+        }
+
+        fn store(&mut self, writes: &[DocWrite]) {
+            for w in writes {
+                match w.clone() {
+                    DocWrite::Delete { key } => {
+                        assert_eq!(key.kind, DocKind::Tag, "only tags are deleted");
+                        self.tags.remove(&key.id);
+                    }
+                    DocWrite::Put { doc } => match doc {
+                        Doc::Ticket(t) => {
+                            self.tickets.insert(t.id.clone(), t);
+                        }
+                        Doc::Message(m) => {
+                            self.messages.insert(m.id.clone(), m);
+                        }
+                        Doc::Event(e) => self.events.push(e),
+                        Doc::Customer(c) => {
+                            self.emails.retain(|_, owner| *owner != c.id);
+                            for e in &c.emails {
+                                self.emails.insert(e.clone(), c.id.clone());
+                            }
+                            self.customers.insert(c.id.clone(), c);
+                        }
+                        Doc::Organization(o) => {
+                            self.organizations.insert(o.id.clone(), o);
+                        }
+                        Doc::Agent(a) => {
+                            self.agents.insert(a.id.clone(), a);
+                        }
+                        Doc::Group(g) => {
+                            self.groups.insert(g.id.clone(), g);
+                        }
+                        Doc::Tag(t) => {
+                            self.tags.insert(t.name.clone(), t);
+                        }
+                    },
+                }
+            }
+        }
+
+        /// Validates, authorises and applies a mutation one second after the previous one,
+        /// checks each key is written once, and stores the writes.
+        fn run(&mut self, actor: &Actor, m: Mutation) -> Result<Vec<DocWrite>, DomainError> {
+            let m = m.validated()?;
+            authorize(&m, actor)?;
+            self.clock += 1000;
+            let mut last_id = self.last_id;
+            let mut new_id = || {
+                last_id += 1;
+                format!("gen{last_id}")
+            };
+            let mut ctx = ApplyContext {
+                actor,
+                at: self.clock,
+                new_id: &mut new_id,
+            };
+            let writes = apply(&m, &mut ctx, self)?;
+            self.last_id = last_id;
+            let keys: BTreeSet<DocKey> = writes.iter().map(DocWrite::key).collect();
+            assert_eq!(keys.len(), writes.len(), "a key written twice: {writes:#?}");
+            self.store(&writes);
+            Ok(writes)
+        }
+
+        fn ok(&mut self, actor: &Actor, m: Mutation) -> Vec<DocWrite> {
+            self.run(actor, m).expect("mutation refused")
+        }
+
+        fn events(&self, ticket_id: &str, field: &str) -> Vec<&TicketEvent> {
+            self.events
+                .iter()
+                .filter(|e| e.ticket_id == ticket_id && e.field == field)
+                .collect()
+        }
+    }
+
+    fn admin() -> Actor {
+        Actor {
+            id: "a1".into(),
+            name: "Deniz".into(),
+            role: AgentRole::Admin,
+        }
+    }
+
+    fn agent() -> Actor {
+        Actor {
+            id: "a2".into(),
+            name: "Ola".into(),
+            role: AgentRole::Agent,
+        }
+    }
+
+    fn new_ticket(id: &str, email: Option<&str>) -> Mutation {
+        Mutation::CreateTicket {
+            ticket_id: id.into(),
+            message_id: format!("m-{id}"),
+            subject: "Where is my order?".into(),
+            requester: RequesterRef::New {
+                id: format!("c-{id}"),
+                name: "Ayşe Yılmaz".into(),
+                email: email.map(Into::into),
+                phone: None,
+            },
+            channel: Channel::Email,
+            priority: Priority::Normal,
+            ticket_type: TicketType::Question,
+            assignee_id: None,
+            group_id: None,
+            tags: vec!["Refund".into()],
+            body_text: "My   order\n never came.".into(),
+            attachment_ids: vec![],
+        }
+    }
+
+    fn message(ticket: &str, id: &str, kind: MessageKind, from_customer: bool) -> Mutation {
+        Mutation::AddMessage {
+            message_id: id.into(),
+            ticket_id: ticket.into(),
+            kind,
+            from_customer,
+            body_text: format!("text of {id}"),
+            body_html: None,
+            attachment_ids: vec![],
+        }
+    }
+
+    fn fields(ticket: &str, changes: TicketFieldChanges) -> Mutation {
+        Mutation::SetTicketFields {
+            ticket_id: ticket.into(),
+            changes,
+        }
+    }
+
+    fn status(ticket: &str, s: TicketStatus) -> Mutation {
+        fields(
+            ticket,
+            TicketFieldChanges {
+                status: Some(s),
+                ..Default::default()
+            },
+        )
+    }
+
+    fn tag(ticket: &str, name: &str, add: bool) -> Mutation {
+        let (ticket_id, tag) = (ticket.to_owned(), name.to_owned());
+        if add {
+            Mutation::AddTag { ticket_id, tag }
+        } else {
+            Mutation::RemoveTag { ticket_id, tag }
+        }
+    }
+
+    fn save_customer(id: &str, emails: &[&str], language: &str) -> Mutation {
+        Mutation::SaveCustomer {
+            id: id.into(),
+            name: format!("Customer {id}"),
+            emails: emails.iter().map(|e| e.to_string()).collect(),
+            phone: String::new(),
+            organization_id: None,
+            language: language.into(),
+            notes: String::new(),
+        }
+    }
+
+    fn code(r: Result<Vec<DocWrite>, DomainError>) -> (ErrorCode, String) {
+        let e = r.expect_err("mutation should be refused");
+        (e.code, e.message)
+    }
+
+    #[test]
+    fn create_ticket_creates_the_customer_then_reuses_them_by_address() {
+        let mut st = MemState::new();
+        let writes = st.ok(&admin(), new_ticket("t1", Some("Ayse@Example.com")));
+        let kinds: Vec<DocKind> = writes.iter().map(|w| w.key().kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                DocKind::Customer,
+                DocKind::Tag,
+                DocKind::Ticket,
+                DocKind::Message,
+                DocKind::Event
+            ]
+        );
+        let t = &st.tickets["t1"];
+        assert_eq!(t.number, Some(1001));
+        assert_eq!(t.status, TicketStatus::New);
+        assert_eq!((t.message_count, t.version), (1, 1));
+        assert_eq!(t.preview, "My order never came.");
+        assert_eq!(t.tags, ["refund"]);
+        assert_eq!(t.last_customer_message_at, Some(st.clock));
+        assert_eq!(st.customers["c-t1"].emails, ["ayse@example.com"]);
+        assert_eq!(st.messages["m-t1"].author_id.as_deref(), Some("c-t1"));
+        let created = st.events("t1", "created");
+        assert_eq!(created[0].new_value.as_deref(), Some("email"));
+        assert_eq!(created[0].actor_id.as_deref(), Some("a1"));
+
+        // The requester's language becomes the ticket's; a known address is the same person.
+        st.ok(&admin(), save_customer("c-t1", &["ayse@example.com"], "tr"));
+        st.ok(&admin(), new_ticket("t2", Some("ayse@example.com")));
+        let t2 = &st.tickets["t2"];
+        assert_eq!((t2.requester_id.as_str(), t2.number), ("c-t1", Some(1002)));
+        assert_eq!(t2.language, "tr");
+        assert!(!st.customers.contains_key("c-t2"));
+        assert_eq!(st.customers["c-t1"].created_at, 1_001_000);
+    }
+
+    #[test]
+    fn create_ticket_with_an_assignee_opens_it_and_duplicates_conflict() {
+        let mut st = MemState::new();
+        let mut m = new_ticket("t1", None);
+        if let Mutation::CreateTicket { assignee_id, .. } = &mut m {
+            *assignee_id = Some("a2".into());
+        }
+        st.ok(&admin(), m.clone());
+        assert_eq!(st.tickets["t1"].status, TicketStatus::Open);
+        assert_eq!(
+            st.events("t1", "assignee")[0].new_value.as_deref(),
+            Some("Ola")
+        );
+        let (c, _) = code(st.run(&admin(), m));
+        assert_eq!(c, ErrorCode::Conflict);
+        let (c, msg) = code(st.run(&admin(), message("t1", "m-t1", MessageKind::Reply, false)));
+        assert_eq!(
+            (c, msg.as_str()),
+            (ErrorCode::Conflict, "This message was already sent.")
+        );
+        let mut reused = new_ticket("t9", None);
+        if let Mutation::CreateTicket { message_id, .. } = &mut reused {
+            *message_id = "m-t1".into();
+        }
+        let (c, _) = code(st.run(&admin(), reused));
+        assert_eq!(c, ErrorCode::Conflict);
+        assert_eq!(st.last_number, 1001, "a refused ticket reserves no number");
+    }
+
+    #[test]
+    fn first_agent_reply_sets_first_response_and_opens() {
+        let mut st = MemState::new();
+        st.ok(&admin(), new_ticket("t1", None));
+        st.ok(&agent(), message("t1", "r1", MessageKind::Reply, false));
+        let first = st.clock;
+        let t = st.tickets["t1"].clone();
+        assert_eq!(t.status, TicketStatus::Open);
+        assert_eq!(
+            (t.first_response_at, t.last_agent_reply_at),
+            (Some(first), Some(first))
+        );
+        assert_eq!((t.message_count, t.preview.as_str()), (2, "text of r1"));
+        assert_eq!((t.updated_at, t.version), (first, 2));
+        let ev = st.events("t1", "status");
+        assert_eq!(ev.len(), 1);
+        assert_eq!(
+            (ev[0].old_value.as_deref(), ev[0].new_value.as_deref()),
+            (Some("new"), Some("open"))
+        );
+        assert_eq!(ev[0].actor_name, "Ola");
+        assert_eq!(st.messages["r1"].author_id.as_deref(), Some("a2"));
+
+        st.ok(&agent(), message("t1", "r2", MessageKind::Reply, false));
+        let t = &st.tickets["t1"];
+        assert_eq!(t.first_response_at, Some(first));
+        assert_eq!(t.last_agent_reply_at, Some(st.clock));
+        assert_eq!(st.events("t1", "status").len(), 1);
+    }
+
+    #[test]
+    fn a_note_counts_but_neither_becomes_the_preview_nor_responds() {
+        let mut st = MemState::new();
+        st.ok(&admin(), new_ticket("t1", None));
+        st.ok(&agent(), message("t1", "n1", MessageKind::Note, false));
+        let t = &st.tickets["t1"];
+        assert_eq!(
+            (t.message_count, t.preview.as_str()),
+            (2, "My order never came.")
+        );
+        assert_eq!((t.status, t.first_response_at), (TicketStatus::New, None));
+        assert_eq!(st.messages["n1"].kind, MessageKind::Note);
+    }
+
+    #[test]
+    fn a_customer_reply_reopens_a_solved_ticket_as_the_customer() {
+        let mut st = MemState::new();
+        st.ok(&admin(), new_ticket("t1", None));
+        st.ok(&admin(), status("t1", TicketStatus::Solved));
+        let solved = st.clock;
+        assert_eq!(st.tickets["t1"].solved_at, Some(solved));
+        // Closing a solved ticket keeps the time it was solved.
+        st.ok(&admin(), status("t1", TicketStatus::Closed));
+        assert_eq!(st.tickets["t1"].solved_at, Some(solved));
+
+        // A customer message is the requester's and always a public reply.
+        st.ok(&admin(), message("t1", "c1", MessageKind::Note, true));
+        let t = &st.tickets["t1"];
+        assert_eq!((t.status, t.reopen_count), (TicketStatus::Open, 1));
+        assert_eq!(t.last_customer_message_at, Some(st.clock));
+        assert_eq!(
+            (t.preview.as_str(), t.first_response_at),
+            ("text of c1", None)
+        );
+        let m = &st.messages["c1"];
+        assert_eq!(
+            (m.kind, m.author_kind),
+            (MessageKind::Reply, AuthorKind::Customer)
+        );
+        assert_eq!(
+            (m.author_id.as_deref(), m.author_name.as_str()),
+            (Some("c-t1"), "Ayşe Yılmaz")
+        );
+        let ev = st.events("t1", "status").pop().unwrap();
+        assert_eq!(
+            (ev.actor_id.as_deref(), ev.actor_name.as_str()),
+            (None, "Ayşe Yılmaz")
+        );
+        assert_eq!(ev.old_value.as_deref(), Some("closed"));
+
+        // Waiting on the customer is over too, but that is no reopen.
+        st.ok(&admin(), status("t1", TicketStatus::Pending));
+        st.ok(&admin(), message("t1", "c2", MessageKind::Reply, true));
+        let t = &st.tickets["t1"];
+        assert_eq!((t.status, t.reopen_count), (TicketStatus::Open, 1));
+    }
+
+    #[test]
+    fn set_fields_records_one_event_per_changed_field_with_names() {
+        let mut st = MemState::new();
+        st.ok(&admin(), new_ticket("t1", None));
+        st.ok(
+            &admin(),
+            fields(
+                "t1",
+                TicketFieldChanges {
+                    subject: Some("  Order #55 missing ".into()),
+                    priority: Some(Priority::Normal), // unchanged: no event
+                    ticket_type: Some(TicketType::Incident),
+                    assignee_id: Some(Some("a2".into())),
+                    group_id: Some(Some("g1".into())),
+                    status: None,
+                },
+            ),
+        );
+        let fields_seen: Vec<&str> = st.events.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields_seen,
+            ["created", "subject", "type", "assignee", "status", "group"]
+        );
+        let value = |st: &MemState, f: &str| {
+            let e = st.events("t1", f).pop().unwrap();
+            (e.old_value.clone(), e.new_value.clone())
+        };
+        assert_eq!(
+            value(&st, "subject"),
+            (
+                Some("Where is my order?".into()),
+                Some("Order #55 missing".into())
+            )
+        );
+        assert_eq!(
+            value(&st, "type"),
+            (Some("question".into()), Some("incident".into()))
+        );
+        assert_eq!(value(&st, "assignee"), (None, Some("Ola".into())));
+        assert_eq!(value(&st, "group"), (None, Some("Billing".into())));
+        // Assigning a new ticket opens it.
+        assert_eq!(
+            value(&st, "status"),
+            (Some("new".into()), Some("open".into()))
+        );
+        let t = &st.tickets["t1"];
+        assert_eq!(
+            (t.status, t.subject.as_str(), t.version),
+            (TicketStatus::Open, "Order #55 missing", 2)
+        );
+
+        let unassign = TicketFieldChanges {
+            assignee_id: Some(None),
+            ..Default::default()
+        };
+        st.ok(&admin(), fields("t1", unassign));
+        assert_eq!(value(&st, "assignee"), (Some("Ola".into()), None));
+
+        let to_kim = TicketFieldChanges {
+            assignee_id: Some(Some("a3".into())),
+            ..Default::default()
+        };
+        let (c, msg) = code(st.run(&admin(), fields("t1", to_kim)));
+        assert_eq!(
+            (c, msg.as_str()),
+            (
+                ErrorCode::InvalidValue,
+                "Kim is deactivated and cannot take tickets."
+            )
+        );
+    }
+
+    #[test]
+    fn assigning_with_an_explicit_status_takes_that_status_only() {
+        let mut st = MemState::new();
+        st.ok(&admin(), new_ticket("t1", None));
+        let changes = TicketFieldChanges {
+            assignee_id: Some(Some("a2".into())),
+            status: Some(TicketStatus::Pending),
+            ..Default::default()
+        };
+        st.ok(&admin(), fields("t1", changes));
+        let ev = st.events("t1", "status");
+        assert_eq!(ev.len(), 1);
+        assert_eq!(
+            (ev[0].old_value.as_deref(), ev[0].new_value.as_deref()),
+            (Some("new"), Some("pending"))
+        );
+        assert_eq!(st.tickets["t1"].solved_at, None);
+    }
+
+    #[test]
+    fn tags_change_once_and_repeats_write_nothing() {
+        let mut st = MemState::new();
+        st.ok(&admin(), new_ticket("t1", None));
+        let writes = st.ok(&agent(), tag("t1", " VIP ", true));
+        assert_eq!(writes.len(), 3, "tag, event, ticket: {writes:#?}");
+        assert_eq!(st.tickets["t1"].tags, ["refund", "vip"]);
+        assert_eq!(st.tags["vip"].created_at, st.clock);
+        let version = st.tickets["t1"].version;
+        assert!(st.ok(&agent(), tag("t1", "vip", true)).is_empty());
+
+        st.ok(&agent(), tag("t1", "vip", false));
+        assert_eq!(st.tickets["t1"].tags, ["refund"]);
+        assert_eq!(st.tickets["t1"].version, version + 1);
+        assert!(st.ok(&agent(), tag("t1", "vip", false)).is_empty());
+        let ev: Vec<_> = st
+            .events("t1", "tag")
+            .iter()
+            .map(|e| (e.old_value.clone(), e.new_value.clone()))
+            .collect();
+        assert_eq!(ev, [(None, Some("vip".into())), (Some("vip".into()), None)]);
+        // The tag itself stays known.
+        assert!(st.tags.contains_key("vip"));
+    }
+
+    #[test]
+    fn merge_moves_the_thread_and_locks_the_source() {
+        let mut st = MemState::new();
+        st.ok(&admin(), new_ticket("t1", None));
+        st.ok(&admin(), new_ticket("t2", None));
+        st.ok(&admin(), tag("t1", "urgent-order", true));
+        st.ok(&agent(), message("t1", "r1", MessageKind::Reply, false));
+        let writes = st.ok(
+            &agent(),
+            Mutation::MergeTickets {
+                source_id: "t1".into(),
+                target_id: "t2".into(),
+            },
+        );
+        assert!(writes.iter().any(|w| w.key().id == "t2"));
+        let moved: Vec<&str> = st
+            .messages
+            .values()
+            .filter(|m| m.kind != MessageKind::System)
+            .map(|m| m.ticket_id.as_str())
+            .collect();
+        assert_eq!(moved, ["t2", "t2", "t2"]);
+        let (src, dst) = (&st.tickets["t1"], &st.tickets["t2"]);
+        assert_eq!(src.merged_into_id.as_deref(), Some("t2"));
+        assert_eq!((src.status, src.message_count), (TicketStatus::Closed, 0));
+        assert_eq!(src.solved_at, Some(st.clock));
+        assert_eq!(dst.message_count, 3);
+        assert_eq!(dst.tags, ["refund", "urgent-order"]);
+        assert_eq!(dst.updated_at, st.clock);
+        let system: BTreeMap<&str, &str> = st
+            .messages
+            .values()
+            .filter(|m| m.kind == MessageKind::System)
+            .map(|m| (m.ticket_id.as_str(), m.body_text.as_str()))
+            .collect();
+        assert_eq!(system["t2"], "Ola merged #1001 into this ticket.");
+        assert_eq!(system["t1"], "Ola merged this ticket into #1002.");
+        assert_eq!(
+            st.events("t1", "merged_into")[0].new_value.as_deref(),
+            Some("#1002")
+        );
+        assert_eq!(
+            st.events("t2", "merged_from")[0].new_value.as_deref(),
+            Some("#1001")
+        );
+        assert_eq!(st.events("t1", "status").len(), 2);
+
+        let (c, msg) = code(st.run(&agent(), message("t1", "late", MessageKind::Reply, false)));
+        assert_eq!(c, ErrorCode::TicketMerged);
+        assert_eq!(
+            msg,
+            "#1001 was merged into #1002; continue there. Nothing was changed."
+        );
+    }
+
+    #[test]
+    fn a_deleted_ticket_takes_no_more_changes() {
+        let mut st = MemState::new();
+        st.ok(&admin(), new_ticket("t1", None));
+        st.ok(
+            &admin(),
+            Mutation::DeleteTicket {
+                ticket_id: "t1".into(),
+            },
+        );
+        assert_eq!(st.tickets["t1"].deleted_at, Some(st.clock));
+        assert_eq!(st.events("t1", "deleted").len(), 1);
+        for m in [
+            tag("t1", "x", true),
+            status("t1", TicketStatus::Open),
+            message("t1", "m2", MessageKind::Note, false),
+        ] {
+            let (c, msg) = code(st.run(&admin(), m));
+            assert_eq!(
+                (c, msg.as_str()),
+                (
+                    ErrorCode::TicketDeleted,
+                    "#1001 was deleted; nothing was changed."
+                )
+            );
+        }
+        let (c, _) = code(st.run(&admin(), tag("nope", "x", true)));
+        assert_eq!(c, ErrorCode::NotFound);
+    }
+
+    #[test]
+    fn an_address_belongs_to_one_customer() {
+        let mut st = MemState::new();
+        st.ok(&agent(), save_customer("c1", &["ali@example.com"], ""));
+        st.ok(&agent(), save_customer("c2", &["veli@example.com"], ""));
+        let e = st
+            .run(
+                &agent(),
+                save_customer("c2", &["veli@example.com", "ALI@example.com"], ""),
+            )
+            .unwrap_err();
+        assert_eq!(
+            (e.code, e.field.as_deref()),
+            (ErrorCode::Conflict, Some("email"))
+        );
+        assert_eq!(
+            e.message,
+            "ali@example.com already belongs to the customer Customer c1."
+        );
+        // Once c1 gives the address up, c2 may take it.
+        st.ok(&agent(), save_customer("c1", &[], ""));
+        st.ok(
+            &agent(),
+            save_customer("c2", &["veli@example.com", "ali@example.com"], ""),
+        );
+        assert_eq!(st.emails["ali@example.com"], "c2");
+    }
+
+    #[test]
+    fn customers_join_organizations_which_must_exist() {
+        let mut st = MemState::new();
+        let mut m = save_customer("c1", &["ali@acme.com"], "");
+        if let Mutation::SaveCustomer {
+            organization_id, ..
+        } = &mut m
+        {
+            *organization_id = Some("o1".into());
+        }
+        let (c, _) = code(st.run(&agent(), m.clone()));
+        assert_eq!(c, ErrorCode::NotFound);
+        let org = Mutation::SaveOrganization {
+            id: "o1".into(),
+            name: "Acme".into(),
+            domains: vec!["@Acme.com".into()],
+            notes: String::new(),
+        };
+        st.ok(&agent(), org.clone());
+        let created = st.clock;
+        st.ok(&agent(), org);
+        assert_eq!(st.organizations["o1"].created_at, created);
+        assert_eq!(st.organizations["o1"].updated_at, st.clock);
+        // Without an explicit organization the address's domain decides.
+        st.ok(&agent(), save_customer("c2", &["veli@acme.com"], ""));
+        assert_eq!(st.customers["c2"].organization_id.as_deref(), Some("o1"));
+        st.ok(&agent(), m);
+        assert_eq!(st.customers["c1"].organization_id.as_deref(), Some("o1"));
+    }
+
+    #[test]
+    fn a_tag_in_use_cannot_be_deleted() {
+        let mut st = MemState::new();
+        st.ok(&admin(), new_ticket("t1", None));
+        let delete = Mutation::DeleteTag {
+            name: "refund".into(),
+        };
+        let (c, msg) = code(st.run(&admin(), delete.clone()));
+        assert_eq!(c, ErrorCode::InvalidValue);
+        assert_eq!(msg, "'refund' is on 1 tickets; remove it from them first.");
+        st.ok(&admin(), tag("t1", "refund", false));
+        let writes = st.ok(&admin(), delete.clone());
+        assert_eq!(
+            writes,
+            [DocWrite::Delete {
+                key: DocKey {
+                    kind: DocKind::Tag,
+                    id: "refund".into()
+                }
+            }]
+        );
+        assert!(st.ok(&admin(), delete).is_empty());
+        let create = Mutation::CreateTag {
+            name: "Later".into(),
+        };
+        assert_eq!(st.ok(&agent(), create.clone()).len(), 1);
+        assert!(st.ok(&agent(), create).is_empty());
+    }
+
+    #[test]
+    fn agent_groups_are_sorted_and_must_exist() {
+        let mut st = MemState::new();
+        let save_group = |id: &str| Mutation::SaveGroup {
+            id: id.into(),
+            name: format!("Group {id}"),
+            description: String::new(),
+        };
+        st.ok(&admin(), save_group("g0"));
+        let set = |ids: &[&str]| Mutation::SetAgentGroups {
+            agent_id: "a2".into(),
+            group_ids: ids.iter().map(|g| g.to_string()).collect(),
+        };
+        st.ok(&admin(), set(&["g1", "g0", "g1"]));
+        assert_eq!(st.agents["a2"].group_ids, ["g0", "g1"]);
+        let (c, _) = code(st.run(&admin(), set(&["g9"])));
+        assert_eq!(c, ErrorCode::NotFound);
+        // Saving the profile keeps the memberships and the creation time.
+        let profile = Mutation::SaveAgent {
+            id: "a2".into(),
+            name: "Ola N.".into(),
+            email: "ola@desk.example".into(),
+            role: AgentRole::Agent,
+            active: true,
+        };
+        st.ok(&agent(), profile);
+        let a = &st.agents["a2"];
+        assert_eq!((a.name.as_str(), a.created_at), ("Ola N.", 1));
+        assert_eq!(a.group_ids, ["g0", "g1"]);
+    }
+
+    #[test]
+    fn authorize_matrix() {
+        let save_agent = |id: &str, role: AgentRole, active: bool| Mutation::SaveAgent {
+            id: id.into(),
+            name: "Someone".into(),
+            email: "someone@desk.example".into(),
+            role,
+            active,
+        };
+        let admin_only = [
+            save_agent("a1", AgentRole::Agent, true),
+            Mutation::SaveGroup {
+                id: "g2".into(),
+                name: "Sales".into(),
+                description: String::new(),
+            },
+            Mutation::SetAgentGroups {
+                agent_id: "a2".into(),
+                group_ids: vec![],
+            },
+            Mutation::DeleteTag { name: "x".into() },
+            Mutation::DeleteTicket {
+                ticket_id: "t1".into(),
+            },
+        ];
+        let kb_editor = Actor {
+            role: AgentRole::KbEditor,
+            ..agent()
+        };
+        for m in &admin_only {
+            assert_eq!(authorize(m, &admin()), Ok(()));
+            for who in [agent(), kb_editor.clone()] {
+                let e = authorize(m, &who).unwrap_err();
+                assert_eq!(e.code, ErrorCode::Forbidden, "{}", m.name());
+                assert!(e.message.contains("needs an admin"), "{}", e.message);
+            }
+        }
+        let ticket_work = [
+            new_ticket("t1", None),
+            message("t1", "m", MessageKind::Note, false),
+            status("t1", TicketStatus::Solved),
+            tag("t1", "x", true),
+            tag("t1", "x", false),
+            Mutation::MergeTickets {
+                source_id: "t1".into(),
+                target_id: "t2".into(),
+            },
+            save_customer("c1", &[], ""),
+            Mutation::CreateTag { name: "x".into() },
+            save_agent("a2", AgentRole::Agent, true),
+        ];
+        for m in &ticket_work {
+            assert_eq!(authorize(m, &agent()), Ok(()), "{}", m.name());
+            assert_eq!(authorize(m, &kb_editor), Ok(()), "{}", m.name());
+        }
+    }
+
+    #[test]
+    fn agents_edit_their_own_name_but_not_their_role_or_active_flag() {
+        let mut st = MemState::new();
+        let me = |name: &str, role: AgentRole, active: bool| Mutation::SaveAgent {
+            id: "a2".into(),
+            name: name.into(),
+            email: "ola@desk.example".into(),
+            role,
+            active,
+        };
+        st.ok(&agent(), me("Ola Nowak", AgentRole::Agent, true));
+        assert_eq!(st.agents["a2"].name, "Ola Nowak");
+        let (c, _) = code(st.run(&agent(), me("Ola", AgentRole::Admin, true)));
+        assert_eq!(c, ErrorCode::Forbidden);
+        let (c, msg) = code(st.run(&agent(), me("Ola", AgentRole::Agent, false)));
+        assert_eq!(
+            (c, msg.as_str()),
+            (
+                ErrorCode::InvalidValue,
+                "You cannot deactivate your own profile."
+            )
+        );
+        // An admin may change someone else's role, not deactivate themselves.
+        st.ok(&admin(), me("Ola", AgentRole::KbEditor, false));
+        assert_eq!(
+            (st.agents["a2"].role, st.agents["a2"].active),
+            (AgentRole::KbEditor, false)
+        );
+        let (c, _) = code(st.run(
+            &admin(),
+            Mutation::SaveAgent {
+                id: "a1".into(),
+                name: "Deniz".into(),
+                email: "deniz@desk.example".into(),
+                role: AgentRole::Admin,
+                active: false,
+            },
+        ));
+        assert_eq!(c, ErrorCode::InvalidValue);
+    }
+
+    #[test]
+    fn saved_views_stay_on_the_desktop() {
+        let mut st = MemState::new();
+        let e = st
+            .run(&admin(), Mutation::DeleteView { id: "v1".into() })
+            .unwrap_err();
+        assert_eq!(
+            (e.code, e.field.as_deref()),
+            (ErrorCode::InvalidValue, Some("name"))
+        );
+    }
+
+    #[test]
+    fn touch_keeps_updated_at_increasing_within_one_millisecond() {
+        let mut st = MemState::new();
+        st.ok(&admin(), new_ticket("t1", None));
+        st.clock -= 1000; // the next change happens at the creation time
+        st.ok(&admin(), status("t1", TicketStatus::Open));
+        let t = &st.tickets["t1"];
+        assert_eq!((t.updated_at, t.version), (t.created_at + 1, 2));
+    }
+
+    #[test]
+    fn preview_collapses_whitespace_and_shortens() {
+        assert_eq!(preview(" a \n\t b "), "a b");
+        let long = preview(&"é".repeat(200));
+        assert_eq!(long.chars().count(), 160);
+        assert!(long.ends_with('…'));
+        assert_eq!(preview(&"x".repeat(160)), "x".repeat(160));
+    }
+}

@@ -1,0 +1,260 @@
+//! Replicated documents: the server's authoritative state, one JSON document per entity, and
+//! what a pull hands to every desktop. Each mirrors one row of the desktop store's tables.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::model::{
+    AgentRole, AuthorKind, Channel, MessageKind, Priority, TicketEvent, TicketStatus, TicketType,
+};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct TicketDoc {
+    pub id: String,
+    #[ts(type = "number | null")]
+    pub number: Option<i64>,
+    pub subject: String,
+    pub status: TicketStatus,
+    pub priority: Priority,
+    pub ticket_type: TicketType,
+    pub channel: Channel,
+    pub requester_id: String,
+    pub assignee_id: Option<String>,
+    pub group_id: Option<String>,
+    /// Sorted, lower-case.
+    pub tags: Vec<String>,
+    pub language: String,
+    /// The latest public message, flattened (notes never become the preview).
+    pub preview: String,
+    /// Replies and notes (system messages are not counted).
+    #[ts(type = "number")]
+    pub message_count: i64,
+    #[ts(type = "number")]
+    pub created_at: i64,
+    #[ts(type = "number")]
+    pub updated_at: i64,
+    #[ts(type = "number | null")]
+    pub first_response_at: Option<i64>,
+    #[ts(type = "number | null")]
+    pub last_customer_message_at: Option<i64>,
+    #[ts(type = "number | null")]
+    pub last_agent_reply_at: Option<i64>,
+    #[ts(type = "number | null")]
+    pub solved_at: Option<i64>,
+    #[ts(type = "number")]
+    pub reopen_count: i64,
+    pub merged_into_id: Option<String>,
+    #[ts(type = "number | null")]
+    pub deleted_at: Option<i64>,
+    /// Bumped on every change to the ticket.
+    #[ts(type = "number")]
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct MessageDoc {
+    pub id: String,
+    pub ticket_id: String,
+    pub kind: MessageKind,
+    pub author_kind: AuthorKind,
+    pub author_id: Option<String>,
+    pub author_name: String,
+    pub body_text: String,
+    /// Sanitised for storage (never the raw HTML as received).
+    pub body_html: Option<String>,
+    pub attachment_ids: Vec<String>,
+    #[ts(type = "number")]
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CustomerDoc {
+    pub id: String,
+    pub name: String,
+    /// Lower-case; the first is the primary address. An address belongs to one customer.
+    pub emails: Vec<String>,
+    pub phone: String,
+    pub organization_id: Option<String>,
+    pub language: String,
+    pub notes: String,
+    #[ts(type = "number")]
+    pub created_at: i64,
+    #[ts(type = "number")]
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct OrganizationDoc {
+    pub id: String,
+    pub name: String,
+    pub domains: Vec<String>,
+    pub notes: String,
+    #[ts(type = "number")]
+    pub created_at: i64,
+    #[ts(type = "number")]
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AgentDoc {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub role: AgentRole,
+    pub active: bool,
+    /// Sorted group ids the agent belongs to.
+    pub group_ids: Vec<String>,
+    #[ts(type = "number")]
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct GroupDoc {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    #[ts(type = "number")]
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct TagDoc {
+    pub name: String,
+    #[ts(type = "number")]
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum DocKind {
+    Ticket,
+    Message,
+    Event,
+    Customer,
+    Organization,
+    Agent,
+    Group,
+    Tag,
+}
+
+impl DocKind {
+    pub const ALL: &'static [DocKind] = &[
+        DocKind::Agent,
+        DocKind::Group,
+        DocKind::Tag,
+        DocKind::Organization,
+        DocKind::Customer,
+        DocKind::Ticket,
+        DocKind::Message,
+        DocKind::Event,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocKind::Ticket => "ticket",
+            DocKind::Message => "message",
+            DocKind::Event => "event",
+            DocKind::Customer => "customer",
+            DocKind::Organization => "organization",
+            DocKind::Agent => "agent",
+            DocKind::Group => "group",
+            DocKind::Tag => "tag",
+        }
+    }
+    pub fn parse(s: &str) -> Option<DocKind> {
+        DocKind::ALL.iter().copied().find(|k| k.as_str() == s)
+    }
+}
+
+/// Which document: its kind and id (a tag's id is its name).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DocKey {
+    pub kind: DocKind,
+    pub id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", content = "doc", rename_all = "snake_case")]
+#[ts(export)]
+pub enum Doc {
+    Ticket(TicketDoc),
+    Message(MessageDoc),
+    Event(TicketEvent),
+    Customer(CustomerDoc),
+    Organization(OrganizationDoc),
+    Agent(AgentDoc),
+    Group(GroupDoc),
+    Tag(TagDoc),
+}
+
+impl Doc {
+    pub fn key(&self) -> DocKey {
+        let (kind, id) = match self {
+            Doc::Ticket(d) => (DocKind::Ticket, &d.id),
+            Doc::Message(d) => (DocKind::Message, &d.id),
+            Doc::Event(d) => (DocKind::Event, &d.id),
+            Doc::Customer(d) => (DocKind::Customer, &d.id),
+            Doc::Organization(d) => (DocKind::Organization, &d.id),
+            Doc::Agent(d) => (DocKind::Agent, &d.id),
+            Doc::Group(d) => (DocKind::Group, &d.id),
+            Doc::Tag(d) => (DocKind::Tag, &d.name),
+        };
+        DocKey {
+            kind,
+            id: id.clone(),
+        }
+    }
+
+    /// The ticket a message or event belongs to: storage indexes documents by it.
+    pub fn parent(&self) -> Option<&str> {
+        match self {
+            Doc::Message(d) => Some(&d.ticket_id),
+            Doc::Event(d) => Some(&d.ticket_id),
+            _ => None,
+        }
+    }
+
+    /// Secondary keys the storage must be able to look documents up by: a customer's
+    /// e-mail addresses, a ticket's tags, an organization's domains.
+    pub fn lookup_keys(&self) -> Vec<String> {
+        match self {
+            Doc::Customer(c) => c.emails.iter().map(|e| format!("email:{e}")).collect(),
+            Doc::Ticket(t) => t.tags.iter().map(|g| format!("tag:{g}")).collect(),
+            Doc::Organization(o) => o.domains.iter().map(|d| format!("domain:{d}")).collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// One write produced by applying a mutation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "op", rename_all = "snake_case")]
+#[ts(export)]
+// Writes live only until the transaction stores them; boxing would cost more than it saves.
+#[allow(clippy::large_enum_variant)]
+pub enum DocWrite {
+    Put {
+        doc: Doc,
+    },
+    /// Only tags are ever deleted; everything else is soft-deleted inside its document.
+    Delete {
+        key: DocKey,
+    },
+}
+
+impl DocWrite {
+    pub fn key(&self) -> DocKey {
+        match self {
+            DocWrite::Put { doc } => doc.key(),
+            DocWrite::Delete { key } => key.clone(),
+        }
+    }
+}

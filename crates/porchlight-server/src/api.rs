@@ -1,0 +1,514 @@
+//! HTTP routes: sign-in, sync (push, pull, event stream), presence, health and the OpenAPI
+//! document. One error type maps every failure to a status and a stable code.
+
+use std::convert::Infallible;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use futures_util::stream::{self, Stream, StreamExt};
+use porchlight_domain::apply::Actor;
+use porchlight_domain::docs::AgentDoc;
+use porchlight_domain::sync::{
+    ApiError, LoginRequest, LoginResponse, PresenceUpdate, PullResponse, PushRequest, PushResponse,
+    ServerEvent, MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS, MAX_REQUEST_BYTES, SCHEMA_VERSION,
+};
+use porchlight_domain::DomainError;
+use serde::Deserialize;
+use tokio_stream::wrappers::BroadcastStream;
+
+use crate::auth::{self, LoginLimiter};
+use crate::events::Hub;
+use crate::storage::{Storage, StorageError, MUTATION_NAMES};
+
+pub struct AppState {
+    pub storage: Storage,
+    pub hub: Hub,
+    pub limiter: LoginLimiter,
+    pub workspace_id: String,
+    /// Called after a push applied something: wakes other server processes (PostgreSQL
+    /// NOTIFY) besides this process's own clients.
+    pub on_change: Box<dyn Fn(i64) + Send + Sync>,
+}
+
+pub type Shared = Arc<AppState>;
+
+/// Every refusal the API answers with.
+#[derive(Debug)]
+pub struct Failure {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    retry_after: Option<Duration>,
+}
+
+impl Failure {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Failure {
+        Failure {
+            status,
+            code,
+            message: message.into(),
+            retry_after: None,
+        }
+    }
+}
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        let mut res = (
+            self.status,
+            Json(ApiError {
+                code: self.code.into(),
+                message: self.message,
+            }),
+        )
+            .into_response();
+        if let Some(wait) = self.retry_after {
+            let secs = wait.as_secs().max(1).to_string();
+            if let Ok(v) = HeaderValue::from_str(&secs) {
+                res.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
+        res
+    }
+}
+
+impl From<StorageError> for Failure {
+    fn from(e: StorageError) -> Failure {
+        match e {
+            StorageError::Gap { expected, got } => Failure::new(
+                StatusCode::CONFLICT,
+                "mutation_gap",
+                format!("Mutation {got} arrived but {expected} was expected next; resend from {expected}."),
+            ),
+            StorageError::ClientOwnedByOther => Failure::new(
+                StatusCode::FORBIDDEN,
+                "client_not_yours",
+                "This client id is registered to another agent.",
+            ),
+            StorageError::Refused(d) => domain_failure(d),
+            e @ (StorageError::Backend(_) | StorageError::Corrupt(_)) => {
+                tracing::error!(error = %e, "storage failure");
+                Failure::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "storage_unavailable",
+                    "The server could not reach its database; try again shortly.",
+                )
+            }
+        }
+    }
+}
+
+fn domain_failure(d: DomainError) -> Failure {
+    use porchlight_domain::ErrorCode as C;
+    let (status, code) = match d.code {
+        C::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+        C::Conflict => (StatusCode::CONFLICT, "conflict"),
+        C::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+        _ => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_input"),
+    };
+    Failure::new(status, code, d.message)
+}
+
+fn json_failure(r: JsonRejection) -> Failure {
+    match r {
+        JsonRejection::MissingJsonContentType(_) => Failure::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "expected_json",
+            "Send the body as JSON (Content-Type: application/json).",
+        ),
+        JsonRejection::BytesRejection(_) => Failure::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "request_too_large",
+            format!(
+                "The request body is larger than {} MB.",
+                MAX_REQUEST_BYTES / (1024 * 1024)
+            ),
+        ),
+        JsonRejection::JsonSyntaxError(e) => Failure::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+            format!("The body is not valid JSON: {}", e.body_text()),
+        ),
+        other => Failure::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_request",
+            format!(
+                "The request does not have the expected fields: {}",
+                other.body_text()
+            ),
+        ),
+    }
+}
+
+fn query_failure(r: QueryRejection) -> Failure {
+    Failure::new(
+        StatusCode::BAD_REQUEST,
+        "invalid_query",
+        format!("The query string is not valid: {}", r.body_text()),
+    )
+}
+
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, StorageError> + Send + 'static,
+) -> Result<T, Failure> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|_| {
+            Failure::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "The server failed while handling this request.",
+            )
+        })?
+        .map_err(Failure::from)
+}
+
+/// The agent behind a bearer token.
+pub struct SignedIn {
+    pub agent: AgentDoc,
+    pub token_hash: String,
+}
+
+impl FromRequestParts<Shared> for SignedIn {
+    type Rejection = Failure;
+
+    async fn from_request_parts(parts: &mut Parts, state: &Shared) -> Result<Self, Failure> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| {
+                Failure::new(
+                    StatusCode::UNAUTHORIZED,
+                    "unauthorized",
+                    "Sign in first: this request needs a bearer token.",
+                )
+            })?;
+        let hash = auth::token_hash(token);
+        let storage = state.storage.clone();
+        let h = hash.clone();
+        let session = blocking(move || storage.session(&h)).await?;
+        match session {
+            None => Err(Failure::new(
+                StatusCode::UNAUTHORIZED,
+                "invalid_token",
+                "Your session has ended or the token is unknown; sign in again.",
+            )),
+            Some(s) if s.disabled || !s.agent.active => Err(Failure::new(
+                StatusCode::FORBIDDEN,
+                "account_disabled",
+                "Your account has been disabled by an administrator.",
+            )),
+            Some(s) => Ok(SignedIn {
+                agent: s.agent,
+                token_hash: hash,
+            }),
+        }
+    }
+}
+
+pub fn router(state: Shared) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/api/openapi.json", get(openapi))
+        .route("/api/v1/auth/login", post(login))
+        .route("/api/v1/auth/logout", post(logout))
+        .route("/api/v1/me", get(me))
+        .route("/api/v1/sync/push", post(push))
+        .route("/api/v1/sync/pull", get(pull))
+        .route("/api/v1/events", get(events))
+        .route("/api/v1/presence", post(presence))
+        .fallback(|| async {
+            Failure::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "There is nothing at this address.",
+            )
+        })
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_REQUEST_BYTES))
+        .layer(axum::middleware::from_fn(crate::log_request))
+        .with_state(state)
+}
+
+async fn healthz(State(state): State<Shared>) -> Result<Json<serde_json::Value>, Failure> {
+    let storage = state.storage.clone();
+    let version = blocking(move || storage.current_version()).await?;
+    Ok(Json(serde_json::json!({
+        "status": "ok",
+        "backend": state.storage.backend_name(),
+        "workspace_version": version,
+        "schema_version": SCHEMA_VERSION,
+    })))
+}
+
+async fn openapi() -> Json<serde_json::Value> {
+    Json(crate::openapi::document())
+}
+
+async fn login(
+    State(state): State<Shared>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    body: Result<Json<LoginRequest>, JsonRejection>,
+) -> Result<Json<LoginResponse>, Failure> {
+    let Json(req) = body.map_err(json_failure)?;
+    let email = req.email.trim().to_lowercase();
+    if email.is_empty() || req.password.is_empty() {
+        return Err(Failure::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_input",
+            "Enter your e-mail address and password.",
+        ));
+    }
+    if req.password.len() > auth::MAX_PASSWORD_BYTES || email.len() > 254 {
+        return Err(Failure::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_input",
+            "The e-mail address or password is too long.",
+        ));
+    }
+    if let Err(wait) = state.limiter.attempt(&email, client_ip(addr)) {
+        return Err(Failure {
+            retry_after: Some(wait),
+            ..Failure::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                format!(
+                    "Too many sign-in attempts; try again in {} seconds.",
+                    wait.as_secs().max(1)
+                ),
+            )
+        });
+    }
+    let storage = state.storage.clone();
+    let e = email.clone();
+    let user = blocking(move || storage.user_by_email(&e)).await?;
+    let password = req.password;
+    let hash = user
+        .as_ref()
+        .map(|u| u.password_hash.clone())
+        .unwrap_or_else(|| auth::decoy_hash().to_string());
+    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
+        .await
+        .unwrap_or(false);
+    let user = match user {
+        Some(u) if ok => u,
+        _ => {
+            state.limiter.failed(&email);
+            return Err(Failure::new(
+                StatusCode::UNAUTHORIZED,
+                "wrong_credentials",
+                "The e-mail address or password is not right.",
+            ));
+        }
+    };
+    if user.disabled {
+        return Err(Failure::new(
+            StatusCode::FORBIDDEN,
+            "account_disabled",
+            "Your account has been disabled by an administrator.",
+        ));
+    }
+    state.limiter.succeeded(&email);
+    let token = auth::new_token();
+    let storage = state.storage.clone();
+    let (th, agent_id) = (auth::token_hash(&token), user.agent.id.clone());
+    let device: String = req.device_name.trim().chars().take(100).collect();
+    blocking(move || storage.create_session(&th, &agent_id, &device, crate::now_ms())).await?;
+    tracing::info!(agent = %user.agent.email, "signed in");
+    Ok(Json(LoginResponse {
+        token,
+        agent: user.agent,
+        workspace_id: state.workspace_id.clone(),
+        schema_version: SCHEMA_VERSION,
+    }))
+}
+
+fn client_ip(addr: SocketAddr) -> IpAddr {
+    addr.ip()
+}
+
+async fn logout(State(state): State<Shared>, who: SignedIn) -> Result<StatusCode, Failure> {
+    let storage = state.storage.clone();
+    blocking(move || storage.revoke_session(&who.token_hash, crate::now_ms())).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn me(who: SignedIn) -> Json<AgentDoc> {
+    Json(who.agent)
+}
+
+fn check_schema(v: u32) -> Result<(), Failure> {
+    if v != SCHEMA_VERSION {
+        return Err(Failure::new(
+            StatusCode::UPGRADE_REQUIRED,
+            "schema_mismatch",
+            format!(
+                "This server speaks sync schema {SCHEMA_VERSION} and your Porchlight speaks {v}: update Porchlight{}.",
+                if v > SCHEMA_VERSION { " on the server" } else { "" }
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn check_client_id(id: &str) -> Result<(), Failure> {
+    if id.is_empty() || id.len() > 64 || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    {
+        return Err(Failure::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_client_id",
+            "client_id must be 1–64 letters, digits or dashes.",
+        ));
+    }
+    Ok(())
+}
+
+async fn push(
+    State(state): State<Shared>,
+    who: SignedIn,
+    body: Result<Json<PushRequest>, JsonRejection>,
+) -> Result<Json<PushResponse>, Failure> {
+    let Json(req) = body.map_err(json_failure)?;
+    check_schema(req.schema_version)?;
+    check_client_id(&req.client_id)?;
+    if req.mutations.len() > MAX_PUSH_MUTATIONS {
+        return Err(Failure::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_many_mutations",
+            format!("A push may carry at most {MAX_PUSH_MUTATIONS} mutations; send the rest in another push."),
+        ));
+    }
+    if let Some(bad) = req
+        .mutations
+        .iter()
+        .find(|m| !MUTATION_NAMES.contains(&m.name.as_str()))
+    {
+        return Err(Failure::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_mutation",
+            format!(
+                "'{}' is not a mutation this server knows; nothing was applied.",
+                bad.name
+            ),
+        ));
+    }
+    if req.mutations.windows(2).any(|w| w[1].id != w[0].id + 1) {
+        return Err(Failure::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_request",
+            "Mutation ids in one push must be consecutive.",
+        ));
+    }
+    let actor = Actor {
+        id: who.agent.id.clone(),
+        name: who.agent.name.clone(),
+        role: who.agent.role,
+    };
+    let storage = state.storage.clone();
+    let now = crate::now_ms();
+    let mut mutations = req.mutations;
+    for m in &mut mutations {
+        // Offline work keeps its own time, within reason.
+        m.at = if m.at <= 0 {
+            now
+        } else {
+            m.at.clamp(now - 30 * 86_400_000, now)
+        };
+    }
+    let client_id = req.client_id;
+    let report = blocking(move || storage.push(&actor, &client_id, &mutations, now)).await?;
+    if let Some(v) = report.new_version {
+        state.hub.poke(v);
+        (state.on_change)(v);
+    }
+    Ok(Json(report.response))
+}
+
+#[derive(Deserialize)]
+struct PullQuery {
+    client_id: String,
+    cursor: i64,
+    #[serde(default)]
+    limit: Option<usize>,
+    schema_version: u32,
+}
+
+async fn pull(
+    State(state): State<Shared>,
+    _who: SignedIn,
+    q: Result<Query<PullQuery>, QueryRejection>,
+) -> Result<Json<PullResponse>, Failure> {
+    let Query(q) = q.map_err(query_failure)?;
+    check_schema(q.schema_version)?;
+    check_client_id(&q.client_id)?;
+    let storage = state.storage.clone();
+    let limit = q.limit.unwrap_or(MAX_PULL_LIMIT);
+    let page = blocking(move || storage.pull(&q.client_id, q.cursor, limit)).await?;
+    Ok(Json(page))
+}
+
+/// Server-sent events: the current presence at once, then pokes and presence changes.
+async fn events(
+    State(state): State<Shared>,
+    _who: SignedIn,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let first = ServerEvent::Presence {
+        entries: state.hub.presence(),
+    };
+    let live = BroadcastStream::new(state.hub.subscribe()).filter_map(|e| async move {
+        match e {
+            Ok(ev) => Some(ev),
+            // A slow client missed events: a poke makes it pull whatever it missed.
+            Err(_) => Some(ServerEvent::Poke { version: -1 }),
+        }
+    });
+    let stream = stream::once(async move { first })
+        .chain(live)
+        .take_until(state.hub.closed())
+        .map(|ev| Ok(Event::default().json_data(&ev).unwrap_or_default()));
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
+
+async fn presence(
+    State(state): State<Shared>,
+    who: SignedIn,
+    body: Result<Json<PresenceUpdate>, JsonRejection>,
+) -> Result<StatusCode, Failure> {
+    let Json(p) = body.map_err(json_failure)?;
+    check_client_id(&p.client_id)?;
+    if p.ticket_id
+        .as_ref()
+        .is_some_and(|t| t.is_empty() || t.len() > 64)
+    {
+        return Err(Failure::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_input",
+            "ticket_id must be a ticket id.",
+        ));
+    }
+    state.hub.set_presence(
+        &who.agent.id,
+        &who.agent.name,
+        &p.client_id,
+        p.ticket_id.as_deref(),
+        p.activity,
+    );
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Loopback placeholder for requests without a peer address (in-process tests).
+pub fn local_addr() -> SocketAddr {
+    SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0)
+}

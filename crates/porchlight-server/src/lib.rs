@@ -1,0 +1,149 @@
+//! The Porchlight team server: agents sign in, desktops push intent-level mutations and pull
+//! the resulting documents, and pokes over server-sent events wake them. Storage is
+//! embedded SQLite by default.
+
+pub mod api;
+pub mod auth;
+pub mod events;
+pub mod openapi;
+pub mod storage;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, Result};
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::Response;
+
+use crate::api::AppState;
+use crate::auth::LoginLimiter;
+use crate::events::Hub;
+use crate::storage::sqlite::SqliteBackend;
+use crate::storage::Storage;
+
+/// Where the server keeps its data.
+#[derive(Clone)]
+pub enum Database {
+    /// Embedded SQLite in this directory.
+    Sqlite(PathBuf),
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Database::Sqlite(p) => write!(f, "sqlite:{}", p.display()),
+        }
+    }
+}
+
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// Opens the storage and runs its migrations.
+pub fn open_storage(db: &Database) -> Result<Storage> {
+    match db {
+        Database::Sqlite(dir) => {
+            let backend = SqliteBackend::open(dir)
+                .with_context(|| format!("cannot open the database in {}", dir.display()))?;
+            Ok(Storage::new(Arc::new(backend)))
+        }
+    }
+}
+
+/// Builds the shared state for a storage (used by `serve` and by in-process tests).
+pub fn app_state(storage: Storage) -> Result<Arc<AppState>> {
+    let workspace_id = storage.workspace_id()?;
+    Ok(Arc::new(AppState {
+        storage,
+        hub: Hub::default(),
+        limiter: LoginLimiter::default(),
+        workspace_id,
+        on_change: Box::new(|_| {}),
+    }))
+}
+
+/// Serves until SIGTERM or Ctrl-C, then finishes in-flight requests.
+pub async fn serve(listen: SocketAddr, db: Database) -> Result<()> {
+    let storage = tokio::task::spawn_blocking({
+        let db = db.clone();
+        move || open_storage(&db)
+    })
+    .await??;
+    let state = app_state(storage)?;
+    let app = api::router(state.clone());
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    let local = listener.local_addr()?;
+    // Tests and scripts read this line to learn the port when listening on port 0.
+    println!("porchlight-server listening on http://{local}");
+    tracing::info!(%local, database = ?db, "listening");
+    let hub_state = state.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(10));
+        loop {
+            tick.tick().await;
+            hub_state.hub.expire_presence();
+        }
+    });
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown({
+        let state = state.clone();
+        async move {
+            shutdown_signal().await;
+            state.hub.close();
+        }
+    })
+    .await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// One log line per request: method, path (never the query string or headers, which may
+/// carry tokens), status and time.
+pub async fn log_request(req: Request, next: Next) -> Response {
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let started = std::time::Instant::now();
+    let res = next.run(req).await;
+    tracing::info!(
+        %method,
+        %path,
+        status = res.status().as_u16(),
+        ms = started.elapsed().as_millis() as u64,
+        "request"
+    );
+    res
+}

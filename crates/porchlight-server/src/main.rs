@@ -1,0 +1,176 @@
+//! `porchlight-server`: serve the team API, or manage accounts.
+
+use std::io::{BufRead, IsTerminal};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+use porchlight_domain::AgentRole;
+use porchlight_server::storage::StorageError;
+use porchlight_server::{auth, now_ms, open_storage, Database};
+
+const USAGE: &str = "usage:
+  porchlight-server serve [--listen ADDR] [--data-dir DIR]
+  porchlight-server user add --email EMAIL --name NAME --role admin|agent|kb_editor [--data-dir DIR]
+  porchlight-server user list [--data-dir DIR]
+  porchlight-server user disable|enable --email EMAIL [--data-dir DIR]
+  porchlight-server user set-password --email EMAIL [--data-dir DIR]
+
+Passwords are read from standard input (one line). The default data directory is
+./porchlight-data (or PORCHLIGHT_SERVER_DATA_DIR); the default address is 127.0.0.1:8080.
+Logging follows RUST_LOG (default: info).";
+
+struct Options {
+    listen: SocketAddr,
+    db: Database,
+    email: Option<String>,
+    name: Option<String>,
+    role: Option<AgentRole>,
+}
+
+fn parse(args: &[String]) -> Result<Options> {
+    let mut o = Options {
+        listen: "127.0.0.1:8080".parse().expect("a valid default address"),
+        db: Database::Sqlite(
+            std::env::var_os("PORCHLIGHT_SERVER_DATA_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from("porchlight-data")),
+        ),
+        email: None,
+        name: None,
+        role: None,
+    };
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = |what: &str| {
+            it.next()
+                .cloned()
+                .with_context(|| format!("{a} needs {what}"))
+        };
+        match a.as_str() {
+            "--listen" => {
+                let v = value("an address such as 0.0.0.0:8080")?;
+                o.listen = v
+                    .parse()
+                    .with_context(|| format!("'{v}' is not an address such as 0.0.0.0:8080"))?;
+            }
+            "--data-dir" => o.db = Database::Sqlite(PathBuf::from(value("a directory")?)),
+            "--email" => o.email = Some(value("an e-mail address")?),
+            "--name" => o.name = Some(value("a name")?),
+            "--role" => {
+                let v = value("admin, agent or kb_editor")?;
+                o.role =
+                    Some(AgentRole::parse("role", &v).map_err(|e| anyhow::anyhow!(e.message))?);
+            }
+            other => bail!("unknown option '{other}'\n{USAGE}"),
+        }
+    }
+    Ok(o)
+}
+
+fn read_password() -> Result<String> {
+    if std::io::stdin().is_terminal() {
+        eprint!(
+            "Password (at least {} characters): ",
+            auth::MIN_PASSWORD_CHARS
+        );
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("could not read the password from standard input")?;
+    let password = line.trim_end_matches(['\n', '\r']).to_string();
+    auth::check_password_rules(&password).map_err(anyhow::Error::msg)?;
+    Ok(password)
+}
+
+fn refused(e: StorageError) -> anyhow::Error {
+    match e {
+        StorageError::Refused(d) => anyhow::anyhow!(d.message),
+        other => anyhow::anyhow!(other),
+    }
+}
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("porchlight-server: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let words: Vec<&str> = args.iter().map(String::as_str).take(2).collect();
+    match words.as_slice() {
+        ["serve", ..] => {
+            let o = parse(&args[1..])?;
+            tracing_subscriber::fmt()
+                .with_env_filter(
+                    tracing_subscriber::EnvFilter::try_from_default_env()
+                        .unwrap_or_else(|_| "info".into()),
+                )
+                .with_writer(std::io::stderr)
+                .init();
+            tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?
+                .block_on(porchlight_server::serve(o.listen, o.db))
+        }
+        ["user", sub] => {
+            let o = parse(&args[2..])?;
+            let storage = open_storage(&o.db)?;
+            let email = || o.email.clone().context("--email EMAIL is required");
+            match *sub {
+                "add" => {
+                    let (email, name) =
+                        (email()?, o.name.clone().context("--name NAME is required")?);
+                    let role = o.role.context("--role admin|agent|kb_editor is required")?;
+                    let hash = auth::hash_password(&read_password()?);
+                    let agent = storage
+                        .add_user(&name, &email, role, &hash, now_ms())
+                        .map_err(refused)?;
+                    println!(
+                        "added {} <{}> as {}",
+                        agent.name,
+                        agent.email,
+                        agent.role.as_str()
+                    );
+                }
+                "list" => {
+                    for u in storage.users().map_err(refused)? {
+                        println!(
+                            "{}\t{}\t{}\t{}",
+                            u.agent.email,
+                            u.agent.name,
+                            u.agent.role.as_str(),
+                            if u.disabled { "disabled" } else { "active" }
+                        );
+                    }
+                }
+                "disable" | "enable" => {
+                    let email = email()?;
+                    storage
+                        .set_user_disabled(&email, *sub == "disable", now_ms())
+                        .map_err(refused)?;
+                    println!("{email} {}d", sub);
+                }
+                "set-password" => {
+                    let email = email()?;
+                    let hash = auth::hash_password(&read_password()?);
+                    storage
+                        .set_password(&email, &hash, now_ms())
+                        .map_err(refused)?;
+                    println!("password changed for {email}; its sessions were signed out");
+                }
+                other => bail!("unknown user command '{other}'\n{USAGE}"),
+            }
+            Ok(())
+        }
+        ["help" | "--help" | "-h", ..] | [] => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => bail!("unknown command '{}'\n{USAGE}", args.join(" ")),
+    }
+}

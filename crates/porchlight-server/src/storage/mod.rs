@@ -1,0 +1,717 @@
+//! The server's storage: product-level operations (push, pull, users, sessions) written once
+//! over [`Tx`], the handful of primitive reads and writes each backend implements in SQL.
+//! Backends: embedded SQLite (`sqlite.rs`).
+
+pub mod sqlite;
+
+use std::sync::Arc;
+
+use porchlight_domain::apply::{self, Actor, ApplyContext, StateView};
+use porchlight_domain::docs::{
+    AgentDoc, CustomerDoc, Doc, DocKey, DocKind, DocWrite, GroupDoc, MessageDoc, OrganizationDoc,
+    TagDoc, TicketDoc,
+};
+use porchlight_domain::sync::{
+    Change, PullResponse, PushMutation, PushOutcome, PushResponse, PushResult, MAX_PULL_LIMIT,
+};
+use porchlight_domain::{AgentRole, DomainError, ErrorCode, Mutation};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("database error: {0}")]
+    Backend(String),
+    #[error("stored document is unreadable: {0}")]
+    Corrupt(String),
+    /// A push skipped mutation ids: the client must resend from `expected`.
+    #[error("mutation {got} arrived but {expected} was expected next")]
+    Gap { expected: i64, got: i64 },
+    /// The client id is registered to another agent.
+    #[error("this client id belongs to another agent")]
+    ClientOwnedByOther,
+    #[error("{0}")]
+    Refused(DomainError),
+}
+
+pub type StorageResult<T> = Result<T, StorageError>;
+
+impl From<serde_json::Error> for StorageError {
+    fn from(e: serde_json::Error) -> Self {
+        StorageError::Corrupt(e.to_string())
+    }
+}
+
+/// A server account: the agent document everyone sees plus what only the server keeps.
+#[derive(Debug, Clone)]
+pub struct UserRecord {
+    pub agent: AgentDoc,
+    pub password_hash: String,
+    pub disabled: bool,
+}
+
+/// A signed-in device.
+#[derive(Debug, Clone)]
+pub struct SessionRecord {
+    pub agent: AgentDoc,
+    pub disabled: bool,
+}
+
+/// Primitive operations inside one transaction. Writers are serialised by `lock_version`,
+/// which every write transaction calls first (SQLite: BEGIN IMMEDIATE; PostgreSQL: a row
+/// lock on the version counter), so versions commit in order and pulls never skip a row.
+pub trait Tx {
+    /// Locks the workspace version counter for this transaction and returns its value.
+    fn lock_version(&mut self) -> StorageResult<i64>;
+    fn set_version(&mut self, v: i64) -> StorageResult<()>;
+    fn current_version(&mut self) -> StorageResult<i64>;
+    /// Increments a named counter (ticket numbers) and returns the new value.
+    fn next_counter(&mut self, name: &str, start_after: i64) -> StorageResult<i64>;
+
+    fn get_doc(&mut self, kind: DocKind, id: &str) -> StorageResult<Option<String>>;
+    fn docs_by_parent(&mut self, kind: DocKind, parent: &str) -> StorageResult<Vec<String>>;
+    /// Document ids carrying a lookup key (see `Doc::lookup_keys`), at most `limit`.
+    fn ids_by_lookup(&mut self, kind: DocKind, key: &str, limit: i64)
+        -> StorageResult<Vec<String>>;
+    fn count_by_lookup(&mut self, kind: DocKind, key: &str) -> StorageResult<i64>;
+    /// Writes (or with `body: None`, tombstones) a document at `version`, replacing its
+    /// parent and lookup keys.
+    fn put_doc(
+        &mut self,
+        version: i64,
+        key: &DocKey,
+        parent: Option<&str>,
+        lookups: &[String],
+        body: Option<&str>,
+    ) -> StorageResult<()>;
+    /// Documents with version > cursor in version order, at most `limit` rows, plus
+    /// whether more exist. Rows: (version, kind, id, body).
+    fn docs_since(&mut self, cursor: i64, limit: i64) -> StorageResult<Vec<StoredChange>>;
+    fn docs_at_version(&mut self, version: i64) -> StorageResult<Vec<StoredChange>>;
+
+    /// (agent id, last processed mutation id) of a client.
+    fn client(&mut self, client_id: &str) -> StorageResult<Option<(String, i64)>>;
+    fn set_client(&mut self, client_id: &str, agent_id: &str, last: i64) -> StorageResult<()>;
+
+    fn user_by_email(&mut self, email: &str) -> StorageResult<Option<(String, String, bool)>>;
+    fn users(&mut self) -> StorageResult<Vec<(String, String, bool)>>;
+    fn insert_user(
+        &mut self,
+        agent_id: &str,
+        email: &str,
+        hash: &str,
+        at: i64,
+    ) -> StorageResult<()>;
+    fn update_user(&mut self, agent_id: &str, hash: &str, disabled: bool) -> StorageResult<()>;
+
+    fn insert_session(
+        &mut self,
+        token_hash: &str,
+        agent_id: &str,
+        device: &str,
+        at: i64,
+    ) -> StorageResult<()>;
+    /// The agent id of a live (not revoked) session.
+    fn session_agent(&mut self, token_hash: &str) -> StorageResult<Option<String>>;
+    fn revoke_session(&mut self, token_hash: &str, at: i64) -> StorageResult<bool>;
+    fn revoke_sessions_of(&mut self, agent_id: &str, at: i64) -> StorageResult<()>;
+
+    fn meta(&mut self, key: &str) -> StorageResult<Option<String>>;
+    fn set_meta(&mut self, key: &str, value: &str) -> StorageResult<()>;
+}
+
+pub struct StoredChange {
+    pub version: i64,
+    pub kind: String,
+    pub id: String,
+    pub body: Option<String>,
+}
+
+/// What a backend provides: transactions. Closures are `FnMut` so the trait stays
+/// object-safe; [`Storage`] wraps them in typed helpers.
+pub trait Backend: Send + Sync {
+    /// A write transaction; committed when `f` returns Ok, rolled back otherwise.
+    fn write(&self, f: &mut dyn FnMut(&mut dyn Tx) -> StorageResult<()>) -> StorageResult<()>;
+    /// A read-only transaction on one consistent snapshot.
+    fn read(&self, f: &mut dyn FnMut(&mut dyn Tx) -> StorageResult<()>) -> StorageResult<()>;
+    /// "sqlite" or "postgres", for logs and /healthz.
+    fn name(&self) -> &'static str;
+}
+
+/// The storage the HTTP layer talks to, in the product's vocabulary.
+#[derive(Clone)]
+pub struct Storage {
+    backend: Arc<dyn Backend>,
+}
+
+/// Result of one push: what happened to each mutation and the version reached.
+pub struct PushReport {
+    pub response: PushResponse,
+    /// The highest version written, if anything was applied.
+    pub new_version: Option<i64>,
+}
+
+impl Storage {
+    pub fn new(backend: Arc<dyn Backend>) -> Storage {
+        Storage { backend }
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        self.backend.name()
+    }
+
+    fn write<T>(&self, f: impl FnOnce(&mut dyn Tx) -> StorageResult<T>) -> StorageResult<T> {
+        let mut f = Some(f);
+        let mut out = None;
+        self.backend.write(&mut |tx| {
+            let f = f.take().expect("a write closure runs once");
+            out = Some(f(tx)?);
+            Ok(())
+        })?;
+        Ok(out.expect("the write closure ran"))
+    }
+
+    fn read<T>(&self, f: impl FnOnce(&mut dyn Tx) -> StorageResult<T>) -> StorageResult<T> {
+        let mut f = Some(f);
+        let mut out = None;
+        self.backend.read(&mut |tx| {
+            let f = f.take().expect("a read closure runs once");
+            out = Some(f(tx)?);
+            Ok(())
+        })?;
+        Ok(out.expect("the read closure ran"))
+    }
+
+    /// The helpdesk's identity, made once when the database is first used.
+    pub fn workspace_id(&self) -> StorageResult<String> {
+        if let Some(id) = self.read(|tx| tx.meta("workspace_id"))? {
+            return Ok(id);
+        }
+        self.write(|tx| match tx.meta("workspace_id")? {
+            Some(id) => Ok(id),
+            None => {
+                let id = uuid::Uuid::now_v7().to_string();
+                tx.set_meta("workspace_id", &id)?;
+                Ok(id)
+            }
+        })
+    }
+
+    pub fn current_version(&self) -> StorageResult<i64> {
+        self.read(|tx| tx.current_version())
+    }
+
+    // ---- users and sessions -------------------------------------------------------------
+
+    pub fn user_by_email(&self, email: &str) -> StorageResult<Option<UserRecord>> {
+        self.read(|tx| user_by_email(tx, email))
+    }
+
+    pub fn users(&self) -> StorageResult<Vec<UserRecord>> {
+        self.read(|tx| {
+            let rows = tx.users()?;
+            let mut out = Vec::with_capacity(rows.len());
+            for (agent_id, hash, disabled) in rows {
+                out.push(UserRecord {
+                    agent: agent_doc(tx, &agent_id)?,
+                    password_hash: hash,
+                    disabled,
+                });
+            }
+            Ok(out)
+        })
+    }
+
+    /// Creates an account and its agent document (visible to every desktop on next pull).
+    pub fn add_user(
+        &self,
+        name: &str,
+        email: &str,
+        role: AgentRole,
+        password_hash: &str,
+        at: i64,
+    ) -> StorageResult<AgentDoc> {
+        let m = Mutation::SaveAgent {
+            id: uuid::Uuid::now_v7().to_string(),
+            name: name.into(),
+            email: email.into(),
+            role,
+            active: true,
+        }
+        .validated()
+        .map_err(StorageError::Refused)?;
+        let Mutation::SaveAgent {
+            id, name, email, ..
+        } = m
+        else {
+            unreachable!("validated keeps the variant")
+        };
+        self.write(|tx| {
+            if tx.user_by_email(&email)?.is_some() {
+                return Err(StorageError::Refused(DomainError::new(
+                    ErrorCode::Conflict,
+                    Some("email"),
+                    format!("An account for {email} already exists."),
+                )));
+            }
+            let agent = AgentDoc {
+                id: id.clone(),
+                name,
+                email: email.clone(),
+                role,
+                active: true,
+                group_ids: Vec::new(),
+                created_at: at,
+            };
+            tx.insert_user(&id, &email, password_hash, at)?;
+            write_server_docs(
+                tx,
+                &[DocWrite::Put {
+                    doc: Doc::Agent(agent.clone()),
+                }],
+            )?;
+            Ok(agent)
+        })
+    }
+
+    /// Disables or re-enables an account. Disabling revokes every session at once and marks
+    /// the agent inactive for everyone.
+    pub fn set_user_disabled(
+        &self,
+        email: &str,
+        disabled: bool,
+        at: i64,
+    ) -> StorageResult<AgentDoc> {
+        self.write(|tx| {
+            let user = user_by_email(tx, email)?.ok_or_else(|| no_account(email))?;
+            tx.update_user(&user.agent.id, &user.password_hash, disabled)?;
+            if disabled {
+                tx.revoke_sessions_of(&user.agent.id, at)?;
+            }
+            let agent = AgentDoc {
+                active: !disabled,
+                ..user.agent
+            };
+            write_server_docs(
+                tx,
+                &[DocWrite::Put {
+                    doc: Doc::Agent(agent.clone()),
+                }],
+            )?;
+            Ok(agent)
+        })
+    }
+
+    /// Replaces a password; every existing session of the account is signed out.
+    pub fn set_password(&self, email: &str, password_hash: &str, at: i64) -> StorageResult<()> {
+        self.write(|tx| {
+            let user = user_by_email(tx, email)?.ok_or_else(|| no_account(email))?;
+            tx.update_user(&user.agent.id, password_hash, user.disabled)?;
+            tx.revoke_sessions_of(&user.agent.id, at)
+        })
+    }
+
+    pub fn create_session(
+        &self,
+        token_hash: &str,
+        agent_id: &str,
+        device: &str,
+        at: i64,
+    ) -> StorageResult<()> {
+        self.write(|tx| tx.insert_session(token_hash, agent_id, device, at))
+    }
+
+    /// The signed-in agent for a token hash; `None` for unknown or revoked tokens.
+    pub fn session(&self, token_hash: &str) -> StorageResult<Option<SessionRecord>> {
+        self.read(|tx| {
+            let Some(agent_id) = tx.session_agent(token_hash)? else {
+                return Ok(None);
+            };
+            let agent = agent_doc(tx, &agent_id)?;
+            let disabled = tx
+                .user_by_email(&agent.email)?
+                .map(|(_, _, d)| d)
+                .unwrap_or(true);
+            Ok(Some(SessionRecord { agent, disabled }))
+        })
+    }
+
+    pub fn revoke_session(&self, token_hash: &str, at: i64) -> StorageResult<bool> {
+        self.write(|tx| tx.revoke_session(token_hash, at))
+    }
+
+    // ---- sync ----------------------------------------------------------------------------
+
+    /// Applies a client's mutations in order, each in its own transaction: replays are
+    /// skipped, a gap stops the push, a refused mutation is recorded as processed and
+    /// reported with its reason.
+    pub fn push(
+        &self,
+        actor: &Actor,
+        client_id: &str,
+        mutations: &[PushMutation],
+        at: i64,
+    ) -> StorageResult<PushReport> {
+        let mut results = Vec::with_capacity(mutations.len());
+        let mut new_version = None;
+        let mut last = 0;
+        for pm in mutations {
+            let outcome = self.write(|tx| push_one(tx, actor, client_id, pm, at))?;
+            if let PushOutcome::Applied { version } = outcome {
+                new_version = Some(version);
+            }
+            last = last.max(pm.id);
+            results.push(PushResult { id: pm.id, outcome });
+        }
+        if mutations.is_empty() {
+            last = self.read(|tx| Ok(tx.client(client_id)?.map(|c| c.1).unwrap_or(0)))?;
+        }
+        Ok(PushReport {
+            response: PushResponse {
+                last_mutation_id: last,
+                results,
+            },
+            new_version,
+        })
+    }
+
+    /// Documents changed after `cursor`, in one snapshot with the client's last mutation id.
+    /// A page never splits one version (one mutation's documents arrive together).
+    pub fn pull(&self, client_id: &str, cursor: i64, limit: usize) -> StorageResult<PullResponse> {
+        let limit = limit.clamp(1, MAX_PULL_LIMIT) as i64;
+        self.read(|tx| {
+            let current = tx.current_version()?;
+            let last_mutation_id = tx.client(client_id)?.map(|c| c.1).unwrap_or(0);
+            if cursor > current || cursor < 0 {
+                return Ok(PullResponse {
+                    changes: Vec::new(),
+                    cursor: 0,
+                    last_mutation_id,
+                    has_more: true,
+                    reset: true,
+                });
+            }
+            let mut rows = tx.docs_since(cursor, limit + 1)?;
+            let mut has_more = rows.len() as i64 > limit;
+            if has_more {
+                let boundary = rows[limit as usize].version;
+                rows.truncate(limit as usize);
+                if rows.last().is_some_and(|r| r.version == boundary) {
+                    rows.retain(|r| r.version != boundary);
+                    if rows.is_empty() {
+                        // One mutation wrote more than a page: send all of it.
+                        rows = tx.docs_at_version(boundary)?;
+                        has_more = boundary < current;
+                    }
+                }
+            }
+            let new_cursor = rows.last().map(|r| r.version).unwrap_or(cursor);
+            let changes = rows
+                .into_iter()
+                .map(|r| {
+                    let kind = DocKind::parse(&r.kind)
+                        .ok_or_else(|| StorageError::Corrupt(format!("unknown kind {}", r.kind)))?;
+                    let doc = r.body.as_deref().map(serde_json::from_str).transpose()?;
+                    Ok(Change {
+                        version: r.version,
+                        key: DocKey { kind, id: r.id },
+                        doc,
+                    })
+                })
+                .collect::<StorageResult<Vec<_>>>()?;
+            Ok(PullResponse {
+                changes,
+                cursor: if has_more {
+                    new_cursor
+                } else {
+                    current.max(new_cursor)
+                },
+                last_mutation_id,
+                has_more,
+                reset: false,
+            })
+        })
+    }
+}
+
+fn no_account(email: &str) -> StorageError {
+    StorageError::Refused(DomainError::new(
+        ErrorCode::NotFound,
+        Some("email"),
+        format!("No account uses {email}."),
+    ))
+}
+
+fn user_by_email(tx: &mut dyn Tx, email: &str) -> StorageResult<Option<UserRecord>> {
+    let email = email.trim().to_lowercase();
+    let Some((agent_id, hash, disabled)) = tx.user_by_email(&email)? else {
+        return Ok(None);
+    };
+    Ok(Some(UserRecord {
+        agent: agent_doc(tx, &agent_id)?,
+        password_hash: hash,
+        disabled,
+    }))
+}
+
+fn agent_doc(tx: &mut dyn Tx, id: &str) -> StorageResult<AgentDoc> {
+    match tx.get_doc(DocKind::Agent, id)? {
+        Some(body) => match serde_json::from_str(&body)? {
+            Doc::Agent(a) => Ok(a),
+            _ => Err(StorageError::Corrupt(format!("agent {id} is not an agent"))),
+        },
+        None => Err(StorageError::Corrupt(format!(
+            "account {id} has no agent document"
+        ))),
+    }
+}
+
+/// Writes documents at the next version (server-side changes outside any client's push).
+fn write_server_docs(tx: &mut dyn Tx, writes: &[DocWrite]) -> StorageResult<i64> {
+    let version = tx.lock_version()? + 1;
+    store_writes(tx, version, writes)?;
+    tx.set_version(version)?;
+    Ok(version)
+}
+
+fn store_writes(tx: &mut dyn Tx, version: i64, writes: &[DocWrite]) -> StorageResult<()> {
+    for w in writes {
+        match w {
+            DocWrite::Put { doc } => {
+                let body = serde_json::to_string(doc)?;
+                tx.put_doc(
+                    version,
+                    &doc.key(),
+                    doc.parent(),
+                    &doc.lookup_keys(),
+                    Some(&body),
+                )?;
+            }
+            DocWrite::Delete { key } => tx.put_doc(version, key, None, &[], None)?,
+        }
+    }
+    Ok(())
+}
+
+fn push_one(
+    tx: &mut dyn Tx,
+    actor: &Actor,
+    client_id: &str,
+    pm: &PushMutation,
+    at: i64,
+) -> StorageResult<PushOutcome> {
+    let version = tx.lock_version()?;
+    let last = match tx.client(client_id)? {
+        Some((owner, _)) if owner != actor.id => return Err(StorageError::ClientOwnedByOther),
+        Some((_, last)) => last,
+        None => 0,
+    };
+    if pm.id <= last {
+        return Ok(PushOutcome::Duplicate);
+    }
+    if pm.id != last + 1 {
+        return Err(StorageError::Gap {
+            expected: last + 1,
+            got: pm.id,
+        });
+    }
+    let at = if pm.at > 0 { pm.at } else { at };
+    let outcome = match apply_pushed(tx, actor, pm, at) {
+        Ok(writes) => {
+            let version = version + 1;
+            store_writes(tx, version, &writes)?;
+            tx.set_version(version)?;
+            PushOutcome::Applied { version }
+        }
+        Err(ApplyFailure::Refused(error)) => PushOutcome::Rejected { error },
+        Err(ApplyFailure::Storage(e)) => return Err(e),
+    };
+    tx.set_client(client_id, &actor.id, pm.id)?;
+    Ok(outcome)
+}
+
+enum ApplyFailure {
+    Refused(DomainError),
+    Storage(StorageError),
+}
+
+/// Parses, authorises, validates and applies one pushed mutation. The mutation name was
+/// checked when the request was read, so a parse failure here is about its arguments.
+fn apply_pushed(
+    tx: &mut dyn Tx,
+    actor: &Actor,
+    pm: &PushMutation,
+    at: i64,
+) -> Result<Vec<DocWrite>, ApplyFailure> {
+    let m = parse_mutation(pm).map_err(ApplyFailure::Refused)?;
+    apply::authorize(&m, actor).map_err(ApplyFailure::Refused)?;
+    let m = m.validated().map_err(ApplyFailure::Refused)?;
+    let mut new_id = || uuid::Uuid::now_v7().to_string();
+    let mut ctx = ApplyContext {
+        actor,
+        at,
+        new_id: &mut new_id,
+    };
+    let mut view = TxState { tx, failure: None };
+    let result = apply::apply(&m, &mut ctx, &mut view);
+    if let Some(e) = view.failure.take() {
+        return Err(ApplyFailure::Storage(e));
+    }
+    result.map_err(ApplyFailure::Refused)
+}
+
+/// Names the server accepts; anything else is refused before any mutation of the push runs.
+pub const MUTATION_NAMES: &[&str] = &[
+    "create_ticket",
+    "add_message",
+    "set_ticket_fields",
+    "add_tag",
+    "remove_tag",
+    "merge_tickets",
+    "delete_ticket",
+    "save_customer",
+    "save_organization",
+    "save_agent",
+    "save_group",
+    "set_agent_groups",
+    "create_tag",
+    "delete_tag",
+];
+
+pub fn parse_mutation(pm: &PushMutation) -> Result<Mutation, DomainError> {
+    let value = serde_json::json!({"name": pm.name, "args": pm.args});
+    serde_json::from_value(value).map_err(|e| {
+        DomainError::new(
+            ErrorCode::InvalidValue,
+            Some("args"),
+            format!("The arguments of {} are malformed: {e}", pm.name),
+        )
+    })
+}
+
+/// `StateView` over a transaction. A storage failure is remembered and surfaces as a
+/// storage error (not a refusal), so a broken database never looks like bad input.
+struct TxState<'a> {
+    tx: &'a mut dyn Tx,
+    failure: Option<StorageError>,
+}
+
+fn storage_failure(e: &StorageError) -> DomainError {
+    DomainError::new(
+        ErrorCode::Storage,
+        None,
+        format!("The server could not read its data: {e}"),
+    )
+}
+
+impl TxState<'_> {
+    fn fail(&mut self, e: StorageError) -> DomainError {
+        let d = storage_failure(&e);
+        self.failure.get_or_insert(e);
+        d
+    }
+
+    fn doc(&mut self, kind: DocKind, id: &str) -> Result<Option<Doc>, DomainError> {
+        let body = self.tx.get_doc(kind, id).map_err(|e| self.fail(e))?;
+        body.map(|b| serde_json::from_str::<Doc>(&b).map_err(|e| self.fail(e.into())))
+            .transpose()
+    }
+
+    fn docs(&mut self, bodies: StorageResult<Vec<String>>) -> Result<Vec<Doc>, DomainError> {
+        let bodies = bodies.map_err(|e| self.fail(e))?;
+        bodies
+            .iter()
+            .map(|b| serde_json::from_str::<Doc>(b).map_err(|e| self.fail(e.into())))
+            .collect()
+    }
+}
+
+macro_rules! typed_get {
+    ($fn:ident, $kind:ident, $ty:ty) => {
+        fn $fn(&mut self, id: &str) -> Result<Option<$ty>, DomainError> {
+            match self.doc(DocKind::$kind, id)? {
+                Some(Doc::$kind(d)) => Ok(Some(d)),
+                Some(_) => Err(self.fail(StorageError::Corrupt(format!(
+                    "{} {id} has the wrong kind",
+                    DocKind::$kind.as_str()
+                )))),
+                None => Ok(None),
+            }
+        }
+    };
+}
+
+impl StateView for TxState<'_> {
+    typed_get!(ticket, Ticket, TicketDoc);
+    typed_get!(message, Message, MessageDoc);
+    typed_get!(customer, Customer, CustomerDoc);
+    typed_get!(organization, Organization, OrganizationDoc);
+    typed_get!(agent, Agent, AgentDoc);
+    typed_get!(group, Group, GroupDoc);
+    typed_get!(tag, Tag, TagDoc);
+
+    fn messages_of(&mut self, ticket_id: &str) -> Result<Vec<MessageDoc>, DomainError> {
+        let bodies = self.tx.docs_by_parent(DocKind::Message, ticket_id);
+        let mut out: Vec<MessageDoc> = self
+            .docs(bodies)?
+            .into_iter()
+            .filter_map(|d| match d {
+                Doc::Message(m) => Some(m),
+                _ => None,
+            })
+            .collect();
+        out.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+        Ok(out)
+    }
+
+    fn customer_by_email(&mut self, email: &str) -> Result<Option<CustomerDoc>, DomainError> {
+        let ids = self
+            .tx
+            .ids_by_lookup(DocKind::Customer, &format!("email:{email}"), 1)
+            .map_err(|e| self.fail(e))?;
+        match ids.first() {
+            Some(id) => self.customer(id),
+            None => Ok(None),
+        }
+    }
+
+    fn organization_by_domain(
+        &mut self,
+        domain: &str,
+    ) -> Result<Option<OrganizationDoc>, DomainError> {
+        let ids = self
+            .tx
+            .ids_by_lookup(DocKind::Organization, &format!("domain:{domain}"), 1)
+            .map_err(|e| self.fail(e))?;
+        match ids.first() {
+            Some(id) => self.organization(id),
+            None => Ok(None),
+        }
+    }
+
+    fn tag_use_count(&mut self, name: &str) -> Result<i64, DomainError> {
+        self.tx
+            .count_by_lookup(DocKind::Ticket, &format!("tag:{name}"))
+            .map_err(|e| self.fail(e))
+    }
+
+    fn next_ticket_number(&mut self) -> Result<i64, DomainError> {
+        self.tx
+            .next_counter("ticket_number", 1000)
+            .map_err(|e| self.fail(e))
+    }
+}
+
+/// Canonical dump of every live document, sorted by key: what convergence tests compare.
+pub fn canonical_dump(storage: &Storage) -> StorageResult<Vec<Doc>> {
+    let mut out = Vec::new();
+    let mut cursor = 0;
+    loop {
+        let page = storage.pull("", cursor, MAX_PULL_LIMIT)?;
+        out.extend(page.changes.into_iter().filter_map(|c| c.doc));
+        cursor = page.cursor;
+        if !page.has_more {
+            break;
+        }
+    }
+    out.sort_by_key(|d| d.key());
+    Ok(out)
+}

@@ -1,0 +1,427 @@
+//! Embedded SQLite backend (the default): one file in the data directory, WAL, one writer
+//! connection (BEGIN IMMEDIATE serialises writers) and a small pool of readers.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use porchlight_domain::docs::{DocKey, DocKind};
+use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+
+use super::{Backend, StorageError, StorageResult, StoredChange, Tx};
+
+pub const DB_FILE: &str = "porchlight-server.db";
+
+const SCHEMA: &[&str] = &[r#"
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+INSERT INTO counters(name, value) VALUES ('version', 0);
+CREATE TABLE docs (
+  kind TEXT NOT NULL,
+  id TEXT NOT NULL,
+  parent TEXT,
+  version INTEGER NOT NULL,
+  body TEXT,
+  PRIMARY KEY (kind, id)
+) WITHOUT ROWID;
+CREATE INDEX docs_version ON docs(version);
+CREATE INDEX docs_parent ON docs(kind, parent) WHERE parent IS NOT NULL;
+CREATE TABLE doc_lookup (
+  kind TEXT NOT NULL,
+  key TEXT NOT NULL,
+  id TEXT NOT NULL,
+  PRIMARY KEY (kind, key, id)
+) WITHOUT ROWID;
+CREATE INDEX doc_lookup_id ON doc_lookup(kind, id);
+CREATE TABLE clients (
+  client_id TEXT PRIMARY KEY,
+  agent_id TEXT NOT NULL,
+  last_mutation_id INTEGER NOT NULL
+);
+CREATE TABLE users (
+  agent_id TEXT PRIMARY KEY,
+  email TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  agent_id TEXT NOT NULL REFERENCES users(agent_id),
+  device_name TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER
+);
+CREATE INDEX sessions_agent ON sessions(agent_id);
+"#];
+
+pub struct SqliteBackend {
+    path: std::path::PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+fn open(path: &Path) -> StorageResult<Connection> {
+    let c = Connection::open(path).map_err(be)?;
+    c.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+    )
+    .map_err(be)?;
+    c.busy_timeout(std::time::Duration::from_secs(10))
+        .map_err(be)?;
+    Ok(c)
+}
+
+fn be(e: rusqlite::Error) -> StorageError {
+    StorageError::Backend(e.to_string())
+}
+
+impl SqliteBackend {
+    /// Opens (creating if needed) the server database in `dir` and runs migrations.
+    pub fn open(dir: &Path) -> StorageResult<SqliteBackend> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| StorageError::Backend(format!("cannot create {}: {e}", dir.display())))?;
+        let path = dir.join(DB_FILE);
+        let mut writer = open(&path)?;
+        let current: i64 = writer
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(be)?;
+        for (i, sql) in SCHEMA.iter().enumerate().skip(current as usize) {
+            let tx = writer.transaction().map_err(be)?;
+            tx.execute_batch(sql).map_err(be)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)
+                .map_err(be)?;
+            tx.commit().map_err(be)?;
+        }
+        Ok(SqliteBackend {
+            path,
+            writer: Mutex::new(writer),
+            readers: Mutex::new(Vec::new()),
+        })
+    }
+}
+
+impl Backend for SqliteBackend {
+    fn write(&self, f: &mut dyn FnMut(&mut dyn Tx) -> StorageResult<()>) -> StorageResult<()> {
+        let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(be)?;
+        let mut t = SqliteTx(&tx);
+        f(&mut t)?;
+        tx.commit().map_err(be)
+    }
+
+    fn read(&self, f: &mut dyn FnMut(&mut dyn Tx) -> StorageResult<()>) -> StorageResult<()> {
+        let pooled = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let mut conn = match pooled {
+            Some(c) => c,
+            None => open(&self.path)?,
+        };
+        let out = (|| {
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Deferred)
+                .map_err(be)?;
+            let mut t = SqliteTx(&tx);
+            f(&mut t)?;
+            tx.commit().map_err(be)
+        })();
+        let mut pool = self.readers.lock().unwrap_or_else(|p| p.into_inner());
+        if pool.len() < 8 {
+            pool.push(conn);
+        }
+        out
+    }
+
+    fn name(&self) -> &'static str {
+        "sqlite"
+    }
+}
+
+struct SqliteTx<'a>(&'a Transaction<'a>);
+
+impl Tx for SqliteTx<'_> {
+    fn lock_version(&mut self) -> StorageResult<i64> {
+        // BEGIN IMMEDIATE already holds the write lock.
+        self.current_version()
+    }
+
+    fn set_version(&mut self, v: i64) -> StorageResult<()> {
+        self.0
+            .prepare_cached("UPDATE counters SET value = ?1 WHERE name = 'version'")
+            .and_then(|mut s| s.execute([v]))
+            .map_err(be)?;
+        Ok(())
+    }
+
+    fn current_version(&mut self) -> StorageResult<i64> {
+        self.0
+            .prepare_cached("SELECT value FROM counters WHERE name = 'version'")
+            .and_then(|mut s| s.query_row([], |r| r.get(0)))
+            .map_err(be)
+    }
+
+    fn next_counter(&mut self, name: &str, start_after: i64) -> StorageResult<i64> {
+        self.0
+            .prepare_cached(
+                "INSERT INTO counters(name, value) VALUES (?1, ?2 + 1)
+                 ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value",
+            )
+            .and_then(|mut s| s.query_row(params![name, start_after], |r| r.get(0)))
+            .map_err(be)
+    }
+
+    fn get_doc(&mut self, kind: DocKind, id: &str) -> StorageResult<Option<String>> {
+        Ok(self
+            .0
+            .prepare_cached("SELECT body FROM docs WHERE kind = ?1 AND id = ?2")
+            .and_then(|mut s| {
+                s.query_row(params![kind.as_str(), id], |r| {
+                    r.get::<_, Option<String>>(0)
+                })
+                .optional()
+            })
+            .map_err(be)?
+            .flatten())
+    }
+
+    fn docs_by_parent(&mut self, kind: DocKind, parent: &str) -> StorageResult<Vec<String>> {
+        let mut st = self
+            .0
+            .prepare_cached(
+                "SELECT body FROM docs WHERE kind = ?1 AND parent = ?2 AND body IS NOT NULL",
+            )
+            .map_err(be)?;
+        let rows = st
+            .query_map(params![kind.as_str(), parent], |r| r.get(0))
+            .map_err(be)?
+            .collect::<Result<Vec<String>, _>>()
+            .map_err(be)?;
+        Ok(rows)
+    }
+
+    fn ids_by_lookup(
+        &mut self,
+        kind: DocKind,
+        key: &str,
+        limit: i64,
+    ) -> StorageResult<Vec<String>> {
+        let mut st = self
+            .0
+            .prepare_cached("SELECT id FROM doc_lookup WHERE kind = ?1 AND key = ?2 LIMIT ?3")
+            .map_err(be)?;
+        let rows = st
+            .query_map(params![kind.as_str(), key, limit], |r| r.get(0))
+            .map_err(be)?
+            .collect::<Result<Vec<String>, _>>()
+            .map_err(be)?;
+        Ok(rows)
+    }
+
+    fn count_by_lookup(&mut self, kind: DocKind, key: &str) -> StorageResult<i64> {
+        self.0
+            .prepare_cached("SELECT count(*) FROM doc_lookup WHERE kind = ?1 AND key = ?2")
+            .and_then(|mut s| s.query_row(params![kind.as_str(), key], |r| r.get(0)))
+            .map_err(be)
+    }
+
+    fn put_doc(
+        &mut self,
+        version: i64,
+        key: &DocKey,
+        parent: Option<&str>,
+        lookups: &[String],
+        body: Option<&str>,
+    ) -> StorageResult<()> {
+        let kind = key.kind.as_str();
+        let tx = self.0;
+        (|| {
+            tx.prepare_cached(
+                "INSERT INTO docs(kind, id, parent, version, body) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT(kind, id) DO UPDATE SET parent = excluded.parent,
+                   version = excluded.version, body = excluded.body",
+            )?
+            .execute(params![kind, key.id, parent, version, body])?;
+            tx.prepare_cached("DELETE FROM doc_lookup WHERE kind = ?1 AND id = ?2")?
+                .execute(params![kind, key.id])?;
+            let mut ins = tx.prepare_cached(
+                "INSERT OR IGNORE INTO doc_lookup(kind, key, id) VALUES (?1, ?2, ?3)",
+            )?;
+            for l in lookups {
+                ins.execute(params![kind, l, key.id])?;
+            }
+            Ok(())
+        })()
+        .map_err(be)
+    }
+
+    fn docs_since(&mut self, cursor: i64, limit: i64) -> StorageResult<Vec<StoredChange>> {
+        changes(
+            self.0,
+            "SELECT version, kind, id, body FROM docs WHERE version > ?1 ORDER BY version LIMIT ?2",
+            params![cursor, limit],
+        )
+    }
+
+    fn docs_at_version(&mut self, version: i64) -> StorageResult<Vec<StoredChange>> {
+        changes(
+            self.0,
+            "SELECT version, kind, id, body FROM docs WHERE version = ?1",
+            params![version],
+        )
+    }
+
+    fn client(&mut self, client_id: &str) -> StorageResult<Option<(String, i64)>> {
+        self.0
+            .prepare_cached("SELECT agent_id, last_mutation_id FROM clients WHERE client_id = ?1")
+            .and_then(|mut s| {
+                s.query_row([client_id], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()
+            })
+            .map_err(be)
+    }
+
+    fn set_client(&mut self, client_id: &str, agent_id: &str, last: i64) -> StorageResult<()> {
+        self.0
+            .prepare_cached(
+                "INSERT INTO clients(client_id, agent_id, last_mutation_id) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(client_id) DO UPDATE SET last_mutation_id = excluded.last_mutation_id",
+            )
+            .and_then(|mut s| s.execute(params![client_id, agent_id, last]))
+            .map_err(be)?;
+        Ok(())
+    }
+
+    fn user_by_email(&mut self, email: &str) -> StorageResult<Option<(String, String, bool)>> {
+        self.0
+            .prepare_cached("SELECT agent_id, password_hash, disabled FROM users WHERE email = ?1")
+            .and_then(|mut s| {
+                s.query_row([email], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                    .optional()
+            })
+            .map_err(be)
+    }
+
+    fn users(&mut self) -> StorageResult<Vec<(String, String, bool)>> {
+        let mut st = self
+            .0
+            .prepare_cached("SELECT agent_id, password_hash, disabled FROM users ORDER BY email")
+            .map_err(be)?;
+        let rows = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .map_err(be)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(be)?;
+        Ok(rows)
+    }
+
+    fn insert_user(
+        &mut self,
+        agent_id: &str,
+        email: &str,
+        hash: &str,
+        at: i64,
+    ) -> StorageResult<()> {
+        self.0
+            .execute(
+                "INSERT INTO users(agent_id, email, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+                params![agent_id, email, hash, at],
+            )
+            .map_err(be)?;
+        Ok(())
+    }
+
+    fn update_user(&mut self, agent_id: &str, hash: &str, disabled: bool) -> StorageResult<()> {
+        self.0
+            .execute(
+                "UPDATE users SET password_hash = ?2, disabled = ?3 WHERE agent_id = ?1",
+                params![agent_id, hash, disabled],
+            )
+            .map_err(be)?;
+        Ok(())
+    }
+
+    fn insert_session(
+        &mut self,
+        token_hash: &str,
+        agent_id: &str,
+        device: &str,
+        at: i64,
+    ) -> StorageResult<()> {
+        self.0
+            .execute(
+                "INSERT INTO sessions(token_hash, agent_id, device_name, created_at) VALUES (?1, ?2, ?3, ?4)",
+                params![token_hash, agent_id, device, at],
+            )
+            .map_err(be)?;
+        Ok(())
+    }
+
+    fn session_agent(&mut self, token_hash: &str) -> StorageResult<Option<String>> {
+        self.0
+            .prepare_cached(
+                "SELECT agent_id FROM sessions WHERE token_hash = ?1 AND revoked_at IS NULL",
+            )
+            .and_then(|mut s| s.query_row([token_hash], |r| r.get(0)).optional())
+            .map_err(be)
+    }
+
+    fn revoke_session(&mut self, token_hash: &str, at: i64) -> StorageResult<bool> {
+        let n = self
+            .0
+            .execute(
+                "UPDATE sessions SET revoked_at = ?2 WHERE token_hash = ?1 AND revoked_at IS NULL",
+                params![token_hash, at],
+            )
+            .map_err(be)?;
+        Ok(n > 0)
+    }
+
+    fn revoke_sessions_of(&mut self, agent_id: &str, at: i64) -> StorageResult<()> {
+        self.0
+            .execute(
+                "UPDATE sessions SET revoked_at = ?2 WHERE agent_id = ?1 AND revoked_at IS NULL",
+                params![agent_id, at],
+            )
+            .map_err(be)?;
+        Ok(())
+    }
+
+    fn meta(&mut self, key: &str) -> StorageResult<Option<String>> {
+        self.0
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+            .map_err(be)
+    }
+
+    fn set_meta(&mut self, key: &str, value: &str) -> StorageResult<()> {
+        self.0
+            .execute(
+                "INSERT INTO meta(key, value) VALUES (?1, ?2)
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )
+            .map_err(be)?;
+        Ok(())
+    }
+}
+
+fn changes(
+    tx: &Transaction<'_>,
+    sql: &str,
+    p: impl rusqlite::Params,
+) -> StorageResult<Vec<StoredChange>> {
+    let mut st = tx.prepare_cached(sql).map_err(be)?;
+    let rows = st
+        .query_map(p, |r| {
+            Ok(StoredChange {
+                version: r.get(0)?,
+                kind: r.get(1)?,
+                id: r.get(2)?,
+                body: r.get(3)?,
+            })
+        })
+        .map_err(be)?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(be)?;
+    Ok(rows)
+}

@@ -1,0 +1,334 @@
+//! Harness for the server suites: the real `porchlight-server` binary on 127.0.0.1:0 with
+//! its own data directory, accounts made through its CLI, and a small JSON client.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_porchlight-server");
+
+pub struct Server {
+    pub url: String,
+    pub dir: PathBuf,
+    child: Child,
+    /// Everything the server wrote to stderr (its log), for secret-leak checks.
+    pub log: Arc<Mutex<String>>,
+    _tmp: Option<tempfile::TempDir>,
+}
+
+impl Server {
+    pub fn start() -> Server {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().to_path_buf();
+        let mut s = Server::start_in(&dir);
+        s._tmp = Some(tmp);
+        s
+    }
+
+    /// Starts on an existing data directory (restarts keep their data).
+    pub fn start_in(dir: &Path) -> Server {
+        let mut child = Command::new(BIN)
+            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+            .arg(dir)
+            .env("RUST_LOG", "debug")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start porchlight-server");
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        out.read_line(&mut line).unwrap();
+        let url = line
+            .trim()
+            .strip_prefix("porchlight-server listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
+            .to_string();
+        let log = Arc::new(Mutex::new(String::new()));
+        let mut err = child.stderr.take().unwrap();
+        let sink = log.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = err.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+        Server {
+            url,
+            dir: dir.to_path_buf(),
+            child,
+            log,
+            _tmp: None,
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// SIGTERM, then waits; returns whether it exited successfully.
+    pub fn stop(mut self) -> bool {
+        let _ = Command::new("kill")
+            .arg(self.child.id().to_string())
+            .status();
+        let status = self.child.wait().unwrap();
+        status.success()
+    }
+
+    pub fn kill9(mut self) -> PathBuf {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        std::mem::forget(self._tmp.take().map(|t| t.keep()));
+        self.dir.clone()
+    }
+
+    pub fn log_text(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    pub fn user(&self, args: &[&str], password: Option<&str>) -> (bool, String) {
+        user_cli(&self.dir, args, password)
+    }
+
+    pub fn add_user(&self, email: &str, name: &str, role: &str) {
+        let (ok, out) = self.user(
+            &["add", "--email", email, "--name", name, "--role", role],
+            Some(PASSWORD),
+        );
+        assert!(ok, "user add failed: {out}");
+    }
+
+    pub fn login(&self, email: &str) -> Client {
+        let r = call(
+            &self.url,
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"email": email, "password": PASSWORD, "device_name": "test"})),
+        );
+        assert_eq!(r.status, 200, "login failed: {}", r.body);
+        Client {
+            url: self.url.clone(),
+            token: r.body["token"].as_str().unwrap().to_string(),
+            agent: r.body["agent"].clone(),
+            client_id: uuid(),
+            next_id: 1,
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+pub fn user_cli(dir: &Path, args: &[&str], password: Option<&str>) -> (bool, String) {
+    let mut child = Command::new(BIN)
+        .arg("user")
+        .args(args)
+        .arg("--data-dir")
+        .arg(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(p) = password {
+        // The CLI may refuse its arguments before reading the password.
+        let _ = writeln!(child.stdin.take().unwrap(), "{p}");
+    } else {
+        drop(child.stdin.take());
+    }
+    let out = child.wait_with_output().unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.success(), text)
+}
+
+pub fn uuid() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub body: Value,
+    pub retry_after: Option<String>,
+}
+
+fn http() -> &'static ureq::Agent {
+    static AGENT: std::sync::OnceLock<ureq::Agent> = std::sync::OnceLock::new();
+    AGENT.get_or_init(|| {
+        ureq::AgentBuilder::new()
+            .timeout(Duration::from_secs(30))
+            .build()
+    })
+}
+
+fn reply(r: ureq::Response) -> Reply {
+    let status = r.status();
+    let retry_after = r.header("retry-after").map(str::to_owned);
+    let text = r.into_string().unwrap_or_default();
+    Reply {
+        status,
+        body: serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        retry_after,
+    }
+}
+
+pub fn call(
+    url: &str,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> Reply {
+    raw(url, method, path, token, body.map(|b| b.to_string()))
+}
+
+pub fn raw(
+    url: &str,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<String>,
+) -> Reply {
+    let mut req = http().request(method, &format!("{url}{path}"));
+    if let Some(t) = token {
+        req = req.set("Authorization", &format!("Bearer {t}"));
+    }
+    let res = match body {
+        Some(b) => req.set("Content-Type", "application/json").send_string(&b),
+        None => req.call(),
+    };
+    match res {
+        Ok(r) => reply(r),
+        Err(ureq::Error::Status(_, r)) => reply(r),
+        Err(e) => panic!("{method} {path}: {e}"),
+    }
+}
+
+/// A signed-in desktop: its token, its client id and its outbox counter.
+pub struct Client {
+    pub url: String,
+    pub token: String,
+    pub agent: Value,
+    pub client_id: String,
+    pub next_id: i64,
+}
+
+impl Client {
+    pub fn call(&self, method: &str, path: &str, body: Option<Value>) -> Reply {
+        call(&self.url, method, path, Some(&self.token), body)
+    }
+
+    /// Pushes mutations ({name, args}) with the next ids; returns the reply.
+    pub fn push(&mut self, mutations: &[Value]) -> Reply {
+        let ms: Vec<Value> = mutations
+            .iter()
+            .map(|m| {
+                let id = self.next_id;
+                self.next_id += 1;
+                json!({"id": id, "name": m["name"], "args": m["args"]})
+            })
+            .collect();
+        self.call(
+            "POST",
+            "/api/v1/sync/push",
+            Some(json!({"client_id": self.client_id, "schema_version": 1, "mutations": ms})),
+        )
+    }
+
+    pub fn pull(&self, cursor: i64) -> Reply {
+        self.call(
+            "GET",
+            &format!(
+                "/api/v1/sync/pull?client_id={}&cursor={cursor}&schema_version=1",
+                self.client_id
+            ),
+            None,
+        )
+    }
+
+    /// Every live document, by "kind:id".
+    pub fn pull_all(&self) -> std::collections::BTreeMap<String, Value> {
+        let mut docs = std::collections::BTreeMap::new();
+        let mut cursor = 0;
+        loop {
+            let r = self.pull(cursor);
+            assert_eq!(r.status, 200, "{}", r.body);
+            for c in r.body["changes"].as_array().unwrap() {
+                let key = format!(
+                    "{}:{}",
+                    c["key"]["kind"].as_str().unwrap(),
+                    c["key"]["id"].as_str().unwrap()
+                );
+                if c["doc"].is_null() {
+                    docs.remove(&key);
+                } else {
+                    docs.insert(key, c["doc"]["doc"].clone());
+                }
+            }
+            cursor = r.body["cursor"].as_i64().unwrap();
+            if !r.body["has_more"].as_bool().unwrap() {
+                return docs;
+            }
+        }
+    }
+}
+
+pub fn create_ticket(subject: &str, email: &str) -> (String, Value) {
+    let id = uuid();
+    (
+        id.clone(),
+        json!({"name": "create_ticket", "args": {
+            "ticket_id": id, "message_id": uuid(), "subject": subject,
+            "requester": {"kind": "new", "id": uuid(), "name": "Ayşe Yılmaz", "email": email, "phone": null},
+            "channel": "phone", "priority": "normal", "ticket_type": "question",
+            "assignee_id": null, "group_id": null, "tags": ["refund"],
+            "body_text": "My order has not arrived.", "attachment_ids": []
+        }}),
+    )
+}
+
+pub fn reply_to(ticket_id: &str, text: &str, kind: &str) -> Value {
+    json!({"name": "add_message", "args": {
+        "message_id": uuid(), "ticket_id": ticket_id, "kind": kind, "from_customer": false,
+        "body_text": text, "body_html": null, "attachment_ids": []
+    }})
+}
+
+/// Reads server-sent events on a thread; each `data:` payload arrives on the channel.
+pub fn events(url: &str, token: &str) -> std::sync::mpsc::Receiver<Value> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let res = ureq::AgentBuilder::new()
+        .build()
+        .get(&format!("{url}/api/v1/events"))
+        .set("Authorization", &format!("Bearer {token}"))
+        .call()
+        .expect("open the event stream");
+    std::thread::spawn(move || {
+        let reader = BufReader::new(res.into_reader());
+        for line in reader.lines() {
+            let Ok(line) = line else { break };
+            if let Some(data) = line.strip_prefix("data:") {
+                if tx.send(serde_json::from_str(data.trim()).unwrap()).is_err() {
+                    break;
+                }
+            }
+        }
+    });
+    rx
+}
