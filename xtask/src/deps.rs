@@ -21,8 +21,9 @@ fn packages(g: Group) -> (&'static str, &'static [&'static str]) {
             ],
         ),
         Group::E2e => (
-            "to drive the real window in tests (WebDriver, virtual display, D-Bus session, keyring, fonts)",
+            "to run the tests (WebDriver for the real window, virtual display, D-Bus session, keyring, fonts, PostgreSQL for the server suite)",
             &[
+                "postgresql",
                 "webkit2gtk-driver", "xvfb", "xauth", "dbus-x11", "dbus-daemon", "gnome-keyring",
                 "at-spi2-core", "fonts-noto-core", "fonts-dejavu-core", "imagemagick",
             ],
@@ -50,7 +51,7 @@ fn installed(pkg: &str) -> bool {
         .unwrap_or(false)
 }
 
-fn is_root() -> bool {
+pub fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
         .output()

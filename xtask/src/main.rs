@@ -4,6 +4,7 @@
 mod bench;
 mod deps;
 mod e2e;
+mod postgres;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -257,7 +258,12 @@ fn test_all() -> Result<()> {
         ),
         (
             "cargo tests",
-            Box::new(|| sh(cargo().args(["test", "--workspace", "--exclude", "porchlight-e2e"]))),
+            Box::new(|| {
+                let pg = postgres::ensure()?;
+                sh(cargo()
+                    .args(["test", "--workspace", "--exclude", "porchlight-e2e"])
+                    .env("PORCHLIGHT_TEST_POSTGRES", pg))
+            }),
         ),
         ("TypeScript bindings fresh", Box::new(check_bindings)),
         ("svelte-check and tsc", Box::new(|| npm(&["run", "check"]))),

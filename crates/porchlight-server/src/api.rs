@@ -431,7 +431,9 @@ async fn push(
     let report = blocking(move || storage.push(&actor, &client_id, &mutations, now)).await?;
     if let Some(v) = report.new_version {
         state.hub.poke(v);
-        (state.on_change)(v);
+        let state = state.clone();
+        // The PostgreSQL NOTIFY is a blocking call.
+        tokio::task::spawn_blocking(move || (state.on_change)(v));
     }
     Ok(Json(report.response))
 }

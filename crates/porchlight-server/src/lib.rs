@@ -21,6 +21,7 @@ use axum::response::Response;
 use crate::api::AppState;
 use crate::auth::LoginLimiter;
 use crate::events::Hub;
+use crate::storage::postgres::PostgresBackend;
 use crate::storage::sqlite::SqliteBackend;
 use crate::storage::Storage;
 
@@ -29,12 +30,28 @@ use crate::storage::Storage;
 pub enum Database {
     /// Embedded SQLite in this directory.
     Sqlite(PathBuf),
+    /// A PostgreSQL connection URL (postgres://user:password@host/db).
+    Postgres(String),
+}
+
+/// The URL without its password, for logs.
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            let hidden = if userinfo.contains(':') { ":***" } else { "" };
+            format!("{}{user}{hidden}{}", &url[..scheme + 3], &url[at..])
+        }
+        _ => url.to_string(),
+    }
 }
 
 impl std::fmt::Debug for Database {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Database::Sqlite(p) => write!(f, "sqlite:{}", p.display()),
+            Database::Postgres(url) => f.write_str(&redact_url(url)),
         }
     }
 }
@@ -54,19 +71,49 @@ pub fn open_storage(db: &Database) -> Result<Storage> {
                 .with_context(|| format!("cannot open the database in {}", dir.display()))?;
             Ok(Storage::new(Arc::new(backend)))
         }
+        Database::Postgres(url) => {
+            let backend = PostgresBackend::open(url).with_context(|| {
+                format!("cannot open the PostgreSQL database {}", redact_url(url))
+            })?;
+            Ok(Storage::new(Arc::new(backend)))
+        }
     }
 }
 
-/// Builds the shared state for a storage (used by `serve` and by in-process tests).
-pub fn app_state(storage: Storage) -> Result<Arc<AppState>> {
+/// Builds the shared state. With PostgreSQL, every applied push is announced to the other
+/// server processes (NOTIFY), and their announcements poke this process's clients.
+pub fn app_state(storage: Storage, db: &Database) -> Result<Arc<AppState>> {
     let workspace_id = storage.workspace_id()?;
-    Ok(Arc::new(AppState {
+    let on_change: Box<dyn Fn(i64) + Send + Sync> = match db {
+        Database::Sqlite(_) => Box::new(|_| {}),
+        Database::Postgres(url) => {
+            let notifier = PostgresBackend::open(url)?;
+            Box::new(move |v| {
+                if let Err(e) = notifier.notify(v) {
+                    tracing::warn!(error = %e, "could not notify the other server processes");
+                }
+            })
+        }
+    };
+    let state = Arc::new(AppState {
         storage,
         hub: Hub::default(),
         limiter: LoginLimiter::default(),
         workspace_id,
-        on_change: Box::new(|_| {}),
-    }))
+        on_change,
+    });
+    if let Database::Postgres(url) = db {
+        let (url, listener) = (url.clone(), Arc::downgrade(&state));
+        std::thread::Builder::new()
+            .name("pg-listen".into())
+            .spawn(move || {
+                PostgresBackend::listen(&url, |v| match listener.upgrade() {
+                    Some(s) => s.hub.poke(v),
+                    None => std::process::exit(0),
+                })
+            })?;
+    }
+    Ok(state)
 }
 
 /// Serves until SIGTERM or Ctrl-C, then finishes in-flight requests.
@@ -76,7 +123,11 @@ pub async fn serve(listen: SocketAddr, db: Database) -> Result<()> {
         move || open_storage(&db)
     })
     .await??;
-    let state = app_state(storage)?;
+    let state = tokio::task::spawn_blocking({
+        let db = db.clone();
+        move || app_state(storage, &db)
+    })
+    .await??;
     let app = api::router(state.clone());
     let listener = tokio::net::TcpListener::bind(listen)
         .await

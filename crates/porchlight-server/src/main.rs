@@ -10,11 +10,14 @@ use porchlight_server::storage::StorageError;
 use porchlight_server::{auth, now_ms, open_storage, Database};
 
 const USAGE: &str = "usage:
-  porchlight-server serve [--listen ADDR] [--data-dir DIR]
-  porchlight-server user add --email EMAIL --name NAME --role admin|agent|kb_editor [--data-dir DIR]
-  porchlight-server user list [--data-dir DIR]
-  porchlight-server user disable|enable --email EMAIL [--data-dir DIR]
-  porchlight-server user set-password --email EMAIL [--data-dir DIR]
+  porchlight-server serve [--listen ADDR] [--data-dir DIR | --database-url postgres://…]
+  porchlight-server user add --email EMAIL --name NAME --role admin|agent|kb_editor [DATABASE]
+  porchlight-server user list [DATABASE]
+  porchlight-server user disable|enable --email EMAIL [DATABASE]
+  porchlight-server user set-password --email EMAIL [DATABASE]
+
+DATABASE is --data-dir DIR (embedded SQLite, the default) or --database-url postgres://….
+PORCHLIGHT_DATABASE_URL may hold the URL instead, so the password stays off the command line.
 
 Passwords are read from standard input (one line). The default data directory is
 ./porchlight-data (or PORCHLIGHT_SERVER_DATA_DIR); the default address is 127.0.0.1:8080.
@@ -40,6 +43,11 @@ fn parse(args: &[String]) -> Result<Options> {
         name: None,
         role: None,
     };
+    if let Ok(url) = std::env::var("PORCHLIGHT_DATABASE_URL") {
+        if !url.is_empty() {
+            o.db = Database::Postgres(url);
+        }
+    }
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut value = |what: &str| {
@@ -55,6 +63,13 @@ fn parse(args: &[String]) -> Result<Options> {
                     .with_context(|| format!("'{v}' is not an address such as 0.0.0.0:8080"))?;
             }
             "--data-dir" => o.db = Database::Sqlite(PathBuf::from(value("a directory")?)),
+            "--database-url" => {
+                let v = value("a URL such as postgres://user:password@host/porchlight")?;
+                if !(v.starts_with("postgres://") || v.starts_with("postgresql://")) {
+                    bail!("--database-url must start with postgres:// (embedded SQLite needs no URL: use --data-dir)");
+                }
+                o.db = Database::Postgres(v);
+            }
             "--email" => o.email = Some(value("an e-mail address")?),
             "--name" => o.name = Some(value("a name")?),
             "--role" => {

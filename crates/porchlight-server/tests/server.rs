@@ -3,18 +3,34 @@
 
 mod common;
 
+on_both_backends!(
+    health_and_openapi_describe_every_route,
+    accounts_are_managed_from_the_command_line,
+    sign_in_refusals_have_specific_codes,
+    repeated_wrong_passwords_are_rate_limited_per_account,
+    push_and_pull_a_ticket_with_idempotent_replays,
+    bad_pushes_are_refused_whole_with_specific_codes,
+    roles_are_enforced_on_the_server,
+    pushes_poke_every_event_stream_and_presence_is_relayed,
+    concurrent_desktops_get_unique_consecutive_ticket_numbers,
+    pull_pages_never_split_a_mutation,
+);
+
 use std::time::Duration;
 
 use common::*;
 use serde_json::json;
 
-#[test]
-fn health_and_openapi_describe_every_route() {
-    let s = Server::start();
+fn health_and_openapi_describe_every_route(backend: Backend) {
+    let s = Server::start(backend);
     let h = call(&s.url, "GET", "/healthz", None, None);
     assert_eq!(h.status, 200);
     assert_eq!(h.body["status"], "ok");
-    assert_eq!(h.body["backend"], "sqlite");
+    let expected = match backend {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    };
+    assert_eq!(h.body["backend"], expected);
     let doc = call(&s.url, "GET", "/api/openapi.json", None, None);
     assert_eq!(doc.status, 200);
     for path in [
@@ -39,9 +55,8 @@ fn health_and_openapi_describe_every_route() {
     );
 }
 
-#[test]
-fn accounts_are_managed_from_the_command_line() {
-    let s = Server::start();
+fn accounts_are_managed_from_the_command_line(backend: Backend) {
+    let s = Server::start(backend);
     s.add_user("Admin@Example.com", "Zeynep Admin", "admin");
     let (ok, out) = s.user(
         &[
@@ -107,6 +122,9 @@ fn accounts_are_managed_from_the_command_line() {
         "{out}"
     );
     // Passwords are stored as argon2id hashes, never as text.
+    if backend == Backend::Postgres {
+        return;
+    }
     let mut db = std::fs::read(s.dir.join("porchlight-server.db")).unwrap();
     db.extend(std::fs::read(s.dir.join("porchlight-server.db-wal")).unwrap_or_default());
     let db = String::from_utf8_lossy(&db);
@@ -114,9 +132,8 @@ fn accounts_are_managed_from_the_command_line() {
     assert!(db.contains("$argon2id$"));
 }
 
-#[test]
-fn sign_in_refusals_have_specific_codes() {
-    let s = Server::start();
+fn sign_in_refusals_have_specific_codes(backend: Backend) {
+    let s = Server::start(backend);
     s.add_user("ali@example.com", "Ali Agent", "agent");
     let login = |email: &str, password: &str| {
         call(
@@ -223,9 +240,8 @@ fn sign_in_refusals_have_specific_codes() {
     assert!(!log.contains(&ali.token));
 }
 
-#[test]
-fn repeated_wrong_passwords_are_rate_limited_per_account() {
-    let s = Server::start();
+fn repeated_wrong_passwords_are_rate_limited_per_account(backend: Backend) {
+    let s = Server::start(backend);
     s.add_user("ali@example.com", "Ali Agent", "agent");
     let login = |password: &str| {
         call(
@@ -251,9 +267,8 @@ fn repeated_wrong_passwords_are_rate_limited_per_account() {
     s.login("eva@example.com");
 }
 
-#[test]
-fn push_and_pull_a_ticket_with_idempotent_replays() {
-    let s = Server::start();
+fn push_and_pull_a_ticket_with_idempotent_replays(backend: Backend) {
+    let s = Server::start(backend);
     s.add_user("ali@example.com", "Ali Agent", "agent");
     let mut ali = s.login("ali@example.com");
     let (tid, create) = create_ticket("Parcel lost in Kraków", "ayse@example.com");
@@ -315,8 +330,7 @@ fn push_and_pull_a_ticket_with_idempotent_replays() {
     assert_eq!(ali.pull(0).body["last_mutation_id"], 3);
 
     // Everything survives a restart.
-    let dir = s.kill9();
-    let s = Server::start_in(&dir);
+    let s = s.kill9_and_restart();
     let again = s.login("ali@example.com");
     let mut after = again.pull_all();
     after.retain(|k, _| !k.starts_with("agent:"));
@@ -325,9 +339,8 @@ fn push_and_pull_a_ticket_with_idempotent_replays() {
     assert_eq!(after, before);
 }
 
-#[test]
-fn bad_pushes_are_refused_whole_with_specific_codes() {
-    let s = Server::start();
+fn bad_pushes_are_refused_whole_with_specific_codes(backend: Backend) {
+    let s = Server::start(backend);
     s.add_user("ali@example.com", "Ali Agent", "agent");
     let mut ali = s.login("ali@example.com");
     let version = || {
@@ -421,9 +434,8 @@ fn bad_pushes_are_refused_whole_with_specific_codes() {
     assert_eq!(version(), v0);
 }
 
-#[test]
-fn roles_are_enforced_on_the_server() {
-    let s = Server::start();
+fn roles_are_enforced_on_the_server(backend: Backend) {
+    let s = Server::start(backend);
     s.add_user("boss@example.com", "Zeynep Admin", "admin");
     s.add_user("ali@example.com", "Ali Agent", "agent");
     let mut boss = s.login("boss@example.com");
@@ -462,9 +474,8 @@ fn roles_are_enforced_on_the_server() {
     );
 }
 
-#[test]
-fn pushes_poke_every_event_stream_and_presence_is_relayed() {
-    let s = Server::start();
+fn pushes_poke_every_event_stream_and_presence_is_relayed(backend: Backend) {
+    let s = Server::start(backend);
     s.add_user("ali@example.com", "Ali Agent", "agent");
     s.add_user("eva@example.com", "Eva Agent", "agent");
     let mut ali = s.login("ali@example.com");
@@ -500,9 +511,8 @@ fn pushes_poke_every_event_stream_and_presence_is_relayed() {
     assert!(s.stop(), "the server did not exit cleanly on SIGTERM");
 }
 
-#[test]
-fn concurrent_desktops_get_unique_consecutive_ticket_numbers() {
-    let s = Server::start();
+fn concurrent_desktops_get_unique_consecutive_ticket_numbers(backend: Backend) {
+    let s = Server::start(backend);
     for i in 0..4 {
         s.add_user(&format!("a{i}@example.com"), &format!("Agent {i}"), "agent");
     }
@@ -532,9 +542,8 @@ fn concurrent_desktops_get_unique_consecutive_ticket_numbers() {
     assert_eq!(numbers, (1001..=1040).collect::<Vec<_>>());
 }
 
-#[test]
-fn pull_pages_never_split_a_mutation() {
-    let s = Server::start();
+fn pull_pages_never_split_a_mutation(backend: Backend) {
+    let s = Server::start(backend);
     s.add_user("ali@example.com", "Ali Agent", "agent");
     let mut ali = s.login("ali@example.com");
     for i in 0..30 {
@@ -597,4 +606,45 @@ fn pull_pages_never_split_a_mutation() {
     // A cursor from another server's history asks the client to start over.
     let r = ali.pull(1_000_000);
     assert_eq!(r.body["reset"], true);
+}
+
+/// Several server processes on one PostgreSQL: a push through one wakes and reaches a
+/// desktop connected to the other.
+#[test]
+fn two_servers_on_one_postgres_wake_each_others_clients() {
+    let a = Server::start(Backend::Postgres);
+    let b = a.sibling();
+    a.add_user("ali@example.com", "Ali Agent", "agent");
+    a.add_user("eva@example.com", "Eva Agent", "agent");
+    let mut ali = a.login("ali@example.com");
+    let eva = b.login("eva@example.com");
+    let rx = events(&b.url, &eva.token);
+    assert_eq!(
+        rx.recv_timeout(Duration::from_secs(10)).unwrap()["type"],
+        "presence"
+    );
+    let cursor = eva.pull_all().len();
+    assert!(cursor > 0);
+
+    let (tid, create) = create_ticket("Invoice twice", "ayse@example.com");
+    assert_eq!(ali.push(&[create]).body["results"][0]["outcome"], "applied");
+    let poke = loop {
+        let e = rx
+            .recv_timeout(Duration::from_secs(10))
+            .expect("server B never poked its client");
+        if e["type"] == "poke" && e["version"].as_i64() > Some(0) {
+            break e;
+        }
+    };
+    assert!(poke["version"].as_i64().unwrap() > 0);
+    let docs = eva.pull_all();
+    assert_eq!(docs[&format!("ticket:{tid}")]["subject"], "Invoice twice");
+
+    // Both processes hand out numbers from the same sequence.
+    let mut eva = eva;
+    let (t2, create) = create_ticket("Second", "bob@example.com");
+    eva.push(&[create]);
+    let docs = ali.pull_all();
+    assert_eq!(docs[&format!("ticket:{tid}")]["number"], 1001);
+    assert_eq!(docs[&format!("ticket:{t2}")]["number"], 1002);
 }

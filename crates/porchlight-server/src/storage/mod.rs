@@ -1,7 +1,8 @@
 //! The server's storage: product-level operations (push, pull, users, sessions) written once
 //! over [`Tx`], the handful of primitive reads and writes each backend implements in SQL.
-//! Backends: embedded SQLite (`sqlite.rs`).
+//! Backends: embedded SQLite (`sqlite.rs`) and PostgreSQL (`postgres.rs`).
 
+pub mod postgres;
 pub mod sqlite;
 
 use std::sync::Arc;

@@ -12,9 +12,32 @@ use serde_json::{json, Value};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_porchlight-server");
 
+/// Which storage a scenario runs on. The suite runs every scenario on both.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A fresh, empty PostgreSQL database on the server `cargo xtask test` starts
+/// (PORCHLIGHT_TEST_POSTGRES is its admin URL).
+pub fn fresh_postgres_database() -> String {
+    let admin = std::env::var("PORCHLIGHT_TEST_POSTGRES").expect(
+        "PORCHLIGHT_TEST_POSTGRES is not set: run the server suite through `cargo xtask test`, \
+         which installs and starts PostgreSQL",
+    );
+    let name = format!("pl_{}", uuid().replace('-', ""));
+    let mut c = postgres::Client::connect(&admin, postgres::NoTls).expect("connect to PostgreSQL");
+    c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+    let base = admin.rsplit_once('/').unwrap().0;
+    format!("{base}/{name}")
+}
+
 pub struct Server {
     pub url: String,
+    /// The data directory (SQLite) and the arguments that name the database.
     pub dir: PathBuf,
+    pub db_args: Vec<String>,
     child: Child,
     /// Everything the server wrote to stderr (its log), for secret-leak checks.
     pub log: Arc<Mutex<String>>,
@@ -22,19 +45,23 @@ pub struct Server {
 }
 
 impl Server {
-    pub fn start() -> Server {
+    pub fn start(backend: Backend) -> Server {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().to_path_buf();
-        let mut s = Server::start_in(&dir);
+        let db_args = match backend {
+            Backend::Sqlite => vec!["--data-dir".to_string(), dir.display().to_string()],
+            Backend::Postgres => vec!["--database-url".to_string(), fresh_postgres_database()],
+        };
+        let mut s = Server::start_with(&dir, db_args);
         s._tmp = Some(tmp);
         s
     }
 
-    /// Starts on an existing data directory (restarts keep their data).
-    pub fn start_in(dir: &Path) -> Server {
+    /// Starts another process on the same database (a restart, or a second server).
+    pub fn start_with(dir: &Path, db_args: Vec<String>) -> Server {
         let mut child = Command::new(BIN)
-            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-            .arg(dir)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(&db_args)
             .env("RUST_LOG", "debug")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -65,10 +92,16 @@ impl Server {
         Server {
             url,
             dir: dir.to_path_buf(),
+            db_args,
             child,
             log,
             _tmp: None,
         }
+    }
+
+    /// A second server process on the same database.
+    pub fn sibling(&self) -> Server {
+        Server::start_with(&self.dir, self.db_args.clone())
     }
 
     pub fn pid(&self) -> u32 {
@@ -84,11 +117,13 @@ impl Server {
         status.success()
     }
 
-    pub fn kill9(mut self) -> PathBuf {
+    /// kill -9, then a new process on the same database.
+    pub fn kill9_and_restart(mut self) -> Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        std::mem::forget(self._tmp.take().map(|t| t.keep()));
-        self.dir.clone()
+        let mut next = Server::start_with(&self.dir, self.db_args.clone());
+        next._tmp = self._tmp.take();
+        next
     }
 
     pub fn log_text(&self) -> String {
@@ -96,7 +131,7 @@ impl Server {
     }
 
     pub fn user(&self, args: &[&str], password: Option<&str>) -> (bool, String) {
-        user_cli(&self.dir, args, password)
+        user_cli(&self.db_args, args, password)
     }
 
     pub fn add_user(&self, email: &str, name: &str, role: &str) {
@@ -135,12 +170,11 @@ impl Drop for Server {
 
 pub const PASSWORD: &str = "correct horse battery staple";
 
-pub fn user_cli(dir: &Path, args: &[&str], password: Option<&str>) -> (bool, String) {
+pub fn user_cli(db_args: &[String], args: &[&str], password: Option<&str>) -> (bool, String) {
     let mut child = Command::new(BIN)
         .arg("user")
         .args(args)
-        .arg("--data-dir")
-        .arg(dir)
+        .args(db_args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -308,6 +342,19 @@ pub fn reply_to(ticket_id: &str, text: &str, kind: &str) -> Value {
         "message_id": uuid(), "ticket_id": ticket_id, "kind": kind, "from_customer": false,
         "body_text": text, "body_html": null, "attachment_ids": []
     }})
+}
+
+/// Runs each scenario `fn name(backend: Backend)` once on SQLite and once on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $( #[test] fn $name() { super::$name($crate::common::Backend::Sqlite) } )+
+        }
+        mod postgres {
+            $( #[test] fn $name() { super::$name($crate::common::Backend::Postgres) } )+
+        }
+    };
 }
 
 /// Reads server-sent events on a thread; each `data:` payload arrives on the channel.

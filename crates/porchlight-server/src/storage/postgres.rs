@@ -1,0 +1,480 @@
+//! PostgreSQL backend, for teams that outgrow one machine: several server processes share
+//! one database. Writers serialise on a row lock of the version counter, so versions commit
+//! in order; readers use REPEATABLE READ snapshots; LISTEN/NOTIFY wakes the other processes.
+
+use std::sync::Mutex;
+
+use porchlight_domain::docs::{DocKey, DocKind};
+use postgres::fallible_iterator::FallibleIterator;
+use postgres::{Client, IsolationLevel, NoTls, Row, Transaction};
+
+use super::{Backend, StorageError, StorageResult, StoredChange, Tx};
+
+/// The channel every server process listens on; the payload is "<process id> <version>".
+pub const CHANNEL: &str = "porchlight_changes";
+
+/// Identifies this server process in notifications, so it ignores its own.
+fn instance() -> &'static str {
+    static ID: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    ID.get_or_init(|| uuid::Uuid::now_v7().simple().to_string())
+}
+
+const SCHEMA: &[&str] = &[r#"
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL);
+INSERT INTO counters(name, value) VALUES ('version', 0);
+CREATE TABLE docs (
+  kind TEXT NOT NULL,
+  id TEXT NOT NULL,
+  parent TEXT,
+  version BIGINT NOT NULL,
+  body TEXT,
+  PRIMARY KEY (kind, id)
+);
+CREATE INDEX docs_version ON docs(version);
+CREATE INDEX docs_parent ON docs(kind, parent) WHERE parent IS NOT NULL;
+CREATE TABLE doc_lookup (
+  kind TEXT NOT NULL,
+  key TEXT NOT NULL,
+  id TEXT NOT NULL,
+  PRIMARY KEY (kind, key, id)
+);
+CREATE INDEX doc_lookup_id ON doc_lookup(kind, id);
+CREATE TABLE clients (
+  client_id TEXT PRIMARY KEY,
+  agent_id TEXT NOT NULL,
+  last_mutation_id BIGINT NOT NULL
+);
+CREATE TABLE users (
+  agent_id TEXT PRIMARY KEY,
+  email TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  disabled BOOLEAN NOT NULL DEFAULT FALSE,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  agent_id TEXT NOT NULL REFERENCES users(agent_id),
+  device_name TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  revoked_at BIGINT
+);
+CREATE INDEX sessions_agent ON sessions(agent_id);
+"#];
+
+pub struct PostgresBackend {
+    url: String,
+    pool: Mutex<Vec<Client>>,
+}
+
+fn be(e: postgres::Error) -> StorageError {
+    StorageError::Backend(e.to_string())
+}
+
+impl PostgresBackend {
+    /// Connects and runs pending migrations (under an advisory lock, so processes starting
+    /// together migrate once).
+    pub fn open(url: &str) -> StorageResult<PostgresBackend> {
+        let mut c = Client::connect(url, NoTls).map_err(be)?;
+        let mut tx = c.transaction().map_err(be)?;
+        tx.execute("SELECT pg_advisory_xact_lock(7351020)", &[])
+            .map_err(be)?;
+        tx.batch_execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INT NOT NULL)")
+            .map_err(be)?;
+        let current: i64 = tx
+            .query_one("SELECT count(*) FROM schema_migrations", &[])
+            .map_err(be)?
+            .get(0);
+        for (i, sql) in SCHEMA.iter().enumerate().skip(current as usize) {
+            tx.batch_execute(sql).map_err(be)?;
+            tx.execute(
+                "INSERT INTO schema_migrations(version) VALUES ($1)",
+                &[&(i as i32 + 1)],
+            )
+            .map_err(be)?;
+        }
+        tx.commit().map_err(be)?;
+        Ok(PostgresBackend {
+            url: url.to_string(),
+            pool: Mutex::new(vec![c]),
+        })
+    }
+
+    fn client(&self) -> StorageResult<Client> {
+        let pooled = self.pool.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        match pooled {
+            Some(c) if !c.is_closed() => Ok(c),
+            _ => Client::connect(&self.url, NoTls).map_err(be),
+        }
+    }
+
+    fn give_back(&self, c: Client) {
+        if c.is_closed() {
+            return;
+        }
+        let mut pool = self.pool.lock().unwrap_or_else(|p| p.into_inner());
+        if pool.len() < 16 {
+            pool.push(c);
+        }
+    }
+
+    fn run(
+        &self,
+        read_only: bool,
+        f: &mut dyn FnMut(&mut dyn Tx) -> StorageResult<()>,
+    ) -> StorageResult<()> {
+        let mut c = self.client()?;
+        let out = (|| {
+            let mut b = c.build_transaction();
+            if read_only {
+                b = b
+                    .isolation_level(IsolationLevel::RepeatableRead)
+                    .read_only(true);
+            }
+            let tx = b.start().map_err(be)?;
+            let mut t = PgTx(tx);
+            f(&mut t)?;
+            t.0.commit().map_err(be)
+        })();
+        self.give_back(c);
+        out
+    }
+
+    /// Tells every server process on this database that the workspace reached `version`.
+    pub fn notify(&self, version: i64) -> StorageResult<()> {
+        let mut c = self.client()?;
+        let out = c
+            .execute(
+                "SELECT pg_notify($1, $2)",
+                &[&CHANNEL, &format!("{} {version}", instance())],
+            )
+            .map(|_| ())
+            .map_err(be);
+        self.give_back(c);
+        out
+    }
+
+    /// Blocks forever, calling `on_version` for every change another server process
+    /// announces. Reconnects after a lost connection.
+    pub fn listen(url: &str, on_version: impl Fn(i64)) {
+        loop {
+            match Client::connect(url, NoTls) {
+                Ok(mut c) => {
+                    if c.batch_execute(&format!("LISTEN {CHANNEL}")).is_ok() {
+                        // Something may have changed while we were not listening.
+                        on_version(-1);
+                        let mut n = c.notifications();
+                        let mut it = n.blocking_iter();
+                        while let Ok(Some(msg)) = it.next() {
+                            match msg.payload().split_once(' ') {
+                                Some((from, _)) if from == instance() => {}
+                                Some((_, v)) => on_version(v.parse().unwrap_or(-1)),
+                                None => on_version(-1),
+                            }
+                        }
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "LISTEN connection failed; retrying"),
+            }
+            std::thread::sleep(std::time::Duration::from_secs(1));
+        }
+    }
+}
+
+impl Drop for PostgresBackend {
+    /// `postgres::Client` blocks on its own runtime when dropped, which panics on an async
+    /// worker thread; the last reference to the storage may well be dropped on one.
+    fn drop(&mut self) {
+        let clients = std::mem::take(&mut *self.pool.lock().unwrap_or_else(|p| p.into_inner()));
+        if !clients.is_empty() {
+            let _ = std::thread::spawn(move || drop(clients)).join();
+        }
+    }
+}
+
+impl Backend for PostgresBackend {
+    fn write(&self, f: &mut dyn FnMut(&mut dyn Tx) -> StorageResult<()>) -> StorageResult<()> {
+        self.run(false, f)
+    }
+
+    fn read(&self, f: &mut dyn FnMut(&mut dyn Tx) -> StorageResult<()>) -> StorageResult<()> {
+        self.run(true, f)
+    }
+
+    fn name(&self) -> &'static str {
+        "postgres"
+    }
+}
+
+struct PgTx<'a>(Transaction<'a>);
+
+impl PgTx<'_> {
+    fn opt(
+        &mut self,
+        sql: &str,
+        p: &[&(dyn postgres::types::ToSql + Sync)],
+    ) -> StorageResult<Option<Row>> {
+        self.0.query_opt(sql, p).map_err(be)
+    }
+    fn all(
+        &mut self,
+        sql: &str,
+        p: &[&(dyn postgres::types::ToSql + Sync)],
+    ) -> StorageResult<Vec<Row>> {
+        self.0.query(sql, p).map_err(be)
+    }
+    fn exec(
+        &mut self,
+        sql: &str,
+        p: &[&(dyn postgres::types::ToSql + Sync)],
+    ) -> StorageResult<u64> {
+        self.0.execute(sql, p).map_err(be)
+    }
+}
+
+fn stored(rows: Vec<Row>) -> Vec<StoredChange> {
+    rows.into_iter()
+        .map(|r| StoredChange {
+            version: r.get(0),
+            kind: r.get(1),
+            id: r.get(2),
+            body: r.get(3),
+        })
+        .collect()
+}
+
+impl Tx for PgTx<'_> {
+    fn lock_version(&mut self) -> StorageResult<i64> {
+        Ok(self
+            .opt(
+                "SELECT value FROM counters WHERE name = 'version' FOR UPDATE",
+                &[],
+            )?
+            .map(|r| r.get(0))
+            .unwrap_or(0))
+    }
+
+    fn set_version(&mut self, v: i64) -> StorageResult<()> {
+        self.exec(
+            "UPDATE counters SET value = $1 WHERE name = 'version'",
+            &[&v],
+        )?;
+        Ok(())
+    }
+
+    fn current_version(&mut self) -> StorageResult<i64> {
+        Ok(self
+            .opt("SELECT value FROM counters WHERE name = 'version'", &[])?
+            .map(|r| r.get(0))
+            .unwrap_or(0))
+    }
+
+    fn next_counter(&mut self, name: &str, start_after: i64) -> StorageResult<i64> {
+        let r = self.opt(
+            "INSERT INTO counters(name, value) VALUES ($1, $2::BIGINT + 1)
+             ON CONFLICT(name) DO UPDATE SET value = counters.value + 1 RETURNING value",
+            &[&name, &start_after],
+        )?;
+        Ok(r.map(|r| r.get(0)).unwrap_or(start_after + 1))
+    }
+
+    fn get_doc(&mut self, kind: DocKind, id: &str) -> StorageResult<Option<String>> {
+        Ok(self
+            .opt(
+                "SELECT body FROM docs WHERE kind = $1 AND id = $2",
+                &[&kind.as_str(), &id],
+            )?
+            .and_then(|r| r.get(0)))
+    }
+
+    fn docs_by_parent(&mut self, kind: DocKind, parent: &str) -> StorageResult<Vec<String>> {
+        Ok(self
+            .all(
+                "SELECT body FROM docs WHERE kind = $1 AND parent = $2 AND body IS NOT NULL",
+                &[&kind.as_str(), &parent],
+            )?
+            .into_iter()
+            .map(|r| r.get(0))
+            .collect())
+    }
+
+    fn ids_by_lookup(
+        &mut self,
+        kind: DocKind,
+        key: &str,
+        limit: i64,
+    ) -> StorageResult<Vec<String>> {
+        Ok(self
+            .all(
+                "SELECT id FROM doc_lookup WHERE kind = $1 AND key = $2 LIMIT $3",
+                &[&kind.as_str(), &key, &limit],
+            )?
+            .into_iter()
+            .map(|r| r.get(0))
+            .collect())
+    }
+
+    fn count_by_lookup(&mut self, kind: DocKind, key: &str) -> StorageResult<i64> {
+        Ok(self
+            .opt(
+                "SELECT count(*) FROM doc_lookup WHERE kind = $1 AND key = $2",
+                &[&kind.as_str(), &key],
+            )?
+            .map(|r| r.get(0))
+            .unwrap_or(0))
+    }
+
+    fn put_doc(
+        &mut self,
+        version: i64,
+        key: &DocKey,
+        parent: Option<&str>,
+        lookups: &[String],
+        body: Option<&str>,
+    ) -> StorageResult<()> {
+        let kind = key.kind.as_str();
+        self.exec(
+            "INSERT INTO docs(kind, id, parent, version, body) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT(kind, id) DO UPDATE SET parent = excluded.parent,
+               version = excluded.version, body = excluded.body",
+            &[&kind, &key.id, &parent, &version, &body],
+        )?;
+        self.exec(
+            "DELETE FROM doc_lookup WHERE kind = $1 AND id = $2",
+            &[&kind, &key.id],
+        )?;
+        for l in lookups {
+            self.exec(
+                "INSERT INTO doc_lookup(kind, key, id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                &[&kind, l, &key.id],
+            )?;
+        }
+        Ok(())
+    }
+
+    fn docs_since(&mut self, cursor: i64, limit: i64) -> StorageResult<Vec<StoredChange>> {
+        Ok(stored(self.all(
+            "SELECT version, kind, id, body FROM docs WHERE version > $1 ORDER BY version LIMIT $2",
+            &[&cursor, &limit],
+        )?))
+    }
+
+    fn docs_at_version(&mut self, version: i64) -> StorageResult<Vec<StoredChange>> {
+        Ok(stored(self.all(
+            "SELECT version, kind, id, body FROM docs WHERE version = $1",
+            &[&version],
+        )?))
+    }
+
+    fn client(&mut self, client_id: &str) -> StorageResult<Option<(String, i64)>> {
+        Ok(self
+            .opt(
+                "SELECT agent_id, last_mutation_id FROM clients WHERE client_id = $1",
+                &[&client_id],
+            )?
+            .map(|r| (r.get(0), r.get(1))))
+    }
+
+    fn set_client(&mut self, client_id: &str, agent_id: &str, last: i64) -> StorageResult<()> {
+        self.exec(
+            "INSERT INTO clients(client_id, agent_id, last_mutation_id) VALUES ($1, $2, $3)
+             ON CONFLICT(client_id) DO UPDATE SET last_mutation_id = excluded.last_mutation_id",
+            &[&client_id, &agent_id, &last],
+        )?;
+        Ok(())
+    }
+
+    fn user_by_email(&mut self, email: &str) -> StorageResult<Option<(String, String, bool)>> {
+        Ok(self
+            .opt(
+                "SELECT agent_id, password_hash, disabled FROM users WHERE email = $1",
+                &[&email],
+            )?
+            .map(|r| (r.get(0), r.get(1), r.get(2))))
+    }
+
+    fn users(&mut self) -> StorageResult<Vec<(String, String, bool)>> {
+        Ok(self
+            .all(
+                "SELECT agent_id, password_hash, disabled FROM users ORDER BY email",
+                &[],
+            )?
+            .into_iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect())
+    }
+
+    fn insert_user(
+        &mut self,
+        agent_id: &str,
+        email: &str,
+        hash: &str,
+        at: i64,
+    ) -> StorageResult<()> {
+        self.exec(
+            "INSERT INTO users(agent_id, email, password_hash, created_at) VALUES ($1, $2, $3, $4)",
+            &[&agent_id, &email, &hash, &at],
+        )?;
+        Ok(())
+    }
+
+    fn update_user(&mut self, agent_id: &str, hash: &str, disabled: bool) -> StorageResult<()> {
+        self.exec(
+            "UPDATE users SET password_hash = $2, disabled = $3 WHERE agent_id = $1",
+            &[&agent_id, &hash, &disabled],
+        )?;
+        Ok(())
+    }
+
+    fn insert_session(
+        &mut self,
+        token_hash: &str,
+        agent_id: &str,
+        device: &str,
+        at: i64,
+    ) -> StorageResult<()> {
+        self.exec(
+            "INSERT INTO sessions(token_hash, agent_id, device_name, created_at) VALUES ($1, $2, $3, $4)",
+            &[&token_hash, &agent_id, &device, &at],
+        )?;
+        Ok(())
+    }
+
+    fn session_agent(&mut self, token_hash: &str) -> StorageResult<Option<String>> {
+        Ok(self
+            .opt(
+                "SELECT agent_id FROM sessions WHERE token_hash = $1 AND revoked_at IS NULL",
+                &[&token_hash],
+            )?
+            .map(|r| r.get(0)))
+    }
+
+    fn revoke_session(&mut self, token_hash: &str, at: i64) -> StorageResult<bool> {
+        Ok(self.exec(
+            "UPDATE sessions SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL",
+            &[&token_hash, &at],
+        )? > 0)
+    }
+
+    fn revoke_sessions_of(&mut self, agent_id: &str, at: i64) -> StorageResult<()> {
+        self.exec(
+            "UPDATE sessions SET revoked_at = $2 WHERE agent_id = $1 AND revoked_at IS NULL",
+            &[&agent_id, &at],
+        )?;
+        Ok(())
+    }
+
+    fn meta(&mut self, key: &str) -> StorageResult<Option<String>> {
+        Ok(self
+            .opt("SELECT value FROM meta WHERE key = $1", &[&key])?
+            .map(|r| r.get(0)))
+    }
+
+    fn set_meta(&mut self, key: &str, value: &str) -> StorageResult<()> {
+        self.exec(
+            "INSERT INTO meta(key, value) VALUES ($1, $2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            &[&key, &value],
+        )?;
+        Ok(())
+    }
+}

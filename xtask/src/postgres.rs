@@ -1,0 +1,96 @@
+//! A private PostgreSQL server for the test suites: Debian's `postgresql` package, a cluster
+//! in the target directory on its own port, started once and reused by later runs.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, Context, Result};
+
+use crate::deps::is_root;
+use crate::target_dir;
+
+pub const PORT: u16 = 54329;
+
+fn bin_dir() -> Result<PathBuf> {
+    let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .context("PostgreSQL is not installed (Debian package postgresql)")?
+        .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
+        .filter(|p| p.join("pg_ctl").exists())
+        .collect();
+    versions.sort();
+    versions
+        .pop()
+        .context("no PostgreSQL server binaries under /usr/lib/postgresql/*/bin")
+}
+
+/// Runs a PostgreSQL tool as the cluster's owner (PostgreSQL refuses to run as root).
+fn pg(bin: &Path, tool: &str, args: &[&str]) -> Result<std::process::Output> {
+    let exe = bin.join(tool);
+    let mut cmd = if is_root() {
+        let mut c = Command::new("runuser");
+        c.args(["-u", "postgres", "--"]).arg(&exe);
+        c
+    } else {
+        Command::new(&exe)
+    };
+    cmd.args(args)
+        .current_dir("/")
+        .output()
+        .with_context(|| format!("could not run {tool}"))
+}
+
+/// Starts (if needed) the test cluster and returns its admin URL.
+pub fn ensure() -> Result<String> {
+    let bin = bin_dir()?;
+    let root = target_dir().join("postgres");
+    let data = root.join("data");
+    std::fs::create_dir_all(&root)?;
+    if is_root() {
+        let _ = Command::new("chown")
+            .args(["-R", "postgres:postgres"])
+            .arg(&root)
+            .status();
+    }
+    let (data_s, root_s) = (data.display().to_string(), root.display().to_string());
+    if !data.join("PG_VERSION").exists() {
+        eprintln!("postgres: creating a test cluster in {data_s}");
+        let out = pg(
+            &bin,
+            "initdb",
+            &[
+                "-D",
+                &data_s,
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+            ],
+        )?;
+        if !out.status.success() {
+            bail!("initdb failed: {}", String::from_utf8_lossy(&out.stderr));
+        }
+    }
+    let running = pg(&bin, "pg_ctl", &["-D", &data_s, "status"])?
+        .status
+        .success();
+    if !running {
+        eprintln!("postgres: starting the test server on 127.0.0.1:{PORT}");
+        let opts =
+            format!("-p {PORT} -k {root_s} -c listen_addresses=127.0.0.1 -c max_connections=300");
+        let log = root.join("server.log").display().to_string();
+        let out = pg(
+            &bin,
+            "pg_ctl",
+            &["-D", &data_s, "-o", &opts, "-l", &log, "-w", "start"],
+        )?;
+        if !out.status.success() {
+            bail!(
+                "PostgreSQL did not start: {}{}\n(see {log})",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+    Ok(format!("postgres://postgres@127.0.0.1:{PORT}/postgres"))
+}
