@@ -175,3 +175,55 @@ pub struct ApiError {
     pub code: String,
     pub message: String,
 }
+
+/// How the desktop's connection to its server is doing, for the status bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum SyncState {
+    /// Not connected to a server: everything stays on this computer.
+    Standalone,
+    Syncing,
+    Online,
+    /// The server cannot be reached; changes wait in the outbox.
+    Offline,
+    /// The session ended (signed out elsewhere, disabled, password changed).
+    SignedOut,
+    /// The server speaks another sync version.
+    UpdateRequired,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SyncStatus {
+    pub state: SyncState,
+    pub server_url: Option<String>,
+    /// Changes made here that the server has not confirmed yet.
+    #[ts(type = "number")]
+    pub unsent: i64,
+    #[ts(type = "number | null")]
+    pub last_sync_at: Option<i64>,
+    /// Why the state is what it is, when it is not fine.
+    pub message: Option<String>,
+}
+
+/// A change the server refused; it was rolled back on this desktop.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SyncRefusal {
+    /// The mutation's name (`set_ticket_fields`, …).
+    pub mutation: String,
+    pub error: DomainError,
+}
+
+/// One sync round's effect on this desktop, sent to the UI as one event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SyncRound {
+    /// Tickets whose data changed (the list and an open ticket refresh from these).
+    pub ticket_ids: Vec<String>,
+    /// Whether agents, groups, customers or tags changed too.
+    pub other_changes: bool,
+    pub refusals: Vec<SyncRefusal>,
+    pub status: SyncStatus,
+}

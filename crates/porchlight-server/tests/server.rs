@@ -390,10 +390,19 @@ fn bad_pushes_are_refused_whole_with_specific_codes(backend: Backend) {
     let (_, mut create) = create_ticket("Big", "big@example.com");
     create["args"]["body_text"] = json!(big);
     let r = ali.push(&[create]);
-    assert_eq!(
-        (r.status, r.body["code"].as_str()),
-        (413, Some("request_too_large"))
+    // Refused from its Content-Length: either the 413 arrives, or the server closed the
+    // connection while the client was still sending the rest of the body.
+    assert!(
+        (r.status, r.body["code"].as_str()) == (413, Some("request_too_large"))
+            || (r.status == 0
+                && r.body
+                    .as_str()
+                    .is_some_and(|e| e.contains("reset") || e.contains("Broken pipe"))),
+        "{} {}",
+        r.status,
+        r.body
     );
+    ali.next_id -= 1;
 
     let many: Vec<_> = (0..501)
         .map(|_| create_ticket("Many", "m@example.com").1)

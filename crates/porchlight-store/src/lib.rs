@@ -9,6 +9,8 @@ mod filter_sql;
 mod mutate;
 mod queries;
 mod schema;
+pub mod sync;
+mod upload;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;

@@ -107,12 +107,17 @@ fn require_group(c: &Connection, id: &str) -> StoreResult<String> {
     .ok_or_else(|| DomainError::not_found("group", id).into())
 }
 
-fn next_number(c: &Connection) -> StoreResult<i64> {
-    Ok(c.query_row(
+/// Standalone, the store numbers tickets itself; connected to a server, the server does
+/// and the ticket shows as pending until then.
+fn next_number(c: &Connection) -> StoreResult<Option<i64>> {
+    if crate::sync::is_connected(c)? {
+        return Ok(None);
+    }
+    Ok(Some(c.query_row(
         "SELECT coalesce(max(number), 1000) + 1 FROM tickets",
         [],
         |r| r.get(0),
-    )?)
+    )?))
 }
 
 struct MessageInput<'a> {
@@ -240,8 +245,15 @@ impl Store {
         self.with_tx(|tx| {
             let name = agents::name_of(tx, &me)?;
             let actor = Actor { id: Some(&me), name: &name };
+            let connected = crate::sync::is_connected(tx)?;
             for m in &ms {
-                apply_one(tx, m, &actor)?;
+                let at = now_ms();
+                if connected && crate::sync::is_shared(m) {
+                    crate::sync::apply_optimistic(tx, m, &actor, at)?;
+                    crate::sync::append_outbox(tx, m, at)?;
+                } else {
+                    apply_one(tx, m, &actor, at)?;
+                }
                 tx.prepare_cached("INSERT INTO mutations(actor_id, name, args, created_at) VALUES (?1, ?2, ?3, ?4)")?
                     .execute(params![me, m.name(), serde_json::to_string(m)?, now_ms()])?;
             }
@@ -250,8 +262,12 @@ impl Store {
     }
 }
 
-fn apply_one(tx: &Transaction<'_>, m: &Mutation, actor: &Actor<'_>) -> StoreResult<()> {
-    let at = now_ms();
+pub(crate) fn apply_one(
+    tx: &Transaction<'_>,
+    m: &Mutation,
+    actor: &Actor<'_>,
+    at: i64,
+) -> StoreResult<()> {
     match m {
         Mutation::CreateTicket {
             ticket_id,

@@ -27,6 +27,19 @@ CREATE TRIGGER IF NOT EXISTS customers_fts_au AFTER UPDATE OF name, email_list O
 END;
 "#;
 
+/// Deletions only happen when sync rolls back an optimistic change; the indexes follow.
+pub(crate) const FTS_DELETE_TRIGGERS: &str = r#"
+CREATE TRIGGER IF NOT EXISTS tickets_fts_ad AFTER DELETE ON tickets BEGIN
+  INSERT INTO tickets_fts(tickets_fts, rowid, subject) VALUES ('delete', old.rowid, old.subject);
+END;
+CREATE TRIGGER IF NOT EXISTS messages_fts_ad AFTER DELETE ON messages BEGIN
+  INSERT INTO messages_fts(messages_fts, rowid, body_text) VALUES ('delete', old.rowid, old.body_text);
+END;
+CREATE TRIGGER IF NOT EXISTS customers_fts_ad AFTER DELETE ON customers BEGIN
+  INSERT INTO customers_fts(customers_fts, rowid, name, email_list) VALUES ('delete', old.rowid, old.name, old.email_list);
+END;
+"#;
+
 /// Triggers that keep `ticket_counts` (live tickets per status and assignee) exact, so the
 /// sidebar's counts are a read of a few rows however large the store grows.
 pub(crate) const COUNT_TRIGGERS: &str = r#"
@@ -52,6 +65,8 @@ DROP TRIGGER IF EXISTS messages_fts_ai;
 DROP TRIGGER IF EXISTS customers_fts_ai; DROP TRIGGER IF EXISTS customers_fts_au;
 DROP TRIGGER IF EXISTS ticket_counts_ai; DROP TRIGGER IF EXISTS ticket_counts_au;
 DROP TRIGGER IF EXISTS ticket_counts_ad;
+DROP TRIGGER IF EXISTS tickets_fts_ad; DROP TRIGGER IF EXISTS messages_fts_ad;
+DROP TRIGGER IF EXISTS customers_fts_ad;
 "#;
 
 /// Recomputes everything the derived triggers maintain, after a bulk import without them.
@@ -237,7 +252,31 @@ CREATE VIRTUAL TABLE customers_fts USING fts5(
   name, email_list, content='customers', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2');
 "#;
 
-const MIGRATIONS: &[&str] = &[V1];
+/// Team sync: the outbox of mutations not yet accepted by the server, the server's version
+/// of rows an unsent mutation changed (to roll back or rebase), and which messages and
+/// audit events exist only locally so far.
+const V2: &str = r#"
+-- AUTOINCREMENT: ids must never be reused, the server skips ids it has seen.
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL,
+  args TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE TABLE sync_shadow (
+  kind TEXT NOT NULL,
+  id TEXT NOT NULL,
+  -- the document as the server last sent it; NULL: the server does not have it
+  body TEXT,
+  PRIMARY KEY (kind, id)
+) WITHOUT ROWID;
+ALTER TABLE messages ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE ticket_events ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX messages_pending ON messages(pending) WHERE pending = 1;
+CREATE INDEX ticket_events_pending ON ticket_events(pending) WHERE pending = 1;
+"#;
+
+const MIGRATIONS: &[&str] = &[V1, V2];
 
 pub(crate) fn migrate(conn: &mut Connection) -> StoreResult<()> {
     let current: usize =
@@ -248,6 +287,9 @@ pub(crate) fn migrate(conn: &mut Connection) -> StoreResult<()> {
         if i == 0 {
             tx.execute_batch(FTS_TRIGGERS)?;
             tx.execute_batch(COUNT_TRIGGERS)?;
+        }
+        if i == 1 {
+            tx.execute_batch(FTS_DELETE_TRIGGERS)?;
         }
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         tx.commit()?;

@@ -250,7 +250,12 @@ pub fn raw(
     match res {
         Ok(r) => reply(r),
         Err(ureq::Error::Status(_, r)) => reply(r),
-        Err(e) => panic!("{method} {path}: {e}"),
+        // The server may answer and close while a large body is still being sent.
+        Err(e) => Reply {
+            status: 0,
+            body: Value::String(e.to_string()),
+            retry_after: None,
+        },
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod agents;
 pub mod attachments;
 pub mod customers;
+pub mod docs;
 pub mod events;
 pub mod messages;
 pub mod search;

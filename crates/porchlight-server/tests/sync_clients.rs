@@ -1,0 +1,478 @@
+//! Real desktop stores (porchlight-store + porchlight-sync) against the real server process:
+//! offline edits, rebases, refusals rolled back, standalone data uploaded, and convergence of
+//! several clients under random concurrent edits.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use common::{Backend, Server};
+use porchlight_domain::mutation::{RequesterRef, TicketFieldChanges};
+use porchlight_domain::{Channel, MessageKind, Mutation, Priority, TicketStatus, TicketType};
+use porchlight_store::{new_id, Store};
+use porchlight_sync::{sync_round, ServerClient};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde_json::Value;
+
+struct Desk {
+    store: Arc<Store>,
+    client: ServerClient,
+    agent_id: String,
+    _dir: tempfile::TempDir,
+}
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+impl Desk {
+    fn connect(rt: &tokio::runtime::Runtime, s: &Server, email: &str) -> Desk {
+        let dir = tempfile::tempdir().unwrap();
+        Desk::connect_store(rt, s, email, Store::open(dir.path()).unwrap(), dir)
+    }
+
+    fn connect_store(
+        rt: &tokio::runtime::Runtime,
+        s: &Server,
+        email: &str,
+        store: Store,
+        dir: tempfile::TempDir,
+    ) -> Desk {
+        let login = rt
+            .block_on(ServerClient::login(
+                &s.url,
+                email,
+                common::PASSWORD,
+                "test desk",
+            ))
+            .unwrap();
+        store
+            .connect_to_server(&s.url, &login.workspace_id, &login.agent)
+            .unwrap();
+        Desk {
+            store: Arc::new(store),
+            client: ServerClient::new(&s.url, &login.token),
+            agent_id: login.agent.id,
+            _dir: dir,
+        }
+    }
+
+    fn sync(&self, rt: &tokio::runtime::Runtime) -> porchlight_domain::sync::SyncRound {
+        rt.block_on(sync_round(&self.store, &self.client)).unwrap()
+    }
+
+    fn dump(&self) -> BTreeMap<String, Value> {
+        self.store
+            .canonical_dump()
+            .unwrap()
+            .into_iter()
+            .map(|d| {
+                let k = d.key();
+                let v = serde_json::to_value(&d).unwrap();
+                (format!("{}:{}", k.kind.as_str(), k.id), v["doc"].clone())
+            })
+            .collect()
+    }
+}
+
+/// The server's documents, as a fresh client sees them.
+fn server_dump(s: &Server, email: &str) -> BTreeMap<String, Value> {
+    s.login(email).pull_all()
+}
+
+fn new_ticket(subject: &str, email: &str) -> (String, Mutation) {
+    let id = new_id();
+    (
+        id.clone(),
+        Mutation::CreateTicket {
+            ticket_id: id,
+            message_id: new_id(),
+            subject: subject.into(),
+            requester: RequesterRef::New {
+                id: new_id(),
+                name: "Ayşe Yılmaz".into(),
+                email: Some(email.into()),
+                phone: None,
+            },
+            channel: Channel::Phone,
+            priority: Priority::Normal,
+            ticket_type: TicketType::Question,
+            assignee_id: None,
+            group_id: None,
+            tags: vec!["refund".into()],
+            body_text: "My parcel never came.".into(),
+            attachment_ids: vec![],
+        },
+    )
+}
+
+fn message(ticket_id: &str, text: &str, kind: MessageKind, from_customer: bool) -> Mutation {
+    Mutation::AddMessage {
+        message_id: new_id(),
+        ticket_id: ticket_id.into(),
+        kind,
+        from_customer,
+        body_text: text.into(),
+        body_html: None,
+        attachment_ids: vec![],
+    }
+}
+
+fn fields(ticket_id: &str, changes: TicketFieldChanges) -> Mutation {
+    Mutation::SetTicketFields {
+        ticket_id: ticket_id.into(),
+        changes,
+    }
+}
+
+#[test]
+fn an_offline_edit_reaches_a_colleague_and_unsent_work_survives_a_rebase() {
+    let rt = rt();
+    let s = Server::start(Backend::Sqlite);
+    s.add_user("ali@example.com", "Ali Agent", "agent");
+    s.add_user("eva@example.com", "Eva Agent", "agent");
+    let ali = Desk::connect(&rt, &s, "ali@example.com");
+    let eva = Desk::connect(&rt, &s, "eva@example.com");
+
+    // Ali records a phone call; it shows at once, numbered when the server has it.
+    let (tid, create) = new_ticket("Parcel lost in Kraków", "ayse@example.com");
+    ali.store.apply(create).unwrap();
+    assert_eq!(ali.store.ticket(&tid).unwrap().summary.number, None);
+    assert_eq!(ali.store.outbox_len().unwrap(), 1);
+    ali.sync(&rt);
+    assert_eq!(ali.store.outbox_len().unwrap(), 0);
+    assert_eq!(ali.store.ticket(&tid).unwrap().summary.number, Some(1001));
+
+    // Eva pulls it, then works offline: a reply and a priority change.
+    let round = eva.sync(&rt);
+    assert!(round.ticket_ids.contains(&tid));
+    eva.store
+        .apply(message(
+            &tid,
+            "We are looking into it.",
+            MessageKind::Reply,
+            false,
+        ))
+        .unwrap();
+    eva.store
+        .apply(fields(
+            &tid,
+            TicketFieldChanges {
+                priority: Some(Priority::High),
+                ..Default::default()
+            },
+        ))
+        .unwrap();
+
+    // Meanwhile Ali adds a note and syncs.
+    ali.store
+        .apply(message(
+            &tid,
+            "Customer called twice.",
+            MessageKind::Note,
+            false,
+        ))
+        .unwrap();
+    ali.sync(&rt);
+
+    // Eva's unsent edits stay visible while she pulls Ali's note...
+    let before = eva.store.ticket_detail(&tid, &[]).unwrap();
+    assert_eq!(before.ticket.summary.priority, Priority::High);
+    // ...and after her round both sides agree, with everything in it.
+    eva.sync(&rt);
+    ali.sync(&rt);
+    let t = eva.store.ticket_detail(&tid, &[]).unwrap();
+    let bodies: Vec<&str> = t.messages.iter().map(|m| m.body_text.as_str()).collect();
+    assert!(bodies.contains(&"We are looking into it."));
+    assert!(bodies.contains(&"Customer called twice."));
+    assert_eq!(t.ticket.summary.priority, Priority::High);
+    assert_eq!(
+        t.ticket.summary.status,
+        TicketStatus::Open,
+        "an agent reply opens a new ticket"
+    );
+    assert_eq!(ali.dump(), eva.dump());
+    assert_eq!(ali.dump(), server_dump(&s, "ali@example.com"));
+}
+
+#[test]
+fn a_refused_change_is_rolled_back_with_the_servers_reason() {
+    let rt = rt();
+    let s = Server::start(Backend::Sqlite);
+    s.add_user("ali@example.com", "Ali Agent", "agent");
+    s.add_user("boss@example.com", "Zeynep Admin", "admin");
+    let ali = Desk::connect(&rt, &s, "ali@example.com");
+    let boss = Desk::connect(&rt, &s, "boss@example.com");
+    let (tid, create) = new_ticket("Refund", "ayse@example.com");
+    ali.store.apply(create).unwrap();
+    ali.sync(&rt);
+    boss.sync(&rt);
+
+    // Offline, Ali replies; the admin deletes the ticket meanwhile.
+    ali.store
+        .apply(message(&tid, "Refund sent.", MessageKind::Reply, false))
+        .unwrap();
+    boss.store
+        .apply(Mutation::DeleteTicket {
+            ticket_id: tid.clone(),
+        })
+        .unwrap();
+    boss.sync(&rt);
+    let round = ali.sync(&rt);
+    assert_eq!(round.refusals.len(), 1, "{round:?}");
+    assert_eq!(round.refusals[0].mutation, "add_message");
+    assert_eq!(
+        round.refusals[0].error.code,
+        porchlight_domain::ErrorCode::TicketDeleted
+    );
+    assert_eq!(ali.store.outbox_len().unwrap(), 0);
+    assert!(ali.store.ticket(&tid).unwrap().deleted_at.is_some());
+    let bodies: Vec<String> = ali
+        .dump()
+        .values()
+        .filter_map(|d| {
+            d.get("body_text")
+                .and_then(|b| b.as_str())
+                .map(String::from)
+        })
+        .collect();
+    assert!(
+        !bodies.iter().any(|b| b == "Refund sent."),
+        "the refused reply was rolled back"
+    );
+    assert_eq!(ali.dump(), server_dump(&s, "ali@example.com"));
+
+    // A role the server forbids is refused the same way.
+    let (t2, create) = new_ticket("Spam", "spam@example.com");
+    ali.store.apply(create).unwrap();
+    ali.store
+        .apply(Mutation::DeleteTicket {
+            ticket_id: t2.clone(),
+        })
+        .unwrap();
+    let round = ali.sync(&rt);
+    assert_eq!(
+        round.refusals[0].error.code,
+        porchlight_domain::ErrorCode::Forbidden
+    );
+    assert!(ali.store.ticket(&t2).unwrap().deleted_at.is_none());
+}
+
+#[test]
+fn standalone_work_is_uploaded_on_first_connect() {
+    let rt = rt();
+    let s = Server::start(Backend::Sqlite);
+    s.add_user("ali@example.com", "Ali Agent", "admin");
+    s.add_user("eva@example.com", "Eva Agent", "agent");
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    store
+        .create_profile("Ali Standalone", "ali@example.com")
+        .unwrap();
+    let me = store.workspace_info().unwrap().profile.unwrap().id;
+    let (tid, create) = new_ticket("Printer on fire", "bob@example.com");
+    store.apply(create).unwrap();
+    store
+        .apply(message(
+            &tid,
+            "Please send a photo.",
+            MessageKind::Reply,
+            false,
+        ))
+        .unwrap();
+    store
+        .apply(message(&tid, "Here it is.", MessageKind::Reply, true))
+        .unwrap();
+    store
+        .apply(fields(
+            &tid,
+            TicketFieldChanges {
+                status: Some(TicketStatus::Pending),
+                assignee_id: Some(Some(me.clone())),
+                ..Default::default()
+            },
+        ))
+        .unwrap();
+    assert_eq!(store.ticket(&tid).unwrap().summary.number, Some(1001));
+
+    let ali = Desk::connect_store(&rt, &s, "ali@example.com", store, dir);
+    assert!(ali.store.outbox_len().unwrap() >= 4);
+    ali.sync(&rt);
+    assert_eq!(ali.store.outbox_len().unwrap(), 0);
+    let eva = Desk::connect(&rt, &s, "eva@example.com");
+    eva.sync(&rt);
+    let t = eva.store.ticket_detail(&tid, &[]).unwrap();
+    assert_eq!(t.ticket.summary.subject, "Printer on fire");
+    assert_eq!(t.ticket.summary.status, TicketStatus::Pending);
+    assert_eq!(
+        t.ticket.summary.assignee_id.as_deref(),
+        Some(ali.agent_id.as_str())
+    );
+    let bodies: Vec<&str> = t
+        .messages
+        .iter()
+        .filter(|m| m.kind != MessageKind::System)
+        .map(|m| m.body_text.as_str())
+        .collect();
+    assert_eq!(
+        bodies,
+        [
+            "My parcel never came.",
+            "Please send a photo.",
+            "Here it is."
+        ]
+    );
+    assert_eq!(ali.dump(), eva.dump());
+}
+
+/// Three desktops make random offline edits to the same tickets and sync in random order;
+/// afterwards every store equals the others and the server.
+#[test]
+fn random_offline_edits_converge() {
+    let rt = rt();
+    let seeds: u64 = std::env::var("PORCHLIGHT_CONVERGENCE_SEEDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(12);
+    for seed in 0..seeds {
+        let s = Server::start(Backend::Sqlite);
+        let emails = ["a@example.com", "b@example.com", "c@example.com"];
+        for (i, e) in emails.iter().enumerate() {
+            s.add_user(
+                e,
+                &format!("Agent {i}"),
+                if i == 0 { "admin" } else { "agent" },
+            );
+        }
+        let desks: Vec<Desk> = emails.iter().map(|e| Desk::connect(&rt, &s, e)).collect();
+        let agent_ids: Vec<String> = desks.iter().map(|d| d.agent_id.clone()).collect();
+        let mut rng = StdRng::seed_from_u64(seed);
+        let mut tickets = Vec::new();
+        let mut applied = 0;
+        for i in 0..4 {
+            let (id, m) = new_ticket(&format!("Shared ticket {i}"), &format!("c{i}@example.com"));
+            desks[0].store.apply(m).unwrap();
+            tickets.push(id);
+        }
+        for d in &desks {
+            d.sync(&rt);
+        }
+        for round in 0..3 {
+            for d in &desks {
+                for _ in 0..rng.gen_range(2..8) {
+                    let t = tickets[rng.gen_range(0..tickets.len())].clone();
+                    let m = match rng.gen_range(0..9) {
+                        0 => message(
+                            &t,
+                            &format!("reply {seed}-{round}"),
+                            MessageKind::Reply,
+                            false,
+                        ),
+                        1 => message(
+                            &t,
+                            &format!("note {seed}-{round}"),
+                            MessageKind::Note,
+                            false,
+                        ),
+                        2 => message(&t, "customer again", MessageKind::Reply, true),
+                        3 => fields(
+                            &t,
+                            TicketFieldChanges {
+                                status: Some(TicketStatus::ALL[rng.gen_range(1..5)]),
+                                ..Default::default()
+                            },
+                        ),
+                        4 => fields(
+                            &t,
+                            TicketFieldChanges {
+                                priority: Some(Priority::ALL[rng.gen_range(0..4)]),
+                                ..Default::default()
+                            },
+                        ),
+                        5 => fields(
+                            &t,
+                            TicketFieldChanges {
+                                assignee_id: Some(if rng.gen_bool(0.2) {
+                                    None
+                                } else {
+                                    Some(agent_ids[rng.gen_range(0..3)].clone())
+                                }),
+                                ..Default::default()
+                            },
+                        ),
+                        6 => Mutation::AddTag {
+                            ticket_id: t,
+                            tag: ["vip", "bug", "refund"][rng.gen_range(0..3)].into(),
+                        },
+                        7 => Mutation::RemoveTag {
+                            ticket_id: t,
+                            tag: ["vip", "bug", "refund"][rng.gen_range(0..3)].into(),
+                        },
+                        _ => fields(
+                            &t,
+                            TicketFieldChanges {
+                                subject: Some(format!(
+                                    "Subject {seed}-{round}-{}",
+                                    rng.gen_range(0..100)
+                                )),
+                                ..Default::default()
+                            },
+                        ),
+                    };
+                    // Refusals here are fine (nothing to change); they change nothing.
+                    applied += d.store.apply(m).is_ok() as usize;
+                }
+            }
+            let mut order: Vec<usize> = (0..desks.len()).collect();
+            for i in (1..order.len()).rev() {
+                order.swap(i, rng.gen_range(0..=i));
+            }
+            for i in order {
+                desks[i].sync(&rt);
+            }
+        }
+        for _ in 0..2 {
+            for d in &desks {
+                d.sync(&rt);
+            }
+        }
+        let server = server_dump(&s, "a@example.com");
+        let messages = server.keys().filter(|k| k.starts_with("message:")).count();
+        assert!(
+            applied >= 20 && messages > 4,
+            "seed {seed}: too little happened ({applied} edits, {messages} messages)"
+        );
+        for (i, d) in desks.iter().enumerate() {
+            assert_eq!(
+                d.store.outbox_len().unwrap(),
+                0,
+                "seed {seed}: desk {i} still has unsent changes"
+            );
+            let dump = d.dump();
+            if dump != server {
+                let diff: Vec<_> = dump
+                    .iter()
+                    .filter(|(k, v)| server.get(*k) != Some(v))
+                    .map(|(k, v)| format!("{k}\n  desk:   {v}\n  server: {:?}", server.get(k)))
+                    .chain(
+                        server
+                            .keys()
+                            .filter(|k| !dump.contains_key(*k))
+                            .map(|k| format!("{k} missing on desk")),
+                    )
+                    .take(5)
+                    .collect();
+                panic!(
+                    "seed {seed}: desk {i} differs from the server:\n{}",
+                    diff.join("\n")
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,434 @@
+//! Replicated documents ⇄ rows: writing what the server sends into the store's tables, and
+//! reading a row back as the document the server would send (for rollbacks and for
+//! comparing stores in tests).
+
+use porchlight_domain::docs::{
+    AgentDoc, CustomerDoc, Doc, DocKind, GroupDoc, MessageDoc, OrganizationDoc, TagDoc, TicketDoc,
+};
+use porchlight_domain::{
+    AgentRole, AuthorKind, Channel, MessageKind, Priority, TicketEvent, TicketStatus, TicketType,
+};
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::enum_col;
+use crate::StoreResult;
+
+/// Inserts or replaces the rows a document stands for. Foreign keys are checked at commit
+/// (the caller defers them): documents of one change may arrive in any order.
+pub(crate) fn write(c: &Connection, doc: &Doc) -> StoreResult<()> {
+    match doc {
+        Doc::Ticket(t) => {
+            c.prepare_cached(
+                "INSERT INTO tickets(id, number, subject, status, priority, priority_rank, ticket_type, channel,
+                   requester_id, assignee_id, group_id, language, preview, message_count, created_at, updated_at,
+                   first_response_at, last_customer_message_at, last_agent_reply_at, solved_at, reopen_count,
+                   merged_into_id, deleted_at, version)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)
+                 ON CONFLICT(id) DO UPDATE SET number = excluded.number, subject = excluded.subject,
+                   status = excluded.status, priority = excluded.priority, priority_rank = excluded.priority_rank,
+                   ticket_type = excluded.ticket_type, channel = excluded.channel, requester_id = excluded.requester_id,
+                   assignee_id = excluded.assignee_id, group_id = excluded.group_id, language = excluded.language,
+                   preview = excluded.preview, message_count = excluded.message_count, created_at = excluded.created_at,
+                   updated_at = excluded.updated_at, first_response_at = excluded.first_response_at,
+                   last_customer_message_at = excluded.last_customer_message_at,
+                   last_agent_reply_at = excluded.last_agent_reply_at, solved_at = excluded.solved_at,
+                   reopen_count = excluded.reopen_count, merged_into_id = excluded.merged_into_id,
+                   deleted_at = excluded.deleted_at, version = excluded.version",
+            )?
+            .execute(params![
+                t.id, t.number, t.subject, t.status.as_str(), t.priority.as_str(), t.priority.rank(),
+                t.ticket_type.as_str(), t.channel.as_str(), t.requester_id, t.assignee_id, t.group_id,
+                t.language, t.preview, t.message_count, t.created_at, t.updated_at, t.first_response_at,
+                t.last_customer_message_at, t.last_agent_reply_at, t.solved_at, t.reopen_count,
+                t.merged_into_id, t.deleted_at, t.version
+            ])?;
+            c.prepare_cached("DELETE FROM ticket_tags WHERE ticket_id = ?1")?
+                .execute([&t.id])?;
+            for tag in &t.tags {
+                c.prepare_cached("INSERT OR IGNORE INTO tags(name, created_at) VALUES (?1, ?2)")?
+                    .execute(params![tag, t.created_at])?;
+                c.prepare_cached(
+                    "INSERT OR IGNORE INTO ticket_tags(ticket_id, tag) VALUES (?1, ?2)",
+                )?
+                .execute(params![t.id, tag])?;
+            }
+        }
+        Doc::Message(m) => {
+            c.prepare_cached(
+                "INSERT INTO messages(id, ticket_id, kind, author_kind, author_id, author_name, body_text, body_html, created_at, pending)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0)
+                 ON CONFLICT(id) DO UPDATE SET ticket_id = excluded.ticket_id, pending = 0",
+            )?
+            .execute(params![
+                m.id, m.ticket_id, m.kind.as_str(), m.author_kind.as_str(), m.author_id,
+                m.author_name, m.body_text, m.body_html, m.created_at
+            ])?;
+            // Files this desktop staged itself are linked; others' files are not synced yet.
+            for a in &m.attachment_ids {
+                c.prepare_cached("UPDATE attachments SET message_id = ?1 WHERE id = ?2")?
+                    .execute(params![m.id, a])?;
+            }
+        }
+        Doc::Event(e) => {
+            c.prepare_cached(
+                "INSERT INTO ticket_events(id, ticket_id, actor_id, actor_name, field, old_value, new_value, created_at, pending)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0)
+                 ON CONFLICT(id) DO UPDATE SET pending = 0",
+            )?
+            .execute(params![
+                e.id, e.ticket_id, e.actor_id, e.actor_name, e.field, e.old_value, e.new_value,
+                e.created_at
+            ])?;
+        }
+        Doc::Customer(cu) => {
+            c.prepare_cached(
+                "INSERT INTO customers(id, name, email_list, phone, organization_id, language, notes, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                 ON CONFLICT(id) DO UPDATE SET name = excluded.name, email_list = excluded.email_list,
+                   phone = excluded.phone, organization_id = excluded.organization_id, language = excluded.language,
+                   notes = excluded.notes, created_at = excluded.created_at, updated_at = excluded.updated_at",
+            )?
+            .execute(params![
+                cu.id, cu.name, cu.emails.join(" "), cu.phone, cu.organization_id, cu.language,
+                cu.notes, cu.created_at, cu.updated_at
+            ])?;
+            c.prepare_cached("DELETE FROM customer_emails WHERE customer_id = ?1")?
+                .execute([&cu.id])?;
+            for (i, e) in cu.emails.iter().enumerate() {
+                // The server guarantees one owner per address; a stale local owner yields.
+                c.prepare_cached(
+                    "INSERT INTO customer_emails(email, customer_id, position) VALUES (?1, ?2, ?3)
+                     ON CONFLICT(email) DO UPDATE SET customer_id = excluded.customer_id, position = excluded.position",
+                )?
+                .execute(params![e, cu.id, i as i64])?;
+            }
+        }
+        Doc::Organization(o) => {
+            c.prepare_cached(
+                "INSERT INTO organizations(id, name, domains, notes, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT(id) DO UPDATE SET name = excluded.name, domains = excluded.domains,
+                   notes = excluded.notes, created_at = excluded.created_at, updated_at = excluded.updated_at",
+            )?
+            .execute(params![
+                o.id, o.name, serde_json::to_string(&o.domains)?, o.notes, o.created_at, o.updated_at
+            ])?;
+        }
+        Doc::Agent(a) => {
+            c.prepare_cached(
+                "INSERT INTO agents(id, name, email, role, active, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT(id) DO UPDATE SET name = excluded.name, email = excluded.email,
+                   role = excluded.role, active = excluded.active, created_at = excluded.created_at",
+            )?
+            .execute(params![a.id, a.name, a.email, a.role.as_str(), a.active, a.created_at])?;
+            c.prepare_cached("DELETE FROM agent_group_member WHERE agent_id = ?1")?
+                .execute([&a.id])?;
+            for g in &a.group_ids {
+                c.prepare_cached(
+                    "INSERT OR IGNORE INTO agent_group_member(group_id, agent_id) VALUES (?1, ?2)",
+                )?
+                .execute(params![g, a.id])?;
+            }
+        }
+        Doc::Group(g) => {
+            c.prepare_cached(
+                "INSERT INTO agent_group(id, name, description, created_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(id) DO UPDATE SET name = excluded.name, description = excluded.description,
+                   created_at = excluded.created_at",
+            )?
+            .execute(params![g.id, g.name, g.description, g.created_at])?;
+        }
+        Doc::Tag(t) => {
+            c.prepare_cached(
+                "INSERT INTO tags(name, created_at) VALUES (?1, ?2)
+                 ON CONFLICT(name) DO UPDATE SET created_at = excluded.created_at",
+            )?
+            .execute(params![t.name, t.created_at])?;
+        }
+    }
+    Ok(())
+}
+
+/// Removes what a document stands for (a tombstone from the server, or the rollback of
+/// something only this desktop created).
+pub(crate) fn delete(c: &Connection, kind: DocKind, id: &str) -> StoreResult<()> {
+    match kind {
+        DocKind::Ticket => {
+            c.execute(
+                "UPDATE attachments SET message_id = NULL WHERE message_id IN (SELECT id FROM messages WHERE ticket_id = ?1)",
+                [id],
+            )?;
+            c.execute("DELETE FROM messages WHERE ticket_id = ?1", [id])?;
+            c.execute("DELETE FROM ticket_events WHERE ticket_id = ?1", [id])?;
+            c.execute("DELETE FROM ticket_tags WHERE ticket_id = ?1", [id])?;
+            c.execute("DELETE FROM tickets WHERE id = ?1", [id])?;
+        }
+        DocKind::Message => {
+            c.execute(
+                "UPDATE attachments SET message_id = NULL WHERE message_id = ?1",
+                [id],
+            )?;
+            c.execute("DELETE FROM messages WHERE id = ?1", [id])?;
+        }
+        DocKind::Event => {
+            c.execute("DELETE FROM ticket_events WHERE id = ?1", [id])?;
+        }
+        DocKind::Customer => {
+            c.execute("DELETE FROM customer_emails WHERE customer_id = ?1", [id])?;
+            c.execute("DELETE FROM customers WHERE id = ?1", [id])?;
+        }
+        DocKind::Organization => {
+            c.execute("DELETE FROM organizations WHERE id = ?1", [id])?;
+        }
+        DocKind::Agent => {
+            c.execute("DELETE FROM agent_group_member WHERE agent_id = ?1", [id])?;
+            c.execute("DELETE FROM agents WHERE id = ?1", [id])?;
+        }
+        DocKind::Group => {
+            c.execute("DELETE FROM agent_group_member WHERE group_id = ?1", [id])?;
+            c.execute("DELETE FROM agent_group WHERE id = ?1", [id])?;
+        }
+        DocKind::Tag => {
+            c.execute("DELETE FROM ticket_tags WHERE tag = ?1", [id])?;
+            c.execute("DELETE FROM tags WHERE name = ?1", [id])?;
+        }
+    }
+    Ok(())
+}
+
+fn strings(c: &Connection, sql: &str, id: &str) -> StoreResult<Vec<String>> {
+    let mut st = c.prepare_cached(sql)?;
+    let rows = st
+        .query_map([id], |r| r.get(0))?
+        .collect::<Result<Vec<String>, _>>()?;
+    Ok(rows)
+}
+
+/// The document a row stands for, as it is in this store now.
+pub(crate) fn read(c: &Connection, kind: DocKind, id: &str) -> StoreResult<Option<Doc>> {
+    Ok(match kind {
+        DocKind::Ticket => {
+            let t = c
+                .prepare_cached(
+                    "SELECT id, number, subject, status, priority, ticket_type, channel, requester_id, assignee_id,
+                       group_id, language, preview, message_count, created_at, updated_at, first_response_at,
+                       last_customer_message_at, last_agent_reply_at, solved_at, reopen_count, merged_into_id,
+                       deleted_at, version
+                     FROM tickets WHERE id = ?1",
+                )?
+                .query_row([id], |r| {
+                    Ok(TicketDoc {
+                        id: r.get(0)?,
+                        number: r.get(1)?,
+                        subject: r.get(2)?,
+                        status: enum_col(r, 3, TicketStatus::parse)?,
+                        priority: enum_col(r, 4, Priority::parse)?,
+                        ticket_type: enum_col(r, 5, TicketType::parse)?,
+                        channel: enum_col(r, 6, Channel::parse)?,
+                        requester_id: r.get(7)?,
+                        assignee_id: r.get(8)?,
+                        group_id: r.get(9)?,
+                        tags: Vec::new(),
+                        language: r.get(10)?,
+                        preview: r.get(11)?,
+                        message_count: r.get(12)?,
+                        created_at: r.get(13)?,
+                        updated_at: r.get(14)?,
+                        first_response_at: r.get(15)?,
+                        last_customer_message_at: r.get(16)?,
+                        last_agent_reply_at: r.get(17)?,
+                        solved_at: r.get(18)?,
+                        reopen_count: r.get(19)?,
+                        merged_into_id: r.get(20)?,
+                        deleted_at: r.get(21)?,
+                        version: r.get(22)?,
+                    })
+                })
+                .optional()?;
+            match t {
+                Some(mut t) => {
+                    t.tags = strings(
+                        c,
+                        "SELECT tag FROM ticket_tags WHERE ticket_id = ?1 ORDER BY tag",
+                        id,
+                    )?;
+                    Some(Doc::Ticket(t))
+                }
+                None => None,
+            }
+        }
+        DocKind::Message => {
+            let m = c
+                .prepare_cached(
+                    "SELECT id, ticket_id, kind, author_kind, author_id, author_name, body_text, body_html, created_at
+                     FROM messages WHERE id = ?1",
+                )?
+                .query_row([id], |r| {
+                    Ok(MessageDoc {
+                        id: r.get(0)?,
+                        ticket_id: r.get(1)?,
+                        kind: enum_col(r, 2, MessageKind::parse)?,
+                        author_kind: enum_col(r, 3, AuthorKind::parse)?,
+                        author_id: r.get(4)?,
+                        author_name: r.get(5)?,
+                        body_text: r.get(6)?,
+                        body_html: r.get(7)?,
+                        attachment_ids: Vec::new(),
+                        created_at: r.get(8)?,
+                    })
+                })
+                .optional()?;
+            match m {
+                Some(mut m) => {
+                    m.attachment_ids = strings(
+                        c,
+                        "SELECT id FROM attachments WHERE message_id = ?1 ORDER BY created_at, id",
+                        id,
+                    )?;
+                    Some(Doc::Message(m))
+                }
+                None => None,
+            }
+        }
+        DocKind::Event => c
+            .prepare_cached(
+                "SELECT id, ticket_id, actor_id, actor_name, field, old_value, new_value, created_at
+                 FROM ticket_events WHERE id = ?1",
+            )?
+            .query_row([id], |r| {
+                Ok(Doc::Event(TicketEvent {
+                    id: r.get(0)?,
+                    ticket_id: r.get(1)?,
+                    actor_id: r.get(2)?,
+                    actor_name: r.get(3)?,
+                    field: r.get(4)?,
+                    old_value: r.get(5)?,
+                    new_value: r.get(6)?,
+                    created_at: r.get(7)?,
+                }))
+            })
+            .optional()?,
+        DocKind::Customer => {
+            let cu = c
+                .prepare_cached(
+                    "SELECT id, name, phone, organization_id, language, notes, created_at, updated_at
+                     FROM customers WHERE id = ?1",
+                )?
+                .query_row([id], |r| {
+                    Ok(CustomerDoc {
+                        id: r.get(0)?,
+                        name: r.get(1)?,
+                        emails: Vec::new(),
+                        phone: r.get(2)?,
+                        organization_id: r.get(3)?,
+                        language: r.get(4)?,
+                        notes: r.get(5)?,
+                        created_at: r.get(6)?,
+                        updated_at: r.get(7)?,
+                    })
+                })
+                .optional()?;
+            match cu {
+                Some(mut cu) => {
+                    cu.emails = strings(
+                        c,
+                        "SELECT email FROM customer_emails WHERE customer_id = ?1 ORDER BY position",
+                        id,
+                    )?;
+                    Some(Doc::Customer(cu))
+                }
+                None => None,
+            }
+        }
+        DocKind::Organization => {
+            let o: Option<(String, String, String, String, i64, i64)> = c
+                .prepare_cached(
+                    "SELECT id, name, domains, notes, created_at, updated_at FROM organizations WHERE id = ?1",
+                )?
+                .query_row([id], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+                })
+                .optional()?;
+            match o {
+                Some((id, name, domains, notes, created_at, updated_at)) => {
+                    Some(Doc::Organization(OrganizationDoc {
+                        id,
+                        name,
+                        domains: serde_json::from_str(&domains)?,
+                        notes,
+                        created_at,
+                        updated_at,
+                    }))
+                }
+                None => None,
+            }
+        }
+        DocKind::Agent => {
+            let a = c
+                .prepare_cached(
+                    "SELECT id, name, email, role, active, created_at FROM agents WHERE id = ?1",
+                )?
+                .query_row([id], |r| {
+                    Ok(AgentDoc {
+                        id: r.get(0)?,
+                        name: r.get(1)?,
+                        email: r.get(2)?,
+                        role: enum_col(r, 3, AgentRole::parse)?,
+                        active: r.get(4)?,
+                        group_ids: Vec::new(),
+                        created_at: r.get(5)?,
+                    })
+                })
+                .optional()?;
+            match a {
+                Some(mut a) => {
+                    a.group_ids = strings(
+                        c,
+                        "SELECT group_id FROM agent_group_member WHERE agent_id = ?1 ORDER BY group_id",
+                        id,
+                    )?;
+                    Some(Doc::Agent(a))
+                }
+                None => None,
+            }
+        }
+        DocKind::Group => c
+            .prepare_cached("SELECT id, name, description, created_at FROM agent_group WHERE id = ?1")?
+            .query_row([id], |r| {
+                Ok(Doc::Group(GroupDoc {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    description: r.get(2)?,
+                    created_at: r.get(3)?,
+                }))
+            })
+            .optional()?,
+        DocKind::Tag => c
+            .prepare_cached("SELECT name, created_at FROM tags WHERE name = ?1")?
+            .query_row([id], |r| {
+                Ok(Doc::Tag(TagDoc {
+                    name: r.get(0)?,
+                    created_at: r.get(1)?,
+                }))
+            })
+            .optional()?,
+    })
+}
+
+/// Ids of every row of a kind (for canonical dumps).
+pub(crate) fn ids(c: &Connection, kind: DocKind) -> StoreResult<Vec<String>> {
+    let sql = match kind {
+        DocKind::Ticket => "SELECT id FROM tickets",
+        DocKind::Message => "SELECT id FROM messages",
+        DocKind::Event => "SELECT id FROM ticket_events",
+        DocKind::Customer => "SELECT id FROM customers",
+        DocKind::Organization => "SELECT id FROM organizations",
+        DocKind::Agent => "SELECT id FROM agents",
+        DocKind::Group => "SELECT id FROM agent_group",
+        DocKind::Tag => "SELECT name FROM tags",
+    };
+    let mut st = c.prepare(sql)?;
+    let rows = st
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<Vec<String>, _>>()?;
+    Ok(rows)
+}

@@ -1,0 +1,401 @@
+//! The store's side of team sync. Connected to a server, a shared change is applied at once
+//! (optimistically) and queued in `outbox`; before touching a row for the first time the
+//! store keeps the server's version of it in `sync_shadow`, and marks the messages and audit
+//! events it creates as `pending`. When documents arrive from the server, the store puts the
+//! shadows back, drops pending rows, writes the documents, forgets mutations the server has
+//! processed and re-applies the rest on top (a rebase): unsent work is never lost, and
+//! a refused change disappears.
+
+use porchlight_domain::docs::{Doc, DocKind};
+use porchlight_domain::sync::{PullResponse, PushMutation, PushOutcome, PushResponse};
+use porchlight_domain::{DomainError, ErrorCode, Mutation};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+
+use crate::queries::docs;
+use crate::queries::events::Actor;
+use crate::queries::{agents, settings};
+use crate::{new_id, now_ms, Store, StoreResult};
+
+/// Where this store syncs to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyncSettings {
+    pub server_url: String,
+    pub workspace_id: String,
+    pub client_id: String,
+    /// The signed-in agent (the local profile once connected).
+    pub agent_id: String,
+    pub cursor: i64,
+}
+
+/// A change the server refused; it was rolled back here.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refusal {
+    pub mutation_id: i64,
+    pub name: String,
+    pub error: DomainError,
+}
+
+/// What one pulled page did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PullApplied {
+    pub documents: usize,
+    /// Tickets whose rows changed (for the UI to refresh open views).
+    pub ticket_ids: Vec<String>,
+    /// Whether anything besides tickets, messages and events changed.
+    pub other_changes: bool,
+}
+
+pub(crate) fn is_connected(c: &Connection) -> StoreResult<bool> {
+    Ok(settings::get(c, "sync_client_id")?.is_some())
+}
+
+/// Saved views are personal and stay on this desktop.
+pub(crate) fn is_shared(m: &Mutation) -> bool {
+    !matches!(m, Mutation::SaveView { .. } | Mutation::DeleteView { .. })
+}
+
+/// The rows a mutation will change, as document keys, so their server version can be kept.
+fn touched(c: &Connection, m: &Mutation) -> StoreResult<Vec<(DocKind, String)>> {
+    use porchlight_domain::mutation::RequesterRef;
+    let t = |id: &str| (DocKind::Ticket, id.to_string());
+    Ok(match m {
+        Mutation::CreateTicket {
+            ticket_id,
+            requester,
+            tags,
+            ..
+        } => {
+            let mut v = vec![t(ticket_id)];
+            if let RequesterRef::New { id, .. } = requester {
+                v.push((DocKind::Customer, id.clone()));
+            }
+            v.extend(tags.iter().map(|g| (DocKind::Tag, g.clone())));
+            v
+        }
+        Mutation::AddMessage { ticket_id, .. }
+        | Mutation::SetTicketFields { ticket_id, .. }
+        | Mutation::RemoveTag { ticket_id, .. }
+        | Mutation::DeleteTicket { ticket_id } => vec![t(ticket_id)],
+        Mutation::AddTag { ticket_id, tag } => vec![t(ticket_id), (DocKind::Tag, tag.clone())],
+        Mutation::MergeTickets {
+            source_id,
+            target_id,
+        } => {
+            let mut v = vec![t(source_id), t(target_id)];
+            let mut st =
+                c.prepare_cached("SELECT id FROM messages WHERE ticket_id = ?1 AND pending = 0")?;
+            let moved = st
+                .query_map([source_id], |r| r.get::<_, String>(0))?
+                .collect::<Result<Vec<_>, _>>()?;
+            v.extend(moved.into_iter().map(|id| (DocKind::Message, id)));
+            v
+        }
+        Mutation::SaveCustomer { id, .. } => vec![(DocKind::Customer, id.clone())],
+        Mutation::SaveOrganization { id, .. } => vec![(DocKind::Organization, id.clone())],
+        Mutation::SaveAgent { id, .. } => vec![(DocKind::Agent, id.clone())],
+        Mutation::SetAgentGroups { agent_id, .. } => vec![(DocKind::Agent, agent_id.clone())],
+        Mutation::SaveGroup { id, .. } => vec![(DocKind::Group, id.clone())],
+        Mutation::CreateTag { name } | Mutation::DeleteTag { name } => {
+            vec![(DocKind::Tag, name.clone())]
+        }
+        Mutation::SaveView { .. } | Mutation::DeleteView { .. } => Vec::new(),
+    })
+}
+
+/// Keeps the current (server) version of a row before an unsent change alters it.
+fn shadow(c: &Connection, kind: DocKind, id: &str) -> StoreResult<()> {
+    let known: bool = c
+        .prepare_cached("SELECT count(*) FROM sync_shadow WHERE kind = ?1 AND id = ?2")?
+        .query_row(params![kind.as_str(), id], |r| r.get(0))?;
+    if known {
+        return Ok(());
+    }
+    let body = docs::read(c, kind, id)?
+        .map(|d| serde_json::to_string(&d))
+        .transpose()?;
+    c.prepare_cached("INSERT INTO sync_shadow(kind, id, body) VALUES (?1, ?2, ?3)")?
+        .execute(params![kind.as_str(), id, body])?;
+    Ok(())
+}
+
+/// Applies a shared mutation locally, keeping what is needed to undo it.
+pub(crate) fn apply_optimistic(
+    tx: &Transaction<'_>,
+    m: &Mutation,
+    actor: &Actor<'_>,
+    at: i64,
+) -> StoreResult<()> {
+    for (kind, id) in touched(tx, m)? {
+        shadow(tx, kind, &id)?;
+    }
+    let (msg_before, event_before): (i64, i64) = tx.query_row(
+        "SELECT (SELECT coalesce(max(rowid), 0) FROM messages), (SELECT coalesce(max(rowid), 0) FROM ticket_events)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    crate::mutate::apply_one(tx, m, actor, at)?;
+    tx.prepare_cached("UPDATE messages SET pending = 1 WHERE rowid > ?1")?
+        .execute([msg_before])?;
+    tx.prepare_cached("UPDATE ticket_events SET pending = 1 WHERE rowid > ?1")?
+        .execute([event_before])?;
+    Ok(())
+}
+
+pub(crate) fn append_outbox(tx: &Transaction<'_>, m: &Mutation, at: i64) -> StoreResult<()> {
+    let v = serde_json::to_value(m)?;
+    tx.prepare_cached("INSERT INTO outbox(name, args, at) VALUES (?1, ?2, ?3)")?
+        .execute(params![m.name(), v["args"].to_string(), at])?;
+    Ok(())
+}
+
+fn outbox(c: &Connection, after: i64, limit: i64) -> StoreResult<Vec<PushMutation>> {
+    let mut st = c.prepare_cached(
+        "SELECT id, name, args, at FROM outbox WHERE id > ?1 ORDER BY id LIMIT ?2",
+    )?;
+    let rows = st
+        .query_map([after, limit], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.into_iter()
+        .map(|(id, name, args, at)| {
+            Ok(PushMutation {
+                id,
+                name,
+                args: serde_json::from_str(&args)?,
+                at,
+            })
+        })
+        .collect()
+}
+
+/// Undoes every unsent change: shadows back, pending rows gone.
+fn roll_back_unsent(tx: &Transaction<'_>) -> StoreResult<()> {
+    let shadows: Vec<(String, String, Option<String>)> = {
+        let mut st = tx.prepare_cached("SELECT kind, id, body FROM sync_shadow")?;
+        let rows = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows
+    };
+    tx.execute(
+        "UPDATE attachments SET message_id = NULL WHERE message_id IN (SELECT id FROM messages WHERE pending = 1)",
+        [],
+    )?;
+    tx.execute("DELETE FROM messages WHERE pending = 1", [])?;
+    tx.execute("DELETE FROM ticket_events WHERE pending = 1", [])?;
+    for (kind, id, body) in shadows {
+        let kind = DocKind::parse(&kind)
+            .ok_or_else(|| DomainError::invalid("kind", format!("unknown kind {kind}")))?;
+        match body {
+            Some(b) => docs::write(tx, &serde_json::from_str::<Doc>(&b)?)?,
+            None => docs::delete(tx, kind, &id)?,
+        }
+    }
+    tx.execute("DELETE FROM sync_shadow", [])?;
+    Ok(())
+}
+
+/// Re-applies the unsent changes on top of the server's state. One that no longer applies
+/// (its ticket was deleted meanwhile, say) stays queued: the server will refuse it and the
+/// agent will see why.
+fn reapply_unsent(tx: &Transaction<'_>, me: &str) -> StoreResult<()> {
+    let name = agents::name_of(tx, me)?;
+    let actor = Actor {
+        id: Some(me),
+        name: &name,
+    };
+    for pm in outbox(tx, 0, i64::MAX)? {
+        let m: Mutation =
+            serde_json::from_value(serde_json::json!({"name": pm.name, "args": pm.args}))?;
+        tx.execute("SAVEPOINT reapply", [])?;
+        match apply_optimistic(tx, &m, &actor, pm.at) {
+            Ok(()) => tx.execute("RELEASE reapply", [])?,
+            Err(_) => {
+                tx.execute("ROLLBACK TO reapply", [])?;
+                tx.execute("RELEASE reapply", [])?
+            }
+        };
+    }
+    Ok(())
+}
+
+fn me(c: &Connection) -> StoreResult<String> {
+    settings::get(c, "profile_agent_id")?.ok_or_else(|| {
+        DomainError::new(
+            ErrorCode::NotFound,
+            Some("profile"),
+            "Create your agent profile first.",
+        )
+        .into()
+    })
+}
+
+impl Store {
+    pub fn sync_settings(&self) -> StoreResult<Option<SyncSettings>> {
+        self.read(|c| {
+            let Some(client_id) = settings::get(c, "sync_client_id")? else {
+                return Ok(None);
+            };
+            Ok(Some(SyncSettings {
+                server_url: settings::get(c, "sync_server_url")?.unwrap_or_default(),
+                workspace_id: settings::get(c, "sync_workspace_id")?.unwrap_or_default(),
+                client_id,
+                agent_id: settings::get(c, "profile_agent_id")?.unwrap_or_default(),
+                cursor: settings::get(c, "sync_cursor")?
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0),
+            }))
+        })
+    }
+
+    /// Connects this store to a team server as `agent`. The first time, everything made
+    /// here standalone is queued for upload, so nothing is lost. A store already bound to
+    /// another helpdesk refuses: it would mix two helpdesks' data.
+    pub fn connect_to_server(
+        &self,
+        server_url: &str,
+        workspace_id: &str,
+        agent: &porchlight_domain::docs::AgentDoc,
+    ) -> StoreResult<()> {
+        self.with_tx(|tx| {
+            if let Some(existing) = settings::get(tx, "sync_workspace_id")? {
+                if existing != workspace_id {
+                    return Err(DomainError::new(
+                        ErrorCode::Conflict,
+                        Some("server_url"),
+                        "This Porchlight already belongs to another helpdesk's server; use another data directory for this one.",
+                    )
+                    .into());
+                }
+                settings::set(tx, "sync_server_url", server_url)?;
+                return Ok(());
+            }
+            tx.execute("PRAGMA defer_foreign_keys = ON", [])?;
+            let old_me = settings::get(tx, "profile_agent_id")?;
+            docs::write(tx, &Doc::Agent(agent.clone()))?;
+            if let Some(old) = old_me.as_deref().filter(|o| *o != agent.id) {
+                // Work recorded standalone was the local profile's; it is this agent's now.
+                tx.execute("UPDATE tickets SET assignee_id = ?2 WHERE assignee_id = ?1", params![old, agent.id])?;
+                tx.execute("UPDATE messages SET author_id = ?2 WHERE author_id = ?1", params![old, agent.id])?;
+                tx.execute("UPDATE ticket_events SET actor_id = ?2 WHERE actor_id = ?1", params![old, agent.id])?;
+                tx.execute("UPDATE mutations SET actor_id = ?2 WHERE actor_id = ?1", params![old, agent.id])?;
+                tx.execute("DELETE FROM agent_group_member WHERE agent_id = ?1", [old])?;
+                tx.execute("DELETE FROM agents WHERE id = ?1", [old])?;
+            }
+            settings::set(tx, "profile_agent_id", &agent.id)?;
+            crate::upload::queue_standalone_data(tx, &agent.id)?;
+            settings::set(tx, "sync_server_url", server_url)?;
+            settings::set(tx, "sync_workspace_id", workspace_id)?;
+            settings::set(tx, "sync_client_id", &new_id())?;
+            settings::set(tx, "sync_cursor", "0")?;
+            Ok(())
+        })?;
+        self.set_me(&agent.id);
+        Ok(())
+    }
+
+    /// The next queued mutations after id `after`, oldest first.
+    pub fn outbox_batch(&self, after: i64, max: usize) -> StoreResult<Vec<PushMutation>> {
+        self.read(|c| outbox(c, after, max as i64))
+    }
+
+    /// When the last pull finished (UTC ms).
+    pub fn last_sync_at(&self) -> StoreResult<Option<i64>> {
+        self.read(|c| Ok(settings::get(c, "sync_last_pull_at")?.and_then(|v| v.parse().ok())))
+    }
+
+    pub fn outbox_len(&self) -> StoreResult<i64> {
+        self.read(|c| Ok(c.query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))?))
+    }
+
+    /// Records the server's answer to a push. Refused mutations are dropped and rolled back
+    /// here; accepted ones stay queued until a pull brings their effects.
+    pub fn settle_push(&self, res: &PushResponse) -> StoreResult<Vec<Refusal>> {
+        let refused: Vec<_> = res
+            .results
+            .iter()
+            .filter_map(|r| match &r.outcome {
+                PushOutcome::Rejected { error } => Some((r.id, error.clone())),
+                _ => None,
+            })
+            .collect();
+        if refused.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.with_tx(|tx| {
+            tx.execute("PRAGMA defer_foreign_keys = ON", [])?;
+            let mut out = Vec::new();
+            for (id, error) in refused {
+                let name: Option<String> = tx
+                    .query_row("SELECT name FROM outbox WHERE id = ?1", [id], |r| r.get(0))
+                    .optional()?;
+                tx.execute("DELETE FROM outbox WHERE id = ?1", [id])?;
+                if let Some(name) = name {
+                    out.push(Refusal {
+                        mutation_id: id,
+                        name,
+                        error,
+                    });
+                }
+            }
+            roll_back_unsent(tx)?;
+            reapply_unsent(tx, &me(tx)?)?;
+            Ok(out)
+        })
+    }
+
+    /// Applies one page of documents from the server and rebases unsent changes on top.
+    pub fn apply_pull(&self, page: &PullResponse) -> StoreResult<PullApplied> {
+        self.with_tx(|tx| {
+            tx.execute("PRAGMA defer_foreign_keys = ON", [])?;
+            roll_back_unsent(tx)?;
+            let mut applied = PullApplied::default();
+            for ch in &page.changes {
+                match &ch.doc {
+                    Some(doc) => docs::write(tx, doc)?,
+                    None => docs::delete(tx, ch.key.kind, &ch.key.id)?,
+                }
+                match &ch.doc {
+                    Some(Doc::Ticket(t)) => applied.ticket_ids.push(t.id.clone()),
+                    Some(Doc::Message(m)) => applied.ticket_ids.push(m.ticket_id.clone()),
+                    Some(Doc::Event(e)) => applied.ticket_ids.push(e.ticket_id.clone()),
+                    _ => applied.other_changes = true,
+                }
+                applied.documents += 1;
+            }
+            applied.ticket_ids.sort();
+            applied.ticket_ids.dedup();
+            tx.execute("DELETE FROM outbox WHERE id <= ?1", [page.last_mutation_id])?;
+            settings::set(tx, "sync_cursor", &page.cursor.to_string())?;
+            if page.reset {
+                settings::set(tx, "sync_cursor", "0")?;
+            }
+            reapply_unsent(tx, &me(tx)?)?;
+            settings::set(tx, "sync_last_pull_at", &now_ms().to_string())?;
+            Ok(applied)
+        })
+    }
+
+    /// Every row as a document, sorted by key, leaving out what is only local (views,
+    /// settings, the audit of local mutations): what convergence tests compare.
+    pub fn canonical_dump(&self) -> StoreResult<Vec<Doc>> {
+        self.read(|c| {
+            let mut out = Vec::new();
+            for kind in DocKind::ALL {
+                for id in docs::ids(c, *kind)? {
+                    if let Some(d) = docs::read(c, *kind, &id)? {
+                        out.push(d);
+                    }
+                }
+            }
+            out.sort_by_key(|d| d.key());
+            Ok(out)
+        })
+    }
+}

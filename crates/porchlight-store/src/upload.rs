@@ -1,0 +1,162 @@
+//! First connection of a standalone store: everything recorded so far is queued as ordinary
+//! mutations (organizations, customers, tags, then each ticket with its thread in order),
+//! so the server receives it through the same validated path as any other change.
+
+use porchlight_domain::docs::{DocKind, MessageDoc};
+use porchlight_domain::mutation::{RequesterRef, TicketFieldChanges};
+use porchlight_domain::{AuthorKind, MessageKind, Mutation, TicketStatus};
+use rusqlite::{params, Transaction};
+
+use crate::queries::docs;
+use crate::StoreResult;
+
+fn queue(tx: &Transaction<'_>, m: &Mutation, at: i64) -> StoreResult<()> {
+    crate::sync::append_outbox(tx, m, at)
+}
+
+/// The server does not have these rows yet: rolling back unsent work removes them, and
+/// re-applying the queued mutations brings them back.
+fn not_on_server(tx: &Transaction<'_>, kind: DocKind, id: &str) -> StoreResult<()> {
+    tx.prepare_cached("INSERT OR IGNORE INTO sync_shadow(kind, id, body) VALUES (?1, ?2, NULL)")?
+        .execute(params![kind.as_str(), id])?;
+    Ok(())
+}
+
+fn column(tx: &Transaction<'_>, sql: &str, p: impl rusqlite::Params) -> StoreResult<Vec<String>> {
+    let mut st = tx.prepare(sql)?;
+    let rows = st
+        .query_map(p, |r| r.get(0))?
+        .collect::<Result<Vec<String>, _>>()?;
+    Ok(rows)
+}
+
+pub(crate) fn queue_standalone_data(tx: &Transaction<'_>, me: &str) -> StoreResult<()> {
+    for id in column(
+        tx,
+        "SELECT id FROM organizations ORDER BY created_at, id",
+        [],
+    )? {
+        if let Some(porchlight_domain::docs::Doc::Organization(o)) =
+            docs::read(tx, DocKind::Organization, &id)?
+        {
+            not_on_server(tx, DocKind::Organization, &id)?;
+            let m = Mutation::SaveOrganization {
+                id: o.id,
+                name: o.name,
+                domains: o.domains,
+                notes: o.notes,
+            };
+            queue(tx, &m, o.created_at)?;
+        }
+    }
+    for id in column(
+        tx,
+        "SELECT id FROM customers ORDER BY created_at, rowid",
+        [],
+    )? {
+        if let Some(porchlight_domain::docs::Doc::Customer(c)) =
+            docs::read(tx, DocKind::Customer, &id)?
+        {
+            not_on_server(tx, DocKind::Customer, &id)?;
+            let m = Mutation::SaveCustomer {
+                id: c.id,
+                name: c.name,
+                emails: c.emails,
+                phone: c.phone,
+                organization_id: c.organization_id,
+                language: c.language,
+                notes: c.notes,
+            };
+            queue(tx, &m, c.created_at)?;
+        }
+    }
+    for name in column(tx, "SELECT name FROM tags ORDER BY name", [])? {
+        not_on_server(tx, DocKind::Tag, &name)?;
+        queue(tx, &Mutation::CreateTag { name }, crate::now_ms())?;
+    }
+    // Deleted tickets and the closed halves of merges stay behind: there is nothing to work on.
+    let tickets = column(
+        tx,
+        "SELECT id FROM tickets WHERE deleted_at IS NULL AND merged_into_id IS NULL ORDER BY created_at, rowid",
+        [],
+    )?;
+    for id in tickets {
+        let Some(porchlight_domain::docs::Doc::Ticket(t)) = docs::read(tx, DocKind::Ticket, &id)?
+        else {
+            continue;
+        };
+        not_on_server(tx, DocKind::Ticket, &id)?;
+        let thread: Vec<MessageDoc> = column(
+            tx,
+            "SELECT id FROM messages WHERE ticket_id = ?1 AND kind != 'system' ORDER BY created_at, rowid",
+            [&id],
+        )?
+        .into_iter()
+        .filter_map(|mid| match docs::read(tx, DocKind::Message, &mid) {
+            Ok(Some(porchlight_domain::docs::Doc::Message(m))) => Some(m),
+            _ => None,
+        })
+        .collect();
+        let Some((first, rest)) = thread.split_first() else {
+            continue;
+        };
+        queue(
+            tx,
+            &Mutation::CreateTicket {
+                ticket_id: t.id.clone(),
+                message_id: first.id.clone(),
+                subject: t.subject.clone(),
+                requester: RequesterRef::Existing {
+                    id: t.requester_id.clone(),
+                },
+                channel: t.channel,
+                priority: t.priority,
+                ticket_type: t.ticket_type,
+                assignee_id: None,
+                group_id: None,
+                tags: t.tags.clone(),
+                body_text: first.body_text.clone(),
+                attachment_ids: first.attachment_ids.clone(),
+            },
+            t.created_at,
+        )?;
+        for m in rest {
+            queue(
+                tx,
+                &Mutation::AddMessage {
+                    message_id: m.id.clone(),
+                    ticket_id: t.id.clone(),
+                    kind: if m.kind == MessageKind::Note {
+                        MessageKind::Note
+                    } else {
+                        MessageKind::Reply
+                    },
+                    from_customer: m.author_kind == AuthorKind::Customer,
+                    body_text: m.body_text.clone(),
+                    body_html: m.body_html.clone(),
+                    attachment_ids: m.attachment_ids.clone(),
+                },
+                m.created_at,
+            )?;
+        }
+        // Only this agent exists on the server among the local agents.
+        let assignee = t.assignee_id.filter(|a| a == me);
+        let status =
+            (!matches!(t.status, TicketStatus::New | TicketStatus::Open)).then_some(t.status);
+        if assignee.is_some() || status.is_some() {
+            queue(
+                tx,
+                &Mutation::SetTicketFields {
+                    ticket_id: t.id.clone(),
+                    changes: TicketFieldChanges {
+                        status,
+                        assignee_id: assignee.map(Some),
+                        ..Default::default()
+                    },
+                },
+                t.updated_at,
+            )?;
+        }
+    }
+    Ok(())
+}

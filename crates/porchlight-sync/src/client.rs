@@ -1,0 +1,310 @@
+//! HTTP calls to a Porchlight server, each mapped to a typed result or a [`SyncError`] that
+//! says whether to retry (offline), sign in again, or show the server's reason.
+
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use porchlight_domain::docs::AgentDoc;
+use porchlight_domain::sync::{
+    ApiError, LoginRequest, LoginResponse, PresenceUpdate, PullResponse, PushRequest, PushResponse,
+    ServerEvent, SCHEMA_VERSION,
+};
+use serde::de::DeserializeOwned;
+use tokio::sync::mpsc;
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SyncError {
+    /// The server could not be reached (or answered 5xx): keep working, retry later.
+    #[error("The server cannot be reached: {0}")]
+    Offline(String),
+    /// The token is missing, unknown, revoked, or the account disabled: sign in again.
+    #[error("{message}")]
+    SignedOut { code: String, message: String },
+    /// This Porchlight and the server speak different sync versions.
+    #[error("{0}")]
+    SchemaMismatch(String),
+    /// The server refused the request itself (wrong password, rate limit, bad input).
+    #[error("{message}")]
+    Refused {
+        status: u16,
+        code: String,
+        message: String,
+    },
+    #[error("The local store failed: {0}")]
+    Store(String),
+}
+
+impl SyncError {
+    pub fn code(&self) -> &str {
+        match self {
+            SyncError::Offline(_) => "offline",
+            SyncError::SignedOut { code, .. } | SyncError::Refused { code, .. } => code,
+            SyncError::SchemaMismatch(_) => "schema_mismatch",
+            SyncError::Store(_) => "storage",
+        }
+    }
+}
+
+impl From<porchlight_store::StoreError> for SyncError {
+    fn from(e: porchlight_store::StoreError) -> Self {
+        SyncError::Store(e.to_string())
+    }
+}
+
+/// A connection to one server with one token.
+#[derive(Clone)]
+pub struct ServerClient {
+    base: String,
+    token: String,
+    http: reqwest::Client,
+}
+
+fn http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .pool_idle_timeout(Duration::from_secs(60))
+        .build()
+        .expect("the HTTP client builds with default settings")
+}
+
+/// Normalises what a person typed: scheme defaulted to https, no trailing slash.
+pub fn normalize_server_url(input: &str) -> Result<String, SyncError> {
+    let t = input.trim().trim_end_matches('/');
+    let bad = || SyncError::Refused {
+        status: 0,
+        code: "invalid_server_url".into(),
+        message: format!(
+            "'{}' is not a server address such as https://help.example.com",
+            input.trim()
+        ),
+    };
+    if t.is_empty() || t.contains(char::is_whitespace) {
+        return Err(bad());
+    }
+    let url = if t.starts_with("http://") || t.starts_with("https://") {
+        t.to_string()
+    } else {
+        format!("https://{t}")
+    };
+    let host = url.split("://").nth(1).unwrap_or("");
+    if host.is_empty() || host.starts_with('/') {
+        return Err(bad());
+    }
+    Ok(url)
+}
+
+async fn decode<T: DeserializeOwned>(
+    res: Result<reqwest::Response, reqwest::Error>,
+) -> Result<T, SyncError> {
+    let res = res.map_err(|e| SyncError::Offline(e.to_string()))?;
+    let status = res.status();
+    if status.is_success() {
+        return res
+            .json::<T>()
+            .await
+            .map_err(|e| SyncError::Offline(format!("unreadable answer: {e}")));
+    }
+    let code = status.as_u16();
+    let body: Option<ApiError> = res.json().await.ok();
+    let (c, message) = body.map(|b| (b.code, b.message)).unwrap_or_else(|| {
+        (
+            "http_error".into(),
+            format!("The server answered {status}."),
+        )
+    });
+    Err(match code {
+        500..=599 => SyncError::Offline(message),
+        401 => SyncError::SignedOut { code: c, message },
+        403 if c == "account_disabled" => SyncError::SignedOut { code: c, message },
+        426 => SyncError::SchemaMismatch(message),
+        _ => SyncError::Refused {
+            status: code,
+            code: c,
+            message,
+        },
+    })
+}
+
+impl ServerClient {
+    pub fn new(base: &str, token: &str) -> ServerClient {
+        ServerClient {
+            base: base.trim_end_matches('/').to_string(),
+            token: token.to_string(),
+            http: http(),
+        }
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// Signs in; the caller keeps the token in the OS keyring.
+    pub async fn login(
+        base: &str,
+        email: &str,
+        password: &str,
+        device: &str,
+    ) -> Result<LoginResponse, SyncError> {
+        let base = normalize_server_url(base)?;
+        let res = http()
+            .post(format!("{base}/api/v1/auth/login"))
+            .timeout(Duration::from_secs(30))
+            .json(&LoginRequest {
+                email: email.into(),
+                password: password.into(),
+                device_name: device.into(),
+            })
+            .send()
+            .await;
+        let login: LoginResponse = decode(res).await?;
+        if login.schema_version != SCHEMA_VERSION {
+            return Err(SyncError::SchemaMismatch(format!(
+                "The server speaks sync schema {} and this Porchlight {SCHEMA_VERSION}: update Porchlight.",
+                login.schema_version
+            )));
+        }
+        Ok(login)
+    }
+
+    fn authed(&self, rb: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        rb.bearer_auth(&self.token)
+    }
+
+    pub async fn me(&self) -> Result<AgentDoc, SyncError> {
+        let res = self
+            .authed(self.http.get(format!("{}/api/v1/me", self.base)))
+            .timeout(Duration::from_secs(20))
+            .send()
+            .await;
+        decode(res).await
+    }
+
+    pub async fn logout(&self) -> Result<(), SyncError> {
+        let res = self
+            .authed(self.http.post(format!("{}/api/v1/auth/logout", self.base)))
+            .timeout(Duration::from_secs(10))
+            .send()
+            .await
+            .map_err(|e| SyncError::Offline(e.to_string()))?;
+        if res.status().is_success() || res.status() == 401 {
+            Ok(())
+        } else {
+            Err(SyncError::Offline(format!(
+                "logout answered {}",
+                res.status()
+            )))
+        }
+    }
+
+    pub async fn push(&self, req: &PushRequest) -> Result<PushResponse, SyncError> {
+        let res = self
+            .authed(self.http.post(format!("{}/api/v1/sync/push", self.base)))
+            .timeout(Duration::from_secs(60))
+            .json(req)
+            .send()
+            .await;
+        decode(res).await
+    }
+
+    pub async fn pull(
+        &self,
+        client_id: &str,
+        cursor: i64,
+        limit: usize,
+    ) -> Result<PullResponse, SyncError> {
+        let res = self
+            .authed(self.http.get(format!(
+                "{}/api/v1/sync/pull?client_id={client_id}&cursor={cursor}&limit={limit}&schema_version={SCHEMA_VERSION}",
+                self.base
+            )))
+            .timeout(Duration::from_secs(120))
+            .send()
+            .await;
+        decode(res).await
+    }
+
+    pub async fn presence(&self, update: &PresenceUpdate) -> Result<(), SyncError> {
+        let res = self
+            .authed(self.http.post(format!("{}/api/v1/presence", self.base)))
+            .timeout(Duration::from_secs(10))
+            .json(update)
+            .send()
+            .await
+            .map_err(|e| SyncError::Offline(e.to_string()))?;
+        if res.status().is_success() {
+            return Ok(());
+        }
+        decode::<serde_json::Value>(Ok(res)).await.map(|_| ())
+    }
+
+    /// Opens the event stream; events arrive on the channel until the connection drops
+    /// (the channel then closes).
+    pub async fn events(&self) -> Result<mpsc::Receiver<ServerEvent>, SyncError> {
+        let res = self
+            .authed(self.http.get(format!("{}/api/v1/events", self.base)))
+            .send()
+            .await
+            .map_err(|e| SyncError::Offline(e.to_string()))?;
+        if !res.status().is_success() {
+            return Err(decode::<serde_json::Value>(Ok(res))
+                .await
+                .err()
+                .unwrap_or_else(|| {
+                    SyncError::Offline("the event stream could not be opened".into())
+                }));
+        }
+        let (tx, rx) = mpsc::channel(64);
+        let mut body = res.bytes_stream();
+        tokio::spawn(async move {
+            let mut buf = String::new();
+            // Keep-alives arrive every 15 s; silence for longer means a dead connection.
+            while let Ok(Some(Ok(chunk))) =
+                tokio::time::timeout(Duration::from_secs(40), body.next()).await
+            {
+                buf.push_str(&String::from_utf8_lossy(&chunk));
+                while let Some(end) = buf.find("\n\n") {
+                    let frame: String = buf.drain(..end + 2).collect();
+                    let data: String = frame
+                        .lines()
+                        .filter_map(|l| l.strip_prefix("data:"))
+                        .map(str::trim_start)
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                    if data.is_empty() {
+                        continue;
+                    }
+                    if let Ok(ev) = serde_json::from_str::<ServerEvent>(&data) {
+                        if tx.send(ev).await.is_err() {
+                            return;
+                        }
+                    }
+                }
+            }
+        });
+        Ok(rx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_addresses_are_normalised() {
+        assert_eq!(
+            normalize_server_url(" help.example.com/ ").unwrap(),
+            "https://help.example.com"
+        );
+        assert_eq!(
+            normalize_server_url("http://127.0.0.1:8080").unwrap(),
+            "http://127.0.0.1:8080"
+        );
+        for bad in ["", "  ", "help example.com", "https://"] {
+            assert_eq!(
+                normalize_server_url(bad).unwrap_err().code(),
+                "invalid_server_url",
+                "{bad}"
+            );
+        }
+    }
+}

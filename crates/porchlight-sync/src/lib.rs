@@ -1,0 +1,246 @@
+//! The desktop's sync engine: a background task that pushes the store's outbox, pulls
+//! documents into the store (which rebases unsent work on top), wakes on the server's pokes
+//! and on local changes, and backs off with jitter while the server is unreachable. The UI
+//! hears one [`SyncRound`] per round, never one event per row.
+
+pub mod client;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use porchlight_domain::sync::{
+    PresenceEntry, PushRequest, ServerEvent, SyncRefusal, SyncRound, SyncState, SyncStatus,
+    MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS, MAX_REQUEST_BYTES, SCHEMA_VERSION,
+};
+use porchlight_store::Store;
+use rand::Rng;
+use tokio::sync::{mpsc, watch, Notify};
+
+pub use client::{normalize_server_url, ServerClient, SyncError};
+
+/// What the engine tells its owner (the desktop shell forwards these to the UI).
+#[derive(Debug, Clone)]
+pub enum EngineEvent {
+    Round(SyncRound),
+    Status(SyncStatus),
+    Presence(Vec<PresenceEntry>),
+}
+
+pub type Listener = Arc<dyn Fn(EngineEvent) + Send + Sync>;
+
+/// Exponential backoff with full jitter: 0.5 s doubling to 30 s.
+struct Backoff {
+    attempt: u32,
+}
+
+impl Backoff {
+    fn next(&mut self) -> Duration {
+        let cap = (500u64 << self.attempt.min(6)).min(30_000);
+        self.attempt += 1;
+        Duration::from_millis(rand::thread_rng().gen_range(cap / 2..=cap))
+    }
+    fn reset(&mut self) {
+        self.attempt = 0;
+    }
+}
+
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, porchlight_store::StoreError> + Send + 'static,
+) -> Result<T, SyncError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| SyncError::Store(e.to_string()))?
+        .map_err(SyncError::from)
+}
+
+/// A running engine. Dropping it does not stop the task; call [`Engine::stop`].
+pub struct Engine {
+    wake: Arc<Notify>,
+    stop: watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Engine {
+    /// Starts syncing `store` through `client` on the current tokio runtime.
+    pub fn start(store: Arc<Store>, client: ServerClient, listener: Listener) -> Engine {
+        let wake = Arc::new(Notify::new());
+        let (stop, stop_rx) = watch::channel(false);
+        let task = tokio::spawn(run(store, client, listener, wake.clone(), stop_rx));
+        Engine { wake, stop, task }
+    }
+
+    /// A local change was queued: sync now.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        let _ = self.task.await;
+    }
+}
+
+/// The status as the store and the last outcome say.
+pub async fn status(store: &Arc<Store>, state: SyncState, message: Option<String>) -> SyncStatus {
+    let s = store.clone();
+    let (settings, unsent, last) =
+        blocking(move || Ok((s.sync_settings()?, s.outbox_len()?, s.last_sync_at()?)))
+            .await
+            .unwrap_or((None, 0, None));
+    SyncStatus {
+        state: if settings.is_none() {
+            SyncState::Standalone
+        } else {
+            state
+        },
+        server_url: settings.map(|s| s.server_url),
+        unsent,
+        last_sync_at: last,
+        message,
+    }
+}
+
+/// Pushes everything queued and pulls until up to date. Returns the round's effect.
+pub async fn sync_round(store: &Arc<Store>, client: &ServerClient) -> Result<SyncRound, SyncError> {
+    let s = store.clone();
+    let settings = blocking(move || s.sync_settings())
+        .await?
+        .ok_or_else(|| SyncError::Store("this store is not connected to a server".into()))?;
+    let mut refusals = Vec::new();
+    let mut after = 0;
+    loop {
+        let s = store.clone();
+        let batch = blocking(move || s.outbox_batch(after, MAX_PUSH_MUTATIONS)).await?;
+        if batch.is_empty() {
+            break;
+        }
+        // Keep each request well under the server's body limit.
+        let mut size = 0;
+        let batch: Vec<_> = batch
+            .into_iter()
+            .take_while(|m| {
+                size += m.args.to_string().len() + 64;
+                size < MAX_REQUEST_BYTES / 2
+            })
+            .collect();
+        let Some(last) = batch.last().map(|m| m.id) else {
+            return Err(SyncError::Store(
+                "one queued change is larger than the server accepts".into(),
+            ));
+        };
+        let req = PushRequest {
+            client_id: settings.client_id.clone(),
+            schema_version: SCHEMA_VERSION,
+            mutations: batch,
+        };
+        let res = client.push(&req).await?;
+        let s = store.clone();
+        let refused = blocking(move || s.settle_push(&res)).await?;
+        refusals.extend(refused.into_iter().map(|r| SyncRefusal {
+            mutation: r.name,
+            error: r.error,
+        }));
+        after = last;
+    }
+    let mut ticket_ids = Vec::new();
+    let mut other_changes = false;
+    let mut cursor = settings.cursor;
+    loop {
+        let page = client
+            .pull(&settings.client_id, cursor, MAX_PULL_LIMIT)
+            .await?;
+        let (more, next) = (page.has_more, page.cursor);
+        let s = store.clone();
+        let applied = blocking(move || s.apply_pull(&page)).await?;
+        ticket_ids.extend(applied.ticket_ids);
+        other_changes |= applied.other_changes;
+        cursor = next;
+        if !more {
+            break;
+        }
+    }
+    ticket_ids.sort();
+    ticket_ids.dedup();
+    Ok(SyncRound {
+        ticket_ids,
+        other_changes,
+        refusals,
+        status: status(store, SyncState::Online, None).await,
+    })
+}
+
+async fn run(
+    store: Arc<Store>,
+    client: ServerClient,
+    listener: Listener,
+    wake: Arc<Notify>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let mut backoff = Backoff { attempt: 0 };
+    let mut events: Option<mpsc::Receiver<ServerEvent>> = None;
+    let mut state = SyncState::Syncing;
+    loop {
+        if *stop.borrow() {
+            return;
+        }
+        if events.is_none() {
+            events = client.events().await.ok();
+        }
+        if state != SyncState::Online {
+            listener(EngineEvent::Status(
+                status(&store, SyncState::Syncing, None).await,
+            ));
+        }
+        let wait = match sync_round(&store, &client).await {
+            Ok(round) => {
+                backoff.reset();
+                state = SyncState::Online;
+                listener(EngineEvent::Round(round));
+                Duration::from_secs(30)
+            }
+            Err(e @ SyncError::SignedOut { .. }) => {
+                listener(EngineEvent::Status(
+                    status(&store, SyncState::SignedOut, Some(e.to_string())).await,
+                ));
+                return;
+            }
+            Err(e @ SyncError::SchemaMismatch(_)) => {
+                listener(EngineEvent::Status(
+                    status(&store, SyncState::UpdateRequired, Some(e.to_string())).await,
+                ));
+                return;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "sync round failed");
+                state = SyncState::Offline;
+                events = None;
+                listener(EngineEvent::Status(
+                    status(&store, SyncState::Offline, Some(e.to_string())).await,
+                ));
+                backoff.next()
+            }
+        };
+        // Wait for a reason to sync again; presence updates are passed on meanwhile.
+        let deadline = tokio::time::sleep(wait);
+        tokio::pin!(deadline);
+        loop {
+            let next_event = async {
+                match events.as_mut() {
+                    Some(rx) => rx.recv().await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                _ = &mut deadline => break,
+                _ = wake.notified() => break,
+                _ = stop.changed() => return,
+                ev = next_event => match ev {
+                    Some(ServerEvent::Poke { .. }) => break,
+                    Some(ServerEvent::Presence { entries }) => listener(EngineEvent::Presence(entries)),
+                    // The stream dropped: reconnect and catch up.
+                    None => { events = None; break; }
+                },
+            }
+        }
+    }
+}
