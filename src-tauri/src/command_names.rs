@@ -20,4 +20,9 @@ pub const NAMES: &[&str] = &[
     "stage_attachment",
     "open_attachment",
     "open_link",
+    "sync_status",
+    "connect_server",
+    "sign_out",
+    "sync_now",
+    "set_presence",
 ];

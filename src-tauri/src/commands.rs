@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use porchlight_domain::sync::{PresenceActivity, SyncStatus};
 use porchlight_domain::{
     Agent, Attachment, Customer, CustomerMatch, DomainError, ErrorCode, Group, Mutation,
     Organization, PageCursor, SearchResults, SortKey, TagUsage, TicketDetail, TicketPage, ViewInfo,
@@ -10,10 +11,13 @@ use porchlight_domain::{
 };
 use porchlight_store::Store;
 use tauri::ipc::{InvokeBody, Request};
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
+
+use crate::sync::SyncHub;
 
 type Res<T> = Result<T, DomainError>;
 type Db<'a> = State<'a, Arc<Store>>;
+type Hub<'a> = State<'a, Arc<SyncHub>>;
 
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn workspace_info(db: Db<'_>) -> Res<WorkspaceInfo> {
@@ -57,13 +61,54 @@ pub fn ticket_detail(db: Db<'_>, ticket_id: String, show_images: Vec<String>) ->
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn mutate(db: Db<'_>, mutation: Mutation) -> Res<()> {
-    Ok(db.apply(mutation)?)
+pub fn mutate(db: Db<'_>, hub: Hub<'_>, mutation: Mutation) -> Res<()> {
+    db.apply(mutation)?;
+    hub.wake();
+    Ok(())
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn mutate_many(db: Db<'_>, mutations: Vec<Mutation>) -> Res<()> {
-    Ok(db.apply_many(mutations)?)
+pub fn mutate_many(db: Db<'_>, hub: Hub<'_>, mutations: Vec<Mutation>) -> Res<()> {
+    db.apply_many(mutations)?;
+    hub.wake();
+    Ok(())
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn sync_status(hub: Hub<'_>) -> Res<SyncStatus> {
+    Ok(hub.status().await)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn connect_server<R: Runtime>(
+    app: AppHandle<R>,
+    hub: Hub<'_>,
+    server_url: String,
+    email: String,
+    password: String,
+) -> Res<SyncStatus> {
+    hub.connect(&app, &server_url, &email, &password).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn sign_out(hub: Hub<'_>) -> Res<SyncStatus> {
+    hub.sign_out().await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn sync_now(hub: Hub<'_>) -> Res<()> {
+    hub.wake();
+    Ok(())
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn set_presence(
+    hub: Hub<'_>,
+    ticket_id: Option<String>,
+    activity: PresenceActivity,
+) -> Res<()> {
+    hub.presence(ticket_id, activity).await;
+    Ok(())
 }
 
 #[tauri::command(async, rename_all = "snake_case")]

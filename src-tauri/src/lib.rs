@@ -3,6 +3,7 @@
 
 pub mod command_names;
 pub mod commands;
+pub mod sync;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -39,8 +40,10 @@ pub fn with_commands<R: tauri::Runtime>(
     builder: tauri::Builder<R>,
     store: Arc<Store>,
 ) -> tauri::Builder<R> {
+    let hub = Arc::new(sync::SyncHub::new(store.clone()));
     builder
         .manage(store)
+        .manage(hub)
         .invoke_handler(tauri::generate_handler![
             commands::workspace_info,
             commands::create_profile,
@@ -61,6 +64,11 @@ pub fn with_commands<R: tauri::Runtime>(
             commands::stage_attachment,
             commands::open_attachment,
             commands::open_link,
+            commands::sync_status,
+            commands::connect_server,
+            commands::sign_out,
+            commands::sync_now,
+            commands::set_presence,
         ])
 }
 
@@ -68,6 +76,11 @@ pub fn run(dir: &std::path::Path) -> Result<(), String> {
     let store =
         Store::open(dir).map_err(|e| format!("cannot open the store in {}: {e}", dir.display()))?;
     with_commands(tauri::Builder::default(), Arc::new(store))
+        .setup(|app| {
+            use tauri::Manager;
+            app.state::<Arc<sync::SyncHub>>().resume(app.handle());
+            Ok(())
+        })
         .run(tauri::generate_context!())
         .map_err(|e| format!("the window could not start: {e}"))
 }

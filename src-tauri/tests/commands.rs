@@ -233,3 +233,54 @@ fn data_dir_choice() {
         .unwrap()
         .ends_with("app.porchlight.desktop"));
 }
+
+#[test]
+fn team_server_sign_in_refusals_change_nothing() {
+    let h = harness();
+    h.call(
+        "create_profile",
+        json!({"name": "Zeynep Kaya", "email": "zeynep@example.com"}),
+    )
+    .unwrap();
+    let status = h.call("sync_status", json!({})).unwrap();
+    assert_eq!(status["state"], "standalone");
+    let e = h
+        .call(
+            "connect_server",
+            json!({"server_url": "help example com", "email": "a@b.co", "password": "x"}),
+        )
+        .unwrap_err();
+    assert_eq!(
+        (e["code"].as_str(), e["field"].as_str()),
+        (Some("invalid_value"), Some("server_url"))
+    );
+    let e = h
+        .call(
+            "connect_server",
+            json!({"server_url": "https://help.example.com", "email": "", "password": "x"}),
+        )
+        .unwrap_err();
+    assert_eq!(
+        (e["code"].as_str(), e["field"].as_str()),
+        (Some("empty_field"), Some("email"))
+    );
+    // Nothing listens on port 9 of this machine: the server is unreachable.
+    let e = h
+        .call(
+            "connect_server",
+            json!({"server_url": "http://127.0.0.1:9", "email": "a@b.co", "password": "correct horse"}),
+        )
+        .unwrap_err();
+    assert_eq!(e["code"], "offline", "{e}");
+    assert_eq!(
+        h.call("sync_status", json!({})).unwrap()["state"],
+        "standalone"
+    );
+    // Without a server, asking to sync or to share presence is harmless.
+    h.call("sync_now", json!({})).unwrap();
+    h.call(
+        "set_presence",
+        json!({"ticket_id": null, "activity": "viewing"}),
+    )
+    .unwrap();
+}

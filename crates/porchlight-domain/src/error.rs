@@ -21,6 +21,19 @@ pub enum ErrorCode {
     Conflict,
     /// The agent's role does not allow this change.
     Forbidden,
+    /// The team server cannot be reached.
+    Offline,
+    /// Sign-in refused: wrong e-mail or password.
+    WrongCredentials,
+    /// Too many sign-in attempts; the message says when to retry.
+    RateLimited,
+    AccountDisabled,
+    /// The session ended; sign in again.
+    SignedOut,
+    /// This Porchlight and the server speak different sync versions.
+    UpdateRequired,
+    /// No OS keyring (Secret Service, Keychain, Credential Manager) to keep the token in.
+    NoKeyring,
     Storage,
     Io,
 }

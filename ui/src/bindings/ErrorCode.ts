@@ -3,4 +3,4 @@
 /**
  * Stable error codes. The UI keys its translations on these.
  */
-export type ErrorCode = "empty_field" | "too_long" | "invalid_email" | "invalid_value" | "unknown_field" | "not_found" | "ticket_deleted" | "ticket_merged" | "attachment_too_large" | "conflict" | "forbidden" | "storage" | "io";
+export type ErrorCode = "empty_field" | "too_long" | "invalid_email" | "invalid_value" | "unknown_field" | "not_found" | "ticket_deleted" | "ticket_merged" | "attachment_too_large" | "conflict" | "forbidden" | "offline" | "wrong_credentials" | "rate_limited" | "account_disabled" | "signed_out" | "update_required" | "no_keyring" | "storage" | "io";

@@ -6,7 +6,10 @@ import type { Group } from "../bindings/Group";
 import type { Mutation } from "../bindings/Mutation";
 import type { Organization } from "../bindings/Organization";
 import type { PageCursor } from "../bindings/PageCursor";
+import type { PresenceEntry } from "../bindings/PresenceEntry";
 import type { SortKey } from "../bindings/SortKey";
+import type { SyncRound } from "../bindings/SyncRound";
+import type { SyncStatus } from "../bindings/SyncStatus";
 import type { TagUsage } from "../bindings/TagUsage";
 import type { TicketDetail } from "../bindings/TicketDetail";
 import type { TicketFieldChanges } from "../bindings/TicketFieldChanges";
@@ -15,10 +18,13 @@ import type { ViewInfo } from "../bindings/ViewInfo";
 import type { WorkspaceInfo } from "../bindings/WorkspaceInfo";
 import { bindLocale, dirOf, errorText, isLocale, t, type Locale, type MessageKey } from "./i18n";
 import { ipc, onBackendEvent, toDomainError, type IpcError } from "./ipc";
+import { hasServer, refusalText, type ThreadMark } from "./sync";
 
 export type Theme = "light" | "dark";
 export type Overlay = "palette" | "help" | "settings" | "new_ticket" | "view_editor" | "merge" | "confirm_delete";
 export type ComposerMode = "reply" | "note";
+/** A section of the settings to scroll to when they open. */
+export type SettingsSection = "server";
 
 export interface Toast {
   id: number;
@@ -30,11 +36,17 @@ export interface Draft {
   mode: ComposerMode;
   body: string;
   attachments: Attachment[];
+  /** The thread as it was when the agent started writing (collision warning). */
+  mark: ThreadMark | null;
 }
 
 export const PAGE_SIZE = 200;
 /** After a change, reload at most this many rows of the list at once. */
 const MAX_RELOAD_ROWS = 2000;
+/** Presence is re-sent this often while a ticket is on screen (the server forgets it otherwise). */
+const PRESENCE_HEARTBEAT_MS = 20_000;
+/** The composer's "holds text" flag settles this long before presence says "replying". */
+const PRESENCE_DEBOUNCE_MS = 600;
 
 class AppState {
   ready = $state(false);
@@ -65,13 +77,21 @@ class AppState {
   tags = $state.raw<TagUsage[]>([]);
   organizations = $state.raw<Organization[]>([]);
 
+  /** The team-sync status; null until first loaded. */
+  syncStatus = $state.raw<SyncStatus | null>(null);
+  /** Colleagues' presence on tickets, whole helpdesk (filter by ticket with presenceOn). */
+  presence = $state.raw<PresenceEntry[]>([]);
+
   overlay = $state<Overlay | null>(null);
+  settingsSection = $state<SettingsSection | null>(null);
   editingView = $state.raw<ViewInfo | null>(null);
   toasts = $state<Toast[]>([]);
 
   /** Bumped to ask the composer to focus itself in a mode (shortcuts r / n). */
   composerRequest = $state<{ mode: ComposerMode; seq: number }>({ mode: "reply", seq: 0 });
   searchFocusSeq = $state(0);
+  /** Bumped to ask the thread to scroll a message into view (collision warning "Show them"). */
+  revealRequest = $state<{ messageId: string | null; seq: number }>({ messageId: null, seq: 0 });
   now = $state(Date.now());
 
   /** Composer drafts per ticket, kept in memory while the agent switches tickets. */
@@ -81,7 +101,13 @@ class AppState {
   private detailGen = 0;
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
   private toastSeq = 0;
-  private unlisten: (() => void) | null = null;
+  private unlisten: (() => void)[] | null = null;
+  private statusEventSeq = 0;
+  /** The ticket whose composer holds text, if any. */
+  private composing: string | null = null;
+  /** The last presence sent, as "ticket|activity", to send only changes (plus heartbeats). */
+  private presenceSent: string | null = null;
+  private presenceTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor() {
     bindLocale(() => this.locale);
@@ -117,9 +143,31 @@ class AppState {
 
   /** Loads the workspace once a profile exists. */
   async start(): Promise<void> {
-    await Promise.all([this.loadViews(), this.loadLookups(), this.reloadList()]);
     if (!this.unlisten) {
-      this.unlisten = await onBackendEvent("store-changed", () => this.scheduleRefresh());
+      this.unlisten = [];
+      this.unlisten = await Promise.all([
+        onBackendEvent("store-changed", () => this.scheduleRefresh()),
+        onBackendEvent("sync-round", (round) => this.onSyncRound(round)),
+        onBackendEvent("sync-status", (status) => {
+          this.statusEventSeq++;
+          this.setSyncStatus(status);
+        }),
+        onBackendEvent("presence", (entries) => (this.presence = entries)),
+      ]);
+      setInterval(() => this.presenceHeartbeat(), PRESENCE_HEARTBEAT_MS);
+      document.addEventListener("visibilitychange", () => this.presenceHeartbeat());
+    }
+    await Promise.all([this.loadViews(), this.loadLookups(), this.reloadList(), this.loadSyncStatus()]);
+  }
+
+  /** Reads the sync status (unless an event brought a newer one meanwhile). */
+  async loadSyncStatus(): Promise<void> {
+    const seq = this.statusEventSeq;
+    try {
+      const status = await ipc.syncStatus();
+      if (seq === this.statusEventSeq) this.setSyncStatus(status);
+    } catch {
+      // Not fatal: the app works on its own; the status bar just stays empty.
     }
   }
 
@@ -148,7 +196,14 @@ class AppState {
 
   /** Re-reads everything on screen: view counts, the list, the open ticket, lookups. */
   async refresh(): Promise<void> {
-    await Promise.all([this.loadViews(), this.reloadList(true), this.reloadDetail(), this.loadLookups().catch(() => {})]);
+    await Promise.all([
+      this.loadViews(),
+      this.reloadList(true),
+      this.reloadDetail(),
+      this.loadLookups().catch(() => {}),
+      // A local change adds to the unsent count; the engine reports only after its round.
+      hasServer(this.syncStatus) ? this.loadSyncStatus() : Promise.resolve(),
+    ]);
   }
 
   /** A debounced refresh, for bursts of "store-changed" events (e.g. a sync pull). */
@@ -158,6 +213,107 @@ class AppState {
       this.refreshTimer = null;
       void this.refresh();
     }, delay);
+  }
+
+  // ---- team sync -----------------------------------------------------------------------
+
+  private setSyncStatus(status: SyncStatus): void {
+    const live = (s: SyncStatus | null) => s?.state === "online" || s?.state === "syncing";
+    const wasLive = live(this.syncStatus);
+    this.syncStatus = status;
+    if (!hasServer(status) || status.state === "signed_out") {
+      if (this.presence.length) this.presence = [];
+      this.presenceSent = null;
+    } else if (live(status) && !wasLive) {
+      // Reachable again (start-up, sign-in, back from offline): say where we are.
+      this.sendPresence(true);
+    }
+  }
+
+  /** One sync round: refresh what changed in one batch, and report what the server refused. */
+  private onSyncRound(round: SyncRound): void {
+    this.statusEventSeq++;
+    this.setSyncStatus(round.status);
+    for (const r of round.refusals) this.toast("error", refusalText(r, this.locale));
+    if (round.ticket_ids.length === 0 && !round.other_changes) return;
+    const jobs: Promise<unknown>[] = [this.loadViews(), this.reloadList(true)];
+    // Agents, groups, customers and tags also show inside the open ticket.
+    if (this.ticketId && (round.other_changes || round.ticket_ids.includes(this.ticketId))) jobs.push(this.reloadDetail());
+    if (round.other_changes) jobs.push(this.loadLookups().catch(() => {}));
+    void Promise.all(jobs);
+  }
+
+  /** Signs in to a team server; refusals are returned for the form. */
+  async connectServer(serverUrl: string, email: string, password: string): Promise<IpcError | null> {
+    let status: SyncStatus;
+    try {
+      status = await ipc.connectServer(serverUrl.trim(), email.trim(), password);
+    } catch (e) {
+      return toDomainError(e);
+    }
+    this.setSyncStatus(status);
+    await this.reloadWorkspace();
+    this.info(t("server.connected_toast", { server: status.server_url ?? serverUrl.trim() }));
+    return null;
+  }
+
+  async signOut(): Promise<IpcError | null> {
+    let status: SyncStatus;
+    try {
+      status = await ipc.signOut();
+    } catch (e) {
+      return toDomainError(e);
+    }
+    this.setSyncStatus(status);
+    await this.reloadWorkspace();
+    this.info(t("server.signed_out_toast"));
+    return null;
+  }
+
+  syncNow(): void {
+    ipc.syncNow().catch((e: unknown) => this.error(e));
+  }
+
+  /** After connecting or signing out: the profile, views, list, open ticket and lookups. */
+  private async reloadWorkspace(): Promise<void> {
+    try {
+      const ws = await ipc.workspaceInfo();
+      this.workspace = ws;
+      this.profile = ws.profile;
+    } catch (e) {
+      this.error(e);
+    }
+    await Promise.all([this.loadViews(), this.reloadList(), this.reloadDetail(), this.loadLookups().catch(() => {})]);
+  }
+
+  /** The composer of `ticketId` holds text (or no longer does): presence says "replying". */
+  setComposing(ticketId: string, holdsText: boolean): void {
+    const next = holdsText ? ticketId : this.composing === ticketId ? null : this.composing;
+    if (next === this.composing) return;
+    this.composing = next;
+    if (this.presenceTimer) clearTimeout(this.presenceTimer);
+    this.presenceTimer = setTimeout(() => {
+      this.presenceTimer = null;
+      this.sendPresence();
+    }, PRESENCE_DEBOUNCE_MS);
+  }
+
+  /**
+   * Tells the server which ticket is open and whether the agent is writing on it. Only
+   * changes are sent unless `force` (heartbeats). Best effort: failures are ignored.
+   */
+  private sendPresence(force = false): void {
+    if (!hasServer(this.syncStatus) || this.syncStatus.state === "signed_out") return;
+    const ticket = this.ticketId;
+    const activity = ticket && this.composing === ticket ? "replying" : "viewing";
+    const key = `${ticket ?? ""}|${activity}`;
+    if (!force && key === this.presenceSent) return;
+    this.presenceSent = key;
+    ipc.setPresence(ticket, activity).catch(() => {});
+  }
+
+  private presenceHeartbeat(): void {
+    if (this.ticketId && document.visibilityState === "visible") this.sendPresence(true);
   }
 
   // ---- the ticket list -----------------------------------------------------------------
@@ -274,6 +430,7 @@ class AppState {
     if (id === this.ticketId && this.detail?.ticket.id === id) return;
     this.ticketId = id;
     this.detailError = null;
+    this.sendPresence();
     if (!id) {
       this.detail = null;
       return;
@@ -394,9 +551,21 @@ class AppState {
     this.overlay = o;
   }
 
+  /** Opens the settings, scrolled to a section. */
+  openSettings(section: SettingsSection | null = null): void {
+    this.settingsSection = section;
+    this.overlay = "settings";
+  }
+
   close(): void {
     this.overlay = null;
     this.editingView = null;
+    this.settingsSection = null;
+  }
+
+  /** Asks the thread to scroll a message into view. */
+  revealMessage(messageId: string | null): void {
+    this.revealRequest = { messageId, seq: this.revealRequest.seq + 1 };
   }
 
   editView(v: ViewInfo | null): void {

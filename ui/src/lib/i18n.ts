@@ -79,6 +79,12 @@ export function errorText(err: DomainError, loc: Locale = currentLocale()): stri
   const fieldKey = `field.${err.field ?? ""}`;
   const field = err.field ? (hasKey(fieldKey) ? translate(loc, fieldKey) : err.field) : translate(loc, "field.value");
   const text = translate(loc, key, { field });
-  // Storage and I/O failures carry diagnostics worth keeping verbatim.
-  return err.code === "storage" || err.code === "io" ? `${text} (${err.message})` : text;
+  return DETAILED.has(err.code) ? `${text} (${err.message})` : text;
 }
+
+/**
+ * Codes whose backend sentence carries detail worth keeping verbatim: storage and I/O
+ * diagnostics, why the server cannot be reached, when to retry a rate-limited sign-in, how to
+ * get a keyring.
+ */
+const DETAILED: ReadonlySet<string> = new Set<DomainError["code"]>(["storage", "io", "offline", "rate_limited", "no_keyring"]);

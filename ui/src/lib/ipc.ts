@@ -12,8 +12,12 @@ import type { Group } from "../bindings/Group";
 import type { Mutation } from "../bindings/Mutation";
 import type { Organization } from "../bindings/Organization";
 import type { PageCursor } from "../bindings/PageCursor";
+import type { PresenceActivity } from "../bindings/PresenceActivity";
+import type { PresenceEntry } from "../bindings/PresenceEntry";
 import type { SearchResults } from "../bindings/SearchResults";
 import type { SortKey } from "../bindings/SortKey";
+import type { SyncRound } from "../bindings/SyncRound";
+import type { SyncStatus } from "../bindings/SyncStatus";
 import type { TagUsage } from "../bindings/TagUsage";
 import type { TicketDetail } from "../bindings/TicketDetail";
 import type { TicketPage } from "../bindings/TicketPage";
@@ -21,7 +25,7 @@ import type { ViewInfo } from "../bindings/ViewInfo";
 import type { WorkspaceInfo } from "../bindings/WorkspaceInfo";
 
 type InvokeFn = <T>(cmd: string, args?: InvokeArgs, options?: InvokeOptions) => Promise<T>;
-type ListenFn = (event: string, handler: () => void) => Promise<UnlistenFn>;
+type ListenFn = <T>(event: string, handler: (payload: T) => void) => Promise<UnlistenFn>;
 
 interface Backend {
   invoke: InvokeFn;
@@ -30,7 +34,7 @@ interface Backend {
 
 const backend: Promise<Backend> = Promise.resolve({
   invoke: tauriInvoke,
-  listen: (event, handler) => tauriListen(event, () => handler()),
+  listen: <T>(event: string, handler: (payload: T) => void) => tauriListen<T>(event, (e) => handler(e.payload)),
 });
 
 /** A refusal from the backend, typed. */
@@ -102,13 +106,37 @@ export const ipc = {
   },
   openAttachment: (attachment_id: string) => call<null>("open_attachment", { attachment_id }),
   openLink: (url: string) => call<null>("open_link", { url }),
+
+  // ---- team sync ----
+  syncStatus: () => call<SyncStatus>("sync_status"),
+  /** Signs in; the token goes to the OS keyring (refused with "no_keyring" when there is none). */
+  connectServer: (server_url: string, email: string, password: string) =>
+    call<SyncStatus>("connect_server", { server_url, email, password }),
+  /** Forgets the token; local data stays. */
+  signOut: () => call<SyncStatus>("sign_out"),
+  syncNow: () => call<null>("sync_now"),
+  /** Best effort: tells colleagues which ticket this agent has open (null: none). */
+  setPresence: (ticket_id: string | null, activity: PresenceActivity) =>
+    call<null>("set_presence", { ticket_id, activity }),
 };
 
-/** Subscribes to a backend event (payload ignored). */
-export async function onBackendEvent(event: string, handler: () => void): Promise<UnlistenFn> {
+/** The events the backend emits, with their payloads. */
+export interface BackendEvents {
+  "store-changed": unknown;
+  /** One per sync round: what changed, what the server refused, the status after it. */
+  "sync-round": SyncRound;
+  "sync-status": SyncStatus;
+  /** Colleagues' presence on tickets, for the whole helpdesk (own entries left out). */
+  presence: PresenceEntry[];
+}
+
+/** Subscribes to a backend event; the handler receives its payload (typed for known events). */
+export async function onBackendEvent<K extends keyof BackendEvents>(event: K, handler: (payload: BackendEvents[K]) => void): Promise<UnlistenFn>;
+export async function onBackendEvent(event: string, handler: (payload: unknown) => void): Promise<UnlistenFn>;
+export async function onBackendEvent(event: string, handler: (payload: unknown) => void): Promise<UnlistenFn> {
   const b = await backend;
   try {
-    return await b.listen(event, handler);
+    return await b.listen<unknown>(event, handler);
   } catch {
     // No event bridge (e.g. a plain browser): nothing to listen to.
     return () => {};
