@@ -69,28 +69,26 @@ fn http() -> reqwest::Client {
 
 /// Normalises what a person typed: scheme defaulted to https, no trailing slash.
 pub fn normalize_server_url(input: &str) -> Result<String, SyncError> {
-    let t = input.trim().trim_end_matches('/');
+    let t = input.trim();
     let bad = || SyncError::Refused {
         status: 0,
         code: "invalid_server_url".into(),
-        message: format!(
-            "'{}' is not a server address such as https://help.example.com",
-            input.trim()
-        ),
+        message: format!("'{t}' is not a server address such as https://help.example.com"),
     };
-    if t.is_empty() || t.contains(char::is_whitespace) {
+    let (scheme, rest) = match (t.strip_prefix("https://"), t.strip_prefix("http://")) {
+        (Some(r), _) => ("https", r),
+        (_, Some(r)) => ("http", r),
+        _ => ("https", t),
+    };
+    let rest = rest.trim_end_matches('/');
+    if rest.is_empty()
+        || rest.starts_with('/')
+        || rest.contains("://")
+        || rest.contains(char::is_whitespace)
+    {
         return Err(bad());
     }
-    let url = if t.starts_with("http://") || t.starts_with("https://") {
-        t.to_string()
-    } else {
-        format!("https://{t}")
-    };
-    let host = url.split("://").nth(1).unwrap_or("");
-    if host.is_empty() || host.starts_with('/') {
-        return Err(bad());
-    }
-    Ok(url)
+    Ok(format!("{scheme}://{rest}"))
 }
 
 async fn decode<T: DeserializeOwned>(
