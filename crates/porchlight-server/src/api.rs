@@ -2,7 +2,7 @@
 //! document. One error type maps every failure to a status and a stable code.
 
 use std::convert::Infallible;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -278,7 +278,7 @@ async fn login(
             "The e-mail address or password is too long.",
         ));
     }
-    if let Err(wait) = state.limiter.attempt(&email, client_ip(addr)) {
+    if let Err(wait) = state.limiter.attempt(&email, addr.ip()) {
         return Err(Failure {
             retry_after: Some(wait),
             ..Failure::new(
@@ -333,10 +333,6 @@ async fn login(
         workspace_id: state.workspace_id.clone(),
         schema_version: SCHEMA_VERSION,
     }))
-}
-
-fn client_ip(addr: SocketAddr) -> IpAddr {
-    addr.ip()
 }
 
 async fn logout(State(state): State<Shared>, who: SignedIn) -> Result<StatusCode, Failure> {
@@ -508,9 +504,4 @@ async fn presence(
         p.activity,
     );
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// Loopback placeholder for requests without a peer address (in-process tests).
-pub fn local_addr() -> SocketAddr {
-    SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0)
 }

@@ -159,26 +159,33 @@ impl Storage {
         self.backend.name()
     }
 
-    fn write<T>(&self, f: impl FnOnce(&mut dyn Tx) -> StorageResult<T>) -> StorageResult<T> {
+    /// Runs `f` once in a write (or read-only) transaction and returns its result.
+    fn transact<T>(
+        &self,
+        write: bool,
+        f: impl FnOnce(&mut dyn Tx) -> StorageResult<T>,
+    ) -> StorageResult<T> {
         let mut f = Some(f);
         let mut out = None;
-        self.backend.write(&mut |tx| {
-            let f = f.take().expect("a write closure runs once");
+        let mut run = |tx: &mut dyn Tx| {
+            let f = f.take().expect("a transaction closure runs once");
             out = Some(f(tx)?);
             Ok(())
-        })?;
-        Ok(out.expect("the write closure ran"))
+        };
+        if write {
+            self.backend.write(&mut run)?;
+        } else {
+            self.backend.read(&mut run)?;
+        }
+        Ok(out.expect("the transaction closure ran"))
+    }
+
+    fn write<T>(&self, f: impl FnOnce(&mut dyn Tx) -> StorageResult<T>) -> StorageResult<T> {
+        self.transact(true, f)
     }
 
     fn read<T>(&self, f: impl FnOnce(&mut dyn Tx) -> StorageResult<T>) -> StorageResult<T> {
-        let mut f = Some(f);
-        let mut out = None;
-        self.backend.read(&mut |tx| {
-            let f = f.take().expect("a read closure runs once");
-            out = Some(f(tx)?);
-            Ok(())
-        })?;
-        Ok(out.expect("the read closure ran"))
+        self.transact(false, f)
     }
 
     /// The helpdesk's identity, made once when the database is first used.
