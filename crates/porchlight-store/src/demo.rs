@@ -9,9 +9,7 @@ use rand::{Rng, SeedableRng};
 use rusqlite::params;
 
 use crate::queries::settings;
-use crate::schema::{
-    COUNT_TRIGGERS, DROP_DERIVED_TRIGGERS, FTS_DELETE_TRIGGERS, FTS_TRIGGERS, REBUILD_DERIVED,
-};
+use crate::schema::{create_derived_triggers, DROP_DERIVED_TRIGGERS, REBUILD_DERIVED};
 use crate::{new_id, now_ms, Store, StoreResult};
 
 #[derive(Debug, Clone)]
@@ -394,9 +392,7 @@ pub fn seed(store: &Store, opts: &SeedOptions) -> StoreResult<SeedReport> {
         }
         drop((ins_ticket, ins_msg, ins_tag, ins_event));
         tx.execute_batch(REBUILD_DERIVED)?;
-        tx.execute_batch(FTS_TRIGGERS)?;
-        tx.execute_batch(FTS_DELETE_TRIGGERS)?;
-        tx.execute_batch(COUNT_TRIGGERS)?;
+        create_derived_triggers(tx)?;
         settings::set(tx, "demo_seeded_at", &now.to_string())?;
         Ok(SeedReport { tickets: opts.tickets, messages, customers: n_customers, elapsed_ms: 0 })
     })?;

@@ -59,6 +59,44 @@ CREATE TRIGGER IF NOT EXISTS ticket_counts_ad AFTER DELETE ON tickets WHEN old.d
 END;
 "#;
 
+/// Triggers that keep `tag_counts` (live tickets per tag) exact, so the tag list with its
+/// usage counts is a read of one small table instead of a join over every tagged ticket.
+pub(crate) const TAG_COUNT_TRIGGERS: &str = r#"
+CREATE TRIGGER IF NOT EXISTS tag_counts_ai AFTER INSERT ON ticket_tags
+  WHEN (SELECT deleted_at IS NULL FROM tickets WHERE id = new.ticket_id) BEGIN
+  INSERT INTO tag_counts(tag, n) VALUES (new.tag, 1) ON CONFLICT(tag) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS tag_counts_ad AFTER DELETE ON ticket_tags
+  WHEN (SELECT deleted_at IS NULL FROM tickets WHERE id = old.ticket_id) BEGIN
+  UPDATE tag_counts SET n = n - 1 WHERE tag = old.tag;
+END;
+CREATE TRIGGER IF NOT EXISTS tag_counts_au_ticket AFTER UPDATE OF deleted_at ON tickets
+  WHEN (old.deleted_at IS NULL) != (new.deleted_at IS NULL) BEGIN
+  INSERT INTO tag_counts(tag, n)
+    SELECT tag, CASE WHEN new.deleted_at IS NULL THEN 1 ELSE -1 END FROM ticket_tags WHERE ticket_id = new.id AND 1
+    ON CONFLICT(tag) DO UPDATE SET n = n + excluded.n;
+END;
+CREATE TRIGGER IF NOT EXISTS tag_counts_ad_ticket AFTER DELETE ON tickets WHEN old.deleted_at IS NULL BEGIN
+  UPDATE tag_counts SET n = n - 1 WHERE tag IN (SELECT tag FROM ticket_tags WHERE ticket_id = old.id);
+END;
+"#;
+
+/// Every trigger that maintains derived data, in the order they are created.
+const DERIVED_TRIGGERS: &[&str] = &[
+    FTS_TRIGGERS,
+    FTS_DELETE_TRIGGERS,
+    COUNT_TRIGGERS,
+    TAG_COUNT_TRIGGERS,
+];
+
+/// Creates the derived-data triggers again after a bulk import (see `DROP_DERIVED_TRIGGERS`).
+pub(crate) fn create_derived_triggers(conn: &Connection) -> StoreResult<()> {
+    for sql in DERIVED_TRIGGERS {
+        conn.execute_batch(sql)?;
+    }
+    Ok(())
+}
+
 pub(crate) const DROP_DERIVED_TRIGGERS: &str = r#"
 DROP TRIGGER IF EXISTS tickets_fts_ai; DROP TRIGGER IF EXISTS tickets_fts_au;
 DROP TRIGGER IF EXISTS messages_fts_ai;
@@ -67,6 +105,8 @@ DROP TRIGGER IF EXISTS ticket_counts_ai; DROP TRIGGER IF EXISTS ticket_counts_au
 DROP TRIGGER IF EXISTS ticket_counts_ad;
 DROP TRIGGER IF EXISTS tickets_fts_ad; DROP TRIGGER IF EXISTS messages_fts_ad;
 DROP TRIGGER IF EXISTS customers_fts_ad;
+DROP TRIGGER IF EXISTS tag_counts_ai; DROP TRIGGER IF EXISTS tag_counts_ad;
+DROP TRIGGER IF EXISTS tag_counts_au_ticket; DROP TRIGGER IF EXISTS tag_counts_ad_ticket;
 "#;
 
 /// Recomputes everything the derived triggers maintain, after a bulk import without them.
@@ -77,6 +117,10 @@ INSERT INTO customers_fts(customers_fts) VALUES('rebuild');
 DELETE FROM ticket_counts;
 INSERT INTO ticket_counts(status, assignee_id, n)
   SELECT status, coalesce(assignee_id, ''), count(*) FROM tickets WHERE deleted_at IS NULL GROUP BY 1, 2;
+DELETE FROM tag_counts;
+INSERT INTO tag_counts(tag, n)
+  SELECT tt.tag, count(*) FROM ticket_tags tt JOIN tickets t ON t.id = tt.ticket_id
+  WHERE t.deleted_at IS NULL GROUP BY tt.tag;
 "#;
 
 const V1: &str = r#"
@@ -276,7 +320,15 @@ CREATE INDEX messages_pending ON messages(pending) WHERE pending = 1;
 CREATE INDEX ticket_events_pending ON ticket_events(pending) WHERE pending = 1;
 "#;
 
-const MIGRATIONS: &[&str] = &[V1, V2];
+/// Live tickets per tag, kept by `TAG_COUNT_TRIGGERS` (filled once here from existing data).
+const V3: &str = r#"
+CREATE TABLE tag_counts (tag TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO tag_counts(tag, n)
+  SELECT tt.tag, count(*) FROM ticket_tags tt JOIN tickets t ON t.id = tt.ticket_id
+  WHERE t.deleted_at IS NULL GROUP BY tt.tag;
+"#;
+
+const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 pub(crate) fn migrate(conn: &mut Connection) -> StoreResult<()> {
     let current: usize =
@@ -290,6 +342,9 @@ pub(crate) fn migrate(conn: &mut Connection) -> StoreResult<()> {
         }
         if i == 1 {
             tx.execute_batch(FTS_DELETE_TRIGGERS)?;
+        }
+        if i == 2 {
+            tx.execute_batch(TAG_COUNT_TRIGGERS)?;
         }
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         tx.commit()?;

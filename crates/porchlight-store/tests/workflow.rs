@@ -655,6 +655,21 @@ fn view_counts_match_the_rows_after_every_kind_of_change() {
         for v in s.views().unwrap() {
             assert_eq!(v.count, rows(&v.id), "{when}: view {}", v.id);
         }
+        // Each tag's usage count equals the rows of a view filtered on that tag.
+        for t in s.tags().unwrap() {
+            let view = format!("tag-{}", t.name);
+            s.apply(Mutation::SaveView {
+                id: view.clone(),
+                name: view.clone(),
+                filters: vec![FilterClause {
+                    field: "tag".into(),
+                    values: vec![t.name.clone()],
+                }],
+            })
+            .unwrap();
+            assert_eq!(t.ticket_count, rows(&view), "{when}: tag {}", t.name);
+            s.apply(Mutation::DeleteView { id: view }).unwrap();
+        }
     };
     check("after the bulk import");
     let open = s
@@ -690,5 +705,31 @@ fn view_counts_match_the_rows_after_every_kind_of_change() {
     let id = create(&s, "Fresh", "fresh@example.com", "new one");
     s.apply(message(&id, MessageKind::Reply, false, "on it"))
         .unwrap();
-    check("after assign, unassign, delete, merge, create and reply");
+    for (ticket, tag) in [
+        (&id, "fresh"),
+        (&open[5].id, "fresh"),
+        (&open[6].id, "fresh"),
+    ] {
+        s.apply(Mutation::AddTag {
+            ticket_id: ticket.clone(),
+            tag: tag.into(),
+        })
+        .unwrap();
+    }
+    s.apply(Mutation::RemoveTag {
+        ticket_id: open[5].id.clone(),
+        tag: "fresh".into(),
+    })
+    .unwrap();
+    s.apply(Mutation::DeleteTicket {
+        ticket_id: open[6].id.clone(),
+    })
+    .unwrap();
+    let fresh = s.tags().unwrap().into_iter().find(|t| t.name == "fresh");
+    assert_eq!(
+        fresh.map(|t| t.ticket_count),
+        Some(1),
+        "tagged three, untagged one, deleted one"
+    );
+    check("after assign, unassign, delete, merge, create, reply and tagging");
 }

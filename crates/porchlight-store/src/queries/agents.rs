@@ -128,9 +128,8 @@ impl Store {
     pub fn tags(&self) -> StoreResult<Vec<TagUsage>> {
         self.read(|c| {
             let mut st = c.prepare_cached(
-                "SELECT g.name, (SELECT count(*) FROM ticket_tags tt JOIN tickets t ON t.id = tt.ticket_id
-                                  WHERE tt.tag = g.name AND t.deleted_at IS NULL)
-                 FROM tags g ORDER BY g.name",
+                "SELECT g.name, coalesce(c.n, 0) FROM tags g LEFT JOIN tag_counts c ON c.tag = g.name
+                 ORDER BY g.name",
             )?;
             let rows = st
                 .query_map([], |r| Ok(TagUsage { name: r.get(0)?, ticket_count: r.get(1)? }))?

@@ -33,11 +33,10 @@ impl Store {
                 Some(id) => Some(crate::queries::agents::get(c, id)?),
                 None => None,
             };
-            let ticket_count: i64 = c.query_row(
-                "SELECT count(*) FROM tickets WHERE deleted_at IS NULL",
-                [],
-                |r| r.get(0),
-            )?;
+            let ticket_count: i64 =
+                c.query_row("SELECT coalesce(sum(n), 0) FROM ticket_counts", [], |r| {
+                    r.get(0)
+                })?;
             Ok(WorkspaceInfo {
                 profile,
                 data_dir: self.dir().display().to_string(),
