@@ -5,6 +5,12 @@
 //! shadows back, drops pending rows, writes the documents, forgets mutations the server has
 //! processed and re-applies the rest on top (a rebase): unsent work is never lost, and
 //! a refused change disappears.
+//!
+//! Pulls that start from the beginning (the first sync of a desktop, or after a `reset`) and
+//! span several pages are bulk imports: the derived triggers (full-text indexes, sidebar
+//! counts) are dropped on the first page, pages are written without them, and the derived
+//! data is rebuilt once with the last page (`schema::REBUILD_DERIVED`), as `demo::seed` does.
+//! Unsent work is rebased once per pull, after its last page, not after every page.
 
 use porchlight_domain::docs::{Doc, DocKind};
 use porchlight_domain::sync::{PullResponse, PushMutation, PushOutcome, PushResponse};
@@ -14,7 +20,11 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use crate::queries::docs;
 use crate::queries::events::Actor;
 use crate::queries::{agents, settings};
+use crate::schema::{create_derived_triggers, DROP_DERIVED_TRIGGERS, REBUILD_DERIVED};
 use crate::{new_id, now_ms, Store, StoreResult};
+
+/// Set while a bulk pull is under way (its derived triggers are dropped until the last page).
+const BULK_PULL: &str = "sync_bulk_pull";
 
 /// Where this store syncs to.
 #[derive(Debug, Clone, PartialEq)]
@@ -278,7 +288,13 @@ impl Store {
             }
             tx.execute("PRAGMA defer_foreign_keys = ON", [])?;
             let old_me = settings::get(tx, "profile_agent_id")?;
-            docs::write(tx, &Doc::Agent(agent.clone()))?;
+            // Group memberships arrive with the groups themselves on the first pull; the
+            // groups are not here yet.
+            let agent_now = porchlight_domain::docs::AgentDoc {
+                group_ids: Vec::new(),
+                ..agent.clone()
+            };
+            docs::write(tx, &Doc::Agent(agent_now))?;
             if let Some(old) = old_me.as_deref().filter(|o| *o != agent.id) {
                 // Work recorded standalone was the local profile's; it is this agent's now.
                 tx.execute("UPDATE tickets SET assignee_id = ?2 WHERE assignee_id = ?1", params![old, agent.id])?;
@@ -350,10 +366,28 @@ impl Store {
         })
     }
 
-    /// Applies one page of documents from the server and rebases unsent changes on top.
+    /// Applies one page of documents from the server. After the last page of a pull
+    /// (`has_more` false) unsent changes are rebased on top; between pages the store holds
+    /// the server's state alone (they stay queued in the outbox, nothing is lost).
+    ///
+    /// A pull from cursor 0 that spans several pages is written in bulk: without the derived
+    /// triggers, which the last page rebuilds once. Foreign keys are checked with the last
+    /// page only: a page may hold a message whose ticket's newest version is on the next one.
     pub fn apply_pull(&self, page: &PullResponse) -> StoreResult<PullApplied> {
-        self.with_tx(|tx| {
-            tx.execute("PRAGMA defer_foreign_keys = ON", [])?;
+        let last_page = !page.has_more;
+        self.with_tx_foreign_keys(last_page, |tx| {
+            if last_page {
+                tx.execute("PRAGMA defer_foreign_keys = ON", [])?;
+            }
+            let mut bulk = settings::get(tx, BULK_PULL)?.is_some();
+            let cursor: i64 = settings::get(tx, "sync_cursor")?
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            if !bulk && !last_page && cursor == 0 {
+                tx.execute_batch(DROP_DERIVED_TRIGGERS)?;
+                settings::set(tx, BULK_PULL, "1")?;
+                bulk = true;
+            }
             roll_back_unsent(tx)?;
             let mut applied = PullApplied::default();
             for ch in &page.changes {
@@ -376,10 +410,39 @@ impl Store {
             if page.reset {
                 settings::set(tx, "sync_cursor", "0")?;
             }
-            reapply_unsent(tx, &me(tx)?)?;
+            if last_page {
+                if bulk {
+                    tx.execute_batch(REBUILD_DERIVED)?;
+                    create_derived_triggers(tx)?;
+                    tx.execute("DELETE FROM settings WHERE key = ?1", [BULK_PULL])?;
+                }
+                reapply_unsent(tx, &me(tx)?)?;
+            }
             settings::set(tx, "sync_last_pull_at", &now_ms().to_string())?;
             Ok(applied)
         })
+    }
+
+    /// A write transaction with foreign-key enforcement on or off for its duration (the
+    /// pragma cannot change inside a transaction).
+    fn with_tx_foreign_keys<T>(
+        &self,
+        enforce: bool,
+        f: impl FnOnce(&Transaction<'_>) -> StoreResult<T>,
+    ) -> StoreResult<T> {
+        if enforce {
+            return self.with_tx(f);
+        }
+        let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        conn.execute_batch("PRAGMA foreign_keys = OFF")?;
+        let out = (|| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let out = f(&tx)?;
+            tx.commit()?;
+            Ok(out)
+        })();
+        conn.execute_batch("PRAGMA foreign_keys = ON")?;
+        out
     }
 
     /// Every row as a document, sorted by key, leaving out what is only local (views,
