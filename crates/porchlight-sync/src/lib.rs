@@ -9,8 +9,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use porchlight_domain::sync::{
-    PresenceEntry, PushRequest, ServerEvent, SyncRefusal, SyncRound, SyncState, SyncStatus,
-    MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS, MAX_REQUEST_BYTES, SCHEMA_VERSION,
+    PresenceEntry, PullResponse, PushRequest, ServerEvent, SyncRefusal, SyncRound, SyncState,
+    SyncStatus, MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS, MAX_REQUEST_BYTES, SCHEMA_VERSION,
 };
 use porchlight_store::Store;
 use rand::Rng;
@@ -145,10 +145,27 @@ pub async fn sync_round(store: &Arc<Store>, client: &ServerClient) -> Result<Syn
     let mut ticket_ids = Vec::new();
     let mut other_changes = false;
     let mut cursor = settings.cursor;
+    let mut pages = 0;
     loop {
-        let page = client
+        let mut page = match client
             .pull(&settings.client_id, cursor, MAX_PULL_LIMIT)
-            .await?;
+            .await
+        {
+            Ok(page) => page,
+            Err(e) => {
+                if pages > 0 {
+                    end_pull_early(store, cursor).await;
+                }
+                return Err(e);
+            }
+        };
+        if page.has_more {
+            // The server's last processed mutation id comes from the whole snapshot, but this
+            // page holds only the oldest of its changes: settling the outbox with it would
+            // drop unsent work whose effects are still on a later page.
+            page.last_mutation_id = 0;
+        }
+        pages += 1;
         let (more, next) = (page.has_more, page.cursor);
         let s = store.clone();
         let applied = blocking(move || s.apply_pull(&page)).await?;
@@ -167,6 +184,23 @@ pub async fn sync_round(store: &Arc<Store>, client: &ServerClient) -> Result<Syn
         refusals,
         status: status(store, SyncState::Online, None).await,
     })
+}
+
+/// A pull broke off between pages (the connection dropped): ends it at the last page that
+/// arrived, so the store rebases the agent's unsent work on top of what it has instead of
+/// hiding that work until the connection returns. The next round resumes from there.
+async fn end_pull_early(store: &Arc<Store>, cursor: i64) {
+    let s = store.clone();
+    let last = PullResponse {
+        changes: Vec::new(),
+        cursor,
+        last_mutation_id: 0,
+        has_more: false,
+        reset: false,
+    };
+    if let Err(e) = blocking(move || s.apply_pull(&last)).await {
+        tracing::warn!(error = %e, "unsent work could not be rebased after an interrupted pull");
+    }
 }
 
 async fn run(
