@@ -1,6 +1,6 @@
 //! Real desktop stores (porchlight-store + porchlight-sync) against the real server process:
 //! offline edits, rebases, refusals rolled back, standalone data uploaded, and convergence of
-//! several clients under random concurrent edits.
+//! several clients under random concurrent edits (on SQLite and on PostgreSQL).
 
 mod common;
 
@@ -332,16 +332,21 @@ fn standalone_work_is_uploaded_on_first_connect() {
 }
 
 /// Three desktops make random offline edits to the same tickets and sync in random order;
-/// afterwards every store equals the others and the server.
-#[test]
-fn random_offline_edits_converge() {
+/// afterwards every store equals the others and the server. Seeds: 12 on SQLite and 6 on
+/// PostgreSQL unless PORCHLIGHT_CONVERGENCE_SEEDS (SQLite) or
+/// PORCHLIGHT_CONVERGENCE_SEEDS_POSTGRES say otherwise.
+fn random_offline_edits_converge(backend: Backend) {
     let rt = rt();
-    let seeds: u64 = std::env::var("PORCHLIGHT_CONVERGENCE_SEEDS")
+    let (var, default) = match backend {
+        Backend::Sqlite => ("PORCHLIGHT_CONVERGENCE_SEEDS", 12),
+        Backend::Postgres => ("PORCHLIGHT_CONVERGENCE_SEEDS_POSTGRES", 6),
+    };
+    let seeds: u64 = std::env::var(var)
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(12);
+        .unwrap_or(default);
     for seed in 0..seeds {
-        let s = Server::start(Backend::Sqlite);
+        let s = Server::start(backend);
         let emails = ["a@example.com", "b@example.com", "c@example.com"];
         for (i, e) in emails.iter().enumerate() {
             s.add_user(
@@ -476,3 +481,5 @@ fn random_offline_edits_converge() {
         }
     }
 }
+
+on_both_backends!(random_offline_edits_converge);
