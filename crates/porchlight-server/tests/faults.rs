@@ -730,7 +730,8 @@ on_both_backends!(a_server_killed_mid_push_loses_and_repeats_nothing);
 /// answers are cut at several points (right after the headers, mid-body, one byte short, and
 /// on the second page after the first was applied). A cut answer applies nothing, the agent's
 /// work stays visible throughout, and once the connection holds the desktop holds exactly
-/// the server's data, each change once.
+/// the server's data, each change once. A colleague's first sync cut the same way leaves a
+/// desktop whose counts and search work while it waits.
 #[test]
 fn a_pull_cut_midway_applies_nothing_partial_and_recovers() {
     let rt = rt();
@@ -801,4 +802,46 @@ fn a_pull_cut_midway_applies_nothing_partial_and_recovers() {
     let server = server_dump(&s, "ali@example.com");
     assert_exactly_once(&before, &server);
     assert_same(&dump(&store), &server, "after the cuts");
+
+    // A colleague's first sync (several pages, written in bulk) is cut on its second page.
+    // While the connection is down, what did arrive is counted and searchable, and a ticket
+    // recorded meanwhile is too.
+    s.add_user("eva@example.com", "Eva Agent", "agent");
+    let dir = tempfile::tempdir().unwrap();
+    let (eva, token) = connect(&rt, &proxy.url, "eva@example.com", dir.path());
+    let eva = Arc::new(eva);
+    let client = ServerClient::new(&proxy.url, &token);
+    proxy.plan(&[Cut::Pass, Cut::AfterBody(10_000)]);
+    let err = rt.block_on(sync_round(&eva, &client)).unwrap_err();
+    assert!(matches!(err, SyncError::Offline(_)), "{err:?}");
+    let have = census(&dump(&eva)).tickets.len();
+    assert!(have > 0 && have < 1300, "one page arrived ({have} tickets)");
+    assert_eq!(
+        eva.workspace_info().unwrap().ticket_count,
+        have as i64,
+        "the sidebar counts what arrived"
+    );
+    assert_eq!(eva.search("parcel", 50).unwrap().hits.len(), 50.min(have));
+    let (quokka, create) = new_ticket(9999);
+    eva.apply(create).unwrap();
+    eva.apply(Mutation::SetTicketFields {
+        ticket_id: quokka.clone(),
+        changes: TicketFieldChanges {
+            subject: Some("Quokka plush arrived torn".into()),
+            ..Default::default()
+        },
+    })
+    .unwrap();
+    let found = eva.search("quokka", 50).unwrap();
+    assert_eq!(found.hits.len(), 1, "{found:?}");
+    assert_eq!(found.hits[0].ticket.id, quokka);
+    assert_eq!(eva.workspace_info().unwrap().ticket_count, have as i64 + 1);
+
+    rt.block_on(sync_round(&eva, &client)).unwrap();
+    assert_eq!(eva.outbox_len().unwrap(), 0);
+    let server = server_dump(&s, "eva@example.com");
+    assert_eq!(census(&server).tickets.len(), 1301);
+    assert_same(&dump(&eva), &server, "the colleague after the cut");
+    assert_eq!(eva.workspace_info().unwrap().ticket_count, 1301);
+    assert_eq!(eva.search("quokka", 50).unwrap().hits.len(), 1);
 }
