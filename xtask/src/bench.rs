@@ -1,4 +1,5 @@
-//! `cargo xtask bench [store|app]`: speed on a generated 100k-ticket / ~1M-message store.
+//! `cargo xtask bench [store|app|sync]`: speed on a generated 100k-ticket / ~1M-message store
+//! (sync: see bench_sync.rs).
 //! Results merge into target/bench/report.json as {metric: {value, unit}}.
 
 use std::path::{Path, PathBuf};
@@ -90,10 +91,12 @@ pub fn run(which: Option<&str>) -> Result<()> {
         None => {
             bench_store(&mut report)?;
             bench_app(&mut report)?;
+            crate::bench_sync::run(&mut |n, v, u| report.put(n, v, u))?;
         }
         Some("store") => bench_store(&mut report)?,
         Some("app") => bench_app(&mut report)?,
-        Some(other) => bail!("unknown benchmark '{other}' (store or app)"),
+        Some("sync") => crate::bench_sync::run(&mut |n, v, u| report.put(n, v, u))?,
+        Some(other) => bail!("unknown benchmark '{other}' (store, app or sync)"),
     }
     report.save()
 }

@@ -41,14 +41,18 @@ fn pg(bin: &Path, tool: &str, args: &[&str]) -> Result<std::process::Output> {
 
 /// Starts (if needed) the test cluster and returns its admin URL.
 pub fn ensure() -> Result<String> {
+    ensure_at(&target_dir().join("postgres"), PORT)
+}
+
+/// Starts (if needed) a cluster kept in `root`, listening on `port`; returns its admin URL.
+pub fn ensure_at(root: &Path, port: u16) -> Result<String> {
     let bin = bin_dir()?;
-    let root = target_dir().join("postgres");
     let data = root.join("data");
-    std::fs::create_dir_all(&root)?;
+    std::fs::create_dir_all(root)?;
     if is_root() {
         let _ = Command::new("chown")
             .args(["-R", "postgres:postgres"])
-            .arg(&root)
+            .arg(root)
             .status();
     }
     let (data_s, root_s) = (data.display().to_string(), root.display().to_string());
@@ -75,9 +79,9 @@ pub fn ensure() -> Result<String> {
         .status
         .success();
     if !running {
-        eprintln!("postgres: starting the test server on 127.0.0.1:{PORT}");
+        eprintln!("postgres: starting the test server on 127.0.0.1:{port}");
         let opts =
-            format!("-p {PORT} -k {root_s} -c listen_addresses=127.0.0.1 -c max_connections=300");
+            format!("-p {port} -k {root_s} -c listen_addresses=127.0.0.1 -c max_connections=300");
         let log = root.join("server.log").display().to_string();
         let out = pg(
             &bin,
@@ -92,5 +96,16 @@ pub fn ensure() -> Result<String> {
             );
         }
     }
-    Ok(format!("postgres://postgres@127.0.0.1:{PORT}/postgres"))
+    Ok(format!("postgres://postgres@127.0.0.1:{port}/postgres"))
+}
+
+/// Stops the cluster kept in `root` (if it runs).
+pub fn stop_at(root: &Path) -> Result<()> {
+    let data = root.join("data").display().to_string();
+    pg(
+        &bin_dir()?,
+        "pg_ctl",
+        &["-D", &data, "-m", "fast", "-w", "stop"],
+    )?;
+    Ok(())
 }
