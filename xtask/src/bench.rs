@@ -229,10 +229,10 @@ fn bench_store(report: &mut Report) -> Result<()> {
     Ok(())
 }
 
-/// Sum of resident memory of `pid` and all its descendants (WebKit's web and network processes).
-fn tree_rss_kb(pid: u32) -> u64 {
-    let mut total = 0;
-    let mut stack = vec![pid];
+/// Memory of `pid` and all its descendants (WebKit's web and network processes), as the sum of
+/// each process's proportional set size: a page shared by n processes counts 1/n in each, so
+/// libraries mapped by all three are counted once, not three times as a plain RSS sum would.
+fn tree_pss_kb(pid: u32) -> u64 {
     let procs: Vec<(u32, u32)> = std::fs::read_dir("/proc")
         .map(|d| {
             d.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
@@ -245,15 +245,20 @@ fn tree_rss_kb(pid: u32) -> u64 {
                 .collect()
         })
         .unwrap_or_default();
+    let mut total = 0;
+    let mut stack = vec![pid];
     while let Some(p) = stack.pop() {
-        if let Ok(status) = std::fs::read_to_string(format!("/proc/{p}/status")) {
-            if let Some(kb) = status
-                .lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
-            {
-                total += kb;
-            }
+        if let Ok(rollup) = std::fs::read_to_string(format!("/proc/{p}/smaps_rollup")) {
+            let field = |name: &str| {
+                rollup
+                    .lines()
+                    .find(|l| l.starts_with(name))
+                    .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+                    .unwrap_or(0)
+            };
+            let (pss, rss) = (field("Pss:"), field("Rss:"));
+            println!("    pid {p}: pss {} MB (rss {} MB)", pss / 1024, rss / 1024);
+            total += pss;
         }
         stack.extend(procs.iter().filter(|(_, pp)| *pp == p).map(|(c, _)| *c));
     }
@@ -283,7 +288,7 @@ fn bench_app(report: &mut Report) -> Result<()> {
         // Let the window settle, then measure what it holds with the inbox on screen.
         std::thread::sleep(Duration::from_secs(2));
         if let Some(pid) = porchlight_e2e::app_pid(&bin, &dir) {
-            rss.push(tree_rss_kb(pid) as f64 / 1024.0);
+            rss.push(tree_pss_kb(pid) as f64 / 1024.0);
         }
         session.quit();
     }

@@ -24,7 +24,7 @@ fn packages(g: Group) -> (&'static str, &'static [&'static str]) {
             "to run the tests (WebDriver for the real window, virtual display, D-Bus session, keyring, fonts, PostgreSQL for the server suite)",
             &[
                 "postgresql",
-                "webkit2gtk-driver", "xvfb", "xauth", "dbus-x11", "dbus-daemon", "gnome-keyring",
+                "webkit2gtk-driver", "xvfb", "xauth", "dbus-x11", "dbus-daemon", "gnome-keyring", "libsecret-tools",
                 "at-spi2-core", "fonts-noto-core", "fonts-dejavu-core", "imagemagick",
             ],
         ),

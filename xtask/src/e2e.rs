@@ -48,15 +48,25 @@ pub fn run() -> Result<()> {
     }
     let driver = tauri_driver()?;
     let app = app_binary()?;
+    // The team scenario runs the real server next to two desktops.
+    sh(cargo().args(["build", "-p", "porchlight-server"]))?;
+    let server = target_dir().join("debug/porchlight-server");
     let cargo_bin = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    // One D-Bus session for the whole run, with the Secret Service unlocked inside it.
+    // One D-Bus session for the whole run, with a Secret Service inside it: gnome-keyring on a
+    // fresh keyring (its files under the target dir, never the user's own keyring), created and
+    // unlocked with a throwaway password so no prompt is needed.
+    let keyring_home = target_dir().join("e2e-keyring");
+    let _ = std::fs::remove_dir_all(&keyring_home);
+    std::fs::create_dir_all(&keyring_home)?;
     let script = format!(
-        "printf '' | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1 || true; exec '{cargo_bin}' test -p porchlight-e2e -- --test-threads=1"
+        "printf 'porchlight-e2e' | gnome-keyring-daemon --unlock --components=secrets >/dev/null || exit 1; exec '{cargo_bin}' test -p porchlight-e2e -- --test-threads=1"
     );
     let status = Command::new("dbus-run-session")
         .args(["--", "sh", "-c", &script])
         .current_dir(root())
         .env("PORCHLIGHT_BIN", &app)
+        .env("PORCHLIGHT_SERVER_BIN", &server)
+        .env("XDG_DATA_HOME", &keyring_home)
         .env("TAURI_DRIVER", &driver)
         .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
         .env_remove("DISPLAY")

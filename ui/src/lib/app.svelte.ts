@@ -342,7 +342,9 @@ class AppState {
   async reloadList(keep = false): Promise<void> {
     const gen = ++this.listGen;
     const want = keep ? Math.min(Math.max(this.rows.length, PAGE_SIZE), MAX_RELOAD_ROWS) : PAGE_SIZE;
-    this.listLoading = true;
+    // A background refresh (a live change, a sync round) keeps the rows on screen and shows no
+    // "Loading…": only a list that is really being filled says so.
+    if (!keep || !this.listLoaded) this.listLoading = true;
     try {
       let rows: TicketSummary[] = [];
       let cursor: PageCursor | null = null;

@@ -1,0 +1,288 @@
+//! Two real desktop apps (two data dirs, two windows) and one real `porchlight-server`: agent A
+//! creates a ticket and replies, agent B sees both live and sees that A is on the ticket. The
+//! sign-in token lives in the Secret Service of this D-Bus session (gnome-keyring) and in no file
+//! of either data dir and no log line of the apps or the server.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use porchlight_e2e::{artifacts, create_profile, Driver, Session, SHORT};
+
+const PASSWORD: &str = "a long enough team password";
+const SUBJECT: &str = "Parcel 8841 arrived damaged";
+
+/// The real server on a temporary embedded database; its log goes to target/e2e/.
+struct TeamServer {
+    child: Child,
+    url: String,
+    log: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+fn server_bin() -> String {
+    std::env::var("PORCHLIGHT_SERVER_BIN")
+        .expect("PORCHLIGHT_SERVER_BIN: run through `cargo xtask e2e`")
+}
+
+impl TeamServer {
+    fn start() -> TeamServer {
+        let dir = tempfile::tempdir().unwrap();
+        let log = artifacts().join("team-server.log");
+        let mut child = Command::new(server_bin())
+            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+            .arg(dir.path())
+            .env("RUST_LOG", "debug")
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .expect("start porchlight-server");
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let mut first = String::new();
+        out.read_line(&mut first).unwrap();
+        // Keep draining stdout so the server never blocks on a full pipe.
+        std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+        let url = first
+            .trim()
+            .strip_prefix("porchlight-server listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line from the server: {first:?}"))
+            .to_string();
+        TeamServer {
+            child,
+            url,
+            log,
+            _dir: dir,
+        }
+    }
+
+    fn add_agent(&self, email: &str, name: &str) {
+        let mut child = Command::new(server_bin())
+            .args([
+                "user", "add", "--email", email, "--name", name, "--role", "agent",
+            ])
+            .arg("--data-dir")
+            .arg(self._dir.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "{PASSWORD}").unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "user add {email}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+impl Drop for TeamServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Settings → "Connect to a team server", then back to the workspace once online.
+fn connect(s: &Session, url: &str, email: &str) {
+    s.click_id("settings-button");
+    s.type_id("server-url", url);
+    // The e-mail is filled in from the agent's profile.
+    s.wait_js(
+        "e-mail prefilled",
+        &format!("document.querySelector('[data-testid=\"server-email\"]').value === {email:?}"),
+        SHORT,
+    );
+    s.type_id("server-password", PASSWORD);
+    s.click_id("server-connect");
+    s.wait_js(
+        "signed in",
+        "document.querySelector('[data-testid=\"server-state\"]')?.dataset.state === 'online'",
+        SHORT,
+    );
+    s.click_id("settings-done");
+    s.wait_js(
+        "status bar online",
+        "document.querySelector('[data-testid=\"sync-status\"]')?.dataset.state === 'online'",
+        SHORT,
+    );
+}
+
+fn thread_has(s: &Session, text: &str) {
+    s.wait_js(
+        &format!("thread shows {text}"),
+        &format!(
+            "[...document.querySelectorAll('[data-testid=\"message\"]')].some(m => m.textContent.includes({text:?}))"
+        ),
+        SHORT,
+    );
+}
+
+/// Every secret the Secret Service holds for `service`, read with libsecret's `secret-tool`.
+fn secrets_for(service: &str) -> Vec<String> {
+    let out = Command::new("secret-tool")
+        .args(["search", "--all", "--unlock", "service", service])
+        .output()
+        .expect("secret-tool (package libsecret-tools)");
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    text.lines()
+        .filter_map(|l| l.trim().strip_prefix("secret = "))
+        .map(str::to_owned)
+        .collect()
+}
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(files_under(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+fn contains(hay: &[u8], needle: &str) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+#[test]
+fn a_reply_from_one_desktop_appears_live_on_another_with_presence() {
+    let service = format!("app.porchlight.e2e-{}", std::process::id());
+    // The apps inherit this through tauri-driver and WebKitWebDriver.
+    std::env::set_var("PORCHLIGHT_KEYRING_SERVICE", &service);
+    let server = TeamServer::start();
+    server.add_agent("ada@example.com", "Ada Lovelace");
+    server.add_agent("bora@example.com", "Bora Kaya");
+
+    let (driver_a, driver_b) = (Driver::start(), Driver::start());
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+
+    let a = driver_a.launch(dir_a.path());
+    create_profile(&a, "Ada Lovelace", "ada@example.com", false);
+    connect(&a, &server.url, "ada@example.com");
+    let b = driver_b.launch(dir_b.path());
+    create_profile(&b, "Bora Kaya", "bora@example.com", false);
+    connect(&b, &server.url, "bora@example.com");
+
+    // A records a phone call; B's inbox shows it without any action from B.
+    a.click_id("new-ticket-button");
+    a.click_id("nt-requester-new");
+    a.type_id("nt-new-name", "Chen Wei");
+    a.type_id("nt-new-email", "chen@example.com");
+    a.select("nt-channel", "phone");
+    a.type_id("nt-subject", SUBJECT);
+    a.type_id(
+        "nt-body",
+        "The box was crushed and the lamp inside is broken.",
+    );
+    a.click_id("nt-submit");
+    a.wait_js(
+        "A's ticket open",
+        &format!("document.querySelector('[data-testid=\"ticket-subject\"]')?.textContent.includes({SUBJECT:?})"),
+        SHORT,
+    );
+    b.wait_js(
+        "ticket reached B",
+        &format!("[...document.querySelectorAll('[data-testid=\"ticket-row\"]')].some(r => r.textContent.includes({SUBJECT:?}))"),
+        SHORT,
+    );
+    let row = b
+        .find_all("[data-testid=\"ticket-row\"]")
+        .into_iter()
+        .find(|r| b.text(r).contains(SUBJECT))
+        .unwrap();
+    b.click(&row);
+    thread_has(&b, "lamp inside is broken");
+
+    // B sees that A is on this ticket; A starts typing a reply and B sees that too.
+    b.wait_js(
+        "A's avatar on B's ticket",
+        "[...document.querySelectorAll('[data-testid=\"presence-avatar\"]')].some(p => p.dataset.agent === 'Ada Lovelace')",
+        SHORT,
+    );
+    a.click_id("composer-mode-reply");
+    a.type_id("composer-body", "So sorry! A replacement lamp ships today.");
+    b.wait_js(
+        "A shown replying",
+        "[...document.querySelectorAll('[data-testid=\"presence-avatar\"]')].some(p => p.dataset.agent === 'Ada Lovelace' && p.dataset.activity === 'replying')",
+        SHORT,
+    );
+    a.click_id("composer-send");
+    thread_has(&a, "replacement lamp ships today");
+    // The reply appears in B's open thread, live.
+    thread_has(&b, "replacement lamp ships today");
+    b.screenshot("team-b-sees-a-reply");
+
+    // Nothing waits to be sent on either desktop.
+    for s in [&a, &b] {
+        s.wait_js(
+            "no unsent changes",
+            "document.querySelector('[data-testid=\"sync-status\"]')?.dataset.state === 'online' && !document.querySelector('[data-testid=\"sync-unsent\"]')",
+            SHORT,
+        );
+    }
+    a.quit();
+    b.quit();
+
+    // The tokens are in the Secret Service, one per desktop, and nowhere else.
+    let tokens = secrets_for(&service);
+    assert_eq!(
+        tokens.len(),
+        2,
+        "one token per desktop in the Secret Service: {tokens:?}"
+    );
+    for t in &tokens {
+        assert!(t.starts_with("plt_"), "a Porchlight token: {t:?}");
+    }
+    let mut files = files_under(dir_a.path());
+    files.extend(files_under(dir_b.path()));
+    files.push(server.log.clone());
+    files.extend(
+        files_under(&artifacts())
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "log")),
+    );
+    for f in &files {
+        let bytes = std::fs::read(f).unwrap_or_default();
+        for t in &tokens {
+            assert!(!contains(&bytes, t), "a token leaked into {}", f.display());
+        }
+        assert!(
+            !contains(&bytes, PASSWORD),
+            "the password leaked into {}",
+            f.display()
+        );
+    }
+    assert!(
+        std::fs::read_to_string(&server.log)
+            .unwrap()
+            .contains("/api/v1/sync/push"),
+        "the server log is really the one that served the desktops"
+    );
+
+    // Signing out deletes the token (start A again on its data dir, sign out).
+    let a = driver_a.launch(dir_a.path());
+    a.wait_js(
+        "A resumes online from the keyring",
+        "document.querySelector('[data-testid=\"sync-status\"]')?.dataset.state === 'online'",
+        SHORT,
+    );
+    a.click_id("settings-button");
+    a.click_id("server-signout");
+    a.wait_js(
+        "signed out",
+        "!!document.querySelector('[data-testid=\"server-connect\"]')",
+        SHORT,
+    );
+    a.quit();
+    assert_eq!(
+        secrets_for(&service).len(),
+        1,
+        "sign-out removed A's token, B's stays"
+    );
+}
