@@ -214,6 +214,23 @@ pub struct SyncRefusal {
     /// The mutation's name (`set_ticket_fields`, …).
     pub mutation: String,
     pub error: DomainError,
+    /// The ticket the change was about, when it names one.
+    pub ticket_id: Option<String>,
+    /// What the agent wrote (a reply, a note, a new ticket's first message): the change is
+    /// rolled back, but the words are handed back so a refusal never loses them.
+    pub text: Option<String>,
+}
+
+impl SyncRefusal {
+    pub fn of(m: &PushMutation, error: DomainError) -> SyncRefusal {
+        let arg = |k: &str| m.args.get(k).and_then(|v| v.as_str()).map(str::to_owned);
+        SyncRefusal {
+            mutation: m.name.clone(),
+            error,
+            ticket_id: arg("ticket_id").or_else(|| arg("target_id")),
+            text: arg("body_text").filter(|t| !t.trim().is_empty()),
+        }
+    }
 }
 
 /// One sync round's effect on this desktop, sent to the UI as one event.

@@ -231,6 +231,9 @@ fn a_refused_change_is_rolled_back_with_the_servers_reason() {
         round.refusals[0].error.code,
         porchlight_domain::ErrorCode::TicketDeleted
     );
+    // The reply is rolled back, but its words come back to the agent with the refusal.
+    assert_eq!(round.refusals[0].text.as_deref(), Some("Refund sent."));
+    assert_eq!(round.refusals[0].ticket_id.as_deref(), Some(tid.as_str()));
     assert_eq!(ali.store.outbox_len().unwrap(), 0);
     assert!(ali.store.ticket(&tid).unwrap().deleted_at.is_some());
     let bodies: Vec<String> = ali

@@ -136,9 +136,16 @@ pub async fn sync_round(store: &Arc<Store>, client: &ServerClient) -> Result<Syn
         let res = client.push(&req).await?;
         let s = store.clone();
         let refused = blocking(move || s.settle_push(&res)).await?;
-        refusals.extend(refused.into_iter().map(|r| SyncRefusal {
-            mutation: r.name,
-            error: r.error,
+        refusals.extend(refused.into_iter().map(|r| {
+            match req.mutations.iter().find(|m| m.id == r.mutation_id) {
+                Some(m) => SyncRefusal::of(m, r.error),
+                None => SyncRefusal {
+                    mutation: r.name,
+                    error: r.error,
+                    ticket_id: None,
+                    text: None,
+                },
+            }
         }));
         after = last;
     }

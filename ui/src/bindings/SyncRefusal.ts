@@ -8,4 +8,13 @@ export type SyncRefusal = {
 /**
  * The mutation's name (`set_ticket_fields`, …).
  */
-mutation: string, error: DomainError, };
+mutation: string, error: DomainError, 
+/**
+ * The ticket the change was about, when it names one.
+ */
+ticket_id: string | null, 
+/**
+ * What the agent wrote (a reply, a note, a new ticket's first message): the change is
+ * rolled back, but the words are handed back so a refusal never loses them.
+ */
+text: string | null, };

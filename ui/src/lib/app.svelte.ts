@@ -30,6 +30,9 @@ export interface Toast {
   id: number;
   kind: "error" | "info";
   text: string;
+  /** Words the agent wrote that a refused change hands back: shown, copyable, and the toast
+   *  stays until dismissed so they are never lost. */
+  kept?: string;
 }
 
 export interface Draft {
@@ -234,7 +237,7 @@ class AppState {
   private onSyncRound(round: SyncRound): void {
     this.statusEventSeq++;
     this.setSyncStatus(round.status);
-    for (const r of round.refusals) this.toast("error", refusalText(r, this.locale));
+    for (const r of round.refusals) this.toast("error", refusalText(r, this.locale), r.text ?? undefined);
     if (round.ticket_ids.length === 0 && !round.other_changes) return;
     const jobs: Promise<unknown>[] = [this.loadViews(), this.reloadList(true)];
     // Agents, groups, customers and tags also show inside the open ticket.
@@ -579,10 +582,10 @@ class AppState {
     this.composerRequest = { mode, seq: this.composerRequest.seq + 1 };
   }
 
-  toast(kind: Toast["kind"], text: string): void {
+  toast(kind: Toast["kind"], text: string, kept?: string): void {
     const id = ++this.toastSeq;
-    this.toasts.push({ id, kind, text });
-    setTimeout(() => this.dismiss(id), kind === "error" ? 8000 : 3000);
+    this.toasts.push({ id, kind, text, kept });
+    if (!kept) setTimeout(() => this.dismiss(id), kind === "error" ? 8000 : 3000);
   }
 
   dismiss(id: number): void {

@@ -94,7 +94,7 @@ describe("collision warning", () => {
 
 describe("refusals and sign-in errors", () => {
   it("name the refused change and the reason, in every language", () => {
-    const r = { mutation: "set_ticket_fields", error: { code: "forbidden" as const, field: null, message: "Your role does not allow this change." } };
+    const r = { mutation: "set_ticket_fields", error: { code: "forbidden" as const, field: null, message: "Your role does not allow this change." }, ticket_id: "t1", text: null };
     expect(refusalText(r, "en")).toBe("Your change (ticket update) was refused by the server: Your role does not allow this change.");
     const tr = refusalText(r, "tr");
     expect(tr).toContain(translate("tr", "change.set_ticket_fields"));
@@ -102,7 +102,7 @@ describe("refusals and sign-in errors", () => {
   });
 
   it("fall back to the mutation's name for a change they do not know", () => {
-    const r = { mutation: "frobnicate", error: { code: "forbidden" as const, field: null, message: "No." } };
+    const r = { mutation: "frobnicate", error: { code: "forbidden" as const, field: null, message: "No." }, ticket_id: null, text: null };
     expect(refusalText(r, "en")).toContain("(frobnicate)");
   });
 
