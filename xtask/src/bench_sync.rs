@@ -8,6 +8,10 @@
 //!   request (as a desktop pushes an agent's action), counted when the server applied it.
 //! - `server_rss_mb_500_sse`: the server's resident memory with 500 signed-in event streams.
 //!
+//! `PORCHLIGHT_BENCH_SYNC=first,push-sqlite,push-postgres,sse` runs only some parts (default:
+//! all); `PORCHLIGHT_BENCH_PG_PORT` moves the benchmark's PostgreSQL off port 54331. Server
+//! logs stay in target/bench/sync-run.
+//!
 //! The 100k helpdesk is generated once (the demo seed, its documents loaded into the server's
 //! storage in bulk) and cached in target/bench/sync-server-<DATA_VERSION>; every run works on
 //! a copy, so changes made by the benchmark never leak into the next run.
@@ -58,36 +62,43 @@ pub fn run(put: &mut dyn FnMut(&str, f64, &str)) -> Result<()> {
     let work = target_dir().join("bench/sync-run");
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work)?;
+    let parts = std::env::var("PORCHLIGHT_BENCH_SYNC").unwrap_or_default();
+    let part = |name: &str| parts.is_empty() || parts.split(',').any(|p| p.trim() == name);
 
-    let cached = server_data(&bin)?;
-    first_sync_and_propagation(&rt, &bin, &cached, &work, put)?;
-
-    let push_sqlite = work.join("push-sqlite");
-    let db = Database::Sqlite(push_sqlite.clone());
-    let args = vec!["--data-dir".to_string(), push_sqlite.display().to_string()];
-    let rate = push_throughput(&rt, &bin, &db, &args, &work, "sqlite")?;
-    put("push_mutations_per_s_sqlite", rate, "mutations/s");
-
-    let pg_root = target_dir().join("bench/postgres");
-    let port = std::env::var("PORCHLIGHT_BENCH_PG_PORT")
-        .ok()
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(PG_PORT);
-    let admin = crate::postgres::ensure_at(&pg_root, port)?;
-    let rate = fresh_postgres_database(&admin, "pl_bench_push").and_then(|url| {
-        let db = Database::Postgres(url.clone());
-        let args = vec!["--database-url".to_string(), url];
-        push_throughput(&rt, &bin, &db, &args, &work, "postgres")
-    });
-    let _ = crate::postgres::stop_at(&pg_root);
-    put("push_mutations_per_s_postgres", rate?, "mutations/s");
-
-    let args = vec!["--data-dir".to_string(), push_sqlite.display().to_string()];
-    let rss = sse_memory(&rt, &bin, &args, &work)?;
-    put("server_rss_mb_500_sse", rss, "MB");
-
-    drop(rt);
-    let _ = std::fs::remove_dir_all(&work);
+    if part("first") {
+        let cached = server_data(&bin)?;
+        first_sync_and_propagation(&rt, &bin, &cached, &work, put)?;
+    }
+    if part("push-sqlite") {
+        let dir = work.join("push-sqlite");
+        let db = Database::Sqlite(dir.clone());
+        let args = vec!["--data-dir".to_string(), dir.display().to_string()];
+        let rate = push_throughput(&rt, &bin, &db, &args, &work, "sqlite")?;
+        put("push_mutations_per_s_sqlite", rate, "mutations/s");
+    }
+    if part("push-postgres") {
+        let pg_root = target_dir().join("bench/postgres");
+        let port = std::env::var("PORCHLIGHT_BENCH_PG_PORT")
+            .ok()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(PG_PORT);
+        let admin = crate::postgres::ensure_at(&pg_root, port)?;
+        let rate = fresh_postgres_database(&admin, "pl_bench_push").and_then(|url| {
+            let db = Database::Postgres(url.clone());
+            let args = vec!["--database-url".to_string(), url];
+            push_throughput(&rt, &bin, &db, &args, &work, "postgres")
+        });
+        let _ = crate::postgres::stop_at(&pg_root);
+        put("push_mutations_per_s_postgres", rate?, "mutations/s");
+    }
+    if part("sse") {
+        let rss = sse_memory(&rt, &bin, &work)?;
+        put("server_rss_mb_500_sse", rss, "MB");
+    }
+    // Keep the servers' logs for a look; the data is large.
+    for dir in ["server-100k", "desk-a", "desk-b", "push-sqlite", "sse"] {
+        let _ = std::fs::remove_dir_all(work.join(dir));
+    }
     Ok(())
 }
 
@@ -461,6 +472,11 @@ fn push_throughput(
         .map(|(email, _)| Ok(login(rt, &server.url, email)?.token))
         .collect::<Result<Vec<_>>>()?;
 
+    println!(
+        "  pushing for {} s ({} s warm-up) …",
+        (PUSH_WARMUP + PUSH_MEASURED).as_secs(),
+        PUSH_WARMUP.as_secs()
+    );
     let start = Instant::now();
     let (from, until) = (start + PUSH_WARMUP, start + PUSH_WARMUP + PUSH_MEASURED);
     let tasks: Vec<_> = (0..PUSH_CLIENTS)
@@ -549,17 +565,22 @@ fn push_throughput(
 
 // ---- event streams -----------------------------------------------------------------------
 
-/// The server's resident memory with 500 signed-in event streams open (on the push
-/// benchmark's SQLite data, freshly started).
-fn sse_memory(
-    rt: &tokio::runtime::Runtime,
-    bin: &Path,
-    db_args: &[String],
-    work: &Path,
-) -> Result<f64> {
+/// The resident memory of a freshly started server (embedded SQLite) with 500 signed-in
+/// event streams open.
+fn sse_memory(rt: &tokio::runtime::Runtime, bin: &Path, work: &Path) -> Result<f64> {
     println!("memory: {SSE_CLIENTS} event streams …");
-    let server = ServerProc::start(bin, db_args, &work.join("server-sse.log"))?;
-    let token = login(rt, &server.url, "push-0@bench.example")?.token;
+    let db_args = [
+        "--data-dir".to_string(),
+        work.join("sse").display().to_string(),
+    ];
+    let email = "events@bench.example";
+    add_users(
+        bin,
+        &db_args,
+        &[(email.to_string(), "Event Listener".to_string())],
+    )?;
+    let server = ServerProc::start(bin, &db_args, &work.join("server-sse.log"))?;
+    let token = login(rt, &server.url, email)?.token;
     std::thread::sleep(Duration::from_secs(1));
     let idle = server.rss_mb()?;
     let client = ServerClient::new(&server.url, &token);

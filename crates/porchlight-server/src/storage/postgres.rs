@@ -2,11 +2,12 @@
 //! one database. Writers serialise on a row lock of the version counter, so versions commit
 //! in order; readers use REPEATABLE READ snapshots; LISTEN/NOTIFY wakes the other processes.
 
-use std::sync::Mutex;
+use std::collections::HashMap;
+use std::sync::{Condvar, Mutex};
 
 use porchlight_domain::docs::{DocKey, DocKind};
 use postgres::fallible_iterator::FallibleIterator;
-use postgres::{Client, IsolationLevel, NoTls, Row, Transaction};
+use postgres::{Client, IsolationLevel, NoTls, Row, Statement, Transaction};
 
 use super::{Backend, StorageError, StorageResult, StoredChange, Tx};
 
@@ -62,9 +63,65 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_agent ON sessions(agent_id);
 "#];
 
+/// Most connections one server process keeps; a transaction beyond that waits for a free
+/// one. (A connection per request beyond the pool would cost PostgreSQL a new backend process
+/// for each, which under load costs more than the requests themselves.)
+const MAX_CONNECTIONS: usize = 16;
+
 pub struct PostgresBackend {
     url: String,
-    pool: Mutex<Vec<Client>>,
+    pool: Mutex<Pool>,
+    freed: Condvar,
+}
+
+struct Pool {
+    idle: Vec<Conn>,
+    /// Connections in the pool or lent out.
+    open: usize,
+}
+
+/// A connection and the statements prepared on it: each SQL text is parsed once per
+/// connection, so a statement costs one round trip, not two.
+struct Conn {
+    client: Client,
+    statements: HashMap<&'static str, Statement>,
+}
+
+impl Conn {
+    fn new(client: Client) -> Conn {
+        Conn {
+            client,
+            statements: HashMap::new(),
+        }
+    }
+}
+
+/// A connection lent by the pool; it goes back when the lease ends (or frees its place if
+/// it broke, or if the holder panicked mid-transaction).
+struct Lease<'a> {
+    backend: &'a PostgresBackend,
+    conn: Option<Conn>,
+}
+
+impl Lease<'_> {
+    fn conn(&mut self) -> &mut Conn {
+        self.conn
+            .as_mut()
+            .expect("a lease holds its connection until dropped")
+    }
+}
+
+impl Drop for Lease<'_> {
+    fn drop(&mut self) {
+        let Some(c) = self.conn.take() else { return };
+        if c.client.is_closed() || std::thread::panicking() {
+            drop(c);
+            self.backend.lock_pool().open -= 1;
+        } else {
+            self.backend.lock_pool().idle.push(c);
+        }
+        self.backend.freed.notify_one();
+    }
 }
 
 fn be(e: postgres::Error) -> StorageError {
@@ -96,25 +153,52 @@ impl PostgresBackend {
         tx.commit().map_err(be)?;
         Ok(PostgresBackend {
             url: url.to_string(),
-            pool: Mutex::new(vec![c]),
+            pool: Mutex::new(Pool {
+                idle: vec![Conn::new(c)],
+                open: 1,
+            }),
+            freed: Condvar::new(),
         })
     }
 
-    fn client(&self) -> StorageResult<Client> {
-        let pooled = self.pool.lock().unwrap_or_else(|p| p.into_inner()).pop();
-        match pooled {
-            Some(c) if !c.is_closed() => Ok(c),
-            _ => Client::connect(&self.url, NoTls).map_err(be),
-        }
+    fn lock_pool(&self) -> std::sync::MutexGuard<'_, Pool> {
+        self.pool.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn give_back(&self, c: Client) {
-        if c.is_closed() {
-            return;
-        }
-        let mut pool = self.pool.lock().unwrap_or_else(|p| p.into_inner());
-        if pool.len() < 16 {
-            pool.push(c);
+    /// An idle connection, a new one while fewer than `MAX_CONNECTIONS` are open, or else
+    /// the next one given back.
+    fn client(&self) -> StorageResult<Lease<'_>> {
+        let mut pool = self.lock_pool();
+        loop {
+            if let Some(c) = pool.idle.pop() {
+                if c.client.is_closed() {
+                    pool.open -= 1;
+                    drop(pool);
+                    drop(c);
+                    pool = self.lock_pool();
+                    continue;
+                }
+                return Ok(Lease {
+                    backend: self,
+                    conn: Some(c),
+                });
+            }
+            if pool.open < MAX_CONNECTIONS {
+                pool.open += 1;
+                drop(pool);
+                return match Client::connect(&self.url, NoTls) {
+                    Ok(c) => Ok(Lease {
+                        backend: self,
+                        conn: Some(Conn::new(c)),
+                    }),
+                    Err(e) => {
+                        self.lock_pool().open -= 1;
+                        self.freed.notify_one();
+                        Err(be(e))
+                    }
+                };
+            }
+            pool = self.freed.wait(pool).unwrap_or_else(|p| p.into_inner());
         }
     }
 
@@ -123,35 +207,36 @@ impl PostgresBackend {
         read_only: bool,
         f: &mut dyn FnMut(&mut dyn Tx) -> StorageResult<()>,
     ) -> StorageResult<()> {
-        let mut c = self.client()?;
-        let out = (|| {
-            let mut b = c.build_transaction();
+        let mut lease = self.client()?;
+        let conn = lease.conn();
+        (|| {
+            let mut b = conn.client.build_transaction();
             if read_only {
                 b = b
                     .isolation_level(IsolationLevel::RepeatableRead)
                     .read_only(true);
             }
             let tx = b.start().map_err(be)?;
-            let mut t = PgTx(tx);
+            let mut t = PgTx {
+                tx,
+                statements: &mut conn.statements,
+            };
             f(&mut t)?;
-            t.0.commit().map_err(be)
-        })();
-        self.give_back(c);
-        out
+            t.tx.commit().map_err(be)
+        })()
     }
 
     /// Tells every server process on this database that the workspace reached `version`.
     pub fn notify(&self, version: i64) -> StorageResult<()> {
-        let mut c = self.client()?;
-        let out = c
+        self.client()?
+            .conn()
+            .client
             .execute(
                 "SELECT pg_notify($1, $2)",
                 &[&CHANNEL, &format!("{} {version}", instance())],
             )
             .map(|_| ())
-            .map_err(be);
-        self.give_back(c);
-        out
+            .map_err(be)
     }
 
     /// Blocks forever, calling `on_version` for every change another server process
@@ -185,7 +270,7 @@ impl Drop for PostgresBackend {
     /// `postgres::Client` blocks on its own runtime when dropped, which panics on an async
     /// worker thread; the last reference to the storage may well be dropped on one.
     fn drop(&mut self) {
-        let clients = std::mem::take(&mut *self.pool.lock().unwrap_or_else(|p| p.into_inner()));
+        let clients = std::mem::take(&mut self.lock_pool().idle);
         if !clients.is_empty() {
             let _ = std::thread::spawn(move || drop(clients)).join();
         }
@@ -206,29 +291,43 @@ impl Backend for PostgresBackend {
     }
 }
 
-struct PgTx<'a>(Transaction<'a>);
+struct PgTx<'a> {
+    tx: Transaction<'a>,
+    statements: &'a mut HashMap<&'static str, Statement>,
+}
 
 impl PgTx<'_> {
+    fn statement(&mut self, sql: &'static str) -> StorageResult<Statement> {
+        if let Some(s) = self.statements.get(sql) {
+            return Ok(s.clone());
+        }
+        let s = self.tx.prepare(sql).map_err(be)?;
+        self.statements.insert(sql, s.clone());
+        Ok(s)
+    }
     fn opt(
         &mut self,
-        sql: &str,
+        sql: &'static str,
         p: &[&(dyn postgres::types::ToSql + Sync)],
     ) -> StorageResult<Option<Row>> {
-        self.0.query_opt(sql, p).map_err(be)
+        let st = self.statement(sql)?;
+        self.tx.query_opt(&st, p).map_err(be)
     }
     fn all(
         &mut self,
-        sql: &str,
+        sql: &'static str,
         p: &[&(dyn postgres::types::ToSql + Sync)],
     ) -> StorageResult<Vec<Row>> {
-        self.0.query(sql, p).map_err(be)
+        let st = self.statement(sql)?;
+        self.tx.query(&st, p).map_err(be)
     }
     fn exec(
         &mut self,
-        sql: &str,
+        sql: &'static str,
         p: &[&(dyn postgres::types::ToSql + Sync)],
     ) -> StorageResult<u64> {
-        self.0.execute(sql, p).map_err(be)
+        let st = self.statement(sql)?;
+        self.tx.execute(&st, p).map_err(be)
     }
 }
 
