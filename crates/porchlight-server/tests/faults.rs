@@ -346,6 +346,14 @@ struct ChildDesk {
     lines: Arc<Mutex<Vec<String>>>,
 }
 
+impl Drop for ChildDesk {
+    /// A failed test leaves no desktop process behind.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 impl ChildDesk {
     fn start(dir: &Path) -> ChildDesk {
         let mut child = Command::new(std::env::current_exe().unwrap())
