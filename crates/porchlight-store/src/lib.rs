@@ -40,13 +40,16 @@ impl Store {
         let mut writer = connection::open(&dir.join(DB_FILE))?;
         schema::migrate(&mut writer)?;
         let me = queries::settings::get(&writer, "profile_agent_id")?;
-        Ok(Store {
+        let store = Store {
             dir: dir.to_path_buf(),
             writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
             me: Mutex::new(me),
             attachment_limit: DEFAULT_ATTACHMENT_LIMIT,
-        })
+        };
+        // The app quit or crashed between the pages of a pull: make the store whole again.
+        store.end_interrupted_pull()?;
+        Ok(store)
     }
 
     pub fn dir(&self) -> &Path {

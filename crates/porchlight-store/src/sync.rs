@@ -25,6 +25,8 @@ use crate::{new_id, now_ms, Store, StoreResult};
 
 /// Set while a bulk pull is under way (its derived triggers are dropped until the last page).
 const BULK_PULL: &str = "sync_bulk_pull";
+/// Set while a pull is between pages; see `Store::end_interrupted_pull`.
+const PULL_IN_PROGRESS: &str = "sync_pull_in_progress";
 
 /// Where this store syncs to.
 #[derive(Debug, Clone, PartialEq)]
@@ -405,7 +407,14 @@ impl Store {
             }
             applied.ticket_ids.sort();
             applied.ticket_ids.dedup();
-            tx.execute("DELETE FROM outbox WHERE id <= ?1", [page.last_mutation_id])?;
+            if last_page {
+                // An earlier page may not hold the effects of every mutation the server counts
+                // as done: only the last page settles the outbox.
+                tx.execute("DELETE FROM outbox WHERE id <= ?1", [page.last_mutation_id])?;
+                tx.execute("DELETE FROM settings WHERE key = ?1", [PULL_IN_PROGRESS])?;
+            } else {
+                settings::set(tx, PULL_IN_PROGRESS, "1")?;
+            }
             settings::set(tx, "sync_cursor", &page.cursor.to_string())?;
             if page.reset {
                 settings::set(tx, "sync_cursor", "0")?;
@@ -420,6 +429,32 @@ impl Store {
             }
             settings::set(tx, "sync_last_pull_at", &now_ms().to_string())?;
             Ok(applied)
+        })
+    }
+
+    /// Finishes a pull that stopped between pages (the connection dropped, or the app quit or
+    /// crashed) where it stopped, as its last page would: derived data rebuilt if it was a bulk
+    /// import, the agent's unsent work rebased on top. Counts, search and the agent's own
+    /// changes are then right while the rest waits; the next pull resumes from the stored
+    /// cursor. Foreign keys are not checked: a message whose ticket is still on the server may
+    /// be here already. Returns whether a pull was interrupted.
+    pub fn end_interrupted_pull(&self) -> StoreResult<bool> {
+        self.with_tx_foreign_keys(false, |tx| {
+            let bulk = settings::get(tx, BULK_PULL)?.is_some();
+            if !bulk && settings::get(tx, PULL_IN_PROGRESS)?.is_none() {
+                return Ok(false);
+            }
+            roll_back_unsent(tx)?;
+            if bulk {
+                tx.execute_batch(REBUILD_DERIVED)?;
+                create_derived_triggers(tx)?;
+            }
+            tx.execute(
+                "DELETE FROM settings WHERE key IN (?1, ?2)",
+                [BULK_PULL, PULL_IN_PROGRESS],
+            )?;
+            reapply_unsent(tx, &me(tx)?)?;
+            Ok(true)
         })
     }
 

@@ -252,3 +252,51 @@ fn unsent_work_made_during_a_bulk_pull_is_rebased_once_at_the_end() {
             id: id.clone()
         }));
 }
+
+#[test]
+fn an_app_that_quits_between_the_pages_of_its_first_pull_starts_whole() {
+    let (docs, agent) = server_documents();
+    let top = docs.len() as i64;
+    let dir = tempfile::tempdir().unwrap();
+    let all = pages(&docs, 0, 250, top);
+    let (id, create) = new_ticket("Quokka mug chipped in transit");
+    let arrived = {
+        let s = Store::open(dir.path()).unwrap();
+        s.connect_to_server("http://127.0.0.1:9", "workspace-1", &agent)
+            .unwrap();
+        s.apply(create).unwrap();
+        // Three pages arrive, then the app is closed (or crashes) before the fourth.
+        for p in &all[..3] {
+            s.apply_pull(p).unwrap();
+        }
+        all[..3]
+            .iter()
+            .flat_map(|p| &p.changes)
+            .filter(|c| matches!(c.doc, Some(Doc::Ticket(_))))
+            .count() as i64
+    };
+
+    let s = Store::open(dir.path()).unwrap();
+    // The sidebar counts what is here, the agent's unsent ticket is back (counted and found),
+    // and new work is indexed and counted at once.
+    assert_eq!(s.workspace_info().unwrap().ticket_count, arrived + 1);
+    assert_eq!(s.outbox_len().unwrap(), 1);
+    assert_eq!(s.ticket_detail(&id, &[]).unwrap().messages.len(), 1);
+    assert_eq!(s.search("quokka", 50).unwrap().hits.len(), 1);
+    let (later, create) = new_ticket("Second quokka mug chipped too");
+    s.apply(create).unwrap();
+    assert_eq!(s.workspace_info().unwrap().ticket_count, arrived + 2);
+    let found = s.search("quokka", 50).unwrap();
+    assert!(found.hits.iter().any(|h| h.ticket.id == later), "{found:?}");
+
+    // The rest of the pull then completes the helpdesk: every server document, plus the
+    // agent's two unsent tickets on top.
+    for p in &all[3..] {
+        s.apply_pull(p).unwrap();
+    }
+    let pulled = docs.iter().filter(|d| matches!(d, Doc::Ticket(_))).count() as i64;
+    assert_eq!(s.workspace_info().unwrap().ticket_count, pulled + 2);
+    assert_eq!(s.outbox_len().unwrap(), 2);
+    assert_eq!(s.search("quokka", 50).unwrap().hits.len(), 2);
+    assert_eq!(s.integrity_check().unwrap(), "ok");
+}

@@ -9,8 +9,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use porchlight_domain::sync::{
-    PresenceEntry, PullResponse, PushRequest, ServerEvent, SyncRefusal, SyncRound, SyncState,
-    SyncStatus, MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS, MAX_REQUEST_BYTES, SCHEMA_VERSION,
+    PresenceEntry, PushRequest, ServerEvent, SyncRefusal, SyncRound, SyncState, SyncStatus,
+    MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS, MAX_REQUEST_BYTES, SCHEMA_VERSION,
 };
 use porchlight_store::Store;
 use rand::Rng;
@@ -161,7 +161,7 @@ pub async fn sync_round(store: &Arc<Store>, client: &ServerClient) -> Result<Syn
             Ok(page) => page,
             Err(e) => {
                 if pages > 0 {
-                    end_pull_early(store, cursor).await;
+                    end_pull_early(store).await;
                 }
                 return Err(e);
             }
@@ -196,16 +196,9 @@ pub async fn sync_round(store: &Arc<Store>, client: &ServerClient) -> Result<Syn
 /// A pull broke off between pages (the connection dropped): ends it at the last page that
 /// arrived, so the store rebases the agent's unsent work on top of what it has instead of
 /// hiding that work until the connection returns. The next round resumes from there.
-async fn end_pull_early(store: &Arc<Store>, cursor: i64) {
+async fn end_pull_early(store: &Arc<Store>) {
     let s = store.clone();
-    let last = PullResponse {
-        changes: Vec::new(),
-        cursor,
-        last_mutation_id: 0,
-        has_more: false,
-        reset: false,
-    };
-    if let Err(e) = blocking(move || s.apply_pull(&last)).await {
+    if let Err(e) = blocking(move || s.end_interrupted_pull()).await {
         tracing::warn!(error = %e, "unsent work could not be rebased after an interrupted pull");
     }
 }
