@@ -395,6 +395,24 @@ pub fn create_profile(s: &Session, name: &str, email: &str, demo: bool) {
     s.el("ticket-list");
 }
 
+/// Records a phone call from a new customer with the new-ticket form and waits until the new
+/// ticket is open.
+pub fn new_phone_ticket(s: &Session, name: &str, email: &str, subject: &str, body: &str) {
+    s.click_id("new-ticket-button");
+    s.click_id("nt-requester-new");
+    s.type_id("nt-new-name", name);
+    s.type_id("nt-new-email", email);
+    s.select("nt-channel", "phone");
+    s.type_id("nt-subject", subject);
+    s.type_id("nt-body", body);
+    s.click_id("nt-submit");
+    s.wait_js(
+        "new ticket open",
+        &format!("document.querySelector('[data-testid=\"ticket-subject\"]')?.textContent.includes({subject:?})"),
+        SHORT,
+    );
+}
+
 pub const SHORT: Duration = Duration::from_secs(10);
 
 /// The pid of the app started with `bin` on `data_dir`, found through /proc.

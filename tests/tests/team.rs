@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
-use porchlight_e2e::{artifacts, create_profile, Driver, Session, SHORT};
+use porchlight_e2e::{artifacts, create_profile, new_phone_ticket, Driver, Session, SHORT};
 
 const PASSWORD: &str = "a long enough team password";
 const SUBJECT: &str = "Parcel 8841 arrived damaged";
@@ -170,21 +170,12 @@ fn a_reply_from_one_desktop_appears_live_on_another_with_presence() {
     connect(&b, &server.url, "bora@example.com");
 
     // A records a phone call; B's inbox shows it without any action from B.
-    a.click_id("new-ticket-button");
-    a.click_id("nt-requester-new");
-    a.type_id("nt-new-name", "Chen Wei");
-    a.type_id("nt-new-email", "chen@example.com");
-    a.select("nt-channel", "phone");
-    a.type_id("nt-subject", SUBJECT);
-    a.type_id(
-        "nt-body",
+    new_phone_ticket(
+        &a,
+        "Chen Wei",
+        "chen@example.com",
+        SUBJECT,
         "The box was crushed and the lamp inside is broken.",
-    );
-    a.click_id("nt-submit");
-    a.wait_js(
-        "A's ticket open",
-        &format!("document.querySelector('[data-testid=\"ticket-subject\"]')?.textContent.includes({SUBJECT:?})"),
-        SHORT,
     );
     b.wait_js(
         "ticket reached B",

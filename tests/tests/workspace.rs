@@ -2,7 +2,7 @@
 //! internal note, assignment, solving; quit and restart; everything is there; search finds the
 //! ticket by a word only in the note; Persian mirrors the layout.
 
-use porchlight_e2e::{create_profile, Driver, Session, SHORT};
+use porchlight_e2e::{create_profile, new_phone_ticket, Driver, Session, SHORT};
 use serde_json::json;
 
 const SUBJECT: &str = "Refund for order 4711 never arrived";
@@ -54,15 +54,13 @@ fn an_agents_ticket_survives_a_restart_and_is_found_by_its_note() {
     create_profile(&s, "Deniz Aydın", "deniz@example.com", false);
 
     // A phone call from a new customer.
-    s.click_id("new-ticket-button");
-    s.click_id("nt-requester-new");
-    s.type_id("nt-new-name", "Ayşe Yılmaz");
-    s.type_id("nt-new-email", "ayse@example.com");
-    s.select("nt-channel", "phone");
-    s.type_id("nt-subject", SUBJECT);
-    s.type_id("nt-body", "My refund has not arrived after two weeks.");
-    s.click_id("nt-submit");
-    s.wait_js("new ticket open", &format!("document.querySelector('[data-testid=\"ticket-subject\"]')?.textContent.includes({SUBJECT:?})"), SHORT);
+    new_phone_ticket(
+        &s,
+        "Ayşe Yılmaz",
+        "ayse@example.com",
+        SUBJECT,
+        "My refund has not arrived after two weeks.",
+    );
     thread_has(&s, "reply", "customer", "two weeks");
 
     send(

@@ -19,15 +19,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{Backend, Server};
+use common::{assert_same, Backend, Dump, Server};
 use porchlight_domain::mutation::{RequesterRef, TicketFieldChanges};
 use porchlight_domain::sync::SyncState;
 use porchlight_domain::{Channel, MessageKind, Mutation, Priority, TicketType};
 use porchlight_store::{new_id, Store};
 use porchlight_sync::{sync_round, Engine, EngineEvent, ServerClient, SyncError};
 use serde_json::Value;
-
-type Dump = BTreeMap<String, Value>;
 
 /// Hang guard for waits on processes and engines (never a speed assertion).
 const PATIENCE: Duration = Duration::from_secs(300);
@@ -232,31 +230,6 @@ fn assert_exactly_once(before: &Dump, server: &Dump) {
     numbers.sort();
     let want: Vec<i64> = (1001..1001 + numbers.len() as i64).collect();
     assert_eq!(numbers, want, "ticket numbers are consecutive, none reused");
-}
-
-/// Compares dumps and names the first differences.
-fn assert_same(desk: &Dump, server: &Dump, what: &str) {
-    if desk == server {
-        return;
-    }
-    let diff: Vec<_> = desk
-        .iter()
-        .filter(|(k, v)| server.get(*k) != Some(v))
-        .map(|(k, v)| format!("{k}\n  desk:   {v}\n  server: {:?}", server.get(k)))
-        .chain(
-            server
-                .keys()
-                .filter(|k| !desk.contains_key(*k))
-                .map(|k| format!("{k} missing on the desk")),
-        )
-        .take(5)
-        .collect();
-    panic!(
-        "{what}: the desk differs from the server ({} vs {} documents):\n{}",
-        desk.len(),
-        server.len(),
-        diff.join("\n")
-    );
 }
 
 /// The highest mutation id of `client` the server has processed.

@@ -7,7 +7,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use common::{Backend, Server};
+use common::{assert_same, Backend, Server};
 use porchlight_domain::mutation::{RequesterRef, TicketFieldChanges};
 use porchlight_domain::{Channel, MessageKind, Mutation, Priority, TicketStatus, TicketType};
 use porchlight_store::{new_id, Store};
@@ -462,25 +462,7 @@ fn random_offline_edits_converge(backend: Backend) {
                 0,
                 "seed {seed}: desk {i} still has unsent changes"
             );
-            let dump = d.dump();
-            if dump != server {
-                let diff: Vec<_> = dump
-                    .iter()
-                    .filter(|(k, v)| server.get(*k) != Some(v))
-                    .map(|(k, v)| format!("{k}\n  desk:   {v}\n  server: {:?}", server.get(k)))
-                    .chain(
-                        server
-                            .keys()
-                            .filter(|k| !dump.contains_key(*k))
-                            .map(|k| format!("{k} missing on desk")),
-                    )
-                    .take(5)
-                    .collect();
-                panic!(
-                    "seed {seed}: desk {i} differs from the server:\n{}",
-                    diff.join("\n")
-                );
-            }
+            assert_same(&d.dump(), &server, &format!("seed {seed}: desk {i}"));
         }
     }
 }

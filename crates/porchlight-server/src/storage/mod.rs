@@ -392,14 +392,7 @@ impl Storage {
             let mut top_number = None;
             for doc in docs {
                 version += 1;
-                let body = serde_json::to_string(doc)?;
-                tx.put_doc(
-                    version,
-                    &doc.key(),
-                    doc.parent(),
-                    &doc.lookup_keys(),
-                    Some(&body),
-                )?;
+                put_document(tx, version, doc)?;
                 if let Doc::Ticket(t) = doc {
                     top_number = top_number.max(t.number);
                 }
@@ -511,19 +504,22 @@ fn write_server_docs(tx: &mut dyn Tx, writes: &[DocWrite]) -> StorageResult<i64>
     Ok(version)
 }
 
+/// Writes one document at `version`, with its parent and lookup keys.
+fn put_document(tx: &mut dyn Tx, version: i64, doc: &Doc) -> StorageResult<()> {
+    let body = serde_json::to_string(doc)?;
+    tx.put_doc(
+        version,
+        &doc.key(),
+        doc.parent(),
+        &doc.lookup_keys(),
+        Some(&body),
+    )
+}
+
 fn store_writes(tx: &mut dyn Tx, version: i64, writes: &[DocWrite]) -> StorageResult<()> {
     for w in writes {
         match w {
-            DocWrite::Put { doc } => {
-                let body = serde_json::to_string(doc)?;
-                tx.put_doc(
-                    version,
-                    &doc.key(),
-                    doc.parent(),
-                    &doc.lookup_keys(),
-                    Some(&body),
-                )?;
-            }
+            DocWrite::Put { doc } => put_document(tx, version, doc)?,
             DocWrite::Delete { key } => tx.put_doc(version, key, None, &[], None)?,
         }
     }

@@ -384,3 +384,31 @@ pub fn events(url: &str, token: &str) -> std::sync::mpsc::Receiver<Value> {
     });
     rx
 }
+
+/// Every document of a desktop or the server, by kind and id, as the convergence tests compare.
+pub type Dump = std::collections::BTreeMap<String, serde_json::Value>;
+
+/// Compares dumps and names the first differences.
+pub fn assert_same(desk: &Dump, server: &Dump, what: &str) {
+    if desk == server {
+        return;
+    }
+    let diff: Vec<_> = desk
+        .iter()
+        .filter(|(k, v)| server.get(*k) != Some(v))
+        .map(|(k, v)| format!("{k}\n  desk:   {v}\n  server: {:?}", server.get(k)))
+        .chain(
+            server
+                .keys()
+                .filter(|k| !desk.contains_key(*k))
+                .map(|k| format!("{k} missing on the desk")),
+        )
+        .take(5)
+        .collect();
+    panic!(
+        "{what}: the desk differs from the server ({} vs {} documents):\n{}",
+        desk.len(),
+        server.len(),
+        diff.join("\n")
+    );
+}
