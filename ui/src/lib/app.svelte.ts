@@ -249,12 +249,14 @@ class AppState {
   /** Signs in to a team server; refusals are returned for the form. */
   async connectServer(serverUrl: string, email: string, password: string): Promise<IpcError | null> {
     let status: SyncStatus;
+    // The engine may report its first round before this answer arrives: keep the newer one.
+    const seq = this.statusEventSeq;
     try {
       status = await ipc.connectServer(serverUrl.trim(), email.trim(), password);
     } catch (e) {
       return toDomainError(e);
     }
-    this.setSyncStatus(status);
+    if (seq === this.statusEventSeq) this.setSyncStatus(status);
     await this.reloadWorkspace();
     this.info(t("server.connected_toast", { server: status.server_url ?? serverUrl.trim() }));
     return null;
@@ -262,12 +264,14 @@ class AppState {
 
   async signOut(): Promise<IpcError | null> {
     let status: SyncStatus;
+    // The engine may report its first round before this answer arrives: keep the newer one.
+    const seq = this.statusEventSeq;
     try {
       status = await ipc.signOut();
     } catch (e) {
       return toDomainError(e);
     }
-    this.setSyncStatus(status);
+    if (seq === this.statusEventSeq) this.setSyncStatus(status);
     await this.reloadWorkspace();
     this.info(t("server.signed_out_toast"));
     return null;
