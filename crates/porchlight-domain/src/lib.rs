@@ -5,6 +5,8 @@ pub mod apply;
 pub mod docs;
 pub mod error;
 pub mod filter;
+pub mod kb;
+pub mod markdown;
 pub mod model;
 pub mod mutation;
 pub mod sanitize;
