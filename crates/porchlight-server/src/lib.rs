@@ -107,9 +107,13 @@ pub fn app_state(storage: Storage, db: &Database) -> Result<Arc<AppState>> {
         std::thread::Builder::new()
             .name("pg-listen".into())
             .spawn(move || {
+                // Ends (with its connection) once the server state is gone.
                 PostgresBackend::listen(&url, |v| match listener.upgrade() {
-                    Some(s) => s.hub.poke(v),
-                    None => std::process::exit(0),
+                    Some(s) => {
+                        s.hub.poke(v);
+                        true
+                    }
+                    None => false,
                 })
             })?;
     }

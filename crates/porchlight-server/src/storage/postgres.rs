@@ -239,22 +239,27 @@ impl PostgresBackend {
             .map_err(be)
     }
 
-    /// Blocks forever, calling `on_version` for every change another server process
-    /// announces. Reconnects after a lost connection.
-    pub fn listen(url: &str, on_version: impl Fn(i64)) {
+    /// Calls `on_version` for every change another server process announces, until it
+    /// returns false (the server it wakes is gone). Reconnects after a lost connection.
+    pub fn listen(url: &str, on_version: impl Fn(i64) -> bool) {
         loop {
             match Client::connect(url, NoTls) {
                 Ok(mut c) => {
                     if c.batch_execute(&format!("LISTEN {CHANNEL}")).is_ok() {
                         // Something may have changed while we were not listening.
-                        on_version(-1);
+                        if !on_version(-1) {
+                            return;
+                        }
                         let mut n = c.notifications();
                         let mut it = n.blocking_iter();
                         while let Ok(Some(msg)) = it.next() {
-                            match msg.payload().split_once(' ') {
-                                Some((from, _)) if from == instance() => {}
+                            let keep = match msg.payload().split_once(' ') {
+                                Some((from, _)) if from == instance() => true,
                                 Some((_, v)) => on_version(v.parse().unwrap_or(-1)),
                                 None => on_version(-1),
+                            };
+                            if !keep {
+                                return;
                             }
                         }
                     }
