@@ -26,7 +26,7 @@ use serde::Deserialize;
 use tokio_stream::wrappers::BroadcastStream;
 
 use crate::auth::{self, LoginLimiter};
-use crate::events::Hub;
+use crate::events::{Hub, PresenceNotice};
 use crate::storage::{Storage, StorageError, MUTATION_NAMES};
 
 pub struct AppState {
@@ -37,6 +37,9 @@ pub struct AppState {
     /// Called after a push applied something: wakes other server processes (PostgreSQL
     /// NOTIFY) besides this process's own clients.
     pub on_change: Box<dyn Fn(i64) + Send + Sync>,
+    /// Called after a desktop's presence changed here: relays it to the other server
+    /// processes (PostgreSQL NOTIFY). Blocking; runs off the async workers.
+    pub on_presence: Box<dyn Fn(&PresenceNotice) + Send + Sync>,
 }
 
 pub type Shared = Arc<AppState>;
@@ -496,12 +499,14 @@ async fn presence(
             "ticket_id must be a ticket id.",
         ));
     }
-    state.hub.set_presence(
-        &who.agent.id,
-        &who.agent.name,
-        &p.client_id,
-        p.ticket_id.as_deref(),
-        p.activity,
-    );
+    let notice = PresenceNotice {
+        agent_id: who.agent.id.clone(),
+        agent_name: who.agent.name.clone(),
+        client_id: p.client_id,
+        ticket_id: p.ticket_id,
+        activity: p.activity,
+    };
+    state.hub.apply_presence(&notice);
+    tokio::task::spawn_blocking(move || (state.on_presence)(&notice));
     Ok(StatusCode::NO_CONTENT)
 }

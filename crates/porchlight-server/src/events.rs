@@ -6,7 +6,19 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use porchlight_domain::sync::{PresenceActivity, PresenceEntry, ServerEvent};
+use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
+
+/// One desktop's presence change, as relayed to the other server processes on the same
+/// PostgreSQL database so colleagues connected to any of them see each other.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PresenceNotice {
+    pub agent_id: String,
+    pub agent_name: String,
+    pub client_id: String,
+    pub ticket_id: Option<String>,
+    pub activity: PresenceActivity,
+}
 
 /// Presence older than this is dropped (desktops refresh it while a ticket stays open).
 pub const PRESENCE_TTL: Duration = Duration::from_secs(45);
@@ -86,6 +98,17 @@ impl Hub {
         if changed {
             self.broadcast_presence();
         }
+    }
+
+    /// Records a presence change relayed from another server process.
+    pub fn apply_presence(&self, n: &PresenceNotice) {
+        self.set_presence(
+            &n.agent_id,
+            &n.agent_name,
+            &n.client_id,
+            n.ticket_id.as_deref(),
+            n.activity,
+        );
     }
 
     /// Drops entries whose desktop stopped refreshing them; broadcasts if any went.

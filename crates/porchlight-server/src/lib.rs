@@ -20,8 +20,8 @@ use axum::response::Response;
 
 use crate::api::AppState;
 use crate::auth::LoginLimiter;
-use crate::events::Hub;
-use crate::storage::postgres::PostgresBackend;
+use crate::events::{Hub, PresenceNotice};
+use crate::storage::postgres::{Notice, PostgresBackend};
 use crate::storage::sqlite::SqliteBackend;
 use crate::storage::Storage;
 
@@ -84,15 +84,32 @@ pub fn open_storage(db: &Database) -> Result<Storage> {
 /// server processes (NOTIFY), and their announcements poke this process's clients.
 pub fn app_state(storage: Storage, db: &Database) -> Result<Arc<AppState>> {
     let workspace_id = storage.workspace_id()?;
-    let on_change: Box<dyn Fn(i64) + Send + Sync> = match db {
-        Database::Sqlite(_) => Box::new(|_| {}),
+    type OnChange = Box<dyn Fn(i64) + Send + Sync>;
+    type OnPresence = Box<dyn Fn(&PresenceNotice) + Send + Sync>;
+    let (on_change, on_presence): (OnChange, OnPresence) = match db {
+        Database::Sqlite(_) => (Box::new(|_| {}), Box::new(|_| {})),
         Database::Postgres(url) => {
-            let notifier = PostgresBackend::open(url)?;
-            Box::new(move |v| {
-                if let Err(e) = notifier.notify(v) {
-                    tracing::warn!(error = %e, "could not notify the other server processes");
-                }
-            })
+            let notifier = Arc::new(PostgresBackend::open(url)?);
+            let presence_notifier = notifier.clone();
+            (
+                Box::new(move |v| {
+                    if let Err(e) = notifier.notify(v) {
+                        tracing::warn!(error = %e, "could not notify the other server processes");
+                    }
+                }),
+                Box::new(move |n| {
+                    let sent = serde_json::to_string(n)
+                        .map_err(|e| e.to_string())
+                        .and_then(|json| {
+                            presence_notifier
+                                .notify_presence(&json)
+                                .map_err(|e| e.to_string())
+                        });
+                    if let Err(e) = sent {
+                        tracing::warn!(error = %e, "could not relay presence to the other server processes");
+                    }
+                }),
+            )
         }
     };
     let state = Arc::new(AppState {
@@ -101,6 +118,7 @@ pub fn app_state(storage: Storage, db: &Database) -> Result<Arc<AppState>> {
         limiter: LoginLimiter::default(),
         workspace_id,
         on_change,
+        on_presence,
     });
     if let Database::Postgres(url) = db {
         let (url, listener) = (url.clone(), Arc::downgrade(&state));
@@ -108,12 +126,18 @@ pub fn app_state(storage: Storage, db: &Database) -> Result<Arc<AppState>> {
             .name("pg-listen".into())
             .spawn(move || {
                 // Ends (with its connection) once the server state is gone.
-                PostgresBackend::listen(&url, |v| match listener.upgrade() {
-                    Some(s) => {
-                        s.hub.poke(v);
-                        true
+                PostgresBackend::listen(&url, |notice| {
+                    let Some(s) = listener.upgrade() else {
+                        return false;
+                    };
+                    match notice {
+                        Notice::Version(v) => s.hub.poke(v),
+                        Notice::Presence(json) => match serde_json::from_str(&json) {
+                            Ok(n) => s.hub.apply_presence(&n),
+                            Err(e) => tracing::warn!(error = %e, "unreadable presence notice"),
+                        },
                     }
-                    None => false,
+                    true
                 })
             })?;
     }

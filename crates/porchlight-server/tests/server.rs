@@ -656,4 +656,38 @@ fn two_servers_on_one_postgres_wake_each_others_clients() {
     let docs = ali.pull_all();
     assert_eq!(docs[&format!("ticket:{tid}")]["number"], 1001);
     assert_eq!(docs[&format!("ticket:{t2}")]["number"], 1002);
+
+    // Presence crosses processes too: Ali (on A) replying shows on Eva's stream (on B), and
+    // his leaving clears it.
+    let presence_of_ali = |want: Option<&str>| loop {
+        let e = rx
+            .recv_timeout(Duration::from_secs(10))
+            .expect("server B never relayed Ali's presence");
+        if e["type"] != "presence" {
+            continue;
+        }
+        let ali_on = e["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["agent_name"] == "Ali Agent")
+            .map(|p| p["activity"].as_str().unwrap().to_string());
+        if ali_on.as_deref() == want {
+            return;
+        }
+    };
+    let r = ali.call(
+        "POST",
+        "/api/v1/presence",
+        Some(json!({"client_id": ali.client_id, "ticket_id": tid, "activity": "replying"})),
+    );
+    assert_eq!(r.status, 204);
+    presence_of_ali(Some("replying"));
+    let r = ali.call(
+        "POST",
+        "/api/v1/presence",
+        Some(json!({"client_id": ali.client_id, "ticket_id": null, "activity": "viewing"})),
+    );
+    assert_eq!(r.status, 204);
+    presence_of_ali(None);
 }

@@ -13,6 +13,16 @@ use super::{Backend, StorageError, StorageResult, StoredChange, Tx};
 
 /// The channel every server process listens on; the payload is "<process id> <version>".
 pub const CHANNEL: &str = "porchlight_changes";
+/// Presence changes, relayed between server processes.
+const PRESENCE_CHANNEL: &str = "porchlight_presence";
+
+/// What another server process announced.
+pub enum Notice {
+    /// The workspace reached this version (-1: unknown, pull to find out).
+    Version(i64),
+    /// A presence change, as the JSON that process sent.
+    Presence(String),
+}
 
 /// Identifies this server process in notifications, so it ignores its own.
 fn instance() -> &'static str {
@@ -228,37 +238,53 @@ impl PostgresBackend {
 
     /// Tells every server process on this database that the workspace reached `version`.
     pub fn notify(&self, version: i64) -> StorageResult<()> {
+        self.announce(CHANNEL, &version.to_string())
+    }
+
+    /// Tells every server process on this database what one desktop is doing (presence is
+    /// kept in memory by each process; this keeps them all in step).
+    pub fn notify_presence(&self, payload: &str) -> StorageResult<()> {
+        self.announce(PRESENCE_CHANNEL, payload)
+    }
+
+    fn announce(&self, channel: &str, payload: &str) -> StorageResult<()> {
         self.client()?
             .conn()
             .client
             .execute(
                 "SELECT pg_notify($1, $2)",
-                &[&CHANNEL, &format!("{} {version}", instance())],
+                &[&channel, &format!("{} {payload}", instance())],
             )
             .map(|_| ())
             .map_err(be)
     }
 
-    /// Calls `on_version` for every change another server process announces, until it
-    /// returns false (the server it wakes is gone). Reconnects after a lost connection.
-    pub fn listen(url: &str, on_version: impl Fn(i64) -> bool) {
+    /// Calls `on_notice` for every change or presence another server process announces,
+    /// until it returns false (the server it wakes is gone). Reconnects after a lost
+    /// connection, and then reports `Notice::Version(-1)`: something may have changed.
+    pub fn listen(url: &str, on_notice: impl Fn(Notice) -> bool) {
         loop {
             match Client::connect(url, NoTls) {
                 Ok(mut c) => {
-                    if c.batch_execute(&format!("LISTEN {CHANNEL}")).is_ok() {
-                        // Something may have changed while we were not listening.
-                        if !on_version(-1) {
+                    let listening =
+                        c.batch_execute(&format!("LISTEN {CHANNEL}; LISTEN {PRESENCE_CHANNEL}"));
+                    if listening.is_ok() {
+                        if !on_notice(Notice::Version(-1)) {
                             return;
                         }
                         let mut n = c.notifications();
                         let mut it = n.blocking_iter();
                         while let Ok(Some(msg)) = it.next() {
-                            let keep = match msg.payload().split_once(' ') {
-                                Some((from, _)) if from == instance() => true,
-                                Some((_, v)) => on_version(v.parse().unwrap_or(-1)),
-                                None => on_version(-1),
+                            let (from, body) = msg.payload().split_once(' ').unwrap_or(("", ""));
+                            if from == instance() {
+                                continue;
+                            }
+                            let notice = if msg.channel() == PRESENCE_CHANNEL {
+                                Notice::Presence(body.to_string())
+                            } else {
+                                Notice::Version(body.parse().unwrap_or(-1))
                             };
-                            if !keep {
+                            if !on_notice(notice) {
                                 return;
                             }
                         }
