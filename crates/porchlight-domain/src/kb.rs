@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{DomainError, ErrorCode};
+use crate::model::string_enum;
 use crate::mutation::{required_text, valid_tag};
 
 pub const MAX_ARTICLE_TITLE: usize = 200;
@@ -37,48 +38,15 @@ pub const MAX_ARTICLE_TAGS: usize = 20;
 pub const MAX_LOCALE_TAG: usize = 35;
 const MAX_ID: usize = 64;
 
-/// Declares a string-valued enum with `as_str`, `parse` and `ALL`, serialised in snake_case
-/// (the same shape as the enums in `model.rs`).
-macro_rules! kb_enum {
-    ($(#[$m:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
-        #[serde(rename_all = "snake_case")]
-        #[ts(export)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-            pub fn parse(field: &str, s: &str) -> Result<Self, DomainError> {
-                match s {
-                    $($text => Ok($name::$variant),)+
-                    other => Err(DomainError::invalid(
-                        field,
-                        format!(
-                            "'{}' is not a valid {}; expected one of: {}.",
-                            other,
-                            field.replace('_', " "),
-                            [$($text),+].join(", ")
-                        ),
-                    )),
-                }
-            }
-        }
-    };
-}
-
-kb_enum!(
+string_enum!(
     /// Where an article is in its life: only published articles reach the help center.
     ArticleStatus { Draft => "draft", Published => "published", Archived => "archived" }
 );
-kb_enum!(
+string_enum!(
     /// Internal articles are for agents only; public ones may appear on the help center.
     ArticleVisibility { Internal => "internal", Public => "public" }
 );
-kb_enum!(
+string_enum!(
     /// The part of a translation two editors changed differently.
     ConflictField { Title => "title", Body => "body" }
 );

@@ -37,6 +37,9 @@ macro_rules! string_enum {
     };
 }
 
+/// Shared with `kb.rs`.
+pub(crate) use string_enum;
+
 string_enum!(TicketStatus {
     New => "new", Open => "open", Pending => "pending", OnHold => "on_hold",
     Solved => "solved", Closed => "closed",

@@ -37,12 +37,15 @@ pub struct AppState {
     /// Called after a push applied something: wakes other server processes (PostgreSQL
     /// NOTIFY) besides this process's own clients.
     pub on_change: Box<dyn Fn(i64) + Send + Sync>,
-    /// Called after a desktop's presence changed here: relays it to the other server
-    /// processes (PostgreSQL NOTIFY). Blocking; runs off the async workers.
-    pub on_presence: Box<dyn Fn(&PresenceNotice) + Send + Sync>,
+    /// With PostgreSQL, relays a desktop's presence change to the other server processes
+    /// (NOTIFY). Blocking; runs off the async workers.
+    pub on_presence: Option<PresenceRelay>,
 }
 
 pub type Shared = Arc<AppState>;
+
+/// Sends a presence change to the other server processes.
+pub type PresenceRelay = Box<dyn Fn(&PresenceNotice) + Send + Sync>;
 
 /// Every refusal the API answers with.
 #[derive(Debug)]
@@ -507,6 +510,12 @@ async fn presence(
         activity: p.activity,
     };
     state.hub.apply_presence(&notice);
-    tokio::task::spawn_blocking(move || (state.on_presence)(&notice));
+    if state.on_presence.is_some() {
+        tokio::task::spawn_blocking(move || {
+            if let Some(relay) = &state.on_presence {
+                relay(&notice)
+            }
+        });
+    }
     Ok(StatusCode::NO_CONTENT)
 }

@@ -18,7 +18,7 @@ use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::api::AppState;
+use crate::api::{AppState, PresenceRelay};
 use crate::auth::LoginLimiter;
 use crate::events::{Hub, PresenceNotice};
 use crate::storage::postgres::{Notice, PostgresBackend};
@@ -85,9 +85,8 @@ pub fn open_storage(db: &Database) -> Result<Storage> {
 pub fn app_state(storage: Storage, db: &Database) -> Result<Arc<AppState>> {
     let workspace_id = storage.workspace_id()?;
     type OnChange = Box<dyn Fn(i64) + Send + Sync>;
-    type OnPresence = Box<dyn Fn(&PresenceNotice) + Send + Sync>;
-    let (on_change, on_presence): (OnChange, OnPresence) = match db {
-        Database::Sqlite(_) => (Box::new(|_| {}), Box::new(|_| {})),
+    let (on_change, on_presence): (OnChange, Option<PresenceRelay>) = match db {
+        Database::Sqlite(_) => (Box::new(|_| {}), None),
         Database::Postgres(url) => {
             let notifier = Arc::new(PostgresBackend::open(url)?);
             let presence_notifier = notifier.clone();
@@ -97,7 +96,7 @@ pub fn app_state(storage: Storage, db: &Database) -> Result<Arc<AppState>> {
                         tracing::warn!(error = %e, "could not notify the other server processes");
                     }
                 }),
-                Box::new(move |n| {
+                Some(Box::new(move |n: &PresenceNotice| {
                     let sent = serde_json::to_string(n)
                         .map_err(|e| e.to_string())
                         .and_then(|json| {
@@ -108,7 +107,7 @@ pub fn app_state(storage: Storage, db: &Database) -> Result<Arc<AppState>> {
                     if let Err(e) = sent {
                         tracing::warn!(error = %e, "could not relay presence to the other server processes");
                     }
-                }),
+                })),
             )
         }
     };

@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{assert_same, Backend, Dump, Server};
+use common::{assert_same, server_dump, store_dump as dump, Backend, Dump, Server};
 use porchlight_domain::mutation::{RequesterRef, TicketFieldChanges};
 use porchlight_domain::sync::SyncState;
 use porchlight_domain::{Channel, MessageKind, Mutation, Priority, TicketType};
@@ -60,23 +60,6 @@ fn connect(rt: &tokio::runtime::Runtime, url: &str, email: &str, dir: &Path) -> 
 
 fn client_id(store: &Store) -> String {
     store.sync_settings().unwrap().unwrap().client_id
-}
-
-fn dump(store: &Store) -> Dump {
-    store
-        .canonical_dump()
-        .unwrap()
-        .into_iter()
-        .map(|d| {
-            let k = d.key();
-            let v = serde_json::to_value(&d).unwrap();
-            (format!("{}:{}", k.kind.as_str(), k.id), v["doc"].clone())
-        })
-        .collect()
-}
-
-fn server_dump(s: &Server, email: &str) -> Dump {
-    s.login(email).pull_all()
 }
 
 fn new_ticket(i: usize) -> (String, Mutation) {

@@ -4,17 +4,15 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use common::{assert_same, Backend, Server};
+use common::{assert_same, server_dump, store_dump, Backend, Dump, Server};
 use porchlight_domain::mutation::{RequesterRef, TicketFieldChanges};
 use porchlight_domain::{Channel, MessageKind, Mutation, Priority, TicketStatus, TicketType};
 use porchlight_store::{new_id, Store};
 use porchlight_sync::{sync_round, ServerClient};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use serde_json::Value;
 
 struct Desk {
     store: Arc<Store>,
@@ -67,23 +65,9 @@ impl Desk {
         rt.block_on(sync_round(&self.store, &self.client)).unwrap()
     }
 
-    fn dump(&self) -> BTreeMap<String, Value> {
-        self.store
-            .canonical_dump()
-            .unwrap()
-            .into_iter()
-            .map(|d| {
-                let k = d.key();
-                let v = serde_json::to_value(&d).unwrap();
-                (format!("{}:{}", k.kind.as_str(), k.id), v["doc"].clone())
-            })
-            .collect()
+    fn dump(&self) -> Dump {
+        store_dump(&self.store)
     }
-}
-
-/// The server's documents, as a fresh client sees them.
-fn server_dump(s: &Server, email: &str) -> BTreeMap<String, Value> {
-    s.login(email).pull_all()
 }
 
 fn new_ticket(subject: &str, email: &str) -> (String, Mutation) {

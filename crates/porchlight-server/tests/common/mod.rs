@@ -388,6 +388,25 @@ pub fn events(url: &str, token: &str) -> std::sync::mpsc::Receiver<Value> {
 /// Every document of a desktop or the server, by kind and id, as the convergence tests compare.
 pub type Dump = std::collections::BTreeMap<String, serde_json::Value>;
 
+/// A desktop store's documents, keyed like the server's pull (`kind:id`).
+pub fn store_dump(store: &porchlight_store::Store) -> Dump {
+    store
+        .canonical_dump()
+        .unwrap()
+        .into_iter()
+        .map(|d| {
+            let k = d.key();
+            let v = serde_json::to_value(&d).unwrap();
+            (format!("{}:{}", k.kind.as_str(), k.id), v["doc"].clone())
+        })
+        .collect()
+}
+
+/// The server's documents, as a fresh client of `email` sees them.
+pub fn server_dump(s: &Server, email: &str) -> Dump {
+    s.login(email).pull_all()
+}
+
 /// Compares dumps and names the first differences.
 pub fn assert_same(desk: &Dump, server: &Dump, what: &str) {
     if desk == server {
