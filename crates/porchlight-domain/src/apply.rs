@@ -1135,6 +1135,7 @@ mod tests {
                         Doc::Tag(t) => {
                             self.tags.insert(t.name.clone(), t);
                         }
+                        other => panic!("the ticket engine wrote a KB document: {other:?}"),
                     },
                 }
             }

@@ -4,6 +4,9 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::kb::{
+    Article, ArticleRevision, ArticleTranslation, ArticleVotes, KbCategory, TranslationConflict,
+};
 use crate::model::{
     AgentRole, AuthorKind, Channel, MessageKind, Priority, TicketEvent, TicketStatus, TicketType,
 };
@@ -143,6 +146,19 @@ pub enum DocKind {
     Agent,
     Group,
     Tag,
+    KbCategory,
+    KbArticle,
+    /// Id: `{article_id}/{locale}` (see [`translation_doc_id`]).
+    KbTranslation,
+    KbRevision,
+    KbConflict,
+    /// Id: the article's id. Written by the server's help center only.
+    KbVotes,
+}
+
+/// The document id of an article's translation into `locale`.
+pub fn translation_doc_id(article_id: &str, locale: &str) -> String {
+    format!("{article_id}/{locale}")
 }
 
 impl DocKind {
@@ -155,6 +171,12 @@ impl DocKind {
         DocKind::Ticket,
         DocKind::Message,
         DocKind::Event,
+        DocKind::KbCategory,
+        DocKind::KbArticle,
+        DocKind::KbTranslation,
+        DocKind::KbRevision,
+        DocKind::KbConflict,
+        DocKind::KbVotes,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -166,6 +188,12 @@ impl DocKind {
             DocKind::Agent => "agent",
             DocKind::Group => "group",
             DocKind::Tag => "tag",
+            DocKind::KbCategory => "kb_category",
+            DocKind::KbArticle => "kb_article",
+            DocKind::KbTranslation => "kb_translation",
+            DocKind::KbRevision => "kb_revision",
+            DocKind::KbConflict => "kb_conflict",
+            DocKind::KbVotes => "kb_votes",
         }
     }
     pub fn parse(s: &str) -> Option<DocKind> {
@@ -193,11 +221,28 @@ pub enum Doc {
     Agent(AgentDoc),
     Group(GroupDoc),
     Tag(TagDoc),
+    KbCategory(KbCategory),
+    KbArticle(Article),
+    KbTranslation(ArticleTranslation),
+    KbRevision(ArticleRevision),
+    KbConflict(TranslationConflict),
+    KbVotes(ArticleVotes),
 }
 
 impl Doc {
     pub fn key(&self) -> DocKey {
         let (kind, id) = match self {
+            Doc::KbTranslation(t) => {
+                return DocKey {
+                    kind: DocKind::KbTranslation,
+                    id: translation_doc_id(&t.article_id, &t.locale),
+                }
+            }
+            Doc::KbCategory(d) => (DocKind::KbCategory, &d.id),
+            Doc::KbArticle(d) => (DocKind::KbArticle, &d.id),
+            Doc::KbRevision(d) => (DocKind::KbRevision, &d.id),
+            Doc::KbConflict(d) => (DocKind::KbConflict, &d.id),
+            Doc::KbVotes(d) => (DocKind::KbVotes, &d.article_id),
             Doc::Ticket(d) => (DocKind::Ticket, &d.id),
             Doc::Message(d) => (DocKind::Message, &d.id),
             Doc::Event(d) => (DocKind::Event, &d.id),
@@ -213,11 +258,15 @@ impl Doc {
         }
     }
 
-    /// The ticket a message or event belongs to: storage indexes documents by it.
+    /// The ticket a message or event belongs to, the article a translation, revision or
+    /// conflict draft belongs to: storage indexes documents by it.
     pub fn parent(&self) -> Option<&str> {
         match self {
             Doc::Message(d) => Some(&d.ticket_id),
             Doc::Event(d) => Some(&d.ticket_id),
+            Doc::KbTranslation(d) => Some(&d.article_id),
+            Doc::KbRevision(d) => Some(&d.article_id),
+            Doc::KbConflict(d) => Some(&d.article_id),
             _ => None,
         }
     }
@@ -229,9 +278,15 @@ impl Doc {
             Doc::Customer(c) => c.emails.iter().map(|e| format!("email:{e}")).collect(),
             Doc::Ticket(t) => t.tags.iter().map(|g| format!("tag:{g}")).collect(),
             Doc::Organization(o) => o.domains.iter().map(|d| format!("domain:{d}")).collect(),
+            Doc::KbRevision(r) => vec![revision_lookup_key(&r.article_id, &r.locale, r.revision)],
             _ => Vec::new(),
         }
     }
+}
+
+/// The lookup key of a translation's revision number `revision`.
+pub fn revision_lookup_key(article_id: &str, locale: &str, revision: i64) -> String {
+    format!("rev:{article_id}/{locale}/{revision}")
 }
 
 /// One write produced by applying a mutation.
@@ -244,7 +299,8 @@ pub enum DocWrite {
     Put {
         doc: Doc,
     },
-    /// Only tags are ever deleted; everything else is soft-deleted inside its document.
+    /// Only tags and resolved conflict drafts are ever deleted; everything else is
+    /// soft-deleted inside its document.
     Delete {
         key: DocKey,
     },

@@ -628,6 +628,23 @@ pub enum KbMutation {
 }
 
 impl KbMutation {
+    /// Every KB mutation's name (none is also a ticket mutation's name).
+    pub const NAMES: &'static [&'static str] = &[
+        "create_category",
+        "update_category",
+        "move_category",
+        "create_article",
+        "save_translation",
+        "set_article_status",
+        "set_article_visibility",
+        "set_article_tags",
+        "set_article_category",
+        "delete_article",
+        "restore_article",
+        "restore_revision",
+        "resolve_conflict",
+    ];
+
     pub fn name(&self) -> &'static str {
         match self {
             KbMutation::CreateCategory { .. } => "create_category",

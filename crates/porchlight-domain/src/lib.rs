@@ -6,6 +6,7 @@ pub mod docs;
 pub mod error;
 pub mod filter;
 pub mod kb;
+pub mod kb_apply;
 pub mod markdown;
 pub mod model;
 pub mod mutation;

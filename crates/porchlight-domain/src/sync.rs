@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::docs::{AgentDoc, Doc, DocKey};
-use crate::error::DomainError;
+use crate::error::{DomainError, ErrorCode};
+use crate::kb::KbMutation;
+use crate::mutation::Mutation;
 
 /// Bumped whenever the documents or mutations change incompatibly. A client speaking another
 /// version is told to update Porchlight (HTTP 426, code `schema_mismatch`).
@@ -228,7 +230,44 @@ impl SyncRefusal {
             mutation: m.name.clone(),
             error,
             ticket_id: arg("ticket_id").or_else(|| arg("target_id")),
-            text: arg("body_text").filter(|t| !t.trim().is_empty()),
+            text: arg("body_text")
+                .or_else(|| arg("body_markdown"))
+                .filter(|t| !t.trim().is_empty()),
+        }
+    }
+}
+
+/// An outbox entry read back: ticket work or knowledge-base work. Both travel as
+/// `{name, args}` and their names never overlap, so one outbox and one push carry both.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WireMutation {
+    Ticket(Mutation),
+    Kb(KbMutation),
+}
+
+impl WireMutation {
+    /// Parses `args` as the mutation called `name`; a malformed argument is a refusal that
+    /// names the mutation.
+    pub fn parse(name: &str, args: &serde_json::Value) -> Result<WireMutation, DomainError> {
+        let value = serde_json::json!({"name": name, "args": args});
+        let parsed = if KbMutation::NAMES.contains(&name) {
+            serde_json::from_value(value).map(WireMutation::Kb)
+        } else {
+            serde_json::from_value(value).map(WireMutation::Ticket)
+        };
+        parsed.map_err(|e| {
+            DomainError::new(
+                ErrorCode::InvalidValue,
+                Some("args"),
+                format!("The arguments of {name} are malformed: {e}"),
+            )
+        })
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            WireMutation::Ticket(m) => m.name(),
+            WireMutation::Kb(m) => m.name(),
         }
     }
 }

@@ -27,7 +27,7 @@ use tokio_stream::wrappers::BroadcastStream;
 
 use crate::auth::{self, LoginLimiter};
 use crate::events::{Hub, PresenceNotice};
-use crate::storage::{Storage, StorageError, MUTATION_NAMES};
+use crate::storage::{is_known_mutation, Storage, StorageError};
 
 pub struct AppState {
     pub storage: Storage,
@@ -395,7 +395,7 @@ async fn push(
     if let Some(bad) = req
         .mutations
         .iter()
-        .find(|m| !MUTATION_NAMES.contains(&m.name.as_str()))
+        .find(|m| !is_known_mutation(&m.name))
     {
         return Err(Failure::new(
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -9,11 +9,16 @@ use std::sync::Arc;
 
 use porchlight_domain::apply::{self, Actor, ApplyContext, StateView};
 use porchlight_domain::docs::{
-    AgentDoc, CustomerDoc, Doc, DocKey, DocKind, DocWrite, GroupDoc, MessageDoc, OrganizationDoc,
-    TagDoc, TicketDoc,
+    revision_lookup_key, translation_doc_id, AgentDoc, CustomerDoc, Doc, DocKey, DocKind,
+    DocWrite, GroupDoc, MessageDoc, OrganizationDoc, TagDoc, TicketDoc,
 };
+use porchlight_domain::kb::{
+    Article, ArticleRevision, ArticleTranslation, KbCategory, KbMutation, TranslationConflict,
+};
+use porchlight_domain::kb_apply::{self, KbStateView};
 use porchlight_domain::sync::{
-    Change, PullResponse, PushMutation, PushOutcome, PushResponse, PushResult, MAX_PULL_LIMIT,
+    Change, PullResponse, PushMutation, PushOutcome, PushResponse, PushResult, WireMutation,
+    MAX_PULL_LIMIT,
 };
 use porchlight_domain::{AgentRole, DomainError, ErrorCode, Mutation};
 
@@ -576,25 +581,39 @@ fn apply_pushed(
     pm: &PushMutation,
     at: i64,
 ) -> Result<Vec<DocWrite>, ApplyFailure> {
-    let m = parse_mutation(pm).map_err(ApplyFailure::Refused)?;
-    apply::authorize(&m, actor).map_err(ApplyFailure::Refused)?;
-    let m = m.validated().map_err(ApplyFailure::Refused)?;
-    let mut new_id = || uuid::Uuid::now_v7().to_string();
-    let mut ctx = ApplyContext {
-        actor,
-        at,
-        new_id: &mut new_id,
-    };
+    let m = WireMutation::parse(&pm.name, &pm.args).map_err(ApplyFailure::Refused)?;
     let mut view = TxState { tx, failure: None };
-    let result = apply::apply(&m, &mut ctx, &mut view);
+    let result = match m {
+        WireMutation::Ticket(m) => (|| {
+            apply::authorize(&m, actor)?;
+            let m = m.validated()?;
+            let mut new_id = || uuid::Uuid::now_v7().to_string();
+            let mut ctx = ApplyContext {
+                actor,
+                at,
+                new_id: &mut new_id,
+            };
+            apply::apply(&m, &mut ctx, &mut view)
+        })(),
+        WireMutation::Kb(m) => (|| {
+            let m = m.validated()?;
+            kb_apply::authorize_kb(&m, actor)?;
+            kb_apply::apply_kb(&m, actor, at, &mut view)
+        })(),
+    };
     if let Some(e) = view.failure.take() {
         return Err(ApplyFailure::Storage(e));
     }
     result.map_err(ApplyFailure::Refused)
 }
 
-/// Names the server accepts; anything else is refused before any mutation of the push runs.
-pub const MUTATION_NAMES: &[&str] = &[
+/// Names the server accepts (ticket work, then knowledge-base work); anything else is
+/// refused before any mutation of the push runs.
+pub fn is_known_mutation(name: &str) -> bool {
+    TICKET_MUTATION_NAMES.contains(&name) || KbMutation::NAMES.contains(&name)
+}
+
+const TICKET_MUTATION_NAMES: &[&str] = &[
     "create_ticket",
     "add_message",
     "set_ticket_fields",
@@ -610,17 +629,6 @@ pub const MUTATION_NAMES: &[&str] = &[
     "create_tag",
     "delete_tag",
 ];
-
-pub fn parse_mutation(pm: &PushMutation) -> Result<Mutation, DomainError> {
-    let value = serde_json::json!({"name": pm.name, "args": pm.args});
-    serde_json::from_value(value).map_err(|e| {
-        DomainError::new(
-            ErrorCode::InvalidValue,
-            Some("args"),
-            format!("The arguments of {} are malformed: {e}", pm.name),
-        )
-    })
-}
 
 /// `StateView` over a transaction. A storage failure is remembered and surfaces as a
 /// storage error (not a refusal), so a broken database never looks like bad input.
@@ -732,6 +740,43 @@ impl StateView for TxState<'_> {
         self.tx
             .next_counter("ticket_number", 1000)
             .map_err(|e| self.fail(e))
+    }
+}
+
+impl KbStateView for TxState<'_> {
+    typed_get!(kb_category, KbCategory, KbCategory);
+    typed_get!(kb_article, KbArticle, Article);
+    typed_get!(kb_conflict, KbConflict, TranslationConflict);
+
+    fn kb_translation(
+        &mut self,
+        article_id: &str,
+        locale: &str,
+    ) -> Result<Option<ArticleTranslation>, DomainError> {
+        match self.doc(DocKind::KbTranslation, &translation_doc_id(article_id, locale))? {
+            Some(Doc::KbTranslation(t)) => Ok(Some(t)),
+            _ => Ok(None),
+        }
+    }
+
+    fn kb_revision(
+        &mut self,
+        article_id: &str,
+        locale: &str,
+        revision: i64,
+    ) -> Result<Option<ArticleRevision>, DomainError> {
+        let key = revision_lookup_key(article_id, locale, revision);
+        let ids = self
+            .tx
+            .ids_by_lookup(DocKind::KbRevision, &key, 1)
+            .map_err(|e| self.fail(e))?;
+        match ids.first() {
+            Some(id) => match self.doc(DocKind::KbRevision, id)? {
+                Some(Doc::KbRevision(r)) => Ok(Some(r)),
+                _ => Ok(None),
+            },
+            None => Ok(None),
+        }
     }
 }
 
