@@ -200,31 +200,35 @@ impl SearchQuery {
     /// The FTS5 MATCH expression: every word must occur; each word is quoted so operators and
     /// punctuation in user input are literal; the last word also matches as a prefix.
     pub fn fts_expression(&self) -> Option<String> {
-        let words: Vec<String> = self
-            .words
-            .iter()
-            .map(|w| w.replace('"', ""))
-            .filter(|w| w.chars().any(char::is_alphanumeric))
-            .collect();
-        if words.is_empty() {
-            return None;
-        }
-        let last = words.len() - 1;
-        Some(
-            words
-                .iter()
-                .enumerate()
-                .map(|(i, w)| {
-                    if i == last {
-                        format!("\"{w}\"*")
-                    } else {
-                        format!("\"{w}\"")
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join(" "),
-        )
+        fts_match(&self.words, false)
     }
+}
+
+/// An FTS5 MATCH expression over words a person typed: each word quoted (operators and
+/// punctuation are literal), words without letters or digits dropped, the last word also
+/// matched as a prefix. `any`: one word suffices (suggestions) instead of every word.
+pub fn fts_match<S: AsRef<str>>(words: &[S], any: bool) -> Option<String> {
+    let words: Vec<String> = words
+        .iter()
+        .map(|w| w.as_ref().replace('"', ""))
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .collect();
+    if words.is_empty() {
+        return None;
+    }
+    let last = words.len() - 1;
+    let quoted: Vec<String> = words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            if i == last && !any {
+                format!("\"{w}\"*")
+            } else {
+                format!("\"{w}\"")
+            }
+        })
+        .collect();
+    Some(quoted.join(if any { " OR " } else { " " }))
 }
 
 fn tokenize(input: &str) -> Vec<String> {

@@ -213,6 +213,111 @@ pub struct TranslationConflict {
     pub created_at: i64,
 }
 
+/// One article in the editor's list, titled in the locale asked for when it exists.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct KbArticleSummary {
+    pub id: String,
+    pub category_id: Option<String>,
+    pub status: ArticleStatus,
+    pub visibility: ArticleVisibility,
+    /// The locale `title` and `excerpt` are in.
+    pub locale: String,
+    pub title: String,
+    pub excerpt: String,
+    pub source_locale: String,
+    /// Every locale the article exists in, sorted.
+    pub locales: Vec<String>,
+    /// Translations made from an older revision of the source text.
+    pub stale_locales: Vec<String>,
+    #[ts(type = "number")]
+    pub updated_at: i64,
+    #[ts(type = "number | null")]
+    pub deleted_at: Option<i64>,
+    pub votes: ArticleVotes,
+    /// Conflict drafts waiting on this article.
+    #[ts(type = "number")]
+    pub conflicts: i64,
+}
+
+/// Which articles the editor's list shows. Empty fields do not filter.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct KbArticleFilter {
+    pub category_id: Option<String>,
+    pub status: Option<ArticleStatus>,
+    /// Articles that exist in this locale (and titles shown in it).
+    pub locale: Option<String>,
+    /// Full-text words (titles and bodies); the last word matches as a prefix.
+    #[serde(default)]
+    pub query: String,
+    /// The bin: deleted articles only.
+    #[serde(default)]
+    pub deleted: bool,
+}
+
+/// Autosaved, unsaved editing of one translation on this desktop (never synced): what a
+/// crash or a closed window would otherwise lose.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct KbDraft {
+    pub article_id: String,
+    pub locale: String,
+    /// The revision the editing started from (0: a new translation).
+    #[ts(type = "number")]
+    pub base_revision: i64,
+    pub title: String,
+    pub body_markdown: String,
+    #[ts(type = "number")]
+    pub saved_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct KbTranslationView {
+    pub translation: ArticleTranslation,
+    /// Made from an older revision of the source text.
+    pub stale: bool,
+    /// This desktop's autosaved editing of it, if any.
+    pub draft: Option<KbDraft>,
+}
+
+/// Everything the editor shows about one article.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct KbArticleDetail {
+    pub article: Article,
+    /// The source translation first, then the others by locale.
+    pub translations: Vec<KbTranslationView>,
+    /// Autosaved new translations not saved yet.
+    pub new_drafts: Vec<KbDraft>,
+    pub votes: ArticleVotes,
+    pub conflicts: Vec<TranslationConflict>,
+}
+
+/// An article offered while answering a ticket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct KbSuggestion {
+    pub article_id: String,
+    pub locale: String,
+    pub title: String,
+    pub excerpt: String,
+    pub body_markdown: String,
+    /// The public help-center address, when the article is public, published and a server
+    /// hosts the help center.
+    pub url: Option<String>,
+}
+
+/// The public address of an article on a server's help center.
+pub fn help_center_url(server_url: &str, locale: &str, article_id: &str, title: &str) -> String {
+    format!(
+        "{}/help/{locale}/articles/{article_id}-{}",
+        server_url.trim_end_matches('/'),
+        article_slug(title)
+    )
+}
+
 /// The editable text of a translation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TranslationContent {

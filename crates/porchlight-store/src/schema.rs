@@ -328,7 +328,67 @@ INSERT INTO tag_counts(tag, n)
   WHERE t.deleted_at IS NULL GROUP BY tt.tag;
 "#;
 
-const MIGRATIONS: &[&str] = &[V1, V2, V3];
+/// The knowledge base. Each row keeps its replicated document (`doc`, JSON) whole, with the
+/// columns lists and filters need beside it. `kb_fts` is written by the store itself (the
+/// body is indexed as plain text rendered from markdown, which SQL cannot compute), keyed
+/// by the translation's rowid. `kb_drafts` are this desktop's autosaved edits (never synced).
+const V4: &str = r#"
+CREATE TABLE kb_categories (id TEXT PRIMARY KEY, position INTEGER NOT NULL, doc TEXT NOT NULL);
+CREATE TABLE kb_articles (
+  id TEXT PRIMARY KEY,
+  category_id TEXT,
+  status TEXT NOT NULL,
+  visibility TEXT NOT NULL,
+  source_locale TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  deleted_at INTEGER,
+  doc TEXT NOT NULL
+);
+CREATE INDEX kb_articles_updated ON kb_articles(updated_at);
+CREATE TABLE kb_translations (
+  article_id TEXT NOT NULL,
+  locale TEXT NOT NULL,
+  title TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  source_revision INTEGER,
+  updated_at INTEGER NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (article_id, locale)
+);
+CREATE TABLE kb_revisions (
+  id TEXT PRIMARY KEY,
+  article_id TEXT NOT NULL,
+  locale TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  doc TEXT NOT NULL
+);
+CREATE INDEX kb_revisions_of ON kb_revisions(article_id, locale, revision);
+CREATE TABLE kb_conflicts (
+  id TEXT PRIMARY KEY,
+  article_id TEXT NOT NULL,
+  author_id TEXT NOT NULL,
+  doc TEXT NOT NULL
+);
+CREATE INDEX kb_conflicts_of ON kb_conflicts(article_id);
+CREATE TABLE kb_votes (
+  article_id TEXT PRIMARY KEY,
+  helpful INTEGER NOT NULL,
+  not_helpful INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE kb_drafts (
+  article_id TEXT NOT NULL,
+  locale TEXT NOT NULL,
+  base_revision INTEGER NOT NULL,
+  title TEXT NOT NULL,
+  body_markdown TEXT NOT NULL,
+  saved_at INTEGER NOT NULL,
+  PRIMARY KEY (article_id, locale)
+) WITHOUT ROWID;
+CREATE VIRTUAL TABLE kb_fts USING fts5(
+  title, body, tokenize='unicode61 remove_diacritics 2');
+"#;
+
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 pub(crate) fn migrate(conn: &mut Connection) -> StoreResult<()> {
     let current: usize =

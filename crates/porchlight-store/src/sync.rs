@@ -13,7 +13,9 @@
 //! Unsent work is rebased once per pull, after its last page, not after every page.
 
 use porchlight_domain::docs::{Doc, DocKind};
-use porchlight_domain::sync::{PullResponse, PushMutation, PushOutcome, PushResponse};
+use porchlight_domain::sync::{
+    PullResponse, PushMutation, PushOutcome, PushResponse, WireMutation,
+};
 use porchlight_domain::{DomainError, ErrorCode, Mutation};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
@@ -115,7 +117,7 @@ fn touched(c: &Connection, m: &Mutation) -> StoreResult<Vec<(DocKind, String)>> 
 }
 
 /// Keeps the current (server) version of a row before an unsent change alters it.
-fn shadow(c: &Connection, kind: DocKind, id: &str) -> StoreResult<()> {
+pub(crate) fn shadow(c: &Connection, kind: DocKind, id: &str) -> StoreResult<()> {
     let known: bool = c
         .prepare_cached("SELECT count(*) FROM sync_shadow WHERE kind = ?1 AND id = ?2")?
         .query_row(params![kind.as_str(), id], |r| r.get(0))?;
@@ -154,9 +156,18 @@ pub(crate) fn apply_optimistic(
 }
 
 pub(crate) fn append_outbox(tx: &Transaction<'_>, m: &Mutation, at: i64) -> StoreResult<()> {
-    let v = serde_json::to_value(m)?;
+    append_outbox_entry(tx, m.name(), &serde_json::to_value(m)?, at)
+}
+
+/// Queues a mutation serialised as `{"name", "args"}` (ticket or knowledge-base work).
+pub(crate) fn append_outbox_entry(
+    tx: &Transaction<'_>,
+    name: &str,
+    value: &serde_json::Value,
+    at: i64,
+) -> StoreResult<()> {
     tx.prepare_cached("INSERT INTO outbox(name, args, at) VALUES (?1, ?2, ?3)")?
-        .execute(params![m.name(), v["args"].to_string(), at])?;
+        .execute(params![name, value["args"].to_string(), at])?;
     Ok(())
 }
 
@@ -222,11 +233,21 @@ fn reapply_unsent(tx: &Transaction<'_>, me: &str) -> StoreResult<()> {
         id: Some(me),
         name: &name,
     };
+    let kb_actor = crate::queries::agents::get(tx, me).map(|a| porchlight_domain::apply::Actor {
+        id: a.id,
+        name: a.name,
+        role: a.role,
+    })?;
     for pm in outbox(tx, 0, i64::MAX)? {
-        let m: Mutation =
-            serde_json::from_value(serde_json::json!({"name": pm.name, "args": pm.args}))?;
+        let m = WireMutation::parse(&pm.name, &pm.args)?;
         tx.execute("SAVEPOINT reapply", [])?;
-        match apply_optimistic(tx, &m, &actor, pm.at) {
+        let applied = match &m {
+            WireMutation::Ticket(m) => apply_optimistic(tx, m, &actor, pm.at),
+            WireMutation::Kb(m) => {
+                crate::queries::kb::apply_in_tx(tx, m, &kb_actor, pm.at, true).map(|_| ())
+            }
+        };
+        match applied {
             Ok(()) => tx.execute("RELEASE reapply", [])?,
             Err(_) => {
                 tx.execute("ROLLBACK TO reapply", [])?;

@@ -38,6 +38,7 @@ fn server_documents() -> (Vec<Doc>, AgentDoc) {
         DocKind::Message => 5,
         DocKind::Event => 6,
         DocKind::Ticket => 7,
+        _ => 8,
     };
     docs.sort_by_key(|d| (rank(d), d.key()));
     let agent = docs

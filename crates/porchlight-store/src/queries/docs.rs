@@ -17,6 +17,12 @@ use crate::StoreResult;
 /// (the caller defers them): documents of one change may arrive in any order.
 pub(crate) fn write(c: &Connection, doc: &Doc) -> StoreResult<()> {
     match doc {
+        Doc::KbCategory(_)
+        | Doc::KbArticle(_)
+        | Doc::KbTranslation(_)
+        | Doc::KbRevision(_)
+        | Doc::KbConflict(_)
+        | Doc::KbVotes(_) => super::kb::write_doc(c, doc)?,
         Doc::Ticket(t) => {
             c.prepare_cached(
                 "INSERT INTO tickets(id, number, subject, status, priority, priority_rank, ticket_type, channel,
@@ -152,6 +158,12 @@ pub(crate) fn write(c: &Connection, doc: &Doc) -> StoreResult<()> {
 /// something only this desktop created).
 pub(crate) fn delete(c: &Connection, kind: DocKind, id: &str) -> StoreResult<()> {
     match kind {
+        DocKind::KbCategory
+        | DocKind::KbArticle
+        | DocKind::KbTranslation
+        | DocKind::KbRevision
+        | DocKind::KbConflict
+        | DocKind::KbVotes => super::kb::delete_doc(c, kind, id)?,
         DocKind::Ticket => {
             c.execute(
                 "UPDATE attachments SET message_id = NULL WHERE message_id IN (SELECT id FROM messages WHERE ticket_id = ?1)",
@@ -206,6 +218,12 @@ fn strings(c: &Connection, sql: &str, id: &str) -> StoreResult<Vec<String>> {
 /// The document a row stands for, as it is in this store now.
 pub(crate) fn read(c: &Connection, kind: DocKind, id: &str) -> StoreResult<Option<Doc>> {
     Ok(match kind {
+        DocKind::KbCategory
+        | DocKind::KbArticle
+        | DocKind::KbTranslation
+        | DocKind::KbRevision
+        | DocKind::KbConflict
+        | DocKind::KbVotes => super::kb::read_doc(c, kind, id)?,
         DocKind::Ticket => {
             let t = c
                 .prepare_cached(
@@ -417,6 +435,12 @@ pub(crate) fn read(c: &Connection, kind: DocKind, id: &str) -> StoreResult<Optio
 /// Ids of every row of a kind (for canonical dumps).
 pub(crate) fn ids(c: &Connection, kind: DocKind) -> StoreResult<Vec<String>> {
     let sql = match kind {
+        DocKind::KbCategory
+        | DocKind::KbArticle
+        | DocKind::KbTranslation
+        | DocKind::KbRevision
+        | DocKind::KbConflict
+        | DocKind::KbVotes => super::kb::ids_sql(kind),
         DocKind::Ticket => "SELECT id FROM tickets",
         DocKind::Message => "SELECT id FROM messages",
         DocKind::Event => "SELECT id FROM ticket_events",

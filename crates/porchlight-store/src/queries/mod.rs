@@ -5,6 +5,7 @@ pub mod attachments;
 pub mod customers;
 pub mod docs;
 pub mod events;
+pub mod kb;
 pub mod messages;
 pub mod search;
 pub mod settings;
