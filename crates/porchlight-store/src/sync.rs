@@ -233,11 +233,12 @@ fn reapply_unsent(tx: &Transaction<'_>, me: &str) -> StoreResult<()> {
         id: Some(me),
         name: &name,
     };
-    let kb_actor = crate::queries::agents::get(tx, me).map(|a| porchlight_domain::apply::Actor {
-        id: a.id,
-        name: a.name,
-        role: a.role,
-    })?;
+    let kb_actor =
+        crate::queries::agents::get(tx, me).map(|a| porchlight_domain::apply::Actor {
+            id: a.id,
+            name: a.name,
+            role: a.role,
+        })?;
     for pm in outbox(tx, 0, i64::MAX)? {
         let m = WireMutation::parse(&pm.name, &pm.args)?;
         tx.execute("SAVEPOINT reapply", [])?;

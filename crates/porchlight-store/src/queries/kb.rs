@@ -7,11 +7,10 @@ use porchlight_domain::apply::Actor;
 use porchlight_domain::docs::{translation_doc_id, Doc, DocKind, DocWrite};
 use porchlight_domain::filter::fts_match;
 use porchlight_domain::kb::{
-    best_locale, help_center_url, normalize_locale, translation_is_stale, Article,
-    ArticleRevision, ArticleTranslation, ArticleVisibility, ArticleVotes,
-    KbArticleDetail, KbArticleFilter, KbArticleSummary, KbCategory, KbDraft, KbMutation,
-    KbSuggestion, KbTranslationView, TranslationConflict, MAX_ARTICLE_BODY_BYTES,
-    MAX_ARTICLE_TITLE,
+    best_locale, help_center_url, normalize_locale, translation_is_stale, Article, ArticleRevision,
+    ArticleTranslation, ArticleVisibility, ArticleVotes, KbArticleDetail, KbArticleFilter,
+    KbArticleSummary, KbCategory, KbDraft, KbMutation, KbSuggestion, KbTranslationView,
+    TranslationConflict, MAX_ARTICLE_BODY_BYTES, MAX_ARTICLE_TITLE,
 };
 use porchlight_domain::kb_apply::{apply_kb, authorize_kb, KbStateView};
 use porchlight_domain::markdown::{excerpt, plain_text};
@@ -26,6 +25,10 @@ use crate::{now_ms, Store, StoreResult};
 pub const KB_LIST_LIMIT: usize = 200;
 const EXCERPT_CHARS: usize = 180;
 const SUGGESTIONS: usize = 5;
+/// Matching translations with their rank (titles weigh five times the body), bound to the
+/// first parameter. Materialised: FTS5's bm25 cannot run inside an aggregate.
+const HITS: &str = "WITH hits AS MATERIALIZED (
+  SELECT rowid, bm25(kb_fts, 5.0, 1.0) AS rank FROM kb_fts WHERE kb_fts MATCH ?)";
 
 fn json<T: serde::de::DeserializeOwned>(s: &str) -> StoreResult<T> {
     Ok(serde_json::from_str(s)?)
@@ -157,9 +160,8 @@ pub(crate) fn delete_doc(c: &Connection, kind: DocKind, id: &str) -> StoreResult
 }
 
 fn split_translation_id(id: &str) -> StoreResult<(&str, &str)> {
-    id.rsplit_once('/').ok_or_else(|| {
-        DomainError::invalid("id", format!("'{id}' is not a translation id")).into()
-    })
+    id.rsplit_once('/')
+        .ok_or_else(|| DomainError::invalid("id", format!("'{id}' is not a translation id")).into())
 }
 
 pub(crate) fn read_doc(c: &Connection, kind: DocKind, id: &str) -> StoreResult<Option<Doc>> {
@@ -398,10 +400,10 @@ impl Store {
                         args.push(l.clone().into());
                     }
                     let sql = format!(
-                        "SELECT a.id, min(bm25(kb_fts, 5.0, 1.0)) AS rank
-                         FROM kb_fts JOIN kb_translations t ON t.rowid = kb_fts.rowid
+                        "{HITS} SELECT a.id, min(h.rank) AS best
+                         FROM hits h JOIN kb_translations t ON t.rowid = h.rowid
                          JOIN kb_articles a ON a.id = t.article_id
-                         WHERE kb_fts MATCH ? AND {} GROUP BY a.id ORDER BY rank LIMIT {KB_LIST_LIMIT}",
+                         WHERE {} GROUP BY a.id ORDER BY best LIMIT {KB_LIST_LIMIT}",
                         wh.join(" AND ")
                     );
                     args.insert(0, expr.into());
@@ -477,7 +479,11 @@ impl Store {
     }
 
     /// A translation's history, newest first.
-    pub fn kb_revisions(&self, article_id: &str, locale: &str) -> StoreResult<Vec<ArticleRevision>> {
+    pub fn kb_revisions(
+        &self,
+        article_id: &str,
+        locale: &str,
+    ) -> StoreResult<Vec<ArticleRevision>> {
         self.read(|c| {
             let mut st = c.prepare_cached(
                 "SELECT doc FROM kb_revisions WHERE article_id = ?1 AND locale = ?2 ORDER BY revision DESC, rowid DESC",
@@ -551,13 +557,13 @@ impl Store {
             let Some(expr) = fts_match(&words, true) else {
                 return Ok(Vec::new());
             };
-            let mut st = c.prepare_cached(
-                "SELECT t.article_id, min(bm25(kb_fts, 5.0, 1.0)) AS rank
-                 FROM kb_fts JOIN kb_translations t ON t.rowid = kb_fts.rowid
+            let mut st = c.prepare_cached(&format!(
+                "{HITS} SELECT t.article_id, min(h.rank) AS best
+                 FROM hits h JOIN kb_translations t ON t.rowid = h.rowid
                  JOIN kb_articles a ON a.id = t.article_id
-                 WHERE kb_fts MATCH ?1 AND a.status = 'published' AND a.deleted_at IS NULL
-                 GROUP BY t.article_id ORDER BY rank LIMIT ?2",
-            )?;
+                 WHERE a.status = 'published' AND a.deleted_at IS NULL
+                 GROUP BY t.article_id ORDER BY best LIMIT ?"
+            ))?;
             let ids = st
                 .query_map(params![expr, SUGGESTIONS as i64], |r| r.get::<_, String>(0))?
                 .collect::<Result<Vec<_>, _>>()?;
@@ -591,12 +597,69 @@ impl Store {
 /// word of the languages we ship, at most 24 of them.
 fn significant_words(text: &str) -> Vec<String> {
     const STOP: &[&str] = &[
-        "the", "and", "for", "you", "your", "with", "this", "that", "have", "has", "are", "was",
-        "not", "but", "can", "cannot", "please", "thanks", "thank", "hello", "from", "what",
-        "how", "when", "why", "there", "here", "our", "any", "all", "get", "got", "would", "could",
-        "bir", "ve", "ile", "için", "bu", "çok", "ama", "nasıl", "merhaba", "teşekkürler",
-        "nie", "jest", "się", "czy", "jak", "dla", "oraz", "dzień", "dobry", "dziękuję",
-        "این", "که", "از", "با", "برای", "است", "را", "سلام", "ممنون",
+        "the",
+        "and",
+        "for",
+        "you",
+        "your",
+        "with",
+        "this",
+        "that",
+        "have",
+        "has",
+        "are",
+        "was",
+        "not",
+        "but",
+        "can",
+        "cannot",
+        "please",
+        "thanks",
+        "thank",
+        "hello",
+        "from",
+        "what",
+        "how",
+        "when",
+        "why",
+        "there",
+        "here",
+        "our",
+        "any",
+        "all",
+        "get",
+        "got",
+        "would",
+        "could",
+        "bir",
+        "ve",
+        "ile",
+        "için",
+        "bu",
+        "çok",
+        "ama",
+        "nasıl",
+        "merhaba",
+        "teşekkürler",
+        "nie",
+        "jest",
+        "się",
+        "czy",
+        "jak",
+        "dla",
+        "oraz",
+        "dzień",
+        "dobry",
+        "dziękuję",
+        "این",
+        "که",
+        "از",
+        "با",
+        "برای",
+        "است",
+        "را",
+        "سلام",
+        "ممنون",
     ];
     let mut out: Vec<String> = Vec::new();
     for w in text
