@@ -9,6 +9,11 @@ use porchlight_domain::{
     Organization, PageCursor, SearchResults, SortKey, TagUsage, TicketDetail, TicketPage, ViewInfo,
     WorkspaceInfo,
 };
+use porchlight_domain::kb::{
+    line_diff, ArticleRevision, DiffLine, KbArticleDetail, KbArticleFilter, KbArticleSummary,
+    KbCategory, KbDraft, KbMutation, KbSuggestion,
+};
+use porchlight_domain::markdown::{RenderOptions, Renderer};
 use porchlight_store::Store;
 use tauri::ipc::{InvokeBody, Request};
 use tauri::{AppHandle, Runtime, State};
@@ -200,6 +205,73 @@ pub fn open_link(url: String) -> Res<()> {
             format!("The browser could not be opened: {e}"),
         )
     })
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn kb_categories(db: Db<'_>) -> Res<Vec<KbCategory>> {
+    Ok(db.kb_categories()?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn kb_articles(db: Db<'_>, filter: KbArticleFilter) -> Res<Vec<KbArticleSummary>> {
+    Ok(db.kb_articles(&filter)?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn kb_article(db: Db<'_>, article_id: String) -> Res<KbArticleDetail> {
+    Ok(db.kb_article(&article_id)?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn kb_revisions(db: Db<'_>, article_id: String, locale: String) -> Res<Vec<ArticleRevision>> {
+    Ok(db.kb_revisions(&article_id, &locale)?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn kb_mutate(db: Db<'_>, hub: Hub<'_>, mutation: KbMutation) -> Res<()> {
+    db.apply_kb(mutation)?;
+    hub.wake();
+    Ok(())
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn kb_save_draft(db: Db<'_>, draft: KbDraft) -> Res<()> {
+    Ok(db.save_kb_draft(&draft)?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn kb_discard_draft(db: Db<'_>, article_id: String, locale: String) -> Res<()> {
+    Ok(db.discard_kb_draft(&article_id, &locale)?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn kb_suggestions(db: Db<'_>, ticket_id: String) -> Res<Vec<KbSuggestion>> {
+    Ok(db.kb_suggestions(&ticket_id)?)
+}
+
+/// Where article images (`attachments/<id>`) are served from inside the app: the
+/// `attachment` protocol registered in `lib.rs` (Windows and Android spell custom
+/// protocols as http://<scheme>.localhost).
+pub const ATTACHMENT_URL_PREFIX: &str = if cfg!(any(windows, target_os = "android")) {
+    "http://attachment.localhost/"
+} else {
+    "attachment://localhost/"
+};
+
+/// Article markdown as safe HTML: the help center's renderer, images served by the app.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn kb_render(markdown: String) -> Res<String> {
+    static RENDERER: std::sync::LazyLock<Renderer> = std::sync::LazyLock::new(|| {
+        Renderer::new(&RenderOptions {
+            attachment_url_prefix: Some(ATTACHMENT_URL_PREFIX.to_string()),
+        })
+    });
+    Ok(RENDERER.render(&markdown))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn kb_diff(old: String, new: String) -> Res<Vec<DiffLine>> {
+    Ok(line_diff(&old, &new))
 }
 
 fn percent_decode(s: &str) -> String {

@@ -44,6 +44,11 @@ pub fn with_commands<R: tauri::Runtime>(
     builder
         .manage(store)
         .manage(hub)
+        .register_uri_scheme_protocol("attachment", |ctx, request| {
+            use tauri::Manager;
+            let store = ctx.app_handle().state::<Arc<Store>>();
+            attachment_response(&store, request.uri().path())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::workspace_info,
             commands::create_profile,
@@ -69,7 +74,33 @@ pub fn with_commands<R: tauri::Runtime>(
             commands::sign_out,
             commands::sync_now,
             commands::set_presence,
+            commands::kb_categories,
+            commands::kb_articles,
+            commands::kb_article,
+            commands::kb_revisions,
+            commands::kb_mutate,
+            commands::kb_save_draft,
+            commands::kb_discard_draft,
+            commands::kb_suggestions,
+            commands::kb_render,
+            commands::kb_diff,
         ])
+}
+
+/// Serves an article image to the webview: `attachment://localhost/<id>`. Only raster
+/// images the store holds; anything else is a 404 with no detail.
+fn attachment_response(store: &Store, path: &str) -> tauri::http::Response<Vec<u8>> {
+    let id = path.trim_start_matches('/');
+    let response = tauri::http::Response::builder();
+    match store.attachment_image(id) {
+        Ok((mime, bytes)) => response
+            .header("Content-Type", mime)
+            .header("X-Content-Type-Options", "nosniff")
+            .header("Cache-Control", "private, max-age=31536000, immutable")
+            .body(bytes),
+        Err(_) => response.status(404).body(Vec::new()),
+    }
+    .unwrap_or_else(|_| tauri::http::Response::new(Vec::new()))
 }
 
 pub fn run(dir: &std::path::Path) -> Result<(), String> {

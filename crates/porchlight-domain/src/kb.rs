@@ -309,6 +309,68 @@ pub struct KbSuggestion {
     pub url: Option<String>,
 }
 
+string_enum!(
+    /// How a line fares between two revisions.
+    DiffKind { Same => "same", Added => "added", Removed => "removed" }
+);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DiffLine {
+    pub kind: DiffKind,
+    pub text: String,
+}
+
+/// Most lines per side [`line_diff`] compares line by line; longer texts are shown as one
+/// removal and one addition (the table below is lines × lines).
+pub const MAX_DIFF_LINES: usize = 4000;
+
+/// A line diff of two texts (longest common subsequence), for comparing revisions: every
+/// line of `old` and `new` appears once, in order, marked same, removed or added.
+pub fn line_diff(old: &str, new: &str) -> Vec<DiffLine> {
+    let a: Vec<&str> = old.lines().collect();
+    let b: Vec<&str> = new.lines().collect();
+    let line = |kind, text: &str| DiffLine {
+        kind,
+        text: text.to_string(),
+    };
+    if a.len() > MAX_DIFF_LINES || b.len() > MAX_DIFF_LINES {
+        return a
+            .iter()
+            .map(|t| line(DiffKind::Removed, t))
+            .chain(b.iter().map(|t| line(DiffKind::Added, t)))
+            .collect();
+    }
+    // lcs[i][j]: length of the common subsequence of a[i..] and b[j..].
+    let (n, m) = (a.len(), b.len());
+    let mut lcs = vec![0u32; (n + 1) * (m + 1)];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            lcs[i * (m + 1) + j] = if a[i] == b[j] {
+                lcs[(i + 1) * (m + 1) + j + 1] + 1
+            } else {
+                lcs[(i + 1) * (m + 1) + j].max(lcs[i * (m + 1) + j + 1])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::with_capacity(n.max(m));
+    while i < n || j < m {
+        if i < n && j < m && a[i] == b[j] {
+            out.push(line(DiffKind::Same, a[i]));
+            i += 1;
+            j += 1;
+        } else if j < m && (i == n || lcs[i * (m + 1) + j + 1] >= lcs[(i + 1) * (m + 1) + j]) {
+            out.push(line(DiffKind::Added, b[j]));
+            j += 1;
+        } else {
+            out.push(line(DiffKind::Removed, a[i]));
+            i += 1;
+        }
+    }
+    out
+}
+
 /// The public address of an article on a server's help center.
 pub fn help_center_url(server_url: &str, locale: &str, article_id: &str, title: &str) -> String {
     format!(
@@ -1633,5 +1695,20 @@ mod tests {
             ArticleStatus::parse("status", "live").unwrap_err().code,
             ErrorCode::InvalidValue
         );
+    }
+
+    #[test]
+    fn line_diff_marks_each_line_once_in_order() {
+        let d = line_diff("a\nb\nc\nd", "a\nc\nx\nd");
+        let got: Vec<(&str, &str)> = d.iter().map(|l| (l.kind.as_str(), l.text.as_str())).collect();
+        assert_eq!(
+            got,
+            vec![("same", "a"), ("removed", "b"), ("same", "c"), ("added", "x"), ("same", "d")]
+        );
+        assert!(line_diff("same", "same").iter().all(|l| l.kind == DiffKind::Same));
+        let big = "x\n".repeat(MAX_DIFF_LINES + 1);
+        let d = line_diff(&big, "y");
+        assert_eq!(d.last().unwrap().kind, DiffKind::Added);
+        assert_eq!(d.len(), MAX_DIFF_LINES + 2);
     }
 }

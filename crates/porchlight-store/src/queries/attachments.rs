@@ -137,4 +137,30 @@ impl Store {
         }
         Ok(named)
     }
+
+    /// An attachment's bytes and type when it is a raster image (PNG, JPEG, GIF, WebP), for
+    /// showing it inside an article. Anything else (SVG included, which can carry script)
+    /// is refused.
+    pub fn attachment_image(&self, id: &str) -> StoreResult<(String, Vec<u8>)> {
+        const IMAGES: &[&str] = &["image/png", "image/jpeg", "image/gif", "image/webp"];
+        let (sha, mime): (String, String) = self
+            .read(|c| {
+                Ok(c.query_row(
+                    "SELECT sha256, mime FROM attachments WHERE id = ?1",
+                    [id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?)
+            })?
+            .ok_or_else(|| DomainError::not_found("attachment", id))?;
+        let mime = mime.to_ascii_lowercase();
+        if !IMAGES.contains(&mime.as_str()) {
+            return Err(DomainError::invalid(
+                "attachment",
+                "Only PNG, JPEG, GIF and WebP images can be shown in an article.",
+            )
+            .into());
+        }
+        Ok((mime, std::fs::read(self.attachment_file(&sha))?))
+    }
 }
