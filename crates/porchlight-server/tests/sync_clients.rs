@@ -7,6 +7,7 @@ mod common;
 use std::sync::Arc;
 
 use common::{assert_same, server_dump, store_dump, Backend, Dump, Server};
+use porchlight_domain::kb::{ArticleVisibility, KbMutation};
 use porchlight_domain::mutation::{RequesterRef, TicketFieldChanges};
 use porchlight_domain::{Channel, MessageKind, Mutation, Priority, TicketStatus, TicketType};
 use porchlight_store::{new_id, Store};
@@ -183,6 +184,167 @@ fn an_offline_edit_reaches_a_colleague_and_unsent_work_survives_a_rebase() {
     );
     assert_eq!(ali.dump(), eva.dump());
     assert_eq!(ali.dump(), server_dump(&s, "ali@example.com"));
+}
+
+fn kb_save(article: &str, locale: &str, base: i64, title: &str, body: &str) -> KbMutation {
+    KbMutation::SaveTranslation {
+        article_id: article.into(),
+        locale: locale.into(),
+        revision_id: new_id(),
+        base_revision: base,
+        source_revision: None,
+        title: title.into(),
+        body_markdown: body.into(),
+    }
+}
+
+/// Two editors change the same translation offline: the first to sync wins, the second's
+/// save becomes their conflict draft (kept in full, on every desktop), and nobody's text
+/// is lost; a save to another field merges instead.
+#[test]
+fn two_offline_editors_of_one_translation_end_with_a_conflict_draft_not_a_lost_text() {
+    let rt = rt();
+    let s = Server::start(Backend::Sqlite);
+    s.add_user("kim@example.com", "Kim Editor", "kb_editor");
+    s.add_user("lea@example.com", "Lea Editor", "kb_editor");
+    let kim = Desk::connect(&rt, &s, "kim@example.com");
+    let lea = Desk::connect(&rt, &s, "lea@example.com");
+
+    let article = new_id();
+    kim.store
+        .apply_kb(KbMutation::CreateArticle {
+            id: article.clone(),
+            revision_id: new_id(),
+            category_id: None,
+            source_locale: "tr".into(),
+            title: "İade süreci".into(),
+            body_markdown: "İadeler beş günde yapılır.".into(),
+            visibility: ArticleVisibility::Public,
+            tags: vec![],
+        })
+        .unwrap();
+    kim.sync(&rt);
+    lea.sync(&rt);
+    assert_eq!(
+        lea.store.kb_article(&article).unwrap().translations.len(),
+        1
+    );
+
+    // Both edit revision 1 of the body offline.
+    kim.store
+        .apply_kb(kb_save(
+            &article,
+            "tr",
+            1,
+            "İade süreci",
+            "İadeler üç günde yapılır.",
+        ))
+        .unwrap();
+    lea.store
+        .apply_kb(kb_save(
+            &article,
+            "tr",
+            1,
+            "İade süreci",
+            "İadeler bir haftada yapılır.",
+        ))
+        .unwrap();
+    // Each sees their own text while offline.
+    let text = |d: &Desk| {
+        d.store.kb_article(&article).unwrap().translations[0]
+            .translation
+            .body_markdown
+            .clone()
+    };
+    assert_eq!(text(&lea), "İadeler bir haftada yapılır.");
+
+    kim.sync(&rt);
+    let round = lea.sync(&rt);
+    assert!(
+        round.refusals.is_empty(),
+        "a conflict is not a refusal: {:?}",
+        round.refusals
+    );
+    kim.sync(&rt);
+
+    for d in [&kim, &lea] {
+        let detail = d.store.kb_article(&article).unwrap();
+        assert_eq!(
+            text(d),
+            "İadeler üç günde yapılır.",
+            "the first save stands"
+        );
+        assert_eq!(detail.translations[0].translation.revision, 2);
+        assert_eq!(detail.conflicts.len(), 1, "Lea's save is kept as her draft");
+        let c = &detail.conflicts[0];
+        assert_eq!(c.author_id, lea.agent_id);
+        assert_eq!(c.body_markdown, "İadeler bir haftada yapılır.");
+        assert_eq!((c.base_revision, c.theirs_revision), (1, 2));
+        // History has exactly the two revisions that happened on the server.
+        let revs = d.store.kb_revisions(&article, "tr").unwrap();
+        assert_eq!(
+            revs.iter().map(|r| r.revision).collect::<Vec<_>>(),
+            vec![2, 1]
+        );
+    }
+
+    // Lea merges by hand from the current revision and settles her draft.
+    let conflict = lea.store.kb_article(&article).unwrap().conflicts[0]
+        .id
+        .clone();
+    lea.store
+        .apply_kb(kb_save(
+            &article,
+            "tr",
+            2,
+            "İade süreci",
+            "İadeler üç ila yedi günde yapılır.",
+        ))
+        .unwrap();
+    lea.store
+        .apply_kb(KbMutation::ResolveConflict {
+            conflict_id: conflict.clone(),
+        })
+        .unwrap();
+    // Kim may not settle Lea's draft.
+    lea.sync(&rt);
+    kim.sync(&rt);
+    assert_eq!(text(&kim), "İadeler üç ila yedi günde yapılır.");
+    assert!(kim.store.kb_article(&article).unwrap().conflicts.is_empty());
+
+    // Offline edits of different fields merge without a draft.
+    kim.store
+        .apply_kb(kb_save(
+            &article,
+            "tr",
+            3,
+            "İade nasıl yapılır",
+            "İadeler üç ila yedi günde yapılır.",
+        ))
+        .unwrap();
+    lea.store
+        .apply_kb(kb_save(
+            &article,
+            "tr",
+            3,
+            "İade süreci",
+            "Kartınıza üç ila yedi günde.",
+        ))
+        .unwrap();
+    kim.sync(&rt);
+    lea.sync(&rt);
+    kim.sync(&rt);
+    for d in [&kim, &lea] {
+        let detail = d.store.kb_article(&article).unwrap();
+        let t = &detail.translations[0].translation;
+        assert_eq!(
+            (t.title.as_str(), t.body_markdown.as_str(), t.revision),
+            ("İade nasıl yapılır", "Kartınıza üç ila yedi günde.", 5)
+        );
+        assert!(detail.conflicts.is_empty());
+    }
+    assert_eq!(kim.dump(), lea.dump());
+    assert_eq!(kim.dump(), server_dump(&s, "kim@example.com"));
 }
 
 #[test]
