@@ -449,6 +449,62 @@ fn standalone_work_is_uploaded_on_first_connect() {
         ))
         .unwrap();
     assert_eq!(store.ticket(&tid).unwrap().summary.number, Some(1001));
+    // A knowledge base written standalone: a category, an article edited twice, restored,
+    // translated into Persian and published.
+    store
+        .apply_kb(KbMutation::CreateCategory {
+            id: "printers".into(),
+            position: 0,
+            names: [("en".to_string(), "Printers".to_string())].into(),
+            descriptions: Default::default(),
+        })
+        .unwrap();
+    let article = new_id();
+    store
+        .apply_kb(KbMutation::CreateArticle {
+            id: article.clone(),
+            revision_id: new_id(),
+            category_id: Some("printers".into()),
+            source_locale: "en".into(),
+            title: "Printer fires".into(),
+            body_markdown: "Unplug it.".into(),
+            visibility: ArticleVisibility::Public,
+            tags: vec!["safety".into()],
+        })
+        .unwrap();
+    store
+        .apply_kb(kb_save(
+            &article,
+            "en",
+            1,
+            "Printer fires",
+            "Unplug it, then call us.",
+        ))
+        .unwrap();
+    store
+        .apply_kb(KbMutation::RestoreRevision {
+            article_id: article.clone(),
+            locale: "en".into(),
+            revision: 1,
+            revision_id: new_id(),
+            base_revision: 2,
+        })
+        .unwrap();
+    store
+        .apply_kb(kb_save(
+            &article,
+            "fa",
+            0,
+            "آتش گرفتن چاپگر",
+            "دوشاخه را بکشید.",
+        ))
+        .unwrap();
+    store
+        .apply_kb(KbMutation::SetArticleStatus {
+            article_id: article.clone(),
+            status: porchlight_domain::kb::ArticleStatus::Published,
+        })
+        .unwrap();
 
     let ali = Desk::connect_store(&rt, &s, "ali@example.com", store, dir);
     assert!(ali.store.outbox_len().unwrap() >= 4);
@@ -476,6 +532,34 @@ fn standalone_work_is_uploaded_on_first_connect() {
             "Please send a photo.",
             "Here it is."
         ]
+    );
+    let kb = eva.store.kb_article(&article).unwrap();
+    assert_eq!(
+        kb.article.status,
+        porchlight_domain::kb::ArticleStatus::Published
+    );
+    assert_eq!(kb.article.category_id.as_deref(), Some("printers"));
+    assert_eq!(
+        kb.translations
+            .iter()
+            .map(|t| (
+                t.translation.locale.as_str(),
+                t.translation.body_markdown.as_str()
+            ))
+            .collect::<Vec<_>>(),
+        [("en", "Unplug it."), ("fa", "دوشاخه را بکشید.")]
+    );
+    let history = eva.store.kb_revisions(&article, "en").unwrap();
+    assert_eq!(
+        history
+            .iter()
+            .map(|r| (r.revision, r.restored_from))
+            .collect::<Vec<_>>(),
+        [(3, Some(1)), (2, None), (1, None)]
+    );
+    assert_eq!(
+        eva.store.kb_categories().unwrap()[0].names["en"],
+        "Printers"
     );
     assert_eq!(ali.dump(), eva.dump());
 }

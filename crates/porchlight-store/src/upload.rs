@@ -2,7 +2,8 @@
 //! mutations (organizations, customers, tags, then each ticket with its thread in order),
 //! so the server receives it through the same validated path as any other change.
 
-use porchlight_domain::docs::{DocKind, MessageDoc};
+use porchlight_domain::docs::{Doc, DocKind, MessageDoc};
+use porchlight_domain::kb::{ArticleRevision, ArticleStatus, KbMutation};
 use porchlight_domain::mutation::{RequesterRef, TicketFieldChanges};
 use porchlight_domain::{AuthorKind, MessageKind, Mutation, TicketStatus};
 use rusqlite::{params, Transaction};
@@ -156,6 +157,104 @@ pub(crate) fn queue_standalone_data(tx: &Transaction<'_>, me: &str) -> StoreResu
                 },
                 t.updated_at,
             )?;
+        }
+    }
+    queue_knowledge_base(tx)
+}
+
+fn queue_kb(tx: &Transaction<'_>, m: &KbMutation, at: i64) -> StoreResult<()> {
+    crate::sync::append_outbox_entry(tx, m.name(), &serde_json::to_value(m)?, at)
+}
+
+/// Categories, then each article's history replayed revision by revision (same revision
+/// ids, so the server's history is this desktop's), then its status and deletion.
+fn queue_knowledge_base(tx: &Transaction<'_>) -> StoreResult<()> {
+    for id in column(tx, "SELECT id FROM kb_categories ORDER BY position, id", [])? {
+        if let Some(Doc::KbCategory(c)) = docs::read(tx, DocKind::KbCategory, &id)? {
+            not_on_server(tx, DocKind::KbCategory, &id)?;
+            let m = KbMutation::CreateCategory {
+                id: c.id,
+                position: c.position,
+                names: c.names,
+                descriptions: c.descriptions,
+            };
+            queue_kb(tx, &m, c.created_at)?;
+        }
+    }
+    for id in column(tx, "SELECT id FROM kb_articles ORDER BY rowid", [])? {
+        let Some(Doc::KbArticle(a)) = docs::read(tx, DocKind::KbArticle, &id)? else {
+            continue;
+        };
+        let revisions: Vec<ArticleRevision> = column(
+            tx,
+            "SELECT doc FROM kb_revisions WHERE article_id = ?1 ORDER BY json_extract(doc, '$.created_at'), rowid",
+            [&id],
+        )?
+        .iter()
+        .map(|b| serde_json::from_str(b))
+        .collect::<Result<_, _>>()?;
+        let Some((first, rest)) = revisions.split_first() else {
+            continue;
+        };
+        if first.locale != a.source_locale || first.revision != 1 {
+            continue;
+        }
+        not_on_server(tx, DocKind::KbArticle, &id)?;
+        for (kind, key) in [
+            (
+                DocKind::KbTranslation,
+                "article_id || '/' || locale FROM kb_translations",
+            ),
+            (DocKind::KbRevision, "id FROM kb_revisions"),
+        ] {
+            for doc_id in column(tx, &format!("SELECT {key} WHERE article_id = ?1"), [&id])? {
+                not_on_server(tx, kind, &doc_id)?;
+            }
+        }
+        let create = KbMutation::CreateArticle {
+            id: a.id.clone(),
+            revision_id: first.id.clone(),
+            category_id: a.category_id.clone(),
+            source_locale: a.source_locale.clone(),
+            title: first.title.clone(),
+            body_markdown: first.body_markdown.clone(),
+            visibility: a.visibility,
+            tags: a.tags.clone(),
+        };
+        queue_kb(tx, &create, a.created_at)?;
+        for r in rest {
+            let m = match r.restored_from {
+                Some(old) => KbMutation::RestoreRevision {
+                    article_id: a.id.clone(),
+                    locale: r.locale.clone(),
+                    revision: old,
+                    revision_id: r.id.clone(),
+                    base_revision: r.revision - 1,
+                },
+                None => KbMutation::SaveTranslation {
+                    article_id: a.id.clone(),
+                    locale: r.locale.clone(),
+                    revision_id: r.id.clone(),
+                    base_revision: r.revision - 1,
+                    source_revision: r.source_revision,
+                    title: r.title.clone(),
+                    body_markdown: r.body_markdown.clone(),
+                },
+            };
+            queue_kb(tx, &m, r.created_at)?;
+        }
+        if a.status != ArticleStatus::Draft {
+            let m = KbMutation::SetArticleStatus {
+                article_id: a.id.clone(),
+                status: a.status,
+            };
+            queue_kb(tx, &m, a.updated_at)?;
+        }
+        if a.deleted_at.is_some() {
+            let m = KbMutation::DeleteArticle {
+                article_id: a.id.clone(),
+            };
+            queue_kb(tx, &m, a.updated_at)?;
         }
     }
     Ok(())
