@@ -284,3 +284,90 @@ fn team_server_sign_in_refusals_change_nothing() {
     )
     .unwrap();
 }
+
+#[test]
+fn the_knowledge_base_through_the_ipc_layer() {
+    let h = harness();
+    h.call(
+        "create_profile",
+        json!({"name": "Maryam", "email": "maryam@example.ir"}),
+    )
+    .unwrap();
+    let article = uuid();
+    let hostile = "# Tips\n<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n[click](javascript:alert(3)) <iframe src=\"https://evil.example\"></iframe>";
+    h.call(
+        "kb_mutate",
+        json!({"mutation": {"name": "create_article", "args": {
+            "id": article, "revision_id": uuid(), "category_id": null, "source_locale": "FA",
+            "title": "راهنمای بازپرداخت", "body_markdown": hostile, "visibility": "public", "tags": []
+        }}}),
+    )
+    .unwrap();
+    let list = h
+        .call("kb_articles", json!({"filter": {"query": "بازپرداخت"}}))
+        .unwrap();
+    assert_eq!(list[0]["id"], article);
+    assert_eq!(list[0]["locale"], "fa", "locale tags are stored canonical");
+
+    let html = h
+        .call("kb_render", json!({"markdown": hostile}))
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Every tag the preview holds is harmless: no script, frame or image element, no event
+    // handler attribute, no javascript: link (the text of the raw HTML may show, escaped).
+    for tag in html
+        .split('<')
+        .skip(1)
+        .map(|t| t.split('>').next().unwrap())
+    {
+        let name = tag
+            .trim_start_matches('/')
+            .split_whitespace()
+            .next()
+            .unwrap_or("");
+        assert!(
+            !["script", "iframe", "img"].contains(&name),
+            "<{tag}> survived: {html}"
+        );
+        assert!(!tag.contains(" on"), "an event handler survived: <{tag}>");
+        assert!(
+            !tag.contains("javascript:"),
+            "a javascript: link survived: <{tag}>"
+        );
+    }
+    assert!(
+        html.contains("&lt;script&gt;"),
+        "raw HTML is shown as text: {html}"
+    );
+    let img = h
+        .call(
+            "kb_render",
+            json!({"markdown": "![shot](attachments/abc-123)"}),
+        )
+        .unwrap();
+    assert!(
+        img.as_str()
+            .unwrap()
+            .contains("src=\"attachment://localhost/abc-123\"")
+            || cfg!(windows)
+    );
+
+    let err = h
+        .call(
+            "kb_mutate",
+            json!({"mutation": {"name": "save_translation", "args": {
+                "article_id": article, "locale": "fa", "revision_id": uuid(), "base_revision": 1,
+                "source_revision": null, "title": "", "body_markdown": "x"
+            }}}),
+        )
+        .unwrap_err();
+    assert_eq!(err["code"], "empty_field");
+    assert_eq!(err["field"], "title");
+    let diff = h
+        .call("kb_diff", json!({"old": "a\nb", "new": "a\nc"}))
+        .unwrap();
+    assert_eq!(diff[1], json!({"kind": "removed", "text": "b"}));
+    assert_eq!(diff[2], json!({"kind": "added", "text": "c"}));
+}

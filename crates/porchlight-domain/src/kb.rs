@@ -360,12 +360,13 @@ pub fn line_diff(old: &str, new: &str) -> Vec<DiffLine> {
             out.push(line(DiffKind::Same, a[i]));
             i += 1;
             j += 1;
-        } else if j < m && (i == n || lcs[i * (m + 1) + j + 1] >= lcs[(i + 1) * (m + 1) + j]) {
-            out.push(line(DiffKind::Added, b[j]));
-            j += 1;
-        } else {
+        } else if i < n && (j == m || lcs[(i + 1) * (m + 1) + j] >= lcs[i * (m + 1) + j + 1]) {
+            // Removals before additions, as diffs are read.
             out.push(line(DiffKind::Removed, a[i]));
             i += 1;
+        } else {
+            out.push(line(DiffKind::Added, b[j]));
+            j += 1;
         }
     }
     out

@@ -405,3 +405,25 @@ fn suggestions_match_the_ticket_in_its_language() {
     assert_eq!(sug[0].locale, "tr");
     assert_eq!(sug[0].title, "İade talebi");
 }
+
+#[test]
+fn article_images_are_raster_attachments_only() {
+    let (_d, s) = store();
+    let png = s
+        .stage_attachment("shot.png", "image/png", b"\x89PNG\r\n\x1a\nfake")
+        .unwrap();
+    let (mime, bytes) = s.attachment_image(&png.id).unwrap();
+    assert_eq!(mime, "image/png");
+    assert_eq!(&bytes[..4], b"\x89PNG");
+    let svg = s
+        .stage_attachment("evil.svg", "image/svg+xml", b"<svg onload=\"alert(1)\"/>")
+        .unwrap();
+    assert_eq!(
+        code(s.attachment_image(&svg.id).unwrap_err()),
+        ErrorCode::InvalidValue
+    );
+    assert_eq!(
+        code(s.attachment_image("missing").unwrap_err()),
+        ErrorCode::NotFound
+    );
+}
