@@ -1,4 +1,4 @@
-//! `cargo xtask bench [store|app|sync]`: speed on a generated 100k-ticket / ~1M-message store
+//! `cargo xtask bench [store|app|sync|kb]`: speed on a generated 100k-ticket / ~1M-message store
 //! (sync: see bench_sync.rs).
 //! Results merge into target/bench/report.json as {metric: {value, unit}}.
 
@@ -92,13 +92,20 @@ pub fn run(which: Option<&str>) -> Result<()> {
             bench_store(&mut report)?;
             bench_app(&mut report)?;
             crate::bench_sync::run(&mut |n, v, u| report.put(n, v, u))?;
+            bench_kb(&mut report)?;
         }
+        Some("kb") => bench_kb(&mut report)?,
         Some("store") => bench_store(&mut report)?,
         Some("app") => bench_app(&mut report)?,
         Some("sync") => crate::bench_sync::run(&mut |n, v, u| report.put(n, v, u))?,
-        Some(other) => bail!("unknown benchmark '{other}' (store, app or sync)"),
+        Some(other) => bail!("unknown benchmark '{other}' (store, app, sync or kb)"),
     }
     report.save()
+}
+
+/// The knowledge base: the editor's search in the desktop store.
+fn bench_kb(report: &mut Report) -> Result<()> {
+    crate::bench_kb_store::run(&mut |n, v, u| report.put(n, v, u))
 }
 
 /// A ticket with a 50-message thread, added through the normal mutation path.

@@ -500,9 +500,13 @@ pub fn translation_is_stale(translation: &ArticleTranslation, source: &ArticleTr
     if translation.article_id != source.article_id || translation.locale == source.locale {
         return false;
     }
-    translation
-        .source_revision
-        .is_none_or(|r| r < source.revision)
+    made_from_older_source(translation.source_revision, source.revision)
+}
+
+/// Whether a translation made from source revision `made_from` (`None`: unknown) is older
+/// than the source at `source_revision`.
+pub fn made_from_older_source(made_from: Option<i64>, source_revision: i64) -> bool {
+    made_from.is_none_or(|r| r < source_revision)
 }
 
 /// A URL slug for an article title: [`crate::markdown::slugify`] (Turkish and Polish
@@ -1701,12 +1705,23 @@ mod tests {
     #[test]
     fn line_diff_marks_each_line_once_in_order() {
         let d = line_diff("a\nb\nc\nd", "a\nc\nx\nd");
-        let got: Vec<(&str, &str)> = d.iter().map(|l| (l.kind.as_str(), l.text.as_str())).collect();
+        let got: Vec<(&str, &str)> = d
+            .iter()
+            .map(|l| (l.kind.as_str(), l.text.as_str()))
+            .collect();
         assert_eq!(
             got,
-            vec![("same", "a"), ("removed", "b"), ("same", "c"), ("added", "x"), ("same", "d")]
+            vec![
+                ("same", "a"),
+                ("removed", "b"),
+                ("same", "c"),
+                ("added", "x"),
+                ("same", "d")
+            ]
         );
-        assert!(line_diff("same", "same").iter().all(|l| l.kind == DiffKind::Same));
+        assert!(line_diff("same", "same")
+            .iter()
+            .all(|l| l.kind == DiffKind::Same));
         let big = "x\n".repeat(MAX_DIFF_LINES + 1);
         let d = line_diff(&big, "y");
         assert_eq!(d.last().unwrap().kind, DiffKind::Added);

@@ -403,7 +403,8 @@ pub fn seed(store: &Store, opts: &SeedOptions) -> StoreResult<SeedReport> {
     })
 }
 
-/// The "Load demo data" button: a small, varied helpdesk with threads in four languages.
+/// The "Load demo data" button: a small, varied helpdesk with threads in four languages,
+/// and a knowledge base (when there is none yet) in the same languages.
 pub fn load_demo(store: &Store) -> StoreResult<usize> {
     let mut rng = rand::thread_rng();
     let tickets = 80;
@@ -415,5 +416,8 @@ pub fn load_demo(store: &Store) -> StoreResult<usize> {
             seed: rng.gen(),
         },
     )?;
+    if store.kb_categories()?.is_empty() {
+        crate::demo_kb::seed_kb(store, 36, rng.gen())?;
+    }
     Ok(tickets)
 }

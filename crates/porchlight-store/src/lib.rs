@@ -4,6 +4,7 @@
 
 mod connection;
 pub mod demo;
+pub mod demo_kb;
 mod error;
 mod filter_sql;
 mod mutate;

@@ -349,6 +349,8 @@ CREATE TABLE kb_translations (
   article_id TEXT NOT NULL,
   locale TEXT NOT NULL,
   title TEXT NOT NULL,
+  -- The start of the body as plain text, for lists (computed once, on write).
+  excerpt TEXT NOT NULL,
   revision INTEGER NOT NULL,
   source_revision INTEGER,
   updated_at INTEGER NOT NULL,

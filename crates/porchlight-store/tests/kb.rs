@@ -337,13 +337,11 @@ fn suggestions_match_the_ticket_in_its_language() {
     );
     let draft = article(&s, None, "Refund internals", "Draft about refund tooling.");
     let _unrelated = article(&s, None, "Shipping", "Parcels ship daily.");
-    for id in [&refund] {
-        s.apply_kb(KbMutation::SetArticleStatus {
-            article_id: id.clone(),
-            status: ArticleStatus::Published,
-        })
-        .unwrap();
-    }
+    s.apply_kb(KbMutation::SetArticleStatus {
+        article_id: refund.clone(),
+        status: ArticleStatus::Published,
+    })
+    .unwrap();
     let ticket = new_id();
     s.apply(Mutation::CreateTicket {
         ticket_id: ticket.clone(),

@@ -7,13 +7,13 @@ use porchlight_domain::apply::Actor;
 use porchlight_domain::docs::{translation_doc_id, Doc, DocKind, DocWrite};
 use porchlight_domain::filter::fts_match;
 use porchlight_domain::kb::{
-    best_locale, help_center_url, normalize_locale, translation_is_stale, Article, ArticleRevision,
-    ArticleTranslation, ArticleVisibility, ArticleVotes, KbArticleDetail, KbArticleFilter,
-    KbArticleSummary, KbCategory, KbDraft, KbMutation, KbSuggestion, KbTranslationView,
-    TranslationConflict, MAX_ARTICLE_BODY_BYTES, MAX_ARTICLE_TITLE,
+    best_locale, help_center_url, made_from_older_source, normalize_locale, translation_is_stale,
+    Article, ArticleRevision, ArticleTranslation, ArticleVisibility, ArticleVotes, KbArticleDetail,
+    KbArticleFilter, KbArticleSummary, KbCategory, KbDraft, KbMutation, KbSuggestion,
+    KbTranslationView, TranslationConflict, MAX_ARTICLE_BODY_BYTES, MAX_ARTICLE_TITLE,
 };
 use porchlight_domain::kb_apply::{apply_kb, authorize_kb, KbStateView};
-use porchlight_domain::markdown::{excerpt, plain_text};
+use porchlight_domain::markdown::{excerpt, plain_text, truncate_chars};
 use porchlight_domain::{DomainError, ErrorCode};
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Transaction};
@@ -22,7 +22,7 @@ use super::{agents, settings};
 use crate::{now_ms, Store, StoreResult};
 
 /// Most articles one list or search answers with.
-pub const KB_LIST_LIMIT: usize = 200;
+pub const KB_LIST_LIMIT: usize = 100;
 const EXCERPT_CHARS: usize = 180;
 const SUGGESTIONS: usize = 5;
 /// Matching translations with their rank (titles weigh five times the body), bound to the
@@ -67,16 +67,19 @@ pub(crate) fn write_doc(c: &Connection, doc: &Doc) -> StoreResult<()> {
         }
         Doc::KbTranslation(t) => {
             let body = serde_json::to_string(t)?;
+            let text = plain_text(&t.body_markdown);
             c.prepare_cached(
-                "INSERT INTO kb_translations(article_id, locale, title, revision, source_revision, updated_at, doc)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-                 ON CONFLICT(article_id, locale) DO UPDATE SET title = excluded.title, revision = excluded.revision,
-                   source_revision = excluded.source_revision, updated_at = excluded.updated_at, doc = excluded.doc",
+                "INSERT INTO kb_translations(article_id, locale, title, excerpt, revision, source_revision, updated_at, doc)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT(article_id, locale) DO UPDATE SET title = excluded.title, excerpt = excluded.excerpt,
+                   revision = excluded.revision, source_revision = excluded.source_revision,
+                   updated_at = excluded.updated_at, doc = excluded.doc",
             )?
             .execute(params![
                 t.article_id,
                 t.locale,
                 t.title,
+                truncate_chars(&text.split_whitespace().collect::<Vec<_>>().join(" "), EXCERPT_CHARS),
                 t.revision,
                 t.source_revision,
                 t.updated_at,
@@ -90,7 +93,7 @@ pub(crate) fn write_doc(c: &Connection, doc: &Doc) -> StoreResult<()> {
             c.prepare_cached("DELETE FROM kb_fts WHERE rowid = ?1")?
                 .execute([rowid])?;
             c.prepare_cached("INSERT INTO kb_fts(rowid, title, body) VALUES (?1, ?2, ?3)")?
-                .execute(params![rowid, t.title, plain_text(&t.body_markdown)])?;
+                .execute(params![rowid, t.title, text])?;
         }
         Doc::KbRevision(r) => {
             let body = serde_json::to_string(r)?;
@@ -740,31 +743,73 @@ fn pick<'a>(
 
 fn summary(c: &Connection, id: &str, locale: Option<&str>) -> StoreResult<KbArticleSummary> {
     let a = article(c, id)?;
-    let ts = translations(c, id)?;
-    let t = pick(&ts, locale, &a.source_locale);
-    let source = ts.iter().find(|t| t.locale == a.source_locale);
-    let stale_locales = ts
+    // Lists read the stored columns, never the bodies.
+    struct Row {
+        locale: String,
+        title: String,
+        excerpt: String,
+        revision: i64,
+        source_revision: Option<i64>,
+    }
+    let mut st = c.prepare_cached(
+        "SELECT locale, title, excerpt, revision, source_revision FROM kb_translations
+         WHERE article_id = ?1 ORDER BY locale",
+    )?;
+    let rows = st
+        .query_map([id], |r| {
+            Ok(Row {
+                locale: r.get(0)?,
+                title: r.get(1)?,
+                excerpt: r.get(2)?,
+                revision: r.get(3)?,
+                source_revision: r.get(4)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let locales: Vec<&str> = rows.iter().map(|t| t.locale.as_str()).collect();
+    let chosen = locale
+        .and_then(|w| best_locale(w, &locales))
+        .unwrap_or(&a.source_locale)
+        .to_string();
+    let shown = rows
         .iter()
-        .filter(|t| source.is_some_and(|s| translation_is_stale(t, s)))
+        .find(|t| t.locale == chosen)
+        .or_else(|| rows.first())
+        .ok_or_else(|| DomainError::not_found("translation", id))?;
+    let source = rows.iter().find(|t| t.locale == a.source_locale);
+    let stale_locales = rows
+        .iter()
+        .filter(|t| {
+            t.locale != a.source_locale
+                && source.is_some_and(|s| made_from_older_source(t.source_revision, s.revision))
+        })
         .map(|t| t.locale.clone())
         .collect();
-    let conflicts: i64 = c
-        .prepare_cached("SELECT count(*) FROM kb_conflicts WHERE article_id = ?1")?
-        .query_row([id], |r| r.get(0))?;
+    let (helpful, not_helpful, conflicts): (i64, i64, i64) = c
+        .prepare_cached(
+            "SELECT coalesce((SELECT helpful FROM kb_votes WHERE article_id = ?1), 0),
+                    coalesce((SELECT not_helpful FROM kb_votes WHERE article_id = ?1), 0),
+                    (SELECT count(*) FROM kb_conflicts WHERE article_id = ?1)",
+        )?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     Ok(KbArticleSummary {
         id: a.id.clone(),
         category_id: a.category_id.clone(),
         status: a.status,
         visibility: a.visibility,
-        locale: t.locale.clone(),
-        title: t.title.clone(),
-        excerpt: excerpt(&t.body_markdown, EXCERPT_CHARS),
+        locale: shown.locale.clone(),
+        title: shown.title.clone(),
+        excerpt: shown.excerpt.clone(),
         source_locale: a.source_locale.clone(),
-        locales: ts.iter().map(|t| t.locale.clone()).collect(),
+        locales: rows.iter().map(|t| t.locale.clone()).collect(),
         stale_locales,
         updated_at: a.updated_at,
         deleted_at: a.deleted_at,
-        votes: votes(c, id)?,
+        votes: ArticleVotes {
+            article_id: a.id,
+            helpful,
+            not_helpful,
+        },
         conflicts,
     })
 }
