@@ -3,17 +3,17 @@
 
 use std::sync::Arc;
 
+use porchlight_domain::kb::{
+    line_diff, ArticleRevision, DiffLine, KbArticleDetail, KbArticleFilter, KbArticleSummary,
+    KbCategory, KbDraft, KbMutation, KbSuggestion,
+};
+use porchlight_domain::markdown::{RenderOptions, Renderer};
 use porchlight_domain::sync::{PresenceActivity, SyncStatus};
 use porchlight_domain::{
     Agent, Attachment, Customer, CustomerMatch, DomainError, ErrorCode, Group, Mutation,
     Organization, PageCursor, SearchResults, SortKey, TagUsage, TicketDetail, TicketPage, ViewInfo,
     WorkspaceInfo,
 };
-use porchlight_domain::kb::{
-    line_diff, ArticleRevision, DiffLine, KbArticleDetail, KbArticleFilter, KbArticleSummary,
-    KbCategory, KbDraft, KbMutation, KbSuggestion,
-};
-use porchlight_domain::markdown::{RenderOptions, Renderer};
 use porchlight_store::Store;
 use tauri::ipc::{InvokeBody, Request};
 use tauri::{AppHandle, Runtime, State};
