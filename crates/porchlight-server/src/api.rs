@@ -392,11 +392,7 @@ async fn push(
             format!("A push may carry at most {MAX_PUSH_MUTATIONS} mutations; send the rest in another push."),
         ));
     }
-    if let Some(bad) = req
-        .mutations
-        .iter()
-        .find(|m| !is_known_mutation(&m.name))
-    {
+    if let Some(bad) = req.mutations.iter().find(|m| !is_known_mutation(&m.name)) {
         return Err(Failure::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "unknown_mutation",

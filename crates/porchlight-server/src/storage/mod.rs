@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use porchlight_domain::apply::{self, Actor, ApplyContext, StateView};
 use porchlight_domain::docs::{
-    revision_lookup_key, translation_doc_id, AgentDoc, CustomerDoc, Doc, DocKey, DocKind,
-    DocWrite, GroupDoc, MessageDoc, OrganizationDoc, TagDoc, TicketDoc,
+    revision_lookup_key, translation_doc_id, AgentDoc, CustomerDoc, Doc, DocKey, DocKind, DocWrite,
+    GroupDoc, MessageDoc, OrganizationDoc, TagDoc, TicketDoc,
 };
 use porchlight_domain::kb::{
     Article, ArticleRevision, ArticleTranslation, KbCategory, KbMutation, TranslationConflict,
@@ -753,7 +753,10 @@ impl KbStateView for TxState<'_> {
         article_id: &str,
         locale: &str,
     ) -> Result<Option<ArticleTranslation>, DomainError> {
-        match self.doc(DocKind::KbTranslation, &translation_doc_id(article_id, locale))? {
+        match self.doc(
+            DocKind::KbTranslation,
+            &translation_doc_id(article_id, locale),
+        )? {
             Some(Doc::KbTranslation(t)) => Ok(Some(t)),
             _ => Ok(None),
         }
