@@ -10,6 +10,7 @@ pub mod kb_apply;
 pub mod markdown;
 pub mod model;
 pub mod mutation;
+pub mod rules;
 pub mod sanitize;
 pub mod sync;
 
