@@ -131,6 +131,83 @@ pub fn apply(
             index: BTreeMap::new(),
         },
         ctx,
+        by_customer: false,
+    };
+    engine.run(m)?;
+    Ok(engine.view.writes)
+}
+
+/// Applies a change the customer made themselves (a request submitted in the help center, a
+/// reply on their tracking page): no agent acts, so audit events carry the customer's name and
+/// no agent id, like a customer's reply that reopens a ticket. Only two shapes are accepted: a
+/// new ticket with no assignee, group or tags, and a message `from_customer`; anything else
+/// is refused as forbidden. The mutation must already be validated.
+pub fn apply_as_customer(
+    m: &Mutation,
+    at: i64,
+    new_id: &mut dyn FnMut() -> String,
+    state: &mut dyn StateView,
+) -> Result<Vec<DocWrite>, DomainError> {
+    let name = match m {
+        Mutation::CreateTicket {
+            requester,
+            assignee_id: None,
+            group_id: None,
+            tags,
+            ..
+        } if tags.is_empty() => match requester {
+            RequesterRef::New { name, email, .. } => {
+                let known = match email {
+                    Some(e) => state.customer_by_email(e)?,
+                    None => None,
+                };
+                known.map_or_else(|| name.clone(), |c| c.name)
+            }
+            RequesterRef::Existing { id } => {
+                state
+                    .customer(id)?
+                    .ok_or_else(|| DomainError::not_found("customer", id))?
+                    .name
+            }
+        },
+        Mutation::AddMessage {
+            ticket_id,
+            from_customer: true,
+            ..
+        } => match state.ticket(ticket_id)? {
+            Some(t) => state
+                .customer(&t.requester_id)?
+                .map(|c| c.name)
+                .unwrap_or_default(),
+            // The engine answers for a missing ticket.
+            None => String::new(),
+        },
+        _ => {
+            return Err(DomainError::new(
+                ErrorCode::Forbidden,
+                None,
+                "A customer can only open a request or reply on their own ticket.",
+            ))
+        }
+    };
+    let actor = Actor {
+        id: String::new(),
+        name,
+        role: AgentRole::Agent,
+    };
+    let mut ctx = ApplyContext {
+        actor: &actor,
+        at,
+        new_id,
+    };
+    let mut engine = Engine {
+        view: Overlay {
+            base: state,
+            writes: Vec::new(),
+            index: BTreeMap::new(),
+        },
+        ctx: &mut ctx,
+        by_customer: true,
     };
     engine.run(m)?;
     Ok(engine.view.writes)
@@ -281,6 +358,8 @@ struct Who {
 struct Engine<'s, 'c, 'a> {
     view: Overlay<'s>,
     ctx: &'c mut ApplyContext<'a>,
+    /// The customer acts (see [`apply_as_customer`]): changes carry no agent id.
+    by_customer: bool,
 }
 
 impl Engine<'_, '_, '_> {
@@ -613,7 +692,7 @@ impl Engine<'_, '_, '_> {
 
     fn me(&self) -> Who {
         Who {
-            id: Some(self.ctx.actor.id.clone()),
+            id: (!self.by_customer).then(|| self.ctx.actor.id.clone()),
             name: self.ctx.actor.name.clone(),
         }
     }
@@ -1169,6 +1248,21 @@ mod tests {
             self.run(actor, m).expect("mutation refused")
         }
 
+        /// Like `run`, for a change the customer makes in the help center.
+        fn run_as_customer(&mut self, m: Mutation) -> Result<Vec<DocWrite>, DomainError> {
+            let m = m.validated()?;
+            self.clock += 1000;
+            let mut last_id = self.last_id;
+            let mut new_id = || {
+                last_id += 1;
+                format!("gen{last_id}")
+            };
+            let writes = apply_as_customer(&m, self.clock, &mut new_id, self)?;
+            self.last_id = last_id;
+            self.store(&writes);
+            Ok(writes)
+        }
+
         fn events(&self, ticket_id: &str, field: &str) -> Vec<&TicketEvent> {
             self.events
                 .iter()
@@ -1422,6 +1516,84 @@ mod tests {
         st.ok(&admin(), message("t1", "c2", MessageKind::Reply, true));
         let t = &st.tickets["t1"];
         assert_eq!((t.status, t.reopen_count), (TicketStatus::Open, 1));
+    }
+
+    #[test]
+    fn a_customer_opens_a_request_and_replies_with_no_agent_acting() {
+        let mut st = MemState::new();
+        st.ok(&admin(), save_customer("known", &["ali@example.com"], "tr"));
+        let web = |id: &str, email: &str| {
+            let mut m = new_ticket(id, Some(email));
+            if let Mutation::CreateTicket { channel, tags, .. } = &mut m {
+                *channel = Channel::Web;
+                tags.clear();
+            }
+            m
+        };
+        // A known address: the request joins that customer, who is named in the audit.
+        st.run_as_customer(web("w1", "ali@example.com")).unwrap();
+        let t = &st.tickets["w1"];
+        assert_eq!(
+            (t.requester_id.as_str(), t.channel, t.status),
+            ("known", Channel::Web, TicketStatus::New)
+        );
+        let m = &st.messages["m-w1"];
+        assert_eq!(
+            (m.author_kind, m.author_id.as_deref()),
+            (AuthorKind::Customer, Some("known"))
+        );
+        let created = st.events("w1", "created").pop().unwrap();
+        assert_eq!(
+            (created.actor_id.as_deref(), created.actor_name.as_str()),
+            (None, "Customer known")
+        );
+        // A new address makes a new customer, named as typed.
+        st.run_as_customer(web("w2", "new@example.com")).unwrap();
+        assert_eq!(
+            st.customers[&st.tickets["w2"].requester_id].name,
+            "Ayşe Yılmaz"
+        );
+        assert_eq!(st.events("w2", "created")[0].actor_name, "Ayşe Yılmaz");
+
+        // The customer's reply reopens a solved ticket, with no agent id anywhere.
+        st.ok(&admin(), status("w1", TicketStatus::Solved));
+        st.run_as_customer(message("w1", "c1", MessageKind::Reply, true))
+            .unwrap();
+        let t = &st.tickets["w1"];
+        assert_eq!((t.status, t.reopen_count), (TicketStatus::Open, 1));
+        let ev = st.events("w1", "status").pop().unwrap();
+        assert_eq!(
+            (ev.actor_id.as_deref(), ev.actor_name.as_str()),
+            (None, "Customer known")
+        );
+        assert_eq!(st.messages["c1"].author_kind, AuthorKind::Customer);
+
+        // Anything an agent would do is refused and writes nothing.
+        let before = st.messages.len();
+        let mut assigned = web("w3", "x@example.com");
+        if let Mutation::CreateTicket { assignee_id, .. } = &mut assigned {
+            *assignee_id = Some("a1".into());
+        }
+        for m in [
+            message("w1", "n1", MessageKind::Note, false),
+            message("w1", "r1", MessageKind::Reply, false),
+            new_ticket("w4", Some("y@example.com")),
+            assigned,
+            status("w1", TicketStatus::Closed),
+        ] {
+            assert_eq!(code(st.run_as_customer(m)).0, ErrorCode::Forbidden);
+        }
+        assert_eq!(st.messages.len(), before);
+        assert!(!st.tickets.contains_key("w3"));
+        // A deleted ticket takes no customer reply either.
+        st.ok(
+            &admin(),
+            Mutation::DeleteTicket {
+                ticket_id: "w2".into(),
+            },
+        );
+        let refused = st.run_as_customer(message("w2", "c2", MessageKind::Reply, true));
+        assert_eq!(code(refused).0, ErrorCode::TicketDeleted);
     }
 
     #[test]
