@@ -4,12 +4,14 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::config::Macro;
 use crate::kb::{
     Article, ArticleRevision, ArticleTranslation, ArticleVotes, KbCategory, TranslationConflict,
 };
 use crate::model::{
     AgentRole, AuthorKind, Channel, MessageKind, Priority, TicketEvent, TicketStatus, TicketType,
 };
+use crate::rules::Rule;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -154,6 +156,8 @@ pub enum DocKind {
     KbConflict,
     /// Id: the article's id. Written by the server's help center only.
     KbVotes,
+    Rule,
+    Macro,
 }
 
 /// The document id of an article's translation into `locale`.
@@ -177,6 +181,8 @@ impl DocKind {
         DocKind::KbRevision,
         DocKind::KbConflict,
         DocKind::KbVotes,
+        DocKind::Rule,
+        DocKind::Macro,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -194,6 +200,8 @@ impl DocKind {
             DocKind::KbRevision => "kb_revision",
             DocKind::KbConflict => "kb_conflict",
             DocKind::KbVotes => "kb_votes",
+            DocKind::Rule => "rule",
+            DocKind::Macro => "macro",
         }
     }
     pub fn parse(s: &str) -> Option<DocKind> {
@@ -227,6 +235,8 @@ pub enum Doc {
     KbRevision(ArticleRevision),
     KbConflict(TranslationConflict),
     KbVotes(ArticleVotes),
+    Rule(Rule),
+    Macro(Macro),
 }
 
 impl Doc {
@@ -243,6 +253,8 @@ impl Doc {
             Doc::KbRevision(d) => (DocKind::KbRevision, &d.id),
             Doc::KbConflict(d) => (DocKind::KbConflict, &d.id),
             Doc::KbVotes(d) => (DocKind::KbVotes, &d.article_id),
+            Doc::Rule(d) => (DocKind::Rule, &d.id),
+            Doc::Macro(d) => (DocKind::Macro, &d.id),
             Doc::Ticket(d) => (DocKind::Ticket, &d.id),
             Doc::Message(d) => (DocKind::Message, &d.id),
             Doc::Event(d) => (DocKind::Event, &d.id),
@@ -299,8 +311,8 @@ pub enum DocWrite {
     Put {
         doc: Doc,
     },
-    /// Only tags and resolved conflict drafts are ever deleted; everything else is
-    /// soft-deleted inside its document.
+    /// Only tags, resolved conflict drafts, rules and macros are ever deleted; everything
+    /// else is soft-deleted inside its document.
     Delete {
         key: DocKey,
     },

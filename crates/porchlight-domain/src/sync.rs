@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::config::ConfigMutation;
 use crate::docs::{AgentDoc, Doc, DocKey};
 use crate::error::{DomainError, ErrorCode};
 use crate::kb::KbMutation;
@@ -243,6 +244,7 @@ impl SyncRefusal {
 pub enum WireMutation {
     Ticket(Mutation),
     Kb(KbMutation),
+    Config(ConfigMutation),
 }
 
 impl WireMutation {
@@ -252,6 +254,8 @@ impl WireMutation {
         let value = serde_json::json!({"name": name, "args": args});
         let parsed = if KbMutation::NAMES.contains(&name) {
             serde_json::from_value(value).map(WireMutation::Kb)
+        } else if ConfigMutation::NAMES.contains(&name) {
+            serde_json::from_value(value).map(WireMutation::Config)
         } else {
             serde_json::from_value(value).map(WireMutation::Ticket)
         };
@@ -268,6 +272,7 @@ impl WireMutation {
         match self {
             WireMutation::Ticket(m) => m.name(),
             WireMutation::Kb(m) => m.name(),
+            WireMutation::Config(m) => m.name(),
         }
     }
 }

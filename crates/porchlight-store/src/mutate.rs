@@ -246,11 +246,20 @@ impl Store {
             let name = agents::name_of(tx, &me)?;
             let actor = Actor { id: Some(&me), name: &name };
             let connected = crate::sync::is_connected(tx)?;
+            // Standalone, this desktop runs the automation rules (a server runs them once
+            // for everyone in team mode).
+            let automate = !connected && !crate::queries::config::rules(tx)?.is_empty();
             for m in &ms {
                 let at = now_ms();
                 if connected && crate::sync::is_shared(m) {
                     crate::sync::apply_optimistic(tx, m, &actor, at)?;
                     crate::sync::append_outbox(tx, m, at)?;
+                } else if let Some((ticket, kind, author)) =
+                    crate::automation::event_of(m).filter(|_| automate)
+                {
+                    let before = crate::automation::ticket_doc(tx, ticket)?;
+                    apply_one(tx, m, &actor, at)?;
+                    crate::automation::after_change(tx, ticket, kind, author, before.as_ref(), at)?;
                 } else {
                     apply_one(tx, m, &actor, at)?;
                 }

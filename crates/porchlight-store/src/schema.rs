@@ -390,7 +390,18 @@ CREATE VIRTUAL TABLE kb_fts USING fts5(
   title, body, tokenize='unicode61 remove_diacritics 2');
 "#;
 
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
+/// Shared configuration documents (automation rules, macros), kept whole: few, small, read
+/// all at once.
+const V5: &str = r#"
+CREATE TABLE config_docs (
+  kind TEXT NOT NULL,
+  id TEXT NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (kind, id)
+) WITHOUT ROWID;
+"#;
+
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
 
 pub(crate) fn migrate(conn: &mut Connection) -> StoreResult<()> {
     let current: usize =

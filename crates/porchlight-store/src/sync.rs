@@ -247,6 +247,9 @@ fn reapply_unsent(tx: &Transaction<'_>, me: &str) -> StoreResult<()> {
             WireMutation::Kb(m) => {
                 crate::queries::kb::apply_in_tx(tx, m, &kb_actor, pm.at, true).map(|_| ())
             }
+            WireMutation::Config(m) => {
+                crate::queries::config::apply_in_tx(tx, m, &kb_actor, pm.at, true)
+            }
         };
         match applied {
             Ok(()) => tx.execute("RELEASE reapply", [])?,

@@ -16,7 +16,9 @@ use porchlight_domain::kb::{
     Article, ArticleRevision, ArticleTranslation, KbCategory, KbMutation, TranslationConflict,
 };
 use porchlight_domain::kb_apply::{self, KbStateView};
+use porchlight_domain::config::{self, ConfigMutation, ConfigView, Macro};
 use porchlight_domain::sync::{
+use porchlight_domain::rules::Rule;
     Change, PullResponse, PushMutation, PushOutcome, PushResponse, PushResult, WireMutation,
     MAX_PULL_LIMIT,
 };
@@ -607,10 +609,15 @@ fn apply_pushed(
     result.map_err(ApplyFailure::Refused)
 }
 
+        WireMutation::Config(m) => m
+            .validated()
+            .and_then(|m| config::apply_config(&m, actor, at, &mut view)),
 /// Names the server accepts (ticket work, then knowledge-base work); anything else is
 /// refused before any mutation of the push runs.
 pub fn is_known_mutation(name: &str) -> bool {
-    TICKET_MUTATION_NAMES.contains(&name) || KbMutation::NAMES.contains(&name)
+    TICKET_MUTATION_NAMES.contains(&name)
+        || KbMutation::NAMES.contains(&name)
+        || ConfigMutation::NAMES.contains(&name)
 }
 
 const TICKET_MUTATION_NAMES: &[&str] = &[
@@ -790,6 +797,11 @@ pub fn canonical_dump(storage: &Storage) -> StorageResult<Vec<Doc>> {
     loop {
         let page = storage.pull("", cursor, MAX_PULL_LIMIT)?;
         out.extend(page.changes.into_iter().filter_map(|c| c.doc));
+impl ConfigView for TxState<'_> {
+    typed_get!(rule, Rule, Rule);
+    typed_get!(macro_doc, Macro, Macro);
+}
+
         cursor = page.cursor;
         if !page.has_more {
             break;

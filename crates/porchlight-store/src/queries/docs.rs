@@ -23,6 +23,7 @@ pub(crate) fn write(c: &Connection, doc: &Doc) -> StoreResult<()> {
         | Doc::KbRevision(_)
         | Doc::KbConflict(_)
         | Doc::KbVotes(_) => super::kb::write_doc(c, doc)?,
+        Doc::Rule(_) | Doc::Macro(_) => super::config::write_doc(c, doc)?,
         Doc::Ticket(t) => {
             c.prepare_cached(
                 "INSERT INTO tickets(id, number, subject, status, priority, priority_rank, ticket_type, channel,
@@ -164,6 +165,7 @@ pub(crate) fn delete(c: &Connection, kind: DocKind, id: &str) -> StoreResult<()>
         | DocKind::KbRevision
         | DocKind::KbConflict
         | DocKind::KbVotes => super::kb::delete_doc(c, kind, id)?,
+        DocKind::Rule | DocKind::Macro => super::config::delete_doc(c, kind, id)?,
         DocKind::Ticket => {
             c.execute(
                 "UPDATE attachments SET message_id = NULL WHERE message_id IN (SELECT id FROM messages WHERE ticket_id = ?1)",
@@ -224,6 +226,7 @@ pub(crate) fn read(c: &Connection, kind: DocKind, id: &str) -> StoreResult<Optio
         | DocKind::KbRevision
         | DocKind::KbConflict
         | DocKind::KbVotes => super::kb::read_doc(c, kind, id)?,
+        DocKind::Rule | DocKind::Macro => super::config::read_doc(c, kind, id)?,
         DocKind::Ticket => {
             let t = c
                 .prepare_cached(
@@ -441,6 +444,8 @@ pub(crate) fn ids(c: &Connection, kind: DocKind) -> StoreResult<Vec<String>> {
         | DocKind::KbRevision
         | DocKind::KbConflict
         | DocKind::KbVotes => super::kb::ids_sql(kind),
+        DocKind::Rule => super::config::IDS_SQL_RULE,
+        DocKind::Macro => super::config::IDS_SQL_MACRO,
         DocKind::Ticket => "SELECT id FROM tickets",
         DocKind::Message => "SELECT id FROM messages",
         DocKind::Event => "SELECT id FROM ticket_events",

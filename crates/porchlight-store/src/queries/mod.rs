@@ -2,6 +2,7 @@
 
 pub mod agents;
 pub mod attachments;
+pub mod config;
 pub mod customers;
 pub mod docs;
 pub mod events;

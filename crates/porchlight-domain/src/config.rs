@@ -1,0 +1,380 @@
+//! The helpdesk's shared configuration as replicated documents: automation rules and macros
+//! (SLA policies and calendars join them). Changed through [`ConfigMutation`]s, applied by
+//! [`apply_config`] on the desktop (standalone) and on the server (team), like tickets and
+//! articles.
+//!
+//! Macros: a reply text with placeholders plus optional field changes, personal (only its
+//! owner sees and uses it) or shared (admins manage them). Placeholders are checked when a
+//! macro is saved, so an agent never sends `{{custmer.name}}` to a customer.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::apply::Actor;
+use crate::docs::{Doc, DocKey, DocKind, DocWrite};
+use crate::error::{DomainError, ErrorCode};
+use crate::model::{AgentRole, Priority, TicketStatus, TicketType};
+use crate::mutation::required_text;
+use crate::rules::Rule;
+
+pub const MAX_MACRO_NAME: usize = 120;
+pub const MAX_MACRO_BODY: usize = 20_000;
+
+/// A canned reply. `{{customer.first_name}}`, `{{customer.name}}`, `{{ticket.number}}`,
+/// `{{ticket.subject}}`, `{{agent.name}}`, `{{agent.first_name}}` are filled when used.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Macro {
+    pub id: String,
+    pub name: String,
+    /// `None`: shared with every agent; else only this agent's.
+    pub owner_id: Option<String>,
+    pub body: String,
+    pub set_status: Option<TicketStatus>,
+    pub set_priority: Option<Priority>,
+    pub set_type: Option<TicketType>,
+    pub add_tags: Vec<String>,
+    #[ts(type = "number")]
+    pub updated_at: i64,
+}
+
+/// What fills a macro's placeholders.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct MacroContext {
+    pub customer_name: String,
+    #[ts(type = "number | null")]
+    pub ticket_number: Option<i64>,
+    pub ticket_subject: String,
+    pub agent_name: String,
+}
+
+pub const PLACEHOLDERS: &[&str] = &[
+    "customer.first_name",
+    "customer.name",
+    "ticket.number",
+    "ticket.subject",
+    "agent.name",
+    "agent.first_name",
+];
+
+fn first_name(name: &str) -> &str {
+    name.split_whitespace().next().unwrap_or("")
+}
+
+/// The placeholders a text uses, each `{{ name }}` with the name trimmed; `Err` names the
+/// first unknown or unclosed one.
+fn placeholders(text: &str) -> Result<Vec<(std::ops::Range<usize>, &'static str)>, DomainError> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(open) = text[at..].find("{{").map(|i| at + i) {
+        let Some(close) = text[open..].find("}}").map(|i| open + i) else {
+            return Err(DomainError::invalid(
+                "body",
+                "A placeholder is not closed: write it as {{customer.first_name}}.",
+            ));
+        };
+        let name = text[open + 2..close].trim();
+        let Some(known) = PLACEHOLDERS.iter().find(|p| **p == name) else {
+            return Err(DomainError::invalid(
+                "body",
+                format!(
+                    "{{{{{name}}}}} is not a placeholder Porchlight knows; use one of: {}.",
+                    PLACEHOLDERS
+                        .iter()
+                        .map(|p| format!("{{{{{p}}}}}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        };
+        out.push((open..close + 2, *known));
+        at = close + 2;
+    }
+    Ok(out)
+}
+
+/// A macro's text with its placeholders filled. A ticket not numbered yet (offline) shows
+/// as "(pending)"; an empty name as an empty string.
+pub fn render_macro(body: &str, ctx: &MacroContext) -> String {
+    let Ok(found) = placeholders(body) else {
+        return body.to_string();
+    };
+    let mut out = String::with_capacity(body.len());
+    let mut last = 0;
+    for (range, name) in found {
+        out.push_str(&body[last..range.start]);
+        let value = match name {
+            "customer.first_name" => first_name(&ctx.customer_name).to_string(),
+            "customer.name" => ctx.customer_name.clone(),
+            "ticket.number" => ctx
+                .ticket_number
+                .map_or_else(|| "(pending)".to_string(), |n| format!("#{n}")),
+            "ticket.subject" => ctx.ticket_subject.clone(),
+            "agent.name" => ctx.agent_name.clone(),
+            _ => first_name(&ctx.agent_name).to_string(),
+        };
+        out.push_str(&value);
+        last = range.end;
+    }
+    out.push_str(&body[last..]);
+    out
+}
+
+/// Intent-level changes to the configuration, serialised like every mutation
+/// (`{"name", "args"}`) with names no other mutation uses.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "name", content = "args", rename_all = "snake_case")]
+#[ts(export)]
+pub enum ConfigMutation {
+    SaveRule { rule: Rule },
+    DeleteRule { id: String },
+    SaveMacro { r#macro: Macro },
+    DeleteMacro { id: String },
+}
+
+impl ConfigMutation {
+    pub const NAMES: &'static [&'static str] =
+        &["save_rule", "delete_rule", "save_macro", "delete_macro"];
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            ConfigMutation::SaveRule { .. } => "save_rule",
+            ConfigMutation::DeleteRule { .. } => "delete_rule",
+            ConfigMutation::SaveMacro { .. } => "save_macro",
+            ConfigMutation::DeleteMacro { .. } => "delete_macro",
+        }
+    }
+
+    pub fn validated(self) -> Result<Self, DomainError> {
+        Ok(match self {
+            ConfigMutation::SaveRule { rule } => ConfigMutation::SaveRule {
+                rule: rule.validated()?,
+            },
+            ConfigMutation::SaveMacro { r#macro: mut m } => {
+                m.name = required_text("name", &m.name, MAX_MACRO_NAME)?;
+                m.body = required_text("body", &m.body, MAX_MACRO_BODY)?;
+                placeholders(&m.body)?;
+                m.add_tags = m
+                    .add_tags
+                    .iter()
+                    .map(|t| crate::mutation::valid_tag(t))
+                    .collect::<Result<_, _>>()?;
+                ConfigMutation::SaveMacro { r#macro: m }
+            }
+            other => other,
+        })
+    }
+}
+
+/// Read access to the current configuration documents.
+pub trait ConfigView {
+    fn rule(&mut self, id: &str) -> Result<Option<Rule>, DomainError>;
+    fn macro_doc(&mut self, id: &str) -> Result<Option<Macro>, DomainError>;
+}
+
+fn admin_only(actor: &Actor, what: &str) -> Result<(), DomainError> {
+    if actor.role == AgentRole::Admin {
+        Ok(())
+    } else {
+        Err(DomainError::new(
+            ErrorCode::Forbidden,
+            None,
+            format!("{what} needs an admin; ask one of your admins to do it."),
+        ))
+    }
+}
+
+/// Who may change a macro: its owner (personal), an admin (shared, or anyone's).
+fn may_edit_macro(actor: &Actor, owner: &Option<String>) -> Result<(), DomainError> {
+    match owner {
+        Some(o) if *o == actor.id => Ok(()),
+        _ => admin_only(actor, "Changing shared or other agents' macros"),
+    }
+}
+
+/// Applies one validated configuration change; rules need an admin, macros their owner
+/// (or an admin for shared ones).
+pub fn apply_config(
+    m: &ConfigMutation,
+    actor: &Actor,
+    at: i64,
+    view: &mut dyn ConfigView,
+) -> Result<Vec<DocWrite>, DomainError> {
+    let delete = |kind, id: &str| DocWrite::Delete {
+        key: DocKey {
+            kind,
+            id: id.to_string(),
+        },
+    };
+    Ok(match m {
+        ConfigMutation::SaveRule { rule } => {
+            admin_only(actor, "Changing automation rules")?;
+            vec![DocWrite::Put {
+                doc: Doc::Rule(rule.clone()),
+            }]
+        }
+        ConfigMutation::DeleteRule { id } => {
+            admin_only(actor, "Changing automation rules")?;
+            view.rule(id)?
+                .ok_or_else(|| DomainError::not_found("rule", id))?;
+            vec![delete(DocKind::Rule, id)]
+        }
+        ConfigMutation::SaveMacro { r#macro } => {
+            if let Some(old) = view.macro_doc(&r#macro.id)? {
+                may_edit_macro(actor, &old.owner_id)?;
+            }
+            may_edit_macro(actor, &r#macro.owner_id)?;
+            let mut m = r#macro.clone();
+            m.updated_at = at;
+            vec![DocWrite::Put { doc: Doc::Macro(m) }]
+        }
+        ConfigMutation::DeleteMacro { id } => {
+            let old = view
+                .macro_doc(id)?
+                .ok_or_else(|| DomainError::not_found("macro", id))?;
+            may_edit_macro(actor, &old.owner_id)?;
+            vec![delete(DocKind::Macro, id)]
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    #[derive(Default)]
+    struct Mem(HashMap<String, Macro>);
+    impl ConfigView for Mem {
+        fn rule(&mut self, _id: &str) -> Result<Option<Rule>, DomainError> {
+            Ok(None)
+        }
+        fn macro_doc(&mut self, id: &str) -> Result<Option<Macro>, DomainError> {
+            Ok(self.0.get(id).cloned())
+        }
+    }
+
+    fn mac(id: &str, owner: Option<&str>, body: &str) -> Macro {
+        Macro {
+            id: id.into(),
+            name: "Greeting".into(),
+            owner_id: owner.map(str::to_owned),
+            body: body.into(),
+            set_status: Some(TicketStatus::Pending),
+            set_priority: None,
+            set_type: None,
+            add_tags: vec!["Greeted".into()],
+            updated_at: 0,
+        }
+    }
+
+    fn actor(id: &str, role: AgentRole) -> Actor {
+        Actor {
+            id: id.into(),
+            name: id.into(),
+            role,
+        }
+    }
+
+    #[test]
+    fn placeholders_are_filled_and_unknown_ones_refused() {
+        let ctx = MacroContext {
+            customer_name: "Ayşe Yılmaz".into(),
+            ticket_number: Some(1042),
+            ticket_subject: "Kargo".into(),
+            agent_name: "Deniz Kaya".into(),
+        };
+        assert_eq!(
+            render_macro(
+                "Merhaba {{customer.first_name}}, {{ ticket.number }} ({{ticket.subject}}) — {{agent.first_name}} / {{agent.name}} / {{customer.name}}",
+                &ctx
+            ),
+            "Merhaba Ayşe, #1042 (Kargo) — Deniz / Deniz Kaya / Ayşe Yılmaz"
+        );
+        let pending = MacroContext {
+            ticket_number: None,
+            ..ctx
+        };
+        assert_eq!(render_macro("{{ticket.number}}", &pending), "(pending)");
+        let err = ConfigMutation::SaveMacro {
+            r#macro: mac("m1", None, "Hi {{custmer.name}}"),
+        }
+        .validated()
+        .unwrap_err();
+        assert!(
+            err.message
+                .starts_with("{{custmer.name}} is not a placeholder"),
+            "{}",
+            err.message
+        );
+        let err = ConfigMutation::SaveMacro {
+            r#macro: mac("m1", None, "Hi {{customer.name"),
+        }
+        .validated()
+        .unwrap_err();
+        assert!(err.message.contains("not closed"));
+        let ok = ConfigMutation::SaveMacro {
+            r#macro: mac("m1", None, "Hi {{customer.name}}"),
+        }
+        .validated()
+        .unwrap();
+        let ConfigMutation::SaveMacro { r#macro } = ok else {
+            unreachable!()
+        };
+        assert_eq!(r#macro.add_tags, vec!["greeted".to_string()]);
+    }
+
+    #[test]
+    fn personal_macros_belong_to_their_owner_shared_ones_to_admins() {
+        let mut mem = Mem::default();
+        let agent = actor("a1", AgentRole::Agent);
+        let other = actor("a2", AgentRole::Agent);
+        let admin = actor("ad", AgentRole::Admin);
+        let personal = ConfigMutation::SaveMacro {
+            r#macro: mac("m1", Some("a1"), "Hi"),
+        };
+        assert_eq!(
+            apply_config(&personal, &agent, 5, &mut mem).unwrap().len(),
+            1
+        );
+        mem.0.insert("m1".into(), mac("m1", Some("a1"), "Hi"));
+        assert_eq!(
+            apply_config(&personal, &other, 6, &mut mem)
+                .unwrap_err()
+                .code,
+            ErrorCode::Forbidden
+        );
+        let shared = ConfigMutation::SaveMacro {
+            r#macro: mac("m2", None, "Hi"),
+        };
+        assert_eq!(
+            apply_config(&shared, &agent, 7, &mut mem).unwrap_err().code,
+            ErrorCode::Forbidden
+        );
+        assert!(apply_config(&shared, &admin, 7, &mut mem).is_ok());
+        assert_eq!(
+            apply_config(
+                &ConfigMutation::DeleteMacro { id: "m1".into() },
+                &admin,
+                8,
+                &mut mem
+            )
+            .unwrap()
+            .len(),
+            1
+        );
+        assert_eq!(
+            apply_config(
+                &ConfigMutation::DeleteMacro { id: "zz".into() },
+                &admin,
+                8,
+                &mut mem
+            )
+            .unwrap_err()
+            .code,
+            ErrorCode::NotFound
+        );
+    }
+}
