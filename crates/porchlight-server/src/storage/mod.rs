@@ -15,10 +15,10 @@ use porchlight_domain::docs::{
 use porchlight_domain::kb::{
     Article, ArticleRevision, ArticleTranslation, KbCategory, KbMutation, TranslationConflict,
 };
-use porchlight_domain::kb_apply::{self, KbStateView};
 use porchlight_domain::config::{self, ConfigMutation, ConfigView, Macro};
-use porchlight_domain::sync::{
+use porchlight_domain::kb_apply::{self, KbStateView};
 use porchlight_domain::rules::Rule;
+use porchlight_domain::sync::{
     Change, PullResponse, PushMutation, PushOutcome, PushResponse, PushResult, WireMutation,
     MAX_PULL_LIMIT,
 };
