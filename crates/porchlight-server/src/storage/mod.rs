@@ -602,6 +602,9 @@ fn apply_pushed(
             kb_apply::authorize_kb(&m, actor)?;
             kb_apply::apply_kb(&m, actor, at, &mut view)
         })(),
+        WireMutation::Config(m) => m
+            .validated()
+            .and_then(|m| config::apply_config(&m, actor, at, &mut view)),
     };
     if let Some(e) = view.failure.take() {
         return Err(ApplyFailure::Storage(e));
@@ -609,9 +612,6 @@ fn apply_pushed(
     result.map_err(ApplyFailure::Refused)
 }
 
-        WireMutation::Config(m) => m
-            .validated()
-            .and_then(|m| config::apply_config(&m, actor, at, &mut view)),
 /// Names the server accepts (ticket work, then knowledge-base work); anything else is
 /// refused before any mutation of the push runs.
 pub fn is_known_mutation(name: &str) -> bool {
@@ -790,6 +790,11 @@ impl KbStateView for TxState<'_> {
     }
 }
 
+impl ConfigView for TxState<'_> {
+    typed_get!(rule, Rule, Rule);
+    typed_get!(macro_doc, Macro, Macro);
+}
+
 /// Canonical dump of every live document, sorted by key: what convergence tests compare.
 pub fn canonical_dump(storage: &Storage) -> StorageResult<Vec<Doc>> {
     let mut out = Vec::new();
@@ -797,11 +802,6 @@ pub fn canonical_dump(storage: &Storage) -> StorageResult<Vec<Doc>> {
     loop {
         let page = storage.pull("", cursor, MAX_PULL_LIMIT)?;
         out.extend(page.changes.into_iter().filter_map(|c| c.doc));
-impl ConfigView for TxState<'_> {
-    typed_get!(rule, Rule, Rule);
-    typed_get!(macro_doc, Macro, Macro);
-}
-
         cursor = page.cursor;
         if !page.has_more {
             break;
