@@ -86,6 +86,8 @@ class AppState {
   presence = $state.raw<PresenceEntry[]>([]);
 
   overlay = $state<Overlay | null>(null);
+  /** Which part of the app fills the workspace: the tickets or the knowledge base. */
+  area = $state<"tickets" | "kb">("tickets");
   settingsSection = $state<SettingsSection | null>(null);
   editingView = $state.raw<ViewInfo | null>(null);
   toasts = $state<Toast[]>([]);

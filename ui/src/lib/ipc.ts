@@ -22,6 +22,15 @@ import type { TagUsage } from "../bindings/TagUsage";
 import type { TicketDetail } from "../bindings/TicketDetail";
 import type { TicketPage } from "../bindings/TicketPage";
 import type { ViewInfo } from "../bindings/ViewInfo";
+import type { ArticleRevision } from "../bindings/ArticleRevision";
+import type { DiffLine } from "../bindings/DiffLine";
+import type { KbArticleDetail } from "../bindings/KbArticleDetail";
+import type { KbArticleFilter } from "../bindings/KbArticleFilter";
+import type { KbArticleSummary } from "../bindings/KbArticleSummary";
+import type { KbCategory } from "../bindings/KbCategory";
+import type { KbDraft } from "../bindings/KbDraft";
+import type { KbMutation } from "../bindings/KbMutation";
+import type { KbSuggestion } from "../bindings/KbSuggestion";
 import type { WorkspaceInfo } from "../bindings/WorkspaceInfo";
 
 type InvokeFn = <T>(cmd: string, args?: InvokeArgs, options?: InvokeOptions) => Promise<T>;
@@ -106,6 +115,21 @@ export const ipc = {
   },
   openAttachment: (attachment_id: string) => call<null>("open_attachment", { attachment_id }),
   openLink: (url: string) => call<null>("open_link", { url }),
+
+  // ---- knowledge base ----
+  kbCategories: () => call<KbCategory[]>("kb_categories"),
+  kbArticles: (filter: KbArticleFilter) => call<KbArticleSummary[]>("kb_articles", { filter }),
+  kbArticle: (article_id: string) => call<KbArticleDetail>("kb_article", { article_id }),
+  /** Newest first. */
+  kbRevisions: (article_id: string, locale: string) => call<ArticleRevision[]>("kb_revisions", { article_id, locale }),
+  kbMutate: (mutation: KbMutation) => call<null>("kb_mutate", { mutation }),
+  /** Autosave of unsaved editing on this desktop (never synced). */
+  kbSaveDraft: (draft: KbDraft) => call<null>("kb_save_draft", { draft }),
+  kbDiscardDraft: (article_id: string, locale: string) => call<null>("kb_discard_draft", { article_id, locale }),
+  kbSuggestions: (ticket_id: string) => call<KbSuggestion[]>("kb_suggestions", { ticket_id }),
+  /** Safe HTML from the help center's renderer: the only article HTML the UI may show. */
+  kbRender: (markdown: string) => call<string>("kb_render", { markdown }),
+  kbDiff: (old: string, next: string) => call<DiffLine[]>("kb_diff", { old, new: next }),
 
   // ---- team sync ----
   syncStatus: () => call<SyncStatus>("sync_status"),

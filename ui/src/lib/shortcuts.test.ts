@@ -13,6 +13,7 @@ describe("resolveShortcut", () => {
     expect(resolveShortcut(key("s"))).toBe("solve");
     expect(resolveShortcut(key("/"))).toBe("focus_search");
     expect(resolveShortcut(key("c"))).toBe("new_ticket");
+    expect(resolveShortcut(key("b"))).toBe("knowledge_base");
     expect(resolveShortcut(key("?", { shiftKey: true }))).toBe("help");
     expect(resolveShortcut(key("x"))).toBeNull();
   });

@@ -12,6 +12,7 @@ export type ShortcutAction =
   | "new_ticket"
   | "palette"
   | "help"
+  | "knowledge_base"
   | "close";
 
 export interface KeyLike {
@@ -34,6 +35,7 @@ export const SHORTCUTS: { keys: string[]; action: ShortcutAction }[] = [
   { keys: ["s"], action: "solve" },
   { keys: ["/"], action: "focus_search" },
   { keys: ["c"], action: "new_ticket" },
+  { keys: ["b"], action: "knowledge_base" },
   { keys: ["Ctrl/⌘", "K"], action: "palette" },
   { keys: ["?"], action: "help" },
   { keys: ["Esc"], action: "close" },
@@ -48,6 +50,7 @@ const PLAIN: Record<string, ShortcutAction> = {
   s: "solve",
   "/": "focus_search",
   c: "new_ticket",
+  b: "knowledge_base",
   "?": "help",
 };
 
