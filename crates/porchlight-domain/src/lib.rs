@@ -13,6 +13,7 @@ pub mod model;
 pub mod mutation;
 pub mod rules;
 pub mod sanitize;
+pub mod sla;
 pub mod sync;
 
 pub use error::{DomainError, ErrorCode};
