@@ -137,6 +137,29 @@ pub fn apply(
     Ok(engine.view.writes)
 }
 
+/// Applies several validated mutations as one change, each seeing the ones before it: all
+/// apply or none (the writes of all, each key once). What an automation rule does to a
+/// ticket is applied this way.
+pub fn apply_all(
+    ms: &[Mutation],
+    ctx: &mut ApplyContext<'_>,
+    state: &mut dyn StateView,
+) -> Result<Vec<DocWrite>, DomainError> {
+    let mut engine = Engine {
+        view: Overlay {
+            base: state,
+            writes: Vec::new(),
+            index: BTreeMap::new(),
+        },
+        ctx,
+        by_customer: false,
+    };
+    for m in ms {
+        engine.run(m)?;
+    }
+    Ok(engine.view.writes)
+}
+
 /// Applies a change the customer made themselves (a request submitted in the help center, a
 /// reply on their tracking page): no agent acts, so audit events carry the customer's name and
 /// no agent id, like a customer's reply that reopens a ticket. Only two shapes are accepted: a

@@ -284,11 +284,25 @@ impl Doc {
     }
 
     /// Secondary keys the storage must be able to look documents up by: a customer's
-    /// e-mail addresses, a ticket's tags, an organization's domains.
+    /// e-mail addresses, a ticket's tags and its open assignee, an organization's domains,
+    /// an agent's groups, a translation's revision numbers, "rule" for every rule.
     pub fn lookup_keys(&self) -> Vec<String> {
         match self {
             Doc::Customer(c) => c.emails.iter().map(|e| format!("email:{e}")).collect(),
-            Doc::Ticket(t) => t.tags.iter().map(|g| format!("tag:{g}")).collect(),
+            Doc::Ticket(t) => {
+                let mut keys: Vec<String> = t.tags.iter().map(|g| format!("tag:{g}")).collect();
+                // Open work per agent (automation assigns to the least busy).
+                if let Some(a) = t.assignee_id.as_ref().filter(|_| {
+                    t.deleted_at.is_none()
+                        && t.merged_into_id.is_none()
+                        && !matches!(t.status, TicketStatus::Solved | TicketStatus::Closed)
+                }) {
+                    keys.push(format!("open_by:{a}"));
+                }
+                keys
+            }
+            Doc::Agent(a) => a.group_ids.iter().map(|g| format!("group:{g}")).collect(),
+            Doc::Rule(_) => vec!["rule".to_string()],
             Doc::Organization(o) => o.domains.iter().map(|d| format!("domain:{d}")).collect(),
             Doc::KbRevision(r) => vec![revision_lookup_key(&r.article_id, &r.locale, r.revision)],
             _ => Vec::new(),

@@ -659,6 +659,38 @@ pub fn run_time_rules(
     run_triggers(rules, facts, &event, env)
 }
 
+/// The ticket a change is about and the kind of event it is for the rules: creating a ticket,
+/// a message (with its author), or a change of fields or tags. Other changes run no rules.
+pub fn event_of(m: &Mutation) -> Option<(&str, RuleTrigger, Option<AuthorKind>)> {
+    match m {
+        Mutation::CreateTicket { ticket_id, .. } => {
+            Some((ticket_id, RuleTrigger::Created, Some(AuthorKind::Customer)))
+        }
+        Mutation::AddMessage {
+            ticket_id,
+            from_customer,
+            ..
+        } => Some((
+            ticket_id,
+            RuleTrigger::Updated,
+            Some(if *from_customer {
+                AuthorKind::Customer
+            } else {
+                AuthorKind::Agent
+            }),
+        )),
+        Mutation::SetTicketFields { ticket_id, .. }
+        | Mutation::AddTag { ticket_id, .. }
+        | Mutation::RemoveTag { ticket_id, .. } => Some((ticket_id, RuleTrigger::Updated, None)),
+        _ => None,
+    }
+}
+
+/// The actor id a rule's changes carry (never an agent's id).
+pub fn rule_actor_id(rule_id: &str) -> String {
+    format!("rule:{rule_id}")
+}
+
 /// Who an action taken by a rule is attributed to in the audit timeline.
 pub fn rule_actor_name(rule_name: &str) -> String {
     format!("Rule {rule_name}")

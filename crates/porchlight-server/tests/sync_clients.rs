@@ -347,6 +347,107 @@ fn two_offline_editors_of_one_translation_end_with_a_conflict_draft_not_a_lost_t
     assert_eq!(kim.dump(), server_dump(&s, "kim@example.com"));
 }
 
+/// A trigger saved by an admin runs on the server once per event, whichever desktop made
+/// the change and however often they sync; desktops never run it themselves while connected.
+#[test]
+fn a_trigger_fires_exactly_once_with_two_desktops() {
+    use porchlight_domain::config::ConfigMutation;
+    use porchlight_domain::rules::{
+        MatchMode, Rule, RuleAction, RuleCondition, RuleField, RuleOp, RuleTrigger,
+    };
+    let rt = rt();
+    let s = Server::start(Backend::Sqlite);
+    s.add_user("ada@example.com", "Ada Admin", "admin");
+    s.add_user("ali@example.com", "Ali Agent", "agent");
+    let ada = Desk::connect(&rt, &s, "ada@example.com");
+    let ali = Desk::connect(&rt, &s, "ali@example.com");
+    let rule = |name: &str, trigger, conditions, actions| Rule {
+        id: new_id(),
+        name: name.into(),
+        position: 0,
+        active: true,
+        trigger,
+        match_mode: MatchMode::All,
+        conditions,
+        actions,
+    };
+    ada.store
+        .apply_config(ConfigMutation::SaveRule {
+            rule: rule(
+                "Urgent refunds",
+                RuleTrigger::Created,
+                vec![RuleCondition {
+                    field: RuleField::Subject,
+                    op: RuleOp::Contains,
+                    value: "refund".into(),
+                }],
+                vec![
+                    RuleAction::SetPriority {
+                        priority: Priority::Urgent,
+                    },
+                    RuleAction::AddNote {
+                        text: "Refund: check the payment provider.".into(),
+                    },
+                ],
+            ),
+        })
+        .unwrap();
+    // An agent may not change rules.
+    let refused = ali
+        .store
+        .apply_config(ConfigMutation::DeleteRule { id: "x".into() });
+    assert!(refused.is_err());
+    ada.sync(&rt);
+    ali.sync(&rt);
+    assert_eq!(ali.store.rules().unwrap().len(), 1);
+
+    let (tid, create) = new_ticket("Refund for order 7", "zoe@example.com");
+    ali.store.apply(create).unwrap();
+    let notes = |d: &Desk| {
+        d.store
+            .ticket_detail(&tid, &[])
+            .unwrap()
+            .messages
+            .iter()
+            .filter(|m| m.kind == MessageKind::Note)
+            .map(|m| (m.author_name.clone(), m.body_text.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        notes(&ali).is_empty(),
+        "a connected desktop runs no rules itself"
+    );
+    for _ in 0..3 {
+        ali.sync(&rt);
+        ada.sync(&rt);
+    }
+    // Ada replies: an update, which this created-only rule ignores.
+    ada.store
+        .apply(message(&tid, "We are on it.", MessageKind::Reply, false))
+        .unwrap();
+    for _ in 0..2 {
+        ada.sync(&rt);
+        ali.sync(&rt);
+    }
+    for d in [&ali, &ada] {
+        assert_eq!(
+            notes(d),
+            vec![(
+                "Rule Urgent refunds".to_string(),
+                "Refund: check the payment provider.".to_string()
+            )]
+        );
+        let t = d.store.ticket_detail(&tid, &[]).unwrap();
+        assert_eq!(t.ticket.summary.priority, Priority::Urgent);
+        assert!(t
+            .events
+            .iter()
+            .any(|e| e.actor_name == "Rule Urgent refunds" && e.field == "priority"));
+    }
+    assert_eq!(ali.dump(), ada.dump());
+    assert_eq!(ali.dump(), server_dump(&s, "ali@example.com"));
+}
+
 #[test]
 fn a_refused_change_is_rolled_back_with_the_servers_reason() {
     let rt = rt();

@@ -5,40 +5,17 @@
 
 use porchlight_domain::docs::{Doc, DocKind, TicketDoc};
 use porchlight_domain::rules::{
-    rule_actor_name, run_triggers, RuleEffect, RuleEnv, RuleEvent, RuleTrigger, TicketFacts,
+    rule_actor_id, rule_actor_name, run_triggers, RuleEffect, RuleEnv, RuleEvent, RuleTrigger,
+    TicketFacts,
 };
-use porchlight_domain::{AuthorKind, Mutation};
+use porchlight_domain::AuthorKind;
 use rusqlite::{params, OptionalExtension, Transaction};
 
 use crate::queries::events::{self, Actor};
 use crate::queries::{config, docs, settings};
 use crate::{new_id, StoreResult};
 
-/// The ticket a change is about and the kind of event it is, for the rules.
-pub(crate) fn event_of(m: &Mutation) -> Option<(&str, RuleTrigger, Option<AuthorKind>)> {
-    match m {
-        Mutation::CreateTicket { ticket_id, .. } => {
-            Some((ticket_id, RuleTrigger::Created, Some(AuthorKind::Customer)))
-        }
-        Mutation::AddMessage {
-            ticket_id,
-            from_customer,
-            ..
-        } => Some((
-            ticket_id,
-            RuleTrigger::Updated,
-            Some(if *from_customer {
-                AuthorKind::Customer
-            } else {
-                AuthorKind::Agent
-            }),
-        )),
-        Mutation::SetTicketFields { ticket_id, .. }
-        | Mutation::AddTag { ticket_id, .. }
-        | Mutation::RemoveTag { ticket_id, .. } => Some((ticket_id, RuleTrigger::Updated, None)),
-        _ => None,
-    }
-}
+pub(crate) use porchlight_domain::rules::event_of;
 
 pub(crate) fn ticket_doc(tx: &Transaction<'_>, id: &str) -> StoreResult<Option<TicketDoc>> {
     Ok(match docs::read(tx, DocKind::Ticket, id)? {
@@ -173,8 +150,9 @@ pub(crate) fn apply_fired(
 ) -> StoreResult<()> {
     for f in fired {
         let name = rule_actor_name(&f.rule_name);
+        let id = rule_actor_id(&f.rule_id);
         let actor = Actor {
-            id: None,
+            id: Some(&id),
             name: &name,
         };
         tx.execute("SAVEPOINT rule", [])?;

@@ -2,6 +2,7 @@
 //! over [`Tx`], the handful of primitive reads and writes each backend implements in SQL.
 //! Backends: embedded SQLite (`sqlite.rs`) and PostgreSQL (`postgres.rs`).
 
+mod automation;
 pub mod postgres;
 pub mod sqlite;
 
@@ -556,10 +557,18 @@ fn push_one(
         });
     }
     let at = if pm.at > 0 { pm.at } else { at };
+    // Ticket work runs the automation rules once stored; read what they need first.
+    let rules_event = match WireMutation::parse(&pm.name, &pm.args) {
+        Ok(WireMutation::Ticket(m)) => automation::Pending::of(tx, &m)?,
+        _ => None,
+    };
     let outcome = match apply_pushed(tx, actor, pm, at) {
         Ok(writes) => {
             let version = version + 1;
             store_writes(tx, version, &writes)?;
+            if let Some(event) = rules_event {
+                automation::run_after(tx, version, event, at)?;
+            }
             tx.set_version(version)?;
             PushOutcome::Applied { version }
         }

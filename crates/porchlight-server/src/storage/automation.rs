@@ -1,0 +1,274 @@
+//! Team-mode automation: after a change to a ticket is stored (a desktop's push, a customer's
+//! request or reply), the domain's rule engine runs here, in the same transaction and at the
+//! same workspace version, and each rule's actions are applied as that rule. Desktops never
+//! run rules while connected, so with any number of them a trigger fires exactly once.
+
+use porchlight_domain::apply::{self, Actor, ApplyContext};
+use porchlight_domain::docs::{Doc, DocKind, TicketDoc};
+use porchlight_domain::rules::{
+    rule_actor_id, rule_actor_name, run_triggers, Fired, Rule, RuleEffect, RuleEnv, RuleEvent,
+    RuleTrigger, TicketFacts,
+};
+use porchlight_domain::{AgentRole, AuthorKind, Mutation};
+
+use super::{store_writes, StorageError, StorageResult, Tx, TxState};
+
+/// Every rule, in evaluation order.
+fn rules(tx: &mut dyn Tx) -> StorageResult<Vec<Rule>> {
+    let mut out = Vec::new();
+    for id in tx.ids_by_lookup(DocKind::Rule, "rule", 100_000)? {
+        if let Some(body) = tx.get_doc(DocKind::Rule, &id)? {
+            if let Doc::Rule(r) = serde_json::from_str::<Doc>(&body)? {
+                out.push(r);
+            }
+        }
+    }
+    out.sort_by(|a, b| (a.position, &a.id).cmp(&(b.position, &b.id)));
+    Ok(out)
+}
+
+pub(super) fn ticket(tx: &mut dyn Tx, id: &str) -> StorageResult<Option<TicketDoc>> {
+    Ok(match tx.get_doc(DocKind::Ticket, id)? {
+        Some(body) => match serde_json::from_str::<Doc>(&body)? {
+            Doc::Ticket(t) => Some(t),
+            _ => None,
+        },
+        None => None,
+    })
+}
+
+fn facts(tx: &mut dyn Tx, t: TicketDoc) -> StorageResult<TicketFacts> {
+    let organization_id = match tx.get_doc(DocKind::Customer, &t.requester_id)? {
+        Some(body) => match serde_json::from_str::<Doc>(&body)? {
+            Doc::Customer(c) => c.organization_id,
+            _ => None,
+        },
+        None => None,
+    };
+    let (mut status_since, mut assigned_at) = (t.created_at, None);
+    for body in tx.docs_by_parent(DocKind::Event, &t.id)? {
+        if let Doc::Event(e) = serde_json::from_str::<Doc>(&body)? {
+            match e.field.as_str() {
+                "status" => status_since = status_since.max(e.created_at),
+                "assignee" => assigned_at = assigned_at.max(Some(e.created_at)),
+                _ => {}
+            }
+        }
+    }
+    Ok(TicketFacts {
+        organization_id,
+        status_since,
+        assigned_at,
+        // Business calendars arrive with SLA policies; until then every hour is one.
+        within_business_hours: true,
+        ticket: t,
+    })
+}
+
+/// What the rules ask of the server's data. A storage failure is remembered and ends the
+/// transaction as a storage error.
+struct Env<'a> {
+    tx: &'a mut dyn Tx,
+    failure: Option<StorageError>,
+}
+
+impl Env<'_> {
+    fn keep<T>(&mut self, r: StorageResult<T>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.failure.get_or_insert(e);
+                None
+            }
+        }
+    }
+
+    fn doc(&mut self, kind: DocKind, id: &str) -> Option<Doc> {
+        let body = self.tx.get_doc(kind, id);
+        let body = self.keep(body)??;
+        let doc = serde_json::from_str::<Doc>(&body).map_err(StorageError::from);
+        self.keep(doc)
+    }
+
+    /// Active members of a group, by id (a stable order for taking turns).
+    fn members(&mut self, group_id: &str) -> Vec<String> {
+        let ids = self
+            .tx
+            .ids_by_lookup(DocKind::Agent, &format!("group:{group_id}"), 10_000);
+        let mut out: Vec<String> = self
+            .keep(ids)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|id| matches!(self.doc(DocKind::Agent, id), Some(Doc::Agent(a)) if a.active))
+            .collect();
+        out.sort();
+        out
+    }
+
+    fn name(&mut self, kind: DocKind, id: &str) -> String {
+        match self.doc(kind, id) {
+            Some(Doc::Agent(a)) => a.name,
+            Some(Doc::Customer(c)) => c.name,
+            _ => String::new(),
+        }
+    }
+}
+
+impl RuleEnv for Env<'_> {
+    fn round_robin(&mut self, group_id: &str) -> Option<String> {
+        let members = self.members(group_id);
+        if members.is_empty() {
+            return None;
+        }
+        let turn = self.tx.next_counter(&format!("round_robin:{group_id}"), 0);
+        let turn = self.keep(turn)?;
+        Some(members[((turn - 1).max(0) as usize) % members.len()].clone())
+    }
+
+    fn fewest_open(&mut self, group_id: &str) -> Option<String> {
+        let mut best: Option<(i64, String)> = None;
+        for a in self.members(group_id) {
+            let n = self
+                .tx
+                .count_by_lookup(DocKind::Ticket, &format!("open_by:{a}"));
+            let n = self.keep(n)?;
+            if best.as_ref().is_none_or(|(m, _)| n < *m) {
+                best = Some((n, a));
+            }
+        }
+        best.map(|(_, a)| a)
+    }
+
+    fn macro_reply(&mut self, macro_id: &str, t: &TicketDoc) -> Option<String> {
+        let Some(Doc::Macro(m)) = self.doc(DocKind::Macro, macro_id) else {
+            return None;
+        };
+        // Rules may send shared macros only.
+        if m.owner_id.is_some() {
+            return None;
+        }
+        let agent_name = match &t.assignee_id {
+            Some(a) => self.name(DocKind::Agent, a),
+            None => String::new(),
+        };
+        let customer_name = self.name(DocKind::Customer, &t.requester_id);
+        Some(porchlight_domain::config::render_macro(
+            &m.body,
+            &porchlight_domain::config::MacroContext {
+                customer_name,
+                ticket_number: t.number,
+                ticket_subject: t.subject.clone(),
+                agent_name,
+            },
+        ))
+    }
+
+    fn new_id(&mut self) -> String {
+        uuid::Uuid::now_v7().to_string()
+    }
+}
+
+/// The ticket event a stored change was, for the rules: its ticket, kind, author, and the
+/// ticket as it was before (read before the change is applied).
+pub(super) struct Pending {
+    pub ticket_id: String,
+    pub kind: RuleTrigger,
+    pub author: Option<AuthorKind>,
+    pub before: Option<TicketDoc>,
+}
+
+impl Pending {
+    /// Reads what the rules will need, before `m` is applied.
+    pub fn of(tx: &mut dyn Tx, m: &Mutation) -> StorageResult<Option<Pending>> {
+        let Some((ticket_id, kind, author)) = porchlight_domain::rules::event_of(m) else {
+            return Ok(None);
+        };
+        let before = match kind {
+            RuleTrigger::Created => None,
+            _ => ticket(tx, ticket_id)?,
+        };
+        Ok(Some(Pending {
+            ticket_id: ticket_id.to_string(),
+            kind,
+            author,
+            before,
+        }))
+    }
+}
+
+/// Runs the triggers for a change already stored at `version` and stores what the rules do
+/// at the same version. A rule whose actions cannot apply (its group was deleted, say) does
+/// nothing and leaves a "rule_failed" event in the ticket's timeline.
+pub(super) fn run_after(
+    tx: &mut dyn Tx,
+    version: i64,
+    p: Pending,
+    at: i64,
+) -> StorageResult<Vec<Fired>> {
+    let rules = rules(tx)?;
+    if rules.is_empty() {
+        return Ok(Vec::new());
+    }
+    let Some(after) = ticket(tx, &p.ticket_id)? else {
+        return Ok(Vec::new());
+    };
+    let facts = facts(tx, after)?;
+    let event = RuleEvent {
+        kind: p.kind,
+        before: p.before.as_ref(),
+        author: p.author,
+        now: at,
+    };
+    let mut env = Env { tx, failure: None };
+    let fired = run_triggers(&rules, &facts, &event, &mut env);
+    if let Some(e) = env.failure {
+        return Err(e);
+    }
+    for f in &fired {
+        let actor = Actor {
+            id: rule_actor_id(&f.rule_id),
+            name: rule_actor_name(&f.rule_name),
+            role: AgentRole::Admin,
+        };
+        let ms = f
+            .effects
+            .iter()
+            .filter_map(|e| match e {
+                RuleEffect::Mutate(m) => Some(m.clone().validated()),
+                RuleEffect::Notify { .. } => None,
+            })
+            .collect::<Result<Vec<_>, _>>();
+        let mut new_id = || uuid::Uuid::now_v7().to_string();
+        let mut ctx = ApplyContext {
+            actor: &actor,
+            at,
+            new_id: &mut new_id,
+        };
+        let mut view = TxState { tx, failure: None };
+        let result = ms.and_then(|ms| apply::apply_all(&ms, &mut ctx, &mut view));
+        if let Some(e) = view.failure.take() {
+            return Err(e);
+        }
+        let writes = match result {
+            Ok(writes) => writes,
+            Err(refusal) => {
+                // Recorded on the ticket as the rule, so an admin sees why it did nothing.
+                let event = porchlight_domain::TicketEvent {
+                    id: uuid::Uuid::now_v7().to_string(),
+                    ticket_id: p.ticket_id.clone(),
+                    actor_id: Some(actor.id.clone()),
+                    actor_name: actor.name.clone(),
+                    field: "rule_failed".into(),
+                    old_value: None,
+                    new_value: Some(refusal.message),
+                    created_at: at,
+                };
+                vec![porchlight_domain::docs::DocWrite::Put {
+                    doc: Doc::Event(event),
+                }]
+            }
+        };
+        store_writes(tx, version, &writes)?;
+    }
+    Ok(fired)
+}
