@@ -421,7 +421,9 @@ fn yearly_starts(line: usize, rule: &str, start: NaiveDate) -> Result<Vec<NaiveD
     }
     let mut out = Vec::new();
     let mut year = start.year();
-    while out.len() < count.unwrap_or(MAX_YEARLY_COUNT) as usize {
+    // Without COUNT, one more than the limit tells a too-long UNTIL apart from one that fits.
+    let limit = count.unwrap_or(MAX_YEARLY_COUNT + 1) as usize;
+    while out.len() < limit {
         // A 29 February start repeats only in leap years (RFC 5545: invalid dates are skipped).
         if let Some(d) = NaiveDate::from_ymd_opt(year, start.month(), start.day()) {
             if until.is_some_and(|u| d > u) {
@@ -434,7 +436,7 @@ fn yearly_starts(line: usize, rule: &str, start: NaiveDate) -> Result<Vec<NaiveD
             break;
         }
     }
-    if until.is_some() && count.is_none() && out.len() >= MAX_YEARLY_COUNT as usize {
+    if out.len() > MAX_YEARLY_COUNT as usize {
         return Err(err(format!(
             "Line {line}: a yearly repeat may cover at most {MAX_YEARLY_COUNT} years."
         )));

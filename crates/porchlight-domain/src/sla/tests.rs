@@ -75,6 +75,23 @@ fn calendar(key: &str) -> BusinessCalendar {
             WeeklyHours::on_days(&[0, 1, 2, 3, 4, 5, 6], &[("00:00", "06:00")]),
             vec![],
         ),
+        // Ranges whose ends fall inside the DST hours themselves.
+        "WAW_EDGE" => (
+            "Europe/Warsaw",
+            WeeklyHours::on_days(
+                &[0, 1, 2, 3, 4, 5, 6],
+                &[("02:30", "02:45"), ("02:50", "03:10"), ("23:00", "24:00")],
+            ),
+            vec![],
+        ),
+        "NY_EDGE" => (
+            "America/New_York",
+            WeeklyHours::on_days(
+                &[0, 1, 2, 3, 4, 5, 6],
+                &[("01:15", "02:30"), ("02:40", "03:05")],
+            ),
+            vec![],
+        ),
         "NY" => (
             "America/New_York",
             WeeklyHours::weekdays(&[("08:00", "12:00"), ("13:00", "17:00")]),
@@ -261,6 +278,36 @@ const ADD_CASES: &[(&str, &str, i64, &str, &str)] = &[
         120,
         "2025-10-27 01:00 +01:00",
         "after the change, into the next night",
+    ),
+    // Europe/Warsaw, ranges 02:30–02:45, 02:50–03:10 and 23:00–24:00 every day.
+    (
+        "WAW_EDGE",
+        "2025-03-30 00:00 +01:00",
+        10,
+        "2025-03-30 03:10 +02:00",
+        "a range inside the gap holds nothing, one across it opens at 03:00",
+    ),
+    (
+        "WAW_EDGE",
+        "2025-10-26 00:00 +02:00",
+        45,
+        "2025-10-26 02:55 +01:00",
+        "repeated hour: 15 + 10, then 15 + 5 on the second pass",
+    ),
+    // America/New_York, ranges 01:15–02:30 and 02:40–03:05 every day.
+    (
+        "NY_EDGE",
+        "2025-03-09 00:00 -05:00",
+        50,
+        "2025-03-09 03:05 -04:00",
+        "01:15–02:00 EST, then 03:00–03:05 EDT",
+    ),
+    (
+        "NY_EDGE",
+        "2025-11-02 01:30 -04:00",
+        75,
+        "2025-11-02 02:00 -05:00",
+        "30 min EDT, then 45 from the second 01:15 (EST)",
     ),
     // America/New_York, Mon–Fri 08:00–12:00 and 13:00–17:00.
     (
@@ -759,6 +806,10 @@ BEGIN:VEVENT\nDTSTART;VALUE=DATE:20251225\nRRULE:FREQ=YEARLY;UNTIL=20271231\nSUM
 BEGIN:VEVENT\nDTSTART;VALUE=DATE:20250801\nDURATION:P2D\nSUMMARY:Summer\nEND:VEVENT\n\
 BEGIN:VEVENT\nDTSTART:20250901T090000Z\nDTEND:20250902T120000Z\nEND:VEVENT\n\
 END:VCALENDAR";
+    let century = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20250101\n\
+RRULE:FREQ=YEARLY;UNTIL=21241231\nEND:VEVENT\nEND:VCALENDAR";
+    let h = holidays_from_ics(century).unwrap();
+    assert_eq!((h.len(), h[99].date.as_str()), (100, "2124-01-01"));
     let h = holidays_from_ics(ics).unwrap();
     let got: Vec<(&str, &str)> = h
         .iter()
@@ -828,6 +879,14 @@ fn sla_ics_errors() {
         (
             wrap("BEGIN:VEVENT\nDTSTART;VALUE=DATE:20250101\nDURATION:PT\nEND:VEVENT"),
             "Line 4: DURATION 'PT' is not a positive duration such as P1D.",
+        ),
+        (
+            wrap("BEGIN:VEVENT\nDTSTART;VALUE=DATE:20250101\nRRULE:FREQ=YEARLY;UNTIL=21250101\nEND:VEVENT"),
+            "Line 4: a yearly repeat may cover at most 100 years.",
+        ),
+        (
+            wrap("BEGIN:VEVENT\nDTSTART;VALUE=DATE:20250101\nRRULE:FREQ=YEARLY;COUNT=0\nEND:VEVENT"),
+            "Line 4: COUNT must be between 1 and 100.",
         ),
         (
             "BEGIN:VCALENDAR\n".to_owned() + &"X".repeat(2 * 1024 * 1024),
@@ -1174,6 +1233,50 @@ fn sla_clock_table() {
             vec![prio("2025-12-29 09:10 +01:00", Normal)],
         ),
     );
+    // Normal → low (no first-response target) → high: measured from the start, 90 > 30.
+    let c13 = run(
+        "WAW",
+        timeline(
+            "2025-03-24 09:00 +01:00",
+            Normal,
+            vec![
+                prio("2025-03-24 09:20 +01:00", Low),
+                prio("2025-03-24 10:30 +01:00", High),
+            ],
+        ),
+    );
+    let c13_low = run(
+        "WAW",
+        timeline(
+            "2025-03-24 09:00 +01:00",
+            Normal,
+            vec![prio("2025-03-24 09:20 +01:00", Low)],
+        ),
+    );
+    // Low → normal at 09:40: first response due 60 minutes after creation.
+    let c14 = run(
+        "WAW",
+        timeline(
+            "2025-03-24 09:00 +01:00",
+            Low,
+            vec![prio("2025-03-24 09:40 +01:00", Normal)],
+        ),
+    );
+    // Closed, then a follow-up reopens it: resolution resumes from 8 minutes accumulated
+    // (Fri 16:52–17:00), 472 left from Mon 09:00 → Mon 16:52, in New York after fall back.
+    let c15 = run(
+        "NY",
+        timeline(
+            "2025-10-31 16:52 -04:00",
+            Normal,
+            vec![
+                reply("2025-10-31 16:55 -04:00"),
+                status("2025-11-01 10:00 -04:00", Closed),
+                customer("2025-11-02 23:00 -05:00"),
+                status("2025-11-02 23:00 -05:00", Open),
+            ],
+        ),
+    );
 
     let cases: Vec<ClockCase> = vec![
         (
@@ -1337,6 +1440,41 @@ fn sla_clock_table() {
             Some("2025-12-29 16:30 +01:00"),
             SlaPhase::Running,
         ),
+        (
+            "C13 low has no first response",
+            c13_low.clone(),
+            first,
+            None,
+            SlaPhase::NotApplicable,
+        ),
+        (
+            "C13 then high: breached at the change",
+            c13.clone(),
+            first,
+            Some("2025-03-24 10:30 +01:00"),
+            SlaPhase::Running,
+        ),
+        (
+            "C14 low to normal measured from creation",
+            c14.clone(),
+            first,
+            Some("2025-03-24 10:00 +01:00"),
+            SlaPhase::Running,
+        ),
+        (
+            "C15 closed then reopened",
+            c15.clone(),
+            resolution,
+            Some("2025-11-03 16:52 -05:00"),
+            SlaPhase::Running,
+        ),
+        (
+            "C15 follow-up message starts next response",
+            c15.clone(),
+            next,
+            Some("2025-11-03 10:00 -05:00"),
+            SlaPhase::Running,
+        ),
     ];
     let mut failures = Vec::new();
     for (name, state, metric, want, phase) in &cases {
@@ -1375,6 +1513,13 @@ fn sla_clock_table() {
     );
     assert_eq!(c11.first_response.target_minutes, None);
     assert_eq!(c12.priority, Normal);
+    assert_eq!(
+        c13.first_response.breached_at,
+        Some(t("2025-03-24 10:30 +01:00"))
+    );
+    assert_eq!(c13.first_response.elapsed_ms, 90 * 60_000);
+    assert_eq!(c14.first_response.breached_at, None);
+    assert_eq!(c15.resolution.elapsed_ms, 8 * 60_000);
 }
 
 /// Reply 09:05, customer 10:00 (due 12:00), late reply 13:00, customer 14:00 (due 16:00).
@@ -1588,7 +1733,7 @@ proptest! {
 
     #[test]
     fn sla_prop_dst_nights_match_oracle(
-        k in 0..2usize,
+        k in 0..4usize,
         night in 0..4usize,
         start in 0i64..(3 * 24 * 60),
         len in 0i64..(2 * 24 * 60),
@@ -1598,6 +1743,8 @@ proptest! {
         let (key, anchors) = [
             ("WAW_NIGHT", ["2025-03-29 00:00 +01:00", "2025-10-25 00:00 +02:00", "2026-03-28 00:00 +01:00", "2026-10-24 00:00 +02:00"]),
             ("NY_NIGHT", ["2025-03-08 00:00 -05:00", "2025-11-01 00:00 -04:00", "2026-03-07 00:00 -05:00", "2026-10-31 00:00 -04:00"]),
+            ("WAW_EDGE", ["2025-03-29 00:00 +01:00", "2025-10-25 00:00 +02:00", "2026-03-28 00:00 +01:00", "2026-10-24 00:00 +02:00"]),
+            ("NY_EDGE", ["2025-03-08 00:00 -05:00", "2025-11-01 00:00 -04:00", "2026-03-07 00:00 -05:00", "2026-10-31 00:00 -04:00"]),
         ][k];
         let (cal, sched) = (calendar(key), schedule(key));
         let a = t(anchors[night]) + start * 60_000;
