@@ -6,6 +6,7 @@ pub mod api;
 pub mod auth;
 pub mod events;
 pub mod openapi;
+pub mod portal;
 pub mod storage;
 
 use std::net::SocketAddr;

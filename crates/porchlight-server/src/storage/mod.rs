@@ -2,6 +2,7 @@
 //! over [`Tx`], the handful of primitive reads and writes each backend implements in SQL.
 //! Backends: embedded SQLite (`sqlite.rs`) and PostgreSQL (`postgres.rs`).
 
+pub mod attachments;
 mod automation;
 pub mod postgres;
 pub mod sqlite;
@@ -125,6 +126,12 @@ pub trait Tx {
 
     fn meta(&mut self, key: &str) -> StorageResult<Option<String>>;
     fn set_meta(&mut self, key: &str, value: &str) -> StorageResult<()>;
+
+    /// Stores bytes under their SHA-256 (hex); the same bytes again change nothing.
+    fn put_blob(&mut self, sha256: &str, bytes: &[u8]) -> StorageResult<()>;
+    fn blob(&mut self, sha256: &str) -> StorageResult<Option<Vec<u8>>>;
+    fn insert_attachment(&mut self, a: &attachments::AttachmentRecord) -> StorageResult<()>;
+    fn attachment(&mut self, id: &str) -> StorageResult<Option<attachments::AttachmentRecord>>;
 }
 
 pub struct StoredChange {

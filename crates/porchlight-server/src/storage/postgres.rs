@@ -9,6 +9,9 @@ use porchlight_domain::docs::{DocKey, DocKind};
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::{Client, IsolationLevel, NoTls, Row, Statement, Transaction};
 
+use porchlight_domain::Attachment;
+
+use super::attachments::AttachmentRecord;
 use super::{Backend, StorageError, StorageResult, StoredChange, Tx};
 
 /// The channel every server process listens on; the payload is "<process id> <version>".
@@ -30,7 +33,8 @@ fn instance() -> &'static str {
     ID.get_or_init(|| uuid::Uuid::now_v7().simple().to_string())
 }
 
-const SCHEMA: &[&str] = &[r#"
+const SCHEMA: &[&str] = &[
+    r#"
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL);
 INSERT INTO counters(name, value) VALUES ('version', 0);
@@ -71,7 +75,26 @@ CREATE TABLE sessions (
   revoked_at BIGINT
 );
 CREATE INDEX sessions_agent ON sessions(agent_id);
-"#];
+"#,
+    r#"
+CREATE TABLE blobs (
+  sha256 TEXT PRIMARY KEY,
+  size BIGINT NOT NULL,
+  data BYTEA NOT NULL
+);
+CREATE TABLE attachments (
+  id TEXT PRIMARY KEY,
+  ticket_id TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  filename TEXT NOT NULL,
+  mime TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  sha256 TEXT NOT NULL REFERENCES blobs(sha256),
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX attachments_ticket ON attachments(ticket_id);
+"#,
+];
 
 /// Most connections one server process keeps; a transaction beyond that waits for a free
 /// one. (A connection per request beyond the pool would cost PostgreSQL a new backend process
@@ -606,5 +629,50 @@ impl Tx for PgTx<'_> {
             &[&key, &value],
         )?;
         Ok(())
+    }
+
+    fn put_blob(&mut self, sha256: &str, bytes: &[u8]) -> StorageResult<()> {
+        self.exec(
+            "INSERT INTO blobs(sha256, size, data) VALUES ($1, $2, $3) ON CONFLICT(sha256) DO NOTHING",
+            &[&sha256, &(bytes.len() as i64), &bytes],
+        )?;
+        Ok(())
+    }
+
+    fn blob(&mut self, sha256: &str) -> StorageResult<Option<Vec<u8>>> {
+        Ok(self
+            .opt("SELECT data FROM blobs WHERE sha256 = $1", &[&sha256])?
+            .map(|r| r.get(0)))
+    }
+
+    fn insert_attachment(&mut self, a: &AttachmentRecord) -> StorageResult<()> {
+        let f = &a.attachment;
+        self.exec(
+            "INSERT INTO attachments(id, ticket_id, message_id, filename, mime, size, sha256, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            &[&f.id, &a.ticket_id, &a.message_id, &f.filename, &f.mime, &f.size, &f.sha256, &a.created_at],
+        )?;
+        Ok(())
+    }
+
+    fn attachment(&mut self, id: &str) -> StorageResult<Option<AttachmentRecord>> {
+        Ok(self
+            .opt(
+                "SELECT id, ticket_id, message_id, filename, mime, size, sha256, created_at
+                 FROM attachments WHERE id = $1",
+                &[&id],
+            )?
+            .map(|r| AttachmentRecord {
+                attachment: Attachment {
+                    id: r.get(0),
+                    filename: r.get(3),
+                    mime: r.get(4),
+                    size: r.get(5),
+                    sha256: r.get(6),
+                },
+                ticket_id: r.get(1),
+                message_id: r.get(2),
+                created_at: r.get(7),
+            }))
     }
 }

@@ -7,11 +7,15 @@ use std::sync::Mutex;
 use porchlight_domain::docs::{DocKey, DocKind};
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
+use porchlight_domain::Attachment;
+
+use super::attachments::AttachmentRecord;
 use super::{Backend, StorageError, StorageResult, StoredChange, Tx};
 
 pub const DB_FILE: &str = "porchlight-server.db";
 
-const SCHEMA: &[&str] = &[r#"
+const SCHEMA: &[&str] = &[
+    r#"
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 INSERT INTO counters(name, value) VALUES ('version', 0);
@@ -52,7 +56,26 @@ CREATE TABLE sessions (
   revoked_at INTEGER
 );
 CREATE INDEX sessions_agent ON sessions(agent_id);
-"#];
+"#,
+    r#"
+CREATE TABLE blobs (
+  sha256 TEXT PRIMARY KEY,
+  size INTEGER NOT NULL,
+  data BLOB NOT NULL
+);
+CREATE TABLE attachments (
+  id TEXT PRIMARY KEY,
+  ticket_id TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  filename TEXT NOT NULL,
+  mime TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  sha256 TEXT NOT NULL REFERENCES blobs(sha256),
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX attachments_ticket ON attachments(ticket_id);
+"#,
+];
 
 pub struct SqliteBackend {
     path: std::path::PathBuf,
@@ -402,6 +425,63 @@ impl Tx for SqliteTx<'_> {
             )
             .map_err(be)?;
         Ok(())
+    }
+
+    fn put_blob(&mut self, sha256: &str, bytes: &[u8]) -> StorageResult<()> {
+        self.0
+            .execute(
+                "INSERT INTO blobs(sha256, size, data) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(sha256) DO NOTHING",
+                params![sha256, bytes.len() as i64, bytes],
+            )
+            .map_err(be)?;
+        Ok(())
+    }
+
+    fn blob(&mut self, sha256: &str) -> StorageResult<Option<Vec<u8>>> {
+        self.0
+            .query_row("SELECT data FROM blobs WHERE sha256 = ?1", [sha256], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(be)
+    }
+
+    fn insert_attachment(&mut self, a: &AttachmentRecord) -> StorageResult<()> {
+        let f = &a.attachment;
+        self.0
+            .execute(
+                "INSERT INTO attachments(id, ticket_id, message_id, filename, mime, size, sha256, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![f.id, a.ticket_id, a.message_id, f.filename, f.mime, f.size, f.sha256, a.created_at],
+            )
+            .map_err(be)?;
+        Ok(())
+    }
+
+    fn attachment(&mut self, id: &str) -> StorageResult<Option<AttachmentRecord>> {
+        self.0
+            .query_row(
+                "SELECT id, ticket_id, message_id, filename, mime, size, sha256, created_at
+                 FROM attachments WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok(AttachmentRecord {
+                        attachment: Attachment {
+                            id: r.get(0)?,
+                            filename: r.get(3)?,
+                            mime: r.get(4)?,
+                            size: r.get(5)?,
+                            sha256: r.get(6)?,
+                        },
+                        ticket_id: r.get(1)?,
+                        message_id: r.get(2)?,
+                        created_at: r.get(7)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(be)
     }
 }
 

@@ -1,0 +1,137 @@
+//! What the customers' self-service portal keeps besides documents: content-addressed blobs
+//! (SHA-256) with one attachment record per uploaded file, the secret that signs tracking
+//! links, and the changes a customer makes (a request, a reply) applied by the domain engine
+//! at a new workspace version like any push.
+
+use porchlight_domain::apply;
+use porchlight_domain::docs::{Doc, DocKind, MessageDoc, TicketDoc};
+use porchlight_domain::{Attachment, Mutation};
+use rand::RngCore;
+
+use super::{store_writes, Storage, StorageError, StorageResult, TxState};
+
+/// An uploaded file: the attachment the desktop knows (its id is a UUIDv7 like the
+/// desktop's own attachment ids and is what `MessageDoc::attachment_ids` lists) and where
+/// it belongs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttachmentRecord {
+    pub attachment: Attachment,
+    pub ticket_id: String,
+    pub message_id: String,
+    pub created_at: i64,
+}
+
+/// A ticket as its customer may see it: the ticket, its messages oldest first, and the
+/// stored attachments those messages list.
+pub struct Thread {
+    pub ticket: TicketDoc,
+    pub messages: Vec<MessageDoc>,
+    pub attachments: Vec<AttachmentRecord>,
+}
+
+const SECRET_KEY: &str = "portal_link_secret";
+
+impl Storage {
+    /// The key that signs tracking links: 32 random bytes made the first time it is needed
+    /// and kept in the database, so links survive restarts and work on every server process.
+    pub fn portal_secret(&self) -> StorageResult<Vec<u8>> {
+        let decode = |h: String| {
+            hex::decode(h).map_err(|e| StorageError::Corrupt(format!("portal secret: {e}")))
+        };
+        if let Some(h) = self.read(|tx| tx.meta(SECRET_KEY))? {
+            return decode(h);
+        }
+        let h = self.write(|tx| match tx.meta(SECRET_KEY)? {
+            Some(h) => Ok(h),
+            None => {
+                let mut key = [0u8; 32];
+                rand::rngs::OsRng.fill_bytes(&mut key);
+                let h = hex::encode(key);
+                tx.set_meta(SECRET_KEY, &h)?;
+                Ok(h)
+            }
+        })?;
+        decode(h)
+    }
+
+    /// Applies a customer's own change (see `apply::apply_as_customer`) with the files it
+    /// carries, in one transaction at a new workspace version. Returns that version. A refusal
+    /// stores nothing, files included.
+    pub fn apply_as_customer(
+        &self,
+        m: Mutation,
+        files: &[(AttachmentRecord, Vec<u8>)],
+        at: i64,
+    ) -> StorageResult<i64> {
+        let m = m.validated().map_err(StorageError::Refused)?;
+        self.write(|tx| {
+            let version = tx.lock_version()? + 1;
+            for (record, bytes) in files {
+                tx.put_blob(&record.attachment.sha256, bytes)?;
+                tx.insert_attachment(record)?;
+            }
+            let mut view = TxState { tx, failure: None };
+            let mut new_id = || uuid::Uuid::now_v7().to_string();
+            let result = apply::apply_as_customer(&m, at, &mut new_id, &mut view);
+            if let Some(e) = view.failure.take() {
+                return Err(e);
+            }
+            let writes = result.map_err(StorageError::Refused)?;
+            store_writes(tx, version, &writes)?;
+            tx.set_version(version)?;
+            Ok(version)
+        })
+    }
+
+    pub fn attachment(&self, id: &str) -> StorageResult<Option<AttachmentRecord>> {
+        self.read(|tx| tx.attachment(id))
+    }
+
+    /// An attachment with its bytes.
+    pub fn attachment_with_bytes(
+        &self,
+        id: &str,
+    ) -> StorageResult<Option<(AttachmentRecord, Vec<u8>)>> {
+        self.read(|tx| {
+            let Some(a) = tx.attachment(id)? else {
+                return Ok(None);
+            };
+            let bytes = tx.blob(&a.attachment.sha256)?.ok_or_else(|| {
+                StorageError::Corrupt(format!("attachment {id} has no stored bytes"))
+            })?;
+            Ok(Some((a, bytes)))
+        })
+    }
+
+    /// A ticket, its messages and their stored attachments, in one snapshot.
+    pub fn thread(&self, ticket_id: &str) -> StorageResult<Option<Thread>> {
+        self.read(|tx| {
+            let Some(body) = tx.get_doc(DocKind::Ticket, ticket_id)? else {
+                return Ok(None);
+            };
+            let Doc::Ticket(ticket) = serde_json::from_str(&body)? else {
+                return Err(StorageError::Corrupt(format!(
+                    "ticket {ticket_id} is not a ticket"
+                )));
+            };
+            let mut messages = Vec::new();
+            for b in tx.docs_by_parent(DocKind::Message, ticket_id)? {
+                if let Doc::Message(m) = serde_json::from_str(&b)? {
+                    messages.push(m);
+                }
+            }
+            messages.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+            let mut attachments = Vec::new();
+            for id in messages.iter().flat_map(|m| &m.attachment_ids) {
+                if let Some(a) = tx.attachment(id)? {
+                    attachments.push(a);
+                }
+            }
+            Ok(Some(Thread {
+                ticket,
+                messages,
+                attachments,
+            }))
+        })
+    }
+}
