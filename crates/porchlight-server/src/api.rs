@@ -236,6 +236,7 @@ pub fn router(state: Shared) -> Router {
         .route("/api/v1/sync/pull", get(pull))
         .route("/api/v1/events", get(events))
         .route("/api/v1/presence", post(presence))
+        .merge(crate::help::router(&state))
         .merge(crate::portal::router())
         .fallback(|| async {
             Failure::new(

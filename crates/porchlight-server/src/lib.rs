@@ -5,6 +5,7 @@
 pub mod api;
 pub mod auth;
 pub mod events;
+pub mod help;
 pub mod openapi;
 pub mod portal;
 pub mod storage;

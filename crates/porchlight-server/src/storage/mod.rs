@@ -15,7 +15,8 @@ use porchlight_domain::docs::{
     GroupDoc, MessageDoc, OrganizationDoc, TagDoc, TicketDoc,
 };
 use porchlight_domain::kb::{
-    Article, ArticleRevision, ArticleTranslation, KbCategory, KbMutation, TranslationConflict,
+    Article, ArticleRevision, ArticleTranslation, ArticleVotes, KbCategory, KbMutation,
+    TranslationConflict,
 };
 use porchlight_domain::config::{self, ConfigMutation, ConfigView, Macro};
 use porchlight_domain::kb_apply::{self, KbStateView};
@@ -417,6 +418,62 @@ impl Storage {
             }
             tx.set_version(version)?;
             Ok(version)
+        })
+    }
+
+    /// Counts one "was this helpful?" answer from the help center. In one write transaction:
+    /// the article must be on the help center, its `KbVotes` document is read, incremented
+    /// and written at the next workspace version (so desktops pull the counts, and votes
+    /// arriving at once on any server process never overwrite each other). Returns the new
+    /// counts and the version, or `None` (nothing written) for an article the help center
+    /// does not show.
+    pub fn record_vote(
+        &self,
+        article_id: &str,
+        helpful: bool,
+    ) -> StorageResult<Option<(ArticleVotes, i64)>> {
+        self.write(|tx| {
+            tx.lock_version()?;
+            let article = match tx.get_doc(DocKind::KbArticle, article_id)? {
+                Some(body) => match serde_json::from_str(&body)? {
+                    Doc::KbArticle(a) => a,
+                    _ => {
+                        return Err(StorageError::Corrupt(format!(
+                            "{article_id} is not an article"
+                        )))
+                    }
+                },
+                None => return Ok(None),
+            };
+            if !article.is_on_help_center() {
+                return Ok(None);
+            }
+            let mut votes = match tx.get_doc(DocKind::KbVotes, article_id)? {
+                Some(body) => match serde_json::from_str(&body)? {
+                    Doc::KbVotes(v) => v,
+                    _ => {
+                        return Err(StorageError::Corrupt(format!(
+                            "votes of {article_id} are not votes"
+                        )))
+                    }
+                },
+                None => ArticleVotes {
+                    article_id: article_id.to_string(),
+                    ..ArticleVotes::default()
+                },
+            };
+            if helpful {
+                votes.helpful += 1;
+            } else {
+                votes.not_helpful += 1;
+            }
+            let version = write_server_docs(
+                tx,
+                &[DocWrite::Put {
+                    doc: Doc::KbVotes(votes.clone()),
+                }],
+            )?;
+            Ok(Some((votes, version)))
         })
     }
 
