@@ -81,8 +81,10 @@ pub struct HelpCenter {
     pokes: Mutex<broadcast::Receiver<ServerEvent>>,
     /// Highest workspace version a poke announced.
     wanted: AtomicI64,
-    /// Pokes were missed (or nothing is loaded yet): catch up whatever the version.
+    /// Pokes were missed: catch up whatever the version.
     dirty: AtomicBool,
+    /// The first catch-up (everything) has finished.
+    loaded: AtomicBool,
     /// One catch-up at a time.
     refresh: tokio::sync::Mutex<()>,
     renderer: Renderer,
@@ -125,7 +127,8 @@ impl HelpCenter {
             app,
             index: RwLock::new(Index::default()),
             wanted: AtomicI64::new(0),
-            dirty: AtomicBool::new(true),
+            dirty: AtomicBool::new(false),
+            loaded: AtomicBool::new(false),
             refresh: tokio::sync::Mutex::new(()),
             renderer: Renderer::new(&RenderOptions {
                 attachment_url_prefix: Some("/help/attachments/".into()),
@@ -160,7 +163,8 @@ impl HelpCenter {
     }
 
     fn behind(&self) -> bool {
-        self.dirty.load(Ordering::SeqCst)
+        !self.loaded.load(Ordering::SeqCst)
+            || self.dirty.load(Ordering::SeqCst)
             || self.wanted.load(Ordering::SeqCst) > self.read().version
     }
 
@@ -178,7 +182,9 @@ impl HelpCenter {
         self.dirty.store(false, Ordering::SeqCst);
         let me = self.clone();
         let done = tokio::task::spawn_blocking(move || me.catch_up()).await;
-        if !matches!(done, Ok(Ok(()))) {
+        if matches!(done, Ok(Ok(()))) {
+            self.loaded.store(true, Ordering::SeqCst);
+        } else {
             self.dirty.store(true, Ordering::SeqCst);
             match done {
                 Ok(Err(e)) => {
