@@ -159,6 +159,107 @@ impl Drop for Driver {
     }
 }
 
+/// chromedriver driving headless Chromium (Debian `chromium` + `chromium-driver`), for the
+/// server's help-center and portal pages; stopped on drop. `CHROMEDRIVER` and `CHROMIUM`
+/// name other binaries.
+pub struct Chrome {
+    driver: Child,
+    pub url: String,
+}
+
+impl Chrome {
+    pub fn start() -> Chrome {
+        let port = free_port();
+        let bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+        let log =
+            std::fs::File::create(artifacts().join(format!("chromedriver-{port}.log"))).unwrap();
+        let driver = Command::new(&bin)
+            .arg(format!("--port={port}"))
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {bin} (package chromium-driver): {e}"));
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not listen on {port}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Chrome {
+            driver,
+            url: format!("http://127.0.0.1:{port}"),
+        }
+    }
+
+    /// A new headless browser window.
+    pub fn session(&self, accept_language: &str) -> Session {
+        let mut args = vec![
+            "--headless=new".to_string(),
+            "--disable-gpu".into(),
+            "--disable-dev-shm-usage".into(),
+            "--window-size=1280,900".into(),
+            format!("--accept-lang={accept_language}"),
+        ];
+        let root = Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+        if root {
+            // Chromium refuses to start its sandbox as root.
+            args.push("--no-sandbox".into());
+        }
+        let mut options = json!({"args": args});
+        let binary = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        if Path::new(&binary).exists() {
+            options["binary"] = json!(binary);
+        }
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": options,
+        }}});
+        let started = Instant::now();
+        let v = post(&format!("{}/session", self.url), &caps)
+            .unwrap_or_else(|e| panic!("new Chromium session: {e}"));
+        let id = v["value"]["sessionId"].as_str().expect("session id");
+        Session {
+            base: format!("{}/session/{id}", self.url),
+            display: String::new(),
+            started,
+        }
+    }
+}
+
+impl Drop for Chrome {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+/// Standard base64 (WebDriver screenshots).
+fn base64_decode(s: &str) -> Vec<u8> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    };
+    let (mut out, mut acc, mut bits) = (Vec::new(), 0u32, 0);
+    for v in s.bytes().filter_map(value) {
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    out
+}
+
 /// One HTTP agent without idle connections: tauri-driver closes kept-alive connections,
 /// and a pooled one would stall the next request until its timeout.
 fn agent() -> &'static ureq::Agent {
@@ -346,6 +447,13 @@ impl Session {
     /// own screenshot waits a minute for a compositor that Xvfb does not have).
     pub fn screenshot(&self, name: &str) {
         let out = artifacts().join(format!("{name}.png"));
+        if self.display.is_empty() {
+            // A headless browser: WebDriver's own screenshot.
+            if let Ok(v) = get(&format!("{}/screenshot", self.base)) {
+                let _ = std::fs::write(&out, base64_decode(v["value"].as_str().unwrap_or("")));
+            }
+            return;
+        }
         let _ = Command::new("import")
             .args(["-display", &self.display, "-window", "root"])
             .arg(&out)
@@ -362,6 +470,28 @@ impl Session {
             );
         }
         self.screenshot(name);
+    }
+
+    /// Opens a page (headless browser sessions).
+    pub fn goto(&self, url: &str) {
+        self.cmd("url", json!({"url": url}))
+            .unwrap_or_else(|e| panic!("open {url}: {e}"));
+    }
+
+    pub fn current_url(&self) -> String {
+        get(&format!("{}/url", self.base))
+            .ok()
+            .and_then(|v| v["value"].as_str().map(str::to_owned))
+            .unwrap_or_default()
+    }
+
+    /// Waits until the page's visible text contains `needle`.
+    pub fn wait_text(&self, needle: &str, timeout: Duration) {
+        let expr = format!(
+            "document.body && document.body.innerText.includes({})",
+            serde_json::to_string(needle).unwrap()
+        );
+        self.wait_js(&format!("text {needle}"), &expr, timeout);
     }
 
     /// Ends the session; tauri-driver stops the app.

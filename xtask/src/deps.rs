@@ -21,11 +21,12 @@ fn packages(g: Group) -> (&'static str, &'static [&'static str]) {
             ],
         ),
         Group::E2e => (
-            "to run the tests (WebDriver for the real window, virtual display, D-Bus session, keyring, fonts, PostgreSQL for the server suite)",
+            "to run the tests (WebDriver for the real window, headless Chromium for the help center, virtual display, D-Bus session, keyring, fonts, PostgreSQL for the server suite)",
             &[
                 "postgresql",
                 "webkit2gtk-driver", "xvfb", "xauth", "dbus-x11", "dbus-daemon", "gnome-keyring", "libsecret-tools",
                 "at-spi2-core", "fonts-noto-core", "fonts-dejavu-core", "imagemagick",
+                "chromium", "chromium-driver",
             ],
         ),
     }

@@ -155,6 +155,15 @@ pub fn mb(bytes: u64) -> String {
     s.strip_suffix(".0").map(str::to_owned).unwrap_or(s)
 }
 
+/// A file size for people: kilobytes below a megabyte, else megabytes.
+pub fn file_size(bytes: u64) -> String {
+    if bytes < 1024 * 1024 {
+        format!("{} KB", bytes.div_ceil(1024).max(1))
+    } else {
+        format!("{} MB", mb(bytes))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,6 +182,9 @@ mod tests {
         assert_eq!(utc_time(1_709_210_096_000), "2024-02-29 12:34");
         assert_eq!(mb(10 * 1024 * 1024), "10");
         assert_eq!(mb(10 * 1024 * 1024 + 200_000), "10.2");
+        assert_eq!(file_size(0), "1 KB");
+        assert_eq!(file_size(1025), "2 KB");
+        assert_eq!(file_size(3 * 1024 * 1024), "3 MB");
     }
 
     #[test]

@@ -722,10 +722,10 @@ fn tracking_page(
             .filter(|a| m.attachment_ids.contains(&a.attachment.id))
             .map(|a| {
                 format!(
-                    "<li><a href=\"{path}/files/{id}\" data-testid=\"attachment\" download>{name}</a> ({size} MB)</li>",
+                    "<li><a href=\"{path}/files/{id}\" data-testid=\"attachment\" download>{name}</a> ({size})</li>",
                     id = esc(&a.attachment.id),
                     name = esc(&a.attachment.filename),
-                    size = mb(a.attachment.size.max(0) as u64),
+                    size = html::file_size(a.attachment.size.max(0) as u64),
                 )
             })
             .collect();

@@ -1,0 +1,339 @@
+//! The public pages of the real `porchlight-server` in headless Chromium (chromedriver): a
+//! customer submits a request with an attachment, follows it on the private tracking page,
+//! replies, and sees an agent's answer pushed through the sync API. The pages carry no script
+//! at all; everything is plain forms and links.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use porchlight_e2e::{artifacts, Chrome, Session, SHORT};
+use serde_json::{json, Value};
+
+const PASSWORD: &str = "a long enough help password";
+
+/// The real server on a temporary embedded database; its log goes to target/e2e/.
+struct HelpServer {
+    child: Child,
+    url: String,
+    dir: tempfile::TempDir,
+}
+
+fn server_bin() -> String {
+    std::env::var("PORCHLIGHT_SERVER_BIN")
+        .expect("PORCHLIGHT_SERVER_BIN: run through `cargo xtask e2e`")
+}
+
+impl HelpServer {
+    fn start() -> HelpServer {
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = Command::new(server_bin())
+            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+            .arg(dir.path())
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(artifacts().join("help-server.log")).unwrap())
+            .spawn()
+            .expect("start porchlight-server");
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let mut first = String::new();
+        out.read_line(&mut first).unwrap();
+        std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+        let url = first
+            .trim()
+            .strip_prefix("porchlight-server listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line from the server: {first:?}"))
+            .to_string();
+        HelpServer { child, url, dir }
+    }
+
+    fn add_user(&self, email: &str, name: &str, role: &str) {
+        let mut child = Command::new(server_bin())
+            .args([
+                "user", "add", "--email", email, "--name", name, "--role", role,
+            ])
+            .arg("--data-dir")
+            .arg(self.dir.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "{PASSWORD}").unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "user add {email}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+impl Drop for HelpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A signed-in agent talking to the sync API, as a desktop would.
+struct Agent {
+    url: String,
+    token: String,
+    client_id: String,
+    next: i64,
+}
+
+fn call(url: &str, method: &str, token: Option<&str>, body: Option<Value>) -> (u16, Value) {
+    let mut req = ureq::request(method, url).timeout(Duration::from_secs(30));
+    if let Some(t) = token {
+        req = req.set("Authorization", &format!("Bearer {t}"));
+    }
+    let res = match body {
+        Some(b) => req.send_json(b),
+        None => req.call(),
+    };
+    let r = match res {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("{method} {url}: {e}"),
+    };
+    let status = r.status();
+    let text = r.into_string().unwrap_or_default();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+impl Agent {
+    fn login(server: &HelpServer, email: &str) -> Agent {
+        let (status, body) = call(
+            &format!("{}/api/v1/auth/login", server.url),
+            "POST",
+            None,
+            Some(json!({"email": email, "password": PASSWORD, "device_name": "browser test"})),
+        );
+        assert_eq!(status, 200, "{body}");
+        Agent {
+            url: server.url.clone(),
+            token: body["token"].as_str().unwrap().to_owned(),
+            client_id: format!("browser-{}", std::process::id()),
+            next: 1,
+        }
+    }
+
+    fn push(&mut self, name: &str, args: Value) {
+        let (status, body) = call(
+            &format!("{}/api/v1/sync/push", self.url),
+            "POST",
+            Some(&self.token),
+            Some(
+                json!({"client_id": self.client_id, "schema_version": 1, "mutations": [
+                    {"id": self.next, "name": name, "args": args}
+                ]}),
+            ),
+        );
+        self.next += 1;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["results"][0]["outcome"], "applied", "{name}: {body}");
+    }
+
+    /// Every live document of a kind.
+    fn docs(&self, kind: &str) -> Vec<Value> {
+        let (mut cursor, mut out) = (0, Vec::new());
+        loop {
+            let (status, page) = call(
+                &format!(
+                    "{}/api/v1/sync/pull?client_id={}&cursor={cursor}&schema_version=1",
+                    self.url, self.client_id
+                ),
+                "GET",
+                Some(&self.token),
+                None,
+            );
+            assert_eq!(status, 200, "{page}");
+            for c in page["changes"].as_array().unwrap() {
+                if c["key"]["kind"] == kind && !c["doc"].is_null() {
+                    out.retain(|d: &Value| d["id"] != c["doc"]["doc"]["id"]);
+                    out.push(c["doc"]["doc"].clone());
+                }
+            }
+            cursor = page["cursor"].as_i64().unwrap();
+            if !page["has_more"].as_bool().unwrap() {
+                return out;
+            }
+        }
+    }
+}
+
+/// A fresh message id (the domain takes any id up to 64 characters; desktops use UUIDv7).
+fn new_id() -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!("browser-{nanos:x}-{}", N.fetch_add(1, Ordering::Relaxed))
+}
+
+fn no_scripts(s: &Session) {
+    assert_eq!(
+        s.js("return document.scripts.length;", json!([])),
+        json!(0),
+        "the page carries a script"
+    );
+}
+
+#[test]
+fn a_customer_submits_follows_and_replies_in_chromium() {
+    let server = HelpServer::start();
+    server.add_user("deniz@example.com", "Deniz Admin", "admin");
+    let mut agent = Agent::login(&server, "deniz@example.com");
+    let chrome = Chrome::start();
+    let s = chrome.session("en-US,en");
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        customer_story(&s, &server, &mut agent)
+    }));
+    if result.is_err() {
+        s.dump("help-browser-failure");
+    }
+    s.quit();
+    if let Err(e) = result {
+        std::panic::resume_unwind(e);
+    }
+}
+
+fn customer_story(s: &Session, server: &HelpServer, agent: &mut Agent) {
+    let url = &server.url;
+
+    // The Persian form is right to left, the English one left to right.
+    s.goto(&format!("{url}/help/fa/requests/new"));
+    s.el("request-form");
+    assert_eq!(
+        s.js(
+            "return [document.documentElement.lang, document.documentElement.dir, getComputedStyle(document.body).direction];",
+            json!([])
+        ),
+        json!(["fa", "rtl", "rtl"])
+    );
+    s.wait_text("ارسال درخواست", SHORT);
+    no_scripts(s);
+    s.goto(&format!("{url}/help/en/requests/new"));
+    s.el("request-form");
+    assert_eq!(
+        s.js("return document.documentElement.dir;", json!([])),
+        json!("ltr")
+    );
+    // The honeypot is out of sight.
+    let hp = s.js(
+        "const r = document.getElementById('f-website').getBoundingClientRect(); return r.right <= 0 || r.width <= 1;",
+        json!([]),
+    );
+    assert_eq!(hp, json!(true));
+
+    // Submit with an attachment chosen in the file input.
+    let dir = tempfile::tempdir().unwrap();
+    let receipt: PathBuf = dir.path().join("receipt-1042.txt");
+    std::fs::write(&receipt, "Receipt 1042: one brass lamp\n").unwrap();
+    s.type_id("request-name", "Ayşe Yılmaz");
+    s.type_id("request-email", "ayse@example.com");
+    s.type_id("request-subject", "The lamp flickers");
+    s.type_id(
+        "request-message",
+        "Since Monday the lamp flickers <b>every</b> evening.",
+    );
+    s.type_id("request-files", &receipt.to_string_lossy());
+    s.click_id("request-send");
+    s.el("request-received");
+    no_scripts(s);
+    let link = s.el("tracking-link");
+    s.click(&link);
+    s.el("reply-form");
+    let tracking = s.current_url();
+    assert!(tracking.contains("/help/requests/"), "{tracking}");
+    let ticket_id = tracking
+        .split("/help/requests/")
+        .nth(1)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    s.wait_text("The lamp flickers", SHORT);
+    // Typed markup is text on the page.
+    s.wait_text("<b>every</b>", SHORT);
+    let files = s.find_all("[data-testid=attachment]");
+    assert_eq!(files.len(), 1);
+    assert_eq!(s.text(&files[0]), "receipt-1042.txt");
+    let href = s.attr(&files[0], "href").unwrap();
+    // WebDriver may hand back the resolved URL or the attribute as written.
+    let href = if href.starts_with("http") {
+        href
+    } else {
+        format!("{url}{href}")
+    };
+    let (status, body) = call(&href, "GET", None, None);
+    assert_eq!(
+        (status, body),
+        (200, Value::String("Receipt 1042: one brass lamp\n".into()))
+    );
+    no_scripts(s);
+    s.screenshot("help-tracking-page");
+
+    // The agents' desktops pull a web ticket with the customer's message and file.
+    let tickets = agent.docs("ticket");
+    let t = tickets
+        .iter()
+        .find(|t| t["id"] == ticket_id.as_str())
+        .unwrap();
+    assert_eq!(
+        (&t["channel"], &t["status"]),
+        (&json!("web"), &json!("new"))
+    );
+
+    // The customer replies on the tracking page.
+    s.type_id("reply-message", "The receipt number is 1042.");
+    s.click_id("reply-send");
+    s.wait_text("The receipt number is 1042.", SHORT);
+    let from_customer: Vec<Value> = agent
+        .docs("message")
+        .into_iter()
+        .filter(|m| m["ticket_id"] == ticket_id.as_str() && m["author_kind"] == "customer")
+        .collect();
+    assert_eq!(from_customer.len(), 2);
+
+    // An agent answers (and writes a note); the customer sees the answer, not the note.
+    agent.push(
+        "add_message",
+        json!({"message_id": new_id(), "ticket_id": ticket_id, "kind": "reply",
+               "from_customer": false, "body_text": "Thank you, a new lamp is on its way.",
+               "body_html": null, "attachment_ids": []}),
+    );
+    agent.push(
+        "add_message",
+        json!({"message_id": new_id(), "ticket_id": ticket_id, "kind": "note",
+               "from_customer": false, "body_text": "Internal: check the supplier batch.",
+               "body_html": null, "attachment_ids": []}),
+    );
+    s.goto(&tracking);
+    s.wait_text("Thank you, a new lamp is on its way.", SHORT);
+    s.wait_text("Deniz Admin", SHORT);
+    let page = s.js("return document.body.innerText;", json!([]));
+    assert!(
+        !page.as_str().unwrap().contains("supplier batch"),
+        "a note leaked"
+    );
+    assert_eq!(s.find_all("[data-testid=message]").len(), 3);
+
+    // One changed character in the link: nothing but the same "not found" page.
+    let mut changed: Vec<char> = tracking.split('?').next().unwrap().chars().collect();
+    let last = changed.len() - 1;
+    changed[last] = if changed[last] == 'A' { 'B' } else { 'A' };
+    s.goto(&changed.into_iter().collect::<String>());
+    s.el("not-found");
+    let text = s.js("return document.body.innerText;", json!([]));
+    assert!(!text.as_str().unwrap().contains("lamp"));
+}
