@@ -1,13 +1,16 @@
-//! The public pages of the real `porchlight-server` in headless Chromium (chromedriver): a
-//! customer submits a request with an attachment, follows it on the private tracking page,
-//! replies, and sees an agent's answer pushed through the sync API. The pages carry no script
-//! at all; everything is plain forms and links.
+//! The public pages of the real `porchlight-server` in headless Chromium (chromedriver), with
+//! knowledge-base content pushed through the sync API as a desktop would: a customer browses
+//! the help center in English and Persian (right to left), searches, votes, then submits a
+//! request with an attachment, follows it on the private tracking page, replies, and sees an
+//! agent's answer pushed through the API. The pages carry no script at all; everything is
+//! plain forms and links.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use porchlight_domain::kb::{ArticleStatus, ArticleVisibility, KbMutation};
 use porchlight_e2e::{artifacts, Chrome, Session, SHORT};
 use serde_json::{json, Value};
 
@@ -125,19 +128,28 @@ impl Agent {
     }
 
     fn push(&mut self, name: &str, args: Value) {
+        self.push_all(&[json!({"name": name, "args": args})]);
+    }
+
+    /// Pushes mutations ({name, args}) in one request; each must apply.
+    fn push_all(&mut self, mutations: &[Value]) {
+        let numbered: Vec<Value> = mutations
+            .iter()
+            .map(|m| {
+                self.next += 1;
+                json!({"id": self.next - 1, "name": m["name"], "args": m["args"]})
+            })
+            .collect();
         let (status, body) = call(
             &format!("{}/api/v1/sync/push", self.url),
             "POST",
             Some(&self.token),
-            Some(
-                json!({"client_id": self.client_id, "schema_version": 1, "mutations": [
-                    {"id": self.next, "name": name, "args": args}
-                ]}),
-            ),
+            Some(json!({"client_id": self.client_id, "schema_version": 1, "mutations": numbered})),
         );
-        self.next += 1;
         assert_eq!(status, 200, "{body}");
-        assert_eq!(body["results"][0]["outcome"], "applied", "{name}: {body}");
+        for r in body["results"].as_array().unwrap() {
+            assert_eq!(r["outcome"], "applied", "{body}");
+        }
     }
 
     /// Every live document of a kind.
@@ -179,6 +191,140 @@ fn new_id() -> String {
     format!("browser-{nanos:x}-{}", N.fetch_add(1, Ordering::Relaxed))
 }
 
+fn kb(m: KbMutation) -> Value {
+    serde_json::to_value(m).unwrap()
+}
+
+/// A category named in English and Persian with one published public article translated
+/// into Persian, and a draft that must stay out of sight. Returns the article's id.
+fn publish_knowledge_base(agent: &mut Agent) -> String {
+    let (category, article, draft) = (new_id(), new_id(), new_id());
+    let names = [("en", "Lamps and lighting"), ("fa", "چراغ و روشنایی")]
+        .iter()
+        .map(|(l, n)| (l.to_string(), n.to_string()))
+        .collect();
+    agent.push_all(&[
+        kb(KbMutation::CreateCategory {
+            id: category.clone(),
+            position: 1,
+            names,
+            descriptions: Default::default(),
+        }),
+        kb(KbMutation::CreateArticle {
+            id: article.clone(),
+            revision_id: new_id(),
+            category_id: Some(category.clone()),
+            source_locale: "en".into(),
+            title: "Why does my lamp flicker?".into(),
+            body_markdown: "A loose **bulb** is the usual cause: turn it until it sits firmly."
+                .into(),
+            visibility: ArticleVisibility::Public,
+            tags: vec![],
+        }),
+        kb(KbMutation::SaveTranslation {
+            article_id: article.clone(),
+            locale: "fa".into(),
+            revision_id: new_id(),
+            base_revision: 0,
+            source_revision: Some(1),
+            title: "چرا چراغ من چشمک می‌زند؟".into(),
+            body_markdown: "معمولاً **لامپ** شل است: آن را بچرخانید تا محکم شود.".into(),
+        }),
+        kb(KbMutation::SetArticleStatus {
+            article_id: article.clone(),
+            status: ArticleStatus::Published,
+        }),
+        kb(KbMutation::CreateArticle {
+            id: draft,
+            revision_id: new_id(),
+            category_id: Some(category),
+            source_locale: "en".into(),
+            title: "Unannounced lamp recall".into(),
+            body_markdown: "Not public yet.".into(),
+            visibility: ArticleVisibility::Public,
+            tags: vec![],
+        }),
+    ]);
+    article
+}
+
+fn click_css(s: &Session, css: &str) {
+    let e = s.wait_css(css, SHORT);
+    s.click(&e);
+}
+
+fn page_text(s: &Session) -> String {
+    s.js("return document.body.innerText;", json!([]))
+        .as_str()
+        .unwrap_or("")
+        .to_owned()
+}
+
+/// Browses, searches and votes; ends on the request form the help center links to.
+fn help_center_story(s: &Session, server: &HelpServer, agent: &mut Agent) {
+    let url = &server.url;
+    let article = publish_knowledge_base(agent);
+
+    // English: home → category → article, then "Was this helpful?" → yes.
+    s.goto(&format!("{url}/help/en/"));
+    s.wait_text("Lamps and lighting", SHORT);
+    no_scripts(s);
+    assert_eq!(
+        s.js("return document.documentElement.dir;", json!([])),
+        json!("ltr")
+    );
+    click_css(s, "a[href*='/help/en/categories/']");
+    s.wait_text("Why does my lamp flicker?", SHORT);
+    assert!(!page_text(s).contains("recall"), "a draft is listed");
+    click_css(s, "main a[href*='/help/en/articles/']");
+    s.wait_text("A loose bulb is the usual cause", SHORT);
+    click_css(s, "section.vote button[value=yes]");
+    s.wait_css("section.vote .thanks", SHORT);
+    let votes = agent.docs("kb_votes");
+    let v = votes
+        .iter()
+        .find(|v| v["article_id"] == article.as_str())
+        .expect("the vote reached the desktops' documents");
+    assert_eq!((&v["helpful"], &v["not_helpful"]), (&json!(1), &json!(0)));
+
+    // Search from the header's form: the article by a word of its title, never the draft.
+    let q = s.wait_css("form.search input[name=q]", SHORT);
+    s.type_into(&q, "flicker");
+    click_css(s, "form.search button[type=submit]");
+    s.wait_js(
+        "search for flicker",
+        "location.pathname.endsWith('/help/en/search')",
+        SHORT,
+    );
+    s.wait_text("Why does my lamp flicker?", SHORT);
+    s.goto(&format!("{url}/help/en/search?q=recall"));
+    s.wait_css("form.search", SHORT);
+    assert!(
+        s.find_all("main a[href*='/articles/']").is_empty(),
+        "search found a draft"
+    );
+
+    // Persian: right to left, the category and the article in Persian.
+    s.goto(&format!("{url}/help/fa/"));
+    s.wait_text("چراغ و روشنایی", SHORT);
+    assert_eq!(
+        s.js(
+            "return [document.documentElement.lang, document.documentElement.dir, getComputedStyle(document.body).direction];",
+            json!([])
+        ),
+        json!(["fa", "rtl", "rtl"])
+    );
+    click_css(s, "a[href*='/help/fa/categories/']");
+    click_css(s, "main a[href*='/help/fa/articles/']");
+    s.wait_text("چرا چراغ من چشمک می‌زند؟", SHORT);
+    s.wait_text("معمولاً لامپ شل است", SHORT);
+    no_scripts(s);
+    s.screenshot("help-article-fa");
+    // The help center's own link leads to the request form, still in Persian.
+    click_css(s, "a[href='/help/fa/requests/new']");
+    s.el("request-form");
+}
+
 fn no_scripts(s: &Session) {
     assert_eq!(
         s.js("return document.scripts.length;", json!([])),
@@ -188,13 +334,14 @@ fn no_scripts(s: &Session) {
 }
 
 #[test]
-fn a_customer_submits_follows_and_replies_in_chromium() {
+fn a_customer_browses_asks_follows_and_replies_in_chromium() {
     let server = HelpServer::start();
     server.add_user("deniz@example.com", "Deniz Admin", "admin");
     let mut agent = Agent::login(&server, "deniz@example.com");
     let chrome = Chrome::start();
     let s = chrome.session("en-US,en");
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        help_center_story(&s, &server, &mut agent);
         customer_story(&s, &server, &mut agent)
     }));
     if result.is_err() {
@@ -210,7 +357,7 @@ fn customer_story(s: &Session, server: &HelpServer, agent: &mut Agent) {
     let url = &server.url;
 
     // The Persian form is right to left, the English one left to right.
-    s.goto(&format!("{url}/help/fa/requests/new"));
+    assert!(s.current_url().ends_with("/help/fa/requests/new"));
     s.el("request-form");
     assert_eq!(
         s.js(

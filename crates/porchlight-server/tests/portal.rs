@@ -13,6 +13,7 @@ on_both_backends!(
     the_tracking_page_shows_the_public_thread_and_takes_replies,
     every_bad_tracking_link_answers_the_same_404,
     hostile_input_is_shown_as_text,
+    tracking_links_survive_restarts_and_work_on_every_process,
 );
 
 use std::collections::BTreeMap;
@@ -647,4 +648,21 @@ fn hostile_input_is_shown_as_text(backend: Backend) {
     // Desktops receive the text as typed; they escape it themselves.
     let t = &docs[&format!("ticket:{}", ticket_id_of(&link))];
     assert_eq!(t["subject"], "<script>alert('subject')</script>");
+}
+
+fn tracking_links_survive_restarts_and_work_on_every_process(backend: Backend) {
+    let (s, _agent) = team(backend);
+    let link = submit(&s.url, "ayse@example.com", "Kept link", "Still here?", &[]);
+    // Another process on the same database signs with the same secret.
+    let other = s.sibling();
+    let p = get(&other.url, &link);
+    assert_eq!(p.status, 200, "{}", p.body);
+    assert!(p.body.contains("Still here?"));
+    let second = submit(&other.url, "ola@example.com", "From the other", "Hi", &[]);
+    assert_eq!(get(&s.url, &second).status, 200);
+    drop(other);
+    // And after a restart.
+    let s = s.kill9_and_restart();
+    assert_eq!(get(&s.url, &link).status, 200);
+    assert_eq!(get(&s.url, &second).status, 200);
 }

@@ -41,14 +41,19 @@ impl Storage {
         if let Some(h) = self.read(|tx| tx.meta(SECRET_KEY))? {
             return decode(h);
         }
-        let h = self.write(|tx| match tx.meta(SECRET_KEY)? {
-            Some(h) => Ok(h),
-            None => {
-                let mut key = [0u8; 32];
-                rand::rngs::OsRng.fill_bytes(&mut key);
-                let h = hex::encode(key);
-                tx.set_meta(SECRET_KEY, &h)?;
-                Ok(h)
+        let h = self.write(|tx| {
+            // Serialises with every other writer (on PostgreSQL, other server processes too),
+            // so two processes starting together agree on one secret.
+            tx.lock_version()?;
+            match tx.meta(SECRET_KEY)? {
+                Some(h) => Ok(h),
+                None => {
+                    let mut key = [0u8; 32];
+                    rand::rngs::OsRng.fill_bytes(&mut key);
+                    let h = hex::encode(key);
+                    tx.set_meta(SECRET_KEY, &h)?;
+                    Ok(h)
+                }
             }
         })?;
         decode(h)
