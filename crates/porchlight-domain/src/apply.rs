@@ -164,9 +164,11 @@ pub fn apply_all(
 /// reply on their tracking page): no agent acts, so audit events carry the customer's name and
 /// no agent id, like a customer's reply that reopens a ticket. Only two shapes are accepted: a
 /// new ticket with no assignee, group or tags, and a message `from_customer`; anything else
-/// is refused as forbidden. The mutation must already be validated.
+/// is refused as forbidden. The mutation must already be validated. `language` is the one the
+/// customer wrote in: a new ticket and a new customer without a language of their own take it.
 pub fn apply_as_customer(
     m: &Mutation,
+    language: Option<&str>,
     at: i64,
     new_id: &mut dyn FnMut() -> String,
     state: &mut dyn StateView,
@@ -233,7 +235,24 @@ pub fn apply_as_customer(
         by_customer: true,
     };
     engine.run(m)?;
-    Ok(engine.view.writes)
+    let mut writes = engine.view.writes;
+    if let (Mutation::CreateTicket { ticket_id, .. }, Some(lang)) =
+        (m, language.filter(|l| !l.is_empty()))
+    {
+        for w in &mut writes {
+            match w {
+                DocWrite::Put {
+                    doc: Doc::Ticket(t),
+                } if t.id == *ticket_id && t.language.is_empty() => t.language = lang.to_owned(),
+                // Only a customer this request created is written with this time.
+                DocWrite::Put {
+                    doc: Doc::Customer(c),
+                } if c.created_at == at && c.language.is_empty() => c.language = lang.to_owned(),
+                _ => {}
+            }
+        }
+    }
+    Ok(writes)
 }
 
 /// The stored state with this mutation's pending writes on top, so later steps of a mutation
@@ -1273,6 +1292,14 @@ mod tests {
 
         /// Like `run`, for a change the customer makes in the help center.
         fn run_as_customer(&mut self, m: Mutation) -> Result<Vec<DocWrite>, DomainError> {
+            self.run_as_customer_in(m, None)
+        }
+
+        fn run_as_customer_in(
+            &mut self,
+            m: Mutation,
+            language: Option<&str>,
+        ) -> Result<Vec<DocWrite>, DomainError> {
             let m = m.validated()?;
             self.clock += 1000;
             let mut last_id = self.last_id;
@@ -1280,7 +1307,7 @@ mod tests {
                 last_id += 1;
                 format!("gen{last_id}")
             };
-            let writes = apply_as_customer(&m, self.clock, &mut new_id, self)?;
+            let writes = apply_as_customer(&m, language, self.clock, &mut new_id, self)?;
             self.last_id = last_id;
             self.store(&writes);
             Ok(writes)
@@ -1570,13 +1597,21 @@ mod tests {
             (created.actor_id.as_deref(), created.actor_name.as_str()),
             (None, "Customer known")
         );
-        // A new address makes a new customer, named as typed.
-        st.run_as_customer(web("w2", "new@example.com")).unwrap();
+        // A new address makes a new customer, named as typed, in the language they wrote in.
+        st.run_as_customer_in(web("w2", "new@example.com"), Some("fa"))
+            .unwrap();
+        let t = &st.tickets["w2"];
+        let c = &st.customers[&t.requester_id];
         assert_eq!(
-            st.customers[&st.tickets["w2"].requester_id].name,
-            "Ayşe Yılmaz"
+            (t.language.as_str(), c.name.as_str(), c.language.as_str()),
+            ("fa", "Ayşe Yılmaz", "fa")
         );
         assert_eq!(st.events("w2", "created")[0].actor_name, "Ayşe Yılmaz");
+        // A known customer keeps their own language, and their ticket takes it.
+        st.run_as_customer_in(web("w5", "ali@example.com"), Some("pl"))
+            .unwrap();
+        assert_eq!(st.tickets["w5"].language, "tr");
+        assert_eq!(st.customers["known"].language, "tr");
 
         // The customer's reply reopens a solved ticket, with no agent id anywhere.
         st.ok(&admin(), status("w1", TicketStatus::Solved));

@@ -223,6 +223,8 @@ fn a_request_becomes_a_web_ticket_of_the_known_customer(backend: Backend) {
         1,
         "the customer was reused"
     );
+    // The known customer had no language: the ticket takes the one the request was written in.
+    assert_eq!(t["language"], "en");
     let msgs = messages_of(&docs, &ticket_id);
     assert_eq!(msgs.len(), 1);
     let m = msgs[0];
@@ -295,6 +297,11 @@ fn a_request_becomes_a_web_ticket_of_the_known_customer(backend: Backend) {
     let docs = agent.pull_all();
     let t2 = &docs[&format!("ticket:{}", ticket_id_of(&second))];
     assert_ne!(t2["requester_id"], known);
+    let new_customer = &docs[&format!("customer:{}", t2["requester_id"].as_str().unwrap())];
+    assert_eq!(
+        (&new_customer["language"], &t2["language"]),
+        (&json!("en"), &json!("en"))
+    );
     assert_eq!(docs_of(&docs, "customer").len(), 2);
     assert!(
         messages_of(&docs, &ticket_id_of(&second))[0]["attachment_ids"]

@@ -649,7 +649,7 @@ async fn submit(
         attachment_ids: files.iter().map(|(a, _)| a.attachment.id.clone()).collect(),
     };
     let storage = state.storage.clone();
-    match blocking(move || storage.apply_as_customer(m, &files, at)).await {
+    match blocking(move || storage.apply_as_customer(m, Some(locale.tag()), &files, at)).await {
         Ok(version) => {
             portal.requests.record(ip);
             poke(&state, version);
@@ -877,7 +877,7 @@ async fn reply(
         attachment_ids: files.iter().map(|(a, _)| a.attachment.id.clone()).collect(),
     };
     let storage = state.storage.clone();
-    match blocking(move || storage.apply_as_customer(m, &files, at)).await {
+    match blocking(move || storage.apply_as_customer(m, None, &files, at)).await {
         Ok(version) => {
             portal.replies.record(ip);
             poke(&state, version);

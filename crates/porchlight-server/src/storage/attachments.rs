@@ -59,12 +59,13 @@ impl Storage {
         decode(h)
     }
 
-    /// Applies a customer's own change (see `apply::apply_as_customer`) with the files it
-    /// carries, in one transaction at a new workspace version. Returns that version. A refusal
+    /// Applies a customer's own change (see `apply::apply_as_customer`; `language` is the one
+    /// they wrote in) with the files it carries, in one transaction at a new workspace version. Returns that version. A refusal
     /// stores nothing, files included.
     pub fn apply_as_customer(
         &self,
         m: Mutation,
+        language: Option<&str>,
         files: &[(AttachmentRecord, Vec<u8>)],
         at: i64,
     ) -> StorageResult<i64> {
@@ -77,7 +78,7 @@ impl Storage {
             }
             let mut view = TxState { tx, failure: None };
             let mut new_id = || uuid::Uuid::now_v7().to_string();
-            let result = apply::apply_as_customer(&m, at, &mut new_id, &mut view);
+            let result = apply::apply_as_customer(&m, language, at, &mut new_id, &mut view);
             if let Some(e) = view.failure.take() {
                 return Err(e);
             }
