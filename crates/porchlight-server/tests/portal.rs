@@ -7,6 +7,7 @@ mod common;
 
 on_both_backends!(
     a_request_becomes_a_web_ticket_of_the_known_customer,
+    a_request_in_another_help_center_language_keeps_it,
     a_filled_honeypot_pretends_and_creates_nothing,
     refused_forms_come_back_with_the_text_in_the_customers_language,
     requests_are_rate_limited_per_client,
@@ -190,7 +191,11 @@ fn a_request_becomes_a_web_ticket_of_the_known_customer(backend: Backend) {
     assert_eq!(form.status, 200);
     assert!(form.body.contains("enctype=\"multipart/form-data\""));
     assert!(!form.body.contains("<script"));
-    assert_eq!(get(&s.url, "/help/xx/requests/new").status, 404);
+    assert_eq!(get(&s.url, "/help/x_y!/requests/new").status, 404);
+    assert_eq!(
+        get(&s.url, "/help/toolonglanguage/requests/new").status,
+        404
+    );
 
     let report = b"order 1042\nnot delivered\n";
     let link = submit(
@@ -309,6 +314,29 @@ fn a_request_becomes_a_web_ticket_of_the_known_customer(backend: Backend) {
             .unwrap()
             .is_empty()
     );
+}
+
+fn a_request_in_another_help_center_language_keeps_it(backend: Backend) {
+    let (s, agent) = team(backend);
+    // The help center may have articles in a language the portal does not speak: the form
+    // comes in the closest one it does (else English) and the request keeps the language.
+    let form = get(&s.url, "/help/pt-BR/requests/new");
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("<html lang=\"en\" dir=\"ltr\">"));
+    assert!(form.body.contains("action=\"/help/pt-BR/requests/new\""));
+    let fa = get(&s.url, "/help/fa-IR/requests/new");
+    assert!(fa.body.contains("<html lang=\"fa\" dir=\"rtl\">"));
+    let p = post_form(
+        &s.url,
+        "/help/pt-BR/requests/new",
+        &request_fields("João", "joao@example.com", "Olá", "Minha lâmpada pisca."),
+        &[],
+    );
+    assert_eq!(p.status, 200, "{}", p.body);
+    let id = ticket_id_of(&tracking_link(&p.body));
+    let docs = agent.pull_all();
+    let t = &docs[&format!("ticket:{id}")];
+    assert_eq!(t["language"], "pt-BR");
 }
 
 fn a_filled_honeypot_pretends_and_creates_nothing(backend: Backend) {

@@ -34,6 +34,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Json, Router};
 use porchlight_domain::docs::MessageDoc;
+use porchlight_domain::kb::{best_locale, normalize_locale};
 use porchlight_domain::mutation::{valid_email, RequesterRef, MAX_BODY, MAX_NAME, MAX_SUBJECT};
 use porchlight_domain::{
     Attachment, AuthorKind, Channel, ErrorCode, MessageKind, Mutation, Priority, TicketType,
@@ -426,14 +427,28 @@ fn field_html(
     )
 }
 
+/// The language of a request form's address: one the portal speaks, or any other valid
+/// language tag the help center may have articles in (`pt-BR`), shown in the closest language
+/// the portal speaks (else English) and kept as the request's language. `None`: not a tag.
+fn form_locale(tag: &str) -> Option<(Locale, String)> {
+    if let Some(l) = Locale::parse(tag) {
+        return Some((l, tag.to_owned()));
+    }
+    let tag = normalize_locale("locale", tag).ok()?;
+    let spoken = Locale::ALL.map(Locale::tag);
+    let ui = best_locale(&tag, &spoken)
+        .and_then(Locale::parse)
+        .unwrap_or(Locale::En);
+    Some((ui, tag))
+}
+
 fn request_form(
-    locale: Locale,
+    (locale, tag): (Locale, &str),
     r: &Received,
     errors: &Errors,
     alert: Option<&str>,
     status: StatusCode,
 ) -> Response {
-    let tag = locale.tag();
     let languages: String = Locale::ALL
         .iter()
         .filter(|l| **l != locale)
@@ -541,9 +556,15 @@ fn request_form(
     )
 }
 
-async fn new_form(Path(locale): Path<String>) -> Response {
-    match Locale::parse(&locale) {
-        Some(l) => request_form(l, &Received::default(), &Vec::new(), None, StatusCode::OK),
+async fn new_form(Path(tag): Path<String>) -> Response {
+    match form_locale(&tag) {
+        Some((l, tag)) => request_form(
+            (l, &tag),
+            &Received::default(),
+            &Vec::new(),
+            None,
+            StatusCode::OK,
+        ),
         None => not_found(Locale::En),
     }
 }
@@ -569,10 +590,10 @@ async fn submit(
     State(state): State<Shared>,
     Extension(portal): Ext,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
-    Path(locale): Path<String>,
+    Path(tag): Path<String>,
     form: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let Some(locale) = Locale::parse(&locale) else {
+    let Some((locale, tag)) = form_locale(&tag) else {
         return not_found(Locale::En);
     };
     let mut r = match form {
@@ -584,7 +605,7 @@ async fn submit(
     if let Err(wait) = portal.requests.check(ip) {
         let msg = fill(locale.t("err_rate"), &[("minutes", &wait_minutes(wait))]);
         let mut res = request_form(
-            locale,
+            (locale, &tag),
             &r,
             &Vec::new(),
             Some(&msg),
@@ -623,7 +644,13 @@ async fn submit(
     let subject = check_text(&mut errors, &r, "subject", MAX_SUBJECT, locale);
     let message = check_text(&mut errors, &r, "message", MAX_BODY, locale);
     if !errors.is_empty() || r.file_error.is_some() {
-        return request_form(locale, &r, &errors, None, StatusCode::UNPROCESSABLE_ENTITY);
+        return request_form(
+            (locale, &tag),
+            &r,
+            &errors,
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
     }
     let at = crate::now_ms();
     let ticket_id = uuid::Uuid::now_v7().to_string();
@@ -649,7 +676,8 @@ async fn submit(
         attachment_ids: files.iter().map(|(a, _)| a.attachment.id.clone()).collect(),
     };
     let storage = state.storage.clone();
-    match blocking(move || storage.apply_as_customer(m, Some(locale.tag()), &files, at)).await {
+    let language = tag.clone();
+    match blocking(move || storage.apply_as_customer(m, Some(&language), &files, at)).await {
         Ok(version) => {
             portal.requests.record(ip);
             poke(&state, version);
@@ -661,7 +689,7 @@ async fn submit(
             // a refusal nobody foresaw): the form comes back with the text kept.
             tracing::error!(error = %e, "portal: could not store a request");
             request_form(
-                locale,
+                (locale, &tag),
                 &r,
                 &Vec::new(),
                 Some(locale.t("err_unavailable")),
