@@ -1,4 +1,4 @@
-//! `cargo xtask bench [store|app|sync|kb]`: speed on a generated 100k-ticket / ~1M-message store
+//! `cargo xtask bench [store|app|sync|kb|rules]`: speed on a generated 100k-ticket / ~1M-message store
 //! (sync: see bench_sync.rs).
 //! Results merge into target/bench/report.json as {metric: {value, unit}}.
 
@@ -65,17 +65,17 @@ impl Report {
     }
 }
 
-fn p95(mut v: Vec<f64>) -> f64 {
+pub(crate) fn p95(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
     v[((v.len() as f64) * 0.95).ceil() as usize - 1]
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
+pub(crate) fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
     v[v.len() / 2]
 }
 
-fn timed<T>(f: impl FnOnce() -> T) -> (T, f64) {
+pub(crate) fn timed<T>(f: impl FnOnce() -> T) -> (T, f64) {
     let t = Instant::now();
     let out = f();
     (out, t.elapsed().as_secs_f64() * 1000.0)
@@ -93,12 +93,14 @@ pub fn run(which: Option<&str>) -> Result<()> {
             bench_app(&mut report)?;
             crate::bench_sync::run(&mut |n, v, u| report.put(n, v, u))?;
             bench_kb(&mut report)?;
+            crate::bench_rules::run(&mut |n, v, u| report.put(n, v, u))?;
         }
         Some("kb") => bench_kb(&mut report)?,
+        Some("rules") => crate::bench_rules::run(&mut |n, v, u| report.put(n, v, u))?,
         Some("store") => bench_store(&mut report)?,
         Some("app") => bench_app(&mut report)?,
         Some("sync") => crate::bench_sync::run(&mut |n, v, u| report.put(n, v, u))?,
-        Some(other) => bail!("unknown benchmark '{other}' (store, app, sync or kb)"),
+        Some(other) => bail!("unknown benchmark '{other}' (store, app, sync, kb or rules)"),
     }
     report.save()
 }

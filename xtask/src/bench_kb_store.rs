@@ -8,12 +8,9 @@ use anyhow::{bail, Result};
 use porchlight_domain::kb::{ArticleStatus, KbArticleFilter};
 use porchlight_store::Store;
 
-pub const ARTICLES: usize = 10_000;
+use crate::bench::p95;
 
-fn p95(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[((v.len() as f64 * 0.95).ceil() as usize).saturating_sub(1)]
-}
+pub const ARTICLES: usize = 10_000;
 
 pub fn run(put: &mut dyn FnMut(&str, f64, &str)) -> Result<()> {
     let dir = crate::target_dir().join("bench/kb-store");
@@ -76,7 +73,10 @@ pub fn run(put: &mut dyn FnMut(&str, f64, &str)) -> Result<()> {
                 found += store.kb_articles(&f)?.len();
                 let ms = t.elapsed().as_secs_f64() * 1000.0;
                 times.push(ms);
-                slowest.push((ms, format!("{q:?} status={:?} locale={:?}", f.status, f.locale)));
+                slowest.push((
+                    ms,
+                    format!("{q:?} status={:?} locale={:?}", f.status, f.locale),
+                ));
             }
         }
     }

@@ -3,6 +3,7 @@
 
 mod bench;
 mod bench_kb_store;
+mod bench_rules;
 mod bench_sync;
 mod deps;
 mod e2e;
@@ -18,7 +19,7 @@ const USAGE: &str = "usage: cargo xtask <command>
   test                              every check CI runs (fmt, clippy, tests, bindings, UI, e2e)
   e2e                               end-to-end tests of the real window (Xvfb + tauri-driver)
   seed --tickets N --data-dir DIR   generate a realistic store (~10 messages per ticket)
-  bench [store|app|sync|kb]         benchmarks on a 100k-ticket helpdesk, a 10k-article KB -> target/bench/report.json
+  bench [store|app|sync|kb|rules]   benchmarks on a 100k-ticket helpdesk, a 10k-article KB -> target/bench/report.json
   bindings                          regenerate ui/src/bindings from the Rust types
   deps                              install the system packages the build and tests need";
 

@@ -9,6 +9,7 @@ use porchlight_domain::rules::{
     TicketFacts,
 };
 use porchlight_domain::AuthorKind;
+use rusqlite::types::Value;
 use rusqlite::{params, OptionalExtension, Transaction};
 
 use crate::queries::events::{self, Actor};
@@ -34,7 +35,7 @@ fn last_event_at(tx: &Transaction<'_>, ticket_id: &str, field: &str) -> StoreRes
         .flatten())
 }
 
-pub(crate) fn facts(tx: &Transaction<'_>, t: TicketDoc) -> StoreResult<TicketFacts> {
+fn facts(tx: &Transaction<'_>, t: TicketDoc) -> StoreResult<TicketFacts> {
     let organization_id: Option<String> = tx
         .prepare_cached("SELECT organization_id FROM customers WHERE id = ?1")?
         .query_row([&t.requester_id], |r| r.get(0))
@@ -187,4 +188,206 @@ pub(crate) fn apply_fired(
         };
     }
     Ok(())
+}
+
+/// What one every-minute pass of the time rules did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TimeRulesPass {
+    /// Open tickets looked at.
+    pub checked: usize,
+    /// Rule firings applied.
+    pub fired: usize,
+}
+
+impl crate::Store {
+    /// The every-minute pass of the time rules over every open ticket (standalone; a
+    /// connected desktop leaves this to its server). Tickets are read in one query with
+    /// only what the rules test; the firings are applied in one transaction.
+    pub fn run_time_rules(&self, now: i64) -> StoreResult<TimeRulesPass> {
+        let (rules, connected) = self.read(|c| {
+            let rules: Vec<_> = config::rules(c)?
+                .into_iter()
+                .filter(|r| r.active && r.trigger == RuleTrigger::Time)
+                .collect();
+            Ok((rules, crate::sync::is_connected(c)?))
+        })?;
+        if rules.is_empty() || connected {
+            return Ok(TimeRulesPass::default());
+        }
+        use porchlight_domain::rules::RuleField;
+        let uses = |f: RuleField| {
+            rules
+                .iter()
+                .any(|r| r.conditions.iter().any(|c| c.field == f))
+        };
+        let since = |field: &str, wanted: bool| {
+            if wanted {
+                format!("(SELECT max(created_at) FROM ticket_events e WHERE e.ticket_id = t.id AND e.field = '{field}')")
+            } else {
+                "NULL".to_string()
+            }
+        };
+        // Only tickets some rule could match: each rule's simple conditions as SQL (a rule
+        // without any reads every open ticket); the engine then decides exactly.
+        let mut args: Vec<Value> = Vec::new();
+        let mut any_of = Vec::new();
+        for r in &rules {
+            match prefilter(r, now, &mut args) {
+                Some(sql) => any_of.push(sql),
+                None => {
+                    any_of.clear();
+                    args.clear();
+                    break;
+                }
+            }
+        }
+        let narrowed = if any_of.is_empty() {
+            String::new()
+        } else {
+            format!(" AND ({})", any_of.join(" OR "))
+        };
+        let sql = format!(
+            "SELECT {cols}, (SELECT group_concat(tag, char(31)) FROM ticket_tags g WHERE g.ticket_id = t.id),
+               {status_since}, {assigned_at},
+               (SELECT organization_id FROM customers c WHERE c.id = t.requester_id)
+             FROM tickets t
+             WHERE t.deleted_at IS NULL AND t.merged_into_id IS NULL
+               AND t.status IN ('new', 'open', 'pending', 'on_hold'){narrowed}",
+            cols = docs::TICKET_DOC_COLS,
+            status_since = since("status", uses(RuleField::HoursInStatus)),
+            assigned_at = since("assignee", uses(RuleField::HoursSinceAssigned)),
+        );
+        let candidates = self.read(|c| {
+            let mut st = c.prepare(&sql)?;
+            let n = docs::TICKET_DOC_COLS.split(',').count();
+            let rows = st
+                .query_map(rusqlite::params_from_iter(args.iter()), |r| {
+                    let mut t = docs::ticket_doc_row(r)?;
+                    t.tags = r
+                        .get::<_, Option<String>>(n)?
+                        .map(|s| s.split('\u{1f}').map(str::to_owned).collect())
+                        .unwrap_or_default();
+                    t.tags.sort();
+                    let status_since = r.get::<_, Option<i64>>(n + 1)?.unwrap_or(t.created_at);
+                    Ok(TicketFacts {
+                        status_since,
+                        assigned_at: r.get(n + 2)?,
+                        organization_id: r.get(n + 3)?,
+                        within_business_hours: true,
+                        ticket: t,
+                    })
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(rows)
+        })?;
+        let event = RuleEvent {
+            kind: RuleTrigger::Time,
+            before: None,
+            author: None,
+            now,
+        };
+        let matching: Vec<&TicketFacts> = candidates
+            .iter()
+            .filter(|f| rules.iter().any(|r| r.matches(f, &event)))
+            .collect();
+        let open: i64 = self.read(|c| {
+            Ok(c.query_row(
+                "SELECT coalesce(sum(n), 0) FROM ticket_counts WHERE status IN ('new', 'open', 'pending', 'on_hold')",
+                [],
+                |r| r.get(0),
+            )?)
+        })?;
+        let mut pass = TimeRulesPass {
+            checked: open as usize,
+            fired: 0,
+        };
+        if matching.is_empty() {
+            return Ok(pass);
+        }
+        // In short transactions, so an agent's own change never waits behind a long
+        // catch-up (after the app was closed for days, say).
+        for batch in matching.chunks(200) {
+            self.with_tx(|tx| {
+                for facts in batch {
+                    // Re-read inside the write: an agent may have changed the ticket meanwhile.
+                    let Some(t) = ticket_doc(tx, &facts.ticket.id)? else {
+                        continue;
+                    };
+                    let fresh = self::facts(tx, t)?;
+                    let fired = run_triggers(&rules, &fresh, &event, &mut Env { tx });
+                    pass.fired += fired.len();
+                    apply_fired(tx, &fresh.ticket.id, fired, now)?;
+                }
+                Ok(())
+            })?;
+        }
+        Ok(pass)
+    }
+}
+
+const HOUR: i64 = 3_600_000;
+
+/// A rule's simple conditions as a SQL filter over `tickets t` (parameters appended to
+/// `args`): never narrower than the rule (conditions it cannot express are left to the
+/// engine), `None` when it expresses none (any-of rules, or only unsupported fields).
+fn prefilter(
+    rule: &porchlight_domain::rules::Rule,
+    now: i64,
+    args: &mut Vec<Value>,
+) -> Option<String> {
+    use porchlight_domain::rules::{MatchMode, RuleField as F, RuleOp as O};
+    if rule.match_mode != MatchMode::All {
+        return None;
+    }
+    let mut parts: Vec<String> = Vec::new();
+    let mut push = |sql: &str, v: Option<Value>| {
+        parts.push(sql.to_string());
+        args.extend(v);
+    };
+    for c in &rule.conditions {
+        let v = c.value.clone();
+        let hours = v.parse::<i64>().unwrap_or(0);
+        // hours(x) > n  ⇔  x >= (n + 1) h;  hours(x) < n  ⇔  x < n h.
+        let older = now - (hours + 1) * HOUR;
+        let newer = now - hours * HOUR;
+        match (c.field, c.op) {
+            (F::Status, O::Is) => push("t.status = ?", Some(v.into())),
+            (F::Status, O::IsNot) => push("t.status != ?", Some(v.into())),
+            (F::Priority, O::Is) => push("t.priority = ?", Some(v.into())),
+            (F::Priority, O::GreaterThan | O::LessThan) => {
+                let rank = porchlight_domain::Priority::parse("value", &v).map_or(0, |p| p.rank());
+                let op = if c.op == O::GreaterThan { ">" } else { "<" };
+                push(&format!("t.priority_rank {op} ?"), Some(rank.into()));
+            }
+            (F::TicketType, O::Is) => push("t.ticket_type = ?", Some(v.into())),
+            (F::Channel, O::Is) => push("t.channel = ?", Some(v.into())),
+            (F::Assignee | F::Group, O::Is | O::IsNot) => {
+                let col = if c.field == F::Assignee { "t.assignee_id" } else { "t.group_id" };
+                match (c.op, v.is_empty()) {
+                    (O::Is, true) => push(&format!("{col} IS NULL"), None),
+                    (O::IsNot, true) => push(&format!("{col} IS NOT NULL"), None),
+                    (O::Is, false) => push(&format!("{col} = ?"), Some(v.into())),
+                    _ => push(&format!("{col} IS NOT ?"), Some(v.into())),
+                }
+            }
+            (F::Tags, O::Contains) => push(
+                "EXISTS (SELECT 1 FROM ticket_tags g WHERE g.ticket_id = t.id AND g.tag = ?)",
+                Some(v.into()),
+            ),
+            (F::Tags, O::NotContains) => push(
+                "NOT EXISTS (SELECT 1 FROM ticket_tags g WHERE g.ticket_id = t.id AND g.tag = ?)",
+                Some(v.into()),
+            ),
+            (F::HoursSinceCreated, O::GreaterThan) => push("t.created_at <= ?", Some(older.into())),
+            (F::HoursSinceCreated, O::LessThan) => push("t.created_at > ?", Some(newer.into())),
+            (F::HoursSinceUpdated, O::GreaterThan) => push("t.updated_at <= ?", Some(older.into())),
+            (F::HoursSinceUpdated, O::LessThan) => push("t.updated_at > ?", Some(newer.into())),
+            (F::HoursInStatus, O::GreaterThan) => push(
+                "coalesce((SELECT max(e.created_at) FROM ticket_events e WHERE e.ticket_id = t.id AND e.field = 'status'), t.created_at) <= ?",
+                Some(older.into()),
+            ),
+            _ => {}
+        }
+    }
+    (!parts.is_empty()).then(|| format!("({})", parts.join(" AND ")))
 }

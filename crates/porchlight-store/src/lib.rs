@@ -2,7 +2,7 @@
 //! per account. Every change enters through [`Store::apply`] as an intent-level mutation,
 //! applied in one transaction and recorded for the sync outbox.
 
-mod automation;
+pub mod automation;
 mod connection;
 pub mod demo;
 pub mod demo_kb;

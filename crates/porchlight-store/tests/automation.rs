@@ -271,3 +271,57 @@ fn a_broken_rule_never_blocks_the_agent() {
     );
     assert_eq!(s.rules().unwrap().len(), 1);
 }
+
+#[test]
+fn the_every_minute_pass_applies_time_rules_once() {
+    let (_d, s, _me) = store();
+    s.apply_config(ConfigMutation::SaveRule {
+        rule: rule(
+            "Close quiet pending tickets",
+            1,
+            RuleTrigger::Time,
+            vec![
+                cond(RuleField::Status, RuleOp::Is, "pending"),
+                cond(RuleField::HoursInStatus, RuleOp::GreaterThan, "72"),
+            ],
+            vec![
+                RuleAction::SetStatus {
+                    status: TicketStatus::Solved,
+                },
+                RuleAction::AddNote {
+                    text: "Solved after three days without an answer.".into(),
+                },
+            ],
+        ),
+    })
+    .unwrap();
+    let waiting = ticket(&s, "Waiting on the customer", "Text.");
+    let open = ticket(&s, "Still open", "Text.");
+    s.apply(Mutation::SetTicketFields {
+        ticket_id: waiting.clone(),
+        changes: TicketFieldChanges {
+            status: Some(TicketStatus::Pending),
+            ..Default::default()
+        },
+    })
+    .unwrap();
+    let now = porchlight_store::now_ms();
+    let h = 3_600_000;
+    let early = s.run_time_rules(now + 71 * h).unwrap();
+    assert_eq!((early.checked, early.fired), (2, 0));
+    let pass = s.run_time_rules(now + 73 * h).unwrap();
+    assert_eq!((pass.checked, pass.fired), (2, 1));
+    let d = s.ticket_detail(&waiting, &[]).unwrap();
+    assert_eq!(d.ticket.summary.status, TicketStatus::Solved);
+    assert!(d
+        .messages
+        .iter()
+        .any(|m| m.author_name == "Rule Close quiet pending tickets"
+            && m.body_text == "Solved after three days without an answer."));
+    assert_eq!(
+        s.ticket_detail(&open, &[]).unwrap().ticket.summary.status,
+        TicketStatus::New
+    );
+    // The rule undid its own match: the next minute fires nothing.
+    assert_eq!(s.run_time_rules(now + 74 * h).unwrap().fired, 0);
+}

@@ -10,6 +10,7 @@ pub mod sqlite;
 use std::sync::Arc;
 
 use porchlight_domain::apply::{self, Actor, ApplyContext, StateView};
+use porchlight_domain::config::{self, ConfigMutation, ConfigView, Macro};
 use porchlight_domain::docs::{
     revision_lookup_key, translation_doc_id, AgentDoc, CustomerDoc, Doc, DocKey, DocKind, DocWrite,
     GroupDoc, MessageDoc, OrganizationDoc, TagDoc, TicketDoc,
@@ -18,7 +19,6 @@ use porchlight_domain::kb::{
     Article, ArticleRevision, ArticleTranslation, ArticleVotes, KbCategory, KbMutation,
     TranslationConflict,
 };
-use porchlight_domain::config::{self, ConfigMutation, ConfigView, Macro};
 use porchlight_domain::kb_apply::{self, KbStateView};
 use porchlight_domain::rules::Rule;
 use porchlight_domain::sync::{

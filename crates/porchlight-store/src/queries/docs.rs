@@ -229,41 +229,8 @@ pub(crate) fn read(c: &Connection, kind: DocKind, id: &str) -> StoreResult<Optio
         DocKind::Rule | DocKind::Macro => super::config::read_doc(c, kind, id)?,
         DocKind::Ticket => {
             let t = c
-                .prepare_cached(
-                    "SELECT id, number, subject, status, priority, ticket_type, channel, requester_id, assignee_id,
-                       group_id, language, preview, message_count, created_at, updated_at, first_response_at,
-                       last_customer_message_at, last_agent_reply_at, solved_at, reopen_count, merged_into_id,
-                       deleted_at, version
-                     FROM tickets WHERE id = ?1",
-                )?
-                .query_row([id], |r| {
-                    Ok(TicketDoc {
-                        id: r.get(0)?,
-                        number: r.get(1)?,
-                        subject: r.get(2)?,
-                        status: enum_col(r, 3, TicketStatus::parse)?,
-                        priority: enum_col(r, 4, Priority::parse)?,
-                        ticket_type: enum_col(r, 5, TicketType::parse)?,
-                        channel: enum_col(r, 6, Channel::parse)?,
-                        requester_id: r.get(7)?,
-                        assignee_id: r.get(8)?,
-                        group_id: r.get(9)?,
-                        tags: Vec::new(),
-                        language: r.get(10)?,
-                        preview: r.get(11)?,
-                        message_count: r.get(12)?,
-                        created_at: r.get(13)?,
-                        updated_at: r.get(14)?,
-                        first_response_at: r.get(15)?,
-                        last_customer_message_at: r.get(16)?,
-                        last_agent_reply_at: r.get(17)?,
-                        solved_at: r.get(18)?,
-                        reopen_count: r.get(19)?,
-                        merged_into_id: r.get(20)?,
-                        deleted_at: r.get(21)?,
-                        version: r.get(22)?,
-                    })
-                })
+                .prepare_cached(&format!("SELECT {TICKET_DOC_COLS} FROM tickets WHERE id = ?1"))?
+                .query_row([id], ticket_doc_row)
                 .optional()?;
             match t {
                 Some(mut t) => {
@@ -432,6 +399,43 @@ pub(crate) fn read(c: &Connection, kind: DocKind, id: &str) -> StoreResult<Optio
                 }))
             })
             .optional()?,
+    })
+}
+
+/// The columns [`ticket_doc_row`] reads, in order (tags are read apart).
+pub(crate) const TICKET_DOC_COLS: &str =
+    "id, number, subject, status, priority, ticket_type, channel, requester_id, assignee_id,
+     group_id, language, preview, message_count, created_at, updated_at, first_response_at,
+     last_customer_message_at, last_agent_reply_at, solved_at, reopen_count, merged_into_id,
+     deleted_at, version";
+
+/// A ticket row (selected with [`TICKET_DOC_COLS`]) as its document, without its tags.
+pub(crate) fn ticket_doc_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TicketDoc> {
+    Ok(TicketDoc {
+        id: r.get(0)?,
+        number: r.get(1)?,
+        subject: r.get(2)?,
+        status: enum_col(r, 3, TicketStatus::parse)?,
+        priority: enum_col(r, 4, Priority::parse)?,
+        ticket_type: enum_col(r, 5, TicketType::parse)?,
+        channel: enum_col(r, 6, Channel::parse)?,
+        requester_id: r.get(7)?,
+        assignee_id: r.get(8)?,
+        group_id: r.get(9)?,
+        tags: Vec::new(),
+        language: r.get(10)?,
+        preview: r.get(11)?,
+        message_count: r.get(12)?,
+        created_at: r.get(13)?,
+        updated_at: r.get(14)?,
+        first_response_at: r.get(15)?,
+        last_customer_message_at: r.get(16)?,
+        last_agent_reply_at: r.get(17)?,
+        solved_at: r.get(18)?,
+        reopen_count: r.get(19)?,
+        merged_into_id: r.get(20)?,
+        deleted_at: r.get(21)?,
+        version: r.get(22)?,
     })
 }
 
