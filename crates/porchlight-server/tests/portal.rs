@@ -627,10 +627,24 @@ fn every_bad_tracking_link_answers_the_same_404(backend: Backend) {
     }
     let p = post_form(&s.url, &a, &[("message", "still there?")], &[]);
     assert_eq!((p.status, &p.body), (404, &reference.body));
-    // The merge target shows the moved thread but not the system message about the merge.
+    // The merge target shows what its own customer wrote in a merged ticket, but neither
+    // another customer's words nor the system message about the merge.
+    let d = submit(&s.url, "B@example.com", "Ticket D", "Text D", &[]);
+    let r = agent.push(&[
+        json!({"name": "merge_tickets", "args": {"source_id": ticket_id_of(&d), "target_id": b_id}}),
+    ]);
+    assert_eq!(r.body["results"][0]["outcome"], "applied", "{}", r.body);
     let p = get(&s.url, &b);
     assert_eq!(p.status, 200);
-    assert!(p.body.contains("Text C") && p.body.contains("Text B"));
+    assert!(
+        p.body.contains("Text B") && p.body.contains("Text D"),
+        "{}",
+        p.body
+    );
+    assert!(
+        !p.body.contains("Text C"),
+        "another customer's message leaked"
+    );
     let docs = agent.pull_all();
     let system: Vec<_> = messages_of(&docs, &b_id)
         .into_iter()

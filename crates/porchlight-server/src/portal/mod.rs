@@ -701,10 +701,18 @@ async fn submit(
 
 // ---- the tracking page --------------------------------------------------------------------
 
-/// Customer messages and agents' replies; never notes, system messages or events.
-fn is_public(m: &MessageDoc) -> bool {
+/// What the ticket's customer may see: their own messages and agents' replies; never notes,
+/// system messages or events, and never another customer's words (a ticket merged into this
+/// one may bring them along).
+fn is_public(thread: &Thread, m: &MessageDoc) -> bool {
     m.kind == MessageKind::Reply
-        && matches!(m.author_kind, AuthorKind::Customer | AuthorKind::Agent)
+        && match m.author_kind {
+            AuthorKind::Agent => true,
+            AuthorKind::Customer => {
+                m.author_id.as_deref() == Some(thread.ticket.requester_id.as_str())
+            }
+            AuthorKind::System => false,
+        }
 }
 
 /// The ticket behind a tracking link, or `None` for anything that must answer 404: a token
@@ -739,7 +747,7 @@ fn tracking_page(
     let t = &thread.ticket;
     let tag = locale.tag();
     let mut msgs = String::new();
-    for m in thread.messages.iter().filter(|m| is_public(m)) {
+    for m in thread.messages.iter().filter(|m| is_public(thread, m)) {
         let (class, who) = match m.author_kind {
             AuthorKind::Customer => ("customer", locale.t("you").to_owned()),
             _ => ("agent", m.author_name.clone()),
@@ -1025,7 +1033,7 @@ async fn customer_file(
     let listed = thread
         .messages
         .iter()
-        .filter(|m| is_public(m))
+        .filter(|m| is_public(&thread, m))
         .any(|m| m.attachment_ids.contains(&attachment_id));
     if !listed {
         return not_found(locale);
