@@ -15,12 +15,18 @@ on_both_backends!(
     every_bad_tracking_link_answers_the_same_404,
     hostile_input_is_shown_as_text,
     tracking_links_survive_restarts_and_work_on_every_process,
+    automation_rules_act_on_requests_and_customer_replies,
 );
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use common::*;
+use porchlight_domain::config::ConfigMutation;
+use porchlight_domain::rules::{
+    MatchMode, Rule, RuleAction, RuleCondition, RuleField, RuleOp, RuleTrigger,
+};
+use porchlight_domain::Priority;
 use serde_json::{json, Value};
 
 /// Matches the server's per-file limit (portal::MAX_FILE_BYTES).
@@ -714,4 +720,82 @@ fn tracking_links_survive_restarts_and_work_on_every_process(backend: Backend) {
     let s = s.kill9_and_restart();
     assert_eq!(get(&s.url, &link).status, 200);
     assert_eq!(get(&s.url, &second).status, 200);
+}
+
+fn rule(
+    name: &str,
+    trigger: RuleTrigger,
+    when: (RuleField, &str),
+    actions: Vec<RuleAction>,
+) -> Value {
+    let rule = Rule {
+        id: uuid(),
+        name: name.into(),
+        position: 1,
+        active: true,
+        trigger,
+        match_mode: MatchMode::All,
+        conditions: vec![RuleCondition {
+            field: when.0,
+            op: RuleOp::Is,
+            value: when.1.into(),
+        }],
+        actions,
+    };
+    serde_json::to_value(ConfigMutation::SaveRule { rule }).unwrap()
+}
+
+fn automation_rules_act_on_requests_and_customer_replies(backend: Backend) {
+    let (s, mut agent) = team(backend);
+    let r = agent.push(&[
+        rule(
+            "Web requests",
+            RuleTrigger::Created,
+            (RuleField::Channel, "web"),
+            vec![
+                RuleAction::SetPriority {
+                    priority: Priority::High,
+                },
+                RuleAction::AddNote {
+                    text: "Routed by the web rule".into(),
+                },
+            ],
+        ),
+        rule(
+            "Customer wrote back",
+            RuleTrigger::Updated,
+            (RuleField::AuthorKind, "customer"),
+            vec![RuleAction::AddTags {
+                tags: vec!["customer-replied".into()],
+            }],
+        ),
+    ]);
+    assert!(
+        r.body["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|x| x["outcome"] == "applied"),
+        "{}",
+        r.body
+    );
+    let link = submit(&s.url, "ayse@example.com", "Rules", "Route me", &[]);
+    let id = ticket_id_of(&link);
+    let docs = agent.pull_all();
+    let t = &docs[&format!("ticket:{id}")];
+    assert_eq!(t["priority"], "high");
+    assert!(messages_of(&docs, &id)
+        .iter()
+        .any(|m| m["kind"] == "note" && m["body_text"] == "Routed by the web rule"));
+    // The rule's note stays with the agents.
+    let p = get(&s.url, &link);
+    assert!(p.body.contains("Route me") && !p.body.contains("Routed by"));
+
+    let p = post_form(&s.url, &link, &[("message", "Any news?")], &[]);
+    assert_eq!(p.status, 303, "{}", p.body);
+    let docs = agent.pull_all();
+    assert_eq!(
+        docs[&format!("ticket:{id}")]["tags"],
+        json!(["customer-replied"])
+    );
 }

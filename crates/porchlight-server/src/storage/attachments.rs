@@ -1,14 +1,14 @@
 //! What the customers' self-service portal keeps besides documents: content-addressed blobs
 //! (SHA-256) with one attachment record per uploaded file, the secret that signs tracking
 //! links, and the changes a customer makes (a request, a reply) applied by the domain engine
-//! at a new workspace version like any push.
+//! at a new workspace version like any push, automation rules included.
 
 use porchlight_domain::apply;
 use porchlight_domain::docs::{Doc, DocKind, MessageDoc, TicketDoc};
 use porchlight_domain::{Attachment, Mutation};
 use rand::RngCore;
 
-use super::{store_writes, Storage, StorageError, StorageResult, TxState};
+use super::{automation, store_writes, Storage, StorageError, StorageResult, TxState};
 
 /// An uploaded file: the attachment the desktop knows (its id is a UUIDv7 like the
 /// desktop's own attachment ids and is what `MessageDoc::attachment_ids` lists) and where
@@ -72,6 +72,8 @@ impl Storage {
         let m = m.validated().map_err(StorageError::Refused)?;
         self.write(|tx| {
             let version = tx.lock_version()? + 1;
+            // The automation rules see a customer's request or reply like any other change.
+            let rules_event = automation::Pending::of(tx, &m)?;
             for (record, bytes) in files {
                 tx.put_blob(&record.attachment.sha256, bytes)?;
                 tx.insert_attachment(record)?;
@@ -84,6 +86,9 @@ impl Storage {
             }
             let writes = result.map_err(StorageError::Refused)?;
             store_writes(tx, version, &writes)?;
+            if let Some(event) = rules_event {
+                automation::run_after(tx, version, event, at)?;
+            }
             tx.set_version(version)?;
             Ok(version)
         })
