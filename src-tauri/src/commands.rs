@@ -172,8 +172,11 @@ pub fn stage_attachment(db: Db<'_>, request: Request<'_>) -> Res<Attachment> {
     Ok(db.stage_attachment(&filename, &header("x-mime"), bytes)?)
 }
 
-#[tauri::command(async, rename_all = "snake_case")]
-pub fn open_attachment(db: Db<'_>, attachment_id: String) -> Res<()> {
+/// Opens an attachment with the OS's default application, fetching it from the team server
+/// first when it was sent from elsewhere.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn open_attachment(db: Db<'_>, hub: Hub<'_>, attachment_id: String) -> Res<()> {
+    hub.fetch_attachment(&attachment_id).await?;
     let path = db.attachment_path(&attachment_id)?;
     open::that_detached(&path).map_err(|e| {
         DomainError::new(

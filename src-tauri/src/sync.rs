@@ -296,4 +296,27 @@ impl SyncHub {
             })
             .await;
     }
+
+    /// Makes sure an attachment's bytes are on this desktop, fetching them from the server
+    /// when a colleague or a customer sent the file.
+    pub async fn fetch_attachment(&self, id: &str) -> Result<(), DomainError> {
+        if !self.store.attachment_needs_download(id)? {
+            return Ok(());
+        }
+        let client = self
+            .client
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let Some(client) = client else {
+            return Err(DomainError::new(
+                ErrorCode::Offline,
+                Some("attachment"),
+                "This file is on the team server; sign in to open it.",
+            ));
+        };
+        porchlight_sync::download_attachment(&self.store, &client, id)
+            .await
+            .map_err(to_domain)
+    }
 }

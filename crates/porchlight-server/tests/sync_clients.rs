@@ -448,6 +448,79 @@ fn a_trigger_fires_exactly_once_with_two_desktops() {
     assert_eq!(ali.dump(), server_dump(&s, "ali@example.com"));
 }
 
+/// A file a customer attaches in the help center reaches the agent's desktop: the message
+/// lists it by name after a sync, and opening it fetches the bytes, checked against the
+/// size and hash the server reported.
+#[test]
+fn a_customers_attachment_reaches_the_desktop() {
+    let rt = rt();
+    let s = Server::start(Backend::Sqlite);
+    s.add_user("ali@example.com", "Ali Agent", "agent");
+    let ali = Desk::connect(&rt, &s, "ali@example.com");
+    let boundary = "----porchlight-sync-test";
+    let photo: Vec<u8> = (0..5000u32).map(|i| (i * 7 % 251) as u8).collect();
+    let mut body = Vec::new();
+    for (name, value) in [
+        ("name", "Zoe Customer"),
+        ("email", "zoe@example.com"),
+        ("subject", "Broken lid"),
+        ("message", "Photo attached."),
+        ("website", ""),
+    ] {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"attachments\"; filename=\"lid.png\"\r\nContent-Type: image/png\r\n\r\n")
+            .as_bytes(),
+    );
+    body.extend_from_slice(&photo);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let res = ureq::post(&format!("{}/help/en/requests/new", s.url))
+        .set(
+            "Content-Type",
+            &format!("multipart/form-data; boundary={boundary}"),
+        )
+        .send_bytes(&body)
+        .unwrap();
+    assert_eq!(res.status(), 200);
+
+    ali.sync(&rt);
+    let tickets = ali.store.search("lid", 10).unwrap();
+    let tid = tickets.hits[0].ticket.id.clone();
+    let detail = ali.store.ticket_detail(&tid, &[]).unwrap();
+    let files = &detail.messages[0].attachments;
+    assert_eq!(files.len(), 1, "the file is listed by name after a sync");
+    assert_eq!(
+        (files[0].filename.as_str(), files[0].size),
+        ("lid.png", 5000)
+    );
+    let id = files[0].id.clone();
+    assert!(ali.store.attachment_needs_download(&id).unwrap());
+    assert!(
+        ali.store.attachment_path(&id).is_err(),
+        "no bytes before the download"
+    );
+    // A damaged download is refused and nothing is kept.
+    assert!(ali
+        .store
+        .store_downloaded_attachment(&id, &photo[..4000])
+        .is_err());
+    assert!(ali.store.attachment_needs_download(&id).unwrap());
+    rt.block_on(porchlight_sync::download_attachment(
+        &ali.store,
+        &ali.client,
+        &id,
+    ))
+    .unwrap();
+    assert!(!ali.store.attachment_needs_download(&id).unwrap());
+    let path = ali.store.attachment_path(&id).unwrap();
+    assert_eq!(std::fs::read(path).unwrap(), photo);
+    assert_eq!(ali.dump(), server_dump(&s, "ali@example.com"));
+}
+
 #[test]
 fn a_refused_change_is_rolled_back_with_the_servers_reason() {
     let rt = rt();

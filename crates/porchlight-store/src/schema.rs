@@ -401,7 +401,14 @@ CREATE TABLE config_docs (
 ) WITHOUT ROWID;
 "#;
 
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
+/// Attachments of messages written on other desktops or in the help center: a row as soon
+/// as a message names one (`remote = 1`, no bytes here), its name and size once the server
+/// has told, its bytes when first opened.
+const V6: &str = r#"
+ALTER TABLE attachments ADD COLUMN remote INTEGER NOT NULL DEFAULT 0;
+"#;
+
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
 
 pub(crate) fn migrate(conn: &mut Connection) -> StoreResult<()> {
     let current: usize =

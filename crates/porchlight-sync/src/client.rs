@@ -9,6 +9,7 @@ use porchlight_domain::sync::{
     ApiError, LoginRequest, LoginResponse, PresenceUpdate, PullResponse, PushRequest, PushResponse,
     ServerEvent, SCHEMA_VERSION,
 };
+use porchlight_domain::Attachment;
 use serde::de::DeserializeOwned;
 use tokio::sync::mpsc;
 
@@ -219,6 +220,40 @@ impl ServerClient {
             .send()
             .await;
         decode(res).await
+    }
+
+    /// An attachment's name, type, size and hash (files customers upload in the help center).
+    pub async fn attachment_meta(&self, id: &str) -> Result<Attachment, SyncError> {
+        let res = self
+            .authed(
+                self.http
+                    .get(format!("{}/api/v1/attachments/{id}/meta", self.base)),
+            )
+            .timeout(Duration::from_secs(20))
+            .send()
+            .await;
+        decode(res).await
+    }
+
+    /// An attachment's bytes.
+    pub async fn download_attachment(&self, id: &str) -> Result<Vec<u8>, SyncError> {
+        let res = self
+            .authed(
+                self.http
+                    .get(format!("{}/api/v1/attachments/{id}", self.base)),
+            )
+            .timeout(Duration::from_secs(300))
+            .send()
+            .await
+            .map_err(|e| SyncError::Offline(e.to_string()))?;
+        if !res.status().is_success() {
+            return decode::<()>(Ok(res)).await.map(|_| Vec::new());
+        }
+        let bytes = res
+            .bytes()
+            .await
+            .map_err(|e| SyncError::Offline(format!("the download broke off: {e}")))?;
+        Ok(bytes.to_vec())
     }
 
     pub async fn presence(&self, update: &PresenceUpdate) -> Result<(), SyncError> {

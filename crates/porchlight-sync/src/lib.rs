@@ -185,12 +185,52 @@ pub async fn sync_round(store: &Arc<Store>, client: &ServerClient) -> Result<Syn
     }
     ticket_ids.sort();
     ticket_ids.dedup();
+    fetch_attachment_names(store, client).await?;
     Ok(SyncRound {
         ticket_ids,
         other_changes,
         refusals,
         status: status(store, SyncState::Online, None).await,
     })
+}
+
+/// Asks the server for the name, type and size of attachments that pulled messages name
+/// (customers' uploads from the help center), a bounded number per round. The bytes are
+/// fetched when an agent opens one ([`download_attachment`]). One the server does not have
+/// is left for a later round.
+async fn fetch_attachment_names(
+    store: &Arc<Store>,
+    client: &ServerClient,
+) -> Result<(), SyncError> {
+    let s = store.clone();
+    let ids = blocking(move || s.remote_attachments_without_meta(200)).await?;
+    for id in ids {
+        match client.attachment_meta(&id).await {
+            Ok(meta) => {
+                let s = store.clone();
+                blocking(move || s.set_remote_attachment_meta(&meta)).await?;
+            }
+            Err(SyncError::Refused { .. }) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// Fetches an attachment's bytes from the server when this desktop does not have them yet
+/// (checked against the size and hash the server reported before they are kept).
+pub async fn download_attachment(
+    store: &Arc<Store>,
+    client: &ServerClient,
+    id: &str,
+) -> Result<(), SyncError> {
+    let (s, i) = (store.clone(), id.to_string());
+    if !blocking(move || s.attachment_needs_download(&i)).await? {
+        return Ok(());
+    }
+    let bytes = client.download_attachment(id).await?;
+    let (s, i) = (store.clone(), id.to_string());
+    blocking(move || s.store_downloaded_attachment(&i, &bytes)).await
 }
 
 /// A pull broke off between pages (the connection dropped): ends it at the last page that

@@ -82,17 +82,7 @@ impl Store {
             .into());
         }
         let sha256 = hex::encode(Sha256::digest(bytes));
-        let path = self.attachment_file(&sha256);
-        if !path.exists() {
-            let parent = path.parent().expect("attachment path has a parent");
-            std::fs::create_dir_all(parent)?;
-            // Write beside, fsync, then rename: a crash never leaves a half file under the hash.
-            let tmp = parent.join(format!(".{sha256}.{}", new_id()));
-            let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(bytes)?;
-            f.sync_all()?;
-            std::fs::rename(&tmp, &path)?;
-        }
+        self.write_attachment_file(&sha256, bytes)?;
         let a = Attachment {
             id: new_id(),
             filename,
@@ -162,5 +152,123 @@ impl Store {
             .into());
         }
         Ok((mime, std::fs::read(self.attachment_file(&sha))?))
+    }
+
+    /// Attachments named by synced messages whose name and size this desktop does not know
+    /// yet (at most `limit`), for the sync engine to ask the server about.
+    pub fn remote_attachments_without_meta(&self, limit: usize) -> StoreResult<Vec<String>> {
+        self.read(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT id FROM attachments WHERE remote = 1 AND filename = '' ORDER BY created_at LIMIT ?1",
+            )?;
+            let rows = st
+                .query_map([limit as i64], |r| r.get(0))?
+                .collect::<Result<Vec<String>, _>>()?;
+            Ok(rows)
+        })
+    }
+
+    /// Files a remote attachment's name, type, size and hash as the server reports them.
+    pub fn set_remote_attachment_meta(&self, a: &Attachment) -> StoreResult<()> {
+        if a.sha256.len() != 64 || !a.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(
+                DomainError::invalid("sha256", "The server sent a malformed file hash.").into(),
+            );
+        }
+        let filename: String = a
+            .filename
+            .chars()
+            .map(|c| {
+                if c == '/' || c == '\\' || c.is_control() {
+                    '_'
+                } else {
+                    c
+                }
+            })
+            .take(255)
+            .collect();
+        self.with_tx(|tx| {
+            tx.prepare_cached(
+                "UPDATE attachments SET filename = ?2, mime = ?3, size = ?4, sha256 = ?5
+                 WHERE id = ?1 AND remote = 1",
+            )?
+            .execute(params![
+                a.id,
+                if filename.trim().is_empty() {
+                    "file".to_string()
+                } else {
+                    filename
+                },
+                a.mime,
+                a.size,
+                a.sha256.to_ascii_lowercase()
+            ])?;
+            Ok(())
+        })
+    }
+
+    /// Whether an attachment's bytes must be fetched from the server before it can be
+    /// opened (a remote attachment not downloaded yet).
+    pub fn attachment_needs_download(&self, id: &str) -> StoreResult<bool> {
+        let row: Option<(bool, String)> = self.read(|c| {
+            Ok(c.query_row(
+                "SELECT remote, sha256 FROM attachments WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+        })?;
+        match row {
+            None => Err(DomainError::not_found("attachment", id).into()),
+            Some((remote, sha)) => {
+                Ok(remote && (sha.is_empty() || !self.attachment_file(&sha).exists()))
+            }
+        }
+    }
+
+    /// Keeps a downloaded attachment: the bytes must match the size and hash the server
+    /// reported (a cut or altered download is refused and nothing is kept).
+    pub fn store_downloaded_attachment(&self, id: &str, bytes: &[u8]) -> StoreResult<()> {
+        let (size, sha): (i64, String) = self
+            .read(|c| {
+                Ok(c.query_row(
+                    "SELECT size, sha256 FROM attachments WHERE id = ?1",
+                    [id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?)
+            })?
+            .ok_or_else(|| DomainError::not_found("attachment", id))?;
+        let got = hex::encode(Sha256::digest(bytes));
+        if sha.is_empty() || got != sha || bytes.len() as i64 != size {
+            return Err(DomainError::new(
+                ErrorCode::Io,
+                Some("attachment"),
+                "The file arrived damaged (its size or checksum does not match); try again.",
+            )
+            .into());
+        }
+        self.write_attachment_file(&sha, bytes)?;
+        self.with_tx(|tx| {
+            tx.prepare_cached("UPDATE attachments SET remote = 0 WHERE id = ?1")?
+                .execute([id])?;
+            Ok(())
+        })
+    }
+
+    /// Writes bytes under their hash: beside, fsync, then rename, so a crash never leaves a
+    /// half file under the hash.
+    fn write_attachment_file(&self, sha256: &str, bytes: &[u8]) -> StoreResult<()> {
+        let path = self.attachment_file(sha256);
+        if !path.exists() {
+            let parent = path.parent().expect("attachment path has a parent");
+            std::fs::create_dir_all(parent)?;
+            let tmp = parent.join(format!(".{sha256}.{}", new_id()));
+            let mut f = std::fs::File::create(&tmp)?;
+            f.write_all(bytes)?;
+            f.sync_all()?;
+            std::fs::rename(&tmp, &path)?;
+        }
+        Ok(())
     }
 }

@@ -70,10 +70,19 @@ pub(crate) fn write(c: &Connection, doc: &Doc) -> StoreResult<()> {
                 m.id, m.ticket_id, m.kind.as_str(), m.author_kind.as_str(), m.author_id,
                 m.author_name, m.body_text, m.body_html, m.created_at
             ])?;
-            // Files this desktop staged itself are linked; others' files are not synced yet.
+            // Files this desktop staged itself are linked; others' are noted as remote (their
+            // name and bytes come from the server, see `Store::remote_attachments`).
             for a in &m.attachment_ids {
-                c.prepare_cached("UPDATE attachments SET message_id = ?1 WHERE id = ?2")?
+                let linked = c
+                    .prepare_cached("UPDATE attachments SET message_id = ?1 WHERE id = ?2")?
                     .execute(params![m.id, a])?;
+                if linked == 0 {
+                    c.prepare_cached(
+                        "INSERT INTO attachments(id, message_id, filename, mime, size, sha256, created_at, remote)
+                         VALUES (?1, ?2, '', '', 0, '', ?3, 1)",
+                    )?
+                    .execute(params![a, m.id, m.created_at])?;
+                }
             }
         }
         Doc::Event(e) => {

@@ -47,7 +47,8 @@ pub(crate) fn for_ticket(
 
     let mut st = c.prepare_cached(
         "SELECT a.message_id, a.id, a.filename, a.mime, a.size, a.sha256 FROM attachments a
-         JOIN messages m ON m.id = a.message_id WHERE m.ticket_id = ?1 ORDER BY a.created_at",
+         JOIN messages m ON m.id = a.message_id WHERE m.ticket_id = ?1 AND a.filename != ''
+         ORDER BY a.created_at",
     )?;
     let mut by_message: HashMap<String, Vec<Attachment>> = HashMap::new();
     for row in st.query_map([ticket_id], |r| {
