@@ -213,9 +213,24 @@ async fn shutdown_signal() {
 
 /// One log line per request: method, path (never the query string or headers, which may
 /// carry tokens), status and time.
+/// A request path as the log may keep it: the secret token of a customer's tracking link
+/// (`/help/requests/{ticket}/{token}/…`) is replaced, so the log never holds a working link.
+pub fn loggable_path(path: &str) -> String {
+    match path.strip_prefix("/help/requests/") {
+        Some(rest) => {
+            let mut parts: Vec<&str> = rest.split('/').collect();
+            if parts.len() >= 2 {
+                parts[1] = "…";
+            }
+            format!("/help/requests/{}", parts.join("/"))
+        }
+        None => path.to_string(),
+    }
+}
+
 pub async fn log_request(req: Request, next: Next) -> Response {
     let method = req.method().clone();
-    let path = req.uri().path().to_string();
+    let path = loggable_path(req.uri().path());
     let started = std::time::Instant::now();
     let res = next.run(req).await;
     tracing::info!(
@@ -226,4 +241,23 @@ pub async fn log_request(req: Request, next: Next) -> Response {
         "request"
     );
     res
+}
+
+#[cfg(test)]
+mod log_tests {
+    #[test]
+    fn tracking_tokens_never_reach_the_log() {
+        assert_eq!(
+            super::loggable_path("/help/requests/0190abc/S3cr3tT0k3n/files/f1"),
+            "/help/requests/0190abc/…/files/f1"
+        );
+        assert_eq!(
+            super::loggable_path("/help/requests/0190abc/S3cr3tT0k3n"),
+            "/help/requests/0190abc/…"
+        );
+        assert_eq!(
+            super::loggable_path("/help/en/articles/1-x"),
+            "/help/en/articles/1-x"
+        );
+    }
 }

@@ -212,6 +212,14 @@ fn a_request_becomes_a_web_ticket_of_the_known_customer(backend: Backend) {
         &[("rapor ü.txt", "text/plain", report)],
     );
     let ticket_id = ticket_id_of(&link);
+    // The tracking page works, and its secret never reaches the server's log.
+    assert_eq!(get(&s.url, &link).status, 200);
+    let token = link.rsplit('/').next().unwrap();
+    assert!(!s.log_text().contains(token), "the tracking token was logged");
+    assert!(
+        s.log_text().contains(&format!("/help/requests/{ticket_id}/…")),
+        "the visit is logged without its token"
+    );
 
     let docs = agent.pull_all();
     let t = &docs[&format!("ticket:{ticket_id}")];
