@@ -105,9 +105,11 @@ pub fn run(which: Option<&str>) -> Result<()> {
     report.save()
 }
 
-/// The knowledge base: the editor's search in the desktop store.
+/// The knowledge base: the editor's search in the desktop store, and the public help
+/// center of the real server under load.
 fn bench_kb(report: &mut Report) -> Result<()> {
-    crate::bench_kb_store::run(&mut |n, v, u| report.put(n, v, u))
+    crate::bench_kb_store::run(&mut |n, v, u| report.put(n, v, u))?;
+    crate::bench_kb::run(&mut |n, v, u| report.put(n, v, u))
 }
 
 /// A ticket with a 50-message thread, added through the normal mutation path.

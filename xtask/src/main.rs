@@ -2,6 +2,7 @@
 //! benchmarking Porchlight. Each step says what it does; failures stop with a clear banner.
 
 mod bench;
+mod bench_kb;
 mod bench_kb_store;
 mod bench_rules;
 mod bench_sync;
