@@ -461,6 +461,8 @@ fn pages_locales_and_not_found(backend: Backend) {
         format!("/help/en/articles/{}", kb.archived),
         format!("/help/en/articles/{}", uuid()),
         "/help/en/articles/nothing".to_string(),
+        "/help/en/nothing/at/all".to_string(),
+        format!("/help/en/articles/{}/extra", kb.refund),
         format!("/help/en/categories/{}-roadmap", kb.secret_category),
         format!("/help/en/categories/{}", uuid()),
         format!("/help/xx/articles/{}", kb.refund),

@@ -114,6 +114,8 @@ pub fn router(app: &Shared) -> Router<Shared> {
         .route("/help/{locale}/articles/{seg}", get(article))
         .route("/help/{locale}/articles/{seg}/vote", post(vote))
         .route("/help/{locale}/search", get(search))
+        // Any other address under a locale: the same 404 page as a hidden article.
+        .route("/help/{locale}/{*rest}", get(elsewhere))
         .with_state(help)
 }
 
@@ -452,6 +454,14 @@ async fn start(State(help): Help, req: HeaderMap) -> Response {
     res.headers_mut()
         .insert(header::VARY, HeaderValue::from_static("Accept-Language"));
     res
+}
+
+async fn elsewhere(
+    State(help): Help,
+    Path((locale, _)): Path<(String, String)>,
+    req: HeaderMap,
+) -> Response {
+    help.not_found(&req, &locale)
 }
 
 async fn locale_root(State(help): Help, Path(locale): Path<String>, req: HeaderMap) -> Response {
