@@ -519,7 +519,43 @@ fn pages_locales_and_not_found(backend: Backend) {
 
 fn hostile_markdown_renders_inert(backend: Backend) {
     let s = Server::start(backend);
-    let (_c, kb) = seed(&s);
+    let (mut c, kb) = seed(&s);
+    // Titles and category names are text too.
+    let (evil_cat, evil) = (uuid(), uuid());
+    push_ok(
+        &mut c,
+        &[
+            category(
+                &evil_cat,
+                5,
+                &[("en", "<img src=x onerror=alert(1)>Evil & co")],
+            ),
+            create_article(
+                &evil,
+                &evil_cat,
+                "<script>alert(2)</script> \"quoted\" title",
+                "Body.",
+                true,
+            ),
+            set_status(&evil, ArticleStatus::Published),
+        ],
+    );
+    let home = get(&s, "/help/en/");
+    assert_html_page(&home);
+    assert!(home
+        .body
+        .contains("&lt;img src=x onerror=alert(1)&gt;Evil &amp; co"));
+    assert!(home
+        .body
+        .contains("&lt;script&gt;alert(2)&lt;/script&gt; &quot;quoted&quot; title"));
+    assert!(!home.body.contains("<img"));
+    let path = link_to(&home.body, &format!("/help/en/articles/{evil}"));
+    let page = get(&s, &path);
+    assert_html_page(&page);
+    assert!(page
+        .body
+        .contains("<title>&lt;script&gt;alert(2)&lt;/script&gt;"));
+    assert!(!page.body.contains("<img"));
     let p = get(
         &s,
         &format!("/help/en/articles/{}-hostile-content-test", kb.hostile),
