@@ -277,3 +277,142 @@ fn a_reply_from_one_desktop_appears_live_on_another_with_presence() {
         "sign-out removed A's token, B's stays"
     );
 }
+
+/// A multipart/form-data POST, as a browser sends the help center's forms; returns the page.
+fn post_form(url: &str, fields: &[(&str, &str)], file: Option<(&str, &str, &[u8])>) -> String {
+    let boundary = "----porchlight-e2e-form";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                .as_bytes(),
+        );
+    }
+    if let Some((filename, mime, bytes)) = file {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"attachments\"; filename=\"{filename}\"\r\nContent-Type: {mime}\r\n\r\n")
+                .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    let res = ureq::post(url)
+        .set(
+            "Content-Type",
+            &format!("multipart/form-data; boundary={boundary}"),
+        )
+        .send_bytes(&body)
+        .unwrap_or_else(|e| panic!("POST {url}: {e}"));
+    res.into_string().unwrap()
+}
+
+/// The customer's side through the real help center, the agent's through the real window: a
+/// request submitted on the web (with a file) reaches the desktop, the customer's reply on
+/// the tracking page arrives live, the agent answers from the composer and the customer sees
+/// the answer on the tracking page, while the agent's internal note stays internal.
+#[test]
+fn a_customers_web_request_is_answered_from_the_desktop() {
+    let service = format!("app.porchlight.e2e-portal-{}", std::process::id());
+    std::env::set_var("PORCHLIGHT_KEYRING_SERVICE", &service);
+    let server = TeamServer::start();
+    server.add_agent("ada@example.com", "Ada Lovelace");
+
+    let subject = "Blender arrived without its lid";
+    let page = post_form(
+        &format!("{}/help/en/requests/new", server.url),
+        &[
+            ("name", "Zeynep Arslan"),
+            ("email", "zeynep@example.com"),
+            ("subject", subject),
+            ("message", "The box had no lid for the blender jar."),
+            ("website", ""),
+        ],
+        Some((
+            "box-photo.png",
+            "image/png",
+            b"\x89PNG\r\n\x1a\nnot really a photo",
+        )),
+    );
+    let at = page
+        .find("href=\"/help/requests/")
+        .unwrap_or_else(|| panic!("no tracking link in {page}"));
+    let link = page[at + 6..]
+        .split('"')
+        .next()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let tracking = format!("{}{link}", server.url);
+
+    let driver = Driver::start();
+    let dir = tempfile::tempdir().unwrap();
+    let a = driver.launch(dir.path());
+    create_profile(&a, "Ada Lovelace", "ada@example.com", false);
+    connect(&a, &server.url, "ada@example.com");
+    a.wait_js(
+        "the web request reached the desktop",
+        &format!("[...document.querySelectorAll('[data-testid=\"ticket-row\"]')].some(r => r.textContent.includes({subject:?}))"),
+        SHORT,
+    );
+    let row = a
+        .find_all("[data-testid=\"ticket-row\"]")
+        .into_iter()
+        .find(|r| a.text(r).contains(subject))
+        .unwrap();
+    a.click(&row);
+    thread_has(&a, "no lid for the blender jar");
+    a.wait_js(
+        "the customer's file is listed",
+        "[...document.querySelectorAll('[data-testid=\"attachment\"]')].some(x => x.textContent.includes('box-photo.png'))",
+        SHORT,
+    );
+
+    // The customer writes again on the tracking page; it appears in the open thread, live.
+    let replied = post_form(
+        &tracking,
+        &[
+            ("message", "I also found a crack on the base."),
+            ("website", ""),
+        ],
+        None,
+    );
+    assert!(replied.contains("crack on the base"), "{replied}");
+    thread_has(&a, "crack on the base");
+
+    // An internal note, then the public answer.
+    a.click_id("composer-mode-note");
+    a.type_id(
+        "composer-body",
+        "Check the warehouse photos before replacing.",
+    );
+    a.click_id("composer-send");
+    thread_has(&a, "warehouse photos");
+    a.click_id("composer-mode-reply");
+    a.type_id(
+        "composer-body",
+        "We are sending a new lid and base today, Zeynep.",
+    );
+    a.click_id("composer-send");
+    thread_has(&a, "new lid and base today");
+    a.screenshot("portal-answered-from-desktop");
+
+    // The customer sees the answer on the tracking page (the desktop pushes it at once).
+    let deadline = std::time::Instant::now() + SHORT;
+    let page = loop {
+        let page = ureq::get(&tracking).call().unwrap().into_string().unwrap();
+        if page.contains("new lid and base today") || std::time::Instant::now() > deadline {
+            break page;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    };
+    assert!(page.contains("new lid and base today"), "{page}");
+    assert!(page.contains("crack on the base"));
+    assert!(
+        !page.contains("warehouse photos"),
+        "an internal note reached the customer"
+    );
+    a.quit();
+}
