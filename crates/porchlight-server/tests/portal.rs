@@ -222,7 +222,10 @@ fn a_request_becomes_a_web_ticket_of_the_known_customer(backend: Backend) {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     let log = s.log_text();
-    assert!(log.contains(&logged), "the visit is logged without its token");
+    assert!(
+        log.contains(&logged),
+        "the visit is logged without its token"
+    );
     assert!(!log.contains(token), "the tracking token was logged");
 
     let docs = agent.pull_all();
