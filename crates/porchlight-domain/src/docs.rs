@@ -292,11 +292,14 @@ impl Doc {
             Doc::Ticket(t) => {
                 let mut keys: Vec<String> = t.tags.iter().map(|g| format!("tag:{g}")).collect();
                 // Open work per agent (automation assigns to the least busy).
-                if let Some(a) = t.assignee_id.as_ref().filter(|_| {
-                    t.deleted_at.is_none()
-                        && t.merged_into_id.is_none()
-                        && !matches!(t.status, TicketStatus::Solved | TicketStatus::Closed)
-                }) {
+                let open = t.deleted_at.is_none()
+                    && t.merged_into_id.is_none()
+                    && !matches!(t.status, TicketStatus::Solved | TicketStatus::Closed);
+                if open {
+                    // The server's every-minute time-rule pass walks these.
+                    keys.push("open".to_string());
+                }
+                if let Some(a) = t.assignee_id.as_ref().filter(|_| open) {
                     keys.push(format!("open_by:{a}"));
                 }
                 keys

@@ -165,6 +165,30 @@ pub async fn serve(listen: SocketAddr, db: Database) -> Result<()> {
     // Tests and scripts read this line to learn the port when listening on port 0.
     println!("porchlight-server listening on http://{local}");
     tracing::info!(%local, database = ?db, "listening");
+    // Time rules every minute (PORCHLIGHT_TIME_RULES_INTERVAL_MS shortens it for tests).
+    let rules_state = state.clone();
+    let every = std::env::var("PORCHLIGHT_TIME_RULES_INTERVAL_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .map_or(Duration::from_secs(60), Duration::from_millis);
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let storage = rules_state.storage.clone();
+            match tokio::task::spawn_blocking(move || storage.run_time_rules(now_ms())).await {
+                Ok(Ok(Some(v))) => {
+                    rules_state.hub.poke(v);
+                    let s = rules_state.clone();
+                    tokio::task::spawn_blocking(move || (s.on_change)(v));
+                }
+                Ok(Ok(None)) => {}
+                Ok(Err(e)) => tracing::warn!(error = %e, "time rules pass failed"),
+                Err(e) => tracing::warn!(error = %e, "time rules pass panicked"),
+            }
+        }
+    });
     let hub_state = state.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(10));

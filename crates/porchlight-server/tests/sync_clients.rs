@@ -521,6 +521,78 @@ fn a_customers_attachment_reaches_the_desktop() {
     assert_eq!(ali.dump(), server_dump(&s, "ali@example.com"));
 }
 
+/// In team mode the server runs the time rules (every minute; every 200 ms here): a rule
+/// fires once for a matching ticket and its change reaches the desktops.
+#[test]
+fn the_server_runs_time_rules_once() {
+    use porchlight_domain::config::ConfigMutation;
+    use porchlight_domain::rules::{
+        MatchMode, Rule, RuleAction, RuleCondition, RuleField, RuleOp, RuleTrigger,
+    };
+    std::env::set_var("PORCHLIGHT_TIME_RULES_INTERVAL_MS", "200");
+    let rt = rt();
+    let s = Server::start(Backend::Sqlite);
+    s.add_user("ada@example.com", "Ada Admin", "admin");
+    let ada = Desk::connect(&rt, &s, "ada@example.com");
+    let cond = |field, op, value: &str| RuleCondition {
+        field,
+        op,
+        value: value.into(),
+    };
+    ada.store
+        .apply_config(ConfigMutation::SaveRule {
+            rule: Rule {
+                id: new_id(),
+                name: "Fresh tickets first".into(),
+                position: 0,
+                active: true,
+                trigger: RuleTrigger::Time,
+                match_mode: MatchMode::All,
+                conditions: vec![
+                    cond(RuleField::Priority, RuleOp::Is, "normal"),
+                    cond(RuleField::HoursSinceCreated, RuleOp::LessThan, "1"),
+                ],
+                actions: vec![
+                    RuleAction::SetPriority {
+                        priority: Priority::High,
+                    },
+                    RuleAction::AddNote {
+                        text: "Raised while fresh.".into(),
+                    },
+                ],
+            },
+        })
+        .unwrap();
+    let (tid, create) = new_ticket("Printer jammed", "pat@example.com");
+    ada.store.apply(create).unwrap();
+    ada.sync(&rt);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        ada.sync(&rt);
+        let t = ada.store.ticket_detail(&tid, &[]).unwrap();
+        if t.ticket.summary.priority == Priority::High {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the time rule never ran"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    // Several more passes: the rule undid its own match and fires no more.
+    std::thread::sleep(std::time::Duration::from_millis(1000));
+    ada.sync(&rt);
+    let t = ada.store.ticket_detail(&tid, &[]).unwrap();
+    let notes: Vec<_> = t
+        .messages
+        .iter()
+        .filter(|m| m.kind == MessageKind::Note)
+        .map(|m| (m.author_name.as_str(), m.body_text.as_str()))
+        .collect();
+    assert_eq!(notes, [("Rule Fresh tickets first", "Raised while fresh.")]);
+    assert_eq!(ada.dump(), server_dump(&s, "ada@example.com"));
+}
+
 #[test]
 fn a_refused_change_is_rolled_back_with_the_servers_reason() {
     let rt = rt();

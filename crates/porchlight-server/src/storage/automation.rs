@@ -224,7 +224,19 @@ pub(super) fn run_after(
     if let Some(e) = env.failure {
         return Err(e);
     }
-    for f in &fired {
+    apply_fired(tx, version, &p.ticket_id, &fired, at)?;
+    Ok(fired)
+}
+
+/// Applies what fired, each rule all or nothing as that rule, at `version`.
+fn apply_fired(
+    tx: &mut dyn Tx,
+    version: i64,
+    ticket_id: &str,
+    fired: &[Fired],
+    at: i64,
+) -> StorageResult<()> {
+    for f in fired {
         let actor = Actor {
             id: rule_actor_id(&f.rule_id),
             name: rule_actor_name(&f.rule_name),
@@ -255,7 +267,7 @@ pub(super) fn run_after(
                 // Recorded on the ticket as the rule, so an admin sees why it did nothing.
                 let event = porchlight_domain::TicketEvent {
                     id: uuid::Uuid::now_v7().to_string(),
-                    ticket_id: p.ticket_id.clone(),
+                    ticket_id: ticket_id.to_string(),
                     actor_id: Some(actor.id.clone()),
                     actor_name: actor.name.clone(),
                     field: "rule_failed".into(),
@@ -270,5 +282,65 @@ pub(super) fn run_after(
         };
         store_writes(tx, version, &writes)?;
     }
-    Ok(fired)
+    Ok(())
+}
+
+/// Tickets the every-minute pass looks at carry this lookup key (see `Doc::lookup_keys`).
+pub const OPEN_KEY: &str = "open";
+
+impl super::Storage {
+    /// The every-minute pass of the time rules over the open tickets (team mode: the
+    /// server's job). Tickets are checked in a read; each one a rule matches is handled in
+    /// its own short write at a new version, re-checked there. Returns the new version when
+    /// anything fired.
+    pub fn run_time_rules(&self, now: i64) -> StorageResult<Option<i64>> {
+        let event = RuleEvent {
+            kind: RuleTrigger::Time,
+            before: None,
+            author: None,
+            now,
+        };
+        let mut due: Vec<String> = Vec::new();
+        let mut rules_now: Vec<Rule> = Vec::new();
+        self.read(|tx| {
+            rules_now = rules(tx)?
+                .into_iter()
+                .filter(|r| r.active && r.trigger == RuleTrigger::Time)
+                .collect();
+            if rules_now.is_empty() {
+                return Ok(());
+            }
+            for id in tx.ids_by_lookup(DocKind::Ticket, OPEN_KEY, i64::MAX)? {
+                let Some(t) = ticket(tx, &id)? else { continue };
+                let f = facts(tx, t)?;
+                if rules_now.iter().any(|r| r.matches(&f, &event)) {
+                    due.push(id);
+                }
+            }
+            Ok(())
+        })?;
+        let mut last = None;
+        for id in due {
+            let fired = self.write(|tx| {
+                let version = tx.lock_version()? + 1;
+                let Some(t) = ticket(tx, &id)? else {
+                    return Ok(None);
+                };
+                let facts = facts(tx, t)?;
+                let mut env = Env { tx, failure: None };
+                let fired = run_triggers(&rules_now, &facts, &event, &mut env);
+                if let Some(e) = env.failure {
+                    return Err(e);
+                }
+                if fired.is_empty() {
+                    return Ok(None);
+                }
+                apply_fired(tx, version, &id, &fired, now)?;
+                tx.set_version(version)?;
+                Ok(Some(version))
+            })?;
+            last = fired.or(last);
+        }
+        Ok(last)
+    }
 }
