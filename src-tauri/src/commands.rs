@@ -168,7 +168,7 @@ pub fn stage_attachment(db: Db<'_>, request: Request<'_>) -> Res<Attachment> {
             .unwrap_or("")
             .to_string()
     };
-    let filename = percent_decode(&header("x-filename"));
+    let filename = porchlight_domain::sanitize::percent_decode(&header("x-filename"));
     Ok(db.stage_attachment(&filename, &header("x-mime"), bytes)?)
 }
 
@@ -275,34 +275,4 @@ pub fn kb_render(markdown: String) -> Res<String> {
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn kb_diff(old: String, new: String) -> Res<Vec<DiffLine>> {
     Ok(line_diff(&old, &new))
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn filenames_are_decoded() {
-        assert_eq!(
-            super::percent_decode("fatura%20%C5%9Fubat.pdf"),
-            "fatura şubat.pdf"
-        );
-        assert_eq!(super::percent_decode("100%"), "100%");
-    }
 }

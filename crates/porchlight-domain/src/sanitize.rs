@@ -170,6 +170,29 @@ fn decode_entities(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
+/// Decodes `%XX` escapes (a URI-encoded file name in a header); invalid escapes stay as
+/// written, invalid UTF-8 becomes U+FFFD.
+pub fn percent_decode(s: &str) -> String {
+    fn hex(b: u8) -> Option<u8> {
+        (b as char).to_digit(16).map(|d| d as u8)
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push(h * 16 + l);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -222,5 +245,17 @@ mod tests {
             html_to_text("<p>Merhaba &amp; hoş geldiniz</p><p>İkinci<br>satır</p>"),
             "Merhaba & hoş geldiniz\n\nİkinci\nsatır"
         );
+    }
+
+    #[test]
+    fn percent_decoding_never_panics_on_odd_input() {
+        assert_eq!(
+            percent_decode("fatura%20%C5%9Fubat.pdf"),
+            "fatura şubat.pdf"
+        );
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%éé"), "%éé");
+        assert_eq!(percent_decode("%zz%4"), "%zz%4");
+        assert_eq!(percent_decode("%FF"), "\u{FFFD}");
     }
 }

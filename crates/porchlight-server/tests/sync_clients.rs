@@ -593,6 +593,106 @@ fn the_server_runs_time_rules_once() {
     assert_eq!(ada.dump(), server_dump(&s, "ada@example.com"));
 }
 
+/// An agent's files reach the server before the change naming them: a colleague opens the
+/// reply's attachment, and an image in a published public article shows on the help center
+/// (only images public articles show are served there).
+#[test]
+fn an_agents_files_reach_colleagues_and_the_help_center() {
+    let rt = rt();
+    let s = Server::start(Backend::Sqlite);
+    s.add_user("ada@example.com", "Ada Admin", "admin");
+    s.add_user("ali@example.com", "Ali Agent", "agent");
+    let ada = Desk::connect(&rt, &s, "ada@example.com");
+    let ali = Desk::connect(&rt, &s, "ali@example.com");
+
+    let (tid, create) = new_ticket("Invoice copy", "ivy@example.com");
+    ada.store.apply(create).unwrap();
+    let pdf = b"%PDF-1.7 invoice 2041".to_vec();
+    let file = ada
+        .store
+        .stage_attachment("invoice 2041.pdf", "application/pdf", &pdf)
+        .unwrap();
+    ada.store
+        .apply(Mutation::AddMessage {
+            message_id: new_id(),
+            ticket_id: tid.clone(),
+            kind: MessageKind::Reply,
+            from_customer: false,
+            body_text: "Here is the copy.".into(),
+            body_html: None,
+            attachment_ids: vec![file.id.clone()],
+        })
+        .unwrap();
+    ada.sync(&rt);
+    ali.sync(&rt);
+    let listed = ali.store.ticket_detail(&tid, &[]).unwrap().messages[1]
+        .attachments
+        .clone();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].filename, "invoice 2041.pdf");
+    rt.block_on(porchlight_sync::download_attachment(
+        &ali.store,
+        &ali.client,
+        &file.id,
+    ))
+    .unwrap();
+    assert_eq!(
+        std::fs::read(ali.store.attachment_path(&file.id).unwrap()).unwrap(),
+        pdf
+    );
+
+    // An article with a pasted image, published.
+    let png = b"\x89PNG\r\n\x1a\n diagram bytes".to_vec();
+    let img = ada
+        .store
+        .stage_attachment("diagram.png", "image/png", &png)
+        .unwrap();
+    let article = new_id();
+    ada.store
+        .apply_kb(KbMutation::CreateArticle {
+            id: article.clone(),
+            revision_id: new_id(),
+            category_id: None,
+            source_locale: "en".into(),
+            title: "Reading your invoice".into(),
+            body_markdown: format!("The totals are here:\n\n![diagram](attachments/{})", img.id),
+            visibility: ArticleVisibility::Public,
+            tags: vec![],
+        })
+        .unwrap();
+    ada.store
+        .apply_kb(KbMutation::SetArticleStatus {
+            article_id: article.clone(),
+            status: porchlight_domain::kb::ArticleStatus::Published,
+        })
+        .unwrap();
+    ada.sync(&rt);
+    let page = ureq::get(&format!(
+        "{}/help/en/articles/{article}-reading-your-invoice",
+        s.url
+    ))
+    .call()
+    .unwrap()
+    .into_string()
+    .unwrap();
+    assert!(
+        page.contains(&format!("src=\"/help/attachments/{}\"", img.id)),
+        "{page}"
+    );
+    let res = ureq::get(&format!("{}/help/attachments/{}", s.url, img.id))
+        .call()
+        .unwrap();
+    assert_eq!(res.header("content-type"), Some("image/png"));
+    let mut got = Vec::new();
+    std::io::Read::read_to_end(&mut res.into_reader(), &mut got).unwrap();
+    assert_eq!(got, png);
+    // The invoice is no article's image: not public.
+    let hidden = ureq::get(&format!("{}/help/attachments/{}", s.url, file.id)).call();
+    assert!(matches!(hidden, Err(ureq::Error::Status(404, _))));
+    ali.sync(&rt);
+    assert_eq!(ada.dump(), ali.dump());
+}
+
 #[test]
 fn a_refused_change_is_rolled_back_with_the_servers_reason() {
     let rt = rt();

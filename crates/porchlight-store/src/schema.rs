@@ -408,7 +408,14 @@ const V6: &str = r#"
 ALTER TABLE attachments ADD COLUMN remote INTEGER NOT NULL DEFAULT 0;
 "#;
 
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
+/// Which of this desktop's own files the team server has (uploaded before the change that
+/// names them is pushed).
+const V7: &str = r#"
+ALTER TABLE attachments ADD COLUMN uploaded INTEGER NOT NULL DEFAULT 0;
+UPDATE attachments SET uploaded = 1 WHERE remote = 1;
+"#;
+
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7];
 
 pub(crate) fn migrate(conn: &mut Connection) -> StoreResult<()> {
     let current: usize =

@@ -235,6 +235,37 @@ impl ServerClient {
         decode(res).await
     }
 
+    /// Uploads one of this desktop's files under its attachment id (a repeat is harmless).
+    pub async fn upload_attachment(&self, a: &Attachment, bytes: Vec<u8>) -> Result<(), SyncError> {
+        let name: String = a
+            .filename
+            .bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b".-_".contains(&b) {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect();
+        let res = self
+            .authed(
+                self.http
+                    .put(format!("{}/api/v1/attachments/{}", self.base, a.id)),
+            )
+            .header("x-filename", name)
+            .header("content-type", a.mime.as_str())
+            .timeout(Duration::from_secs(300))
+            .body(bytes)
+            .send()
+            .await
+            .map_err(|e| SyncError::Offline(e.to_string()))?;
+        if res.status().is_success() {
+            return Ok(());
+        }
+        decode::<()>(Ok(res)).await
+    }
+
     /// An attachment's bytes.
     pub async fn download_attachment(&self, id: &str) -> Result<Vec<u8>, SyncError> {
         let res = self

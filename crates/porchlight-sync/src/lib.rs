@@ -106,6 +106,8 @@ pub async fn sync_round(store: &Arc<Store>, client: &ServerClient) -> Result<Syn
     let settings = blocking(move || s.sync_settings())
         .await?
         .ok_or_else(|| SyncError::Store("this store is not connected to a server".into()))?;
+    // Files first: a pushed reply or article may name them, and others fetch them at once.
+    upload_attachments(store, client).await?;
     let mut refusals = Vec::new();
     let mut after = 0;
     loop {
@@ -192,6 +194,35 @@ pub async fn sync_round(store: &Arc<Store>, client: &ServerClient) -> Result<Syn
         refusals,
         status: status(store, SyncState::Online, None).await,
     })
+}
+
+/// Uploads this desktop's files the server does not have. One the server refuses for good
+/// (too large, or another file under its id) is not offered again; the refusal of the
+/// change naming it then tells the agent.
+async fn upload_attachments(store: &Arc<Store>, client: &ServerClient) -> Result<(), SyncError> {
+    loop {
+        let s = store.clone();
+        let batch = blocking(move || s.attachments_to_upload(20)).await?;
+        if batch.is_empty() {
+            return Ok(());
+        }
+        for a in batch {
+            let (s, file) = (store.clone(), a.clone());
+            let Ok(bytes) = blocking(move || s.attachment_bytes(&file)).await else {
+                // The file is gone from this disk: nothing to send, and no reason to stall.
+                let s = store.clone();
+                blocking(move || s.mark_attachment_uploaded(&a.id)).await?;
+                continue;
+            };
+            match client.upload_attachment(&a, bytes).await {
+                Ok(()) | Err(SyncError::Refused { .. }) => {
+                    let s = store.clone();
+                    blocking(move || s.mark_attachment_uploaded(&a.id)).await?;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
 }
 
 /// Asks the server for the name, type and size of attachments that pulled messages name

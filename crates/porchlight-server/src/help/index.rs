@@ -40,7 +40,7 @@ pub struct Page {
     pub category_id: Option<String>,
     pub excerpt: String,
     pub updated_at: i64,
-    markdown: String,
+    pub(crate) markdown: String,
     sort_key: String,
     html: OnceLock<String>,
 }

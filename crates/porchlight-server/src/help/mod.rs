@@ -93,6 +93,8 @@ pub struct HelpCenter {
     votes: VoteLimiter,
     /// (index version, origin) → sitemap XML.
     sitemap: Mutex<Option<(i64, String, Arc<String>)>>,
+    /// (index version, attachment ids public articles show).
+    public_files: Mutex<Option<(i64, Arc<std::collections::HashSet<String>>)>>,
 }
 
 /// The help center's routes, sharing the server's state.
@@ -108,6 +110,7 @@ pub fn router(app: &Shared) -> Router<Shared> {
         .route("/help/", get(start))
         .route("/help/sitemap.xml", get(sitemap))
         .route("/help/assets/{file}", get(asset))
+        .route("/help/attachments/{id}", get(public_file))
         .route("/help/{locale}", get(locale_root))
         .route("/help/{locale}/", get(home))
         .route("/help/{locale}/categories/{seg}", get(category))
@@ -139,6 +142,7 @@ impl HelpCenter {
             css_etag: format!("\"{}\"", &digest[..16]),
             votes: VoteLimiter::default(),
             sitemap: Mutex::new(None),
+            public_files: Mutex::new(None),
         }
     }
 
@@ -782,6 +786,59 @@ fn sitemap_xml(ix: &Index, origin: &str) -> String {
     }
     x.push_str("</urlset>\n");
     x
+}
+
+/// `GET /help/attachments/{id}`: an image a public, published article shows. Any other
+/// attachment (a customer's file, an internal article's image) answers the same 404.
+async fn public_file(State(help): Help, Path(id): Path<String>, req: HeaderMap) -> Response {
+    const IMAGES: &[&str] = &["image/png", "image/jpeg", "image/gif", "image/webp"];
+    help.fresh().await;
+    let version = help.read().version;
+    let cached = {
+        let c = help.public_files.lock().unwrap_or_else(|e| e.into_inner());
+        c.as_ref()
+            .filter(|(v, _)| *v == version)
+            .map(|(_, s)| s.clone())
+    };
+    let files = match cached {
+        Some(f) => f,
+        None => {
+            let f: Arc<std::collections::HashSet<String>> = Arc::new(
+                help.read()
+                    .all_pages()
+                    .flat_map(|(_, pages)| pages.values())
+                    .flat_map(|p| porchlight_domain::markdown::referenced_attachments(&p.markdown))
+                    .collect(),
+            );
+            *help.public_files.lock().unwrap_or_else(|e| e.into_inner()) =
+                Some((version, f.clone()));
+            f
+        }
+    };
+    if !files.contains(&id) {
+        return help.not_found(&req, "en");
+    }
+    let storage = help.app.storage.clone();
+    let found = tokio::task::spawn_blocking(move || storage.attachment_with_bytes(&id)).await;
+    match found {
+        Ok(Ok(Some((rec, bytes)))) if IMAGES.contains(&rec.attachment.mime.as_str()) => {
+            let mut res = bytes.into_response();
+            let h = res.headers_mut();
+            if let Ok(v) = HeaderValue::from_str(&rec.attachment.mime) {
+                h.insert(header::CONTENT_TYPE, v);
+            }
+            h.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=86400"),
+            );
+            h.insert(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            );
+            res
+        }
+        _ => help.not_found(&req, "en"),
+    }
 }
 
 async fn asset(State(help): Help, Path(file): Path<String>, req: HeaderMap) -> Response {

@@ -90,7 +90,14 @@ pub fn router() -> Router<Shared> {
             "/help/requests/{ticket_id}/{token}/files/{attachment_id}",
             get(customer_file),
         )
-        .route("/api/v1/attachments/{id}", get(agent_file))
+        .route(
+            "/api/v1/attachments/{id}",
+            get(agent_file)
+                .put(agent_upload)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    AGENT_FILE_LIMIT + 64 * 1024,
+                )),
+        )
         .route("/api/v1/attachments/{id}/meta", get(agent_file_meta))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(Extension(Arc::new(Portal::default())))
@@ -1041,7 +1048,9 @@ async fn customer_file(
     let storage = state.storage.clone();
     let id = attachment_id.clone();
     match blocking(move || storage.attachment_with_bytes(&id)).await {
-        Ok(Some((rec, bytes))) if rec.ticket_id == ticket_id => {
+        // An agent's upload is filed under no ticket; the public message listing it (checked
+        // above) is what makes it this customer's to see.
+        Ok(Some((rec, bytes))) if rec.ticket_id == ticket_id || rec.ticket_id.is_empty() => {
             let mut res = file_response(&rec.attachment, bytes);
             res.headers_mut().insert(
                 "x-robots-tag",
@@ -1081,6 +1090,60 @@ async fn agent_file(
     match blocking(move || storage.attachment_with_bytes(&id)).await {
         Ok(Some((rec, bytes))) => Ok(file_response(&rec.attachment, bytes)),
         Ok(None) => Err(no_attachment()),
+        Err(e) => Err(storage_failure(e)),
+    }
+}
+
+/// The largest file an agent's desktop may upload (the desktop's own attachment limit).
+const AGENT_FILE_LIMIT: usize = 25 * 1024 * 1024;
+
+/// `PUT /api/v1/attachments/{id}`: a file an agent attached (to a reply, a note, an
+/// article). Body: the bytes; headers `x-filename` (URI-encoded) and `content-type`.
+async fn agent_upload(
+    State(state): State<Shared>,
+    _who: SignedIn,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<StatusCode, Failure> {
+    let valid_id = !id.is_empty()
+        && id.len() <= 64
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    if !valid_id {
+        return Err(Failure::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_attachment_id",
+            "An attachment id is at most 64 letters, digits and dashes.",
+        ));
+    }
+    if body.len() > AGENT_FILE_LIMIT {
+        return Err(Failure::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "attachment_too_large",
+            "Attachments can be at most 25 MB.",
+        ));
+    }
+    let raw_name = headers
+        .get("x-filename")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let name = porchlight_domain::sanitize::percent_decode(raw_name);
+    let attachment = Attachment {
+        id: id.clone(),
+        filename: clean_filename(&name),
+        mime: clean_mime(headers.get("content-type").and_then(|v| v.to_str().ok())),
+        size: body.len() as i64,
+        sha256: hex::encode(Sha256::digest(&body)),
+    };
+    let storage = state.storage.clone();
+    let at = crate::now_ms();
+    match blocking(move || storage.put_agent_attachment(&attachment, &body, at)).await {
+        Ok(true) => Ok(StatusCode::NO_CONTENT),
+        Ok(false) => Err(Failure::new(
+            StatusCode::CONFLICT,
+            "attachment_exists",
+            "Another file is already stored under this attachment id.",
+        )),
         Err(e) => Err(storage_failure(e)),
     }
 }

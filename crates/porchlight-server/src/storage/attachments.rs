@@ -94,6 +94,30 @@ impl Storage {
         })
     }
 
+    /// Keeps a file an agent's desktop uploads (before or after the message or article that
+    /// names it reaches the server). The same id with the same bytes again changes nothing;
+    /// other bytes under a known id are refused.
+    pub fn put_agent_attachment(
+        &self,
+        attachment: &Attachment,
+        bytes: &[u8],
+        at: i64,
+    ) -> StorageResult<bool> {
+        self.write(|tx| {
+            if let Some(old) = tx.attachment(&attachment.id)? {
+                return Ok(old.attachment.sha256 == attachment.sha256);
+            }
+            tx.put_blob(&attachment.sha256, bytes)?;
+            tx.insert_attachment(&AttachmentRecord {
+                attachment: attachment.clone(),
+                ticket_id: String::new(),
+                message_id: String::new(),
+                created_at: at,
+            })?;
+            Ok(true)
+        })
+    }
+
     pub fn attachment(&self, id: &str) -> StorageResult<Option<AttachmentRecord>> {
         self.read(|tx| tx.attachment(id))
     }

@@ -207,6 +207,43 @@ impl Store {
         })
     }
 
+    /// This desktop's own files the team server does not have yet (oldest first, at most
+    /// `limit`): uploaded before the changes that name them are pushed.
+    pub fn attachments_to_upload(&self, limit: usize) -> StoreResult<Vec<Attachment>> {
+        self.read(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT id, filename, mime, size, sha256 FROM attachments
+                 WHERE remote = 0 AND uploaded = 0 ORDER BY created_at, rowid LIMIT ?1",
+            )?;
+            let rows = st
+                .query_map([limit as i64], |r| {
+                    Ok(Attachment {
+                        id: r.get(0)?,
+                        filename: r.get(1)?,
+                        mime: r.get(2)?,
+                        size: r.get(3)?,
+                        sha256: r.get(4)?,
+                    })
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(rows)
+        })
+    }
+
+    /// The bytes of one of this desktop's files.
+    pub fn attachment_bytes(&self, a: &Attachment) -> StoreResult<Vec<u8>> {
+        Ok(std::fs::read(self.attachment_file(&a.sha256))?)
+    }
+
+    /// The server has the file (or refused it for good): never upload it again.
+    pub fn mark_attachment_uploaded(&self, id: &str) -> StoreResult<()> {
+        self.with_tx(|tx| {
+            tx.prepare_cached("UPDATE attachments SET uploaded = 1 WHERE id = ?1")?
+                .execute([id])?;
+            Ok(())
+        })
+    }
+
     /// Whether an attachment's bytes must be fetched from the server before it can be
     /// opened (a remote attachment not downloaded yet).
     pub fn attachment_needs_download(&self, id: &str) -> StoreResult<bool> {

@@ -78,8 +78,8 @@ pub(crate) fn write(c: &Connection, doc: &Doc) -> StoreResult<()> {
                     .execute(params![m.id, a])?;
                 if linked == 0 {
                     c.prepare_cached(
-                        "INSERT INTO attachments(id, message_id, filename, mime, size, sha256, created_at, remote)
-                         VALUES (?1, ?2, '', '', 0, '', ?3, 1)",
+                        "INSERT INTO attachments(id, message_id, filename, mime, size, sha256, created_at, remote, uploaded)
+                         VALUES (?1, ?2, '', '', 0, '', ?3, 1, 1)",
                     )?
                     .execute(params![a, m.id, m.created_at])?;
                 }
