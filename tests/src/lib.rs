@@ -556,3 +556,82 @@ pub fn app_pid(bin: &Path, data_dir: &Path) -> Option<u32> {
             cmd.starts_with(&*bin.to_string_lossy()) && cmd.contains(&*data_dir.to_string_lossy())
         })
 }
+
+/// The real `porchlight-server` (PORCHLIGHT_SERVER_BIN, set by `cargo xtask e2e`) on a
+/// temporary embedded database, listening on a free port; its log goes to
+/// `target/e2e/<log_name>`. Stopped when dropped.
+pub struct TestServer {
+    child: Child,
+    pub url: String,
+    pub log: PathBuf,
+    dir: tempfile::TempDir,
+    password: String,
+}
+
+impl TestServer {
+    pub fn start(log_name: &str, password: &str) -> TestServer {
+        use std::io::{BufRead, BufReader};
+        let dir = tempfile::tempdir().unwrap();
+        let log = artifacts().join(log_name);
+        let mut child = Command::new(server_bin())
+            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+            .arg(dir.path())
+            .env("RUST_LOG", "debug")
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .expect("start porchlight-server");
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let mut first = String::new();
+        out.read_line(&mut first).unwrap();
+        // Keep draining stdout so the server never blocks on a full pipe.
+        std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+        let url = first
+            .trim()
+            .strip_prefix("porchlight-server listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line from the server: {first:?}"))
+            .to_string();
+        TestServer {
+            child,
+            url,
+            log,
+            dir,
+            password: password.to_string(),
+        }
+    }
+
+    /// `porchlight-server user add` with this server's test password.
+    pub fn add_user(&self, email: &str, name: &str, role: &str) {
+        use std::io::Write;
+        let mut child = Command::new(server_bin())
+            .args([
+                "user", "add", "--email", email, "--name", name, "--role", role,
+            ])
+            .arg("--data-dir")
+            .arg(self.dir.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "{}", self.password).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "user add {email}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn server_bin() -> String {
+    std::env::var("PORCHLIGHT_SERVER_BIN")
+        .expect("PORCHLIGHT_SERVER_BIN: run through `cargo xtask e2e`")
+}

@@ -5,80 +5,14 @@
 //! agent's answer pushed through the API. The pages carry no script at all; everything is
 //! plain forms and links.
 
-use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use porchlight_domain::kb::{ArticleStatus, ArticleVisibility, KbMutation};
-use porchlight_e2e::{artifacts, Chrome, Session, SHORT};
+use porchlight_e2e::{Chrome, Session, TestServer, SHORT};
 use serde_json::{json, Value};
 
 const PASSWORD: &str = "a long enough help password";
-
-/// The real server on a temporary embedded database; its log goes to target/e2e/.
-struct HelpServer {
-    child: Child,
-    url: String,
-    dir: tempfile::TempDir,
-}
-
-fn server_bin() -> String {
-    std::env::var("PORCHLIGHT_SERVER_BIN")
-        .expect("PORCHLIGHT_SERVER_BIN: run through `cargo xtask e2e`")
-}
-
-impl HelpServer {
-    fn start() -> HelpServer {
-        let dir = tempfile::tempdir().unwrap();
-        let mut child = Command::new(server_bin())
-            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-            .arg(dir.path())
-            .env("RUST_LOG", "info")
-            .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(artifacts().join("help-server.log")).unwrap())
-            .spawn()
-            .expect("start porchlight-server");
-        let mut out = BufReader::new(child.stdout.take().unwrap());
-        let mut first = String::new();
-        out.read_line(&mut first).unwrap();
-        std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
-        let url = first
-            .trim()
-            .strip_prefix("porchlight-server listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line from the server: {first:?}"))
-            .to_string();
-        HelpServer { child, url, dir }
-    }
-
-    fn add_user(&self, email: &str, name: &str, role: &str) {
-        let mut child = Command::new(server_bin())
-            .args([
-                "user", "add", "--email", email, "--name", name, "--role", role,
-            ])
-            .arg("--data-dir")
-            .arg(self.dir.path())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        writeln!(child.stdin.take().unwrap(), "{PASSWORD}").unwrap();
-        let out = child.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "user add {email}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-}
-
-impl Drop for HelpServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// A signed-in agent talking to the sync API, as a desktop would.
 struct Agent {
@@ -111,7 +45,7 @@ fn call(url: &str, method: &str, token: Option<&str>, body: Option<Value>) -> (u
 }
 
 impl Agent {
-    fn login(server: &HelpServer, email: &str) -> Agent {
+    fn login(server: &TestServer, email: &str) -> Agent {
         let (status, body) = call(
             &format!("{}/api/v1/auth/login", server.url),
             "POST",
@@ -261,7 +195,7 @@ fn page_text(s: &Session) -> String {
 }
 
 /// Browses, searches and votes; ends on the request form the help center links to.
-fn help_center_story(s: &Session, server: &HelpServer, agent: &mut Agent) {
+fn help_center_story(s: &Session, server: &TestServer, agent: &mut Agent) {
     let url = &server.url;
     let article = publish_knowledge_base(agent);
 
@@ -335,7 +269,7 @@ fn no_scripts(s: &Session) {
 
 #[test]
 fn a_customer_browses_asks_follows_and_replies_in_chromium() {
-    let server = HelpServer::start();
+    let server = TestServer::start("help-server.log", PASSWORD);
     server.add_user("deniz@example.com", "Deniz Admin", "admin");
     let mut agent = Agent::login(&server, "deniz@example.com");
     let chrome = Chrome::start();
@@ -353,7 +287,7 @@ fn a_customer_browses_asks_follows_and_replies_in_chromium() {
     }
 }
 
-fn customer_story(s: &Session, server: &HelpServer, agent: &mut Agent) {
+fn customer_story(s: &Session, server: &TestServer, agent: &mut Agent) {
     let url = &server.url;
 
     // The Persian form is right to left, the English one left to right.

@@ -3,86 +3,15 @@
 //! sign-in token lives in the Secret Service of this D-Bus session (gnome-keyring) and in no file
 //! of either data dir and no log line of the apps or the server.
 
-use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
-use porchlight_e2e::{artifacts, create_profile, new_phone_ticket, Driver, Session, SHORT};
+use porchlight_e2e::{
+    artifacts, create_profile, new_phone_ticket, Driver, Session, TestServer, SHORT,
+};
 
 const PASSWORD: &str = "a long enough team password";
 const SUBJECT: &str = "Parcel 8841 arrived damaged";
-
-/// The real server on a temporary embedded database; its log goes to target/e2e/.
-struct TeamServer {
-    child: Child,
-    url: String,
-    log: PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-fn server_bin() -> String {
-    std::env::var("PORCHLIGHT_SERVER_BIN")
-        .expect("PORCHLIGHT_SERVER_BIN: run through `cargo xtask e2e`")
-}
-
-impl TeamServer {
-    fn start() -> TeamServer {
-        let dir = tempfile::tempdir().unwrap();
-        let log = artifacts().join("team-server.log");
-        let mut child = Command::new(server_bin())
-            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-            .arg(dir.path())
-            .env("RUST_LOG", "debug")
-            .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .expect("start porchlight-server");
-        let mut out = BufReader::new(child.stdout.take().unwrap());
-        let mut first = String::new();
-        out.read_line(&mut first).unwrap();
-        // Keep draining stdout so the server never blocks on a full pipe.
-        std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
-        let url = first
-            .trim()
-            .strip_prefix("porchlight-server listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line from the server: {first:?}"))
-            .to_string();
-        TeamServer {
-            child,
-            url,
-            log,
-            _dir: dir,
-        }
-    }
-
-    fn add_agent(&self, email: &str, name: &str) {
-        let mut child = Command::new(server_bin())
-            .args([
-                "user", "add", "--email", email, "--name", name, "--role", "agent",
-            ])
-            .arg("--data-dir")
-            .arg(self._dir.path())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        writeln!(child.stdin.take().unwrap(), "{PASSWORD}").unwrap();
-        let out = child.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "user add {email}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-}
-
-impl Drop for TeamServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// Settings → "Connect to a team server", then back to the workspace once online.
 fn connect(s: &Session, url: &str, email: &str) {
@@ -155,9 +84,9 @@ fn a_reply_from_one_desktop_appears_live_on_another_with_presence() {
     let service = format!("app.porchlight.e2e-{}", std::process::id());
     // The apps inherit this through tauri-driver and WebKitWebDriver.
     std::env::set_var("PORCHLIGHT_KEYRING_SERVICE", &service);
-    let server = TeamServer::start();
-    server.add_agent("ada@example.com", "Ada Lovelace");
-    server.add_agent("bora@example.com", "Bora Kaya");
+    let server = TestServer::start("team-server.log", PASSWORD);
+    server.add_user("ada@example.com", "Ada Lovelace", "agent");
+    server.add_user("bora@example.com", "Bora Kaya", "agent");
 
     let (driver_a, driver_b) = (Driver::start(), Driver::start());
     let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
@@ -315,8 +244,8 @@ fn post_form(url: &str, fields: &[(&str, &str)], file: Option<(&str, &str, &[u8]
 fn a_customers_web_request_is_answered_from_the_desktop() {
     let service = format!("app.porchlight.e2e-portal-{}", std::process::id());
     std::env::set_var("PORCHLIGHT_KEYRING_SERVICE", &service);
-    let server = TeamServer::start();
-    server.add_agent("ada@example.com", "Ada Lovelace");
+    let server = TestServer::start("team-server.log", PASSWORD);
+    server.add_user("ada@example.com", "Ada Lovelace", "agent");
 
     let subject = "Blender arrived without its lid";
     let page = post_form(
