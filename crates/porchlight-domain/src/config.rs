@@ -16,6 +16,7 @@ use crate::error::{DomainError, ErrorCode};
 use crate::model::{AgentRole, Priority, TicketStatus, TicketType};
 use crate::mutation::required_text;
 use crate::rules::Rule;
+use crate::sla::{choose_policy, BusinessCalendar, Schedule, SlaPolicy, TicketFacts};
 
 pub const MAX_MACRO_NAME: usize = 120;
 pub const MAX_MACRO_BODY: usize = 20_000;
@@ -131,11 +132,23 @@ pub enum ConfigMutation {
     DeleteRule { id: String },
     SaveMacro { r#macro: Macro },
     DeleteMacro { id: String },
+    SaveSlaPolicy { policy: SlaPolicy },
+    DeleteSlaPolicy { id: String },
+    SaveCalendar { calendar: BusinessCalendar },
+    DeleteCalendar { id: String },
 }
 
 impl ConfigMutation {
-    pub const NAMES: &'static [&'static str] =
-        &["save_rule", "delete_rule", "save_macro", "delete_macro"];
+    pub const NAMES: &'static [&'static str] = &[
+        "save_rule",
+        "delete_rule",
+        "save_macro",
+        "delete_macro",
+        "save_sla_policy",
+        "delete_sla_policy",
+        "save_calendar",
+        "delete_calendar",
+    ];
 
     pub fn name(&self) -> &'static str {
         match self {
@@ -143,6 +156,10 @@ impl ConfigMutation {
             ConfigMutation::DeleteRule { .. } => "delete_rule",
             ConfigMutation::SaveMacro { .. } => "save_macro",
             ConfigMutation::DeleteMacro { .. } => "delete_macro",
+            ConfigMutation::SaveSlaPolicy { .. } => "save_sla_policy",
+            ConfigMutation::DeleteSlaPolicy { .. } => "delete_sla_policy",
+            ConfigMutation::SaveCalendar { .. } => "save_calendar",
+            ConfigMutation::DeleteCalendar { .. } => "delete_calendar",
         }
     }
 
@@ -162,15 +179,44 @@ impl ConfigMutation {
                     .collect::<Result<_, _>>()?;
                 ConfigMutation::SaveMacro { r#macro: m }
             }
+            ConfigMutation::SaveSlaPolicy { policy } => ConfigMutation::SaveSlaPolicy {
+                policy: policy.validated()?,
+            },
+            ConfigMutation::SaveCalendar { calendar } => ConfigMutation::SaveCalendar {
+                calendar: calendar.validated()?,
+            },
             other => other,
         })
     }
+}
+
+/// Whether `at` falls within the business hours that apply to a ticket: the calendar of the
+/// SLA policy the ticket falls under. No policy, a policy counting around the clock, or a
+/// calendar that is gone: every hour is a business hour.
+pub fn within_business_hours(
+    policies: &[SlaPolicy],
+    calendars: &[BusinessCalendar],
+    ticket: &TicketFacts<'_>,
+    at: i64,
+) -> bool {
+    let Some(calendar_id) = choose_policy(policies, ticket).and_then(|p| p.calendar_id.as_ref())
+    else {
+        return true;
+    };
+    calendars
+        .iter()
+        .find(|c| c.id == *calendar_id)
+        .and_then(|c| Schedule::new(c).ok())
+        .is_none_or(|s| s.is_open_at(at))
 }
 
 /// Read access to the current configuration documents.
 pub trait ConfigView {
     fn rule(&mut self, id: &str) -> Result<Option<Rule>, DomainError>;
     fn macro_doc(&mut self, id: &str) -> Result<Option<Macro>, DomainError>;
+    fn sla_policy(&mut self, id: &str) -> Result<Option<SlaPolicy>, DomainError>;
+    fn calendar(&mut self, id: &str) -> Result<Option<BusinessCalendar>, DomainError>;
+    fn sla_policies(&mut self) -> Result<Vec<SlaPolicy>, DomainError>;
 }
 
 fn admin_only(actor: &Actor, what: &str) -> Result<(), DomainError> {
@@ -236,6 +282,48 @@ pub fn apply_config(
             may_edit_macro(actor, &old.owner_id)?;
             vec![delete(DocKind::Macro, id)]
         }
+        ConfigMutation::SaveSlaPolicy { policy } => {
+            admin_only(actor, "Changing SLA policies")?;
+            if let Some(c) = &policy.calendar_id {
+                view.calendar(c)?
+                    .ok_or_else(|| DomainError::not_found("business calendar", c))?;
+            }
+            vec![DocWrite::Put {
+                doc: Doc::SlaPolicy(policy.clone()),
+            }]
+        }
+        ConfigMutation::DeleteSlaPolicy { id } => {
+            admin_only(actor, "Changing SLA policies")?;
+            view.sla_policy(id)?
+                .ok_or_else(|| DomainError::not_found("SLA policy", id))?;
+            vec![delete(DocKind::SlaPolicy, id)]
+        }
+        ConfigMutation::SaveCalendar { calendar } => {
+            admin_only(actor, "Changing business calendars")?;
+            vec![DocWrite::Put {
+                doc: Doc::Calendar(calendar.clone()),
+            }]
+        }
+        ConfigMutation::DeleteCalendar { id } => {
+            admin_only(actor, "Changing business calendars")?;
+            view.calendar(id)?
+                .ok_or_else(|| DomainError::not_found("business calendar", id))?;
+            if let Some(p) = view
+                .sla_policies()?
+                .into_iter()
+                .find(|p| p.calendar_id.as_deref() == Some(id))
+            {
+                return Err(DomainError::new(
+                    ErrorCode::Conflict,
+                    Some("id"),
+                    format!(
+                        "The SLA policy \"{}\" counts in this calendar; choose another calendar for it first.",
+                        p.name
+                    ),
+                ));
+            }
+            vec![delete(DocKind::Calendar, id)]
+        }
     })
 }
 
@@ -253,6 +341,15 @@ mod tests {
         }
         fn macro_doc(&mut self, id: &str) -> Result<Option<Macro>, DomainError> {
             Ok(self.0.get(id).cloned())
+        }
+        fn sla_policy(&mut self, _id: &str) -> Result<Option<SlaPolicy>, DomainError> {
+            Ok(None)
+        }
+        fn calendar(&mut self, _id: &str) -> Result<Option<BusinessCalendar>, DomainError> {
+            Ok(None)
+        }
+        fn sla_policies(&mut self) -> Result<Vec<SlaPolicy>, DomainError> {
+            Ok(Vec::new())
         }
     }
 

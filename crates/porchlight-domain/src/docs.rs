@@ -12,6 +12,7 @@ use crate::model::{
     AgentRole, AuthorKind, Channel, MessageKind, Priority, TicketEvent, TicketStatus, TicketType,
 };
 use crate::rules::Rule;
+use crate::sla::{BusinessCalendar, SlaPolicy};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -158,6 +159,8 @@ pub enum DocKind {
     KbVotes,
     Rule,
     Macro,
+    SlaPolicy,
+    Calendar,
 }
 
 /// The document id of an article's translation into `locale`.
@@ -183,6 +186,8 @@ impl DocKind {
         DocKind::KbVotes,
         DocKind::Rule,
         DocKind::Macro,
+        DocKind::SlaPolicy,
+        DocKind::Calendar,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -202,6 +207,8 @@ impl DocKind {
             DocKind::KbVotes => "kb_votes",
             DocKind::Rule => "rule",
             DocKind::Macro => "macro",
+            DocKind::SlaPolicy => "sla_policy",
+            DocKind::Calendar => "calendar",
         }
     }
     pub fn parse(s: &str) -> Option<DocKind> {
@@ -237,6 +244,8 @@ pub enum Doc {
     KbVotes(ArticleVotes),
     Rule(Rule),
     Macro(Macro),
+    SlaPolicy(SlaPolicy),
+    Calendar(BusinessCalendar),
 }
 
 impl Doc {
@@ -255,6 +264,8 @@ impl Doc {
             Doc::KbVotes(d) => (DocKind::KbVotes, &d.article_id),
             Doc::Rule(d) => (DocKind::Rule, &d.id),
             Doc::Macro(d) => (DocKind::Macro, &d.id),
+            Doc::SlaPolicy(d) => (DocKind::SlaPolicy, &d.id),
+            Doc::Calendar(d) => (DocKind::Calendar, &d.id),
             Doc::Ticket(d) => (DocKind::Ticket, &d.id),
             Doc::Message(d) => (DocKind::Message, &d.id),
             Doc::Event(d) => (DocKind::Event, &d.id),
@@ -306,6 +317,8 @@ impl Doc {
             }
             Doc::Agent(a) => a.group_ids.iter().map(|g| format!("group:{g}")).collect(),
             Doc::Rule(_) => vec!["rule".to_string()],
+            Doc::SlaPolicy(_) => vec!["sla_policy".to_string()],
+            Doc::Calendar(_) => vec!["calendar".to_string()],
             Doc::Organization(o) => o.domains.iter().map(|d| format!("domain:{d}")).collect(),
             Doc::KbRevision(r) => vec![revision_lookup_key(&r.article_id, &r.locale, r.revision)],
             _ => Vec::new(),

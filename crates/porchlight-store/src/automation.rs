@@ -18,6 +18,28 @@ use crate::{new_id, StoreResult};
 
 pub(crate) use porchlight_domain::rules::event_of;
 
+/// Whether `at` is within the business hours of the SLA policy the ticket falls under.
+pub(crate) fn business_hours(
+    policies: &[porchlight_domain::sla::SlaPolicy],
+    calendars: &[porchlight_domain::sla::BusinessCalendar],
+    t: &TicketDoc,
+    organization_id: Option<&str>,
+    at: i64,
+) -> bool {
+    porchlight_domain::config::within_business_hours(
+        policies,
+        calendars,
+        &porchlight_domain::sla::TicketFacts {
+            priority: t.priority,
+            channel: t.channel,
+            group_id: t.group_id.as_deref(),
+            organization_id,
+            tags: &t.tags,
+        },
+        at,
+    )
+}
+
 pub(crate) fn ticket_doc(tx: &Transaction<'_>, id: &str) -> StoreResult<Option<TicketDoc>> {
     Ok(match docs::read(tx, DocKind::Ticket, id)? {
         Some(Doc::Ticket(t)) => Some(t),
@@ -35,7 +57,7 @@ fn last_event_at(tx: &Transaction<'_>, ticket_id: &str, field: &str) -> StoreRes
         .flatten())
 }
 
-fn facts(tx: &Transaction<'_>, t: TicketDoc) -> StoreResult<TicketFacts> {
+fn facts(tx: &Transaction<'_>, t: TicketDoc, now: i64) -> StoreResult<TicketFacts> {
     let organization_id: Option<String> = tx
         .prepare_cached("SELECT organization_id FROM customers WHERE id = ?1")?
         .query_row([&t.requester_id], |r| r.get(0))
@@ -43,12 +65,14 @@ fn facts(tx: &Transaction<'_>, t: TicketDoc) -> StoreResult<TicketFacts> {
         .flatten();
     let status_since = last_event_at(tx, &t.id, "status")?.unwrap_or(t.created_at);
     let assigned_at = last_event_at(tx, &t.id, "assignee")?;
+    let (policies, calendars) = config::sla_config(tx)?;
+    let within_business_hours =
+        business_hours(&policies, &calendars, &t, organization_id.as_deref(), now);
     Ok(TicketFacts {
         organization_id,
         status_since,
         assigned_at,
-        // Business calendars arrive with SLA policies; until then every hour is one.
-        within_business_hours: true,
+        within_business_hours,
         ticket: t,
     })
 }
@@ -132,7 +156,7 @@ pub(crate) fn after_change(
     let Some(after) = ticket_doc(tx, ticket_id)? else {
         return Ok(());
     };
-    let facts = facts(tx, after)?;
+    let facts = facts(tx, after, at)?;
     let event = RuleEvent {
         kind,
         before,
@@ -258,6 +282,7 @@ impl crate::Store {
             assigned_at = since("assignee", uses(RuleField::HoursSinceAssigned)),
         );
         let candidates = self.read(|c| {
+            let (policies, calendars) = config::sla_config(c)?;
             let mut st = c.prepare(&sql)?;
             let n = docs::TICKET_DOC_COLS.split(',').count();
             let rows = st
@@ -269,11 +294,18 @@ impl crate::Store {
                         .unwrap_or_default();
                     t.tags.sort();
                     let status_since = r.get::<_, Option<i64>>(n + 1)?.unwrap_or(t.created_at);
+                    let organization_id: Option<String> = r.get(n + 3)?;
                     Ok(TicketFacts {
                         status_since,
                         assigned_at: r.get(n + 2)?,
-                        organization_id: r.get(n + 3)?,
-                        within_business_hours: true,
+                        within_business_hours: business_hours(
+                            &policies,
+                            &calendars,
+                            &t,
+                            organization_id.as_deref(),
+                            now,
+                        ),
+                        organization_id,
                         ticket: t,
                     })
                 })?
@@ -313,7 +345,7 @@ impl crate::Store {
                     let Some(t) = ticket_doc(tx, &facts.ticket.id)? else {
                         continue;
                     };
-                    let fresh = self::facts(tx, t)?;
+                    let fresh = self::facts(tx, t, now)?;
                     let fired = run_triggers(&rules, &fresh, &event, &mut Env { tx });
                     pass.fired += fired.len();
                     apply_fired(tx, &fresh.ticket.id, fired, now)?;

@@ -325,3 +325,80 @@ fn the_every_minute_pass_applies_time_rules_once() {
     // The rule undid its own match: the next minute fires nothing.
     assert_eq!(s.run_time_rules(now + 74 * h).unwrap().fired, 0);
 }
+
+#[test]
+fn business_hours_come_from_the_tickets_sla_calendar() {
+    use porchlight_domain::sla::{
+        BusinessCalendar, Holiday, SlaConditions, SlaPolicy, SlaTargets, SlaTargetsByPriority,
+        WeeklyHours,
+    };
+    let (_d, s, _me) = store();
+    let calendar = BusinessCalendar {
+        id: "warsaw-office".into(),
+        name: "Warsaw office".into(),
+        time_zone: "Europe/Warsaw".into(),
+        hours: WeeklyHours::weekdays(&[("09:00", "17:00")]),
+        holidays: vec![Holiday::new("2026-12-24", "Wigilia")],
+    };
+    let policy = SlaPolicy {
+        id: "standard".into(),
+        name: "Standard".into(),
+        position: 0,
+        conditions: SlaConditions::default(),
+        targets: SlaTargetsByPriority::uniform(SlaTargets {
+            first_response: Some(240),
+            next_response: None,
+            resolution: None,
+        }),
+        calendar_id: Some("warsaw-office".into()),
+    };
+    // A policy needs its calendar first.
+    assert!(s
+        .apply_config(ConfigMutation::SaveSlaPolicy {
+            policy: policy.clone()
+        })
+        .is_err());
+    s.apply_config(ConfigMutation::SaveCalendar { calendar })
+        .unwrap();
+    s.apply_config(ConfigMutation::SaveSlaPolicy { policy })
+        .unwrap();
+    let err = s
+        .apply_config(ConfigMutation::DeleteCalendar {
+            id: "warsaw-office".into(),
+        })
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("\"Standard\" counts in this calendar"),
+        "{err}"
+    );
+    s.apply_config(ConfigMutation::SaveRule {
+        rule: rule(
+            "Pick up in office hours",
+            1,
+            RuleTrigger::Time,
+            vec![
+                cond(RuleField::Status, RuleOp::Is, "new"),
+                cond(RuleField::WithinBusinessHours, RuleOp::Is, "true"),
+            ],
+            vec![RuleAction::SetStatus {
+                status: TicketStatus::Open,
+            }],
+        ),
+    })
+    .unwrap();
+    let t = ticket(&s, "Question", "Text.");
+    // Saturday 28 Nov 2026, 12:00 in Warsaw (11:00 UTC): closed.
+    let saturday = 1_795_863_600_000;
+    assert_eq!(s.run_time_rules(saturday).unwrap().fired, 0);
+    // Thursday 24 Dec 2026, 10:00 in Warsaw: a holiday, closed.
+    let wigilia = 1_798_102_800_000;
+    assert_eq!(s.run_time_rules(wigilia).unwrap().fired, 0);
+    // Monday 30 Nov 2026, 10:00 in Warsaw (09:00 UTC): open.
+    let monday = 1_796_029_200_000;
+    assert_eq!(s.run_time_rules(monday).unwrap().fired, 1);
+    assert_eq!(
+        s.ticket_detail(&t, &[]).unwrap().ticket.summary.status,
+        TicketStatus::Open
+    );
+}

@@ -13,16 +13,28 @@ use porchlight_domain::{AgentRole, AuthorKind, Mutation};
 
 use super::{store_writes, StorageError, StorageResult, Tx, TxState};
 
-/// Every rule, in evaluation order.
-fn rules(tx: &mut dyn Tx) -> StorageResult<Vec<Rule>> {
+/// Every configuration document of a kind (they all carry the lookup key `key`).
+pub(super) fn all_of<T>(
+    tx: &mut dyn Tx,
+    kind: DocKind,
+    key: &str,
+    pick: impl Fn(Doc) -> Option<T>,
+) -> StorageResult<Vec<T>> {
     let mut out = Vec::new();
-    for id in tx.ids_by_lookup(DocKind::Rule, "rule", 100_000)? {
-        if let Some(body) = tx.get_doc(DocKind::Rule, &id)? {
-            if let Doc::Rule(r) = serde_json::from_str::<Doc>(&body)? {
-                out.push(r);
-            }
+    for id in tx.ids_by_lookup(kind, key, 100_000)? {
+        if let Some(body) = tx.get_doc(kind, &id)? {
+            out.extend(pick(serde_json::from_str::<Doc>(&body)?));
         }
     }
+    Ok(out)
+}
+
+/// Every rule, in evaluation order.
+fn rules(tx: &mut dyn Tx) -> StorageResult<Vec<Rule>> {
+    let mut out = all_of(tx, DocKind::Rule, "rule", |d| match d {
+        Doc::Rule(r) => Some(r),
+        _ => None,
+    })?;
     out.sort_by(|a, b| (a.position, &a.id).cmp(&(b.position, &b.id)));
     Ok(out)
 }
@@ -37,7 +49,7 @@ pub(super) fn ticket(tx: &mut dyn Tx, id: &str) -> StorageResult<Option<TicketDo
     })
 }
 
-fn facts(tx: &mut dyn Tx, t: TicketDoc) -> StorageResult<TicketFacts> {
+fn facts(tx: &mut dyn Tx, t: TicketDoc, now: i64) -> StorageResult<TicketFacts> {
     let organization_id = match tx.get_doc(DocKind::Customer, &t.requester_id)? {
         Some(body) => match serde_json::from_str::<Doc>(&body)? {
             Doc::Customer(c) => c.organization_id,
@@ -55,12 +67,31 @@ fn facts(tx: &mut dyn Tx, t: TicketDoc) -> StorageResult<TicketFacts> {
             }
         }
     }
+    let policies = all_of(tx, DocKind::SlaPolicy, "sla_policy", |d| match d {
+        Doc::SlaPolicy(p) => Some(p),
+        _ => None,
+    })?;
+    let calendars = all_of(tx, DocKind::Calendar, "calendar", |d| match d {
+        Doc::Calendar(c) => Some(c),
+        _ => None,
+    })?;
+    let within_business_hours = porchlight_domain::config::within_business_hours(
+        &policies,
+        &calendars,
+        &porchlight_domain::sla::TicketFacts {
+            priority: t.priority,
+            channel: t.channel,
+            group_id: t.group_id.as_deref(),
+            organization_id: organization_id.as_deref(),
+            tags: &t.tags,
+        },
+        now,
+    );
     Ok(TicketFacts {
         organization_id,
         status_since,
         assigned_at,
-        // Business calendars arrive with SLA policies; until then every hour is one.
-        within_business_hours: true,
+        within_business_hours,
         ticket: t,
     })
 }
@@ -212,7 +243,7 @@ pub(super) fn run_after(
     let Some(after) = ticket(tx, &p.ticket_id)? else {
         return Ok(Vec::new());
     };
-    let facts = facts(tx, after)?;
+    let facts = facts(tx, after, at)?;
     let event = RuleEvent {
         kind: p.kind,
         before: p.before.as_ref(),
@@ -312,7 +343,7 @@ impl super::Storage {
             }
             for id in tx.ids_by_lookup(DocKind::Ticket, OPEN_KEY, i64::MAX)? {
                 let Some(t) = ticket(tx, &id)? else { continue };
-                let f = facts(tx, t)?;
+                let f = facts(tx, t, now)?;
                 if rules_now.iter().any(|r| r.matches(&f, &event)) {
                     due.push(id);
                 }
@@ -326,7 +357,7 @@ impl super::Storage {
                 let Some(t) = ticket(tx, &id)? else {
                     return Ok(None);
                 };
-                let facts = facts(tx, t)?;
+                let facts = facts(tx, t, now)?;
                 let mut env = Env { tx, failure: None };
                 let fired = run_triggers(&rules_now, &facts, &event, &mut env);
                 if let Some(e) = env.failure {

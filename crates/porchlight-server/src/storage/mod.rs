@@ -21,6 +21,7 @@ use porchlight_domain::kb::{
 };
 use porchlight_domain::kb_apply::{self, KbStateView};
 use porchlight_domain::rules::Rule;
+use porchlight_domain::sla::{BusinessCalendar, SlaPolicy};
 use porchlight_domain::sync::{
     Change, PullResponse, PushMutation, PushOutcome, PushResponse, PushResult, WireMutation,
     MAX_PULL_LIMIT,
@@ -866,6 +867,16 @@ impl KbStateView for TxState<'_> {
 impl ConfigView for TxState<'_> {
     typed_get!(rule, Rule, Rule);
     typed_get!(macro_doc, Macro, Macro);
+    typed_get!(sla_policy, SlaPolicy, SlaPolicy);
+    typed_get!(calendar, Calendar, BusinessCalendar);
+
+    fn sla_policies(&mut self) -> Result<Vec<SlaPolicy>, DomainError> {
+        automation::all_of(self.tx, DocKind::SlaPolicy, "sla_policy", |d| match d {
+            Doc::SlaPolicy(p) => Some(p),
+            _ => None,
+        })
+        .map_err(|e| self.fail(e))
+    }
 }
 
 /// Canonical dump of every live document, sorted by key: what convergence tests compare.

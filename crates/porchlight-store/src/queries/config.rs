@@ -8,6 +8,7 @@ use porchlight_domain::config::{
 };
 use porchlight_domain::docs::{Doc, DocKind, DocWrite};
 use porchlight_domain::rules::Rule;
+use porchlight_domain::sla::{BusinessCalendar, SlaPolicy};
 use porchlight_domain::{DomainError, ErrorCode};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
@@ -18,7 +19,9 @@ pub(crate) fn write_doc(c: &Connection, doc: &Doc) -> StoreResult<()> {
     let body = match doc {
         Doc::Rule(r) => serde_json::to_string(r)?,
         Doc::Macro(m) => serde_json::to_string(m)?,
-        _ => unreachable!("config write_doc is only called with rules and macros"),
+        Doc::SlaPolicy(p) => serde_json::to_string(p)?,
+        Doc::Calendar(c) => serde_json::to_string(c)?,
+        _ => unreachable!("config write_doc is only called with configuration documents"),
     };
     let key = doc.key();
     c.prepare_cached(
@@ -50,12 +53,21 @@ pub(crate) fn read_doc(c: &Connection, kind: DocKind, id: &str) -> StoreResult<O
     Ok(Some(match kind {
         DocKind::Rule => Doc::Rule(serde_json::from_str(&b)?),
         DocKind::Macro => Doc::Macro(serde_json::from_str(&b)?),
-        _ => unreachable!("config read_doc is only called with rules and macros"),
+        DocKind::SlaPolicy => Doc::SlaPolicy(serde_json::from_str(&b)?),
+        DocKind::Calendar => Doc::Calendar(serde_json::from_str(&b)?),
+        _ => unreachable!("config read_doc is only called with configuration documents"),
     }))
 }
 
-pub(crate) const IDS_SQL_RULE: &str = "SELECT id FROM config_docs WHERE kind = 'rule'";
-pub(crate) const IDS_SQL_MACRO: &str = "SELECT id FROM config_docs WHERE kind = 'macro'";
+pub(crate) fn ids_sql(kind: DocKind) -> &'static str {
+    match kind {
+        DocKind::Rule => "SELECT id FROM config_docs WHERE kind = 'rule'",
+        DocKind::Macro => "SELECT id FROM config_docs WHERE kind = 'macro'",
+        DocKind::SlaPolicy => "SELECT id FROM config_docs WHERE kind = 'sla_policy'",
+        DocKind::Calendar => "SELECT id FROM config_docs WHERE kind = 'calendar'",
+        _ => unreachable!("config ids_sql is only called with configuration kinds"),
+    }
+}
 
 fn all<T: serde::de::DeserializeOwned>(c: &Connection, kind: DocKind) -> StoreResult<Vec<T>> {
     let mut st = c.prepare_cached("SELECT doc FROM config_docs WHERE kind = ?1 ORDER BY id")?;
@@ -70,6 +82,11 @@ pub(crate) fn rules(c: &Connection) -> StoreResult<Vec<Rule>> {
     let mut rules: Vec<Rule> = all(c, DocKind::Rule)?;
     rules.sort_by(|a, b| (a.position, &a.id).cmp(&(b.position, &b.id)));
     Ok(rules)
+}
+
+/// Every SLA policy and business calendar, for choosing a ticket's business hours.
+pub(crate) fn sla_config(c: &Connection) -> StoreResult<(Vec<SlaPolicy>, Vec<BusinessCalendar>)> {
+    Ok((all(c, DocKind::SlaPolicy)?, all(c, DocKind::Calendar)?))
 }
 
 struct View<'a>(&'a Connection);
@@ -93,6 +110,21 @@ impl ConfigView for View<'_> {
             Some(Doc::Macro(m)) => Ok(Some(m)),
             _ => Ok(None),
         }
+    }
+    fn sla_policy(&mut self, id: &str) -> Result<Option<SlaPolicy>, DomainError> {
+        match read_doc(self.0, DocKind::SlaPolicy, id).map_err(storage)? {
+            Some(Doc::SlaPolicy(p)) => Ok(Some(p)),
+            _ => Ok(None),
+        }
+    }
+    fn calendar(&mut self, id: &str) -> Result<Option<BusinessCalendar>, DomainError> {
+        match read_doc(self.0, DocKind::Calendar, id).map_err(storage)? {
+            Some(Doc::Calendar(c)) => Ok(Some(c)),
+            _ => Ok(None),
+        }
+    }
+    fn sla_policies(&mut self) -> Result<Vec<SlaPolicy>, DomainError> {
+        all(self.0, DocKind::SlaPolicy).map_err(storage)
     }
 }
 

@@ -23,7 +23,9 @@ pub(crate) fn write(c: &Connection, doc: &Doc) -> StoreResult<()> {
         | Doc::KbRevision(_)
         | Doc::KbConflict(_)
         | Doc::KbVotes(_) => super::kb::write_doc(c, doc)?,
-        Doc::Rule(_) | Doc::Macro(_) => super::config::write_doc(c, doc)?,
+        Doc::Rule(_) | Doc::Macro(_) | Doc::SlaPolicy(_) | Doc::Calendar(_) => {
+            super::config::write_doc(c, doc)?
+        }
         Doc::Ticket(t) => {
             c.prepare_cached(
                 "INSERT INTO tickets(id, number, subject, status, priority, priority_rank, ticket_type, channel,
@@ -174,7 +176,9 @@ pub(crate) fn delete(c: &Connection, kind: DocKind, id: &str) -> StoreResult<()>
         | DocKind::KbRevision
         | DocKind::KbConflict
         | DocKind::KbVotes => super::kb::delete_doc(c, kind, id)?,
-        DocKind::Rule | DocKind::Macro => super::config::delete_doc(c, kind, id)?,
+        DocKind::Rule | DocKind::Macro | DocKind::SlaPolicy | DocKind::Calendar => {
+            super::config::delete_doc(c, kind, id)?
+        }
         DocKind::Ticket => {
             c.execute(
                 "UPDATE attachments SET message_id = NULL WHERE message_id IN (SELECT id FROM messages WHERE ticket_id = ?1)",
@@ -235,7 +239,9 @@ pub(crate) fn read(c: &Connection, kind: DocKind, id: &str) -> StoreResult<Optio
         | DocKind::KbRevision
         | DocKind::KbConflict
         | DocKind::KbVotes => super::kb::read_doc(c, kind, id)?,
-        DocKind::Rule | DocKind::Macro => super::config::read_doc(c, kind, id)?,
+        DocKind::Rule | DocKind::Macro | DocKind::SlaPolicy | DocKind::Calendar => {
+            super::config::read_doc(c, kind, id)?
+        }
         DocKind::Ticket => {
             let t = c
                 .prepare_cached(&format!("SELECT {TICKET_DOC_COLS} FROM tickets WHERE id = ?1"))?
@@ -457,8 +463,9 @@ pub(crate) fn ids(c: &Connection, kind: DocKind) -> StoreResult<Vec<String>> {
         | DocKind::KbRevision
         | DocKind::KbConflict
         | DocKind::KbVotes => super::kb::ids_sql(kind),
-        DocKind::Rule => super::config::IDS_SQL_RULE,
-        DocKind::Macro => super::config::IDS_SQL_MACRO,
+        DocKind::Rule | DocKind::Macro | DocKind::SlaPolicy | DocKind::Calendar => {
+            super::config::ids_sql(kind)
+        }
         DocKind::Ticket => "SELECT id FROM tickets",
         DocKind::Message => "SELECT id FROM messages",
         DocKind::Event => "SELECT id FROM ticket_events",
