@@ -15,11 +15,9 @@
 //! enough to leave the two cores to the server. `PORCHLIGHT_BENCH_HELP_SECS` changes the
 //! measuring time (default 5 s each).
 
-use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -29,6 +27,7 @@ use porchlight_domain::docs::Doc;
 use porchlight_domain::kb::{ArticleStatus, ArticleVisibility};
 use porchlight_server::Database;
 
+use crate::bench_sync::ServerProc;
 use crate::{cargo, sh, target_dir};
 
 pub const ARTICLES: usize = 10_000;
@@ -151,40 +150,21 @@ fn encode(text: &str) -> String {
         .collect()
 }
 
+/// The real server (bench_sync's process handle) and its host:port.
 struct Server {
-    child: Child,
-    /// host:port
+    process: ServerProc,
     addr: String,
-    _stdout: BufReader<std::process::ChildStdout>,
 }
 
 impl Server {
     fn start(bin: &Path, data: &Path, log: &Path) -> Result<Server> {
-        let mut child = Command::new(bin)
-            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-            .arg(data)
-            .stdout(Stdio::piped())
-            .stderr(File::create(log)?)
-            .spawn()
-            .with_context(|| format!("could not start {}", bin.display()))?;
-        let mut out = BufReader::new(child.stdout.take().context("server stdout")?);
-        let mut line = String::new();
-        out.read_line(&mut line)?;
-        let Some(addr) = line
-            .trim()
-            .strip_prefix("porchlight-server listening on http://")
-        else {
-            let _ = child.kill();
-            bail!(
-                "the server did not start (first line {line:?}); see {}",
-                log.display()
-            );
-        };
-        Ok(Server {
-            addr: addr.to_string(),
-            child,
-            _stdout: out,
-        })
+        let process = ServerProc::start(
+            bin,
+            &["--data-dir".to_string(), data.display().to_string()],
+            log,
+        )?;
+        let addr = process.url.trim_start_matches("http://").to_string();
+        Ok(Server { process, addr })
     }
 
     /// The home page once the index holds the knowledge base (its first request waits
@@ -234,24 +214,8 @@ impl Server {
         Ok(paths)
     }
 
-    fn stop(mut self) {
-        let _ = Command::new("kill")
-            .arg(self.child.id().to_string())
-            .status();
-        let until = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < until {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+    fn stop(self) {
+        self.process.stop();
     }
 }
 

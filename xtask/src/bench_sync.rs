@@ -104,14 +104,14 @@ pub fn run(put: &mut dyn FnMut(&str, f64, &str)) -> Result<()> {
 
 // ---- the server process ------------------------------------------------------------------
 
-struct ServerProc {
+pub(crate) struct ServerProc {
     child: Child,
-    url: String,
+    pub(crate) url: String,
     _stdout: BufReader<ChildStdout>,
 }
 
 impl ServerProc {
-    fn start(bin: &Path, db_args: &[String], log: &Path) -> Result<ServerProc> {
+    pub(crate) fn start(bin: &Path, db_args: &[String], log: &Path) -> Result<ServerProc> {
         let mut child = Command::new(bin)
             .args(["serve", "--listen", "127.0.0.1:0"])
             .args(db_args)
@@ -148,7 +148,7 @@ impl ServerProc {
     }
 
     /// SIGTERM (the server finishes requests in flight), then SIGKILL after 20 s.
-    fn stop(mut self) {
+    pub(crate) fn stop(mut self) {
         let _ = Command::new("kill")
             .arg(self.child.id().to_string())
             .status();
