@@ -210,6 +210,28 @@ pub fn within_business_hours(
         .is_none_or(|s| s.is_open_at(at))
 }
 
+/// [`within_business_hours`] for a ticket document (its organization is its requester's).
+pub fn ticket_within_business_hours(
+    policies: &[SlaPolicy],
+    calendars: &[BusinessCalendar],
+    t: &crate::docs::TicketDoc,
+    organization_id: Option<&str>,
+    at: i64,
+) -> bool {
+    within_business_hours(
+        policies,
+        calendars,
+        &TicketFacts {
+            priority: t.priority,
+            channel: t.channel,
+            group_id: t.group_id.as_deref(),
+            organization_id,
+            tags: &t.tags,
+        },
+        at,
+    )
+}
+
 /// Read access to the current configuration documents.
 pub trait ConfigView {
     fn rule(&mut self, id: &str) -> Result<Option<Rule>, DomainError>;

@@ -16,29 +16,8 @@ use crate::queries::events::{self, Actor};
 use crate::queries::{config, docs, settings};
 use crate::{new_id, StoreResult};
 
+use porchlight_domain::config::ticket_within_business_hours;
 pub(crate) use porchlight_domain::rules::event_of;
-
-/// Whether `at` is within the business hours of the SLA policy the ticket falls under.
-pub(crate) fn business_hours(
-    policies: &[porchlight_domain::sla::SlaPolicy],
-    calendars: &[porchlight_domain::sla::BusinessCalendar],
-    t: &TicketDoc,
-    organization_id: Option<&str>,
-    at: i64,
-) -> bool {
-    porchlight_domain::config::within_business_hours(
-        policies,
-        calendars,
-        &porchlight_domain::sla::TicketFacts {
-            priority: t.priority,
-            channel: t.channel,
-            group_id: t.group_id.as_deref(),
-            organization_id,
-            tags: &t.tags,
-        },
-        at,
-    )
-}
 
 pub(crate) fn ticket_doc(tx: &Transaction<'_>, id: &str) -> StoreResult<Option<TicketDoc>> {
     Ok(match docs::read(tx, DocKind::Ticket, id)? {
@@ -67,7 +46,7 @@ fn facts(tx: &Transaction<'_>, t: TicketDoc, now: i64) -> StoreResult<TicketFact
     let assigned_at = last_event_at(tx, &t.id, "assignee")?;
     let (policies, calendars) = config::sla_config(tx)?;
     let within_business_hours =
-        business_hours(&policies, &calendars, &t, organization_id.as_deref(), now);
+        ticket_within_business_hours(&policies, &calendars, &t, organization_id.as_deref(), now);
     Ok(TicketFacts {
         organization_id,
         status_since,
@@ -298,7 +277,7 @@ impl crate::Store {
                     Ok(TicketFacts {
                         status_since,
                         assigned_at: r.get(n + 2)?,
-                        within_business_hours: business_hours(
+                        within_business_hours: ticket_within_business_hours(
                             &policies,
                             &calendars,
                             &t,

@@ -49,7 +49,29 @@ pub(super) fn ticket(tx: &mut dyn Tx, id: &str) -> StorageResult<Option<TicketDo
     })
 }
 
-fn facts(tx: &mut dyn Tx, t: TicketDoc, now: i64) -> StorageResult<TicketFacts> {
+/// The SLA policies and business calendars that decide a ticket's business hours, read
+/// once per trigger run or time-rule pass (not per ticket).
+struct SlaConfig {
+    policies: Vec<porchlight_domain::sla::SlaPolicy>,
+    calendars: Vec<porchlight_domain::sla::BusinessCalendar>,
+}
+
+impl SlaConfig {
+    fn read(tx: &mut dyn Tx) -> StorageResult<SlaConfig> {
+        Ok(SlaConfig {
+            policies: all_of(tx, DocKind::SlaPolicy, "sla_policy", |d| match d {
+                Doc::SlaPolicy(p) => Some(p),
+                _ => None,
+            })?,
+            calendars: all_of(tx, DocKind::Calendar, "calendar", |d| match d {
+                Doc::Calendar(c) => Some(c),
+                _ => None,
+            })?,
+        })
+    }
+}
+
+fn facts(tx: &mut dyn Tx, t: TicketDoc, now: i64, sla: &SlaConfig) -> StorageResult<TicketFacts> {
     let organization_id = match tx.get_doc(DocKind::Customer, &t.requester_id)? {
         Some(body) => match serde_json::from_str::<Doc>(&body)? {
             Doc::Customer(c) => c.organization_id,
@@ -67,24 +89,11 @@ fn facts(tx: &mut dyn Tx, t: TicketDoc, now: i64) -> StorageResult<TicketFacts> 
             }
         }
     }
-    let policies = all_of(tx, DocKind::SlaPolicy, "sla_policy", |d| match d {
-        Doc::SlaPolicy(p) => Some(p),
-        _ => None,
-    })?;
-    let calendars = all_of(tx, DocKind::Calendar, "calendar", |d| match d {
-        Doc::Calendar(c) => Some(c),
-        _ => None,
-    })?;
-    let within_business_hours = porchlight_domain::config::within_business_hours(
-        &policies,
-        &calendars,
-        &porchlight_domain::sla::TicketFacts {
-            priority: t.priority,
-            channel: t.channel,
-            group_id: t.group_id.as_deref(),
-            organization_id: organization_id.as_deref(),
-            tags: &t.tags,
-        },
+    let within_business_hours = porchlight_domain::config::ticket_within_business_hours(
+        &sla.policies,
+        &sla.calendars,
+        &t,
+        organization_id.as_deref(),
         now,
     );
     Ok(TicketFacts {
@@ -243,7 +252,8 @@ pub(super) fn run_after(
     let Some(after) = ticket(tx, &p.ticket_id)? else {
         return Ok(Vec::new());
     };
-    let facts = facts(tx, after, at)?;
+    let sla = SlaConfig::read(tx)?;
+    let facts = facts(tx, after, at, &sla)?;
     let event = RuleEvent {
         kind: p.kind,
         before: p.before.as_ref(),
@@ -341,9 +351,10 @@ impl super::Storage {
             if rules_now.is_empty() {
                 return Ok(());
             }
+            let sla = SlaConfig::read(tx)?;
             for id in tx.ids_by_lookup(DocKind::Ticket, OPEN_KEY, i64::MAX)? {
                 let Some(t) = ticket(tx, &id)? else { continue };
-                let f = facts(tx, t, now)?;
+                let f = facts(tx, t, now, &sla)?;
                 if rules_now.iter().any(|r| r.matches(&f, &event)) {
                     due.push(id);
                 }
@@ -357,7 +368,8 @@ impl super::Storage {
                 let Some(t) = ticket(tx, &id)? else {
                     return Ok(None);
                 };
-                let facts = facts(tx, t, now)?;
+                let sla = SlaConfig::read(tx)?;
+                let facts = facts(tx, t, now, &sla)?;
                 let mut env = Env { tx, failure: None };
                 let fired = run_triggers(&rules_now, &facts, &event, &mut env);
                 if let Some(e) = env.failure {
