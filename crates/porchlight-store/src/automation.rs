@@ -116,19 +116,31 @@ impl RuleEnv for Env<'_> {
     }
 }
 
-/// Runs the triggers for a change the agent just made to `ticket_id` (`before`: the ticket
-/// before it) and applies what fires. A rule that can no longer act (its group was
+/// An agent's change to a ticket, as the rules see it.
+pub(crate) struct Change<'a> {
+    pub ticket_id: &'a str,
+    pub kind: RuleTrigger,
+    pub author: Option<AuthorKind>,
+    /// The ticket before the change (`None` for a new one).
+    pub before: Option<&'a TicketDoc>,
+}
+
+/// Runs the triggers for a change the agent just made to a ticket, with the
+/// rules already read, and applies what fires. A rule that can no longer act (its group was
 /// deleted, say) is skipped and says so in the ticket's timeline; the agent's change
 /// stands either way.
 pub(crate) fn after_change(
     tx: &Transaction<'_>,
-    ticket_id: &str,
-    kind: RuleTrigger,
-    author: Option<AuthorKind>,
-    before: Option<&TicketDoc>,
+    rules: &[porchlight_domain::rules::Rule],
+    change: Change<'_>,
     at: i64,
 ) -> StoreResult<()> {
-    let rules = config::rules(tx)?;
+    let Change {
+        ticket_id,
+        kind,
+        author,
+        before,
+    } = change;
     if rules.is_empty() {
         return Ok(());
     }
@@ -142,7 +154,7 @@ pub(crate) fn after_change(
         author,
         now: at,
     };
-    let fired = run_triggers(&rules, &facts, &event, &mut Env { tx });
+    let fired = run_triggers(rules, &facts, &event, &mut Env { tx });
     apply_fired(tx, ticket_id, fired, at)
 }
 

@@ -248,7 +248,12 @@ impl Store {
             let connected = crate::sync::is_connected(tx)?;
             // Standalone, this desktop runs the automation rules (a server runs them once
             // for everyone in team mode).
-            let automate = !connected && !crate::queries::config::rules(tx)?.is_empty();
+            let rules = if connected {
+                Vec::new()
+            } else {
+                crate::queries::config::rules(tx)?
+            };
+            let automate = !rules.is_empty();
             for m in &ms {
                 let at = now_ms();
                 if connected && crate::sync::is_shared(m) {
@@ -259,7 +264,13 @@ impl Store {
                 {
                     let before = crate::automation::ticket_doc(tx, ticket)?;
                     apply_one(tx, m, &actor, at)?;
-                    crate::automation::after_change(tx, ticket, kind, author, before.as_ref(), at)?;
+                    let event = crate::automation::Change {
+                        ticket_id: ticket,
+                        kind,
+                        author,
+                        before: before.as_ref(),
+                    };
+                    crate::automation::after_change(tx, &rules, event, at)?;
                 } else {
                     apply_one(tx, m, &actor, at)?;
                 }
