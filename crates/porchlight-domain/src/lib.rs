@@ -11,6 +11,7 @@ pub mod kb_apply;
 pub mod markdown;
 pub mod model;
 pub mod mutation;
+pub mod notify;
 pub mod rules;
 pub mod sanitize;
 pub mod sla;

@@ -4,6 +4,7 @@
 //! does, once, and its results arrive with the next pull.
 
 use porchlight_domain::docs::{Doc, DocKind, TicketDoc};
+use porchlight_domain::notify::{NotifyEventValue, NOTIFY_FIELD};
 use porchlight_domain::rules::{
     rule_actor_id, rule_actor_name, run_triggers, RuleEffect, RuleEnv, RuleEvent, RuleTrigger,
     TicketFacts,
@@ -174,14 +175,25 @@ pub(crate) fn apply_fired(
         tx.execute("SAVEPOINT rule", [])?;
         let mut result = Ok(());
         for effect in f.effects {
-            if let RuleEffect::Mutate(m) = effect {
-                result = m
+            result = match effect {
+                RuleEffect::Mutate(m) => m
                     .validated()
                     .map_err(Into::into)
-                    .and_then(|m| crate::mutate::apply_one(tx, &m, &actor, at));
-                if result.is_err() {
-                    break;
-                }
+                    .and_then(|m| crate::mutate::apply_one(tx, &m, &actor, at)),
+                // Recorded as a `notify` event, as the server does; the named agents'
+                // notifications are derived from it (see `queries::notifications`).
+                RuleEffect::Notify { agent_ids, text } => events::record(
+                    tx,
+                    ticket_id,
+                    &actor,
+                    NOTIFY_FIELD,
+                    None,
+                    Some(&NotifyEventValue { agent_ids, text }.to_value()),
+                    at,
+                ),
+            };
+            if result.is_err() {
+                break;
             }
         }
         match result {
@@ -331,6 +343,7 @@ impl crate::Store {
         // catch-up (after the app was closed for days, say).
         for batch in matching.chunks(200) {
             self.with_tx(|tx| {
+                let mark = crate::queries::notifications::watermark(tx)?;
                 for facts in batch {
                     // Re-read inside the write: an agent may have changed the ticket meanwhile.
                     let Some(t) = ticket_doc(tx, &facts.ticket.id)? else {
@@ -341,6 +354,7 @@ impl crate::Store {
                     pass.fired += fired.len();
                     apply_fired(tx, &fresh.ticket.id, fired, now)?;
                 }
+                crate::queries::notifications::derive_local(tx, mark)?;
                 Ok(())
             })?;
         }

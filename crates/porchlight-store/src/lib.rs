@@ -51,6 +51,7 @@ impl Store {
         };
         // The app quit or crashed between the pages of a pull: make the store whole again.
         store.end_interrupted_pull()?;
+        store.with_tx(|tx| queries::notifications::start_if_unset(tx))?;
         Ok(store)
     }
 

@@ -254,6 +254,12 @@ impl Store {
                 crate::queries::config::rules(tx)?
             };
             let automate = !rules.is_empty();
+            // What the rules do (never the agent's own part) may notify the agent.
+            let mark = if automate {
+                Some(crate::queries::notifications::watermark(tx)?)
+            } else {
+                None
+            };
             for m in &ms {
                 let at = now_ms();
                 if connected && crate::sync::is_shared(m) {
@@ -276,6 +282,9 @@ impl Store {
                 }
                 tx.prepare_cached("INSERT INTO mutations(actor_id, name, args, created_at) VALUES (?1, ?2, ?3, ?4)")?
                     .execute(params![me, m.name(), serde_json::to_string(m)?, now_ms()])?;
+            }
+            if let Some(mark) = mark {
+                crate::queries::notifications::derive_local(tx, mark)?;
             }
             Ok(())
         })

@@ -415,7 +415,31 @@ ALTER TABLE attachments ADD COLUMN uploaded INTEGER NOT NULL DEFAULT 0;
 UPDATE attachments SET uploaded = 1 WHERE remote = 1;
 "#;
 
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7];
+/// Notifications for the local agent (see `queries::notifications`). One per source: an
+/// event, a message, or a new ticket, with the kind, so a restart or a replayed pull never
+/// repeats one. `delivered`: 0 not yet handed to the shell, 1 popped up natively, 2 kept
+/// quiet (preferences or do-not-disturb; still listed in the center).
+const V9: &str = r#"
+CREATE TABLE notifications (
+  rowid INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  source_id TEXT NOT NULL,
+  ticket_id TEXT NOT NULL,
+  actor_name TEXT NOT NULL,
+  text TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  read_at INTEGER,
+  delivered INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (kind, source_id)
+);
+CREATE INDEX notifications_unread ON notifications(read_at) WHERE read_at IS NULL;
+CREATE INDEX notifications_undelivered ON notifications(delivered) WHERE delivered = 0;
+CREATE INDEX notifications_ticket ON notifications(ticket_id);
+"#;
+
+// V8 (SLA columns) is being added on main; V9 is self-contained and is renumbered at merge.
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V9];
 
 pub(crate) fn migrate(conn: &mut Connection) -> StoreResult<()> {
     let current: usize =

@@ -337,6 +337,8 @@ impl Store {
             settings::set(tx, "sync_workspace_id", workspace_id)?;
             settings::set(tx, "sync_client_id", &new_id())?;
             settings::set(tx, "sync_cursor", "0")?;
+            // The first pull brings the team's history: nothing in it is news.
+            crate::queries::notifications::start_now(tx)?;
             Ok(())
         })?;
         self.set_me(&agent.id);
@@ -429,6 +431,15 @@ impl Store {
                     _ => applied.other_changes = true,
                 }
                 applied.documents += 1;
+            }
+            // After the whole page is written: an event may precede its ticket in the page.
+            let deriver = crate::queries::notifications::Deriver::new(tx)?;
+            for ch in &page.changes {
+                match &ch.doc {
+                    Some(Doc::Event(e)) => deriver.event(tx, e)?,
+                    Some(Doc::Message(m)) => deriver.message(tx, m)?,
+                    _ => {}
+                }
             }
             applied.ticket_ids.sort();
             applied.ticket_ids.dedup();

@@ -5,6 +5,7 @@
 
 use porchlight_domain::apply::{self, Actor, ApplyContext};
 use porchlight_domain::docs::{Doc, DocKind, TicketDoc};
+use porchlight_domain::notify::{NotifyEventValue, NOTIFY_FIELD};
 use porchlight_domain::rules::{
     rule_actor_id, rule_actor_name, run_triggers, Fired, Rule, RuleEffect, RuleEnv, RuleEvent,
     RuleTrigger, TicketFacts,
@@ -303,7 +304,36 @@ fn apply_fired(
             return Err(e);
         }
         let writes = match result {
-            Ok(writes) => writes,
+            // A "notify agents" action is stored as a `notify` event on the ticket: it
+            // replicates like any event, and each named agent's desktop raises it.
+            Ok(mut writes) => {
+                writes.extend(f.effects.iter().filter_map(|e| {
+                    match e {
+                        RuleEffect::Notify { agent_ids, text } => {
+                            Some(porchlight_domain::docs::DocWrite::Put {
+                                doc: Doc::Event(porchlight_domain::TicketEvent {
+                                    id: uuid::Uuid::now_v7().to_string(),
+                                    ticket_id: ticket_id.to_string(),
+                                    actor_id: Some(actor.id.clone()),
+                                    actor_name: actor.name.clone(),
+                                    field: NOTIFY_FIELD.into(),
+                                    old_value: None,
+                                    new_value: Some(
+                                        NotifyEventValue {
+                                            agent_ids: agent_ids.clone(),
+                                            text: text.clone(),
+                                        }
+                                        .to_value(),
+                                    ),
+                                    created_at: at,
+                                }),
+                            })
+                        }
+                        RuleEffect::Mutate(_) => None,
+                    }
+                }));
+                writes
+            }
             Err(refusal) => {
                 // Recorded on the ticket as the rule, so an admin sees why it did nothing.
                 let event = porchlight_domain::TicketEvent {

@@ -8,6 +8,7 @@ pub mod docs;
 pub mod events;
 pub mod kb;
 pub mod messages;
+pub mod notifications;
 pub mod search;
 pub mod settings;
 pub mod tickets;
