@@ -10,6 +10,8 @@ import type { DomainError } from "../bindings/DomainError";
 import type { ErrorCode } from "../bindings/ErrorCode";
 import type { Group } from "../bindings/Group";
 import type { Mutation } from "../bindings/Mutation";
+import type { NotificationPage } from "../bindings/NotificationPage";
+import type { NotificationPrefs } from "../bindings/NotificationPrefs";
 import type { Organization } from "../bindings/Organization";
 import type { PageCursor } from "../bindings/PageCursor";
 import type { PresenceActivity } from "../bindings/PresenceActivity";
@@ -142,6 +144,15 @@ export const ipc = {
   /** Best effort: tells colleagues which ticket this agent has open (null: none). */
   setPresence: (ticket_id: string | null, activity: PresenceActivity) =>
     call<null>("set_presence", { ticket_id, activity }),
+
+  // ---- notifications ----
+  /** Newest first; `before` is the previous page's `next_before`. */
+  notifications: (before: number | null, limit: number) => call<NotificationPage>("notifications", { before, limit }),
+  markNotificationRead: (id: string) => call<null>("mark_notification_read", { id }),
+  markTicketNotificationsRead: (ticket_id: string) => call<null>("mark_ticket_notifications_read", { ticket_id }),
+  markAllNotificationsRead: () => call<null>("mark_all_notifications_read"),
+  notificationPrefs: () => call<NotificationPrefs>("notification_prefs"),
+  setNotificationPrefs: (prefs: NotificationPrefs) => call<NotificationPrefs>("set_notification_prefs", { prefs }),
 };
 
 /** The events the backend emits, with their payloads. */
@@ -152,6 +163,10 @@ export interface BackendEvents {
   "sync-status": SyncStatus;
   /** Colleagues' presence on tickets, for the whole helpdesk (own entries left out). */
   presence: PresenceEntry[];
+  /** The unread notification count changed. */
+  "notifications-changed": number;
+  /** A native notification was clicked: open this ticket. */
+  "open-ticket": string;
 }
 
 /** Subscribes to a backend event; the handler receives its payload (typed for known events). */
