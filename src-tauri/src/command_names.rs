@@ -35,4 +35,10 @@ pub const NAMES: &[&str] = &[
     "kb_suggestions",
     "kb_render",
     "kb_diff",
+    "notifications",
+    "mark_notification_read",
+    "mark_ticket_notifications_read",
+    "mark_all_notifications_read",
+    "notification_prefs",
+    "set_notification_prefs",
 ];

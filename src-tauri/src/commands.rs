@@ -8,6 +8,7 @@ use porchlight_domain::kb::{
     KbCategory, KbDraft, KbMutation, KbSuggestion,
 };
 use porchlight_domain::markdown::{RenderOptions, Renderer};
+use porchlight_domain::notify::{NotificationPage, NotificationPrefs};
 use porchlight_domain::sync::{PresenceActivity, SyncStatus};
 use porchlight_domain::{
     Agent, Attachment, Customer, CustomerMatch, DomainError, ErrorCode, Group, Mutation,
@@ -18,11 +19,13 @@ use porchlight_store::Store;
 use tauri::ipc::{InvokeBody, Request};
 use tauri::{AppHandle, Runtime, State};
 
+use crate::notifications::Notifier;
 use crate::sync::SyncHub;
 
 type Res<T> = Result<T, DomainError>;
 type Db<'a> = State<'a, Arc<Store>>;
 type Hub<'a> = State<'a, Arc<SyncHub>>;
+type Bell<'a> = State<'a, Arc<Notifier>>;
 
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn workspace_info(db: Db<'_>) -> Res<WorkspaceInfo> {
@@ -66,16 +69,18 @@ pub fn ticket_detail(db: Db<'_>, ticket_id: String, show_images: Vec<String>) ->
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn mutate(db: Db<'_>, hub: Hub<'_>, mutation: Mutation) -> Res<()> {
+pub fn mutate(db: Db<'_>, hub: Hub<'_>, bell: Bell<'_>, mutation: Mutation) -> Res<()> {
     db.apply(mutation)?;
     hub.wake();
+    bell.wake();
     Ok(())
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn mutate_many(db: Db<'_>, hub: Hub<'_>, mutations: Vec<Mutation>) -> Res<()> {
+pub fn mutate_many(db: Db<'_>, hub: Hub<'_>, bell: Bell<'_>, mutations: Vec<Mutation>) -> Res<()> {
     db.apply_many(mutations)?;
     hub.wake();
+    bell.wake();
     Ok(())
 }
 
@@ -275,4 +280,40 @@ pub fn kb_render(markdown: String) -> Res<String> {
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn kb_diff(old: String, new: String) -> Res<Vec<DiffLine>> {
     Ok(line_diff(&old, &new))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn notifications(db: Db<'_>, before: Option<i64>, limit: usize) -> Res<NotificationPage> {
+    Ok(db.notifications(before, limit)?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn mark_notification_read(db: Db<'_>, bell: Bell<'_>, id: String) -> Res<()> {
+    db.mark_notification_read(&id)?;
+    bell.wake();
+    Ok(())
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn mark_ticket_notifications_read(db: Db<'_>, bell: Bell<'_>, ticket_id: String) -> Res<()> {
+    db.mark_ticket_notifications_read(&ticket_id)?;
+    bell.wake();
+    Ok(())
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn mark_all_notifications_read(db: Db<'_>, bell: Bell<'_>) -> Res<()> {
+    db.mark_all_notifications_read()?;
+    bell.wake();
+    Ok(())
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn notification_prefs(db: Db<'_>) -> Res<NotificationPrefs> {
+    Ok(db.notification_prefs()?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn set_notification_prefs(db: Db<'_>, prefs: NotificationPrefs) -> Res<NotificationPrefs> {
+    Ok(db.set_notification_prefs(prefs)?)
 }

@@ -3,6 +3,7 @@
 
 pub mod command_names;
 pub mod commands;
+pub mod notifications;
 pub mod sync;
 
 use std::path::PathBuf;
@@ -44,6 +45,7 @@ pub fn with_commands<R: tauri::Runtime>(
     builder
         .manage(store)
         .manage(hub)
+        .manage(Arc::new(notifications::Notifier::default()))
         .register_uri_scheme_protocol("attachment", |ctx, request| {
             use tauri::Manager;
             let store = ctx.app_handle().state::<Arc<Store>>();
@@ -84,6 +86,12 @@ pub fn with_commands<R: tauri::Runtime>(
             commands::kb_suggestions,
             commands::kb_render,
             commands::kb_diff,
+            commands::notifications,
+            commands::mark_notification_read,
+            commands::mark_ticket_notifications_read,
+            commands::mark_all_notifications_read,
+            commands::notification_prefs,
+            commands::set_notification_prefs,
         ])
 }
 
@@ -110,6 +118,9 @@ pub fn run(dir: &std::path::Path) -> Result<(), String> {
         .setup(|app| {
             use tauri::Manager;
             app.state::<Arc<sync::SyncHub>>().resume(app.handle());
+            let store = app.state::<Arc<Store>>().inner().clone();
+            app.state::<Arc<notifications::Notifier>>()
+                .start(app.handle(), store);
             Ok(())
         })
         .run(tauri::generate_context!())

@@ -8,7 +8,7 @@ use porchlight_domain::sync::{PresenceActivity, PresenceUpdate, SyncState, SyncS
 use porchlight_domain::{DomainError, ErrorCode};
 use porchlight_store::Store;
 use porchlight_sync::{Engine, EngineEvent, ServerClient, SyncError};
-use tauri::{AppHandle, Emitter, Runtime};
+use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 const KEYRING_SERVICE: &str = "app.porchlight.desktop";
 
@@ -157,6 +157,10 @@ impl SyncHub {
             let _ = match ev {
                 EngineEvent::Round(r) => {
                     keep(&r.status);
+                    // Pulled documents may have brought notifications.
+                    if let Some(bell) = app.try_state::<Arc<crate::notifications::Notifier>>() {
+                        bell.wake();
+                    }
                     app.emit("sync-round", r)
                 }
                 EngineEvent::Status(s) => {

@@ -21,10 +21,11 @@ fn packages(g: Group) -> (&'static str, &'static [&'static str]) {
             ],
         ),
         Group::E2e => (
-            "to run the tests (WebDriver for the real window, headless Chromium for the help center, virtual display, D-Bus session, keyring, fonts, PostgreSQL for the server suite)",
+            "to run the tests (WebDriver for the real window, headless Chromium for the help center, virtual display, D-Bus session with its monitor, keyring, a notification daemon, fonts, PostgreSQL for the server suite)",
             &[
                 "postgresql",
-                "webkit2gtk-driver", "xvfb", "xauth", "dbus-x11", "dbus-daemon", "gnome-keyring", "libsecret-tools",
+                "webkit2gtk-driver", "xvfb", "xauth", "dbus-x11", "dbus-daemon", "dbus-bin", "gnome-keyring", "libsecret-tools",
+                "notification-daemon",
                 "at-spi2-core", "fonts-noto-core", "fonts-dejavu-core", "imagemagick",
                 "chromium", "chromium-driver",
             ],

@@ -1,5 +1,6 @@
 //! End-to-end: the real app binary, driven by tauri-driver + WebKitWebDriver under Xvfb, inside
-//! a D-Bus session with an unlocked gnome-keyring (the sync issue's keyring tests need it).
+//! a D-Bus session with an unlocked gnome-keyring (the sync issue's keyring tests need it) and
+//! a real notification daemon (the notification tests watch its Notify calls).
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -58,8 +59,12 @@ pub fn run() -> Result<()> {
     let keyring_home = target_dir().join("e2e-keyring");
     let _ = std::fs::remove_dir_all(&keyring_home);
     std::fs::create_dir_all(&keyring_home)?;
+    // The notification daemon draws on a display of its own (the apps each get theirs).
+    let display = notification_display();
     let script = format!(
-        "printf 'porchlight-e2e' | gnome-keyring-daemon --unlock --components=secrets >/dev/null || exit 1; exec '{cargo_bin}' test -p porchlight-e2e -- --test-threads=1"
+        "printf 'porchlight-e2e' | gnome-keyring-daemon --unlock --components=secrets >/dev/null || exit 1; {daemon}; '{cargo_bin}' test -p porchlight-e2e -- --test-threads=1; status=$?; {stop}; exit $status",
+        daemon = start_notification_daemon(&display),
+        stop = STOP_NOTIFICATION_DAEMON,
     );
     let status = Command::new("dbus-run-session")
         .args(["--", "sh", "-c", &script])
@@ -77,3 +82,29 @@ pub fn run() -> Result<()> {
     }
     Ok(())
 }
+
+/// A free X display number for the notification daemon's own Xvfb.
+pub fn notification_display() -> String {
+    let n = (300..400)
+        .find(|n| {
+            !std::path::Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+                && !std::path::Path::new(&format!("/tmp/.X{n}-lock")).exists()
+        })
+        .unwrap_or(399);
+    format!(":{n}")
+}
+
+/// Shell that starts Xvfb on `display` and notification-daemon (package
+/// notification-daemon) on it, owning org.freedesktop.Notifications on the session bus, and
+/// waits until it does.
+pub fn start_notification_daemon(display: &str) -> String {
+    format!(
+        "Xvfb {display} -nolisten tcp >/dev/null 2>&1 & notify_x=$!; \
+         i=0; while [ ! -e /tmp/.X11-unix/X{n} ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; \
+         DISPLAY={display} /usr/lib/notification-daemon/notification-daemon >/dev/null 2>&1 & notify_d=$!; \
+         i=0; until dbus-send --session --print-reply --dest=org.freedesktop.DBus / org.freedesktop.DBus.NameHasOwner string:org.freedesktop.Notifications 2>/dev/null | grep -q 'boolean true' || [ $i -ge 100 ]; do sleep 0.1; i=$((i+1)); done",
+        n = display.trim_start_matches(':'),
+    )
+}
+
+pub const STOP_NOTIFICATION_DAEMON: &str = "kill $notify_d $notify_x 2>/dev/null";

@@ -284,9 +284,7 @@ fn single(p: &Pending, locale: &str) -> Popup {
             format!("{}: {n}", p.actor_name),
             format!("{}\n{}", p.ticket_subject, p.text),
         ),
-        NotificationKind::SlaWarning | NotificationKind::SlaBreach => {
-            (format!("{n}"), p.ticket_subject.clone())
-        }
+        NotificationKind::SlaWarning | NotificationKind::SlaBreach => (n, p.ticket_subject.clone()),
     };
     Popup {
         kind: p.kind,

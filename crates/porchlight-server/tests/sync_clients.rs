@@ -448,6 +448,75 @@ fn a_trigger_fires_exactly_once_with_two_desktops() {
     assert_eq!(ali.dump(), server_dump(&s, "ali@example.com"));
 }
 
+/// A rule's "notify agents" runs on the server and reaches the named agent's desktop as a
+/// `notify` event: one notification there, however often it syncs, none for anyone else, and
+/// the same event in every desktop's timeline.
+#[test]
+fn a_rules_notify_action_reaches_the_named_agents_desktop_once() {
+    use porchlight_domain::config::ConfigMutation;
+    use porchlight_domain::notify::{NotificationKind, NOTIFY_FIELD};
+    use porchlight_domain::rules::{
+        MatchMode, Rule, RuleAction, RuleCondition, RuleField, RuleOp, RuleTrigger,
+    };
+    let rt = rt();
+    let s = Server::start(Backend::Sqlite);
+    s.add_user("ada@example.com", "Ada Admin", "admin");
+    s.add_user("ali@example.com", "Ali Agent", "agent");
+    let ada = Desk::connect(&rt, &s, "ada@example.com");
+    let ali = Desk::connect(&rt, &s, "ali@example.com");
+    ada.store
+        .apply_config(ConfigMutation::SaveRule {
+            rule: Rule {
+                id: new_id(),
+                name: "VIP watch".into(),
+                position: 0,
+                active: true,
+                trigger: RuleTrigger::Created,
+                match_mode: MatchMode::All,
+                conditions: vec![RuleCondition {
+                    field: RuleField::Subject,
+                    op: RuleOp::Contains,
+                    value: "vip".into(),
+                }],
+                actions: vec![RuleAction::NotifyAgents {
+                    agent_ids: vec![ali.agent_id.clone()],
+                    text: "A VIP customer is waiting.".into(),
+                }],
+            },
+        })
+        .unwrap();
+    ada.sync(&rt);
+    ali.sync(&rt);
+    let (tid, create) = new_ticket("VIP: order 12 missing", "vip@example.com");
+    ada.store.apply(create).unwrap();
+    for _ in 0..3 {
+        ada.sync(&rt);
+        ali.sync(&rt);
+    }
+    let page = ali.store.notifications(None, 10).unwrap();
+    assert_eq!(page.items.len(), 1, "{:?}", page.items);
+    let n = &page.items[0];
+    assert_eq!(n.kind, NotificationKind::Rule);
+    assert_eq!(n.ticket_id, tid);
+    assert_eq!(n.actor_name, "Rule VIP watch");
+    assert_eq!(n.text, "A VIP customer is waiting.");
+    assert_eq!(
+        ada.store.unread_notifications().unwrap(),
+        0,
+        "not named, and her own ticket"
+    );
+    for d in [&ada, &ali] {
+        let events = d.store.ticket_detail(&tid, &[]).unwrap().events;
+        assert_eq!(
+            events.iter().filter(|e| e.field == NOTIFY_FIELD).count(),
+            1,
+            "one notify event in the timeline"
+        );
+    }
+    assert_eq!(ali.dump(), ada.dump());
+    assert_eq!(ali.dump(), server_dump(&s, "ali@example.com"));
+}
+
 /// A file a customer attaches in the help center reaches the agent's desktop: the message
 /// lists it by name after a sync, and opening it fetches the bytes, checked against the
 /// size and hash the server reported.

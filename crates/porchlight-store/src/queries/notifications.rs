@@ -391,6 +391,17 @@ impl Store {
     /// (`local_minute`: minutes since local midnight now), not already read; a burst of one
     /// kind is one summary. The rest stay in the center without a pop-up.
     pub fn take_undelivered(&self, local_minute: u16) -> StoreResult<Vec<Popup>> {
+        // The shell asks often; only take the write lock when there is something to take.
+        let waiting: bool = self.read(|c| {
+            Ok(c.query_row(
+                "SELECT EXISTS (SELECT 1 FROM notifications WHERE delivered = 0)",
+                [],
+                |r| r.get(0),
+            )?)
+        })?;
+        if !waiting {
+            return Ok(Vec::new());
+        }
         self.with_tx(|tx| {
             let p = prefs(tx)?;
             let locale = settings::get(tx, "locale")?.unwrap_or_else(|| "en".into());
