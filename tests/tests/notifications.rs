@@ -55,13 +55,14 @@ impl Monitor {
         s
     }
 
-    /// Each Notify call seen so far: (serial, its arguments as printed).
-    fn notifies(&self) -> Vec<(String, String)> {
+    /// Each Notify call seen so far: (sender, serial, its arguments as printed).
+    fn notifies(&self) -> Vec<(String, String, String)> {
         let log = self.log();
         let mut out = Vec::new();
         let mut lines = log.lines().peekable();
         while let Some(l) = lines.next() {
             if l.starts_with("method call") && l.contains("member=Notify") {
+                let sender = field(l, "sender=");
                 let serial = field(l, "serial=");
                 let mut args = String::new();
                 while let Some(next) = lines.peek() {
@@ -71,18 +72,22 @@ impl Monitor {
                     args.push_str(lines.next().unwrap());
                     args.push('\n');
                 }
-                out.push((serial, args));
+                out.push((sender, serial, args));
             }
         }
         out
     }
 
-    /// The id the daemon answered the Notify call `serial` with.
-    fn notification_id(&self, serial: &str) -> Option<u32> {
+    /// The id the daemon answered the Notify call `serial` of `sender` with (serials are
+    /// per connection).
+    fn notification_id(&self, sender: &str, serial: &str) -> Option<u32> {
         let log = self.log();
         let mut lines = log.lines();
         while let Some(l) = lines.next() {
-            if l.starts_with("method return") && field(l, "reply_serial=") == serial {
+            if l.starts_with("method return")
+                && field(l, "destination=") == sender
+                && field(l, "reply_serial=") == serial
+            {
                 return lines
                     .next()?
                     .trim()
@@ -147,7 +152,14 @@ fn push_as(server: &str, token: &str, schema_version: u32, m: Mutation) {
 }
 
 fn connect(s: &Session, url: &str) {
-    s.click_id("settings-button");
+    // Right after the profile is made the first click can land before the sidebar is live.
+    for _ in 0..5 {
+        s.click_id("settings-button");
+        if s.find_all("[data-testid=\"server-url\"]").len() == 1 {
+            break;
+        }
+        std::thread::sleep(Duration::from_secs(1));
+    }
     s.type_id("server-url", url);
     s.wait_js(
         "e-mail prefilled",
@@ -272,7 +284,7 @@ fn a_colleagues_assignment_pops_up_once_and_own_actions_never() {
     );
 
     // Exactly one Notify, with the subject; the bell counts one unread.
-    let (serial, args) = wait_until("A's Notify call", Duration::from_secs(20), || {
+    let (sender, serial, args) = wait_until("A's Notify call", Duration::from_secs(20), || {
         monitor.notifies().into_iter().next()
     });
     assert!(
@@ -294,7 +306,7 @@ fn a_colleagues_assignment_pops_up_once_and_own_actions_never() {
 
     // Clicking the pop-up (the daemon reports the "default" action) opens that ticket.
     let id = wait_until("the daemon's notification id", SHORT, || {
-        monitor.notification_id(&serial)
+        monitor.notification_id(&sender, &serial)
     });
     a.click_id("notifications-button");
     a.wait_css("[data-testid=\"notification-item\"]", SHORT);
