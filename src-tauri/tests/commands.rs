@@ -371,3 +371,45 @@ fn the_knowledge_base_through_the_ipc_layer() {
     assert_eq!(diff[1], json!({"kind": "removed", "text": "b"}));
     assert_eq!(diff[2], json!({"kind": "added", "text": "c"}));
 }
+
+#[test]
+fn notifications_through_the_ipc_layer() {
+    let h = harness();
+    h.call(
+        "create_profile",
+        json!({"name": "Deniz", "email": "deniz@example.com"}),
+    )
+    .unwrap();
+    let page = h
+        .call("notifications", json!({"before": null, "limit": 30}))
+        .unwrap();
+    assert_eq!(page["items"], json!([]));
+    assert_eq!(page["unread"], 0);
+    assert_eq!(page["next_before"], Value::Null);
+    let prefs = h.call("notification_prefs", json!({})).unwrap();
+    assert_eq!(prefs["kinds"].as_array().unwrap().len(), 7);
+    assert_eq!(prefs["dnd_enabled"], false);
+    let mut quiet = prefs.clone();
+    quiet["dnd_enabled"] = json!(true);
+    quiet["dnd_start"] = json!("21:30");
+    quiet["kinds"][2]["enabled"] = json!(false);
+    let saved = h
+        .call("set_notification_prefs", json!({"prefs": quiet}))
+        .unwrap();
+    assert_eq!(saved, quiet);
+    assert_eq!(h.call("notification_prefs", json!({})).unwrap(), quiet);
+    quiet["dnd_end"] = json!("7 o'clock");
+    let err = h
+        .call("set_notification_prefs", json!({"prefs": quiet}))
+        .unwrap_err();
+    assert_eq!(err["code"], "invalid_value");
+    assert_eq!(err["field"], "dnd_end");
+    h.call("mark_all_notifications_read", json!({})).unwrap();
+    h.call("mark_notification_read", json!({"id": "nope"}))
+        .unwrap();
+    h.call(
+        "mark_ticket_notifications_read",
+        json!({"ticket_id": "nope"}),
+    )
+    .unwrap();
+}
