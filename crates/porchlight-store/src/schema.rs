@@ -436,6 +436,7 @@ CREATE TABLE notifications (
 CREATE INDEX notifications_unread ON notifications(read_at) WHERE read_at IS NULL;
 CREATE INDEX notifications_undelivered ON notifications(delivered) WHERE delivered = 0;
 CREATE INDEX notifications_ticket ON notifications(ticket_id);
+CREATE INDEX notifications_created ON notifications(created_at);
 "#;
 
 // V8 (SLA columns) is being added on main; V9 is self-contained and is renumbered at merge.

@@ -729,3 +729,26 @@ fn standalone_rules_notify_through_the_same_path_and_show_in_the_timeline() {
     assert_eq!(value.text, "Urgent ticket in");
     assert_eq!(s.take_undelivered(NOON).unwrap().len(), 2);
 }
+
+#[test]
+fn the_center_lists_newest_first_and_pages_without_gaps() {
+    let mut t = Team::new();
+    let (me, bo) = (t.me.clone(), t.bo.clone());
+    let at = now_ms() + 10;
+    // Work done offline arrives late: arrival order is not time order.
+    for (subject, offset) in [("Second", 20), ("Third", 30), ("First", 10), ("Fourth", 40)] {
+        let (_, docs) = t.ticket(subject, Some(&me), None, &bo, at + offset);
+        t.pull(&docs);
+    }
+    let first = t.store.notifications(None, 3).unwrap();
+    let subjects = |p: &porchlight_domain::notify::NotificationPage| {
+        p.items
+            .iter()
+            .map(|n| n.ticket_subject.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(subjects(&first), vec!["Fourth", "Third", "Second"]);
+    let rest = t.store.notifications(first.next_before, 3).unwrap();
+    assert_eq!(subjects(&rest), vec!["First"]);
+    assert_eq!(rest.next_before, None);
+}

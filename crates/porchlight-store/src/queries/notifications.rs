@@ -311,10 +311,11 @@ impl Store {
                 "SELECT n.rowid, n.id, n.kind, n.ticket_id, t.number, coalesce(t.subject, ''), n.actor_name,
                    n.text, n.created_at, n.read_at IS NOT NULL
                  FROM notifications n LEFT JOIN tickets t ON t.id = n.ticket_id
-                 WHERE n.rowid < ?1 ORDER BY n.rowid DESC LIMIT ?2",
+                 WHERE ?1 IS NULL OR (n.created_at, n.rowid) < (SELECT created_at, rowid FROM notifications WHERE rowid = ?1)
+                 ORDER BY n.created_at DESC, n.rowid DESC LIMIT ?2",
             )?;
             let rows = st
-                .query_map(params![before.unwrap_or(i64::MAX), limit as i64 + 1], |r| {
+                .query_map(params![before, limit as i64 + 1], |r| {
                     Ok((
                         r.get::<_, i64>(0)?,
                         Notification {
