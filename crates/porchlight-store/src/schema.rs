@@ -437,6 +437,8 @@ CREATE INDEX notifications_unread ON notifications(read_at) WHERE read_at IS NUL
 CREATE INDEX notifications_undelivered ON notifications(delivered) WHERE delivered = 0;
 CREATE INDEX notifications_ticket ON notifications(ticket_id);
 CREATE INDEX notifications_created ON notifications(created_at);
+-- Sources pulled on a page before the last of its pull, derived with the last page.
+CREATE TABLE notify_pending (kind TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (kind, id)) WITHOUT ROWID;
 "#;
 
 // V8 (SLA columns) is being added on main; V9 is self-contained and is renumbered at merge.

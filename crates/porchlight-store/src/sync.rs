@@ -432,15 +432,10 @@ impl Store {
                 }
                 applied.documents += 1;
             }
-            // After the whole page is written: an event may precede its ticket in the page.
-            let deriver = crate::queries::notifications::Deriver::new(tx)?;
-            for ch in &page.changes {
-                match &ch.doc {
-                    Some(Doc::Event(e)) => deriver.event(tx, e)?,
-                    Some(Doc::Message(m)) => deriver.message(tx, m)?,
-                    _ => {}
-                }
-            }
+            // After the whole page is written (an event may precede its ticket in the page),
+            // and only with the last page of a pull (its ticket's newest version may be on a
+            // later one).
+            crate::queries::notifications::derive_pulled(tx, &page.changes, last_page)?;
             applied.ticket_ids.sort();
             applied.ticket_ids.dedup();
             if last_page {

@@ -752,3 +752,33 @@ fn the_center_lists_newest_first_and_pages_without_gaps() {
     assert_eq!(subjects(&rest), vec!["First"]);
     assert_eq!(rest.next_before, None);
 }
+
+#[test]
+fn an_assignment_whose_ticket_arrives_on_a_later_page_still_notifies_once() {
+    let mut t = Team::new();
+    let (me, bo) = (t.me.clone(), t.bo.clone());
+    let at = now_ms() + 10;
+    let (ticket, docs) = t.ticket("Split across pages", None, None, &bo, at);
+    t.pull(&docs);
+    assert_eq!(t.store.unread_notifications().unwrap(), 0);
+    // The server sends the event at its version and the ticket at a later one (changed
+    // again since): a page boundary falls between them.
+    let assigned = event(&ticket.id, &bo, "assignee", None, Some(&me.name), at + 1);
+    let mut page1 = t.page(&[Doc::Event(assigned)]);
+    page1.has_more = true;
+    t.store.apply_pull(&page1).unwrap();
+    assert_eq!(
+        t.store.unread_notifications().unwrap(),
+        0,
+        "not yet: the ticket is stale"
+    );
+    let mut now_mine = ticket.clone();
+    now_mine.assignee_id = Some(me.id.clone());
+    now_mine.priority = Priority::High;
+    t.pull(&[Doc::Ticket(now_mine)]);
+    assert_eq!(t.store.unread_notifications().unwrap(), 1);
+    assert_eq!(t.kinds(), vec![NotificationKind::Assigned]);
+    // The next pull does not see it again.
+    t.pull(&[]);
+    assert_eq!(t.store.unread_notifications().unwrap(), 1);
+}

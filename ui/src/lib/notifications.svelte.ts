@@ -73,6 +73,17 @@ class NotificationCenter {
     await Promise.all([app.openTicket(ticketId), this.reload()]);
   }
 
+  /** The agent opened a ticket (from anywhere): its notifications are read. */
+  async markTicketRead(ticketId: string): Promise<void> {
+    if (!this.items.some((n) => n.ticket_id === ticketId && !n.read)) return;
+    try {
+      await ipc.markTicketNotificationsRead(ticketId);
+    } catch (e) {
+      app.error(e);
+    }
+    await this.reload();
+  }
+
   async openItem(n: Notification): Promise<void> {
     try {
       await ipc.markNotificationRead(n.id);

@@ -228,6 +228,58 @@ impl Deriver {
     }
 }
 
+/// Notifications from a pulled page. A page that is not the last of its pull keeps the new
+/// sources for the last one (in `notify_pending`): a ticket's newest version, which says
+/// whom it is assigned to, may arrive on a later page than the event.
+pub(crate) fn derive_pulled(
+    c: &Connection,
+    changes: &[porchlight_domain::sync::Change],
+    last_page: bool,
+) -> StoreResult<()> {
+    use porchlight_domain::docs::Doc;
+    let d = Deriver::new(c)?;
+    if !last_page {
+        for ch in changes {
+            let (kind, id, at) = match &ch.doc {
+                Some(Doc::Event(e)) => ("event", &e.id, e.created_at),
+                Some(Doc::Message(m)) => ("message", &m.id, m.created_at),
+                _ => continue,
+            };
+            // History (a first pull) is never news: keep nothing for it.
+            if at >= d.since {
+                c.prepare_cached("INSERT OR IGNORE INTO notify_pending(kind, id) VALUES (?1, ?2)")?
+                    .execute(params![kind, id])?;
+            }
+        }
+        return Ok(());
+    }
+    for ch in changes {
+        match &ch.doc {
+            Some(Doc::Event(e)) => d.event(c, e)?,
+            Some(Doc::Message(m)) => d.message(c, m)?,
+            _ => {}
+        }
+    }
+    let pending: Vec<(String, String)> = c
+        .prepare_cached("SELECT kind, id FROM notify_pending")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    for (kind, id) in pending {
+        let kind = if kind == "event" {
+            porchlight_domain::docs::DocKind::Event
+        } else {
+            porchlight_domain::docs::DocKind::Message
+        };
+        match super::docs::read(c, kind, &id)? {
+            Some(Doc::Event(e)) => d.event(c, &e)?,
+            Some(Doc::Message(m)) => d.message(c, &m)?,
+            _ => {}
+        }
+    }
+    c.execute("DELETE FROM notify_pending", [])?;
+    Ok(())
+}
+
 /// The newest event and message rows now: what a change writes after this is new.
 pub(crate) fn watermark(c: &Connection) -> StoreResult<(i64, i64)> {
     Ok(c.query_row(
