@@ -9,7 +9,7 @@ use std::sync::mpsc::{channel, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use porchlight_domain::notify::Popup;
+use porchlight_domain::notify::{tray_open, tray_unread, Popup};
 use porchlight_store::Store;
 use tauri::menu::{Menu, MenuItem};
 use tauri::tray::TrayIconBuilder;
@@ -49,7 +49,7 @@ impl Notifier {
         std::thread::Builder::new()
             .name("notifications".into())
             .spawn(move || {
-                let mut last_unread = -1;
+                let mut shown: (i64, String) = (-1, String::new());
                 loop {
                     let minute = local_minute();
                     if let Ok(popups) = store.take_undelivered(minute) {
@@ -57,13 +57,20 @@ impl Notifier {
                             show(&app, p);
                         }
                     }
+                    let locale = store
+                        .workspace_info()
+                        .map(|w| w.locale)
+                        .unwrap_or_else(|_| "en".into());
                     if let Ok(unread) = store.unread_notifications() {
-                        if unread != last_unread {
-                            last_unread = unread;
-                            if let Some(item) = &tray {
-                                let _ = item.set_text(unread_label(unread));
+                        if (unread, &locale) != (shown.0, &shown.1) {
+                            if let Some((count, open)) = &tray {
+                                let _ = count.set_text(tray_unread(unread, &locale));
+                                let _ = open.set_text(tray_open(&locale));
                             }
-                            let _ = app.emit(CHANGED_EVENT, unread);
+                            if unread != shown.0 {
+                                let _ = app.emit(CHANGED_EVENT, unread);
+                            }
+                            shown = (unread, locale);
                         }
                     }
                     match rx.recv_timeout(POLL) {
@@ -85,14 +92,6 @@ fn local_minute() -> u16 {
     (now.hour() * 60 + now.minute()) as u16
 }
 
-fn unread_label(n: i64) -> String {
-    match n {
-        0 => "No unread notifications".into(),
-        1 => "1 unread".into(),
-        n => format!("{n} unread"),
-    }
-}
-
 /// Brings the main window forward (shown, not minimised, focused).
 fn raise<R: Runtime>(app: &AppHandle<R>) {
     if let Some(w) = app.get_webview_window("main") {
@@ -102,10 +101,10 @@ fn raise<R: Runtime>(app: &AppHandle<R>) {
     }
 }
 
-/// The tray icon with its menu; returns the unread item to keep current.
-fn tray<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<MenuItem<R>> {
-    let unread = MenuItem::with_id(app, "unread", unread_label(0), false, None::<&str>)?;
-    let open = MenuItem::with_id(app, "open", "Open Porchlight", true, None::<&str>)?;
+/// The tray icon with its menu; returns the unread and open items to keep current.
+fn tray<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<(MenuItem<R>, MenuItem<R>)> {
+    let unread = MenuItem::with_id(app, "unread", tray_unread(0, "en"), false, None::<&str>)?;
+    let open = MenuItem::with_id(app, "open", tray_open("en"), true, None::<&str>)?;
     let menu = Menu::with_items(app, &[&unread, &open])?;
     let mut builder = TrayIconBuilder::with_id("porchlight")
         .menu(&menu)
@@ -119,7 +118,7 @@ fn tray<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<MenuItem<R>> {
         builder = builder.icon(icon.clone());
     }
     builder.build(app)?;
-    Ok(unread)
+    Ok((unread, open))
 }
 
 /// Shows one pop-up; on a thread that waits for the click (the OS reports it on Linux as the

@@ -332,6 +332,30 @@ fn summary(kind: NotificationKind, of: &[&Pending], locale: &str) -> Popup {
     }
 }
 
+/// The tray menu's unread line.
+pub fn tray_unread(n: i64, locale: &str) -> String {
+    match (locale, n) {
+        ("tr", 0) => "Okunmamış bildirim yok".into(),
+        ("tr", n) => format!("{n} okunmamış"),
+        ("pl", 0) => "Brak nieprzeczytanych powiadomień".into(),
+        ("pl", n) => format!("Nieprzeczytane: {n}"),
+        ("fa", 0) => "اعلان خوانده‌نشده‌ای نیست".into(),
+        ("fa", n) => format!("{n} خوانده‌نشده"),
+        (_, 0) => "No unread notifications".into(),
+        (_, n) => format!("{n} unread"),
+    }
+}
+
+/// The tray menu's item that brings the window forward.
+pub fn tray_open(locale: &str) -> &'static str {
+    match locale {
+        "tr" => "Porchlight'ı aç",
+        "pl" => "Otwórz Porchlight",
+        "fa" => "باز کردن Porchlight",
+        _ => "Open Porchlight",
+    }
+}
+
 struct Texts {
     assigned: &'static str,
     by: &'static str,
