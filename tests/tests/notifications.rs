@@ -2,8 +2,9 @@
 //! `cargo xtask e2e`), watched with `dbus-monitor`: a colleague on the team server assigns a
 //! ticket to agent A → A's app sends exactly one `org.freedesktop.Notifications.Notify` whose
 //! text holds the subject, and the bell shows it; clicking it (the daemon's "default" action)
-//! opens the ticket. A's own actions (a ticket of their own, assigning it to themselves, a
-//! reply) send none.
+//! opens the ticket; a customer's reply on it pops up once more; with assignments switched off
+//! in Settings the next one only reaches the bell. A's own actions (a ticket of their own,
+//! assigning it to themselves, a reply) send none.
 
 use std::io::Read;
 use std::process::{Child, Command, Stdio};
@@ -65,8 +66,12 @@ impl Monitor {
                 let sender = field(l, "sender=");
                 let serial = field(l, "serial=");
                 let mut args = String::new();
+                // Arguments run until the next message (a string may span lines).
                 while let Some(next) = lines.peek() {
-                    if !next.starts_with(' ') {
+                    if ["method call", "method return", "signal", "error"]
+                        .iter()
+                        .any(|p| next.starts_with(p))
+                    {
                         break;
                     }
                     args.push_str(lines.next().unwrap());
@@ -335,5 +340,84 @@ fn a_colleagues_assignment_pops_up_once_and_own_actions_never() {
         SHORT,
     );
     assert_eq!(monitor.notifies().len(), 1, "still exactly one Notify");
+
+    // The customer writes back on that ticket (Bora records it): one more pop-up, saying so.
+    a.wait_js(
+        "A's own ticket is in the list",
+        &format!("[...document.querySelectorAll('[data-testid=\"ticket-row\"]')].some(r => r.textContent.includes({OWN_SUBJECT:?}))"),
+        SHORT,
+    );
+    let own = a
+        .find_all("[data-testid=\"ticket-row\"]")
+        .into_iter()
+        .find(|r| a.text(r).contains(OWN_SUBJECT))
+        .unwrap();
+    a.click(&own);
+    push_as(
+        &server.url,
+        &bora.token,
+        bora.schema_version,
+        Mutation::AddMessage {
+            message_id: porchlight_store::new_id(),
+            ticket_id: ticket_id.clone(),
+            kind: porchlight_domain::MessageKind::Reply,
+            from_customer: true,
+            body_text: "Any news about the double charge?".into(),
+            body_html: None,
+            attachment_ids: vec![],
+        },
+    );
+    let (_, _, reply) = wait_until("the reply's Notify", Duration::from_secs(20), || {
+        monitor.notifies().into_iter().nth(1)
+    });
+    assert!(reply.contains("Customer replied"), "{reply}");
+    assert!(
+        reply.contains("Any news about the double charge?"),
+        "{reply}"
+    );
+
+    // Assignments switched off in Settings: the next one is in the center, with no pop-up.
+    a.click_id("settings-button");
+    a.wait_css("[data-testid=\"notify-pref-assigned\"]", SHORT);
+    a.click_id("notify-pref-assigned");
+    a.wait_js(
+        "the preference is off",
+        "document.querySelector('[data-testid=\"notify-pref-assigned\"]').checked === false",
+        SHORT,
+    );
+    std::thread::sleep(Duration::from_secs(1));
+    a.click_id("settings-done");
+    push_as(
+        &server.url,
+        &bora.token,
+        bora.schema_version,
+        Mutation::CreateTicket {
+            ticket_id: porchlight_store::new_id(),
+            message_id: porchlight_store::new_id(),
+            subject: "Quiet assignment".into(),
+            requester: RequesterRef::New {
+                id: porchlight_store::new_id(),
+                name: "Jan Kowalski".into(),
+                email: Some("jan@example.com".into()),
+                phone: None,
+            },
+            channel: Channel::Email,
+            priority: Priority::Normal,
+            ticket_type: TicketType::Question,
+            assignee_id: Some(ada.id.clone()),
+            group_id: None,
+            tags: vec![],
+            body_text: "Hello".into(),
+            attachment_ids: vec![],
+        },
+    );
+    a.wait_js(
+        "the quiet assignment is in the center",
+        "document.querySelector('[data-testid=\"notifications-badge\"]')?.dataset.count === '2'",
+        Duration::from_secs(20),
+    );
+    std::thread::sleep(Duration::from_secs(7));
+    let all = monitor.notifies();
+    assert_eq!(all.len(), 2, "no pop-up for a switched-off kind: {all:?}");
     a.quit();
 }
