@@ -11,6 +11,8 @@ use rusqlite::params;
 use crate::queries::settings;
 use crate::schema::{create_derived_triggers, DROP_DERIVED_TRIGGERS, REBUILD_DERIVED};
 use crate::{new_id, now_ms, Store, StoreResult};
+use porchlight_domain::docs::Doc;
+use porchlight_domain::sla::{SlaConditions, SlaPolicy, SlaTargets, SlaTargetsByPriority};
 
 #[derive(Debug, Clone)]
 pub struct SeedOptions {
@@ -391,6 +393,11 @@ pub fn seed(store: &Store, opts: &SeedOptions) -> StoreResult<SeedReport> {
             }
         }
         drop((ins_ticket, ins_msg, ins_tag, ins_event));
+        // A helpdesk promises response times: the demo gets a standard SLA when it has none,
+        // so the list shows deadlines (rebuilding the derived data computes them).
+        if crate::queries::config::sla_config(tx)?.0.is_empty() {
+            crate::queries::config::write_doc(tx, &Doc::SlaPolicy(demo_sla_policy()))?;
+        }
         tx.execute_batch(REBUILD_DERIVED)?;
         create_derived_triggers(tx)?;
         settings::set(tx, "demo_seeded_at", &now.to_string())?;
@@ -401,6 +408,30 @@ pub fn seed(store: &Store, opts: &SeedOptions) -> StoreResult<SeedReport> {
         elapsed_ms: started.elapsed().as_millis(),
         ..report
     })
+}
+
+/// Around the clock, in hours: urgent 1 / 2 / 8, high 4 / 8 / 24, normal 8 / 24 / 72,
+/// low 24 / 48 / 120; at risk an hour before.
+pub fn demo_sla_policy() -> SlaPolicy {
+    let h = |first: u32, next: u32, resolution: u32| SlaTargets {
+        first_response: Some(first * 60),
+        next_response: Some(next * 60),
+        resolution: Some(resolution * 60),
+    };
+    SlaPolicy {
+        id: "standard-support".into(),
+        name: "Standard support".into(),
+        position: 100,
+        conditions: SlaConditions::default(),
+        targets: SlaTargetsByPriority {
+            low: h(24, 48, 120),
+            normal: h(8, 24, 72),
+            high: h(4, 8, 24),
+            urgent: h(1, 2, 8),
+        },
+        calendar_id: None,
+        warning_minutes: 60,
+    }
 }
 
 /// The "Load demo data" button: a small, varied helpdesk with threads in four languages,

@@ -6,6 +6,10 @@ import type { SlaState } from "./SlaState";
  */
 export type TicketSla = { policy_id: string, policy_name: string, 
 /**
+ * The policy's warning window, in minutes.
+ */
+warning_minutes: number, 
+/**
  * When the first awaited metric breaches (or breached): the earliest running deadline,
  * or the instant an awaited metric already breached. `None` while nothing is due (all
  * met, or paused without a breach).

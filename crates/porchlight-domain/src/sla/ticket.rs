@@ -21,6 +21,8 @@ const MINUTE_MS: i64 = 60_000;
 pub struct TicketSla {
     pub policy_id: String,
     pub policy_name: String,
+    /// The policy's warning window, in minutes.
+    pub warning_minutes: u32,
     /// When the first awaited metric breaches (or breached): the earliest running deadline,
     /// or the instant an awaited metric already breached. `None` while nothing is due (all
     /// met, or paused without a breach).
@@ -196,6 +198,7 @@ impl SlaBook {
         Some(TicketSla {
             policy_id: policy.id.clone(),
             policy_name: policy.name.clone(),
+            warning_minutes: policy.warning_minutes,
             due_at,
             warn_at,
             state,
