@@ -370,6 +370,18 @@ pub fn seed(store: &Store, opts: &SeedOptions) -> StoreResult<SeedReport> {
                 thread.push((kind, author_kind, author_id, author_name, text, t));
                 t += rng.gen_range(5 * 60_000..(2 * DAY / n.max(1) as i64).max(10 * 60_000));
             }
+            // A recent ticket's conversation cannot run past now: squeeze it into the time
+            // since it was opened, keeping its order and proportions.
+            let last_at = thread.last().map(|m| m.5).unwrap_or(created);
+            if last_at > now && last_at > created {
+                let scale = |at: i64| created + ((at - created) as i128 * (now - created).max(0) as i128 / (last_at - created) as i128) as i64;
+                for m in thread.iter_mut() {
+                    m.5 = scale(m.5);
+                }
+                first_response = first_response.map(scale);
+                last_customer = scale(last_customer);
+                last_agent = last_agent.map(scale);
+            }
             let updated = thread.last().map(|m| m.5).unwrap_or(created).min(now);
             let solved_at = matches!(status, "solved" | "closed").then_some(updated);
             // The list preview shows the last public message, never an internal note.
