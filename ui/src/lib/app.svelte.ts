@@ -363,6 +363,8 @@ class AppState {
         rows = rows.concat(page.rows);
         cursor = page.next;
       } while (cursor && rows.length < want);
+      // Deadlines in fresh rows are judged against the present, not the last clock tick.
+      this.now = Date.now();
       this.rows = rows;
       this.next = cursor;
       this.listLoaded = true;
@@ -457,6 +459,7 @@ class AppState {
     try {
       const d = await ipc.ticketDetail(id, this.shownImages.get(id) ?? []);
       if (gen !== this.detailGen) return;
+      this.now = Date.now();
       this.detail = d;
       this.detailError = null;
     } catch (e) {
