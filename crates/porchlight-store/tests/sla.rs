@@ -322,3 +322,81 @@ fn views_sort_and_the_every_minute_pass_read_the_stored_deadlines() {
     assert_eq!(low_warn.len(), 1);
     assert_eq!(low_warn[0].assignee_id.as_deref(), Some(me.as_str()));
 }
+
+#[test]
+fn recomputing_every_ticket_at_once_agrees_with_ticket_by_ticket() {
+    let (_d, s, me) = store();
+    s.apply_config(ConfigMutation::SaveSlaPolicy {
+        policy: policy("std", 10, SlaConditions::default()),
+    })
+    .unwrap();
+    let mut vip = policy(
+        "vip",
+        1,
+        SlaConditions {
+            tags_any: vec!["vip".into()],
+            ..Default::default()
+        },
+    );
+    vip.targets.high = targets(5, 10, 20);
+    s.apply_config(ConfigMutation::SaveSlaPolicy {
+        policy: vip.clone(),
+    })
+    .unwrap();
+    // Varied histories, each computed ticket by ticket as it happens.
+    let mut ids = Vec::new();
+    for (i, p) in [
+        Priority::Low,
+        Priority::Normal,
+        Priority::High,
+        Priority::Urgent,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let tags: &[&str] = if i % 2 == 0 { &["vip"] } else { &[] };
+        let id = ticket(&s, &format!("Ticket {i}"), p, tags);
+        if i >= 1 {
+            reply(&s, &id, MessageKind::Reply);
+        }
+        if i == 2 {
+            fields(
+                &s,
+                &id,
+                TicketFieldChanges {
+                    status: Some(TicketStatus::OnHold),
+                    ..Default::default()
+                },
+            );
+        }
+        if i == 3 {
+            fields(
+                &s,
+                &id,
+                TicketFieldChanges {
+                    priority: Some(Priority::High),
+                    assignee_id: Some(Some(me.clone())),
+                    ..Default::default()
+                },
+            );
+            s.apply(Mutation::AddMessage {
+                message_id: new_id(),
+                ticket_id: id.clone(),
+                kind: MessageKind::Reply,
+                from_customer: true,
+                body_text: "Still broken.".into(),
+                body_html: None,
+                attachment_ids: vec![],
+            })
+            .unwrap();
+        }
+        ids.push(id);
+    }
+    let before: Vec<_> = ids.iter().map(|id| stored(&s, id)).collect();
+    assert!(before.iter().any(|(due, _)| due.is_some()));
+    // Saving a policy again recomputes every open ticket in one sweep: same answers.
+    s.apply_config(ConfigMutation::SaveSlaPolicy { policy: vip })
+        .unwrap();
+    let after: Vec<_> = ids.iter().map(|id| stored(&s, id)).collect();
+    assert_eq!(before, after);
+}
