@@ -82,45 +82,47 @@ END;
 "#;
 
 /// Triggers that note which tickets' SLA fields need recomputing (`sla_dirty`; the row `*`
-/// means every ticket: a policy or calendar changed). The write transaction recomputes them
+/// means every ticket: a policy or calendar changed). They test for the row rather than use
+/// `INSERT OR IGNORE`: an outer statement's conflict clause would override the trigger's. The write transaction recomputes them
 /// before it commits (`sla::refresh_dirty`), so the stored deadlines always match the
 /// stored history.
 pub(crate) const SLA_TRIGGERS: &str = r#"
 CREATE TRIGGER IF NOT EXISTS sla_tickets_ai AFTER INSERT ON tickets BEGIN
-  INSERT OR IGNORE INTO sla_dirty(ticket_id) VALUES (new.id);
+  INSERT INTO sla_dirty(ticket_id) SELECT new.id WHERE NOT EXISTS (SELECT 1 FROM sla_dirty WHERE ticket_id = new.id);
 END;
 CREATE TRIGGER IF NOT EXISTS sla_tickets_au AFTER UPDATE OF status, priority, channel, group_id, requester_id, created_at, deleted_at ON tickets BEGIN
-  INSERT OR IGNORE INTO sla_dirty(ticket_id) VALUES (new.id);
+  INSERT INTO sla_dirty(ticket_id) SELECT new.id WHERE NOT EXISTS (SELECT 1 FROM sla_dirty WHERE ticket_id = new.id);
 END;
 CREATE TRIGGER IF NOT EXISTS sla_messages_ai AFTER INSERT ON messages BEGIN
-  INSERT OR IGNORE INTO sla_dirty(ticket_id) VALUES (new.ticket_id);
+  INSERT INTO sla_dirty(ticket_id) SELECT new.ticket_id WHERE NOT EXISTS (SELECT 1 FROM sla_dirty WHERE ticket_id = new.ticket_id);
 END;
 CREATE TRIGGER IF NOT EXISTS sla_messages_ad AFTER DELETE ON messages BEGIN
-  INSERT OR IGNORE INTO sla_dirty(ticket_id) VALUES (old.ticket_id);
+  INSERT INTO sla_dirty(ticket_id) SELECT old.ticket_id WHERE NOT EXISTS (SELECT 1 FROM sla_dirty WHERE ticket_id = old.ticket_id);
 END;
 CREATE TRIGGER IF NOT EXISTS sla_events_ai AFTER INSERT ON ticket_events WHEN new.field IN ('status', 'priority') BEGIN
-  INSERT OR IGNORE INTO sla_dirty(ticket_id) VALUES (new.ticket_id);
+  INSERT INTO sla_dirty(ticket_id) SELECT new.ticket_id WHERE NOT EXISTS (SELECT 1 FROM sla_dirty WHERE ticket_id = new.ticket_id);
 END;
 CREATE TRIGGER IF NOT EXISTS sla_events_ad AFTER DELETE ON ticket_events WHEN old.field IN ('status', 'priority') BEGIN
-  INSERT OR IGNORE INTO sla_dirty(ticket_id) VALUES (old.ticket_id);
+  INSERT INTO sla_dirty(ticket_id) SELECT old.ticket_id WHERE NOT EXISTS (SELECT 1 FROM sla_dirty WHERE ticket_id = old.ticket_id);
 END;
 CREATE TRIGGER IF NOT EXISTS sla_tags_ai AFTER INSERT ON ticket_tags BEGIN
-  INSERT OR IGNORE INTO sla_dirty(ticket_id) VALUES (new.ticket_id);
+  INSERT INTO sla_dirty(ticket_id) SELECT new.ticket_id WHERE NOT EXISTS (SELECT 1 FROM sla_dirty WHERE ticket_id = new.ticket_id);
 END;
 CREATE TRIGGER IF NOT EXISTS sla_tags_ad AFTER DELETE ON ticket_tags BEGIN
-  INSERT OR IGNORE INTO sla_dirty(ticket_id) VALUES (old.ticket_id);
+  INSERT INTO sla_dirty(ticket_id) SELECT old.ticket_id WHERE NOT EXISTS (SELECT 1 FROM sla_dirty WHERE ticket_id = old.ticket_id);
 END;
 CREATE TRIGGER IF NOT EXISTS sla_customers_au AFTER UPDATE OF organization_id ON customers BEGIN
-  INSERT OR IGNORE INTO sla_dirty(ticket_id) SELECT id FROM tickets WHERE requester_id = new.id;
+  INSERT INTO sla_dirty(ticket_id) SELECT id FROM tickets WHERE requester_id = new.id
+    AND id NOT IN (SELECT ticket_id FROM sla_dirty);
 END;
 CREATE TRIGGER IF NOT EXISTS sla_config_ai AFTER INSERT ON config_docs WHEN new.kind IN ('sla_policy', 'calendar') BEGIN
-  INSERT OR IGNORE INTO sla_dirty(ticket_id) VALUES ('*');
+  INSERT INTO sla_dirty(ticket_id) SELECT '*' WHERE NOT EXISTS (SELECT 1 FROM sla_dirty WHERE ticket_id = '*');
 END;
 CREATE TRIGGER IF NOT EXISTS sla_config_au AFTER UPDATE ON config_docs WHEN new.kind IN ('sla_policy', 'calendar') BEGIN
-  INSERT OR IGNORE INTO sla_dirty(ticket_id) VALUES ('*');
+  INSERT INTO sla_dirty(ticket_id) SELECT '*' WHERE NOT EXISTS (SELECT 1 FROM sla_dirty WHERE ticket_id = '*');
 END;
 CREATE TRIGGER IF NOT EXISTS sla_config_ad AFTER DELETE ON config_docs WHEN old.kind IN ('sla_policy', 'calendar') BEGIN
-  INSERT OR IGNORE INTO sla_dirty(ticket_id) VALUES ('*');
+  INSERT INTO sla_dirty(ticket_id) SELECT '*' WHERE NOT EXISTS (SELECT 1 FROM sla_dirty WHERE ticket_id = '*');
 END;
 "#;
 
@@ -170,7 +172,7 @@ DELETE FROM tag_counts;
 INSERT INTO tag_counts(tag, n)
   SELECT tt.tag, count(*) FROM ticket_tags tt JOIN tickets t ON t.id = tt.ticket_id
   WHERE t.deleted_at IS NULL GROUP BY tt.tag;
-INSERT OR IGNORE INTO sla_dirty(ticket_id) VALUES ('*');
+INSERT INTO sla_dirty(ticket_id) SELECT '*' WHERE NOT EXISTS (SELECT 1 FROM sla_dirty WHERE ticket_id = '*');
 "#;
 
 const V1: &str = r#"
