@@ -339,5 +339,20 @@ fn an_admin_automates_billing_and_an_agent_answers_with_a_macro() {
     );
     assert_eq!(value_of(&s, "[data-testid=composer-body]"), "/zzz");
     s.screenshot("config-after-reply");
+
+    // In Persian the editors read right to left.
+    s.click_id("settings-button");
+    s.select("settings-language", "fa");
+    s.click_id("settings-done");
+    s.click_id("nav-admin");
+    s.click_id("admin-tab-rules");
+    s.click_id("rule-open");
+    s.el("rule-editor");
+    assert_eq!(
+        s.js("return document.documentElement.dir;", json!([])),
+        json!("rtl")
+    );
+    s.wait_text("قانون‌ها", SHORT);
+    s.screenshot("config-rule-fa");
     s.quit();
 }
