@@ -223,6 +223,27 @@ fn an_admin_automates_billing_and_an_agent_answers_with_a_macro() {
     wait_toast_gone_and_saved(&s, "[data-testid=rule-row]", "Refunds to Billing");
     assert!(s.find_all("[data-testid=rule-error-name]").is_empty());
     s.screenshot("config-rule");
+    // Leaving an edited form asks first: keep editing keeps the words, discard drops them.
+    s.type_id("rule-name", " (draft)");
+    s.click_id("rule-new");
+    s.el("config-unsaved");
+    s.click_id("config-unsaved-keep");
+    assert_eq!(
+        value_of(&s, "[data-testid=rule-name]"),
+        "Refunds to Billing (draft)"
+    );
+    s.click_id("rule-new");
+    s.click_id("config-unsaved-discard");
+    s.wait_js(
+        "a new rule",
+        "document.querySelector('[data-testid=rule-name]')?.value === ''",
+        SHORT,
+    );
+    s.click_id("rule-cancel");
+    assert!(s
+        .find_all("[data-testid=rule-row]")
+        .iter()
+        .any(|r| s.text(r).contains("Refunds to Billing") && !s.text(r).contains("draft")));
 
     // ---- a shared macro with placeholders and a status change ----
     s.click_id("admin-tab-macros");
