@@ -375,5 +375,10 @@ fn an_admin_automates_billing_and_an_agent_answers_with_a_macro() {
     );
     s.wait_text("قانون‌ها", SHORT);
     s.screenshot("config-rule-fa");
+    s.click_id("theme-toggle");
+    s.click_id("admin-tab-calendars");
+    s.click_id("calendar-open");
+    s.el("calendar-editor");
+    s.screenshot("config-calendar-fa-dark");
     s.quit();
 }
