@@ -3,6 +3,7 @@
 
 pub mod command_names;
 pub mod commands;
+pub mod minute;
 pub mod sync;
 
 use std::path::PathBuf;
@@ -115,10 +116,13 @@ fn attachment_response(store: &Store, path: &str) -> tauri::http::Response<Vec<u
 pub fn run(dir: &std::path::Path) -> Result<(), String> {
     let store =
         Store::open(dir).map_err(|e| format!("cannot open the store in {}: {e}", dir.display()))?;
-    with_commands(tauri::Builder::default(), Arc::new(store))
-        .setup(|app| {
+    let store = Arc::new(store);
+    let for_pass = store.clone();
+    with_commands(tauri::Builder::default(), store)
+        .setup(move |app| {
             use tauri::Manager;
             app.state::<Arc<sync::SyncHub>>().resume(app.handle());
+            minute::start(app.handle().clone(), for_pass);
             Ok(())
         })
         .run(tauri::generate_context!())
