@@ -166,6 +166,7 @@ fn an_admin_automates_billing_and_an_agent_answers_with_a_macro() {
     s.el("sla-error-cell");
     set_value(&s, "[data-testid=sla-target-high-first_response]", "1:30");
     set_value(&s, "[data-testid=sla-target-high-resolution]", "8h");
+    set_value(&s, "[data-testid=sla-warning]", "0:30");
     s.screenshot("config-sla");
     s.click_id("sla-save");
     wait_toast_gone_and_saved(&s, "[data-testid=sla-row]", "Billing SLA");
@@ -180,6 +181,7 @@ fn an_admin_automates_billing_and_an_agent_answers_with_a_macro() {
         "8:00"
     );
     assert_eq!(value_of(&s, "[data-testid=sla-calendar]"), calendar_id);
+    assert_eq!(value_of(&s, "[data-testid=sla-warning]"), "0:30");
 
     // ---- a rule: tag "refund" → group Billing, priority high ----
     s.click_id("admin-tab-rules");

@@ -304,6 +304,7 @@ export function newPolicy(id: string, position: number): SlaPolicy {
     conditions: { priorities: [], group_ids: [], channels: [], organization_ids: [], tags_any: [] },
     targets: { low: { ...none }, normal: { ...none }, high: { ...none }, urgent: { ...none } },
     calendar_id: null,
+    warning_minutes: 60,
   };
 }
 
