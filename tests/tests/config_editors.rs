@@ -308,6 +308,12 @@ fn an_admin_automates_billing_and_an_agent_answers_with_a_macro() {
         "[...document.querySelectorAll('[data-testid=timeline-event]')].some(e => e.textContent.includes('Rule Refunds to Billing') && e.dataset.field === 'priority')",
         SHORT,
     );
+    // The SLA policy made above covers the routed (high priority) ticket.
+    s.wait_js(
+        "SLA policy on the ticket",
+        "document.querySelector('[data-testid=sla-policy]')?.textContent.includes('Billing SLA') && !!document.querySelector('[data-testid=sla-metric-first_response]')",
+        SHORT,
+    );
     assert!(s
         .find_all("[data-testid=timeline-event][data-field=group]")
         .iter()
@@ -351,6 +357,11 @@ fn an_admin_automates_billing_and_an_agent_answers_with_a_macro() {
         SHORT,
     );
     assert!(s.find_all("[data-testid=macro-pending]").is_empty());
+    s.wait_js(
+        "first response met",
+        "document.querySelector('[data-testid=sla-metric-first_response]')?.closest('[data-phase]')?.dataset.phase === 'met'",
+        SHORT,
+    );
     // Esc closes the picker and keeps the text.
     s.type_into(&body, "/zzz");
     s.el("macro-picker-empty");
