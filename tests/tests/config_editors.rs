@@ -68,7 +68,17 @@ fn an_admin_automates_billing_and_an_agent_answers_with_a_macro() {
     create_profile(&s, "Deniz Aydın", "deniz@example.com", false);
 
     // A Billing group to route to.
-    s.click_id("settings-button");
+    // The first click can land while the workspace is still loading; try until the dialog shows.
+    for _ in 0..20 {
+        if !s.find_all("[data-testid=settings-group-name]").is_empty() {
+            break;
+        }
+        s.js(
+            "document.querySelector('[data-testid=settings-button]').click();",
+            json!([]),
+        );
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
     s.type_id("settings-group-name", "Billing");
     s.click_id("settings-group-add");
     s.wait_js(
@@ -221,6 +231,17 @@ fn an_admin_automates_billing_and_an_agent_answers_with_a_macro() {
     assert_eq!(count(&s, "[data-testid=rule-action]"), 2);
     assert_eq!(count(&s, "[data-testid=rule-row]"), 0);
     s.type_id("rule-name", "Refunds to Billing");
+    // An empty tag is refused beside the conditions.
+    set_value(&s, "[data-testid=rule-condition-value]", " ");
+    s.click_id("rule-save");
+    let err = s.el("rule-error-conditions");
+    assert!(s.text(&err).contains("tag"), "{}", s.text(&err));
+    assert!(s.find_all("[data-testid=rule-error-actions]").is_empty());
+    set_value(&s, "[data-testid=rule-condition-value]", "refund");
+    assert!(
+        s.find_all("[data-testid=rule-error-conditions]").is_empty(),
+        "the message goes once the form is edited"
+    );
     s.click_id("rule-save");
     wait_toast_gone_and_saved(&s, "[data-testid=rule-row]", "Refunds to Billing");
     assert!(s.find_all("[data-testid=rule-error-name]").is_empty());
