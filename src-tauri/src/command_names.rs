@@ -35,4 +35,13 @@ pub const NAMES: &[&str] = &[
     "kb_suggestions",
     "kb_render",
     "kb_diff",
+    "config_rules",
+    "config_sla_policies",
+    "config_calendars",
+    "config_macros",
+    "config_mutate",
+    "macro_text",
+    "holidays_from_ics",
+    "time_zones",
+    "rule_operators",
 ];

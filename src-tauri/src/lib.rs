@@ -85,6 +85,15 @@ pub fn with_commands<R: tauri::Runtime>(
             commands::kb_suggestions,
             commands::kb_render,
             commands::kb_diff,
+            commands::config_rules,
+            commands::config_sla_policies,
+            commands::config_calendars,
+            commands::config_macros,
+            commands::config_mutate,
+            commands::macro_text,
+            commands::holidays_from_ics,
+            commands::time_zones,
+            commands::rule_operators,
         ])
 }
 

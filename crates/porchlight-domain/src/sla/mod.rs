@@ -14,8 +14,8 @@ pub mod ticket;
 mod tests;
 
 pub use calendar::{
-    add_business_time, business_minutes_between, BusinessCalendar, Holiday, Schedule, TimeRange,
-    WeeklyHours,
+    add_business_time, business_minutes_between, time_zone_names, BusinessCalendar, Holiday,
+    Schedule, TimeRange, WeeklyHours,
 };
 pub use clock::{sla_deadlines, SlaEvent, SlaMetric, SlaPhase, SlaState, SlaStatus, SlaTimeline};
 pub use ics::holidays_from_ics;
