@@ -3,12 +3,15 @@
 
 use std::sync::Arc;
 
+use porchlight_domain::config::{ConfigMutation, Macro};
 use porchlight_domain::kb::{
     line_diff, ArticleRevision, DiffLine, KbArticleDetail, KbArticleFilter, KbArticleSummary,
     KbCategory, KbDraft, KbMutation, KbSuggestion,
 };
 use porchlight_domain::markdown::{RenderOptions, Renderer};
 use porchlight_domain::notify::{NotificationPage, NotificationPrefs};
+use porchlight_domain::rules::{operators_for, Rule, RuleField, RuleOp};
+use porchlight_domain::sla::{time_zone_names, BusinessCalendar, Holiday, SlaPolicy};
 use porchlight_domain::sync::{PresenceActivity, SyncStatus};
 use porchlight_domain::{
     Agent, Attachment, Customer, CustomerMatch, DomainError, ErrorCode, Group, Mutation,
@@ -281,6 +284,64 @@ pub fn kb_render(markdown: String) -> Res<String> {
 pub fn kb_diff(old: String, new: String) -> Res<Vec<DiffLine>> {
     Ok(line_diff(&old, &new))
 }
+
+// ---- configuration: rules, SLA policies, calendars, macros ----
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn config_rules(db: Db<'_>) -> Res<Vec<Rule>> {
+    Ok(db.rules()?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn config_sla_policies(db: Db<'_>) -> Res<Vec<SlaPolicy>> {
+    Ok(db.sla_policies()?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn config_calendars(db: Db<'_>) -> Res<Vec<BusinessCalendar>> {
+    Ok(db.calendars()?)
+}
+
+/// The macros this agent may use: shared ones and their own.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn config_macros(db: Db<'_>) -> Res<Vec<Macro>> {
+    Ok(db.macros()?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn config_mutate(db: Db<'_>, hub: Hub<'_>, mutation: ConfigMutation) -> Res<()> {
+    db.apply_config(mutation)?;
+    hub.wake();
+    Ok(())
+}
+
+/// A macro's text for a ticket, its placeholders filled.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn macro_text(db: Db<'_>, macro_id: String, ticket_id: String) -> Res<String> {
+    Ok(db.macro_text(&macro_id, &ticket_id)?)
+}
+
+/// The holidays in an iCalendar file's text (the UI reads the file; nothing is saved).
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn holidays_from_ics(text: String) -> Res<Vec<Holiday>> {
+    porchlight_domain::sla::holidays_from_ics(&text)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn time_zones() -> Res<Vec<&'static str>> {
+    Ok(time_zone_names())
+}
+
+/// For each condition field, the operators a rule may use with it.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn rule_operators() -> Res<Vec<(RuleField, &'static [RuleOp])>> {
+    Ok(RuleField::ALL
+        .iter()
+        .map(|f| (*f, operators_for(*f)))
+        .collect())
+}
+
+// ---- notifications ----
 
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn notifications(db: Db<'_>, before: Option<i64>, limit: usize) -> Res<NotificationPage> {

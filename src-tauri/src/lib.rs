@@ -3,6 +3,7 @@
 
 pub mod command_names;
 pub mod commands;
+pub mod minute;
 pub mod notifications;
 pub mod sync;
 
@@ -86,6 +87,15 @@ pub fn with_commands<R: tauri::Runtime>(
             commands::kb_suggestions,
             commands::kb_render,
             commands::kb_diff,
+            commands::config_rules,
+            commands::config_sla_policies,
+            commands::config_calendars,
+            commands::config_macros,
+            commands::config_mutate,
+            commands::macro_text,
+            commands::holidays_from_ics,
+            commands::time_zones,
+            commands::rule_operators,
             commands::notifications,
             commands::mark_notification_read,
             commands::mark_ticket_notifications_read,
@@ -114,10 +124,13 @@ fn attachment_response(store: &Store, path: &str) -> tauri::http::Response<Vec<u
 pub fn run(dir: &std::path::Path) -> Result<(), String> {
     let store =
         Store::open(dir).map_err(|e| format!("cannot open the store in {}: {e}", dir.display()))?;
-    with_commands(tauri::Builder::default(), Arc::new(store))
-        .setup(|app| {
+    let store = Arc::new(store);
+    let for_pass = store.clone();
+    with_commands(tauri::Builder::default(), store)
+        .setup(move |app| {
             use tauri::Manager;
             app.state::<Arc<sync::SyncHub>>().resume(app.handle());
+            minute::start(app.handle().clone(), for_pass);
             let store = app.state::<Arc<Store>>().inner().clone();
             app.state::<Arc<notifications::Notifier>>()
                 .start(app.handle(), store);

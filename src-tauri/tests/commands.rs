@@ -373,6 +373,165 @@ fn the_knowledge_base_through_the_ipc_layer() {
 }
 
 #[test]
+fn the_configuration_editors_through_the_ipc_layer() {
+    let h = harness();
+    let me = h
+        .call(
+            "create_profile",
+            json!({"name": "Deniz Kaya", "email": "deniz@example.com"}),
+        )
+        .unwrap();
+    let zones = h.call("time_zones", json!({})).unwrap();
+    let zones: Vec<String> = serde_json::from_value(zones).unwrap();
+    assert!(zones.contains(&"Europe/Warsaw".to_string()));
+    assert!(zones.windows(2).all(|w| w[0] < w[1]), "sorted");
+    let ops = h.call("rule_operators", json!({})).unwrap();
+    let tags = ops
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p[0] == "tags")
+        .unwrap();
+    assert_eq!(tags[1], json!(["contains", "not_contains"]));
+
+    let ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20270101\r\nSUMMARY:Yılbaşı\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    let holidays = h.call("holidays_from_ics", json!({"text": ics})).unwrap();
+    assert_eq!(holidays, json!([{"date": "2027-01-01", "name": "Yılbaşı"}]));
+    let err = h
+        .call("holidays_from_ics", json!({"text": "not a calendar"}))
+        .unwrap_err();
+    assert_eq!(err["code"], "invalid_value");
+
+    // A calendar with an overlapping range is refused and names the day.
+    let mut calendar = json!({"id": "cal-ist", "name": "Istanbul office", "time_zone": "Europe/Istanbul",
+        "hours": {"monday": [{"start": "09:00", "end": "13:00"}, {"start": "12:00", "end": "18:00"}]},
+        "holidays": holidays});
+    let err = h
+        .call(
+            "config_mutate",
+            json!({"mutation": {"name": "save_calendar", "args": {"calendar": calendar}}}),
+        )
+        .unwrap_err();
+    assert_eq!(err["field"], "hours.monday");
+    assert!(h
+        .call("config_calendars", json!({}))
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .is_empty());
+    calendar["hours"]["monday"][1]["start"] = json!("13:30");
+    h.call(
+        "config_mutate",
+        json!({"mutation": {"name": "save_calendar", "args": {"calendar": calendar}}}),
+    )
+    .unwrap();
+    let calendars = h.call("config_calendars", json!({})).unwrap();
+    assert_eq!(calendars[0]["holidays"][0]["date"], "2027-01-01");
+
+    let targets = json!({"first_response": 60, "next_response": null, "resolution": 480});
+    for (id, position) in [("sla-b", 2), ("sla-a", 1)] {
+        h.call(
+            "config_mutate",
+            json!({"mutation": {"name": "save_sla_policy", "args": {"policy": {
+                "id": id, "name": id, "position": position,
+                "conditions": {"priorities": ["high"], "group_ids": [], "channels": [], "organization_ids": [], "tags_any": []},
+                "targets": {"low": targets, "normal": targets, "high": targets, "urgent": targets},
+                "calendar_id": "cal-ist"
+            }}}}),
+        )
+        .unwrap();
+    }
+    let policies = h.call("config_sla_policies", json!({})).unwrap();
+    assert_eq!(policies[0]["id"], "sla-a", "in the order they are tried");
+
+    let group_id = uuid();
+    h.call(
+        "mutate",
+        json!({"mutation": {"name": "save_group", "args": {"id": group_id, "name": "Billing", "description": ""}}}),
+    )
+    .unwrap();
+    let mut rule = json!({"id": "r1", "name": " ", "position": 1, "active": true, "trigger": "created",
+        "match_mode": "all", "conditions": [{"field": "tags", "op": "contains", "value": "refund"}],
+        "actions": [{"action": "set_group", "group_id": group_id}, {"action": "set_priority", "priority": "high"}]});
+    let err = h
+        .call(
+            "config_mutate",
+            json!({"mutation": {"name": "save_rule", "args": {"rule": rule}}}),
+        )
+        .unwrap_err();
+    assert_eq!(
+        (err["code"].as_str(), err["field"].as_str()),
+        (Some("empty_field"), Some("name"))
+    );
+    rule["name"] = json!("Refunds to Billing");
+    h.call(
+        "config_mutate",
+        json!({"mutation": {"name": "save_rule", "args": {"rule": rule}}}),
+    )
+    .unwrap();
+    assert_eq!(
+        h.call("config_rules", json!({})).unwrap()[0]["name"],
+        "Refunds to Billing"
+    );
+
+    h.call(
+        "config_mutate",
+        json!({"mutation": {"name": "save_macro", "args": {"macro": {
+            "id": "m1", "name": "Refund received", "owner_id": me["id"],
+            "body": "Hi {{customer.first_name}}, about {{ticket.number}}: done. {{agent.first_name}}",
+            "set_status": "pending", "set_priority": null, "set_type": null, "add_tags": [], "updated_at": 0
+        }}}}),
+    )
+    .unwrap();
+    assert_eq!(h.call("config_macros", json!({})).unwrap()[0]["id"], "m1");
+
+    let ticket_id = uuid();
+    h.call(
+        "mutate",
+        json!({"mutation": {"name": "create_ticket", "args": {
+            "ticket_id": ticket_id, "message_id": uuid(), "subject": "Refund please",
+            "requester": {"kind": "new", "id": uuid(), "name": "Ayşe Yılmaz", "email": "ayse@example.com", "phone": null},
+            "channel": "email", "priority": "normal", "ticket_type": "question", "assignee_id": null,
+            "group_id": null, "tags": ["refund"], "body_text": "Money back?", "attachment_ids": []
+        }}}),
+    )
+    .unwrap();
+    let detail = h
+        .call(
+            "ticket_detail",
+            json!({"ticket_id": ticket_id, "show_images": []}),
+        )
+        .unwrap();
+    assert_eq!(detail["ticket"]["group_id"], json!(group_id));
+    assert_eq!(detail["ticket"]["priority"], "high");
+    let text = h
+        .call(
+            "macro_text",
+            json!({"macro_id": "m1", "ticket_id": ticket_id}),
+        )
+        .unwrap();
+    assert_eq!(text, "Hi Ayşe, about #1001: done. Deniz");
+    let err = h
+        .call(
+            "macro_text",
+            json!({"macro_id": "nope", "ticket_id": ticket_id}),
+        )
+        .unwrap_err();
+    assert_eq!(err["code"], "not_found");
+    h.call(
+        "config_mutate",
+        json!({"mutation": {"name": "delete_macro", "args": {"id": "m1"}}}),
+    )
+    .unwrap();
+    assert!(h
+        .call("config_macros", json!({}))
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .is_empty());
+}
+
+#[test]
 fn notifications_through_the_ipc_layer() {
     let h = harness();
     h.call(

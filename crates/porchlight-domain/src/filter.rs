@@ -6,6 +6,7 @@ use ts_rs::TS;
 
 use crate::error::{DomainError, ErrorCode};
 use crate::model::{Channel, Priority, TicketStatus, TicketType};
+use crate::sla::SlaStatus;
 
 /// One condition of a saved view: `field` is one of [`TicketFilter::FIELDS`]; a ticket matches
 /// the clause when it matches any of the values.
@@ -41,6 +42,8 @@ pub struct TicketFilter {
     pub created_to: Option<i64>,
     pub updated_from: Option<i64>,
     pub updated_to: Option<i64>,
+    /// SLA badge at the time of the query: on track, at risk, breached.
+    pub sla: Vec<SlaStatus>,
 }
 
 impl TicketFilter {
@@ -58,6 +61,7 @@ impl TicketFilter {
         "created_before",
         "updated_after",
         "updated_before",
+        "sla",
     ];
 
     pub fn from_clauses(clauses: &[FilterClause]) -> Result<Self, DomainError> {
@@ -117,6 +121,9 @@ impl TicketFilter {
             "created_before" => self.created_to = Some(parse_date(field, value)?),
             "updated_after" => self.updated_from = Some(parse_date(field, value)?),
             "updated_before" => self.updated_to = Some(parse_date(field, value)?),
+            "sla" => self
+                .sla
+                .push(SlaStatus::parse(field, &lower.replace([' ', '-'], "_"))?),
             other => {
                 return Err(DomainError::new(
                     ErrorCode::UnknownField,

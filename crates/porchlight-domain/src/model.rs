@@ -159,6 +159,12 @@ pub struct TicketSummary {
     pub created_at: i64,
     #[ts(type = "number")]
     pub updated_at: i64,
+    /// When the running SLA breaches (or breached); `None` when nothing is due.
+    #[ts(type = "number | null")]
+    pub sla_due_at: Option<i64>,
+    /// From when the ticket is at risk (see `sla::sla_status`).
+    #[ts(type = "number | null")]
+    pub sla_warn_at: Option<i64>,
 }
 
 /// The full ticket as the ticket view shows it.
@@ -241,13 +247,16 @@ pub struct TicketDetail {
     pub requester: Customer,
     /// The requester's other tickets, most recently updated first.
     pub requester_tickets: Vec<TicketSummary>,
+    /// The SLA policy covering the ticket and its clocks; `None` when no policy applies.
+    pub sla: Option<crate::sla::TicketSla>,
 }
 
 /// A built-in or saved view in the sidebar.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ViewInfo {
-    /// "unassigned", "mine", "open", "pending", "solved" or a saved view's id.
+    /// "unassigned", "mine", "open", "pending", "solved", "at_risk", "breached" or a saved
+    /// view's id.
     pub id: String,
     /// Saved views carry their own name; built-in ones are named by the UI catalogue.
     pub name: Option<String>,
@@ -257,7 +266,11 @@ pub struct ViewInfo {
     pub count: i64,
 }
 
-string_enum!(SortKey { Updated => "updated", Created => "created", Priority => "priority" });
+string_enum!(
+    /// List order: last updated, newest, priority, or next SLA deadline (soonest first,
+    /// breached ones first of all, tickets with nothing due last).
+    SortKey { Updated => "updated", Created => "created", Priority => "priority", Due => "due" }
+);
 
 /// Opaque keyset cursor: the last row's sort keys. The UI passes it back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

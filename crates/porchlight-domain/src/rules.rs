@@ -262,7 +262,8 @@ impl Rule {
     }
 }
 
-fn kind_of(field: RuleField) -> &'static [RuleOp] {
+/// The operators a condition on `field` may use (the editor offers only these).
+pub fn operators_for(field: RuleField) -> &'static [RuleOp] {
     use RuleOp::*;
     match field {
         RuleField::Status
@@ -294,7 +295,7 @@ fn kind_of(field: RuleField) -> &'static [RuleOp] {
 }
 
 fn validate_condition(c: &mut RuleCondition, trigger: RuleTrigger) -> Result<(), DomainError> {
-    let allowed = kind_of(c.field);
+    let allowed = operators_for(c.field);
     if !allowed.contains(&c.op) {
         return Err(DomainError::invalid(
             "conditions",

@@ -11,6 +11,8 @@ use rusqlite::params;
 use crate::queries::settings;
 use crate::schema::{create_derived_triggers, DROP_DERIVED_TRIGGERS, REBUILD_DERIVED};
 use crate::{new_id, now_ms, Store, StoreResult};
+use porchlight_domain::docs::Doc;
+use porchlight_domain::sla::{SlaConditions, SlaPolicy, SlaTargets, SlaTargetsByPriority};
 
 #[derive(Debug, Clone)]
 pub struct SeedOptions {
@@ -368,6 +370,18 @@ pub fn seed(store: &Store, opts: &SeedOptions) -> StoreResult<SeedReport> {
                 thread.push((kind, author_kind, author_id, author_name, text, t));
                 t += rng.gen_range(5 * 60_000..(2 * DAY / n.max(1) as i64).max(10 * 60_000));
             }
+            // A recent ticket's conversation cannot run past now: squeeze it into the time
+            // since it was opened, keeping its order and proportions.
+            let last_at = thread.last().map(|m| m.5).unwrap_or(created);
+            if last_at > now && last_at > created {
+                let scale = |at: i64| created + ((at - created) as i128 * (now - created).max(0) as i128 / (last_at - created) as i128) as i64;
+                for m in thread.iter_mut() {
+                    m.5 = scale(m.5);
+                }
+                first_response = first_response.map(scale);
+                last_customer = scale(last_customer);
+                last_agent = last_agent.map(scale);
+            }
             let updated = thread.last().map(|m| m.5).unwrap_or(created).min(now);
             let solved_at = matches!(status, "solved" | "closed").then_some(updated);
             // The list preview shows the last public message, never an internal note.
@@ -391,6 +405,11 @@ pub fn seed(store: &Store, opts: &SeedOptions) -> StoreResult<SeedReport> {
             }
         }
         drop((ins_ticket, ins_msg, ins_tag, ins_event));
+        // A helpdesk promises response times: the demo gets a standard SLA when it has none,
+        // so the list shows deadlines (rebuilding the derived data computes them).
+        if crate::queries::config::sla_config(tx)?.0.is_empty() {
+            crate::queries::config::write_doc(tx, &Doc::SlaPolicy(demo_sla_policy()))?;
+        }
         tx.execute_batch(REBUILD_DERIVED)?;
         create_derived_triggers(tx)?;
         settings::set(tx, "demo_seeded_at", &now.to_string())?;
@@ -401,6 +420,30 @@ pub fn seed(store: &Store, opts: &SeedOptions) -> StoreResult<SeedReport> {
         elapsed_ms: started.elapsed().as_millis(),
         ..report
     })
+}
+
+/// Around the clock, in hours: urgent 1 / 2 / 8, high 4 / 8 / 24, normal 8 / 24 / 72,
+/// low 24 / 48 / 120; at risk an hour before.
+pub fn demo_sla_policy() -> SlaPolicy {
+    let h = |first: u32, next: u32, resolution: u32| SlaTargets {
+        first_response: Some(first * 60),
+        next_response: Some(next * 60),
+        resolution: Some(resolution * 60),
+    };
+    SlaPolicy {
+        id: "standard-support".into(),
+        name: "Standard support".into(),
+        position: 100,
+        conditions: SlaConditions::default(),
+        targets: SlaTargetsByPriority {
+            low: h(24, 48, 120),
+            normal: h(8, 24, 72),
+            high: h(4, 8, 24),
+            urgent: h(1, 2, 8),
+        },
+        calendar_id: None,
+        warning_minutes: 60,
+    }
 }
 
 /// The "Load demo data" button: a small, varied helpdesk with threads in four languages,

@@ -2,6 +2,7 @@
 //! `tickets` table aliased `t`. Used by views, counts and search alike.
 
 use porchlight_domain::filter::AgentRef;
+use porchlight_domain::sla::SlaStatus;
 use porchlight_domain::TicketFilter;
 use rusqlite::types::Value;
 
@@ -16,8 +17,14 @@ fn placeholders(n: usize) -> String {
 }
 
 /// `me` is the local agent id (for `assignee:me`). `for_listing` is true when the rows are
-/// read in a sort order (pages), false for counts, which want the status index.
-pub(crate) fn where_clause(f: &TicketFilter, me: Option<&str>, for_listing: bool) -> SqlFilter {
+/// read in a sort order (pages), false for counts, which want the status index. `now` is what
+/// the SLA badge is judged against (the same test as `sla::sla_status`).
+pub(crate) fn where_clause(
+    f: &TicketFilter,
+    me: Option<&str>,
+    for_listing: bool,
+    now: i64,
+) -> SqlFilter {
     let plus = if for_listing { "+" } else { "" };
     let mut parts: Vec<String> = vec!["t.deleted_at IS NULL".into()];
     let mut params: Vec<Value> = Vec::new();
@@ -121,6 +128,22 @@ pub(crate) fn where_clause(f: &TicketFilter, me: Option<&str>, for_listing: bool
             parts.push(format!("{plus}t.{col} {op} ?"));
             params.push(Value::Integer(v));
         }
+    }
+    if !f.sla.is_empty() {
+        let ors: Vec<&str> = f
+            .sla
+            .iter()
+            .map(|s| match s {
+                SlaStatus::Breached => "t.sla_due_at < ?",
+                SlaStatus::AtRisk => "(t.sla_warn_at <= ? AND t.sla_due_at >= ?)",
+                SlaStatus::OnTrack => "t.sla_warn_at > ?",
+            })
+            .collect();
+        for s in &f.sla {
+            let n = if *s == SlaStatus::AtRisk { 2 } else { 1 };
+            params.extend(std::iter::repeat_n(Value::Integer(now), n));
+        }
+        parts.push(format!("({})", ors.join(" OR ")));
     }
     SqlFilter {
         sql: parts.join(" AND "),

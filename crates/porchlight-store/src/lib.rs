@@ -11,6 +11,7 @@ mod filter_sql;
 mod mutate;
 mod queries;
 mod schema;
+pub mod sla;
 pub mod sync;
 mod upload;
 
@@ -72,6 +73,8 @@ impl Store {
         let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
+        // Derived SLA fields follow whatever this transaction changed, before anyone sees it.
+        sla::refresh_dirty(&tx)?;
         tx.commit()?;
         Ok(out)
     }

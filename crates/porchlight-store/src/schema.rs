@@ -81,12 +81,58 @@ CREATE TRIGGER IF NOT EXISTS tag_counts_ad_ticket AFTER DELETE ON tickets WHEN o
 END;
 "#;
 
+/// Triggers that note which tickets' SLA fields need recomputing (`sla_dirty`; the row `*`
+/// means every ticket: a policy or calendar changed). They test for the row rather than use
+/// `INSERT OR IGNORE`: an outer statement's conflict clause would override the trigger's. The write transaction recomputes them
+/// before it commits (`sla::refresh_dirty`), so the stored deadlines always match the
+/// stored history.
+pub(crate) const SLA_TRIGGERS: &str = r#"
+CREATE TRIGGER IF NOT EXISTS sla_tickets_ai AFTER INSERT ON tickets BEGIN
+  INSERT INTO sla_dirty(ticket_id) SELECT new.id WHERE NOT EXISTS (SELECT 1 FROM sla_dirty WHERE ticket_id = new.id);
+END;
+CREATE TRIGGER IF NOT EXISTS sla_tickets_au AFTER UPDATE OF status, priority, channel, group_id, requester_id, created_at, deleted_at ON tickets BEGIN
+  INSERT INTO sla_dirty(ticket_id) SELECT new.id WHERE NOT EXISTS (SELECT 1 FROM sla_dirty WHERE ticket_id = new.id);
+END;
+CREATE TRIGGER IF NOT EXISTS sla_messages_ai AFTER INSERT ON messages BEGIN
+  INSERT INTO sla_dirty(ticket_id) SELECT new.ticket_id WHERE NOT EXISTS (SELECT 1 FROM sla_dirty WHERE ticket_id = new.ticket_id);
+END;
+CREATE TRIGGER IF NOT EXISTS sla_messages_ad AFTER DELETE ON messages BEGIN
+  INSERT INTO sla_dirty(ticket_id) SELECT old.ticket_id WHERE NOT EXISTS (SELECT 1 FROM sla_dirty WHERE ticket_id = old.ticket_id);
+END;
+CREATE TRIGGER IF NOT EXISTS sla_events_ai AFTER INSERT ON ticket_events WHEN new.field IN ('status', 'priority') BEGIN
+  INSERT INTO sla_dirty(ticket_id) SELECT new.ticket_id WHERE NOT EXISTS (SELECT 1 FROM sla_dirty WHERE ticket_id = new.ticket_id);
+END;
+CREATE TRIGGER IF NOT EXISTS sla_events_ad AFTER DELETE ON ticket_events WHEN old.field IN ('status', 'priority') BEGIN
+  INSERT INTO sla_dirty(ticket_id) SELECT old.ticket_id WHERE NOT EXISTS (SELECT 1 FROM sla_dirty WHERE ticket_id = old.ticket_id);
+END;
+CREATE TRIGGER IF NOT EXISTS sla_tags_ai AFTER INSERT ON ticket_tags BEGIN
+  INSERT INTO sla_dirty(ticket_id) SELECT new.ticket_id WHERE NOT EXISTS (SELECT 1 FROM sla_dirty WHERE ticket_id = new.ticket_id);
+END;
+CREATE TRIGGER IF NOT EXISTS sla_tags_ad AFTER DELETE ON ticket_tags BEGIN
+  INSERT INTO sla_dirty(ticket_id) SELECT old.ticket_id WHERE NOT EXISTS (SELECT 1 FROM sla_dirty WHERE ticket_id = old.ticket_id);
+END;
+CREATE TRIGGER IF NOT EXISTS sla_customers_au AFTER UPDATE OF organization_id ON customers BEGIN
+  INSERT INTO sla_dirty(ticket_id) SELECT id FROM tickets WHERE requester_id = new.id
+    AND id NOT IN (SELECT ticket_id FROM sla_dirty);
+END;
+CREATE TRIGGER IF NOT EXISTS sla_config_ai AFTER INSERT ON config_docs WHEN new.kind IN ('sla_policy', 'calendar') BEGIN
+  INSERT INTO sla_dirty(ticket_id) SELECT '*' WHERE NOT EXISTS (SELECT 1 FROM sla_dirty WHERE ticket_id = '*');
+END;
+CREATE TRIGGER IF NOT EXISTS sla_config_au AFTER UPDATE ON config_docs WHEN new.kind IN ('sla_policy', 'calendar') BEGIN
+  INSERT INTO sla_dirty(ticket_id) SELECT '*' WHERE NOT EXISTS (SELECT 1 FROM sla_dirty WHERE ticket_id = '*');
+END;
+CREATE TRIGGER IF NOT EXISTS sla_config_ad AFTER DELETE ON config_docs WHEN old.kind IN ('sla_policy', 'calendar') BEGIN
+  INSERT INTO sla_dirty(ticket_id) SELECT '*' WHERE NOT EXISTS (SELECT 1 FROM sla_dirty WHERE ticket_id = '*');
+END;
+"#;
+
 /// Every trigger that maintains derived data, in the order they are created.
 const DERIVED_TRIGGERS: &[&str] = &[
     FTS_TRIGGERS,
     FTS_DELETE_TRIGGERS,
     COUNT_TRIGGERS,
     TAG_COUNT_TRIGGERS,
+    SLA_TRIGGERS,
 ];
 
 /// Creates the derived-data triggers again after a bulk import (see `DROP_DERIVED_TRIGGERS`).
@@ -107,6 +153,11 @@ DROP TRIGGER IF EXISTS tickets_fts_ad; DROP TRIGGER IF EXISTS messages_fts_ad;
 DROP TRIGGER IF EXISTS customers_fts_ad;
 DROP TRIGGER IF EXISTS tag_counts_ai; DROP TRIGGER IF EXISTS tag_counts_ad;
 DROP TRIGGER IF EXISTS tag_counts_au_ticket; DROP TRIGGER IF EXISTS tag_counts_ad_ticket;
+DROP TRIGGER IF EXISTS sla_tickets_ai; DROP TRIGGER IF EXISTS sla_tickets_au;
+DROP TRIGGER IF EXISTS sla_messages_ai; DROP TRIGGER IF EXISTS sla_messages_ad;
+DROP TRIGGER IF EXISTS sla_events_ai; DROP TRIGGER IF EXISTS sla_events_ad;
+DROP TRIGGER IF EXISTS sla_tags_ai; DROP TRIGGER IF EXISTS sla_tags_ad;
+DROP TRIGGER IF EXISTS sla_customers_au;
 "#;
 
 /// Recomputes everything the derived triggers maintain, after a bulk import without them.
@@ -121,6 +172,7 @@ DELETE FROM tag_counts;
 INSERT INTO tag_counts(tag, n)
   SELECT tt.tag, count(*) FROM ticket_tags tt JOIN tickets t ON t.id = tt.ticket_id
   WHERE t.deleted_at IS NULL GROUP BY tt.tag;
+INSERT INTO sla_dirty(ticket_id) SELECT '*' WHERE NOT EXISTS (SELECT 1 FROM sla_dirty WHERE ticket_id = '*');
 "#;
 
 const V1: &str = r#"
@@ -415,6 +467,20 @@ ALTER TABLE attachments ADD COLUMN uploaded INTEGER NOT NULL DEFAULT 0;
 UPDATE attachments SET uploaded = 1 WHERE remote = 1;
 "#;
 
+/// SLA fields on tickets, derived from the ticket's history and the SLA configuration (see
+/// `SLA_TRIGGERS` and `sla.rs`): the policy, when the ticket becomes at risk and when it
+/// breaches — set while the ticket is unsolved (the ticket view replays the full clocks on
+/// read). "Next deadline" sorts on an index that puts tickets with nothing due last.
+const V8: &str = r#"
+ALTER TABLE tickets ADD COLUMN sla_policy_id TEXT;
+ALTER TABLE tickets ADD COLUMN sla_due_at INTEGER;
+ALTER TABLE tickets ADD COLUMN sla_warn_at INTEGER;
+CREATE INDEX tickets_sla_due ON tickets(coalesce(sla_due_at, 9223372036854775807), rowid, status, assignee_id) WHERE deleted_at IS NULL;
+CREATE INDEX tickets_sla_warn ON tickets(sla_warn_at) WHERE sla_warn_at IS NOT NULL AND deleted_at IS NULL;
+CREATE TABLE sla_dirty (ticket_id TEXT PRIMARY KEY) WITHOUT ROWID;
+INSERT INTO sla_dirty(ticket_id) VALUES ('*');
+"#;
+
 /// Notifications for the local agent (see `queries::notifications`). One per source: an
 /// event, a message, or a new ticket, with the kind, so a restart or a replayed pull never
 /// repeats one. `delivered`: 0 not yet handed to the shell, 1 popped up natively, 2 kept
@@ -441,8 +507,7 @@ CREATE INDEX notifications_created ON notifications(created_at);
 CREATE TABLE notify_pending (kind TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (kind, id)) WITHOUT ROWID;
 "#;
 
-// V8 (SLA columns) is being added on main; V9 is self-contained and is renumbered at merge.
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V9];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9];
 
 pub(crate) fn migrate(conn: &mut Connection) -> StoreResult<()> {
     let current: usize =
@@ -459,6 +524,9 @@ pub(crate) fn migrate(conn: &mut Connection) -> StoreResult<()> {
         }
         if i == 2 {
             tx.execute_batch(TAG_COUNT_TRIGGERS)?;
+        }
+        if i == 7 {
+            tx.execute_batch(SLA_TRIGGERS)?;
         }
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         tx.commit()?;

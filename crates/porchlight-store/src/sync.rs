@@ -504,6 +504,7 @@ impl Store {
         let out = (|| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let out = f(&tx)?;
+            crate::sla::refresh_dirty(&tx)?;
             tx.commit()?;
             Ok(out)
         })();

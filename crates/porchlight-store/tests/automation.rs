@@ -351,6 +351,7 @@ fn business_hours_come_from_the_tickets_sla_calendar() {
             resolution: None,
         }),
         calendar_id: Some("warsaw-office".into()),
+        warning_minutes: 60,
     };
     // A policy needs its calendar first.
     assert!(s

@@ -10,4 +10,8 @@ position: number, conditions: SlaConditions, targets: SlaTargetsByPriority,
 /**
  * The business calendar the targets count in; `None` = around the clock (24/7).
  */
-calendar_id: string | null, };
+calendar_id: string | null, 
+/**
+ * A ticket is "at risk" this many real minutes before a deadline (0: only breaches show).
+ */
+warning_minutes: number, };

@@ -11,4 +11,12 @@ export type Ticket = { tags: Array<string>, first_response_at: number | null, la
 /**
  * `None` until the server (or the standalone store) has assigned it.
  */
-number: number | null, subject: string, status: TicketStatus, priority: Priority, ticket_type: TicketType, channel: Channel, requester_id: string, requester_name: string, assignee_id: string | null, assignee_name: string | null, group_id: string | null, group_name: string | null, language: string, preview: string, message_count: number, created_at: number, updated_at: number, };
+number: number | null, subject: string, status: TicketStatus, priority: Priority, ticket_type: TicketType, channel: Channel, requester_id: string, requester_name: string, assignee_id: string | null, assignee_name: string | null, group_id: string | null, group_name: string | null, language: string, preview: string, message_count: number, created_at: number, updated_at: number, 
+/**
+ * When the running SLA breaches (or breached); `None` when nothing is due.
+ */
+sla_due_at: number | null, 
+/**
+ * From when the ticket is at risk (see `sla::sla_status`).
+ */
+sla_warn_at: number | null, };

@@ -3,6 +3,7 @@ import type { Customer } from "./Customer";
 import type { Message } from "./Message";
 import type { Ticket } from "./Ticket";
 import type { TicketEvent } from "./TicketEvent";
+import type { TicketSla } from "./TicketSla";
 import type { TicketSummary } from "./TicketSummary";
 
 /**
@@ -12,4 +13,8 @@ export type TicketDetail = { ticket: Ticket, messages: Array<Message>, events: A
 /**
  * The requester's other tickets, most recently updated first.
  */
-requester_tickets: Array<TicketSummary>, };
+requester_tickets: Array<TicketSummary>, 
+/**
+ * The SLA policy covering the ticket and its clocks; `None` when no policy applies.
+ */
+sla: TicketSla | null, };

@@ -6,7 +6,8 @@ import type { FilterClause } from "./FilterClause";
  */
 export type ViewInfo = { 
 /**
- * "unassigned", "mine", "open", "pending", "solved" or a saved view's id.
+ * "unassigned", "mine", "open", "pending", "solved", "at_risk", "breached" or a saved
+ * view's id.
  */
 id: string, 
 /**

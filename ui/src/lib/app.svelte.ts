@@ -86,8 +86,9 @@ class AppState {
   presence = $state.raw<PresenceEntry[]>([]);
 
   overlay = $state<Overlay | null>(null);
-  /** Which part of the app fills the workspace: the tickets or the knowledge base. */
-  area = $state<"tickets" | "kb">("tickets");
+  /** Which part of the app fills the workspace: the tickets, the knowledge base or the
+   *  automation settings (rules, SLA policies, calendars, macros). */
+  area = $state<"tickets" | "kb" | "admin">("tickets");
   settingsSection = $state<SettingsSection | null>(null);
   editingView = $state.raw<ViewInfo | null>(null);
   toasts = $state<Toast[]>([]);
@@ -363,6 +364,8 @@ class AppState {
         rows = rows.concat(page.rows);
         cursor = page.next;
       } while (cursor && rows.length < want);
+      // Deadlines in fresh rows are judged against the present, not the last clock tick.
+      this.now = Date.now();
       this.rows = rows;
       this.next = cursor;
       this.listLoaded = true;
@@ -457,6 +460,7 @@ class AppState {
     try {
       const d = await ipc.ticketDetail(id, this.shownImages.get(id) ?? []);
       if (gen !== this.detailGen) return;
+      this.now = Date.now();
       this.detail = d;
       this.detailError = null;
     } catch (e) {
@@ -504,6 +508,17 @@ class AppState {
   async mutateInline(m: Mutation): Promise<IpcError | null> {
     try {
       await ipc.mutate(m);
+    } catch (e) {
+      return toDomainError(e);
+    }
+    await this.refresh();
+    return null;
+  }
+
+  /** Applies several mutations in one transaction and refreshes; refusals are returned. */
+  async mutateManyInline(ms: Mutation[]): Promise<IpcError | null> {
+    try {
+      await ipc.mutateMany(ms);
     } catch (e) {
       return toDomainError(e);
     }

@@ -34,6 +34,14 @@ import type { KbDraft } from "../bindings/KbDraft";
 import type { KbMutation } from "../bindings/KbMutation";
 import type { KbSuggestion } from "../bindings/KbSuggestion";
 import type { WorkspaceInfo } from "../bindings/WorkspaceInfo";
+import type { BusinessCalendar } from "../bindings/BusinessCalendar";
+import type { ConfigMutation } from "../bindings/ConfigMutation";
+import type { Holiday } from "../bindings/Holiday";
+import type { Macro } from "../bindings/Macro";
+import type { Rule } from "../bindings/Rule";
+import type { RuleField } from "../bindings/RuleField";
+import type { RuleOp } from "../bindings/RuleOp";
+import type { SlaPolicy } from "../bindings/SlaPolicy";
 
 type InvokeFn = <T>(cmd: string, args?: InvokeArgs, options?: InvokeOptions) => Promise<T>;
 type ListenFn = <T>(event: string, handler: (payload: T) => void) => Promise<UnlistenFn>;
@@ -132,6 +140,24 @@ export const ipc = {
   /** Safe HTML from the help center's renderer: the only article HTML the UI may show. */
   kbRender: (markdown: string) => call<string>("kb_render", { markdown }),
   kbDiff: (old: string, next: string) => call<DiffLine[]>("kb_diff", { old, new: next }),
+
+  // ---- configuration: rules, SLA policies, calendars, macros ----
+  /** In evaluation order. */
+  configRules: () => call<Rule[]>("config_rules"),
+  /** In the order they are tried (the first that matches applies). */
+  configSlaPolicies: () => call<SlaPolicy[]>("config_sla_policies"),
+  configCalendars: () => call<BusinessCalendar[]>("config_calendars"),
+  /** Shared macros and this agent's own. */
+  configMacros: () => call<Macro[]>("config_macros"),
+  configMutate: (mutation: ConfigMutation) => call<null>("config_mutate", { mutation }),
+  /** A macro's text for a ticket, placeholders filled. */
+  macroText: (macro_id: string, ticket_id: string) => call<string>("macro_text", { macro_id, ticket_id }),
+  /** The holidays in an iCalendar file's text (nothing is saved). */
+  holidaysFromIcs: (text: string) => call<Holiday[]>("holidays_from_ics", { text }),
+  /** Every IANA time zone name, sorted. */
+  timeZones: () => call<string[]>("time_zones"),
+  /** For each condition field, the operators a rule may use with it. */
+  ruleOperators: () => call<[RuleField, RuleOp[]][]>("rule_operators"),
 
   // ---- team sync ----
   syncStatus: () => call<SyncStatus>("sync_status"),

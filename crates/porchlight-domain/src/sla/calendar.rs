@@ -214,6 +214,13 @@ impl BusinessCalendar {
     }
 }
 
+/// Every IANA time zone name a calendar may use, sorted.
+pub fn time_zone_names() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = chrono_tz::TZ_VARIANTS.iter().map(|z| z.name()).collect();
+    names.sort_unstable();
+    names
+}
+
 fn parse_zone(name: &str) -> Result<Tz, DomainError> {
     if name.is_empty() {
         return Err(DomainError::empty("time_zone"));

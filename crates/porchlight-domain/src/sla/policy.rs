@@ -89,6 +89,18 @@ pub struct SlaPolicy {
     pub targets: SlaTargetsByPriority,
     /// The business calendar the targets count in; `None` = around the clock (24/7).
     pub calendar_id: Option<String>,
+    /// A ticket is "at risk" this many real minutes before a deadline (0: only breaches show).
+    #[serde(default = "default_warning_minutes")]
+    pub warning_minutes: u32,
+}
+
+/// The warning a policy gets unless it says otherwise: an hour.
+pub const DEFAULT_WARNING_MINUTES: u32 = 60;
+/// Longest warning: a week.
+pub const MAX_WARNING_MINUTES: u32 = 10_080;
+
+fn default_warning_minutes() -> u32 {
+    DEFAULT_WARNING_MINUTES
 }
 
 fn check_id(field: &str, id: &str) -> Result<String, DomainError> {
@@ -179,6 +191,12 @@ impl SlaPolicy {
         }
         if let Some(cal) = &self.calendar_id {
             self.calendar_id = Some(check_id("calendar_id", cal)?);
+        }
+        if self.warning_minutes > MAX_WARNING_MINUTES {
+            return Err(DomainError::invalid(
+                "warning_minutes",
+                format!("The warning can start at most {MAX_WARNING_MINUTES} minutes (a week) before a deadline."),
+            ));
         }
         Ok(self)
     }

@@ -924,6 +924,7 @@ fn policy(calendar_id: Option<&str>) -> SlaPolicy {
             urgent: targets(Some(15), None, Some(120)),
         },
         calendar_id: calendar_id.map(str::to_owned),
+        warning_minutes: 60,
     }
 }
 
@@ -1788,4 +1789,213 @@ fn sla_clock_pauses_never_count_oracle_check() {
         s.status_at(t("2025-03-27 12:00 +01:00"), 60),
         Some(SlaStatus::OnTrack)
     );
+}
+
+// ---------------------------------------------------------------- a ticket's stored SLA
+
+#[test]
+fn sla_timeline_of_a_ticket_history() {
+    use crate::model::{AuthorKind, MessageKind};
+    let changes = [
+        FieldChange {
+            field: "priority",
+            old_value: Some("normal"),
+            new_value: Some("high"),
+            at: t("2025-03-24 10:00 +01:00"),
+        },
+        FieldChange {
+            field: "status",
+            old_value: Some("new"),
+            new_value: Some("pending"),
+            at: t("2025-03-24 11:00 +01:00"),
+        },
+        FieldChange {
+            field: "assignee",
+            old_value: None,
+            new_value: Some("a-1"),
+            at: t("2025-03-24 11:00 +01:00"),
+        },
+    ];
+    let thread = [
+        ThreadEntry {
+            kind: MessageKind::Reply,
+            author_kind: AuthorKind::Customer,
+            author_id: Some("c-1"),
+            at: t("2025-03-24 09:00 +01:00"),
+        },
+        // An automatic acknowledgment from a rule is not a response.
+        ThreadEntry {
+            kind: MessageKind::Reply,
+            author_kind: AuthorKind::Agent,
+            author_id: Some("rule:ack"),
+            at: t("2025-03-24 09:00 +01:00"),
+        },
+        // Internal notes are not responses.
+        ThreadEntry {
+            kind: MessageKind::Note,
+            author_kind: AuthorKind::Agent,
+            author_id: Some("a-1"),
+            at: t("2025-03-24 09:30 +01:00"),
+        },
+        ThreadEntry {
+            kind: MessageKind::Reply,
+            author_kind: AuthorKind::Agent,
+            author_id: Some("a-1"),
+            at: t("2025-03-24 10:30 +01:00"),
+        },
+    ];
+    // Current values are the last ones; the timeline starts from the first change's "from".
+    let tl = timeline_of(
+        t("2025-03-24 09:00 +01:00"),
+        TicketStatus::Pending,
+        Priority::High,
+        &changes,
+        &thread,
+    );
+    assert_eq!(tl.status, TicketStatus::New);
+    assert_eq!(tl.priority, Priority::Normal);
+    assert_eq!(
+        tl.events,
+        vec![
+            customer("2025-03-24 09:00 +01:00"),
+            prio("2025-03-24 10:00 +01:00", Priority::High),
+            reply("2025-03-24 10:30 +01:00"),
+            status("2025-03-24 11:00 +01:00", TicketStatus::Pending),
+        ]
+    );
+    // No change recorded: the ticket was created as it is.
+    let tl = timeline_of(0, TicketStatus::Open, Priority::Urgent, &[], &[]);
+    assert_eq!(
+        (tl.status, tl.priority),
+        (TicketStatus::Open, Priority::Urgent)
+    );
+}
+
+#[test]
+fn sla_book_stores_due_and_warning() {
+    let facts = |priority, tags: &'static [String]| TicketFacts {
+        priority,
+        channel: Channel::Email,
+        group_id: None,
+        organization_id: None,
+        tags,
+    };
+    let vip = SlaPolicy {
+        id: "p-vip".into(),
+        name: "VIP".into(),
+        position: 0,
+        conditions: SlaConditions {
+            tags_any: vec!["vip".into()],
+            ..Default::default()
+        },
+        warning_minutes: 15,
+        ..policy(None)
+    };
+    let book = SlaBook::new(vec![policy(Some("WAW")), vip], &[calendar("WAW")]);
+    let created = "2025-03-24 09:00 +01:00";
+    // Normal, Warsaw hours: first response due Mon 10:00, warning from 09:00 (60 minutes).
+    let s = book
+        .ticket_sla(
+            &facts(Priority::Normal, &[]),
+            &timeline(created, Priority::Normal, vec![]),
+        )
+        .expect("the standard policy covers it");
+    assert_eq!(s.policy_id, "p-standard");
+    assert_eq!(s.due_at, Some(t("2025-03-24 10:00 +01:00")));
+    assert_eq!(s.warn_at, Some(t("2025-03-24 09:00 +01:00")));
+    assert_eq!(
+        sla_status(s.due_at, s.warn_at, t("2025-03-24 08:59 +01:00")),
+        Some(SlaStatus::OnTrack)
+    );
+    assert_eq!(
+        sla_status(s.due_at, s.warn_at, t("2025-03-24 09:30 +01:00")),
+        Some(SlaStatus::AtRisk)
+    );
+    // Exactly at the deadline it is still on time; a millisecond later it breached.
+    assert_eq!(
+        sla_status(s.due_at, s.warn_at, t("2025-03-24 10:00 +01:00")),
+        Some(SlaStatus::AtRisk)
+    );
+    assert_eq!(
+        sla_status(s.due_at, s.warn_at, t("2025-03-24 10:00 +01:00") + 1),
+        Some(SlaStatus::Breached)
+    );
+    // The VIP tag picks the policy at position 0, around the clock with a 15-minute warning:
+    // high priority's 30-minute first response is due 09:30, at risk from 09:15.
+    static VIP: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| vec!["vip".into()]);
+    let s = book
+        .ticket_sla(
+            &facts(Priority::High, &VIP),
+            &timeline(created, Priority::High, vec![]),
+        )
+        .unwrap();
+    assert_eq!(s.policy_id, "p-vip");
+    assert_eq!(s.due_at, Some(t("2025-03-24 09:30 +01:00")));
+    assert_eq!(s.warn_at, Some(t("2025-03-24 09:15 +01:00")));
+    // A warning longer than the target starts when the ticket arrives.
+    let mut long = book
+        .policy_for(&facts(Priority::High, &VIP))
+        .unwrap()
+        .clone();
+    long.warning_minutes = 45;
+    let s = SlaBook::new(vec![long], &[])
+        .ticket_sla(
+            &facts(Priority::High, &VIP),
+            &timeline(created, Priority::High, vec![]),
+        )
+        .unwrap();
+    assert_eq!(s.warn_at, Some(t(created)));
+    // Answered, then pending: nothing due, no badge.
+    let s = book
+        .ticket_sla(
+            &facts(Priority::Normal, &[]),
+            &timeline(
+                created,
+                Priority::Normal,
+                vec![
+                    reply("2025-03-24 09:20 +01:00"),
+                    status("2025-03-24 09:21 +01:00", TicketStatus::Pending),
+                ],
+            ),
+        )
+        .unwrap();
+    assert_eq!((s.due_at, s.warn_at), (None, None));
+    assert_eq!(
+        sla_status(s.due_at, s.warn_at, t("2025-03-30 09:00 +01:00")),
+        None
+    );
+    // Breached, then put on hold: still shows as breached, from the breach instant.
+    let s = book
+        .ticket_sla(
+            &facts(Priority::Normal, &[]),
+            &timeline(
+                created,
+                Priority::Normal,
+                vec![status("2025-03-24 11:00 +01:00", TicketStatus::OnHold)],
+            ),
+        )
+        .unwrap();
+    assert_eq!(s.due_at, Some(t("2025-03-24 10:00 +01:00")));
+    assert_eq!(s.warn_at, s.due_at);
+    assert_eq!(
+        sla_status(s.due_at, s.warn_at, t("2025-03-25 09:00 +01:00")),
+        Some(SlaStatus::Breached)
+    );
+    // No policy matches a ticket when the only catch-all is gone.
+    let only_vip = SlaBook::new(
+        vec![SlaPolicy {
+            conditions: SlaConditions {
+                tags_any: vec!["vip".into()],
+                ..Default::default()
+            },
+            ..policy(None)
+        }],
+        &[],
+    );
+    assert!(only_vip
+        .ticket_sla(
+            &facts(Priority::Normal, &[]),
+            &timeline(created, Priority::Normal, vec![])
+        )
+        .is_none());
 }

@@ -186,6 +186,24 @@ impl Store {
         self.read(rules)
     }
 
+    /// Every SLA policy in the order they are tried (the first that matches applies).
+    pub fn sla_policies(&self) -> StoreResult<Vec<SlaPolicy>> {
+        self.read(|c| {
+            let mut ps: Vec<SlaPolicy> = all(c, DocKind::SlaPolicy)?;
+            ps.sort_by(|a, b| (a.position, &a.id).cmp(&(b.position, &b.id)));
+            Ok(ps)
+        })
+    }
+
+    /// Every business calendar, by name.
+    pub fn calendars(&self) -> StoreResult<Vec<BusinessCalendar>> {
+        self.read(|c| {
+            let mut cs: Vec<BusinessCalendar> = all(c, DocKind::Calendar)?;
+            cs.sort_by_key(|c| c.name.to_lowercase());
+            Ok(cs)
+        })
+    }
+
     /// The macros this agent may use: shared ones and their own, by name.
     pub fn macros(&self) -> StoreResult<Vec<Macro>> {
         let me = self.me();

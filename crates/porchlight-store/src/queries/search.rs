@@ -114,7 +114,15 @@ impl Store {
         let me = self.me();
         let Some(expr) = q.fts_expression() else {
             let page = self.read(|c| {
-                super::tickets::page(c, &q.filter, me.as_deref(), SortKey::Updated, None, limit)
+                super::tickets::page(
+                    c,
+                    &q.filter,
+                    me.as_deref(),
+                    SortKey::Updated,
+                    None,
+                    limit,
+                    crate::now_ms(),
+                )
             })?;
             return Ok(SearchResults {
                 truncated: page.next.is_some(),
@@ -132,7 +140,7 @@ impl Store {
                     .collect(),
             });
         };
-        let w = where_clause(&q.filter, me.as_deref(), true);
+        let w = where_clause(&q.filter, me.as_deref(), true, crate::now_ms());
         self.read(|c| {
             let mut found: HashMap<String, Candidate> = HashMap::new();
             let mut truncated = false;

@@ -13,11 +13,11 @@ use crate::{Store, StoreResult};
 pub(crate) const SUMMARY_COLS: &str =
     "t.id, t.number, t.subject, t.status, t.priority, t.ticket_type, t.channel,
   t.requester_id, c.name, t.assignee_id, a.name, t.group_id, g.name, t.language, t.preview,
-  t.message_count, t.created_at, t.updated_at";
+  t.message_count, t.created_at, t.updated_at, t.sla_due_at, t.sla_warn_at";
 pub(crate) const SUMMARY_JOINS: &str = "JOIN customers c ON c.id = t.requester_id
   LEFT JOIN agents a ON a.id = t.assignee_id LEFT JOIN agent_group g ON g.id = t.group_id";
 /// Number of columns in SUMMARY_COLS; extra selected columns start here.
-pub(crate) const SUMMARY_LEN: usize = 18;
+pub(crate) const SUMMARY_LEN: usize = 20;
 
 pub(crate) fn summary_row(r: &Row<'_>) -> rusqlite::Result<TicketSummary> {
     Ok(TicketSummary {
@@ -39,6 +39,8 @@ pub(crate) fn summary_row(r: &Row<'_>) -> rusqlite::Result<TicketSummary> {
         message_count: r.get(15)?,
         created_at: r.get(16)?,
         updated_at: r.get(17)?,
+        sla_due_at: r.get(18)?,
+        sla_warn_at: r.get(19)?,
     })
 }
 
@@ -88,8 +90,9 @@ pub(crate) fn page(
     sort: SortKey,
     cursor: Option<&PageCursor>,
     limit: usize,
+    now: i64,
 ) -> StoreResult<TicketPage> {
-    let w = where_clause(filter, me, true);
+    let w = where_clause(filter, me, true, now);
     let mut params: Vec<Value> = w.params;
     let (order, keyset, key_cols) = match sort {
         SortKey::Updated => (
@@ -106,6 +109,12 @@ pub(crate) fn page(
             "t.priority_rank DESC, t.updated_at DESC, t.rowid DESC",
             "(t.priority_rank, t.updated_at, t.rowid) < (?, ?, ?)",
             3,
+        ),
+        // The expression is the one `tickets_sla_due` indexes.
+        SortKey::Due => (
+            "coalesce(t.sla_due_at, 9223372036854775807), t.rowid",
+            "(coalesce(t.sla_due_at, 9223372036854775807), t.rowid) > (?, ?)",
+            2,
         ),
     };
     let mut sql = format!(
@@ -143,6 +152,7 @@ pub(crate) fn page(
             SortKey::Updated => vec![s.updated_at, rowid],
             SortKey::Created => vec![s.created_at, rowid],
             SortKey::Priority => vec![rank, s.updated_at, rowid],
+            SortKey::Due => vec![s.sla_due_at.unwrap_or(i64::MAX), rowid],
         };
         rows.push(s);
     }
@@ -180,6 +190,7 @@ impl Store {
                 events,
                 requester,
                 requester_tickets,
+                sla: crate::sla::ticket_sla(c, id)?,
             })
         })
     }

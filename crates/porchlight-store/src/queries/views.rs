@@ -32,6 +32,14 @@ pub fn builtin_views() -> Vec<(&'static str, Vec<FilterClause>)> {
         ("open", vec![clause("status", &["new", "open"])]),
         ("pending", vec![clause("status", &["pending", "on_hold"])]),
         ("solved", vec![clause("status", &["solved", "closed"])]),
+        (
+            "at_risk",
+            vec![clause("status", UNSOLVED), clause("sla", &["at_risk"])],
+        ),
+        (
+            "breached",
+            vec![clause("status", UNSOLVED), clause("sla", &["breached"])],
+        ),
     ]
 }
 
@@ -70,8 +78,13 @@ fn filters_of(c: &Connection, view_id: &str) -> StoreResult<Vec<FilterClause>> {
     }
 }
 
-pub(crate) fn count(c: &Connection, filter: &TicketFilter, me: Option<&str>) -> StoreResult<i64> {
-    let w = where_clause(filter, me, false);
+pub(crate) fn count(
+    c: &Connection,
+    filter: &TicketFilter,
+    me: Option<&str>,
+    now: i64,
+) -> StoreResult<i64> {
+    let w = where_clause(filter, me, false, now);
     let sql = format!("SELECT count(*) FROM tickets t WHERE {}", w.sql);
     Ok(c.prepare_cached(&sql)?
         .query_row(params_from_iter(w.params), |r| r.get(0))?)
@@ -123,6 +136,11 @@ impl StatusAssigneeCounts {
 impl Store {
     /// Every view with its count, built-in first.
     pub fn views(&self) -> StoreResult<Vec<ViewInfo>> {
+        self.views_at(crate::now_ms())
+    }
+
+    /// [`Store::views`] with the SLA views ("At risk", "Breached") judged at `now`.
+    pub fn views_at(&self, now: i64) -> StoreResult<Vec<ViewInfo>> {
         let me = self.me();
         self.read(|c| {
             let grouped = StatusAssigneeCounts::load(c)?;
@@ -130,7 +148,7 @@ impl Store {
             let count_of = |f: &TicketFilter| -> StoreResult<i64> {
                 match grouped.count(f, me) {
                     Some(n) => Ok(n),
-                    None => count(c, f, me),
+                    None => count(c, f, me, now),
                 }
             };
             let mut out = Vec::new();
@@ -166,11 +184,23 @@ impl Store {
         cursor: Option<&PageCursor>,
         limit: usize,
     ) -> StoreResult<TicketPage> {
+        self.ticket_page_at(view_id, sort, cursor, limit, crate::now_ms())
+    }
+
+    /// [`Store::ticket_page`] with SLA conditions judged at `now`.
+    pub fn ticket_page_at(
+        &self,
+        view_id: &str,
+        sort: SortKey,
+        cursor: Option<&PageCursor>,
+        limit: usize,
+        now: i64,
+    ) -> StoreResult<TicketPage> {
         let me = self.me();
         let limit = limit.clamp(1, 500);
         self.read(|c| {
             let f = TicketFilter::from_clauses(&filters_of(c, view_id)?)?;
-            super::tickets::page(c, &f, me.as_deref(), sort, cursor, limit)
+            super::tickets::page(c, &f, me.as_deref(), sort, cursor, limit, now)
         })
     }
 
@@ -183,6 +213,16 @@ impl Store {
     ) -> StoreResult<TicketPage> {
         let f = TicketFilter::from_clauses(filters)?;
         let me = self.me();
-        self.read(|c| super::tickets::page(c, &f, me.as_deref(), sort, None, limit.clamp(1, 500)))
+        self.read(|c| {
+            super::tickets::page(
+                c,
+                &f,
+                me.as_deref(),
+                sort,
+                None,
+                limit.clamp(1, 500),
+                crate::now_ms(),
+            )
+        })
     }
 }

@@ -1,0 +1,413 @@
+//! SLA fields on tickets. Triggers note which tickets' history or configuration changed
+//! (`sla_dirty`, see `schema::SLA_TRIGGERS`); every write transaction recomputes those before
+//! it commits, so `sla_due_at` / `sla_warn_at` always match what is stored, whether the change
+//! was the agent's, a rule's, a pulled page or a new SLA policy. The badge, the "At risk" and
+//! "Breached" views and "sort by next deadline" read the two columns against the clock; the
+//! every-minute pass finds the tickets that crossed a warning or a deadline since the last
+//! pass (for notifications).
+
+use porchlight_domain::sla::{
+    timeline_of, FieldChange, SlaBook, SlaStatus, ThreadEntry, TicketFacts, TicketSla,
+};
+use porchlight_domain::{AuthorKind, Channel, MessageKind, Priority, TicketStatus};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use crate::queries::{config, settings};
+use crate::{Store, StoreResult};
+
+/// What the clock needs of one ticket, read from its row, tags, audit events and messages.
+struct History {
+    status: TicketStatus,
+    priority: Priority,
+    channel: Channel,
+    group_id: Option<String>,
+    organization_id: Option<String>,
+    created_at: i64,
+    deleted: bool,
+    tags: Vec<String>,
+    changes: Vec<(String, Option<String>, Option<String>, i64)>,
+    thread: Vec<(MessageKind, AuthorKind, Option<String>, i64)>,
+}
+
+fn parse<T>(
+    v: String,
+    f: fn(&str, &str) -> Result<T, porchlight_domain::DomainError>,
+) -> Option<T> {
+    f("column", &v).ok()
+}
+
+/// `full`: also for a solved, closed or deleted ticket (which has no running SLA to store).
+fn history(c: &Connection, id: &str, full: bool) -> StoreResult<Option<History>> {
+    let row = c
+        .prepare_cached(
+            "SELECT t.status, t.priority, t.channel, t.group_id, cu.organization_id, t.created_at,
+                    t.deleted_at IS NOT NULL
+             FROM tickets t LEFT JOIN customers cu ON cu.id = t.requester_id WHERE t.id = ?1",
+        )?
+        .query_row([id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, i64>(5)?,
+                r.get::<_, bool>(6)?,
+            ))
+        })
+        .optional()?;
+    let Some((status, priority, channel, group_id, organization_id, created_at, deleted)) = row
+    else {
+        return Ok(None);
+    };
+    let (Some(status), Some(priority), Some(channel)) = (
+        parse(status, TicketStatus::parse),
+        parse(priority, Priority::parse),
+        parse(channel, Channel::parse),
+    ) else {
+        return Ok(None);
+    };
+    let mut h = History {
+        status,
+        priority,
+        channel,
+        group_id,
+        organization_id,
+        created_at,
+        deleted,
+        tags: Vec::new(),
+        changes: Vec::new(),
+        thread: Vec::new(),
+    };
+    if !full && (deleted || !status.is_open_like()) {
+        return Ok(Some(h));
+    }
+    h.tags = crate::queries::tickets::tags_of(c, id)?;
+    h.changes = c
+        .prepare_cached(
+            "SELECT field, old_value, new_value, created_at FROM ticket_events
+             WHERE ticket_id = ?1 AND field IN ('status', 'priority') ORDER BY created_at, rowid",
+        )?
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<Result<_, _>>()?;
+    let rows: Vec<(String, String, Option<String>, i64)> = c
+        .prepare_cached(
+            "SELECT kind, author_kind, author_id, created_at FROM messages
+             WHERE ticket_id = ?1 ORDER BY created_at, rowid",
+        )?
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<Result<_, _>>()?;
+    h.thread = rows
+        .into_iter()
+        .filter_map(|(k, a, id, at)| {
+            Some((
+                parse(k, MessageKind::parse)?,
+                parse(a, AuthorKind::parse)?,
+                id,
+                at,
+            ))
+        })
+        .collect();
+    Ok(Some(h))
+}
+
+fn compute(book: &SlaBook, h: &History) -> Option<TicketSla> {
+    let facts = TicketFacts {
+        priority: h.priority,
+        channel: h.channel,
+        group_id: h.group_id.as_deref(),
+        organization_id: h.organization_id.as_deref(),
+        tags: &h.tags,
+    };
+    let changes: Vec<FieldChange<'_>> = h
+        .changes
+        .iter()
+        .map(|(field, old, new, at)| FieldChange {
+            field,
+            old_value: old.as_deref(),
+            new_value: new.as_deref(),
+            at: *at,
+        })
+        .collect();
+    let thread: Vec<ThreadEntry<'_>> = h
+        .thread
+        .iter()
+        .map(|(kind, author_kind, author_id, at)| ThreadEntry {
+            kind: *kind,
+            author_kind: *author_kind,
+            author_id: author_id.as_deref(),
+            at: *at,
+        })
+        .collect();
+    let timeline = timeline_of(h.created_at, h.status, h.priority, &changes, &thread);
+    book.ticket_sla(&facts, &timeline)
+}
+
+fn book(c: &Connection) -> StoreResult<SlaBook> {
+    let (policies, calendars) = config::sla_config(c)?;
+    Ok(SlaBook::new(policies, &calendars))
+}
+
+/// Recomputes the SLA fields of one ticket; a solved, closed or deleted ticket, or one no
+/// policy covers, has none.
+fn refresh_one(c: &Connection, book: &SlaBook, id: &str) -> StoreResult<()> {
+    let sla = match history(c, id, false)? {
+        Some(h) if !h.deleted && h.status.is_open_like() && !book.is_empty() => compute(book, &h),
+        _ => None,
+    };
+    c.prepare_cached(
+        "UPDATE tickets SET sla_policy_id = ?2, sla_due_at = ?3, sla_warn_at = ?4
+         WHERE id = ?1 AND (sla_policy_id IS NOT ?2 OR sla_due_at IS NOT ?3 OR sla_warn_at IS NOT ?4)",
+    )?
+    .execute(params![
+        id,
+        sla.as_ref().map(|s| &s.policy_id),
+        sla.as_ref().and_then(|s| s.due_at),
+        sla.as_ref().and_then(|s| s.warn_at),
+    ])?;
+    Ok(())
+}
+
+/// Recomputes the tickets the triggers marked in this transaction (every unsolved ticket when
+/// the SLA configuration changed). Returns how many tickets were looked at.
+pub(crate) fn refresh_dirty(c: &Connection) -> StoreResult<usize> {
+    let any: bool = c
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM sla_dirty)")?
+        .query_row([], |r| r.get(0))?;
+    if !any {
+        return Ok(0);
+    }
+    let all: bool = c
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM sla_dirty WHERE ticket_id = '*')")?
+        .query_row([], |r| r.get(0))?;
+    let book = book(c)?;
+    let n = if all {
+        // Solved and closed tickets have no running SLA: clear any left, then the rest.
+        c.execute(
+            "UPDATE tickets SET sla_policy_id = NULL, sla_due_at = NULL, sla_warn_at = NULL
+             WHERE sla_policy_id IS NOT NULL AND (status IN ('solved', 'closed') OR deleted_at IS NOT NULL)",
+            [],
+        )?;
+        if book.is_empty() {
+            c.execute(
+                "UPDATE tickets SET sla_policy_id = NULL, sla_due_at = NULL, sla_warn_at = NULL
+                 WHERE sla_policy_id IS NOT NULL",
+                [],
+            )?;
+            0
+        } else {
+            refresh_all(c, &book)?
+        }
+    } else {
+        let ids: Vec<String> = c
+            .prepare_cached("SELECT ticket_id FROM sla_dirty")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        for id in &ids {
+            refresh_one(c, &book, id)?;
+        }
+        ids.len()
+    };
+    c.execute("DELETE FROM sla_dirty", [])?;
+    Ok(n)
+}
+
+/// A text column borrowed from the row (no copy per row in a scan).
+fn text<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> StoreResult<&'r str> {
+    r.get_ref(i)?.as_str().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+            .into()
+    })
+}
+
+/// Every unsolved ticket at once (a policy changed, a bulk import): four table scans merged
+/// by ticket in memory instead of four lookups per ticket, and a write only where the
+/// fields change.
+fn refresh_all(c: &Connection, book: &SlaBook) -> StoreResult<usize> {
+    type Stored = (Option<String>, Option<i64>, Option<i64>);
+    let mut ids: Vec<String> = Vec::new();
+    let mut rowids: Vec<i64> = Vec::new();
+    let mut stored: Vec<Stored> = Vec::new();
+    let mut hist: Vec<History> = Vec::new();
+    {
+        let mut st = c.prepare(
+            "SELECT t.id, t.status, t.priority, t.channel, t.group_id, cu.organization_id,
+                    t.created_at, t.sla_policy_id, t.sla_due_at, t.sla_warn_at, t.rowid
+             FROM tickets t LEFT JOIN customers cu ON cu.id = t.requester_id
+             WHERE t.status IN ('new', 'open', 'pending', 'on_hold') AND t.deleted_at IS NULL",
+        )?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let (Some(status), Some(priority), Some(channel)) = (
+                parse(r.get(1)?, TicketStatus::parse),
+                parse(r.get(2)?, Priority::parse),
+                parse(r.get(3)?, Channel::parse),
+            ) else {
+                continue;
+            };
+            ids.push(r.get(0)?);
+            rowids.push(r.get(10)?);
+            stored.push((r.get(7)?, r.get(8)?, r.get(9)?));
+            hist.push(History {
+                status,
+                priority,
+                channel,
+                group_id: r.get(4)?,
+                organization_id: r.get(5)?,
+                created_at: r.get(6)?,
+                deleted: false,
+                tags: Vec::new(),
+                changes: Vec::new(),
+                thread: Vec::new(),
+            });
+        }
+    }
+    let index: std::collections::HashMap<&str, usize> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id.as_str(), i))
+        .collect();
+    {
+        let mut st = c.prepare("SELECT ticket_id, tag FROM ticket_tags")?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            if let Some(&i) = index.get(text(r, 0)?) {
+                hist[i].tags.push(r.get(1)?);
+            }
+        }
+    }
+    {
+        let mut st = c.prepare(
+            "SELECT ticket_id, field, old_value, new_value, created_at FROM ticket_events
+             WHERE field IN ('status', 'priority') ORDER BY created_at, rowid",
+        )?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            if let Some(&i) = index.get(text(r, 0)?) {
+                hist[i]
+                    .changes
+                    .push((r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?));
+            }
+        }
+    }
+    {
+        // In table order (no sort of every message); each thread is put in time order below.
+        // Only a rule's authorship matters to the clock, so other author ids are not kept.
+        let mut st =
+            c.prepare("SELECT ticket_id, kind, author_kind, author_id, created_at FROM messages")?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let Some(&i) = index.get(text(r, 0)?) else {
+                continue;
+            };
+            let (Some(kind), Some(author)) = (
+                parse(r.get(1)?, MessageKind::parse),
+                parse(r.get(2)?, AuthorKind::parse),
+            ) else {
+                continue;
+            };
+            let author_id: Option<&str> = match r.get_ref(3)? {
+                rusqlite::types::ValueRef::Null => None,
+                _ => Some(text(r, 3)?),
+            };
+            let by_rule = author_id
+                .filter(|a| a.starts_with("rule:"))
+                .map(str::to_owned);
+            hist[i].thread.push((kind, author, by_rule, r.get(4)?));
+        }
+    }
+    let mut update = c.prepare_cached(
+        "UPDATE tickets SET sla_policy_id = ?2, sla_due_at = ?3, sla_warn_at = ?4 WHERE rowid = ?1",
+    )?;
+    for (i, h) in hist.iter_mut().enumerate() {
+        h.thread.sort_by_key(|m| m.3);
+        let sla = compute(book, h);
+        let now: Stored = (
+            sla.as_ref().map(|s| s.policy_id.clone()),
+            sla.as_ref().and_then(|s| s.due_at),
+            sla.as_ref().and_then(|s| s.warn_at),
+        );
+        if now != stored[i] {
+            update.execute(params![rowids[i], now.0, now.1, now.2])?;
+        }
+    }
+    Ok(ids.len())
+}
+
+/// The full SLA of one ticket as of its last change (the ticket view): computed on read, so
+/// a solved ticket still shows which targets were met and which breached.
+pub(crate) fn ticket_sla(c: &Connection, id: &str) -> StoreResult<Option<TicketSla>> {
+    let book = book(c)?;
+    if book.is_empty() {
+        return Ok(None);
+    }
+    Ok(match history(c, id, true)? {
+        Some(h) if !h.deleted => compute(&book, &h),
+        _ => None,
+    })
+}
+
+/// A ticket whose warning or deadline passed between two every-minute passes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlaCrossing {
+    pub ticket_id: String,
+    pub number: Option<i64>,
+    pub subject: String,
+    pub assignee_id: Option<String>,
+    pub group_id: Option<String>,
+    /// `at_risk` (the warning began) or `breached` (the deadline passed).
+    pub status: SlaStatus,
+    /// When it crossed.
+    pub at: i64,
+}
+
+const LAST_PASS: &str = "sla_pass_at";
+
+impl Store {
+    /// The every-minute SLA pass: the tickets whose warning began or whose deadline passed
+    /// since the previous pass (the first pass looks back one minute), in time order. Reads
+    /// two indexed ranges, however many tickets are open.
+    pub fn sla_pass(&self, now: i64) -> StoreResult<Vec<SlaCrossing>> {
+        self.with_tx(|tx| {
+            let last: i64 = settings::get(tx, LAST_PASS)?
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(now - 60_000);
+            if now <= last {
+                return Ok(Vec::new());
+            }
+            let mut out: Vec<SlaCrossing> = Vec::new();
+            for (col, status) in [
+                ("sla_warn_at", SlaStatus::AtRisk),
+                ("sla_due_at", SlaStatus::Breached),
+            ] {
+                // A deadline that passes at `d` is breached from just after it (`now > d`).
+                let sql = format!(
+                    "SELECT id, number, subject, assignee_id, group_id, {col} FROM tickets
+                     WHERE {col} >= ?1 AND {col} < ?2 AND deleted_at IS NULL
+                       AND status IN ('new', 'open', 'pending', 'on_hold')
+                       AND (?3 OR sla_warn_at < sla_due_at)"
+                );
+                let mut st = tx.prepare_cached(&sql)?;
+                let rows =
+                    st.query_map(params![last, now, status == SlaStatus::Breached], |r| {
+                        Ok(SlaCrossing {
+                            ticket_id: r.get(0)?,
+                            number: r.get(1)?,
+                            subject: r.get(2)?,
+                            assignee_id: r.get(3)?,
+                            group_id: r.get(4)?,
+                            status,
+                            at: r.get(5)?,
+                        })
+                    })?;
+                for row in rows {
+                    out.push(row?);
+                }
+            }
+            out.sort_by_key(|c| c.at);
+            settings::set(tx, LAST_PASS, &now.to_string())?;
+            Ok(out)
+        })
+    }
+}

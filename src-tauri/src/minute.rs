@@ -1,0 +1,61 @@
+//! The every-minute pass on this desktop: standalone, the time-based automation rules (a
+//! server runs them in team mode); always, the SLA pass that finds tickets whose warning
+//! began or whose deadline passed. When anything changed the window is told to refresh its
+//! lists and counts ("At risk", "Breached").
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use porchlight_store::sla::SlaCrossing;
+use porchlight_store::{now_ms, Store, StoreResult};
+use tauri::{AppHandle, Emitter, Runtime};
+
+/// What one pass did.
+#[derive(Debug, Default)]
+pub struct MinutePass {
+    pub rules_fired: usize,
+    pub crossings: Vec<SlaCrossing>,
+}
+
+/// One pass at `now`.
+pub fn run_once(store: &Store, now: i64) -> StoreResult<MinutePass> {
+    let standalone = store.sync_settings()?.is_none();
+    let rules_fired = if standalone {
+        store.run_time_rules(now)?.fired
+    } else {
+        0
+    };
+    Ok(MinutePass {
+        rules_fired,
+        crossings: store.sla_pass(now)?,
+    })
+}
+
+/// How often: a minute, or `PORCHLIGHT_MINUTE_PASS_MS` (the end-to-end tests shorten it).
+fn interval() -> Duration {
+    std::env::var("PORCHLIGHT_MINUTE_PASS_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map(Duration::from_millis)
+        .unwrap_or(Duration::from_secs(60))
+}
+
+/// Starts the pass on its own thread for the life of the app.
+pub fn start<R: Runtime>(app: AppHandle<R>, store: Arc<Store>) {
+    let every = interval();
+    let spawned = std::thread::Builder::new()
+        .name("minute-pass".into())
+        .spawn(move || loop {
+            std::thread::sleep(every);
+            match run_once(&store, now_ms()) {
+                Ok(pass) if pass.rules_fired > 0 || !pass.crossings.is_empty() => {
+                    let _ = app.emit("store-changed", ());
+                }
+                Ok(_) => {}
+                Err(e) => eprintln!("porchlight: the every-minute pass failed: {e}"),
+            }
+        });
+    if let Err(e) = spawned {
+        eprintln!("porchlight: cannot start the every-minute pass: {e}");
+    }
+}
