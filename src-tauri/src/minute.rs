@@ -1,14 +1,15 @@
 //! The every-minute pass on this desktop: standalone, the time-based automation rules (a
 //! server runs them in team mode); always, the SLA pass that finds tickets whose warning
-//! began or whose deadline passed. When anything changed the window is told to refresh its
-//! lists and counts ("At risk", "Breached").
+//! began or whose deadline passed (a notification when the ticket is this agent's). When
+//! anything changed the window is told to refresh its lists and counts ("At risk",
+//! "Breached") and the notifier delivers at once.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use porchlight_store::sla::SlaCrossing;
 use porchlight_store::{now_ms, Store, StoreResult};
-use tauri::{AppHandle, Emitter, Runtime};
+use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 /// What one pass did.
 #[derive(Debug, Default)]
@@ -50,6 +51,10 @@ pub fn start<R: Runtime>(app: AppHandle<R>, store: Arc<Store>) {
             match run_once(&store, now_ms()) {
                 Ok(pass) if pass.rules_fired > 0 || !pass.crossings.is_empty() => {
                     let _ = app.emit("store-changed", ());
+                    // Warnings and breaches of this agent's tickets are notifications now.
+                    if let Some(bell) = app.try_state::<Arc<crate::notifications::Notifier>>() {
+                        bell.wake();
+                    }
                 }
                 Ok(_) => {}
                 Err(e) => eprintln!("porchlight: the every-minute pass failed: {e}"),

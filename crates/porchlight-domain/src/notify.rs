@@ -10,8 +10,8 @@ use crate::error::DomainError;
 use crate::model::string_enum;
 
 string_enum!(
-    /// Why an agent is told. `sla_warning` / `sla_breach` are listed for the preferences;
-    /// nothing derives them yet (SLA deadlines on tickets are the extension point).
+    /// Why an agent is told. The SLA kinds come from the every-minute pass (a ticket's
+    /// warning began, or its deadline passed).
     NotificationKind {
         Assigned => "assigned",
         CustomerReply => "customer_reply",
@@ -284,7 +284,10 @@ fn single(p: &Pending, locale: &str) -> Popup {
             format!("{}: {n}", p.actor_name),
             format!("{}\n{}", p.ticket_subject, p.text),
         ),
-        NotificationKind::SlaWarning | NotificationKind::SlaBreach => (n, p.ticket_subject.clone()),
+        NotificationKind::SlaWarning => {
+            (format!("{}: {n}", t.sla_warning), p.ticket_subject.clone())
+        }
+        NotificationKind::SlaBreach => (format!("{}: {n}", t.sla_breach), p.ticket_subject.clone()),
     };
     Popup {
         kind: p.kind,
@@ -310,6 +313,8 @@ fn summary(kind: NotificationKind, of: &[&Pending], locale: &str) -> Popup {
                 NotificationKind::CustomerReply => t.many_replies,
                 NotificationKind::NewTicket => t.many_new,
                 NotificationKind::Mention => t.many_mentions,
+                NotificationKind::SlaWarning => t.many_sla_warning,
+                NotificationKind::SlaBreach => t.many_sla_breach,
                 _ => t.many_other,
             };
             pattern.replace("{n}", &count.to_string())
@@ -368,6 +373,10 @@ struct Texts {
     many_new_in: &'static str,
     many_mentions: &'static str,
     many_other: &'static str,
+    sla_warning: &'static str,
+    sla_breach: &'static str,
+    many_sla_warning: &'static str,
+    many_sla_breach: &'static str,
 }
 
 /// Pop-up texts in the app's four languages (the pop-ups are drawn by the OS, outside the
@@ -386,6 +395,10 @@ fn texts(locale: &str) -> Texts {
             many_new_in: "{group} grubunda {n} yeni talep",
             many_mentions: "{n} notta sizden bahsedildi",
             many_other: "{n} yeni bildirim",
+            sla_warning: "SLA son tarihi yaklaşıyor",
+            sla_breach: "SLA son tarihi kaçırıldı",
+            many_sla_warning: "{n} talebin SLA son tarihi yaklaşıyor",
+            many_sla_breach: "{n} talebin SLA son tarihi kaçırıldı",
         },
         "pl" => Texts {
             assigned: "Przypisano do Ciebie",
@@ -399,6 +412,10 @@ fn texts(locale: &str) -> Texts {
             many_new_in: "{n} nowych zgłoszeń w grupie {group}",
             many_mentions: "{n} wzmianek o Tobie",
             many_other: "{n} nowych powiadomień",
+            sla_warning: "Termin SLA się zbliża",
+            sla_breach: "Termin SLA przekroczony",
+            many_sla_warning: "Zbliża się termin SLA {n} zgłoszeń",
+            many_sla_breach: "Przekroczony termin SLA {n} zgłoszeń",
         },
         "fa" => Texts {
             assigned: "به شما واگذار شد",
@@ -412,6 +429,10 @@ fn texts(locale: &str) -> Texts {
             many_new_in: "{n} تیکت تازه در {group}",
             many_mentions: "{n} یادداشت از شما نام برد",
             many_other: "{n} اعلان تازه",
+            sla_warning: "مهلت SLA نزدیک است",
+            sla_breach: "مهلت SLA گذشت",
+            many_sla_warning: "مهلت SLA برای {n} تیکت نزدیک است",
+            many_sla_breach: "مهلت SLA برای {n} تیکت گذشت",
         },
         _ => Texts {
             assigned: "Assigned to you",
@@ -425,6 +446,10 @@ fn texts(locale: &str) -> Texts {
             many_new_in: "{n} new tickets in {group}",
             many_mentions: "{n} notes mention you",
             many_other: "{n} new notifications",
+            sla_warning: "SLA deadline soon",
+            sla_breach: "SLA deadline missed",
+            many_sla_warning: "{n} tickets near their SLA deadline",
+            many_sla_breach: "{n} tickets missed their SLA deadline",
         },
     }
 }

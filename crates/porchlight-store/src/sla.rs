@@ -366,8 +366,9 @@ const LAST_PASS: &str = "sla_pass_at";
 
 impl Store {
     /// The every-minute SLA pass: the tickets whose warning began or whose deadline passed
-    /// since the previous pass (the first pass looks back one minute), in time order. Reads
-    /// two indexed ranges, however many tickets are open.
+    /// since the previous pass (the first pass looks back one minute), in time order, each
+    /// also a notification for the agent whose work it is. Reads two indexed ranges,
+    /// however many tickets are open.
     pub fn sla_pass(&self, now: i64) -> StoreResult<Vec<SlaCrossing>> {
         self.with_tx(|tx| {
             let last: i64 = settings::get(tx, LAST_PASS)?
@@ -406,6 +407,11 @@ impl Store {
                 }
             }
             out.sort_by_key(|c| c.at);
+            let standalone = !crate::sync::is_connected(tx)?;
+            let deriver = crate::queries::notifications::Deriver::new(tx)?;
+            for crossing in &out {
+                deriver.sla(tx, crossing, standalone)?;
+            }
             settings::set(tx, LAST_PASS, &now.to_string())?;
             Ok(out)
         })

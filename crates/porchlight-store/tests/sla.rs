@@ -5,6 +5,7 @@
 
 use porchlight_domain::config::ConfigMutation;
 use porchlight_domain::mutation::{RequesterRef, TicketFieldChanges};
+use porchlight_domain::notify::NotificationKind;
 use porchlight_domain::sla::{
     SlaConditions, SlaPhase, SlaPolicy, SlaStatus, SlaTargets, SlaTargetsByPriority,
 };
@@ -321,6 +322,28 @@ fn views_sort_and_the_every_minute_pass_read_the_stored_deadlines() {
     let low_warn = s.sla_pass(t0 + 230 * MIN).unwrap();
     assert_eq!(low_warn.len(), 1);
     assert_eq!(low_warn[0].assignee_id.as_deref(), Some(me.as_str()));
+
+    // Each crossing of this agent's work is a notification, once: on a desktop with no
+    // server the unassigned tickets are this agent's too.
+    let kinds: Vec<(String, NotificationKind)> = s
+        .notifications(None, 50)
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|n| (n.ticket_subject, n.kind))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("Low one".to_string(), NotificationKind::SlaWarning),
+            ("Normal one".to_string(), NotificationKind::SlaBreach),
+            ("Normal one".to_string(), NotificationKind::SlaWarning),
+            ("Urgent one".to_string(), NotificationKind::SlaBreach),
+            ("Urgent one".to_string(), NotificationKind::SlaWarning),
+        ]
+    );
+    assert!(s.sla_pass(t0 + 231 * MIN).unwrap().is_empty());
+    assert_eq!(s.notifications(None, 50).unwrap().items.len(), 5);
 }
 
 #[test]

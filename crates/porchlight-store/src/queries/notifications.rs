@@ -119,6 +119,45 @@ impl Deriver {
         Ok(())
     }
 
+    /// A ticket whose SLA warning began or whose deadline passed: mine when it is assigned
+    /// to me, or unassigned in one of my groups (or, on a desktop with no server, unassigned
+    /// with no group: there is no one else). One per ticket and instant, so a repeated pass
+    /// repeats nothing.
+    pub(crate) fn sla(
+        &self,
+        c: &Connection,
+        crossing: &crate::sla::SlaCrossing,
+        standalone: bool,
+    ) -> StoreResult<()> {
+        let Some((me, _)) = &self.me else {
+            return Ok(());
+        };
+        if crossing.at < self.since {
+            return Ok(());
+        }
+        let mine = match (&crossing.assignee_id, &crossing.group_id) {
+            (Some(a), _) => a == me,
+            (None, Some(g)) => self.groups.contains(g),
+            (None, None) => standalone,
+        };
+        if !mine {
+            return Ok(());
+        }
+        let kind = match crossing.status {
+            porchlight_domain::sla::SlaStatus::Breached => NotificationKind::SlaBreach,
+            _ => NotificationKind::SlaWarning,
+        };
+        self.insert(
+            c,
+            kind,
+            &format!("{}@{}", crossing.ticket_id, crossing.at),
+            &crossing.ticket_id,
+            "",
+            &crossing.subject,
+            crossing.at,
+        )
+    }
+
     /// An audit event someone else caused: an assignment to me, a new ticket in one of my
     /// groups, a rule's "notify agents" naming me.
     pub(crate) fn event(&self, c: &Connection, e: &TicketEvent) -> StoreResult<()> {
