@@ -6,7 +6,7 @@ use porchlight_domain::docs::{
     AgentDoc, CustomerDoc, Doc, DocKind, GroupDoc, MessageDoc, OrganizationDoc, TagDoc, TicketDoc,
 };
 use porchlight_domain::{
-    AgentRole, AuthorKind, Channel, MessageKind, Priority, TicketEvent, TicketStatus, TicketType,
+    AgentRole, AuthorKind, Channel, MessageKind, Priority, TicketStatus, TicketType,
 };
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -244,7 +244,9 @@ pub(crate) fn read(c: &Connection, kind: DocKind, id: &str) -> StoreResult<Optio
         }
         DocKind::Ticket => {
             let t = c
-                .prepare_cached(&format!("SELECT {TICKET_DOC_COLS} FROM tickets WHERE id = ?1"))?
+                .prepare_cached(&format!(
+                    "SELECT {TICKET_DOC_COLS} FROM tickets WHERE id = ?1"
+                ))?
                 .query_row([id], ticket_doc_row)
                 .optional()?;
             match t {
@@ -293,22 +295,11 @@ pub(crate) fn read(c: &Connection, kind: DocKind, id: &str) -> StoreResult<Optio
             }
         }
         DocKind::Event => c
-            .prepare_cached(
-                "SELECT id, ticket_id, actor_id, actor_name, field, old_value, new_value, created_at
-                 FROM ticket_events WHERE id = ?1",
-            )?
-            .query_row([id], |r| {
-                Ok(Doc::Event(TicketEvent {
-                    id: r.get(0)?,
-                    ticket_id: r.get(1)?,
-                    actor_id: r.get(2)?,
-                    actor_name: r.get(3)?,
-                    field: r.get(4)?,
-                    old_value: r.get(5)?,
-                    new_value: r.get(6)?,
-                    created_at: r.get(7)?,
-                }))
-            })
+            .prepare_cached(&format!(
+                "SELECT {} FROM ticket_events WHERE id = ?1",
+                super::events::EVENT_COLS
+            ))?
+            .query_row([id], |r| super::events::event_row(r).map(Doc::Event))
             .optional()?,
         DocKind::Customer => {
             let cu = c
@@ -395,7 +386,9 @@ pub(crate) fn read(c: &Connection, kind: DocKind, id: &str) -> StoreResult<Optio
             }
         }
         DocKind::Group => c
-            .prepare_cached("SELECT id, name, description, created_at FROM agent_group WHERE id = ?1")?
+            .prepare_cached(
+                "SELECT id, name, description, created_at FROM agent_group WHERE id = ?1",
+            )?
             .query_row([id], |r| {
                 Ok(Doc::Group(GroupDoc {
                     id: r.get(0)?,

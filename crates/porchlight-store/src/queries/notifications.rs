@@ -333,22 +333,11 @@ pub(crate) fn watermark(c: &Connection) -> StoreResult<(i64, i64)> {
 pub(crate) fn derive_local(c: &Connection, mark: (i64, i64)) -> StoreResult<()> {
     let d = Deriver::new(c)?;
     let events = c
-        .prepare_cached(
-            "SELECT id, ticket_id, actor_id, actor_name, field, old_value, new_value, created_at
-             FROM ticket_events WHERE rowid > ?1 AND actor_id LIKE 'rule:%' ORDER BY rowid",
-        )?
-        .query_map([mark.0], |r| {
-            Ok(TicketEvent {
-                id: r.get(0)?,
-                ticket_id: r.get(1)?,
-                actor_id: r.get(2)?,
-                actor_name: r.get(3)?,
-                field: r.get(4)?,
-                old_value: r.get(5)?,
-                new_value: r.get(6)?,
-                created_at: r.get(7)?,
-            })
-        })?
+        .prepare_cached(&format!(
+            "SELECT {} FROM ticket_events WHERE rowid > ?1 AND actor_id LIKE 'rule:%' ORDER BY rowid",
+            super::events::EVENT_COLS
+        ))?
+        .query_map([mark.0], super::events::event_row)?
         .collect::<Result<Vec<_>, _>>()?;
     for e in &events {
         d.event(c, e)?;
