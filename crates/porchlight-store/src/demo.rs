@@ -316,8 +316,12 @@ pub fn seed(store: &Store, opts: &SeedOptions) -> StoreResult<SeedReport> {
             let created = now - span + (span * i as i64) / opts.tickets.max(1) as i64 - rng.gen_range(0..60_000);
             let status = statuses[rng.gen_range(0..statuses.len())];
             let (priority, rank) = priorities[rng.gen_range(0..priorities.len())];
+            // The local agent (first in `agents`) always has a share of the work, so a demo
+            // opens with something in "My tickets".
             let assignee = if status == "new" || rng.gen_ratio(1, 10) {
                 None
+            } else if me.is_some() && i % 5 == 0 {
+                Some(&agents[0])
             } else {
                 Some(&agents[rng.gen_range(0..agents.len())])
             };
