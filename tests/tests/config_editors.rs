@@ -193,6 +193,23 @@ fn an_admin_automates_billing_and_an_agent_answers_with_a_macro() {
     assert_eq!(value_of(&s, "[data-testid=sla-calendar]"), calendar_id);
     assert_eq!(value_of(&s, "[data-testid=sla-warning]"), "0:30");
 
+    // A calendar a policy counts in cannot be deleted; the refusal names the policy and the
+    // calendar stays.
+    s.click_id("admin-tab-calendars");
+    s.click_id("calendar-open");
+    s.click_id("calendar-delete");
+    s.click_id("calendar-delete-confirm");
+    s.wait_js(
+        "delete refused",
+        "document.querySelector('[data-testid=calendar-error]')?.textContent.includes('Billing SLA')",
+        SHORT,
+    );
+    assert_eq!(s.find_all("[data-testid=calendar-row]").len(), 1);
+    // The question is closed: one Cancel again, and Delete to ask anew.
+    s.el("calendar-delete");
+    s.screenshot("config-calendar-delete-refused");
+    s.click_id("calendar-cancel");
+
     // ---- a rule: tag "refund" → group Billing, priority high ----
     s.click_id("admin-tab-rules");
     s.click_id("rule-new");
@@ -414,5 +431,16 @@ fn an_admin_automates_billing_and_an_agent_answers_with_a_macro() {
     s.click_id("calendar-open");
     s.el("calendar-editor");
     s.screenshot("config-calendar-fa-dark");
+
+    // Deleting asks once more, then the rule is gone.
+    s.click_id("admin-tab-rules");
+    s.click_id("rule-open");
+    s.click_id("rule-delete");
+    s.click_id("rule-delete-confirm");
+    s.wait_js(
+        "rule deleted",
+        "document.querySelectorAll('[data-testid=rule-row]').length === 0",
+        SHORT,
+    );
     s.quit();
 }
