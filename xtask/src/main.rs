@@ -22,7 +22,9 @@ const USAGE: &str = "usage: cargo xtask <command>
   seed --tickets N --data-dir DIR   generate a realistic store (~10 messages per ticket)
   bench [store|app|sync|kb|rules]   benchmarks on a 100k-ticket helpdesk, a 10k-article KB -> target/bench/report.json
   bindings                          regenerate ui/src/bindings from the Rust types
-  deps                              install the system packages the build and tests need";
+  deps                              install the system packages the build and tests need
+  postgres                          start the private PostgreSQL test cluster, print its URL
+                                    (for running one server suite: PORCHLIGHT_TEST_POSTGRES=URL)";
 
 fn main() {
     if let Err(e) = run_cli() {
@@ -57,6 +59,10 @@ fn run_cli() -> Result<()> {
         "bench" => bench::run(rest.first().map(String::as_str)),
         "bindings" => bindings(&root().join("ui/src/bindings")),
         "deps" => deps::ensure(&[deps::Group::Build, deps::Group::E2e]),
+        "postgres" => {
+            println!("{}", postgres::ensure()?);
+            Ok(())
+        }
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())
