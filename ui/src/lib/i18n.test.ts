@@ -16,14 +16,26 @@ describe("catalogues", () => {
 
   for (const loc of locales) {
     it(`${loc} has exactly the English keys`, () => {
-      const keys = Object.keys(catalogs[loc]).sort();
-      expect(keys).toEqual(Object.keys(en).sort());
+      const keys = Object.keys(catalogs[loc]).filter((k) => !k.includes("#")).sort();
+      expect(keys).toEqual(Object.keys(en).filter((k) => !k.includes("#")).sort());
     });
 
     it(`${loc} uses the same placeholders as English`, () => {
       for (const [key, msg] of Object.entries(en)) {
+        if (key.includes("#")) continue;
         expect({ key, p: placeholders(catalogs[loc][key] ?? "") }).toEqual({ key, p: placeholders(msg) });
       }
+    });
+
+    it(`${loc} has every plural form its language uses for each counted message, and no others`, () => {
+      const forms = new Intl.PluralRules(loc).resolvedOptions().pluralCategories.filter((f) => f !== "other");
+      const counted = Object.keys(en).filter((k) => !k.includes("#") && placeholders(en[k as keyof typeof en]).includes("count"));
+      expect(counted.length).toBeGreaterThan(10);
+      const want = counted.flatMap((k) => forms.map((f) => `${k}#${f}`)).sort();
+      const have = Object.keys(catalogs[loc]).filter((k) => k.includes("#")).sort();
+      expect(have).toEqual(want);
+      const withoutCount = (m: string) => placeholders(m).filter((p) => p !== "count");
+      for (const k of want) expect({ k, p: withoutCount(catalogs[loc][k]) }).toEqual({ k, p: withoutCount(catalogs[loc][k.split("#")[0]]) });
     });
 
     it(`${loc} has no empty messages`, () => {
@@ -73,6 +85,29 @@ describe("catalogues", () => {
     };
     needed.push(...Object.keys(codes).map((c) => `error.${c}`));
     for (const key of needed) expect(en).toHaveProperty([key]);
+  });
+});
+
+describe("plurals", () => {
+  it("English never says 1 tickets", () => {
+    expect(translate("en", "bulk.done", { count: 1 })).toBe("Updated 1 ticket.");
+    expect(translate("en", "bulk.done", { count: 2 })).toBe("Updated 2 tickets.");
+    expect(translate("en", "settings.tag_usage", { count: 1 })).toBe("1 ticket");
+    expect(translate("en", "kb.conflict_count", { count: 0 })).toBe("0 conflicts");
+    expect(translate("en", "composer.stale", { count: 1 })).toBe("A new message arrived while you were writing.");
+  });
+
+  it("Polish takes one, few and many forms and writes numbers its way", () => {
+    const forms = [1, 2, 4, 5, 12, 22, 25, 1000].map((n) => translate("pl", "settings.tag_usage", { count: n }));
+    expect(forms).toEqual(["1 zgłoszenie", "2 zgłoszenia", "4 zgłoszenia", "5 zgłoszeń", "12 zgłoszeń", "22 zgłoszenia", "25 zgłoszeń", "1000 zgłoszeń"]);
+  });
+
+  it("Persian writes the count in Persian digits", () => {
+    expect(translate("fa", "settings.tag_usage", { count: 25 })).toBe("۲۵ تیکت");
+  });
+
+  it("leaves a count given as text alone", () => {
+    expect(translate("en", "bulk.selected", { count: "many" })).toBe("many selected");
   });
 });
 

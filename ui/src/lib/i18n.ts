@@ -38,8 +38,39 @@ export function placeholders(template: string): string[] {
   return [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 }
 
+const pluralRules = new Map<Locale, Intl.PluralRules>();
+const numberFormats = new Map<Locale, Intl.NumberFormat>();
+
+function cached<T>(map: Map<Locale, T>, locale: Locale, make: () => T): T {
+  let v = map.get(locale);
+  if (!v) map.set(locale, (v = make()));
+  return v;
+}
+
+/** The plural category (CLDR: one, few, many, other…) the locale uses for `n`. */
+export function pluralCategory(locale: Locale, n: number): Intl.LDMLPluralRule {
+  return cached(pluralRules, locale, () => new Intl.PluralRules(locale)).select(n);
+}
+
+/** A number written the locale's way (Persian digits in fa). */
+export function formatNumber(locale: Locale, n: number): string {
+  return cached(numberFormats, locale, () => new Intl.NumberFormat(locale)).format(n);
+}
+
+/**
+ * A message in `locale`. When `params.count` is a number, the message's plural form for it is
+ * chosen (`key#one`, `key#few`…, the plain key being "other") and the number is written the
+ * locale's way, so English never says "1 tickets" and Polish gets its three forms.
+ */
 export function translate(locale: Locale, key: string, params?: Params): string {
-  const msg = catalogs[locale][key] ?? catalogs.en[key] ?? key;
+  const catalog = catalogs[locale];
+  let msg = catalog[key] ?? catalogs.en[key] ?? key;
+  const count = params?.count;
+  if (typeof count === "number") {
+    const form = pluralCategory(locale, count);
+    if (form !== "other") msg = catalog[`${key}#${form}`] ?? msg;
+    params = { ...params, count: formatNumber(locale, count) };
+  }
   return interpolate(msg, params);
 }
 
