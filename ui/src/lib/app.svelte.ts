@@ -17,6 +17,7 @@ import type { TicketSummary } from "../bindings/TicketSummary";
 import type { ViewInfo } from "../bindings/ViewInfo";
 import type { WorkspaceInfo } from "../bindings/WorkspaceInfo";
 import { bindLocale, dirOf, errorText, isLocale, t, type Locale, type MessageKey } from "./i18n";
+import { onChanges, type Changes } from "./changes";
 import { ipc, onBackendEvent, toDomainError, type IpcError } from "./ipc";
 import { hasServer, refusalText, type ThreadMark } from "./sync";
 
@@ -105,7 +106,6 @@ class AppState {
 
   private listGen = 0;
   private detailGen = 0;
-  private refreshTimer: ReturnType<typeof setTimeout> | null = null;
   private toastSeq = 0;
   private unlisten: (() => void)[] | null = null;
   private statusEventSeq = 0;
@@ -150,16 +150,15 @@ class AppState {
   /** Loads the workspace once a profile exists. */
   async start(): Promise<void> {
     if (!this.unlisten) {
-      this.unlisten = [];
-      this.unlisten = await Promise.all([
-        onBackendEvent("store-changed", () => this.scheduleRefresh()),
+      this.unlisten = [onChanges((c) => this.onChanges(c))];
+      this.unlisten.push(...(await Promise.all([
         onBackendEvent("sync-round", (round) => this.onSyncRound(round)),
         onBackendEvent("sync-status", (status) => {
           this.statusEventSeq++;
           this.setSyncStatus(status);
         }),
         onBackendEvent("presence", (entries) => (this.presence = entries)),
-      ]);
+      ])));
       setInterval(() => this.presenceHeartbeat(), PRESENCE_HEARTBEAT_MS);
       document.addEventListener("visibilitychange", () => this.presenceHeartbeat());
     }
@@ -212,15 +211,6 @@ class AppState {
     ]);
   }
 
-  /** A debounced refresh, for bursts of "store-changed" events (e.g. a sync pull). */
-  scheduleRefresh(delay = 150): void {
-    if (this.refreshTimer) clearTimeout(this.refreshTimer);
-    this.refreshTimer = setTimeout(() => {
-      this.refreshTimer = null;
-      void this.refresh();
-    }, delay);
-  }
-
   // ---- team sync -----------------------------------------------------------------------
 
   private setSyncStatus(status: SyncStatus): void {
@@ -241,11 +231,14 @@ class AppState {
     this.statusEventSeq++;
     this.setSyncStatus(round.status);
     for (const r of round.refusals) this.toast("error", refusalText(r, this.locale), r.text ?? undefined);
-    if (round.ticket_ids.length === 0 && !round.other_changes) return;
+  }
+
+  /** Refreshes what a batch of changes touched: counts and the list, the open ticket if it
+   * (or anything it shows: agents, groups, customers, tags) changed, the lookups. */
+  private onChanges(c: Changes): void {
     const jobs: Promise<unknown>[] = [this.loadViews(), this.reloadList(true)];
-    // Agents, groups, customers and tags also show inside the open ticket.
-    if (this.ticketId && (round.other_changes || round.ticket_ids.includes(this.ticketId))) jobs.push(this.reloadDetail());
-    if (round.other_changes) jobs.push(this.loadLookups().catch(() => {}));
+    if (this.ticketId && (c.other || c.everything || c.ticketIds.includes(this.ticketId))) jobs.push(this.reloadDetail());
+    if (c.other || c.everything) jobs.push(this.loadLookups().catch(() => {}));
     void Promise.all(jobs);
   }
 
