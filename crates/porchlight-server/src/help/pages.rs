@@ -440,6 +440,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_visitors_query_is_isolated_and_escaped() {
+        let h = search_main("en", "\u{202E}<b>fdp", 0, &[], 1, 1);
+        assert!(
+            h.contains("<h1>Results for “<bdi>\u{202E}&lt;b&gt;fdp</bdi>”</h1>"),
+            "{h}"
+        );
+        let fa = search_main("fa", "refund", 0, &[], 1, 1);
+        assert!(
+            fa.contains("<h1>نتایج برای «<bdi>refund</bdi>»</h1>"),
+            "{fa}"
+        );
+    }
+
+    #[test]
     fn dates_are_civil_utc() {
         assert_eq!(date(0), "1970-01-01");
         assert_eq!(date(1_709_164_800_000), "2024-02-29");

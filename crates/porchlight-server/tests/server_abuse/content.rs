@@ -1,6 +1,6 @@
 //! Customer text that fools the eye: links whose dangerous scheme is disguised the way
 //! browsers forgive (tabs, newlines, control characters, entities, case), and bidirectional
-//! controls that make `invoice‮gpj.exe` read "invoiceexe.jpg" and scramble the page's own
+//! controls that make `invoice<U+202E>gpj.exe` read "invoiceexe.jpg" and scramble the page's own
 //! words beside it. Checked where they end up: the stored documents desktops pull and the
 //! pages the server shows.
 
@@ -350,10 +350,7 @@ fn file_names_lose_their_direction_controls(backend: Backend) {
                 None,
             );
             assert_eq!(meta.status, 200, "{}", meta.body);
-            meta.body["attachment"]["filename"]
-                .as_str()
-                .unwrap()
-                .to_owned()
+            meta.body["filename"].as_str().unwrap().to_owned()
         })
         .collect();
     assert_eq!(names.len(), 2, "{docs:?}");
