@@ -401,7 +401,7 @@ pub fn search_main(
     let _ = write!(
         h,
         "<h1>{}</h1>\n<p class=\"meta\">{}</p>\n",
-        escape(&t.results_for)
+        escape(t.results_for)
             .split("{q}")
             .collect::<Vec<_>>()
             .join(&isolated(query)),
