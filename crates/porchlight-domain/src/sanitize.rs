@@ -1,6 +1,8 @@
 //! The one place customer HTML is made safe. Stored HTML is sanitised at ingestion; on display
 //! it is sanitised again and remote images are held back unless the agent asked for them
-//! (tracking pixels report when and where a message was read).
+//! (tracking pixels report when and where a message was read). Also the one URL scheme
+//! check, shared with the article renderer: schemes are read as the URL standard reads them,
+//! for every attribute a browser treats as a URL.
 
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -103,7 +105,7 @@ pub fn is_url_attribute(attribute: &str) -> bool {
 /// trailing C0 controls and spaces removed, ASCII tabs and newlines removed anywhere. So
 /// `" java\tscript:"` is read as `javascript:` (entities such as `&#x09;` or `&colon;` are
 /// already decoded in an attribute value).
-pub fn url_as_parsed(url: &str) -> Cow<'_, str> {
+fn url_as_parsed(url: &str) -> Cow<'_, str> {
     let trimmed = url.trim_matches(|c: char| c <= ' ');
     if trimmed.contains(['\t', '\n', '\r']) {
         Cow::Owned(
