@@ -22,7 +22,9 @@
 //! - links (`a href`): `http:`, `https:`, `mailto:` and relative URLs (`#anchor`,
 //!   `../other`, `/help/…`). Anything with another scheme — `javascript:`, `vbscript:`,
 //!   `data:`, `file:`, also when disguised by case, whitespace, control characters or
-//!   entities — loses its `href` and stays as inert text. Every link gets
+//!   entities — loses its `href` and stays as inert text. The scheme is read the way the
+//!   URL standard reads it, by `sanitize::url_scheme`, the same check customer mail gets, and
+//!   every other URL attribute is held to the same schemes. Every link gets
 //!   `rel="noopener noreferrer nofollow"`.
 //! - images (`img src`): absolute `http://` / `https://` URLs, or an attachment of the
 //!   article written `attachments/<id>` (id: ASCII letters, digits, `-`, `_`; at most 64).
@@ -52,6 +54,8 @@ use std::sync::LazyLock;
 
 use pulldown_cmark::{Alignment, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
+use crate::sanitize::{is_url_attribute, url_allowed, url_attribute_allowed, url_scheme};
+
 /// The relative form in which an article refers to one of its attachments:
 /// `![screenshot](attachments/0190a7e2-…)`.
 pub const ATTACHMENT_PREFIX: &str = "attachments/";
@@ -59,6 +63,8 @@ pub const ATTACHMENT_PREFIX: &str = "attachments/";
 pub const MAX_ATTACHMENT_ID: usize = 64;
 /// Longest slug [`slugify`] returns, in characters.
 pub const MAX_SLUG_CHARS: usize = 80;
+/// Schemes an article's links may use; relative links are kept too.
+const LINK_SCHEMES: &[&str] = &["http", "https", "mailto"];
 /// `rel` of every rendered link.
 pub const LINK_REL: &str = "noopener noreferrer nofollow";
 
@@ -689,7 +695,7 @@ fn builder(attachment_prefix: Option<String>) -> ammonia::Builder<'static> {
         .generic_attributes(["dir"].into_iter().collect())
         .tag_attributes(tag_attributes)
         .allowed_classes(classes)
-        .url_schemes(["http", "https", "mailto"].into_iter().collect())
+        .url_schemes(LINK_SCHEMES.iter().copied().collect())
         .url_relative(ammonia::UrlRelative::PassThrough)
         .link_rel(Some(LINK_REL))
         .strip_comments(true)
@@ -730,22 +736,23 @@ fn filter_attribute<'u>(
             if let Some(url) = resolve_attachment(value, attachment_prefix) {
                 return Some(url);
             }
-            match url_scheme(value) {
-                None => keep,
-                Some(s) if matches!(s.as_str(), "http" | "https" | "mailto") => keep,
-                Some(_) => None,
-            }
+            url_allowed(value, LINK_SCHEMES).then_some(Cow::Borrowed(value))
         }
         ("img", "src") => {
             if let Some(url) = resolve_attachment(value, attachment_prefix) {
                 return Some(url);
             }
-            let lower = value.get(..8).unwrap_or(value).to_ascii_lowercase();
-            let remote = lower.starts_with("https://") || lower.starts_with("http://");
+            let remote = matches!(url_scheme(value).as_deref(), Some("http" | "https"))
+                && value
+                    .split_once(':')
+                    .is_some_and(|(_, rest)| rest.starts_with("//"));
             let clean = !value
                 .chars()
                 .any(|c| c.is_whitespace() || c.is_control() || c == '\\');
             (remote && clean).then_some(Cow::Borrowed(value))
+        }
+        (_, attribute) if is_url_attribute(attribute) => {
+            url_attribute_allowed(attribute, value, LINK_SCHEMES).then_some(Cow::Borrowed(value))
         }
         _ => keep,
     }
@@ -757,21 +764,6 @@ fn resolve_attachment<'u>(value: &'u str, prefix: Option<&str>) -> Option<Cow<'u
         Some(p) => Cow::Owned(format!("{p}{id}")),
         None => Cow::Borrowed(value),
     })
-}
-
-/// The scheme a browser would see in `url`, lower-cased, if it has one: the part before the
-/// first `:` when no `/`, `?` or `#` comes earlier, after dropping whitespace and control
-/// characters (which browsers ignore inside schemes). A stricter check than ammonia's own,
-/// kept as a second, independent line of defence.
-fn url_scheme(url: &str) -> Option<String> {
-    let cleaned: String = url
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .collect();
-    let end = cleaned.find([':', '/', '?', '#'])?;
-    cleaned[end..]
-        .starts_with(':')
-        .then(|| cleaned[..end].to_ascii_lowercase())
 }
 
 #[cfg(test)]
@@ -958,6 +950,9 @@ mod tests {
             "[x](jav&#9;ascript:alert(1))",
             "[x](&#106;avascript:alert(1))",
             "[x](javascript&#58;alert(1))",
+            "[x](javascript&colon;alert(1))",
+            "[x](&#x01;javascript:alert(1))",
+            "[x](d&#x09;ata:text/html,x)",
             "[x](java%0ascript:alert(1))",
             "[x](vbscript:msgbox(1))",
             "[x](VBScript:msgbox(1))",

@@ -1,14 +1,29 @@
 //! The help center's HTML: one page frame (language, direction, hreflang alternates,
 //! search box, language switcher, "Submit a request") and the bodies of each page. Every
-//! text that is not article HTML from the domain renderer goes through [`escape`].
+//! text that is not article HTML from the domain renderer goes through [`escape`]; text the
+//! help center did not write itself, shown inline beside other words (links in lists and
+//! crumbs, the query in "Results for …"), also goes through [`isolated`]. Headings and
+//! paragraphs are bidi paragraphs of their own and need no isolation.
 
 use std::fmt::Write as _;
 
+use porchlight_domain::bidi::strip_bidi_controls;
 use porchlight_domain::kb::{article_slug, text_direction, KbCategory};
 
 use super::i18n::{language_name, number, ui};
 use super::index::Page;
 use super::text::{encode_segment, escape, escape_into};
+
+/// Escaped `text` in a `<bdi>`: it takes its direction from its own first strong character
+/// and nothing in it (a Persian title on an English page, a stray U+202E in a query) can
+/// reorder the text around it.
+fn isolated(text: &str) -> String {
+    let mut h = String::with_capacity(text.len() + 11);
+    h.push_str("<bdi>");
+    escape_into(&mut h, text);
+    h.push_str("</bdi>");
+    h
+}
 
 pub fn home_path(locale: &str) -> String {
     format!("/help/{locale}/")
@@ -88,7 +103,8 @@ pub fn document(c: &Chrome, main: &str) -> String {
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
         text_direction(c.locale)
     );
-    escape_into(&mut h, c.title);
+    // A <title> holds no markup to isolate with: directional controls are dropped instead.
+    escape_into(&mut h, &strip_bidi_controls(c.title));
     h.push_str(" · ");
     escape_into(&mut h, t.help_center);
     h.push_str("</title>\n");
@@ -187,7 +203,7 @@ pub fn home_main(
             h,
             "<li class=\"card\"><h2><a href=\"{}\">{}</a></h2>",
             escape(&path),
-            escape(category_name(c, locale))
+            isolated(category_name(c, locale))
         );
         if let Some(d) = c.descriptions.get(locale) {
             let _ = write!(h, "<p class=\"meta\">{}</p>", escape(d));
@@ -198,7 +214,7 @@ pub fn home_main(
                 h,
                 "<li><a href=\"{}\">{}</a></li>",
                 escape(&page_path(p)),
-                escape(&p.title)
+                isolated(&p.title)
             );
         }
         h.push_str("</ul>");
@@ -221,9 +237,9 @@ fn list(h: &mut String, pages: &[std::sync::Arc<Page>]) {
     for p in pages {
         let _ = writeln!(
             h,
-            "<li><a href=\"{}\">{}</a><p>{}</p></li>",
+            "<li><a href=\"{}\">{}</a><p dir=\"auto\">{}</p></li>",
             escape(&page_path(p)),
-            escape(&p.title),
+            isolated(&p.title),
             escape(&p.excerpt)
         );
     }
@@ -327,7 +343,7 @@ pub fn article_main(
             h,
             " › <a href=\"{}\">{}</a>",
             escape(&category_path(locale, c)),
-            escape(category_name(c, locale))
+            isolated(category_name(c, locale))
         );
     }
     let _ = write!(
@@ -385,7 +401,10 @@ pub fn search_main(
     let _ = write!(
         h,
         "<h1>{}</h1>\n<p class=\"meta\">{}</p>\n",
-        escape(&t.results_for.replace("{q}", query)),
+        escape(t.results_for)
+            .split("{q}")
+            .collect::<Vec<_>>()
+            .join(&isolated(query)),
         escape(&t.results_count.replace("{n}", &number(locale, total)))
     );
     if pages.is_empty() {
@@ -419,6 +438,20 @@ pub fn message_main(locale: &str, title: &str, text: &str, link: (&str, &str)) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_visitors_query_is_isolated_and_escaped() {
+        let h = search_main("en", "\u{202E}<b>fdp", 0, &[], 1, 1);
+        assert!(
+            h.contains("<h1>Results for “<bdi>\u{202E}&lt;b&gt;fdp</bdi>”</h1>"),
+            "{h}"
+        );
+        let fa = search_main("fa", "refund", 0, &[], 1, 1);
+        assert!(
+            fa.contains("<h1>نتایج برای «<bdi>refund</bdi>»</h1>"),
+            "{fa}"
+        );
+    }
 
     #[test]
     fn dates_are_civil_utc() {

@@ -1,6 +1,11 @@
 //! HTML for the portal: escaping (every customer or agent string goes through [`esc`]), the
 //! page frame with its language and direction, and the security headers every portal answer
 //! carries. No script anywhere; the one stylesheet is inline and allowed by its hash.
+//!
+//! Customer and agent text on the pages (the subject, author names, file names, message
+//! bodies) sits in elements the stylesheet gives `unicode-bidi: plaintext` (a `<bdi>` in
+//! CSS: an isolate whose direction comes from its own first strong character), so a Persian
+//! name on an English page or a U+202E in a file name never reorders the page's own words.
 
 use std::sync::OnceLock;
 
@@ -8,6 +13,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
+use porchlight_domain::bidi::strip_bidi_controls;
 use sha2::{Digest, Sha256};
 
 use super::i18n::Locale;
@@ -48,7 +54,8 @@ button{margin-top:1rem;font:inherit;padding:.5rem 1.25rem;border:0;border-radius
 .msg.agent{border-inline-start:4px solid #2e7d32}\
 .msg header{font-size:.9rem;color:#555}\
 .body{white-space:pre-wrap;overflow-wrap:anywhere}\
-.link{overflow-wrap:anywhere;font-family:monospace}";
+.link{overflow-wrap:anywhere;font-family:monospace}\
+.msg header strong,.files a,[data-testid=ticket-subject],.body{unicode-bidi:plaintext}";
 
 fn css_hash() -> &'static str {
     static HASH: OnceLock<String> = OnceLock::new();
@@ -65,7 +72,8 @@ pub fn layout(locale: Locale, title: &str, body: &str) -> String {
 <title>{title}</title><style>{CSS}</style></head><body><main>{body}</main></body></html>\n",
         lang = locale.tag(),
         dir = locale.dir(),
-        title = esc(title),
+        // A <title> holds no markup to isolate with: directional controls are dropped.
+        title = esc(&strip_bidi_controls(title)),
     )
 }
 
@@ -192,6 +200,11 @@ mod tests {
         let html = layout(Locale::Fa, "<t>", "x");
         assert!(html.contains("<html lang=\"fa\" dir=\"rtl\">"));
         assert!(html.contains("<title>&lt;t&gt;</title>"));
+        let reversed = layout(Locale::En, "invoice\u{202E}gpj.exe", "x");
+        assert!(
+            reversed.contains("<title>invoicegpj.exe</title>"),
+            "{reversed}"
+        );
         let mut h = HeaderMap::new();
         secure(&mut h, Privacy::Private);
         let csp = h[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
