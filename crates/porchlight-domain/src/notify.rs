@@ -251,6 +251,12 @@ pub fn popups(pending: &[Pending], locale: &str) -> Vec<Popup> {
             out.extend(of.iter().map(|p| single(p, locale)));
         }
     }
+    // A pop-up is plain text next to the app's own words: a direction override in a subject
+    // or a name would reorder them.
+    for p in &mut out {
+        p.title = crate::bidi::strip_bidi_controls(&p.title).into_owned();
+        p.body = crate::bidi::strip_bidi_controls(&p.body).into_owned();
+    }
     out
 }
 
@@ -540,6 +546,16 @@ mod tests {
             actor_name: "Bo".into(),
             text: group.into(),
         }
+    }
+
+    #[test]
+    fn pop_ups_carry_no_direction_controls() {
+        let mut p = pending(NotificationKind::CustomerReply, 7, "g");
+        p.ticket_subject = "invoice\u{202E}gpj.exe".into();
+        p.actor_name = "\u{2067}Ali\u{2069}".into();
+        let shown = popups(&[p], "en");
+        assert_eq!(shown.len(), 1);
+        assert!(shown[0].body.starts_with("invoicegpj.exe\nAli: "), "{}", shown[0].body);
     }
 
     #[test]

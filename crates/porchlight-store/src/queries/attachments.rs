@@ -53,21 +53,11 @@ impl Store {
         mime: &str,
         bytes: &[u8],
     ) -> StoreResult<Attachment> {
-        let filename = filename.trim();
+        // Direction controls would make `gpj.exe` read as `exe.jpg`.
+        let filename = porchlight_domain::bidi::clean_file_name(filename);
         if filename.is_empty() {
             return Err(DomainError::empty("file_name").into());
         }
-        let filename: String = filename
-            .chars()
-            .map(|c| {
-                if c == '/' || c == '\\' || c.is_control() {
-                    '_'
-                } else {
-                    c
-                }
-            })
-            .take(255)
-            .collect();
         let size = bytes.len() as u64;
         if size > self.attachment_limit {
             return Err(DomainError::new(
@@ -175,18 +165,7 @@ impl Store {
                 DomainError::invalid("sha256", "The server sent a malformed file hash.").into(),
             );
         }
-        let filename: String = a
-            .filename
-            .chars()
-            .map(|c| {
-                if c == '/' || c == '\\' || c.is_control() {
-                    '_'
-                } else {
-                    c
-                }
-            })
-            .take(255)
-            .collect();
+        let filename = porchlight_domain::bidi::clean_file_name(&a.filename);
         self.with_tx(|tx| {
             tx.prepare_cached(
                 "UPDATE attachments SET filename = ?2, mime = ?3, size = ?4, sha256 = ?5
