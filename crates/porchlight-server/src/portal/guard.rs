@@ -70,39 +70,40 @@ impl RateLimit {
         }
     }
 
-    /// `Err(wait)` when this client has used its budget: how long until it may act again.
-    pub fn check(&self, ip: IpAddr) -> Result<(), Duration> {
+    /// Counts one action of this client now, before any of its work is done, so parallel
+    /// requests cannot all pass a check and then all be counted. `Err(wait)` when the client
+    /// has used its budget: how long until it may act again. The returned instant names the
+    /// reservation for [`RateLimit::give_back`].
+    pub fn reserve(&self, ip: IpAddr) -> Result<Instant, Duration> {
         let now = Instant::now();
+        let window = self.window;
         let mut hits = self.hits.lock().unwrap_or_else(|p| p.into_inner());
-        let Some(q) = hits.get_mut(&network(ip)) else {
-            return Ok(());
-        };
-        while q
-            .front()
-            .is_some_and(|t| now.duration_since(*t) >= self.window)
-        {
+        if hits.len() >= MAX_TRACKED {
+            hits.retain(|_, q| q.back().is_some_and(|t| now.duration_since(*t) < window));
+        }
+        let q = hits.entry(network(ip)).or_default();
+        while q.front().is_some_and(|t| now.duration_since(*t) >= window) {
             q.pop_front();
         }
         match q.front() {
             Some(first) if q.len() >= self.max => {
-                Err(self.window.saturating_sub(now.duration_since(*first)))
+                Err(window.saturating_sub(now.duration_since(*first)))
             }
-            _ => Ok(()),
+            _ => {
+                q.push_back(now);
+                Ok(now)
+            }
         }
     }
 
-    /// Counts one accepted action.
-    pub fn record(&self, ip: IpAddr) {
-        let now = Instant::now();
+    /// Returns a reservation whose action was not taken. Callers decide when that is fair
+    /// (see the portal's handlers); a reservation already expired changes nothing.
+    pub fn give_back(&self, ip: IpAddr, reserved_at: Instant) {
         let mut hits = self.hits.lock().unwrap_or_else(|p| p.into_inner());
-        if hits.len() >= MAX_TRACKED {
-            let window = self.window;
-            hits.retain(|_, q| q.back().is_some_and(|t| now.duration_since(*t) < window));
-        }
-        let q = hits.entry(network(ip)).or_default();
-        q.push_back(now);
-        while q.len() > self.max {
-            q.pop_front();
+        if let Some(q) = hits.get_mut(&network(ip)) {
+            if let Some(i) = q.iter().position(|t| *t == reserved_at) {
+                q.remove(i);
+            }
         }
     }
 }
@@ -137,26 +138,52 @@ mod tests {
         let limit = RateLimit::new(2, Duration::from_secs(3600));
         let a: IpAddr = "192.0.2.1".parse().unwrap();
         let b: IpAddr = "192.0.2.2".parse().unwrap();
-        limit.record(a);
-        assert!(limit.check(a).is_ok());
-        limit.record(a);
-        let wait = limit.check(a).unwrap_err();
+        assert!(limit.reserve(a).is_ok());
+        assert!(limit.reserve(a).is_ok());
+        let wait = limit.reserve(a).unwrap_err();
         assert!(wait > Duration::from_secs(3500) && wait <= Duration::from_secs(3600));
-        assert!(limit.check(b).is_ok());
+        assert!(limit.reserve(b).is_ok());
         // One IPv6 /64 is one client.
         let v6a: IpAddr = "2001:db8:1:2::1".parse().unwrap();
         let v6b: IpAddr = "2001:db8:1:2:ffff::9".parse().unwrap();
-        limit.record(v6a);
-        limit.record(v6b);
-        assert!(limit.check(v6a).is_err());
-        assert!(limit.check("2001:db8:1:3::1".parse().unwrap()).is_ok());
+        assert!(limit.reserve(v6a).is_ok());
+        assert!(limit.reserve(v6b).is_ok());
+        assert!(limit.reserve(v6a).is_err());
+        assert!(limit.reserve("2001:db8:1:3::1".parse().unwrap()).is_ok());
+    }
+
+    #[test]
+    fn parallel_reservations_never_exceed_the_budget() {
+        let limit = std::sync::Arc::new(RateLimit::new(5, Duration::from_secs(3600)));
+        let ip: IpAddr = "192.0.2.7".parse().unwrap();
+        let granted: usize = (0..20)
+            .map(|_| {
+                let limit = limit.clone();
+                std::thread::spawn(move || limit.reserve(ip).is_ok())
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|h| h.join().unwrap() as usize)
+            .sum();
+        assert_eq!(granted, 5);
+    }
+
+    #[test]
+    fn a_returned_reservation_frees_its_place() {
+        let limit = RateLimit::new(1, Duration::from_secs(3600));
+        let a: IpAddr = "192.0.2.1".parse().unwrap();
+        let at = limit.reserve(a).unwrap();
+        assert!(limit.reserve(a).is_err());
+        limit.give_back(a, at);
+        assert!(limit.reserve(a).is_ok());
+        assert!(limit.reserve(a).is_err());
     }
 
     #[test]
     fn an_empty_window_forgets() {
         let limit = RateLimit::new(1, Duration::ZERO);
         let a: IpAddr = "192.0.2.1".parse().unwrap();
-        limit.record(a);
-        assert!(limit.check(a).is_ok());
+        assert!(limit.reserve(a).is_ok());
+        assert!(limit.reserve(a).is_ok());
     }
 }
