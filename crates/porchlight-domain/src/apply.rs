@@ -219,7 +219,10 @@ pub fn apply_as_customer(
             ticket_id,
             from_customer: true,
             ..
-        } => match written_on.clone().map_or_else(|| state.ticket(ticket_id), |t| Ok(Some(t)))? {
+        } => match written_on
+            .clone()
+            .map_or_else(|| state.ticket(ticket_id), |t| Ok(Some(t)))?
+        {
             Some(t) => state
                 .customer(&t.requester_id)?
                 .map(|c| c.name)

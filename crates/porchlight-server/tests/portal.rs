@@ -651,7 +651,10 @@ fn every_bad_tracking_link_answers_the_same_404(backend: Backend) {
     let p = get(&s.url, &c);
     assert_eq!(p.status, 200);
     assert!(p.body.contains("Text C") && p.body.contains("data-testid=\"ticket-merged\""));
-    assert!(!p.body.contains("Text B"), "the merge target's thread leaked");
+    assert!(
+        !p.body.contains("Text B"),
+        "the merge target's thread leaked"
+    );
     // The merge target shows only what was written on it: not what its own customer (or
     // someone using their address) wrote in a merged ticket, not another customer's words,
     // not the system message about the merge.

@@ -236,7 +236,11 @@ async fn read_form(
     let Ok(mut mp) = form else {
         return Ok(r);
     };
-    let _turn = portal.uploads.acquire().await.map_err(std::io::Error::other)?;
+    let _turn = portal
+        .uploads
+        .acquire()
+        .await
+        .map_err(std::io::Error::other)?;
     let mut total: u64 = 0;
     let mut count = 0usize;
     let file_error = |r: &mut Received, e: String| {

@@ -122,7 +122,6 @@ fn landed_mutation(m: &Mutation, writes: &[DocWrite]) -> Option<Mutation> {
     Some(moved)
 }
 
-
 impl Storage {
     /// The key that signs tracking links: 32 random bytes made the first time it is needed
     /// and kept in the database, so links survive restarts and work on every server process.

@@ -93,7 +93,9 @@ fn connect_from(local: IpAddr, server: &str) -> TcpStream {
         .into_std()
         .unwrap();
     stream.set_nonblocking(false).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(180))).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(180)))
+        .unwrap();
     stream
 }
 
@@ -178,7 +180,11 @@ fn loopback(last: u8) -> IpAddr {
     IpAddr::from([127, 0, 0, last])
 }
 
-fn request_fields<'a>(email: &'a str, subject: &'a str, message: &'a str) -> Vec<(&'a str, &'a str)> {
+fn request_fields<'a>(
+    email: &'a str,
+    subject: &'a str,
+    message: &'a str,
+) -> Vec<(&'a str, &'a str)> {
     vec![
         ("name", "Flood Tester"),
         ("email", email),
@@ -301,12 +307,26 @@ fn parallel_requests_from_one_address_create_exactly_the_limit(backend: Backend)
         REQUESTS_PER_HOUR
     );
     // Another address still has its whole budget.
-    submit_from(loopback(3), &s, "other@example.com", "Flood request other", "Hi", &[]);
+    submit_from(
+        loopback(3),
+        &s,
+        "other@example.com",
+        "Flood request other",
+        "Hi",
+        &[],
+    );
 }
 
 fn parallel_replies_on_one_link_store_at_most_the_limit(backend: Backend) {
     let (s, agent) = team(backend);
-    let link = submit_from(loopback(2), &s, "chatty@example.com", "Chatty", "First", &[]);
+    let link = submit_from(
+        loopback(2),
+        &s,
+        "chatty@example.com",
+        "Chatty",
+        "First",
+        &[],
+    );
     let (url, path) = (s.url.clone(), format!("{link}?lang=en"));
     let answers = in_parallel(60, move |i| {
         let text = format!("Flood reply {i}");
@@ -326,7 +346,11 @@ fn parallel_replies_on_one_link_store_at_most_the_limit(backend: Backend) {
     let stored = agent
         .pull_all()
         .values()
-        .filter(|d| d["body_text"].as_str().is_some_and(|t| t.starts_with("Flood reply")))
+        .filter(|d| {
+            d["body_text"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("Flood reply"))
+        })
         .count();
     assert!(stored <= REPLIES_PER_HOUR, "{stored} replies stored");
     assert_eq!(stored, accepted);
@@ -335,7 +359,14 @@ fn parallel_replies_on_one_link_store_at_most_the_limit(backend: Backend) {
 fn an_address_over_its_limit_cannot_make_the_server_read_large_bodies(backend: Backend) {
     let (s, agent) = team(backend);
     for i in 0..REQUESTS_PER_HOUR {
-        submit_from(loopback(5), &s, "big@example.com", &format!("Big {i}"), "Hi", &[]);
+        submit_from(
+            loopback(5),
+            &s,
+            "big@example.com",
+            &format!("Big {i}"),
+            "Hi",
+            &[],
+        );
     }
     let url = s.url.clone();
     let answers = in_parallel(24, move |i| {
@@ -371,7 +402,10 @@ fn an_address_over_its_limit_cannot_make_the_server_read_large_bodies(backend: B
         peak < MEMORY_CEILING_MB,
         "the server reached {peak} MB for posts it refused"
     );
-    assert_eq!(tickets_with_subject(&agent.pull_all(), "Big"), REQUESTS_PER_HOUR);
+    assert_eq!(
+        tickets_with_subject(&agent.pull_all(), "Big"),
+        REQUESTS_PER_HOUR
+    );
 }
 
 fn parallel_honest_uploads_are_stored_whole_in_bounded_memory(backend: Backend) {
@@ -452,8 +486,7 @@ fn parallel_honest_uploads_are_stored_whole_in_bounded_memory(backend: Backend) 
             })
             .collect();
         got.sort();
-        let mut sent: Vec<(String, u64)> =
-            files(i).iter().map(|f| (f.sha256(), f.size)).collect();
+        let mut sent: Vec<(String, u64)> = files(i).iter().map(|f| (f.sha256(), f.size)).collect();
         sent.sort();
         assert_eq!(got, sent, "{subject}");
     }
@@ -503,7 +536,10 @@ fn shows(page: &str, words: &[&str]) -> Vec<String> {
 fn a_merge_never_shows_a_link_what_was_written_on_the_other_ticket(backend: Backend) {
     for stranger_into_real in [true, false] {
         let (s, mut agent) = team(backend);
-        let secret_file = GeneratedFile { seed: 77, size: 1000 };
+        let secret_file = GeneratedFile {
+            seed: 77,
+            size: 1000,
+        };
         // The real customer, their private detail and the agents' answer.
         let real = submit_from(
             loopback(8),
@@ -516,7 +552,11 @@ fn a_merge_never_shows_a_link_what_was_written_on_the_other_ticket(backend: Back
         let real_id = ticket_id_of(&real);
         push_all(
             &mut agent,
-            &[reply_to(&real_id, "AGENT-TO-R: refund of 77 EUR sent to your card", "reply")],
+            &[reply_to(
+                &real_id,
+                "AGENT-TO-R: refund of 77 EUR sent to your card",
+                "reply",
+            )],
         );
         let real_files: Vec<String> = agent
             .pull_all()
@@ -538,7 +578,11 @@ fn a_merge_never_shows_a_link_what_was_written_on_the_other_ticket(backend: Back
         let stranger_id = ticket_id_of(&stranger);
         push_all(
             &mut agent,
-            &[reply_to(&stranger_id, "AGENT-TO-S: which order do you mean?", "reply")],
+            &[reply_to(
+                &stranger_id,
+                "AGENT-TO-S: which order do you mean?",
+                "reply",
+            )],
         );
         let (source, target) = if stranger_into_real {
             (&stranger_id, &real_id)
@@ -550,17 +594,15 @@ fn a_merge_never_shows_a_link_what_was_written_on_the_other_ticket(backend: Back
             &[json!({"name": "merge_tickets", "args": {"source_id": source, "target_id": target}})],
         );
         // Agents go on answering on the ticket that stayed open.
-        push_all(&mut agent, &[reply_to(target, "AGENT-AFTER-MERGE", "reply")]);
+        push_all(
+            &mut agent,
+            &[reply_to(target, "AGENT-AFTER-MERGE", "reply")],
+        );
         // Each customer replies through their old link.
         reply_through(&s, &stranger, "S-AGAIN: hello?");
         reply_through(&s, &real, "R-AGAIN: thanks");
 
-        let written_on_real = [
-            "R-PRIVATE",
-            "AGENT-TO-R",
-            "R-AGAIN",
-            "part-0.bin",
-        ];
+        let written_on_real = ["R-PRIVATE", "AGENT-TO-R", "R-AGAIN", "part-0.bin"];
         let written_on_stranger = ["S-ASKS", "AGENT-TO-S", "S-AGAIN"];
         let (sp, stranger_page) = page(&s, &stranger);
         let (rp, real_page) = page(&s, &real);
@@ -599,11 +641,20 @@ fn a_merge_never_shows_a_link_what_was_written_on_the_other_ticket(backend: Back
         };
         assert!(open_page.contains("AGENT-AFTER-MERGE"), "{case}");
         assert!(!merged_page.contains("AGENT-AFTER-MERGE"), "{case}");
-        assert!(merged_page.contains("data-testid=\"ticket-merged\""), "{case}");
-        assert!(!open_page.contains("data-testid=\"ticket-merged\""), "{case}");
+        assert!(
+            merged_page.contains("data-testid=\"ticket-merged\""),
+            "{case}"
+        );
+        assert!(
+            !open_page.contains("data-testid=\"ticket-merged\""),
+            "{case}"
+        );
         let docs = agent.pull_all();
         let target_number = docs[&format!("ticket:{target}")]["number"].to_string();
-        assert!(!merged_page.contains(&format!("#{target_number}")), "{case}");
+        assert!(
+            !merged_page.contains(&format!("#{target_number}")),
+            "{case}"
+        );
         // Both replies reached the ticket agents work on, each in its writer's own words.
         for text in ["S-AGAIN: hello?", "R-AGAIN: thanks"] {
             let m = docs
