@@ -1,5 +1,6 @@
-//! The portal's two guards: tracking-link tokens (HMAC-SHA256 of the ticket id under the
-//! server's secret, URL-safe base64, compared in constant time) and a per-client-IP rate limit.
+//! The portal's guards: tracking-link tokens (HMAC-SHA256 of the ticket id under the
+//! server's secret, URL-safe base64, compared in constant time), a per-client-IP rate limit,
+//! and the slots that bound how many form bodies are read at once.
 //!
 //! The rate limit lives in this process's memory: it resets on restart, and several server
 //! processes behind a load balancer each allow the limit. The client IP is the connection's
@@ -8,13 +9,14 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -108,6 +110,56 @@ impl RateLimit {
     }
 }
 
+/// Bounds how many form bodies are read at once: `per_client` for one network, `total` for
+/// all. A client's further uploads wait for its own earlier ones, so a few slow senders
+/// cannot hold every slot.
+pub struct UploadSlots {
+    total: Arc<Semaphore>,
+    per_client: usize,
+    clients: Mutex<HashMap<IpAddr, Arc<Semaphore>>>,
+}
+
+/// A body being read; its slots are free again when this is dropped.
+pub struct UploadSlot {
+    _client: OwnedSemaphorePermit,
+    _total: OwnedSemaphorePermit,
+}
+
+impl UploadSlots {
+    pub fn new(total: usize, per_client: usize) -> UploadSlots {
+        UploadSlots {
+            total: Arc::new(Semaphore::new(total)),
+            per_client,
+            clients: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Waits for a slot of this client's network, then for one of all.
+    pub async fn take(&self, ip: IpAddr) -> UploadSlot {
+        let mine = {
+            let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
+            // A network nobody holds or waits for is forgotten.
+            clients.retain(|_, s| Arc::strong_count(s) > 1);
+            clients
+                .entry(network(ip))
+                .or_insert_with(|| Arc::new(Semaphore::new(self.per_client)))
+                .clone()
+        };
+        // Neither semaphore is ever closed.
+        let client = mine.acquire_owned().await.expect("upload slots stay open");
+        let total = self
+            .total
+            .clone()
+            .acquire_owned()
+            .await
+            .expect("upload slots stay open");
+        UploadSlot {
+            _client: client,
+            _total: total,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,5 +237,22 @@ mod tests {
         let a: IpAddr = "192.0.2.1".parse().unwrap();
         assert!(limit.reserve(a).is_ok());
         assert!(limit.reserve(a).is_ok());
+    }
+
+    #[test]
+    fn one_client_waits_for_its_own_uploads_not_for_others() {
+        use futures_util::FutureExt;
+        let slots = UploadSlots::new(3, 2);
+        let a: IpAddr = "192.0.2.1".parse().unwrap();
+        let b: IpAddr = "192.0.2.2".parse().unwrap();
+        let first = slots.take(a).now_or_never().expect("a free slot");
+        let _second = slots.take(a).now_or_never().expect("a free slot");
+        assert!(slots.take(a).now_or_never().is_none(), "a third for one client");
+        let other = slots.take(b).now_or_never().expect("another client's slot");
+        // All three are taken: the next client waits too.
+        assert!(slots.take("192.0.2.3".parse().unwrap()).now_or_never().is_none());
+        drop(first);
+        drop(other);
+        assert!(slots.take(a).now_or_never().is_some());
     }
 }

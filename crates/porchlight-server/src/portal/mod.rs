@@ -27,7 +27,7 @@ pub mod html;
 pub mod i18n;
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -44,12 +44,11 @@ use porchlight_domain::{
     Attachment, AuthorKind, Channel, ErrorCode, MessageKind, Mutation, Priority, TicketType,
 };
 use sha2::{Digest, Sha256};
-use tokio::sync::Semaphore;
 
 use crate::api::{Failure, Shared, SignedIn};
 use crate::storage::attachments::{AttachmentRecord, StagedFile, Staging, Thread};
 use crate::storage::StorageError;
-use guard::RateLimit;
+use guard::{RateLimit, UploadSlots};
 use html::{esc, layout, mb, not_found, page, Privacy};
 use i18n::{fill, Locale};
 
@@ -69,9 +68,10 @@ const MAX_TEXT_BYTES: usize = MAX_BODY * 4;
 /// Requests one client network may submit per hour, and replies it may add.
 pub const REQUESTS_PER_HOUR: usize = 5;
 pub const REPLIES_PER_HOUR: usize = 30;
-/// Form bodies read at once; more wait their turn. Each costs a few small buffers in memory
-/// and at most `BODY_LIMIT` of temporary disk.
+/// Form bodies read at once, and from one client network; more wait their turn. Each costs a
+/// few small buffers in memory and at most `BODY_LIMIT` of temporary disk.
 const MAX_UPLOADS_AT_ONCE: usize = 16;
+const MAX_UPLOADS_PER_CLIENT: usize = 2;
 /// The text fields the forms have; any other field is read and dropped, so a body full of
 /// made-up fields costs no memory.
 const FORM_FIELDS: &[&str] = &["name", "email", "subject", "message", "website"];
@@ -79,7 +79,7 @@ const FORM_FIELDS: &[&str] = &["name", "email", "subject", "message", "website"]
 pub struct Portal {
     requests: RateLimit,
     replies: RateLimit,
-    uploads: Semaphore,
+    uploads: UploadSlots,
     secret: OnceLock<Vec<u8>>,
 }
 
@@ -88,7 +88,7 @@ impl Default for Portal {
         Portal {
             requests: RateLimit::new(REQUESTS_PER_HOUR, Duration::from_secs(3600)),
             replies: RateLimit::new(REPLIES_PER_HOUR, Duration::from_secs(3600)),
-            uploads: Semaphore::new(MAX_UPLOADS_AT_ONCE),
+            uploads: UploadSlots::new(MAX_UPLOADS_AT_ONCE, MAX_UPLOADS_PER_CLIENT),
             secret: OnceLock::new(),
         }
     }
@@ -227,6 +227,7 @@ fn clean_mime(mime: Option<&str>) -> String {
 /// read so far.
 async fn read_form(
     portal: &Portal,
+    ip: IpAddr,
     form: Result<Multipart, MultipartRejection>,
     scratch: &std::path::Path,
     locale: Locale,
@@ -236,11 +237,7 @@ async fn read_form(
     let Ok(mut mp) = form else {
         return Ok(r);
     };
-    let _turn = portal
-        .uploads
-        .acquire()
-        .await
-        .map_err(std::io::Error::other)?;
+    let _turn = portal.uploads.take(ip).await;
     let mut total: u64 = 0;
     let mut count = 0usize;
     let file_error = |r: &mut Received, e: String| {
@@ -366,6 +363,20 @@ async fn read_form(
             .insert(name, String::from_utf8_lossy(&text).into_owned());
     }
     Ok(r)
+}
+
+/// A form as [`read_form`] reads it into the storage's scratch directory; a failure to write
+/// there answers as the storage being unavailable.
+async fn receive(
+    state: &Shared,
+    portal: &Portal,
+    ip: IpAddr,
+    form: Result<Multipart, MultipartRejection>,
+    locale: Locale,
+) -> Result<Received, Response> {
+    read_form(portal, ip, form, &state.storage.scratch_dir(), locale)
+        .await
+        .map_err(|e| unavailable(locale, &StorageError::Backend(format!("upload: {e}"))))
 }
 
 /// Field → message, in form order.
@@ -671,9 +682,9 @@ async fn submit(
         Ok(s) => s,
         Err(e) => return unavailable(locale, &e),
     };
-    let mut r = match read_form(&portal, form, &state.storage.scratch_dir(), locale).await {
+    let mut r = match receive(&state, &portal, ip, form, locale).await {
         Ok(r) => r,
-        Err(e) => return unavailable(locale, &StorageError::Backend(format!("upload: {e}"))),
+        Err(res) => return res,
     };
     // Something filled the field people never see: answer like a success, create nothing.
     if !r.get("website").trim().is_empty() {
@@ -954,9 +965,9 @@ async fn reply(
             })
         }
     };
-    let mut r = match read_form(&portal, form, &state.storage.scratch_dir(), locale).await {
+    let mut r = match receive(&state, &portal, ip, form, locale).await {
         Ok(r) => r,
-        Err(e) => return unavailable(locale, &StorageError::Backend(format!("upload: {e}"))),
+        Err(res) => return res,
     };
     let mut errors = Errors::new();
     let message = check_text(&mut errors, &r, "message", MAX_BODY, locale);

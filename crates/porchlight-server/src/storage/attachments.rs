@@ -45,6 +45,33 @@ pub struct StagedFile {
     pub sha256: String,
 }
 
+/// How temporary upload files are named, so a sweep finds only those.
+const UPLOAD_PREFIX: &str = "porchlight-upload-";
+/// A temporary upload untouched this long was left by a process that ended mid-upload.
+const STALE_UPLOAD: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Removes temporary uploads a killed process left in `dir`. Only old ones: another process
+/// on the same storage may be receiving a file right now.
+pub fn sweep_stale_uploads(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let ours = e.file_name().to_string_lossy().starts_with(UPLOAD_PREFIX);
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > STALE_UPLOAD);
+        if ours && old {
+            if let Err(err) = std::fs::remove_file(e.path()) {
+                tracing::warn!(error = %err, "could not remove a stale upload");
+            }
+        }
+    }
+}
+
 /// Writes an upload to a temporary file chunk by chunk, hashing as it goes.
 pub struct Staging {
     file: tempfile::NamedTempFile,
@@ -57,7 +84,7 @@ impl Staging {
     pub fn new(dir: &Path) -> std::io::Result<Staging> {
         std::fs::create_dir_all(dir)?;
         let file = tempfile::Builder::new()
-            .prefix("upload-")
+            .prefix(UPLOAD_PREFIX)
             .tempfile_in(dir)?;
         Ok(Staging {
             file,
@@ -277,5 +304,27 @@ impl Storage {
                 attachments,
             }))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sweep_removes_only_old_uploads() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = Staging::new(dir.path()).unwrap().finish().unwrap();
+        let fresh = Staging::new(dir.path()).unwrap().finish().unwrap();
+        let other = dir.path().join("porchlight-server.db");
+        std::fs::write(&other, b"not an upload").unwrap();
+        let long_ago = std::time::SystemTime::now() - 2 * STALE_UPLOAD;
+        for f in [old.file.as_file(), &std::fs::File::options().write(true).open(&other).unwrap()] {
+            f.set_modified(long_ago).unwrap();
+        }
+        sweep_stale_uploads(dir.path());
+        assert!(!old.file.path().exists());
+        assert!(fresh.file.path().exists());
+        assert!(other.exists());
     }
 }

@@ -203,6 +203,7 @@ impl PostgresBackend {
             .map_err(be)?;
         }
         tx.commit().map_err(be)?;
+        super::attachments::sweep_stale_uploads(&std::env::temp_dir());
         Ok(PostgresBackend {
             url: url.to_string(),
             pool: Mutex::new(Pool {

@@ -13,6 +13,8 @@ use super::attachments::AttachmentRecord;
 use super::{Backend, StorageError, StorageResult, StoredChange, Tx};
 
 pub const DB_FILE: &str = "porchlight-server.db";
+/// Where portal uploads wait, inside the data directory, until they are stored.
+const UPLOADS_DIR: &str = "uploads";
 
 const SCHEMA: &[&str] = &[
     r#"
@@ -122,6 +124,7 @@ impl SqliteBackend {
         std::fs::create_dir_all(dir)
             .map_err(|e| StorageError::Backend(format!("cannot create {}: {e}", dir.display())))?;
         let path = dir.join(DB_FILE);
+        super::attachments::sweep_stale_uploads(&dir.join(UPLOADS_DIR));
         let mut writer = open(&path)?;
         let current: i64 = writer
             .query_row("PRAGMA user_version", [], |r| r.get(0))
@@ -179,7 +182,7 @@ impl Backend for SqliteBackend {
 
     fn scratch_dir(&self) -> std::path::PathBuf {
         let dir = self.path.parent().unwrap_or(Path::new("."));
-        dir.join("uploads")
+        dir.join(UPLOADS_DIR)
     }
 }
 
