@@ -247,10 +247,16 @@ mod tests {
         let b: IpAddr = "192.0.2.2".parse().unwrap();
         let first = slots.take(a).now_or_never().expect("a free slot");
         let _second = slots.take(a).now_or_never().expect("a free slot");
-        assert!(slots.take(a).now_or_never().is_none(), "a third for one client");
+        assert!(
+            slots.take(a).now_or_never().is_none(),
+            "a third for one client"
+        );
         let other = slots.take(b).now_or_never().expect("another client's slot");
         // All three are taken: the next client waits too.
-        assert!(slots.take("192.0.2.3".parse().unwrap()).now_or_never().is_none());
+        assert!(slots
+            .take("192.0.2.3".parse().unwrap())
+            .now_or_never()
+            .is_none());
         drop(first);
         drop(other);
         assert!(slots.take(a).now_or_never().is_some());

@@ -319,7 +319,10 @@ mod tests {
         let other = dir.path().join("porchlight-server.db");
         std::fs::write(&other, b"not an upload").unwrap();
         let long_ago = std::time::SystemTime::now() - 2 * STALE_UPLOAD;
-        for f in [old.file.as_file(), &std::fs::File::options().write(true).open(&other).unwrap()] {
+        for f in [
+            old.file.as_file(),
+            &std::fs::File::options().write(true).open(&other).unwrap(),
+        ] {
             f.set_modified(long_ago).unwrap();
         }
         sweep_stale_uploads(dir.path());
