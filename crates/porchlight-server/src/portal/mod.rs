@@ -4,8 +4,8 @@
 //!   message, attachments). A filled honeypot field answers as if the request was received
 //!   and creates nothing; requests and replies are rate-limited per client IP (see
 //!   [`guard`]), counted before their body is read. Files are streamed to temporary files
-//!   while hashed, never held in memory whole, and only `MAX_UPLOADS_AT_ONCE` bodies are read
-//!   at a time. Errors are shown beside their fields in the customer's language and keep
+//!   while hashed, never held in memory whole, and only `MAX_UPLOADS_AT_ONCE` bodies (two per
+//!   client network) are read at a time. Errors are shown beside their fields in the customer's language and keep
 //!   what they typed. An accepted request becomes a ticket (channel `web`) through the domain
 //!   engine, as the customer, at a new workspace version; desktops are poked and pull it.
 //! - `GET/POST /help/requests/{ticket_id}/{token}`: the private tracking page (subject,
@@ -220,7 +220,8 @@ fn clean_mime(mime: Option<&str>) -> String {
     }
 }
 
-/// Reads a multipart form, at most `MAX_UPLOADS_AT_ONCE` at a time. Files go to
+/// Reads a multipart form, at most `MAX_UPLOADS_AT_ONCE` at a time and
+/// `MAX_UPLOADS_PER_CLIENT` from the client's network. Files go to
 /// `attachments`, each written to a temporary file in `scratch` as it arrives; every other
 /// field is text. A file over the limits is read to its end and dropped (the form comes back
 /// with the text and a message); a body over `BODY_LIMIT` ends the reading with the fields
