@@ -166,6 +166,10 @@ pub fn apply_all(
 /// new ticket with no assignee, group or tags, and a message `from_customer`; anything else
 /// is refused as forbidden. The mutation must already be validated. `language` is the one the
 /// customer wrote in: a new ticket and a new customer without a language of their own take it.
+///
+/// A reply to a ticket merged away continues on the ticket it was merged into (as agents are
+/// told: "continue there"), still in the name of the requester of the ticket it was written
+/// on, so a merge never makes one customer speak as another.
 pub fn apply_as_customer(
     m: &Mutation,
     language: Option<&str>,
@@ -173,6 +177,22 @@ pub fn apply_as_customer(
     new_id: &mut dyn FnMut() -> String,
     state: &mut dyn StateView,
 ) -> Result<Vec<DocWrite>, DomainError> {
+    let rerouted = match m {
+        Mutation::AddMessage {
+            ticket_id,
+            from_customer: true,
+            ..
+        } => merge_destination(state, ticket_id)?.map(|(target, source)| {
+            let mut moved = m.clone();
+            if let Mutation::AddMessage { ticket_id, .. } = &mut moved {
+                *ticket_id = target;
+            }
+            (moved, source)
+        }),
+        _ => None,
+    };
+    let written_on = rerouted.as_ref().map(|(_, source)| source.clone());
+    let m = rerouted.as_ref().map_or(m, |(moved, _)| moved);
     let name = match m {
         Mutation::CreateTicket {
             requester,
@@ -199,7 +219,10 @@ pub fn apply_as_customer(
             ticket_id,
             from_customer: true,
             ..
-        } => match state.ticket(ticket_id)? {
+        } => match written_on
+            .clone()
+            .map_or_else(|| state.ticket(ticket_id), |t| Ok(Some(t)))?
+        {
             Some(t) => state
                 .customer(&t.requester_id)?
                 .map(|c| c.name)
@@ -252,7 +275,45 @@ pub fn apply_as_customer(
             }
         }
     }
+    if let (Some(source), Mutation::AddMessage { message_id, .. }) = (written_on, m) {
+        let author = state.customer(&source.requester_id)?;
+        for w in &mut writes {
+            if let DocWrite::Put {
+                doc: Doc::Message(msg),
+            } = w
+            {
+                if msg.id == *message_id {
+                    msg.author_id = Some(source.requester_id.clone());
+                    if let Some(c) = &author {
+                        msg.author_name = c.name.clone();
+                    }
+                }
+            }
+        }
+    }
     Ok(writes)
+}
+
+/// Where a reply to `ticket_id` lands when that ticket was merged away: the end of its merge
+/// chain (a few hops at most; a cycle stops where it started), with the ticket it was
+/// written on. `None` when the ticket was not merged.
+fn merge_destination(
+    state: &mut dyn StateView,
+    ticket_id: &str,
+) -> Result<Option<(String, TicketDoc)>, DomainError> {
+    let Some(source) = state.ticket(ticket_id)? else {
+        return Ok(None);
+    };
+    let Some(mut target) = source.merged_into_id.clone() else {
+        return Ok(None);
+    };
+    for _ in 0..16 {
+        match state.ticket(&target)?.and_then(|t| t.merged_into_id) {
+            Some(next) if next != ticket_id => target = next,
+            _ => break,
+        }
+    }
+    Ok(Some((target, source)))
 }
 
 /// The stored state with this mutation's pending writes on top, so later steps of a mutation
@@ -1652,6 +1713,35 @@ mod tests {
         );
         let refused = st.run_as_customer(message("w2", "c2", MessageKind::Reply, true));
         assert_eq!(code(refused).0, ErrorCode::TicketDeleted);
+    }
+
+    #[test]
+    fn a_customer_reply_to_a_merged_ticket_continues_on_its_target_in_their_own_name() {
+        let mut st = MemState::new();
+        st.ok(&admin(), new_ticket("t1", Some("first@example.com")));
+        st.ok(&admin(), new_ticket("t2", Some("second@example.com")));
+        st.ok(&admin(), new_ticket("t3", Some("third@example.com")));
+        for (source, target) in [("t1", "t2"), ("t2", "t3")] {
+            st.ok(
+                &agent(),
+                Mutation::MergeTickets {
+                    source_id: source.into(),
+                    target_id: target.into(),
+                },
+            );
+        }
+        st.ok(&admin(), status("t3", TicketStatus::Solved));
+        st.run_as_customer(message("t1", "c1", MessageKind::Reply, true))
+            .unwrap();
+        let m = &st.messages["c1"];
+        assert_eq!(
+            (m.ticket_id.as_str(), m.author_id.as_deref(), m.author_kind),
+            ("t3", Some("c-t1"), AuthorKind::Customer)
+        );
+        assert_eq!(st.tickets["t3"].status, TicketStatus::Open);
+        // An agent's write to the merged ticket is still refused.
+        let (c, _) = code(st.run(&agent(), message("t1", "late", MessageKind::Reply, false)));
+        assert_eq!(c, ErrorCode::TicketMerged);
     }
 
     #[test]

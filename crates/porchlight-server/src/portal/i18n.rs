@@ -259,6 +259,15 @@ const CATALOG: &[Row] = &[
             "پاسخ به درخواست حل‌شده آن را دوباره باز می‌کند.",
         ],
     ),
+    (
+        "merged_notice",
+        [
+            "Our team joined this request with another one and continues there. Your messages stay here, and a reply you send here reaches the team.",
+            "Ekibimiz bu talebi başka bir taleple birleştirdi ve orada devam ediyor. Mesajlarınız burada kalır; buradan göndereceğiniz yanıt ekibe ulaşır.",
+            "Nasz zespół połączył to zgłoszenie z innym i kontynuuje tam. Twoje wiadomości zostają tutaj, a odpowiedź wysłana stąd dotrze do zespołu.",
+            "تیم ما این درخواست را با درخواست دیگری یکی کرد و آنجا ادامه می‌دهد. پیام‌های شما اینجا می‌ماند و پاسخی که از اینجا بفرستید به تیم می‌رسد.",
+        ],
+    ),
     ("not_found_title", ["Page not found", "Sayfa bulunamadı", "Nie znaleziono strony", "صفحه پیدا نشد"]),
     (
         "not_found_text",

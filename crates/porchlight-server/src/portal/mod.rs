@@ -2,8 +2,10 @@
 //!
 //! - `GET/POST /help/{locale}/requests/new`: the request form (name, e-mail, subject,
 //!   message, attachments). A filled honeypot field answers as if the request was received
-//!   and creates nothing; accepted requests are rate-limited per client IP (see
-//!   [`guard`]). Errors are shown beside their fields in the customer's language and keep
+//!   and creates nothing; requests and replies are rate-limited per client IP (see
+//!   [`guard`]), counted before their body is read. Files are streamed to temporary files
+//!   while hashed, never held in memory whole, and only `MAX_UPLOADS_AT_ONCE` bodies (two per
+//!   client network) are read at a time. Errors are shown beside their fields in the customer's language and keep
 //!   what they typed. An accepted request becomes a ticket (channel `web`) through the domain
 //!   engine, as the customer, at a new workspace version; desktops are poked and pull it.
 //! - `GET/POST /help/requests/{ticket_id}/{token}`: the private tracking page (subject,
@@ -15,15 +17,17 @@
 //! - `GET /api/v1/attachments/{id}` (+ `/meta`): an uploaded file and its record, for
 //!   signed-in agents; ids are the ones `MessageDoc::attachment_ids` lists.
 //!
-//! Any bad tracking link (a changed character, another ticket's id, a deleted or merged
-//! ticket, another ticket's file) answers the same 404 page.
+//! Any bad tracking link (a changed character, another ticket's id, a deleted ticket, another
+//! ticket's file) answers the same 404 page. A link shows only what was written on its own
+//! ticket: a merge moves messages to another ticket but never into another link's view, and a
+//! ticket merged away keeps its page, says so, and passes replies on to where it was merged.
 
 pub mod guard;
 pub mod html;
 pub mod i18n;
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -42,9 +46,9 @@ use porchlight_domain::{
 use sha2::{Digest, Sha256};
 
 use crate::api::{Failure, Shared, SignedIn};
-use crate::storage::attachments::{AttachmentRecord, Thread};
+use crate::storage::attachments::{AttachmentRecord, StagedFile, Staging, Thread};
 use crate::storage::StorageError;
-use guard::RateLimit;
+use guard::{RateLimit, UploadSlots};
 use html::{esc, layout, mb, not_found, page, Privacy};
 use i18n::{fill, Locale};
 
@@ -64,10 +68,18 @@ const MAX_TEXT_BYTES: usize = MAX_BODY * 4;
 /// Requests one client network may submit per hour, and replies it may add.
 pub const REQUESTS_PER_HOUR: usize = 5;
 pub const REPLIES_PER_HOUR: usize = 30;
+/// Form bodies read at once, and from one client network; more wait their turn. Each costs a
+/// few small buffers in memory and at most `BODY_LIMIT` of temporary disk.
+const MAX_UPLOADS_AT_ONCE: usize = 16;
+const MAX_UPLOADS_PER_CLIENT: usize = 2;
+/// The text fields the forms have; any other field is read and dropped, so a body full of
+/// made-up fields costs no memory.
+const FORM_FIELDS: &[&str] = &["name", "email", "subject", "message", "website"];
 
 pub struct Portal {
     requests: RateLimit,
     replies: RateLimit,
+    uploads: UploadSlots,
     secret: OnceLock<Vec<u8>>,
 }
 
@@ -76,6 +88,7 @@ impl Default for Portal {
         Portal {
             requests: RateLimit::new(REQUESTS_PER_HOUR, Duration::from_secs(3600)),
             replies: RateLimit::new(REPLIES_PER_HOUR, Duration::from_secs(3600)),
+            uploads: UploadSlots::new(MAX_UPLOADS_AT_ONCE, MAX_UPLOADS_PER_CLIENT),
             secret: OnceLock::new(),
         }
     }
@@ -161,7 +174,7 @@ fn unavailable(locale: Locale, e: &StorageError) -> Response {
 struct Upload {
     filename: String,
     mime: String,
-    bytes: Vec<u8>,
+    staged: StagedFile,
 }
 
 /// A submitted form: its text fields (as typed, possibly cut at `MAX_TEXT_BYTES`), the
@@ -207,11 +220,25 @@ fn clean_mime(mime: Option<&str>) -> String {
     }
 }
 
-/// Reads a multipart form. Files go to `attachments`; every other field is text. A file
-/// over the limits is read to its end and dropped (the form comes back with the text and a
-/// message); a body over `BODY_LIMIT` ends the reading with the fields read so far.
-async fn read_form(mut mp: Multipart, locale: Locale) -> Received {
+/// Reads a multipart form, at most `MAX_UPLOADS_AT_ONCE` at a time and
+/// `MAX_UPLOADS_PER_CLIENT` from the client's network. Files go to
+/// `attachments`, each written to a temporary file in `scratch` as it arrives; every other
+/// field is text. A file over the limits is read to its end and dropped (the form comes back
+/// with the text and a message); a body over `BODY_LIMIT` ends the reading with the fields
+/// read so far.
+async fn read_form(
+    portal: &Portal,
+    ip: IpAddr,
+    form: Result<Multipart, MultipartRejection>,
+    scratch: &std::path::Path,
+    locale: Locale,
+) -> Result<Received, std::io::Error> {
     let mut r = Received::default();
+    // Not a multipart body (the form always sends one): the form comes back empty.
+    let Ok(mut mp) = form else {
+        return Ok(r);
+    };
+    let _turn = portal.uploads.take(ip).await;
     let mut total: u64 = 0;
     let mut count = 0usize;
     let file_error = |r: &mut Received, e: String| {
@@ -236,7 +263,7 @@ async fn read_form(mut mp: Multipart, locale: Locale) -> Received {
         if name == "attachments" {
             let filename = clean_filename(field.file_name().unwrap_or(""));
             let mime = clean_mime(field.content_type());
-            let mut bytes = Vec::new();
+            let mut staging = Staging::new(scratch)?;
             let mut size: u64 = 0;
             let mut broken = false;
             loop {
@@ -244,7 +271,8 @@ async fn read_form(mut mp: Multipart, locale: Locale) -> Received {
                     Ok(Some(c)) => {
                         size += c.len() as u64;
                         if size <= MAX_FILE_BYTES {
-                            bytes.extend_from_slice(&c);
+                            // A write to the page cache; the worker may block on a slow disk.
+                            tokio::task::block_in_place(|| staging.write(&c))?;
                         }
                     }
                     Ok(None) => break,
@@ -307,9 +335,13 @@ async fn read_form(mut mp: Multipart, locale: Locale) -> Received {
                 r.files.push(Upload {
                     filename: shown,
                     mime,
-                    bytes,
+                    staged: staging.finish()?,
                 });
             }
+            continue;
+        }
+        if !FORM_FIELDS.contains(&name.as_str()) {
+            while let Ok(Some(_)) = field.chunk().await {}
             continue;
         }
         let mut text = Vec::new();
@@ -331,7 +363,21 @@ async fn read_form(mut mp: Multipart, locale: Locale) -> Received {
         r.fields
             .insert(name, String::from_utf8_lossy(&text).into_owned());
     }
-    r
+    Ok(r)
+}
+
+/// A form as [`read_form`] reads it into the storage's scratch directory; a failure to write
+/// there answers as the storage being unavailable.
+async fn receive(
+    state: &Shared,
+    portal: &Portal,
+    ip: IpAddr,
+    form: Result<Multipart, MultipartRejection>,
+    locale: Locale,
+) -> Result<Received, Response> {
+    read_form(portal, ip, form, &state.storage.scratch_dir(), locale)
+        .await
+        .map_err(|e| unavailable(locale, &StorageError::Backend(format!("upload: {e}"))))
 }
 
 /// Field → message, in form order.
@@ -362,7 +408,7 @@ fn records(
     ticket_id: &str,
     message_id: &str,
     at: i64,
-) -> Vec<(AttachmentRecord, Vec<u8>)> {
+) -> Vec<(AttachmentRecord, StagedFile)> {
     files
         .into_iter()
         .map(|f| {
@@ -371,16 +417,26 @@ fn records(
                     id: uuid::Uuid::now_v7().to_string(),
                     filename: f.filename,
                     mime: f.mime,
-                    size: f.bytes.len() as i64,
-                    sha256: hex::encode(Sha256::digest(&f.bytes)),
+                    size: f.staged.size as i64,
+                    sha256: f.staged.sha256.clone(),
                 },
                 ticket_id: ticket_id.to_owned(),
                 message_id: message_id.to_owned(),
                 created_at: at,
             };
-            (rec, f.bytes)
+            (rec, f.staged)
         })
         .collect()
+}
+
+/// The answer to a client over its budget, in the page `page` draws.
+fn limited(locale: Locale, wait: Duration, page: impl FnOnce(&str) -> Response) -> Response {
+    let msg = fill(locale.t("err_rate"), &[("minutes", &wait_minutes(wait))]);
+    let mut res = page(&msg);
+    if let Ok(v) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
+        res.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    res
 }
 
 fn poke(state: &Shared, version: i64) {
@@ -603,33 +659,36 @@ async fn submit(
     let Some((locale, tag)) = form_locale(&tag) else {
         return not_found(Locale::En);
     };
-    let mut r = match form {
-        Ok(mp) => read_form(mp, locale).await,
-        // Not a multipart body (the form always sends one): show the form again.
-        Err(_) => Received::default(),
-    };
+    // Counted before the body is read, so a client over its budget costs no upload. The
+    // reservation is kept for whatever the request became (a ticket, a honeypot decoy, a
+    // storage failure) and given back only when the form comes back for the customer to
+    // fix: a typo must not cost a real customer one of their few requests an hour, and such
+    // a refusal stores nothing.
     let ip = addr.ip();
-    if let Err(wait) = portal.requests.check(ip) {
-        let msg = fill(locale.t("err_rate"), &[("minutes", &wait_minutes(wait))]);
-        let mut res = request_form(
-            (locale, &tag),
-            &r,
-            &Vec::new(),
-            Some(&msg),
-            StatusCode::TOO_MANY_REQUESTS,
-        );
-        if let Ok(v) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
-            res.headers_mut().insert(header::RETRY_AFTER, v);
+    let reserved = match portal.requests.reserve(ip) {
+        Ok(at) => at,
+        Err(wait) => {
+            return limited(locale, wait, |msg| {
+                request_form(
+                    (locale, &tag),
+                    &Received::default(),
+                    &Vec::new(),
+                    Some(msg),
+                    StatusCode::TOO_MANY_REQUESTS,
+                )
+            })
         }
-        return res;
-    }
+    };
     let secret = match portal.secret(&state).await {
         Ok(s) => s,
         Err(e) => return unavailable(locale, &e),
     };
+    let mut r = match receive(&state, &portal, ip, form, locale).await {
+        Ok(r) => r,
+        Err(res) => return res,
+    };
     // Something filled the field people never see: answer like a success, create nothing.
     if !r.get("website").trim().is_empty() {
-        portal.requests.record(ip);
         tracing::info!("portal: honeypot filled; request dropped");
         let decoy = uuid::Uuid::now_v7().to_string();
         return received_page(locale, &decoy, &guard::token(&secret, &decoy));
@@ -651,6 +710,7 @@ async fn submit(
     let subject = check_text(&mut errors, &r, "subject", MAX_SUBJECT, locale);
     let message = check_text(&mut errors, &r, "message", MAX_BODY, locale);
     if !errors.is_empty() || r.file_error.is_some() {
+        portal.requests.give_back(ip, reserved);
         return request_form(
             (locale, &tag),
             &r,
@@ -686,7 +746,6 @@ async fn submit(
     let language = tag.clone();
     match blocking(move || storage.apply_as_customer(m, Some(&language), &files, at)).await {
         Ok(version) => {
-            portal.requests.record(ip);
             poke(&state, version);
             tracing::info!(ticket = %ticket_id, "portal: request received");
             received_page(locale, &ticket_id, &guard::token(&secret, &ticket_id))
@@ -708,9 +767,9 @@ async fn submit(
 
 // ---- the tracking page --------------------------------------------------------------------
 
-/// What the ticket's customer may see: their own messages and agents' replies; never notes,
-/// system messages or events, and never another customer's words (a ticket merged into this
-/// one may bring them along).
+/// What the ticket's customer may see of what was written on it (see `Storage::thread`):
+/// their own messages and agents' replies; never notes, system messages or events, and never
+/// another customer's words.
 fn is_public(thread: &Thread, m: &MessageDoc) -> bool {
     m.kind == MessageKind::Reply
         && match m.author_kind {
@@ -723,7 +782,8 @@ fn is_public(thread: &Thread, m: &MessageDoc) -> bool {
 }
 
 /// The ticket behind a tracking link, or `None` for anything that must answer 404: a token
-/// that is not this ticket's, an unknown, deleted or merged ticket.
+/// that is not this ticket's, an unknown or deleted ticket. A ticket merged away still
+/// answers, with only what was written on it.
 async fn tracked(
     state: &Shared,
     portal: &Portal,
@@ -740,7 +800,7 @@ async fn tracked(
     let storage = state.storage.clone();
     let id = ticket_id.to_owned();
     let thread = blocking(move || storage.thread(&id)).await?;
-    Ok(thread.filter(|t| t.ticket.deleted_at.is_none() && t.ticket.merged_into_id.is_none()))
+    Ok(thread.filter(|t| t.ticket.deleted_at.is_none()))
 }
 
 fn tracking_page(
@@ -790,7 +850,13 @@ fn tracking_page(
             body = esc(&m.body_text),
         ));
     }
-    let reopens = if t.status.is_open_like() {
+    // A merged ticket names neither the ticket it went into nor anything written there.
+    let reopens = if t.merged_into_id.is_some() {
+        format!(
+            "<p class=\"notice\" data-testid=\"ticket-merged\">{}</p>",
+            esc(locale.t("merged_notice"))
+        )
+    } else if t.status.is_open_like() {
         String::new()
     } else {
         format!("<p class=\"hint\">{}</p>", esc(locale.t("reply_reopens")))
@@ -879,11 +945,6 @@ async fn reply(
         Err(e) => return unavailable(locale, &e),
     };
     let path = format!("/help/requests/{ticket_id}/{token}");
-    let mut r = match form {
-        Ok(mp) => read_form(mp, locale).await,
-        Err(_) => Received::default(),
-    };
-    let ip = addr.ip();
     let back = |r: &Received, error: &str, status| {
         tracking_page(
             locale,
@@ -894,16 +955,29 @@ async fn reply(
             status,
         )
     };
-    if let Err(wait) = portal.replies.check(ip) {
-        let msg = fill(locale.t("err_rate"), &[("minutes", &wait_minutes(wait))]);
-        return back(&r, &msg, StatusCode::TOO_MANY_REQUESTS);
-    }
+    // Counted before the body is read; given back only when the reply comes back for the
+    // customer to fix (empty, too long, a file over the limits), which stores nothing.
+    let ip = addr.ip();
+    let reserved = match portal.replies.reserve(ip) {
+        Ok(at) => at,
+        Err(wait) => {
+            return limited(locale, wait, |msg| {
+                back(&Received::default(), msg, StatusCode::TOO_MANY_REQUESTS)
+            })
+        }
+    };
+    let mut r = match receive(&state, &portal, ip, form, locale).await {
+        Ok(r) => r,
+        Err(res) => return res,
+    };
     let mut errors = Errors::new();
     let message = check_text(&mut errors, &r, "message", MAX_BODY, locale);
     if let Some((_, e)) = errors.first() {
+        portal.replies.give_back(ip, reserved);
         return back(&r, e, StatusCode::UNPROCESSABLE_ENTITY);
     }
     if let Some(f) = &r.file_error {
+        portal.replies.give_back(ip, reserved);
         let e = format!("{f} {}", locale.t("err_choose_again"));
         return back(&r, &e, StatusCode::UNPROCESSABLE_ENTITY);
     }
@@ -922,7 +996,6 @@ async fn reply(
     let storage = state.storage.clone();
     match blocking(move || storage.apply_as_customer(m, None, &files, at)).await {
         Ok(version) => {
-            portal.replies.record(ip);
             poke(&state, version);
             let mut res = StatusCode::SEE_OTHER.into_response();
             let to = format!("{path}?lang={}#m-{message_id}", locale.tag());
@@ -932,7 +1005,7 @@ async fn reply(
             html::secure(res.headers_mut(), Privacy::Private);
             res
         }
-        // Deleted or merged meanwhile.
+        // Deleted meanwhile (a merge is followed).
         Err(StorageError::Refused(d))
             if matches!(
                 d.code,

@@ -2,11 +2,19 @@
 //! (SHA-256) with one attachment record per uploaded file, the secret that signs tracking
 //! links, and the changes a customer makes (a request, a reply) applied by the domain engine
 //! at a new workspace version like any push, automation rules included.
+//!
+//! Customers' files arrive as temporary files (see [`StagedFile`]) and are copied into the
+//! blob table a little at a time, so memory stays bounded however large the upload: on
+//! SQLite by incremental BLOB I/O into a zeroed value, on PostgreSQL by a binary COPY.
+
+use std::io::{Seek, Write};
+use std::path::Path;
 
 use porchlight_domain::apply;
-use porchlight_domain::docs::{Doc, DocKind, MessageDoc, TicketDoc};
+use porchlight_domain::docs::{Doc, DocKind, DocWrite, MessageDoc, TicketDoc};
 use porchlight_domain::{Attachment, Mutation};
 use rand::RngCore;
+use sha2::{Digest, Sha256};
 
 use super::{automation, store_writes, Storage, StorageError, StorageResult, TxState};
 
@@ -29,7 +37,117 @@ pub struct Thread {
     pub attachments: Vec<AttachmentRecord>,
 }
 
+/// An uploaded file written to disk while it arrived, with its size and SHA-256 known. The
+/// file is removed when this is dropped, stored or not.
+pub struct StagedFile {
+    file: tempfile::NamedTempFile,
+    pub size: u64,
+    pub sha256: String,
+}
+
+/// How temporary upload files are named, so a sweep finds only those.
+const UPLOAD_PREFIX: &str = "porchlight-upload-";
+/// A temporary upload untouched this long was left by a process that ended mid-upload.
+const STALE_UPLOAD: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Removes temporary uploads a killed process left in `dir`. Only old ones: another process
+/// on the same storage may be receiving a file right now.
+pub fn sweep_stale_uploads(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let ours = e.file_name().to_string_lossy().starts_with(UPLOAD_PREFIX);
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > STALE_UPLOAD);
+        if ours && old {
+            if let Err(err) = std::fs::remove_file(e.path()) {
+                tracing::warn!(error = %err, "could not remove a stale upload");
+            }
+        }
+    }
+}
+
+/// Writes an upload to a temporary file chunk by chunk, hashing as it goes.
+pub struct Staging {
+    file: tempfile::NamedTempFile,
+    hasher: Sha256,
+    size: u64,
+}
+
+impl Staging {
+    /// A new temporary file in `dir` (created if missing).
+    pub fn new(dir: &Path) -> std::io::Result<Staging> {
+        std::fs::create_dir_all(dir)?;
+        let file = tempfile::Builder::new()
+            .prefix(UPLOAD_PREFIX)
+            .tempfile_in(dir)?;
+        Ok(Staging {
+            file,
+            hasher: Sha256::new(),
+            size: 0,
+        })
+    }
+
+    pub fn write(&mut self, chunk: &[u8]) -> std::io::Result<()> {
+        self.file.write_all(chunk)?;
+        self.hasher.update(chunk);
+        self.size += chunk.len() as u64;
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> std::io::Result<StagedFile> {
+        self.file.flush()?;
+        Ok(StagedFile {
+            file: self.file,
+            size: self.size,
+            sha256: hex::encode(self.hasher.finalize()),
+        })
+    }
+}
+
+impl StagedFile {
+    /// Copies the bytes into the blob store (a transaction may run more than once, so each
+    /// run reads the file from its start).
+    fn store(&self, tx: &mut dyn super::Tx) -> StorageResult<()> {
+        let mut f = self
+            .file
+            .reopen()
+            .and_then(|mut f| f.rewind().map(|_| f))
+            .map_err(|e| StorageError::Backend(format!("reading an upload: {e}")))?;
+        tx.put_blob_from_file(&self.sha256, self.size, &mut f)
+    }
+}
+
 const SECRET_KEY: &str = "portal_link_secret";
+
+/// A customer's reply as it landed: on the ticket its own was merged into, when it was
+/// (see `apply::apply_as_customer`). `None` when it landed where it was sent.
+fn landed_mutation(m: &Mutation, writes: &[DocWrite]) -> Option<Mutation> {
+    let Mutation::AddMessage {
+        message_id,
+        ticket_id,
+        ..
+    } = m
+    else {
+        return None;
+    };
+    let landed = writes.iter().find_map(|w| match w {
+        DocWrite::Put {
+            doc: Doc::Message(msg),
+        } if msg.id == *message_id && msg.ticket_id != *ticket_id => Some(msg.ticket_id.clone()),
+        _ => None,
+    })?;
+    let mut moved = m.clone();
+    if let Mutation::AddMessage { ticket_id, .. } = &mut moved {
+        *ticket_id = landed;
+    }
+    Some(moved)
+}
 
 impl Storage {
     /// The key that signs tracking links: 32 random bytes made the first time it is needed
@@ -60,24 +178,20 @@ impl Storage {
     }
 
     /// Applies a customer's own change (see `apply::apply_as_customer`; `language` is the one
-    /// they wrote in) with the files it carries, in one transaction at a new workspace version. Returns that version. A refusal
-    /// stores nothing, files included.
+    /// they wrote in) with the files it carries, in one transaction at a new workspace
+    /// version. Returns that version. A refusal stores nothing, files included. A reply is
+    /// remembered as written on the ticket its link names, even when it lands on the ticket
+    /// that one was merged into.
     pub fn apply_as_customer(
         &self,
         m: Mutation,
         language: Option<&str>,
-        files: &[(AttachmentRecord, Vec<u8>)],
+        files: &[(AttachmentRecord, StagedFile)],
         at: i64,
     ) -> StorageResult<i64> {
         let m = m.validated().map_err(StorageError::Refused)?;
         self.write(|tx| {
             let version = tx.lock_version()? + 1;
-            // The automation rules see a customer's request or reply like any other change.
-            let rules_event = automation::Pending::of(tx, &m)?;
-            for (record, bytes) in files {
-                tx.put_blob(&record.attachment.sha256, bytes)?;
-                tx.insert_attachment(record)?;
-            }
             let mut view = TxState { tx, failure: None };
             let mut new_id = || uuid::Uuid::now_v7().to_string();
             let result = apply::apply_as_customer(&m, language, at, &mut new_id, &mut view);
@@ -85,6 +199,22 @@ impl Storage {
                 return Err(e);
             }
             let writes = result.map_err(StorageError::Refused)?;
+            // The automation rules see a customer's request or reply like any other change,
+            // on the ticket it landed on.
+            let landed = landed_mutation(&m, &writes);
+            let rules_event = automation::Pending::of(tx, landed.as_ref().unwrap_or(&m))?;
+            for (record, staged) in files {
+                staged.store(tx)?;
+                tx.insert_attachment(record)?;
+            }
+            if let Mutation::AddMessage {
+                message_id,
+                ticket_id,
+                ..
+            } = &m
+            {
+                tx.record_message_origin(message_id, ticket_id)?;
+            }
             store_writes(tx, version, &writes)?;
             if let Some(event) = rules_event {
                 automation::run_after(tx, version, event, at)?;
@@ -118,6 +248,11 @@ impl Storage {
         })
     }
 
+    /// Where uploads wait as temporary files (see [`Staging`]).
+    pub fn scratch_dir(&self) -> std::path::PathBuf {
+        self.backend.scratch_dir()
+    }
+
     pub fn attachment(&self, id: &str) -> StorageResult<Option<AttachmentRecord>> {
         self.read(|tx| tx.attachment(id))
     }
@@ -138,7 +273,8 @@ impl Storage {
         })
     }
 
-    /// A ticket, its messages and their stored attachments, in one snapshot.
+    /// A ticket, the messages written on it (wherever a merge has moved them since) and
+    /// their stored attachments, in one snapshot.
     pub fn thread(&self, ticket_id: &str) -> StorageResult<Option<Thread>> {
         self.read(|tx| {
             let Some(body) = tx.get_doc(DocKind::Ticket, ticket_id)? else {
@@ -150,7 +286,7 @@ impl Storage {
                 )));
             };
             let mut messages = Vec::new();
-            for b in tx.docs_by_parent(DocKind::Message, ticket_id)? {
+            for b in tx.messages_written_on(ticket_id)? {
                 if let Doc::Message(m) = serde_json::from_str(&b)? {
                     messages.push(m);
                 }
@@ -168,5 +304,30 @@ impl Storage {
                 attachments,
             }))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sweep_removes_only_old_uploads() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = Staging::new(dir.path()).unwrap().finish().unwrap();
+        let fresh = Staging::new(dir.path()).unwrap().finish().unwrap();
+        let other = dir.path().join("porchlight-server.db");
+        std::fs::write(&other, b"not an upload").unwrap();
+        let long_ago = std::time::SystemTime::now() - 2 * STALE_UPLOAD;
+        for f in [
+            old.file.as_file(),
+            &std::fs::File::options().write(true).open(&other).unwrap(),
+        ] {
+            f.set_modified(long_ago).unwrap();
+        }
+        sweep_stale_uploads(dir.path());
+        assert!(!old.file.path().exists());
+        assert!(fresh.file.path().exists());
+        assert!(other.exists());
     }
 }

@@ -131,9 +131,23 @@ pub trait Tx {
 
     /// Stores bytes under their SHA-256 (hex); the same bytes again change nothing.
     fn put_blob(&mut self, sha256: &str, bytes: &[u8]) -> StorageResult<()>;
+    /// Like `put_blob`, reading the `size` bytes from a file a little at a time, so a
+    /// large upload never sits in memory whole.
+    fn put_blob_from_file(
+        &mut self,
+        sha256: &str,
+        size: u64,
+        file: &mut std::fs::File,
+    ) -> StorageResult<()>;
     fn blob(&mut self, sha256: &str) -> StorageResult<Option<Vec<u8>>>;
     fn insert_attachment(&mut self, a: &attachments::AttachmentRecord) -> StorageResult<()>;
     fn attachment(&mut self, id: &str) -> StorageResult<Option<attachments::AttachmentRecord>>;
+
+    /// Remembers the ticket a message was written on, the first time it is stored (a merge
+    /// later moves it); later calls for the same message change nothing.
+    fn record_message_origin(&mut self, message_id: &str, ticket_id: &str) -> StorageResult<()>;
+    /// The stored message documents written on a ticket, wherever they are now.
+    fn messages_written_on(&mut self, ticket_id: &str) -> StorageResult<Vec<String>>;
 }
 
 pub struct StoredChange {
@@ -152,6 +166,11 @@ pub trait Backend: Send + Sync {
     fn read(&self, f: &mut dyn FnMut(&mut dyn Tx) -> StorageResult<()>) -> StorageResult<()>;
     /// "sqlite" or "postgres", for logs and /healthz.
     fn name(&self) -> &'static str;
+    /// Where uploads wait, as files, until they are stored: the data directory when there is
+    /// one, else the system's temporary directory.
+    fn scratch_dir(&self) -> std::path::PathBuf {
+        std::env::temp_dir()
+    }
 }
 
 /// The storage the HTTP layer talks to, in the product's vocabulary.
@@ -580,6 +599,10 @@ fn write_server_docs(tx: &mut dyn Tx, writes: &[DocWrite]) -> StorageResult<i64>
 /// Writes one document at `version`, with its parent and lookup keys.
 fn put_document(tx: &mut dyn Tx, version: i64, doc: &Doc) -> StorageResult<()> {
     let body = serde_json::to_string(doc)?;
+    // The portal shows a tracking link only what was written on its own ticket.
+    if let Doc::Message(m) = doc {
+        tx.record_message_origin(&m.id, &m.ticket_id)?;
+    }
     tx.put_doc(
         version,
         &doc.key(),

@@ -3,6 +3,7 @@
 //! in order; readers use REPEATABLE READ snapshots; LISTEN/NOTIFY wakes the other processes.
 
 use std::collections::HashMap;
+use std::io::{Read, Write};
 use std::sync::{Condvar, Mutex};
 
 use porchlight_domain::docs::{DocKey, DocKind};
@@ -94,6 +95,24 @@ CREATE TABLE attachments (
 );
 CREATE INDEX attachments_ticket ON attachments(ticket_id);
 "#,
+    // The ticket each message was written on (a merge moves messages). Earlier messages are
+    // taken to be where they are, except on tickets that took in a merged ticket: there it
+    // can no longer be told, and the portal shows such a message on no tracking link.
+    r#"
+CREATE TABLE message_origins (
+  message_id TEXT PRIMARY KEY,
+  ticket_id TEXT NOT NULL
+);
+CREATE INDEX message_origins_ticket ON message_origins(ticket_id);
+INSERT INTO message_origins(message_id, ticket_id)
+SELECT m.id, m.parent FROM docs m
+WHERE m.kind = 'message' AND m.body IS NOT NULL AND m.parent IS NOT NULL
+  AND NOT EXISTS (
+    SELECT 1 FROM docs t
+    WHERE t.kind = 'ticket' AND t.body IS NOT NULL
+      AND (t.body::jsonb) -> 'doc' ->> 'merged_into_id' = m.parent
+  );
+"#,
 ];
 
 /// Most connections one server process keeps; a transaction beyond that waits for a free
@@ -184,6 +203,7 @@ impl PostgresBackend {
             .map_err(be)?;
         }
         tx.commit().map_err(be)?;
+        super::attachments::sweep_stale_uploads(&std::env::temp_dir());
         Ok(PostgresBackend {
             url: url.to_string(),
             pool: Mutex::new(Pool {
@@ -639,6 +659,65 @@ impl Tx for PgTx<'_> {
         Ok(())
     }
 
+    /// Streams the file into PostgreSQL with a binary COPY (the client sends it in small
+    /// messages), into a staging table first since COPY cannot skip a blob already stored.
+    fn put_blob_from_file(
+        &mut self,
+        sha256: &str,
+        size: u64,
+        file: &mut std::fs::File,
+    ) -> StorageResult<()> {
+        if self
+            .opt("SELECT 1 FROM blobs WHERE sha256 = $1", &[&sha256])?
+            .is_some()
+        {
+            return Ok(());
+        }
+        let len = i32::try_from(size)
+            .map_err(|_| StorageError::Backend(format!("a file of {size} bytes")))?;
+        self.tx
+            .batch_execute(
+                "CREATE TEMP TABLE IF NOT EXISTS blob_upload
+                   (sha256 TEXT NOT NULL, size BIGINT NOT NULL, data BYTEA NOT NULL)
+                   ON COMMIT DELETE ROWS",
+            )
+            .map_err(be)?;
+        let io = |e: std::io::Error| StorageError::Backend(format!("storing an upload: {e}"));
+        let mut w = self
+            .tx
+            .copy_in("COPY blob_upload(sha256, size, data) FROM STDIN (FORMAT binary)")
+            .map_err(be)?;
+        // The binary COPY format: signature, flags, header extension length; then one row of
+        // three fields, each a length and its bytes; then the end marker.
+        let mut head = Vec::with_capacity(64 + sha256.len());
+        head.extend_from_slice(b"PGCOPY\n\xff\r\n\0");
+        head.extend_from_slice(&0i32.to_be_bytes());
+        head.extend_from_slice(&0i32.to_be_bytes());
+        head.extend_from_slice(&3i16.to_be_bytes());
+        head.extend_from_slice(&(sha256.len() as i32).to_be_bytes());
+        head.extend_from_slice(sha256.as_bytes());
+        head.extend_from_slice(&8i32.to_be_bytes());
+        head.extend_from_slice(&(size as i64).to_be_bytes());
+        head.extend_from_slice(&len.to_be_bytes());
+        w.write_all(&head).map_err(io)?;
+        let copied = std::io::copy(&mut Read::take(file, size), &mut w).map_err(io)?;
+        if copied != size {
+            return Err(StorageError::Backend(format!(
+                "an upload of {size} bytes had {copied}"
+            )));
+        }
+        w.write_all(&(-1i16).to_be_bytes()).map_err(io)?;
+        w.finish().map_err(be)?;
+        self.tx
+            .batch_execute(
+                "INSERT INTO blobs(sha256, size, data) SELECT sha256, size, data FROM blob_upload
+                   ON CONFLICT(sha256) DO NOTHING;
+                 DELETE FROM blob_upload;",
+            )
+            .map_err(be)?;
+        Ok(())
+    }
+
     fn blob(&mut self, sha256: &str) -> StorageResult<Option<Vec<u8>>> {
         Ok(self
             .opt("SELECT data FROM blobs WHERE sha256 = $1", &[&sha256])?
@@ -674,5 +753,27 @@ impl Tx for PgTx<'_> {
                 message_id: r.get(2),
                 created_at: r.get(7),
             }))
+    }
+
+    fn record_message_origin(&mut self, message_id: &str, ticket_id: &str) -> StorageResult<()> {
+        self.exec(
+            "INSERT INTO message_origins(message_id, ticket_id) VALUES ($1, $2)
+             ON CONFLICT(message_id) DO NOTHING",
+            &[&message_id, &ticket_id],
+        )?;
+        Ok(())
+    }
+
+    fn messages_written_on(&mut self, ticket_id: &str) -> StorageResult<Vec<String>> {
+        Ok(self
+            .all(
+                "SELECT d.body FROM message_origins o
+                 JOIN docs d ON d.kind = 'message' AND d.id = o.message_id
+                 WHERE o.ticket_id = $1 AND d.body IS NOT NULL",
+                &[&ticket_id],
+            )?
+            .into_iter()
+            .map(|r| r.get(0))
+            .collect())
     }
 }

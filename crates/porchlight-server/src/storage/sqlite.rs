@@ -13,6 +13,8 @@ use super::attachments::AttachmentRecord;
 use super::{Backend, StorageError, StorageResult, StoredChange, Tx};
 
 pub const DB_FILE: &str = "porchlight-server.db";
+/// Where portal uploads wait, inside the data directory, until they are stored.
+const UPLOADS_DIR: &str = "uploads";
 
 const SCHEMA: &[&str] = &[
     r#"
@@ -75,6 +77,24 @@ CREATE TABLE attachments (
 );
 CREATE INDEX attachments_ticket ON attachments(ticket_id);
 "#,
+    // The ticket each message was written on (a merge moves messages). Earlier messages are
+    // taken to be where they are, except on tickets that took in a merged ticket: there it
+    // can no longer be told, and the portal shows such a message on no tracking link.
+    r#"
+CREATE TABLE message_origins (
+  message_id TEXT PRIMARY KEY,
+  ticket_id TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX message_origins_ticket ON message_origins(ticket_id);
+INSERT INTO message_origins(message_id, ticket_id)
+SELECT m.id, m.parent FROM docs m
+WHERE m.kind = 'message' AND m.body IS NOT NULL AND m.parent IS NOT NULL
+  AND NOT EXISTS (
+    SELECT 1 FROM docs t
+    WHERE t.kind = 'ticket' AND t.body IS NOT NULL
+      AND json_extract(t.body, '$.doc.merged_into_id') = m.parent
+  );
+"#,
 ];
 
 pub struct SqliteBackend {
@@ -104,6 +124,7 @@ impl SqliteBackend {
         std::fs::create_dir_all(dir)
             .map_err(|e| StorageError::Backend(format!("cannot create {}: {e}", dir.display())))?;
         let path = dir.join(DB_FILE);
+        super::attachments::sweep_stale_uploads(&dir.join(UPLOADS_DIR));
         let mut writer = open(&path)?;
         let current: i64 = writer
             .query_row("PRAGMA user_version", [], |r| r.get(0))
@@ -157,6 +178,11 @@ impl Backend for SqliteBackend {
 
     fn name(&self) -> &'static str {
         "sqlite"
+    }
+
+    fn scratch_dir(&self) -> std::path::PathBuf {
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        dir.join(UPLOADS_DIR)
     }
 }
 
@@ -438,6 +464,41 @@ impl Tx for SqliteTx<'_> {
         Ok(())
     }
 
+    fn put_blob_from_file(
+        &mut self,
+        sha256: &str,
+        size: u64,
+        file: &mut std::fs::File,
+    ) -> StorageResult<()> {
+        let size = i64::try_from(size)
+            .map_err(|_| StorageError::Backend(format!("a file of {size} bytes")))?;
+        let inserted = self
+            .0
+            .execute(
+                "INSERT INTO blobs(sha256, size, data) VALUES (?1, ?2, zeroblob(?2))
+                 ON CONFLICT(sha256) DO NOTHING",
+                params![sha256, size],
+            )
+            .map_err(be)?;
+        if inserted == 0 {
+            return Ok(());
+        }
+        // Incremental BLOB I/O fills the zeroed value in place, page by page.
+        let rowid = self.0.last_insert_rowid();
+        let mut blob = self
+            .0
+            .blob_open(rusqlite::MAIN_DB, "blobs", "data", rowid, false)
+            .map_err(be)?;
+        let copied = std::io::copy(file, &mut blob)
+            .map_err(|e| StorageError::Backend(format!("storing an upload: {e}")))?;
+        if copied != size as u64 {
+            return Err(StorageError::Backend(format!(
+                "an upload of {size} bytes had {copied}"
+            )));
+        }
+        Ok(())
+    }
+
     fn blob(&mut self, sha256: &str) -> StorageResult<Option<Vec<u8>>> {
         self.0
             .query_row("SELECT data FROM blobs WHERE sha256 = ?1", [sha256], |r| {
@@ -482,6 +543,34 @@ impl Tx for SqliteTx<'_> {
             )
             .optional()
             .map_err(be)
+    }
+
+    fn record_message_origin(&mut self, message_id: &str, ticket_id: &str) -> StorageResult<()> {
+        self.0
+            .execute(
+                "INSERT INTO message_origins(message_id, ticket_id) VALUES (?1, ?2)
+                 ON CONFLICT(message_id) DO NOTHING",
+                params![message_id, ticket_id],
+            )
+            .map_err(be)?;
+        Ok(())
+    }
+
+    fn messages_written_on(&mut self, ticket_id: &str) -> StorageResult<Vec<String>> {
+        let mut st = self
+            .0
+            .prepare_cached(
+                "SELECT d.body FROM message_origins o
+                 JOIN docs d ON d.kind = 'message' AND d.id = o.message_id
+                 WHERE o.ticket_id = ?1 AND d.body IS NOT NULL",
+            )
+            .map_err(be)?;
+        let rows = st
+            .query_map([ticket_id], |r| r.get(0))
+            .map_err(be)?
+            .collect::<Result<Vec<String>, _>>()
+            .map_err(be)?;
+        Ok(rows)
     }
 }
 
