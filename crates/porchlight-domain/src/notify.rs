@@ -555,7 +555,11 @@ mod tests {
         p.actor_name = "\u{2067}Ali\u{2069}".into();
         let shown = popups(&[p], "en");
         assert_eq!(shown.len(), 1);
-        assert!(shown[0].body.starts_with("invoicegpj.exe\nAli: "), "{}", shown[0].body);
+        assert!(
+            shown[0].body.starts_with("invoicegpj.exe\nAli: "),
+            "{}",
+            shown[0].body
+        );
     }
 
     #[test]

@@ -193,20 +193,6 @@ impl Received {
     }
 }
 
-fn clean_filename(name: &str) -> String {
-    name.trim()
-        .chars()
-        .map(|c| {
-            if c == '/' || c == '\\' || c.is_control() {
-                '_'
-            } else {
-                c
-            }
-        })
-        .take(255)
-        .collect()
-}
-
 fn clean_mime(mime: Option<&str>) -> String {
     let m = mime.unwrap_or("").trim().to_ascii_lowercase();
     let token = |s: &str| {
@@ -261,7 +247,8 @@ async fn read_form(
         };
         let name = field.name().unwrap_or("").to_owned();
         if name == "attachments" {
-            let filename = clean_filename(field.file_name().unwrap_or(""));
+            let filename =
+                porchlight_domain::bidi::clean_file_name(field.file_name().unwrap_or(""));
             let mime = clean_mime(field.content_type());
             let mut staging = Staging::new(scratch)?;
             let mut size: u64 = 0;
@@ -1203,7 +1190,7 @@ async fn agent_upload(
     let name = porchlight_domain::sanitize::percent_decode(raw_name);
     let attachment = Attachment {
         id: id.clone(),
-        filename: clean_filename(&name),
+        filename: porchlight_domain::bidi::clean_file_name(&name),
         mime: clean_mime(headers.get("content-type").and_then(|v| v.to_str().ok())),
         size: body.len() as i64,
         sha256: hex::encode(Sha256::digest(&body)),
@@ -1255,7 +1242,10 @@ mod tests {
 
     #[test]
     fn file_names_and_types_are_tamed() {
-        assert_eq!(clean_filename(" ../a/b\\c\u{7}.txt "), ".._a_b_c_.txt");
+        assert_eq!(
+            porchlight_domain::bidi::clean_file_name(" ../a/b\\c\u{7}.txt "),
+            ".._a_b_c_.txt"
+        );
         assert_eq!(clean_mime(Some("Image/PNG")), "image/png");
         for bad in [
             None,
