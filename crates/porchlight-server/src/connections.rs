@@ -310,6 +310,9 @@ pub async fn serve_connections(
     http.timer(TokioTimer::new())
         .header_read_timeout(limits.header_timeout);
     let graceful = GracefulShutdown::new();
+    // Refusals are summed into one warning at most every ten seconds: a flood must not
+    // become a flood of log lines.
+    let (mut refused, mut last_warning) = (0u64, tokio::time::Instant::now());
     tokio::pin!(shutdown);
     loop {
         let (stream, peer) = tokio::select! {
@@ -326,15 +329,21 @@ pub async fn serve_connections(
             },
         };
         let Some(admission) = open.admit(peer.ip()) else {
-            tracing::debug!(peer = %peer.ip(), "connection refused: too many open");
             refuse(stream);
+            refused += 1;
+            if last_warning.elapsed() >= Duration::from_secs(10) {
+                tracing::warn!(
+                    refused,
+                    last_peer = %peer.ip(),
+                    "connections refused: over the cap per address or in total"
+                );
+                (refused, last_warning) = (0, tokio::time::Instant::now());
+            }
             continue;
         };
         let service = {
             let (router, limits) = (router.clone(), limits.clone());
-            hyper::service::service_fn(move |req| {
-                handle(router.clone(), limits.clone(), peer, req)
-            })
+            hyper::service::service_fn(move |req| handle(router.clone(), limits.clone(), peer, req))
         };
         let conn = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
         tokio::spawn(async move {
@@ -360,7 +369,10 @@ mod tests {
         assert_eq!(address_group(a), address_group(b));
         assert_ne!(address_group(a), address_group(c));
         let mapped: IpAddr = "::ffff:192.0.2.7".parse().unwrap();
-        assert_eq!(address_group(mapped), "192.0.2.7".parse::<IpAddr>().unwrap());
+        assert_eq!(
+            address_group(mapped),
+            "192.0.2.7".parse::<IpAddr>().unwrap()
+        );
     }
 
     #[test]

@@ -51,8 +51,7 @@ fn healthz_from(host: u8, server: SocketAddr) -> u16 {
         return 0;
     };
     s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-    if s
-        .write_all(b"GET /healthz HTTP/1.1\r\nhost: porchlight\r\nconnection: close\r\n\r\n")
+    if s.write_all(b"GET /healthz HTTP/1.1\r\nhost: porchlight\r\nconnection: close\r\n\r\n")
         .is_err()
     {
         return 0;
@@ -68,7 +67,9 @@ fn status_of(answer: &[u8]) -> Option<u16> {
 }
 
 fn open_fds(pid: u32) -> usize {
-    std::fs::read_dir(format!("/proc/{pid}/fd")).unwrap().count()
+    std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .unwrap()
+        .count()
 }
 
 /// How a slow client's connection ended.
@@ -129,7 +130,9 @@ impl Slowloris {
     }
 
     fn drip(&mut self, n: usize) {
-        let _ = self.socket.write_all(format!("x-drip-{n}: 1\r\n").as_bytes());
+        let _ = self
+            .socket
+            .write_all(format!("x-drip-{n}: 1\r\n").as_bytes());
     }
 }
 
@@ -186,7 +189,10 @@ fn slow_heads_from_one_address_are_capped_and_cut_while_others_are_served() {
         out.closed <= 64,
         "no more than the per-address cap got in: {out:?}"
     );
-    assert!(out.closed > 0, "the header deadline closed the admitted ones");
+    assert!(
+        out.closed > 0,
+        "the header deadline closed the admitted ones"
+    );
     assert!(out.refused >= 300 - 64, "the excess was refused: {out:?}");
     assert!(asked > 0);
     assert_eq!(answered, asked, "another address is always served");
@@ -214,8 +220,14 @@ fn slow_heads_from_many_addresses_meet_the_total_cap_and_descriptors_come_back()
         "116 slow heads from 58 addresses: {out:?}; server descriptors {fds_before} before, at most {most_fds} during, {fds_after} after"
     );
     assert_eq!(out.still_open, 0, "every slow connection ends");
-    assert!(out.closed <= 40, "no more than the total cap got in: {out:?}");
-    assert!(out.closed > 0, "the header deadline closed the admitted ones");
+    assert!(
+        out.closed <= 40,
+        "no more than the total cap got in: {out:?}"
+    );
+    assert!(
+        out.closed > 0,
+        "the header deadline closed the admitted ones"
+    );
     assert!(out.refused >= 116 - 40, "the excess was refused: {out:?}");
     assert!(
         most_fds <= fds_before + 40 + 8,
@@ -225,7 +237,11 @@ fn slow_heads_from_many_addresses_meet_the_total_cap_and_descriptors_come_back()
         fds_after <= fds_before + 2,
         "descriptors return: {fds_after} after, {fds_before} before"
     );
-    assert_eq!(healthz_from(2, addr), 200, "served again once they are gone");
+    assert_eq!(
+        healthz_from(2, addr),
+        200,
+        "served again once they are gone"
+    );
 }
 
 /// A login whose body is sent in `chunks` pieces, `pause` apart; the status, or 0 when the
@@ -282,7 +298,13 @@ fn a_trickling_body_is_cut_off_and_a_steady_upload_and_other_clients_are_not() {
     let drips: Vec<_> = (0..4)
         .map(|i| {
             std::thread::spawn(move || {
-                paced_login(10 + i, addr, trickle, trickle.len(), Duration::from_millis(200))
+                paced_login(
+                    10 + i,
+                    addr,
+                    trickle,
+                    trickle.len(),
+                    Duration::from_millis(200),
+                )
             })
         })
         .collect();
@@ -326,7 +348,10 @@ fn a_trickling_body_is_cut_off_and_a_steady_upload_and_other_clients_are_not() {
         );
     }
     assert_eq!(honest.status, 401, "{}", honest.body);
-    assert_eq!(steady, 401, "an upload that keeps pace is answered normally");
+    assert_eq!(
+        steady, 401,
+        "an upload that keeps pace is answered normally"
+    );
 }
 
 #[test]
