@@ -45,6 +45,7 @@ fn total_cap_for(fd_limit: u64) -> usize {
 }
 
 /// The soft RLIMIT_NOFILE of this process.
+#[cfg(unix)]
 fn fd_limit() -> u64 {
     let mut lim = libc::rlimit {
         rlim_cur: 0,
@@ -53,11 +54,19 @@ fn fd_limit() -> u64 {
     // SAFETY: getrlimit writes only into the struct it is given.
     let ok = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } == 0;
     if ok && lim.rlim_cur != libc::RLIM_INFINITY {
-        lim.rlim_cur as u64
+        #[allow(clippy::unnecessary_cast)] // rlim_t is not u64 on every Unix
+        let soft = lim.rlim_cur as u64;
+        soft
     } else {
         // Unknown or unlimited: the usual default.
         1024
     }
+}
+
+/// Windows has no per-process descriptor limit of this kind; sockets are bounded by memory.
+#[cfg(not(unix))]
+fn fd_limit() -> u64 {
+    8192
 }
 
 /// A number from the environment, or `default` when unset; a value that does not parse is
