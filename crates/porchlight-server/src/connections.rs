@@ -1,7 +1,10 @@
 //! The listener: accepts connections within a cap per client address and in total, and serves
-//! each over HTTP/1 with deadlines for request heads and bodies, so slow clients cannot hold it.
+//! each over HTTP/1 with deadlines for request heads, bodies and stalled writes, so slow
+//! clients cannot hold it.
 
 use std::collections::HashMap;
+use std::future::Future;
+use std::io;
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -18,6 +21,7 @@ use http_body::{Body as HttpBody, Frame, SizeHint};
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tower_service::Service;
 
@@ -33,6 +37,9 @@ pub struct ConnectionLimits {
     /// received, so large uploads on slow links finish while a trickle is cut off.
     pub body_timeout: Duration,
     pub body_min_rate: u64,
+    /// A response the client stops reading for this long closes its connection (a slow
+    /// reader would otherwise hold a place and the response's memory for good).
+    pub write_stall_timeout: Duration,
     pub max_connections: usize,
     /// Per client address; IPv6 clients are grouped by their /64, which one host usually owns.
     pub max_per_address: usize,
@@ -83,7 +90,8 @@ pub fn env_number(name: &str, default: u64) -> anyhow::Result<u64> {
 
 impl ConnectionLimits {
     /// PORCHLIGHT_HEADER_TIMEOUT_MS (10 s), PORCHLIGHT_BODY_TIMEOUT_MS (60 s),
-    /// PORCHLIGHT_BODY_MIN_RATE (bytes a second, 16384), PORCHLIGHT_MAX_CONNECTIONS (from the
+    /// PORCHLIGHT_BODY_MIN_RATE (bytes a second, 16384), PORCHLIGHT_WRITE_STALL_TIMEOUT_MS
+    /// (60 s), PORCHLIGHT_MAX_CONNECTIONS (from the
     /// file-descriptor limit) and PORCHLIGHT_MAX_CONNECTIONS_PER_ADDRESS (64).
     pub fn from_env() -> anyhow::Result<ConnectionLimits> {
         let ms = |name, default| env_number(name, default).map(Duration::from_millis);
@@ -91,6 +99,7 @@ impl ConnectionLimits {
             header_timeout: ms("PORCHLIGHT_HEADER_TIMEOUT_MS", 10_000)?,
             body_timeout: ms("PORCHLIGHT_BODY_TIMEOUT_MS", 60_000)?,
             body_min_rate: env_number("PORCHLIGHT_BODY_MIN_RATE", 16 * 1024)?,
+            write_stall_timeout: ms("PORCHLIGHT_WRITE_STALL_TIMEOUT_MS", 60_000)?,
             max_connections: env_number(
                 "PORCHLIGHT_MAX_CONNECTIONS",
                 total_cap_for(fd_limit()) as u64,
@@ -99,6 +108,7 @@ impl ConnectionLimits {
         };
         if limits.header_timeout.is_zero()
             || limits.body_timeout.is_zero()
+            || limits.write_stall_timeout.is_zero()
             || limits.max_connections == 0
             || limits.max_per_address == 0
         {
@@ -181,6 +191,80 @@ fn refuse(stream: TcpStream) {
         }
     }
     let _ = stream.try_write(REFUSAL);
+}
+
+/// The client's socket, failing a write that has made no progress for `stall`.
+struct StallGuarded {
+    inner: TcpStream,
+    stall: Duration,
+    stalled_since: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl StallGuarded {
+    fn progress<T>(
+        &mut self,
+        cx: &mut Context<'_>,
+        polled: Poll<io::Result<T>>,
+    ) -> Poll<io::Result<T>> {
+        if polled.is_ready() {
+            self.stalled_since = None;
+            return polled;
+        }
+        let stall = self.stall;
+        let timer = self
+            .stalled_since
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(stall)));
+        match timer.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the client stopped reading the response",
+            ))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl AsyncRead for StallGuarded {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for StallGuarded {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let polled = Pin::new(&mut self.inner).poll_write(cx, buf);
+        self.progress(cx, polled)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let polled = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
+        self.progress(cx, polled)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let polled = Pin::new(&mut self.inner).poll_flush(cx);
+        self.progress(cx, polled)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
 }
 
 /// How much of a request body has arrived, shared between the body and its deadline.
@@ -306,6 +390,7 @@ pub async fn serve_connections(
         header_timeout_ms = limits.header_timeout.as_millis() as u64,
         body_timeout_ms = limits.body_timeout.as_millis() as u64,
         body_min_rate = limits.body_min_rate,
+        write_stall_timeout_ms = limits.write_stall_timeout.as_millis() as u64,
         max_connections = limits.max_connections,
         max_per_address = limits.max_per_address,
         "connection limits"
@@ -354,7 +439,12 @@ pub async fn serve_connections(
             let (router, limits) = (router.clone(), limits.clone());
             hyper::service::service_fn(move |req| handle(router.clone(), limits.clone(), peer, req))
         };
-        let conn = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        let io = StallGuarded {
+            inner: stream,
+            stall: limits.write_stall_timeout,
+            stalled_since: None,
+        };
+        let conn = graceful.watch(http.serve_connection(TokioIo::new(io), service));
         tokio::spawn(async move {
             if let Err(e) = conn.await {
                 tracing::debug!(error = %e, "connection ended with an error");
@@ -398,6 +488,7 @@ mod tests {
                 header_timeout: Duration::from_secs(1),
                 body_timeout: Duration::from_secs(1),
                 body_min_rate: 1,
+                write_stall_timeout: Duration::from_secs(1),
                 max_connections: 3,
                 max_per_address: 2,
             },

@@ -1,5 +1,6 @@
 //! Connection-level abuse over real sockets: slow request heads from one address and from many,
-//! request bodies that trickle, and the event stream that must outlive every such deadline.
+//! request bodies that trickle, responses nobody reads, and the event stream that must outlive
+//! every such deadline.
 //! Client sockets are bound to 127.0.0.x to look like different machines.
 
 use std::io::{ErrorKind, Read, Write};
@@ -395,3 +396,67 @@ fn an_event_stream_outlives_the_deadlines(backend: Backend) {
 }
 
 crate::on_both_backends!(an_event_stream_outlives_the_deadlines);
+
+/// A GET of `path` from 127.0.0.`host` with a tiny receive window, never read.
+fn unread_download(host: u8, server: SocketAddr, path: &str, token: &str) -> TcpStream {
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let local = SocketAddrV4::new(Ipv4Addr::new(127, 0, 0, host), 0);
+    socket.bind(&local.into()).unwrap();
+    socket.connect(&server.into()).unwrap();
+    let mut s: TcpStream = socket.into();
+    let head =
+        format!("GET {path} HTTP/1.1\r\nhost: porchlight\r\nauthorization: Bearer {token}\r\n\r\n");
+    s.write_all(head.as_bytes()).unwrap();
+    s
+}
+
+#[test]
+fn a_client_that_stops_reading_loses_its_connection() {
+    let s = start(&[
+        ("PORCHLIGHT_WRITE_STALL_TIMEOUT_MS", "2000"),
+        ("PORCHLIGHT_MAX_CONNECTIONS_PER_ADDRESS", "2"),
+    ]);
+    let addr = server_addr(&s);
+    s.add_user("lale@example.com", "Lale", "agent");
+    let agent = s.login("lale@example.com");
+    // Larger than the server's and the client's socket buffers together.
+    let size = 12 * 1024 * 1024;
+    let id = common::uuid();
+    let put = common::raw(
+        &s.url,
+        "PUT",
+        &format!("/api/v1/attachments/{id}"),
+        Some(&agent.token),
+        Some("a".repeat(size)),
+    );
+    assert_eq!(put.status, 204, "{}", put.body);
+    let path = format!("/api/v1/attachments/{id}");
+    let mut stalled: Vec<TcpStream> = (0..2)
+        .map(|_| unread_download(40, addr, &path, &agent.token))
+        .collect();
+    let while_held = healthz_from(40, addr);
+    // Past the stall timeout, with the two downloads still unread.
+    std::thread::sleep(Duration::from_millis(6000));
+    let after = healthz_from(40, addr);
+    let received: Vec<usize> = stalled
+        .iter_mut()
+        .map(|c| {
+            c.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+            let mut got = Vec::new();
+            let _ = c.read_to_end(&mut got);
+            got.len()
+        })
+        .collect();
+    eprintln!(
+        "two unread {size}-byte downloads: /healthz from the same address {while_held} while they were held, {after} after; bytes they received {received:?}"
+    );
+    assert_eq!(
+        while_held, 503,
+        "the unread downloads hold the address's places"
+    );
+    assert_eq!(after, 200, "their places came back");
+    for r in received {
+        assert!(r < size, "the stalled download was cut off ({r} bytes)");
+    }
+}
