@@ -36,11 +36,17 @@ fn server_addr(s: &Server) -> SocketAddr {
     s.url.trim_start_matches("http://").parse().unwrap()
 }
 
-/// A TCP connection to the server from 127.0.0.`host`.
-fn connect_from(host: u8, server: SocketAddr) -> std::io::Result<TcpStream> {
+/// A TCP socket bound to 127.0.0.`host`, not yet connected.
+fn socket_from(host: u8) -> std::io::Result<Socket> {
     let socket = Socket::new(Domain::IPV4, Type::STREAM, None)?;
     let local = SocketAddrV4::new(Ipv4Addr::new(127, 0, 0, host), 0);
     socket.bind(&local.into())?;
+    Ok(socket)
+}
+
+/// A TCP connection to the server from 127.0.0.`host`.
+fn connect_from(host: u8, server: SocketAddr) -> std::io::Result<TcpStream> {
+    let socket = socket_from(host)?;
     socket.connect(&server.into())?;
     Ok(socket.into())
 }
@@ -76,11 +82,33 @@ fn open_fds(pid: u32) -> usize {
 /// How a slow client's connection ended.
 #[derive(Debug, Default)]
 struct Outcomes {
-    /// Answered 503 (or reset) at once: over a cap.
+    /// Answered 503: over a cap.
     refused: usize,
     /// Closed without a word: the header deadline.
     closed: usize,
+    /// Reset before a word: a close that found data unread (after a refusal or the deadline).
+    reset: usize,
     still_open: usize,
+}
+
+impl Outcomes {
+    /// Every one of `sockets` ended (the head never completes, so an admitted one ends only
+    /// by the header deadline), no more than `cap` were held open at once (`most_fds` is the
+    /// server's descriptor count at its highest, `fds_before` before the attack), and the
+    /// excess was refused with an answer or a reset.
+    fn assert_capped(&self, sockets: usize, cap: usize, fds_before: usize, most_fds: usize) {
+        assert_eq!(self.still_open, 0, "every slow connection ends: {self:?}");
+        assert!(self.closed <= cap, "no more than {cap} got in: {self:?}");
+        assert!(
+            self.refused + self.reset >= sockets - cap,
+            "the excess was refused: {self:?}"
+        );
+        assert!(self.refused > 0, "refusals are answered: {self:?}");
+        assert!(
+            most_fds <= fds_before + cap + 8,
+            "the cap bounds the descriptors: {most_fds} with {fds_before} at the start"
+        );
+    }
 }
 
 /// One header line at a time: the request head never completes.
@@ -93,6 +121,7 @@ enum Seen {
     Open,
     Refused,
     Closed,
+    Reset,
 }
 
 impl Slowloris {
@@ -123,7 +152,9 @@ impl Slowloris {
                     );
                 }
                 Err(e) if e.kind() == ErrorKind::WouldBlock => return Seen::Open,
-                // Refused while its first line was still unread: the close became a reset.
+                Err(e) if e.kind() == ErrorKind::ConnectionReset && self.answer.is_empty() => {
+                    return Seen::Reset
+                }
                 Err(e) if e.kind() == ErrorKind::ConnectionReset => return Seen::Refused,
                 Err(e) => panic!("unexpected socket error: {e}"),
             }
@@ -159,6 +190,10 @@ fn run_slowloris(
                 out.closed += 1;
                 false
             }
+            Seen::Reset => {
+                out.reset += 1;
+                false
+            }
         });
         if sockets.is_empty() {
             break;
@@ -174,27 +209,20 @@ fn run_slowloris(
 fn slow_heads_from_one_address_are_capped_and_cut_while_others_are_served() {
     let s = start(&[("PORCHLIGHT_MAX_CONNECTIONS_PER_ADDRESS", "64")]);
     let addr = server_addr(&s);
+    let fds_before = open_fds(s.pid());
     let sockets: Vec<Slowloris> = (0..300).map(|_| Slowloris::open(1, addr)).collect();
-    let (mut asked, mut answered) = (0, 0);
+    let (mut asked, mut answered, mut most_fds) = (0, 0, 0);
     let out = run_slowloris(sockets, 100, || {
+        most_fds = most_fds.max(open_fds(s.pid()));
         asked += 1;
         if healthz_from(2, addr) == 200 {
             answered += 1;
         }
     });
     eprintln!(
-        "300 slow heads from 127.0.0.1: {out:?}; /healthz from 127.0.0.2 answered {answered} of {asked}"
+        "300 slow heads from 127.0.0.1: {out:?}; /healthz from 127.0.0.2 answered {answered} of {asked}; server descriptors {fds_before} before, at most {most_fds} during"
     );
-    assert_eq!(out.still_open, 0, "every slow connection ends");
-    assert!(
-        out.closed <= 64,
-        "no more than the per-address cap got in: {out:?}"
-    );
-    assert!(
-        out.closed > 0,
-        "the header deadline closed the admitted ones"
-    );
-    assert!(out.refused >= 300 - 64, "the excess was refused: {out:?}");
+    out.assert_capped(300, 64, fds_before, most_fds);
     assert!(asked > 0);
     assert_eq!(answered, asked, "another address is always served");
     assert!(s.stop(), "the server stops cleanly afterwards");
@@ -220,20 +248,7 @@ fn slow_heads_from_many_addresses_meet_the_total_cap_and_descriptors_come_back()
     eprintln!(
         "116 slow heads from 58 addresses: {out:?}; server descriptors {fds_before} before, at most {most_fds} during, {fds_after} after"
     );
-    assert_eq!(out.still_open, 0, "every slow connection ends");
-    assert!(
-        out.closed <= 40,
-        "no more than the total cap got in: {out:?}"
-    );
-    assert!(
-        out.closed > 0,
-        "the header deadline closed the admitted ones"
-    );
-    assert!(out.refused >= 116 - 40, "the excess was refused: {out:?}");
-    assert!(
-        most_fds <= fds_before + 40 + 8,
-        "the cap bounds the descriptors: {most_fds} with {fds_before} at the start"
-    );
+    out.assert_capped(116, 40, fds_before, most_fds);
     assert!(
         fds_after <= fds_before + 2,
         "descriptors return: {fds_after} after, {fds_before} before"
@@ -399,10 +414,8 @@ crate::on_both_backends!(an_event_stream_outlives_the_deadlines);
 
 /// A GET of `path` from 127.0.0.`host` with a tiny receive window, never read.
 fn unread_download(host: u8, server: SocketAddr, path: &str, token: &str) -> TcpStream {
-    let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    let socket = socket_from(host).unwrap();
     socket.set_recv_buffer_size(4096).unwrap();
-    let local = SocketAddrV4::new(Ipv4Addr::new(127, 0, 0, host), 0);
-    socket.bind(&local.into()).unwrap();
     socket.connect(&server.into()).unwrap();
     let mut s: TcpStream = socket.into();
     let head =
