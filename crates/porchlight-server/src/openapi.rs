@@ -1,6 +1,6 @@
 //! The OpenAPI 3.1 description of the sync API, served at /api/openapi.json. Schemas name
 //! the shared protocol types (`porchlight_domain::sync`); a test checks every route the
-//! router serves is described here.
+//! router serves is described here, and `cargo xtask fuzz-api` that the answers match.
 
 use serde_json::{json, Value};
 
