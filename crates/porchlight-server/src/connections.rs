@@ -406,7 +406,7 @@ pub async fn serve_connections(
     let graceful = GracefulShutdown::new();
     // Refusals are summed into one warning at most every ten seconds: a flood must not
     // become a flood of log lines.
-    let (mut refused, mut last_warning) = (0u64, tokio::time::Instant::now());
+    let (mut refused, mut last_warning) = (0u64, None::<tokio::time::Instant>);
     tokio::pin!(shutdown);
     loop {
         let (stream, peer) = tokio::select! {
@@ -425,13 +425,13 @@ pub async fn serve_connections(
         let Some(admission) = open.admit(peer.ip()) else {
             refuse(stream);
             refused += 1;
-            if last_warning.elapsed() >= Duration::from_secs(10) {
+            if last_warning.is_none_or(|at| at.elapsed() >= Duration::from_secs(10)) {
                 tracing::warn!(
                     refused,
                     last_peer = %peer.ip(),
                     "connections refused: over the cap per address or in total"
                 );
-                (refused, last_warning) = (0, tokio::time::Instant::now());
+                (refused, last_warning) = (0, Some(tokio::time::Instant::now()));
             }
             continue;
         };
