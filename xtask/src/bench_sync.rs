@@ -40,7 +40,7 @@ use crate::{cargo, sh, target_dir};
 /// server data is rebuilt.
 const DATA_VERSION: &str = "v1";
 const TICKETS: usize = 100_000;
-const PASSWORD: &str = "porchlight bench password";
+pub(crate) const PASSWORD: &str = "porchlight bench password";
 const DESK_A: &str = "desk-a@bench.example";
 const DESK_B: &str = "desk-b@bench.example";
 const PROPAGATION_SAMPLES: usize = 200;
@@ -170,11 +170,16 @@ impl Drop for ServerProc {
 }
 
 /// Accounts through the server's own CLI (password on standard input).
-fn add_users(bin: &Path, db_args: &[String], users: &[(String, String)]) -> Result<()> {
+pub(crate) fn add_users(
+    bin: &Path,
+    db_args: &[String],
+    role: &str,
+    users: &[(String, String)],
+) -> Result<()> {
     for (email, name) in users {
         let mut child = Command::new(bin)
             .args(["user", "add", "--email", email, "--name", name])
-            .args(["--role", "agent"])
+            .args(["--role", role])
             .args(db_args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -192,7 +197,7 @@ fn add_users(bin: &Path, db_args: &[String], users: &[(String, String)]) -> Resu
     Ok(())
 }
 
-fn login(rt: &tokio::runtime::Runtime, url: &str, email: &str) -> Result<LoginResponse> {
+pub(crate) fn login(rt: &tokio::runtime::Runtime, url: &str, email: &str) -> Result<LoginResponse> {
     Ok(rt.block_on(ServerClient::login(url, email, PASSWORD, "bench"))?)
 }
 
@@ -254,6 +259,7 @@ fn server_data(bin: &Path) -> Result<PathBuf> {
     add_users(
         bin,
         &["--data-dir".to_string(), building.display().to_string()],
+        "agent",
         &users,
     )?;
     std::fs::write(
@@ -467,7 +473,7 @@ fn push_throughput(
     let users: Vec<(String, String)> = (0..PUSH_USERS)
         .map(|i| (format!("push-{i}@bench.example"), format!("Push Agent {i}")))
         .collect();
-    add_users(bin, db_args, &users)?;
+    add_users(bin, db_args, "agent", &users)?;
     let server = ServerProc::start(bin, db_args, &work.join(format!("server-push-{label}.log")))?;
     let tokens = users
         .iter()
@@ -579,6 +585,7 @@ fn sse_memory(rt: &tokio::runtime::Runtime, bin: &Path, work: &Path) -> Result<f
     add_users(
         bin,
         &db_args,
+        "agent",
         &[(email.to_string(), "Event Listener".to_string())],
     )?;
     let server = ServerProc::start(bin, &db_args, &work.join("server-sse.log"))?;

@@ -8,6 +8,7 @@ mod bench_rules;
 mod bench_sync;
 mod deps;
 mod e2e;
+mod fuzz;
 mod postgres;
 
 use std::path::{Path, PathBuf};
@@ -19,6 +20,8 @@ const USAGE: &str = "usage: cargo xtask <command>
   run [-- APP ARGS]                 install what is missing, build the UI, start the app
   test                              every check CI runs (fmt, clippy, tests, bindings, UI, e2e)
   e2e                               end-to-end tests of the real window (Xvfb + tauri-driver)
+  fuzz-api                          schemathesis against the real server's OpenAPI document
+                                    (PORCHLIGHT_FUZZ_EXAMPLES per operation, PORCHLIGHT_FUZZ_SEED)
   seed --tickets N --data-dir DIR   generate a realistic store (~10 messages per ticket)
   bench [store|app|sync|kb|rules]   benchmarks on a 100k-ticket helpdesk, a 10k-article KB -> target/bench/report.json
   bindings                          regenerate ui/src/bindings from the Rust types
@@ -48,6 +51,7 @@ fn run_cli() -> Result<()> {
             ui_build()?;
             e2e::run()
         }
+        "fuzz-api" => fuzz::run(),
         "seed" => seed(rest),
         "bench" if cfg!(debug_assertions) => {
             // Measure optimised code: run this same command from a release build of xtask.
@@ -275,6 +279,7 @@ fn test_all() -> Result<()> {
                     .env("PORCHLIGHT_TEST_POSTGRES", pg))
             }),
         ),
+        ("API fuzzing (schemathesis)", Box::new(fuzz::run)),
         ("TypeScript bindings fresh", Box::new(check_bindings)),
         ("svelte-check and tsc", Box::new(|| npm(&["run", "check"]))),
         ("vitest", Box::new(|| npm(&["test"]))),

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod connections;
 pub mod events;
 pub mod help;
 pub mod openapi;
@@ -158,6 +159,7 @@ pub async fn serve(listen: SocketAddr, db: Database) -> Result<()> {
     })
     .await??;
     let app = api::router(state.clone());
+    let limits = connections::ConnectionLimits::from_env()?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
@@ -167,10 +169,10 @@ pub async fn serve(listen: SocketAddr, db: Database) -> Result<()> {
     tracing::info!(%local, database = ?db, "listening");
     // Time rules every minute (PORCHLIGHT_TIME_RULES_INTERVAL_MS shortens it for tests).
     let rules_state = state.clone();
-    let every = std::env::var("PORCHLIGHT_TIME_RULES_INTERVAL_MS")
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok())
-        .map_or(Duration::from_secs(60), Duration::from_millis);
+    let every = Duration::from_millis(connections::env_number(
+        "PORCHLIGHT_TIME_RULES_INTERVAL_MS",
+        60_000,
+    )?);
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -197,18 +199,14 @@ pub async fn serve(listen: SocketAddr, db: Database) -> Result<()> {
             hub_state.hub.expire_presence();
         }
     });
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown({
+    connections::serve_connections(listener, app, limits, {
         let state = state.clone();
         async move {
             shutdown_signal().await;
             state.hub.close();
         }
     })
-    .await?;
+    .await;
     tracing::info!("stopped");
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! The OpenAPI 3.1 description of the sync API, served at /api/openapi.json. Schemas name
 //! the shared protocol types (`porchlight_domain::sync`); a test checks every route the
-//! router serves is described here.
+//! router serves is described here, and `cargo xtask fuzz-api` that the answers match.
 
 use serde_json::{json, Value};
 
@@ -13,6 +13,50 @@ fn error_responses(codes: &[(&str, &str)]) -> Value {
         );
     }
     Value::Object(m)
+}
+
+/// What every endpoint that reads a JSON body may answer before its handler runs.
+const JSON_BODY_ERRORS: [(&str, &str); 5] = [
+    ("400", "malformed JSON (malformed_json)"),
+    (
+        "408",
+        "the body arrived too slowly (body_timeout); the connection is closed",
+    ),
+    ("413", "body over the size limit (request_too_large)"),
+    (
+        "415",
+        "the body is not declared as JSON (expected_json): send Content-Type: application/json",
+    ),
+    (
+        "422",
+        "a field is missing or has the wrong type (invalid_request), or a value is out of range (invalid_input, invalid_client_id)",
+    ),
+];
+
+const STORAGE_DOWN: (&str, &str) = (
+    "503",
+    "the database is unreachable (storage_unavailable); try again shortly",
+);
+
+/// The error answers of a JSON endpoint: the body errors, then `specific` (which may
+/// restate a status with a more precise description).
+fn json_endpoint_errors(specific: &[(&str, &str)]) -> Value {
+    let mut all: Vec<(&str, &str)> = JSON_BODY_ERRORS.to_vec();
+    for s in specific {
+        all.retain(|(status, _)| status != &s.0);
+        all.push(*s);
+    }
+    error_responses(&all)
+}
+
+/// A client id or attachment id as the handlers check it: 1–64 letters, digits or dashes.
+fn short_id_schema() -> Value {
+    json!({"type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[A-Za-z0-9-]+$"})
+}
+
+fn schema_version_schema() -> Value {
+    json!({"type": "integer", "minimum": 1, "maximum": u32::MAX,
+        "description": format!("The sync schema the desktop speaks; this server speaks {}, any other answers 426.", porchlight_domain::sync::SCHEMA_VERSION)})
 }
 
 fn ok(description: &str, schema: &str) -> Value {
@@ -34,6 +78,7 @@ pub fn document() -> Value {
             "missing, unknown or revoked token (unauthorized, invalid_token)",
         ),
         ("403", "account disabled (account_disabled)"),
+        STORAGE_DOWN,
     ];
     json!({
         "openapi": "3.1.0",
@@ -48,7 +93,11 @@ pub fn document() -> Value {
                 "ApiError": {"type": "object", "required": ["code", "message"],
                     "properties": {"code": {"type": "string"}, "message": {"type": "string"}}},
                 "LoginRequest": {"type": "object", "required": ["email", "password"],
-                    "properties": {"email": {"type": "string"}, "password": {"type": "string"}, "device_name": {"type": "string"}}},
+                    "properties": {"email": {"type": "string", "minLength": 1, "maxLength": 254,
+                            "description": "Compared trimmed and in lower case; at most 254 bytes."},
+                        "password": {"type": "string", "minLength": 1, "maxLength": crate::auth::MAX_PASSWORD_BYTES,
+                            "description": "At most this many bytes in UTF-8."},
+                        "device_name": {"type": "string", "description": "Shown in the session list; cut to 100 characters."}}},
                 "LoginResponse": {"type": "object", "required": ["token", "agent", "workspace_id", "schema_version"],
                     "properties": {"token": {"type": "string"}, "agent": {"$ref": "#/components/schemas/Agent"},
                         "workspace_id": {"type": "string"}, "schema_version": {"type": "integer"}}},
@@ -56,7 +105,7 @@ pub fn document() -> Value {
                     "email": {"type": "string"}, "role": {"enum": ["admin", "agent", "kb_editor"]}, "active": {"type": "boolean"},
                     "group_ids": {"type": "array", "items": {"type": "string"}}, "created_at": {"type": "integer"}}},
                 "PushRequest": {"type": "object", "required": ["client_id", "schema_version", "mutations"],
-                    "properties": {"client_id": {"type": "string"}, "schema_version": {"type": "integer"},
+                    "properties": {"client_id": short_id_schema(), "schema_version": schema_version_schema(),
                         "mutations": {"type": "array", "maxItems": porchlight_domain::sync::MAX_PUSH_MUTATIONS, "items": {"type": "object",
                             "required": ["id", "name", "args"],
                             "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "args": {"type": "object"}, "at": {"type": "integer"}}}}}},
@@ -69,24 +118,43 @@ pub fn document() -> Value {
                         "version": {"type": "integer"}, "key": {"type": "object"}, "doc": {"type": ["object", "null"]}}}},
                     "cursor": {"type": "integer"}, "last_mutation_id": {"type": "integer"},
                     "has_more": {"type": "boolean"}, "reset": {"type": "boolean"}}},
+                "ServerEvent": {"oneOf": [
+                    {"type": "object", "required": ["type", "version"], "properties": {
+                        "type": {"const": "poke"}, "version": {"type": "integer", "description": "-1 when this stream missed events: pull"}}},
+                    {"type": "object", "required": ["type", "entries"], "properties": {
+                        "type": {"const": "presence"}, "entries": {"type": "array", "items": {"type": "object",
+                            "required": ["agent_id", "agent_name", "client_id", "ticket_id", "activity"], "properties": {
+                                "agent_id": {"type": "string"}, "agent_name": {"type": "string"}, "client_id": {"type": "string"},
+                                "ticket_id": {"type": "string"}, "activity": {"enum": ["viewing", "replying"]}}}}}}]},
+                "AttachmentMeta": {"type": "object",
+                    "required": ["id", "filename", "mime", "size", "sha256", "ticket_id", "message_id", "created_at"],
+                    "properties": {"id": {"type": "string"}, "filename": {"type": "string"}, "mime": {"type": "string"},
+                        "size": {"type": "integer"}, "sha256": {"type": "string"}, "ticket_id": {"type": "string"},
+                        "message_id": {"type": "string"}, "created_at": {"type": "integer"}}},
                 "PresenceUpdate": {"type": "object", "required": ["client_id", "activity"], "properties": {
-                    "client_id": {"type": "string"}, "ticket_id": {"type": ["string", "null"]},
+                    "client_id": short_id_schema(), "ticket_id": {"type": ["string", "null"], "minLength": 1, "maxLength": 64},
                     "activity": {"enum": ["viewing", "replying"]}}}
             }
         },
         "paths": {
-            "/healthz": {"get": {"summary": "Liveness and the storage backend", "responses": {"200": {"description": "healthy"}, "503": {"description": "database unreachable"}}}},
+            "/healthz": {"get": {"summary": "Liveness and the storage backend",
+                "responses": with(json!({"200": {"description": "healthy", "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["status", "backend", "workspace_version", "schema_version"],
+                    "properties": {"status": {"const": "ok"}, "backend": {"enum": ["sqlite", "postgres"]},
+                        "workspace_version": {"type": "integer"}, "schema_version": {"type": "integer"}}}}}}}),
+                    error_responses(&[STORAGE_DOWN]))}},
             "/api/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1"}}}},
             "/api/v1/auth/login": {"post": {
                 "summary": "Sign in with e-mail and password; returns a bearer token",
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/LoginRequest"}}}},
-                "responses": with(json!({"200": ok("signed in", "LoginResponse")}), error_responses(&[
-                    ("400", "malformed JSON (malformed_json)"),
+                "responses": with(json!({"200": ok("signed in", "LoginResponse")}), with(json_endpoint_errors(&[
                     ("401", "wrong e-mail or password (wrong_credentials)"),
                     ("403", "account disabled (account_disabled)"),
-                    ("422", "missing or oversized fields (invalid_input, invalid_request)"),
-                    ("429", "too many attempts (rate_limited), with Retry-After"),
-                ]))
+                    ("422", "missing, empty or oversized fields (invalid_input, invalid_request)"),
+                    STORAGE_DOWN,
+                ]), json!({"429": {"description": "too many attempts (rate_limited)",
+                    "headers": {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}},
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}}})))
             }},
             "/api/v1/auth/logout": {"post": {"summary": "Revoke this token", "security": auth,
                 "responses": with(json!({"204": {"description": "signed out"}}), error_responses(&common))}},
@@ -96,35 +164,77 @@ pub fn document() -> Value {
                 "summary": "Apply mutations in order; replays are skipped, refusals reported per mutation",
                 "security": auth,
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PushRequest"}}}},
-                "responses": with(json!({"200": ok("per-mutation outcomes", "PushResponse")}), error_responses(&[
-                    common[0], common[1],
-                    ("400", "malformed JSON (malformed_json)"),
+                "responses": with(json!({"200": ok("per-mutation outcomes", "PushResponse")}), json_endpoint_errors(&[
+                    common[0],
+                    ("403", "account disabled (account_disabled) or the client id belongs to another agent (client_not_yours)"),
                     ("409", "a mutation id was skipped (mutation_gap)"),
                     ("413", "body over the size limit (request_too_large) or too many mutations (too_many_mutations)"),
-                    ("422", "unknown mutation name (unknown_mutation) or bad fields (invalid_request, invalid_client_id)"),
+                    ("422", "unknown mutation name (unknown_mutation), ids not consecutive or bad fields (invalid_request, invalid_client_id)"),
                     ("426", "sync schema differs (schema_mismatch)"),
+                    STORAGE_DOWN,
                 ]))
             }},
             "/api/v1/sync/pull": {"get": {
                 "summary": "Documents changed after a cursor, paged",
                 "security": auth,
                 "parameters": [
-                    {"name": "client_id", "in": "query", "required": true, "schema": {"type": "string"}},
-                    {"name": "cursor", "in": "query", "required": true, "schema": {"type": "integer"}},
-                    {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": porchlight_domain::sync::MAX_PULL_LIMIT}},
-                    {"name": "schema_version", "in": "query", "required": true, "schema": {"type": "integer"}}
+                    {"name": "client_id", "in": "query", "required": true, "schema": short_id_schema()},
+                    {"name": "cursor", "in": "query", "required": true, "schema": {"type": "integer", "format": "int64",
+                        "description": "A cursor this server did not give (negative or ahead) answers a reset from 0."}},
+                    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": porchlight_domain::sync::MAX_PULL_LIMIT}},
+                    {"name": "schema_version", "in": "query", "required": true, "schema": schema_version_schema()}
                 ],
                 "responses": with(json!({"200": ok("a page of changes", "PullResponse")}), error_responses(&[
-                    common[0], common[1],
-                    ("400", "bad query (invalid_query)"),
+                    common[0], common[1], common[2],
+                    ("400", "a parameter is missing or not a number (invalid_query)"),
+                    ("422", "client_id is not 1–64 letters, digits or dashes (invalid_client_id)"),
                     ("426", "sync schema differs (schema_mismatch)"),
                 ]))
             }},
             "/api/v1/events": {"get": {"summary": "Server-sent events: data-free pokes and presence lists", "security": auth,
-                "responses": with(json!({"200": {"description": "text/event-stream"}}), error_responses(&common))}},
+                "responses": with(json!({"200": {"description": "an event stream that stays open; each event's data is a ServerEvent in JSON",
+                    "content": {"text/event-stream": {"schema": {"type": "object", "required": ["data"], "properties": {
+                        "event": {"type": "string"},
+                        "data": {"type": "string", "contentMediaType": "application/json",
+                            "contentSchema": {"$ref": "#/components/schemas/ServerEvent"}}}}}}}}), error_responses(&common))}},
+            "/api/v1/attachments/{id}": {
+                "get": {"summary": "A stored file's bytes (customers' files and colleagues' uploads)", "security": auth,
+                    "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                    "responses": with(json!({"200": {"description": "the file, with its type when it is a known safe one",
+                        "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}}}}), error_responses(&[
+                        common[0], common[1], common[2],
+                        ("404", "no attachment has this id (not_found)"),
+                    ]))},
+                "put": {"summary": "Store a file an agent attached; its name in x-filename (URI-encoded)", "security": auth,
+                    "parameters": [
+                        {"name": "id", "in": "path", "required": true, "schema": short_id_schema()},
+                        {"name": "x-filename", "in": "header", "schema": {"type": "string"}}
+                    ],
+                    "requestBody": {"required": true, "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}}},
+                    "responses": with(json!({
+                        "204": {"description": "stored (or already stored with the same bytes)"},
+                        "413": {"description": "over 25 MB (attachment_too_large); over the body limit the answer is plain text",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}},
+                                "text/plain": {"schema": {"type": "string"}}}}
+                    }), error_responses(&[
+                        common[0], common[1], common[2],
+                        ("408", "the body arrived too slowly (body_timeout); the connection is closed"),
+                        ("409", "another file is stored under this id (attachment_exists)"),
+                        ("422", "the id is not 1–64 letters, digits or dashes (invalid_attachment_id)"),
+                    ]))}
+            },
+            "/api/v1/attachments/{id}/meta": {"get": {"summary": "Where a stored file belongs, for filing it before fetching", "security": auth,
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "responses": with(json!({"200": ok("the file's description", "AttachmentMeta")}), error_responses(&[
+                    common[0], common[1], common[2],
+                    ("404", "no attachment has this id (not_found)"),
+                ]))}},
             "/api/v1/presence": {"post": {"summary": "What this desktop is doing on which ticket", "security": auth,
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PresenceUpdate"}}}},
-                "responses": with(json!({"204": {"description": "recorded"}}), error_responses(&common))}}
+                "responses": with(json!({"204": {"description": "recorded"}}), json_endpoint_errors(&[
+                    common[0], common[1], common[2],
+                    ("422", "a field is missing or has the wrong type (invalid_request), client_id is not 1–64 letters, digits or dashes (invalid_client_id), or ticket_id is empty or longer than 64 (invalid_input)"),
+                ]))}}
         }
     })
 }
