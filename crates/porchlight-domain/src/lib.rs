@@ -3,6 +3,7 @@
 
 pub mod apply;
 pub mod bidi;
+pub mod catalog;
 pub mod config;
 pub mod docs;
 pub mod error;

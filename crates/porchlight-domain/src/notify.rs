@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::catalog::{fill, Locale};
 use crate::error::DomainError;
 use crate::model::string_enum;
 
@@ -267,33 +268,48 @@ fn label(p: &Pending) -> String {
 }
 
 fn single(p: &Pending, locale: &str) -> Popup {
-    let t = texts(locale);
+    let l = Locale::closest(locale);
     let n = label(p);
     let (title, body) = match p.kind {
         NotificationKind::Assigned => (
-            format!("{}: {n}", t.assigned),
-            format!("{}\n{} {}", p.ticket_subject, t.by, p.actor_name),
+            format!("{}: {n}", l.t("notify.assigned")),
+            format!(
+                "{}\n{} {}",
+                p.ticket_subject,
+                l.t("notify.by"),
+                p.actor_name
+            ),
         ),
         NotificationKind::CustomerReply => (
-            format!("{}: {n}", t.customer_reply),
+            format!("{}: {n}", l.t("notify.customer_reply")),
             format!("{}\n{}: {}", p.ticket_subject, p.actor_name, p.text),
         ),
         NotificationKind::NewTicket => (
-            format!("{}: {n}", t.new_ticket.replace("{group}", &p.text)),
+            format!(
+                "{}: {n}",
+                fill(l.t("notify.new_ticket"), &[("group", &p.text)])
+            ),
             p.ticket_subject.clone(),
         ),
         NotificationKind::Mention => (
-            format!("{}: {n}", t.mention.replace("{name}", &p.actor_name)),
+            format!(
+                "{}: {n}",
+                fill(l.t("notify.mention"), &[("name", &p.actor_name)])
+            ),
             format!("{}\n{}", p.ticket_subject, p.text),
         ),
         NotificationKind::Rule => (
             format!("{}: {n}", p.actor_name),
             format!("{}\n{}", p.ticket_subject, p.text),
         ),
-        NotificationKind::SlaWarning => {
-            (format!("{}: {n}", t.sla_warning), p.ticket_subject.clone())
-        }
-        NotificationKind::SlaBreach => (format!("{}: {n}", t.sla_breach), p.ticket_subject.clone()),
+        NotificationKind::SlaWarning => (
+            format!("{}: {n}", l.t("notify.sla_warning")),
+            p.ticket_subject.clone(),
+        ),
+        NotificationKind::SlaBreach => (
+            format!("{}: {n}", l.t("notify.sla_breach")),
+            p.ticket_subject.clone(),
+        ),
     };
     Popup {
         kind: p.kind,
@@ -305,27 +321,23 @@ fn single(p: &Pending, locale: &str) -> Popup {
 }
 
 fn summary(kind: NotificationKind, of: &[&Pending], locale: &str) -> Popup {
-    let t = texts(locale);
+    let l = Locale::closest(locale);
     let count = of.len();
     let groups: std::collections::BTreeSet<&str> = of.iter().map(|p| p.text.as_str()).collect();
-    let title = match kind {
-        NotificationKind::NewTicket if groups.len() == 1 => t
-            .many_new_in
-            .replace("{n}", &count.to_string())
-            .replace("{group}", of[0].text.as_str()),
-        _ => {
-            let pattern = match kind {
-                NotificationKind::Assigned => t.many_assigned,
-                NotificationKind::CustomerReply => t.many_replies,
-                NotificationKind::NewTicket => t.many_new,
-                NotificationKind::Mention => t.many_mentions,
-                NotificationKind::SlaWarning => t.many_sla_warning,
-                NotificationKind::SlaBreach => t.many_sla_breach,
-                _ => t.many_other,
-            };
-            pattern.replace("{n}", &count.to_string())
-        }
+    let key = match kind {
+        NotificationKind::NewTicket if groups.len() == 1 => "notify.many_new_in",
+        NotificationKind::Assigned => "notify.many_assigned",
+        NotificationKind::CustomerReply => "notify.many_replies",
+        NotificationKind::NewTicket => "notify.many_new",
+        NotificationKind::Mention => "notify.many_mentions",
+        NotificationKind::SlaWarning => "notify.many_sla_warning",
+        NotificationKind::SlaBreach => "notify.many_sla_breach",
+        _ => "notify.many_other",
     };
+    let title = fill(
+        &l.count(key, count as u64),
+        &[("group", of[0].text.as_str())],
+    );
     let mut body: Vec<String> = of
         .iter()
         .take(3)
@@ -345,119 +357,17 @@ fn summary(kind: NotificationKind, of: &[&Pending], locale: &str) -> Popup {
 
 /// The tray menu's unread line.
 pub fn tray_unread(n: i64, locale: &str) -> String {
-    match (locale, n) {
-        ("tr", 0) => "Okunmamış bildirim yok".into(),
-        ("tr", n) => format!("{n} okunmamış"),
-        ("pl", 0) => "Brak nieprzeczytanych powiadomień".into(),
-        ("pl", n) => format!("Nieprzeczytane: {n}"),
-        ("fa", 0) => "اعلان خوانده‌نشده‌ای نیست".into(),
-        ("fa", n) => format!("{n} خوانده‌نشده"),
-        (_, 0) => "No unread notifications".into(),
-        (_, n) => format!("{n} unread"),
+    let l = Locale::closest(locale);
+    if n <= 0 {
+        l.t("notify.tray_none").to_owned()
+    } else {
+        l.count("notify.tray_unread", n as u64)
     }
 }
 
 /// The tray menu's item that brings the window forward.
 pub fn tray_open(locale: &str) -> &'static str {
-    match locale {
-        "tr" => "Porchlight'ı aç",
-        "pl" => "Otwórz Porchlight",
-        "fa" => "باز کردن Porchlight",
-        _ => "Open Porchlight",
-    }
-}
-
-struct Texts {
-    assigned: &'static str,
-    by: &'static str,
-    customer_reply: &'static str,
-    new_ticket: &'static str,
-    mention: &'static str,
-    many_assigned: &'static str,
-    many_replies: &'static str,
-    many_new: &'static str,
-    many_new_in: &'static str,
-    many_mentions: &'static str,
-    many_other: &'static str,
-    sla_warning: &'static str,
-    sla_breach: &'static str,
-    many_sla_warning: &'static str,
-    many_sla_breach: &'static str,
-}
-
-/// Pop-up texts in the app's four languages (the pop-ups are drawn by the OS, outside the
-/// web view and its catalog).
-fn texts(locale: &str) -> Texts {
-    match locale {
-        "tr" => Texts {
-            assigned: "Size atandı",
-            by: "Atayan:",
-            customer_reply: "Müşteri yanıtladı",
-            new_ticket: "{group} grubunda yeni talep",
-            mention: "{name} sizden bahsetti",
-            many_assigned: "{n} talep size atandı",
-            many_replies: "{n} yeni müşteri yanıtı",
-            many_new: "{n} yeni talep",
-            many_new_in: "{group} grubunda {n} yeni talep",
-            many_mentions: "{n} notta sizden bahsedildi",
-            many_other: "{n} yeni bildirim",
-            sla_warning: "SLA son tarihi yaklaşıyor",
-            sla_breach: "SLA son tarihi kaçırıldı",
-            many_sla_warning: "{n} talebin SLA son tarihi yaklaşıyor",
-            many_sla_breach: "{n} talebin SLA son tarihi kaçırıldı",
-        },
-        "pl" => Texts {
-            assigned: "Przypisano do Ciebie",
-            by: "Przypisał(a):",
-            customer_reply: "Klient odpowiedział",
-            new_ticket: "Nowe zgłoszenie w grupie {group}",
-            mention: "{name} wspomniał(a) o Tobie",
-            many_assigned: "Przypisano do Ciebie {n} zgłoszeń",
-            many_replies: "{n} nowych odpowiedzi klientów",
-            many_new: "{n} nowych zgłoszeń",
-            many_new_in: "{n} nowych zgłoszeń w grupie {group}",
-            many_mentions: "{n} wzmianek o Tobie",
-            many_other: "{n} nowych powiadomień",
-            sla_warning: "Termin SLA się zbliża",
-            sla_breach: "Termin SLA przekroczony",
-            many_sla_warning: "Zbliża się termin SLA {n} zgłoszeń",
-            many_sla_breach: "Przekroczony termin SLA {n} zgłoszeń",
-        },
-        "fa" => Texts {
-            assigned: "به شما واگذار شد",
-            by: "توسط",
-            customer_reply: "پاسخ مشتری",
-            new_ticket: "تیکت تازه در {group}",
-            mention: "{name} از شما نام برد",
-            many_assigned: "{n} تیکت به شما واگذار شد",
-            many_replies: "{n} پاسخ تازه از مشتریان",
-            many_new: "{n} تیکت تازه",
-            many_new_in: "{n} تیکت تازه در {group}",
-            many_mentions: "{n} یادداشت از شما نام برد",
-            many_other: "{n} اعلان تازه",
-            sla_warning: "مهلت SLA نزدیک است",
-            sla_breach: "مهلت SLA گذشت",
-            many_sla_warning: "مهلت SLA برای {n} تیکت نزدیک است",
-            many_sla_breach: "مهلت SLA برای {n} تیکت گذشت",
-        },
-        _ => Texts {
-            assigned: "Assigned to you",
-            by: "by",
-            customer_reply: "Customer replied",
-            new_ticket: "New ticket in {group}",
-            mention: "{name} mentioned you",
-            many_assigned: "{n} tickets assigned to you",
-            many_replies: "{n} new customer replies",
-            many_new: "{n} new tickets",
-            many_new_in: "{n} new tickets in {group}",
-            many_mentions: "{n} notes mention you",
-            many_other: "{n} new notifications",
-            sla_warning: "SLA deadline soon",
-            sla_breach: "SLA deadline missed",
-            many_sla_warning: "{n} tickets near their SLA deadline",
-            many_sla_breach: "{n} tickets missed their SLA deadline",
-        },
-    }
+    Locale::closest(locale).t("notify.tray_open")
 }
 
 #[cfg(test)]

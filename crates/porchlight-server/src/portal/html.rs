@@ -16,7 +16,7 @@ use base64::Engine;
 use porchlight_domain::bidi::strip_bidi_controls;
 use sha2::{Digest, Sha256};
 
-use super::i18n::Locale;
+use porchlight_domain::catalog::Locale;
 
 /// Escapes text for HTML element content and quoted attribute values.
 pub fn esc(s: &str) -> String {
@@ -125,13 +125,13 @@ pub fn page(status: StatusCode, privacy: Privacy, html: String) -> Response {
 pub fn not_found(locale: Locale) -> Response {
     let body = format!(
         "<h1 data-testid=\"not-found\">{}</h1><p>{}</p>",
-        esc(locale.t("not_found_title")),
-        esc(locale.t("not_found_text"))
+        esc(locale.t("portal.not_found_title")),
+        esc(locale.t("portal.not_found_text"))
     );
     page(
         StatusCode::NOT_FOUND,
         Privacy::Private,
-        layout(locale, locale.t("not_found_title"), &body),
+        layout(locale, locale.t("portal.not_found_title"), &body),
     )
 }
 

@@ -24,7 +24,6 @@
 
 pub mod guard;
 pub mod html;
-pub mod i18n;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -50,7 +49,7 @@ use crate::storage::attachments::{AttachmentRecord, StagedFile, Staging, Thread}
 use crate::storage::StorageError;
 use guard::{RateLimit, UploadSlots};
 use html::{esc, layout, mb, not_found, page, Privacy};
-use i18n::{fill, Locale};
+use porchlight_domain::catalog::{fill, Locale};
 
 /// Each uploaded file may be at most this large.
 pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
@@ -160,12 +159,12 @@ fn unavailable(locale: Locale, e: &StorageError) -> Response {
     tracing::error!(error = %e, "portal storage failure");
     let body = format!(
         "<p class=\"alert\" role=\"alert\">{}</p>",
-        esc(locale.t("err_unavailable"))
+        esc(locale.t("portal.err_unavailable"))
     );
     page(
         StatusCode::SERVICE_UNAVAILABLE,
         Privacy::Private,
-        layout(locale, locale.t("help_center"), &body),
+        layout(locale, locale.t("help.help_center"), &body),
     )
 }
 
@@ -238,7 +237,7 @@ async fn read_form(
                 file_error(
                     &mut r,
                     fill(
-                        locale.t("err_total_too_large"),
+                        locale.t("portal.err_total_too_large"),
                         &[("max", &mb(MAX_TOTAL_BYTES))],
                     ),
                 );
@@ -273,7 +272,7 @@ async fn read_form(
                 file_error(
                     &mut r,
                     fill(
-                        locale.t("err_total_too_large"),
+                        locale.t("portal.err_total_too_large"),
                         &[("max", &mb(MAX_TOTAL_BYTES))],
                     ),
                 );
@@ -294,7 +293,7 @@ async fn read_form(
                 file_error(
                     &mut r,
                     fill(
-                        locale.t("err_file_too_large"),
+                        locale.t("portal.err_file_too_large"),
                         &[
                             ("file", &shown),
                             ("size", &mb(size)),
@@ -306,7 +305,7 @@ async fn read_form(
                 file_error(
                     &mut r,
                     fill(
-                        locale.t("err_too_many_files"),
+                        locale.t("portal.err_too_many_files"),
                         &[("max", &MAX_FILES.to_string())],
                     ),
                 );
@@ -314,7 +313,7 @@ async fn read_form(
                 file_error(
                     &mut r,
                     fill(
-                        locale.t("err_total_too_large"),
+                        locale.t("portal.err_total_too_large"),
                         &[("max", &mb(MAX_TOTAL_BYTES))],
                     ),
                 );
@@ -379,11 +378,14 @@ fn check_text(
 ) -> String {
     let v = r.get(field).trim();
     if v.is_empty() {
-        errors.push((field, locale.t("err_required").into()));
+        errors.push((field, locale.t("portal.err_required").into()));
     } else if r.too_long.iter().any(|f| f == field) || v.chars().count() > max {
         errors.push((
             field,
-            fill(locale.t("err_too_long"), &[("max", &max.to_string())]),
+            fill(
+                locale.t("portal.err_too_long"),
+                &[("max", &max.to_string())],
+            ),
         ));
     }
     v.to_owned()
@@ -418,7 +420,10 @@ fn records(
 
 /// The answer to a client over its budget, in the page `page` draws.
 fn limited(locale: Locale, wait: Duration, page: impl FnOnce(&str) -> Response) -> Response {
-    let msg = fill(locale.t("err_rate"), &[("minutes", &wait_minutes(wait))]);
+    let msg = fill(
+        locale.t("portal.err_rate"),
+        &[("minutes", &wait_minutes(wait))],
+    );
     let mut res = page(&msg);
     if let Ok(v) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
         res.headers_mut().insert(header::RETRY_AFTER, v);
@@ -505,20 +510,20 @@ fn request_form(
         .map(|l| {
             format!(
                 "<a href=\"/help/{t}/requests/new\" hreflang=\"{t}\" lang=\"{t}\">{}</a>",
-                esc(l.t("new_title")),
+                esc(l.t("portal.new_title")),
                 t = l.tag()
             )
         })
         .collect();
     let mut alerts = Vec::new();
     if !errors.is_empty() {
-        alerts.push(locale.t("err_summary").to_owned());
+        alerts.push(locale.t("portal.err_summary").to_owned());
     }
     if let Some(a) = alert {
         alerts.push(a.to_owned());
     }
     if let Some(f) = &r.file_error {
-        alerts.push(format!("{f} {}", locale.t("err_choose_again")));
+        alerts.push(format!("{f} {}", locale.t("portal.err_choose_again")));
     }
     let alert_html = if alerts.is_empty() {
         String::new()
@@ -552,13 +557,13 @@ fn request_form(
 <input id=\"f-attachments\" type=\"file\" name=\"attachments\" multiple data-testid=\"request-files\">\
 <p class=\"hint\">{hint}</p>{file_error}</div>\
 <button type=\"submit\" data-testid=\"request-send\">{send}</button></form>",
-        home = esc(locale.t("help_center")),
-        title = esc(locale.t("new_title")),
-        intro = esc(locale.t("new_intro")),
+        home = esc(locale.t("help.help_center")),
+        title = esc(locale.t("portal.new_title")),
+        intro = esc(locale.t("portal.new_intro")),
         name = field_html(
             locale,
             "name",
-            "name",
+            "portal.name",
             r.get("name"),
             errors,
             &format!(" required maxlength=\"{MAX_NAME}\" autocomplete=\"name\"")
@@ -566,7 +571,7 @@ fn request_form(
         email = field_html(
             locale,
             "email",
-            "email",
+            "portal.email",
             r.get("email"),
             errors,
             " type=\"email\" required maxlength=\"254\" autocomplete=\"email\""
@@ -574,7 +579,7 @@ fn request_form(
         subject = field_html(
             locale,
             "subject",
-            "subject",
+            "portal.subject",
             r.get("subject"),
             errors,
             &format!(" required maxlength=\"{MAX_SUBJECT}\"")
@@ -582,27 +587,27 @@ fn request_form(
         message = field_html(
             locale,
             "message",
-            "message",
+            "portal.message",
             r.get("message"),
             errors,
             " required"
         ),
-        hp = esc(locale.t("honeypot")),
-        att = esc(locale.t("attachments")),
+        hp = esc(locale.t("portal.honeypot")),
+        att = esc(locale.t("portal.attachments")),
         hint = esc(&fill(
-            locale.t("attachments_hint"),
+            locale.t("portal.attachments_hint"),
             &[
                 ("files", &MAX_FILES.to_string()),
                 ("per", &mb(MAX_FILE_BYTES)),
                 ("total", &mb(MAX_TOTAL_BYTES)),
             ]
         )),
-        send = esc(locale.t("send_request")),
+        send = esc(locale.t("portal.send_request")),
     );
     page(
         status,
         Privacy::Public,
-        layout(locale, locale.t("new_title"), &body),
+        layout(locale, locale.t("portal.new_title"), &body),
     )
 }
 
@@ -625,14 +630,14 @@ fn received_page(locale: Locale, ticket_id: &str, token: &str) -> Response {
     let body = format!(
         "<h1 data-testid=\"request-received\">{}</h1><p class=\"notice\">{}</p>\
 <p class=\"link\"><a href=\"{path}?lang={tag}\" data-testid=\"tracking-link\">{path}</a></p>",
-        esc(locale.t("done_title")),
-        esc(locale.t("done_link")),
+        esc(locale.t("portal.done_title")),
+        esc(locale.t("portal.done_link")),
         tag = locale.tag(),
     );
     page(
         StatusCode::OK,
         Privacy::Private,
-        layout(locale, locale.t("done_title"), &body),
+        layout(locale, locale.t("portal.done_title"), &body),
     )
 }
 
@@ -689,7 +694,7 @@ async fn submit(
         match valid_email(&email_typed) {
             Ok(e) => Some(e),
             Err(_) => {
-                errors.push(("email", locale.t("err_email").into()));
+                errors.push(("email", locale.t("portal.err_email").into()));
                 None
             }
         }
@@ -745,7 +750,7 @@ async fn submit(
                 (locale, &tag),
                 &r,
                 &Vec::new(),
-                Some(locale.t("err_unavailable")),
+                Some(locale.t("portal.err_unavailable")),
                 StatusCode::SERVICE_UNAVAILABLE,
             )
         }
@@ -803,7 +808,7 @@ fn tracking_page(
     let mut msgs = String::new();
     for m in thread.messages.iter().filter(|m| is_public(thread, m)) {
         let (class, who) = match m.author_kind {
-            AuthorKind::Customer => ("customer", locale.t("you").to_owned()),
+            AuthorKind::Customer => ("customer", locale.t("portal.you").to_owned()),
             _ => ("agent", m.author_name.clone()),
         };
         let files: String = thread
@@ -824,7 +829,7 @@ fn tracking_page(
         } else {
             format!(
                 "<ul class=\"files\" aria-label=\"{}\">{files}</ul>",
-                esc(locale.t("attachments"))
+                esc(locale.t("portal.attachments"))
             )
         };
         msgs.push_str(&format!(
@@ -841,12 +846,15 @@ fn tracking_page(
     let reopens = if t.merged_into_id.is_some() {
         format!(
             "<p class=\"notice\" data-testid=\"ticket-merged\">{}</p>",
-            esc(locale.t("merged_notice"))
+            esc(locale.t("portal.merged_notice"))
         )
     } else if t.status.is_open_like() {
         String::new()
     } else {
-        format!("<p class=\"hint\">{}</p>", esc(locale.t("reply_reopens")))
+        format!(
+            "<p class=\"hint\">{}</p>",
+            esc(locale.t("portal.reply_reopens"))
+        )
     };
     let error = error
         .map(|e| {
@@ -869,31 +877,31 @@ fn tracking_page(
 <input id=\"f-attachments\" type=\"file\" name=\"attachments\" multiple data-testid=\"reply-files\">\
 <p class=\"hint\">{hint}</p>\
 <button type=\"submit\" data-testid=\"reply-send\">{send}</button></form>",
-        home = esc(locale.t("help_center")),
-        title = esc(locale.t("track_title")),
+        home = esc(locale.t("help.help_center")),
+        title = esc(locale.t("portal.track_title")),
         subject = esc(&t.subject),
-        status_label = esc(locale.t("status")),
+        status_label = esc(locale.t("portal.status")),
         status_code = t.status.as_str(),
-        status = esc(locale.t(&format!("status_{}", t.status.as_str()))),
-        conversation = esc(locale.t("conversation")),
-        add_reply = esc(locale.t("add_reply")),
-        reply = esc(locale.t("reply")),
+        status = esc(locale.t(&format!("portal.status_{}", t.status.as_str()))),
+        conversation = esc(locale.t("portal.conversation")),
+        add_reply = esc(locale.t("portal.add_reply")),
+        reply = esc(locale.t("portal.reply")),
         invalid = if error.is_empty() {
             ""
         } else {
             " aria-invalid=\"true\" aria-describedby=\"e-message\""
         },
         draft = esc(draft),
-        att = esc(locale.t("attachments")),
+        att = esc(locale.t("portal.attachments")),
         hint = esc(&fill(
-            locale.t("attachments_hint"),
+            locale.t("portal.attachments_hint"),
             &[
                 ("files", &MAX_FILES.to_string()),
                 ("per", &mb(MAX_FILE_BYTES)),
                 ("total", &mb(MAX_TOTAL_BYTES)),
             ]
         )),
-        send = esc(locale.t("send_reply")),
+        send = esc(locale.t("portal.send_reply")),
     );
     page(status, Privacy::Private, layout(locale, &t.subject, &body))
 }
@@ -965,7 +973,7 @@ async fn reply(
     }
     if let Some(f) = &r.file_error {
         portal.replies.give_back(ip, reserved);
-        let e = format!("{f} {}", locale.t("err_choose_again"));
+        let e = format!("{f} {}", locale.t("portal.err_choose_again"));
         return back(&r, &e, StatusCode::UNPROCESSABLE_ENTITY);
     }
     let at = crate::now_ms();
@@ -1002,13 +1010,13 @@ async fn reply(
             not_found(locale)
         }
         Err(StorageError::Refused(d)) if d.code == ErrorCode::Forbidden => {
-            back(&r, locale.t("err_closed"), StatusCode::FORBIDDEN)
+            back(&r, locale.t("portal.err_closed"), StatusCode::FORBIDDEN)
         }
         Err(e) => {
             tracing::error!(error = %e, "portal: could not store a reply");
             back(
                 &r,
-                locale.t("err_unavailable"),
+                locale.t("portal.err_unavailable"),
                 StatusCode::SERVICE_UNAVAILABLE,
             )
         }
