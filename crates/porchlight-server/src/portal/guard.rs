@@ -16,6 +16,8 @@ use base64::Engine;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
+use crate::auth::client_network;
+
 type HmacSha256 = Hmac<Sha256>;
 
 fn mac(secret: &[u8], ticket_id: &str) -> HmacSha256 {
@@ -48,19 +50,6 @@ pub struct RateLimit {
 /// Beyond this many tracked networks, the ones with no recent hit are forgotten.
 const MAX_TRACKED: usize = 10_000;
 
-fn network(ip: IpAddr) -> IpAddr {
-    match ip {
-        IpAddr::V4(_) => ip,
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => IpAddr::V4(v4),
-            None => {
-                let s = v6.segments();
-                IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
-            }
-        },
-    }
-}
-
 impl RateLimit {
     pub fn new(max: usize, window: Duration) -> RateLimit {
         RateLimit {
@@ -74,7 +63,7 @@ impl RateLimit {
     pub fn check(&self, ip: IpAddr) -> Result<(), Duration> {
         let now = Instant::now();
         let mut hits = self.hits.lock().unwrap_or_else(|p| p.into_inner());
-        let Some(q) = hits.get_mut(&network(ip)) else {
+        let Some(q) = hits.get_mut(&client_network(ip)) else {
             return Ok(());
         };
         while q
@@ -99,7 +88,7 @@ impl RateLimit {
             let window = self.window;
             hits.retain(|_, q| q.back().is_some_and(|t| now.duration_since(*t) < window));
         }
-        let q = hits.entry(network(ip)).or_default();
+        let q = hits.entry(client_network(ip)).or_default();
         q.push_back(now);
         while q.len() > self.max {
             q.pop_front();
