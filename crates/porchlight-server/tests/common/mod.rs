@@ -46,23 +46,33 @@ pub struct Server {
 
 impl Server {
     pub fn start(backend: Backend) -> Server {
+        Server::start_env(backend, &[])
+    }
+
+    /// Starts with extra environment variables (short session lifetimes, …).
+    pub fn start_env(backend: Backend, env: &[(&str, &str)]) -> Server {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().to_path_buf();
         let db_args = match backend {
             Backend::Sqlite => vec!["--data-dir".to_string(), dir.display().to_string()],
             Backend::Postgres => vec!["--database-url".to_string(), fresh_postgres_database()],
         };
-        let mut s = Server::start_with(&dir, db_args);
+        let mut s = Server::launch(&dir, db_args, env);
         s._tmp = Some(tmp);
         s
     }
 
     /// Starts another process on the same database (a restart, or a second server).
     pub fn start_with(dir: &Path, db_args: Vec<String>) -> Server {
+        Server::launch(dir, db_args, &[])
+    }
+
+    fn launch(dir: &Path, db_args: Vec<String>, env: &[(&str, &str)]) -> Server {
         let mut child = Command::new(BIN)
             .args(["serve", "--listen", "127.0.0.1:0"])
             .args(&db_args)
             .env("RUST_LOG", "debug")
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
