@@ -278,15 +278,12 @@ async fn check_password(
     let e = email.to_string();
     let user = blocking(move || storage.user_by_email(&e)).await?;
     let (reservation, slot) = reservation.hashing_slot().await.map_err(refused_attempt)?;
-    let hash = user
-        .as_ref()
-        .map(|u| u.password_hash.clone())
-        .unwrap_or_else(|| auth::decoy_hash().to_string());
+    let hash = user.as_ref().map(|u| u.password_hash.clone());
     // The slot moves into the hashing thread: it stays taken until the hash is done, even
     // if the client goes away meanwhile.
     let ok = tokio::task::spawn_blocking(move || {
-        let _slot = slot;
-        auth::verify_password(&password, &hash)
+        let hash = hash.as_deref().unwrap_or_else(|| auth::decoy_hash());
+        slot.verify(&password, hash)
     })
     .await
     .unwrap_or(false);

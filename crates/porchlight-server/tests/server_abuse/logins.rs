@@ -171,7 +171,7 @@ fn a_flood_of_unknown_accounts_keeps_memory_bounded_and_the_server_up() {
     assert!(health.iter().all(|s| *s == 200), "/healthz during the flood: {health:?}");
     let peak = peak_rss_mb(server.pid());
     eprintln!("server peak RSS: {peak} MB");
-    assert!(peak < 300, "the server peaked at {peak} MB");
+    assert!(peak < 150, "the server peaked at {peak} MB");
 }
 
 /// What an event stream delivered, read until it ended (or the generous timeout passed).
