@@ -208,8 +208,7 @@ impl FromRequestParts<Shared> for SignedIn {
         let storage = state.storage.clone();
         let h = hash.clone();
         let lifetimes = SessionLifetimes::from_env();
-        let session =
-            blocking(move || storage.session(&h, crate::now_ms(), lifetimes)).await?;
+        let session = blocking(move || storage.session(&h, crate::now_ms(), lifetimes)).await?;
         match session {
             SessionCheck::Unknown => Err(Failure::new(
                 StatusCode::UNAUTHORIZED,
@@ -467,8 +466,7 @@ async fn user_sessions(
     require_admin(&who)?;
     let storage = state.storage.clone();
     let lifetimes = SessionLifetimes::from_env();
-    let rows =
-        blocking(move || storage.sessions_of(&agent_id, crate::now_ms(), lifetimes)).await?;
+    let rows = blocking(move || storage.sessions_of(&agent_id, crate::now_ms(), lifetimes)).await?;
     Ok(Json(serde_json::json!({ "sessions": rows })))
 }
 

@@ -256,7 +256,10 @@ impl HashSlot {
 impl Drop for HashSlot {
     fn drop(&mut self) {
         let memory = std::mem::take(&mut self.memory);
-        self.pool.lock().unwrap_or_else(|p| p.into_inner()).push(memory);
+        self.pool
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(memory);
     }
 }
 
@@ -374,9 +377,14 @@ mod tests {
         l.reserve("b@x.co", other).unwrap().succeeded();
         // One IPv6 /64 is one client.
         let l = LoginLimiter::new(Duration::from_secs(60), 100, 1);
-        l.reserve("c@x.co", "2001:db8:1:2::1".parse().unwrap()).unwrap();
-        assert!(l.reserve("c@x.co", "2001:db8:1:2:ff::9".parse().unwrap()).is_err());
-        assert!(l.reserve("c@x.co", "2001:db8:1:3::1".parse().unwrap()).is_ok());
+        l.reserve("c@x.co", "2001:db8:1:2::1".parse().unwrap())
+            .unwrap();
+        assert!(l
+            .reserve("c@x.co", "2001:db8:1:2:ff::9".parse().unwrap())
+            .is_err());
+        assert!(l
+            .reserve("c@x.co", "2001:db8:1:3::1".parse().unwrap())
+            .is_ok());
     }
 
     #[test]

@@ -216,9 +216,8 @@ impl Hub {
             match &n.ticket_id {
                 Some(t) => {
                     if before.is_none() {
-                        let live = |(_, seen): &&(PresenceEntry, Instant)| {
-                            seen.elapsed() < PRESENCE_TTL
-                        };
+                        let live =
+                            |(_, seen): &&(PresenceEntry, Instant)| seen.elapsed() < PRESENCE_TTL;
                         let mine = p
                             .values()
                             .filter(live)
@@ -289,7 +288,12 @@ impl Hub {
 mod tests {
     use super::*;
 
-    fn notice(agent: &str, client: &str, ticket: Option<&str>, a: PresenceActivity) -> PresenceNotice {
+    fn notice(
+        agent: &str,
+        client: &str,
+        ticket: Option<&str>,
+        a: PresenceActivity,
+    ) -> PresenceNotice {
         PresenceNotice {
             agent_id: agent.into(),
             agent_name: agent.into(),
@@ -303,8 +307,13 @@ mod tests {
     fn presence_is_capped_per_agent_and_in_all() {
         let hub = Hub::default();
         for c in 0..MAX_PRESENCE_PER_AGENT {
-            hub.set_presence(&notice("a1", &format!("c{c}"), Some("t1"), PresenceActivity::Viewing))
-                .unwrap();
+            hub.set_presence(&notice(
+                "a1",
+                &format!("c{c}"),
+                Some("t1"),
+                PresenceActivity::Viewing,
+            ))
+            .unwrap();
         }
         let ninth = notice("a1", "c-extra", Some("t1"), PresenceActivity::Viewing);
         assert_eq!(hub.set_presence(&ninth), Err(PresenceRefusal::AgentFull));
@@ -315,8 +324,13 @@ mod tests {
         while hub.presence().len() < MAX_PRESENCE_ENTRIES {
             let agent = format!("agent{}", i / MAX_PRESENCE_PER_AGENT);
             let client = format!("x{i}");
-            hub.set_presence(&notice(&agent, &client, Some("t1"), PresenceActivity::Viewing))
-                .unwrap();
+            hub.set_presence(&notice(
+                &agent,
+                &client,
+                Some("t1"),
+                PresenceActivity::Viewing,
+            ))
+            .unwrap();
             i += 1;
         }
         let late = notice("late", "late-c", Some("t1"), PresenceActivity::Viewing);

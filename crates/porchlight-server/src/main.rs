@@ -205,7 +205,11 @@ fn run() -> Result<()> {
                     for r in rows {
                         println!(
                             "{}\tcreated {} UTC\tlast used {} UTC{}",
-                            if r.device_name.is_empty() { "(unnamed device)" } else { &r.device_name },
+                            if r.device_name.is_empty() {
+                                "(unnamed device)"
+                            } else {
+                                &r.device_name
+                            },
                             utc_time(r.created_at),
                             utc_time(r.last_used_at),
                             if r.expired { "\texpired" } else { "" }
@@ -214,9 +218,7 @@ fn run() -> Result<()> {
                 }
                 "end-sessions" => {
                     let agent = account(&storage, &email()?)?;
-                    let n = storage
-                        .end_sessions(&agent.id, now_ms())
-                        .map_err(refused)?;
+                    let n = storage.end_sessions(&agent.id, now_ms()).map_err(refused)?;
                     println!("{n} sessions of {} ended", agent.email);
                 }
                 other => bail!("unknown user command '{other}'\n{USAGE}"),

@@ -31,7 +31,7 @@ pub fn document() -> Value {
     let common = [
         (
             "401",
-            "missing, unknown or revoked token (unauthorized, invalid_token)",
+            "missing, unknown or revoked token (unauthorized, invalid_token), or a session that ran out (session_expired)",
         ),
         ("403", "account disabled (account_disabled)"),
     ];
@@ -85,13 +85,35 @@ pub fn document() -> Value {
                     ("401", "wrong e-mail or password (wrong_credentials)"),
                     ("403", "account disabled (account_disabled)"),
                     ("422", "missing or oversized fields (invalid_input, invalid_request)"),
-                    ("429", "too many attempts (rate_limited), with Retry-After"),
+                    ("429", "too many attempts for the account or from the address (rate_limited), with Retry-After"),
+                    ("503", "too many password checks at once (busy), with Retry-After"),
                 ]))
             }},
             "/api/v1/auth/logout": {"post": {"summary": "Revoke this token", "security": auth,
                 "responses": with(json!({"204": {"description": "signed out"}}), error_responses(&common))}},
             "/api/v1/me": {"get": {"summary": "The signed-in agent", "security": auth,
                 "responses": with(json!({"200": ok("the agent", "Agent")}), error_responses(&common))}},
+            "/api/v1/me/email": {"post": {"summary": "Change your own e-mail address, confirmed with your password", "security": auth,
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["password", "email"],
+                    "properties": {"password": {"type": "string"}, "email": {"type": "string"}}}}}},
+                "responses": with(json!({"200": ok("the agent with the new address", "Agent")}), error_responses(&[
+                    common[0],
+                    ("403", "wrong password (wrong_password) or account disabled (account_disabled)"),
+                    ("409", "another agent uses the address (conflict)"),
+                    ("422", "not an e-mail address (invalid_input)"),
+                    ("429", "too many wrong passwords (rate_limited), with Retry-After"),
+                    ("503", "too many password checks at once (busy), with Retry-After"),
+                ]))}},
+            "/api/v1/users/{agent_id}/sessions": {
+                "parameters": [{"name": "agent_id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "get": {"summary": "Admins: an agent's signed-in devices", "security": auth,
+                    "responses": with(json!({"200": {"description": "{sessions: [{device_name, created_at, last_used_at, expired}]}"}}), error_responses(&[
+                        common[0], ("403", "not an admin (forbidden) or account disabled (account_disabled)"), ("404", "no such account (not_found)"),
+                    ]))},
+                "delete": {"summary": "Admins: sign every device of an agent out (their event streams close)", "security": auth,
+                    "responses": with(json!({"200": {"description": "{ended: number of sessions ended}"}}), error_responses(&[
+                        common[0], ("403", "not an admin (forbidden) or account disabled (account_disabled)"), ("404", "no such account (not_found)"),
+                    ]))}},
             "/api/v1/sync/push": {"post": {
                 "summary": "Apply mutations in order; replays are skipped, refusals reported per mutation",
                 "security": auth,
@@ -115,16 +137,24 @@ pub fn document() -> Value {
                     {"name": "schema_version", "in": "query", "required": true, "schema": {"type": "integer"}}
                 ],
                 "responses": with(json!({"200": ok("a page of changes", "PullResponse")}), error_responses(&[
-                    common[0], common[1],
+                    common[0],
+                    ("403", "account disabled (account_disabled) or another agent's client id (client_not_yours)"),
                     ("400", "bad query (invalid_query)"),
                     ("426", "sync schema differs (schema_mismatch)"),
                 ]))
             }},
-            "/api/v1/events": {"get": {"summary": "Server-sent events: data-free pokes and presence lists", "security": auth,
-                "responses": with(json!({"200": {"description": "text/event-stream"}}), error_responses(&common))}},
+            "/api/v1/events": {"get": {"summary": "Server-sent events: data-free pokes and presence lists; ends when the session is revoked or runs out", "security": auth,
+                "responses": with(json!({"200": {"description": "text/event-stream"}}), error_responses(&[
+                    common[0], common[1],
+                    ("429", "this session already has 4 streams open (too_many_streams), with Retry-After"),
+                ]))}},
             "/api/v1/presence": {"post": {"summary": "What this desktop is doing on which ticket", "security": auth,
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PresenceUpdate"}}}},
-                "responses": with(json!({"204": {"description": "recorded"}}), error_responses(&common))}}
+                "responses": with(json!({"204": {"description": "recorded"}}), error_responses(&[
+                    common[0],
+                    ("403", "account disabled (account_disabled) or another agent's client id (client_not_yours)"),
+                    ("429", "presence from 8 desktops of yours already (too_many_clients) or a full list (presence_full)"),
+                ]))}}
         }
     })
 }

@@ -376,7 +376,8 @@ impl Storage {
     /// An agent's own new e-mail address (the caller checked their password). Refused when
     /// another agent uses it; the account and the agent document change together.
     pub fn change_email(&self, agent_id: &str, email: &str) -> StorageResult<(AgentDoc, i64)> {
-        let email = porchlight_domain::mutation::valid_email(email).map_err(StorageError::Refused)?;
+        let email =
+            porchlight_domain::mutation::valid_email(email).map_err(StorageError::Refused)?;
         self.write(|tx| {
             let agent = agent_doc(tx, agent_id)?;
             if let Some((owner, _, _)) = tx.user_by_email(&email)? {

@@ -55,14 +55,21 @@ fn http_from(
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
-    let retry_after = head
-        .lines()
-        .find_map(|l| l.to_ascii_lowercase().strip_prefix("retry-after:").map(|v| v.trim().to_string()));
+    let retry_after = head.lines().find_map(|l| {
+        l.to_ascii_lowercase()
+            .strip_prefix("retry-after:")
+            .map(|v| v.trim().to_string())
+    });
     let body = serde_json::from_str(body).unwrap_or(Value::String(body.to_string()));
     (status, retry_after, body)
 }
 
-fn login_from(server: &Server, from: &str, email: &str, password: &str) -> (u16, Option<String>, Value) {
+fn login_from(
+    server: &Server,
+    from: &str,
+    email: &str,
+    password: &str,
+) -> (u16, Option<String>, Value) {
     http_from(
         server,
         from.parse().unwrap(),
@@ -73,7 +80,10 @@ fn login_from(server: &Server, from: &str, email: &str, password: &str) -> (u16,
 }
 
 /// Runs `n` calls of `f(i)` at once (released together by a barrier).
-fn in_parallel<T: Send + 'static>(n: usize, f: impl Fn(usize) -> T + Send + Sync + 'static) -> Vec<T> {
+fn in_parallel<T: Send + 'static>(
+    n: usize,
+    f: impl Fn(usize) -> T + Send + Sync + 'static,
+) -> Vec<T> {
     let f = Arc::new(f);
     let start = Arc::new(Barrier::new(n));
     let threads: Vec<_> = (0..n)
@@ -93,16 +103,24 @@ fn scenario_parallel_guesses_lock_the_account(backend: Backend) {
     server.add_user("ayse@desk.example", "Ayşe", "agent");
     server.add_user("deniz@desk.example", "Deniz", "agent");
     let s = server.clone();
-    let answers = in_parallel(60, move |_| login_from(&s, "127.0.0.1", "ayse@desk.example", WRONG));
+    let answers = in_parallel(60, move |_| {
+        login_from(&s, "127.0.0.1", "ayse@desk.example", WRONG)
+    });
     let checked = answers.iter().filter(|a| a.0 == 401).count();
     for (status, retry_after, body) in &answers {
         match status {
             401 => assert_eq!(body["code"], "wrong_credentials"),
-            429 | 503 => assert!(retry_after.is_some(), "{status} without Retry-After: {body}"),
+            429 | 503 => assert!(
+                retry_after.is_some(),
+                "{status} without Retry-After: {body}"
+            ),
             other => panic!("unexpected answer {other}: {body}"),
         }
     }
-    assert!(checked <= 5, "{checked} of 60 parallel guesses reached the password check");
+    assert!(
+        checked <= 5,
+        "{checked} of 60 parallel guesses reached the password check"
+    );
     // Guesses the server was too busy to check did not count: use up what is left.
     let mut extra = 0;
     while login_from(&server, "127.0.0.1", "ayse@desk.example", WRONG).0 != 429 {
@@ -167,8 +185,14 @@ fn a_flood_of_unknown_accounts_keeps_memory_bounded_and_the_server_up() {
             other => panic!("unexpected answer {other}: {body}"),
         }
     }
-    eprintln!("flood answers by status: {counts:?}; /healthz answers: {}", health.len());
-    assert!(health.iter().all(|s| *s == 200), "/healthz during the flood: {health:?}");
+    eprintln!(
+        "flood answers by status: {counts:?}; /healthz answers: {}",
+        health.len()
+    );
+    assert!(
+        health.iter().all(|s| *s == 200),
+        "/healthz during the flood: {health:?}"
+    );
     let peak = peak_rss_mb(server.pid());
     eprintln!("server peak RSS: {peak} MB");
     assert!(peak < 150, "the server peaked at {peak} MB");
@@ -200,7 +224,9 @@ fn open_stream(url: &str, token: &str) -> Result<Receiver<StreamItem>, (u16, Val
             match line {
                 Ok(line) => {
                     if let Some(data) = line.strip_prefix("data:") {
-                        let _ = tx.send(StreamItem::Event(serde_json::from_str(data.trim()).unwrap()));
+                        let _ = tx.send(StreamItem::Event(
+                            serde_json::from_str(data.trim()).unwrap(),
+                        ));
                     }
                 }
                 Err(_) => {
@@ -292,13 +318,21 @@ fn scenario_revocation_ends_open_streams(backend: Backend) {
     let Err((status, body)) = open_stream(&server.url, &ola.token) else {
         panic!("a fifth stream of one session was accepted")
     };
-    assert_eq!((status, body["code"].as_str()), (429, Some("too_many_streams")));
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (429, Some("too_many_streams"))
+    );
     let other = server.login("ola@desk.example");
     let _fine = open_stream(&server.url, &other.token).unwrap();
     // An admin ending the agent's sessions closes all of them.
     let ola_id = ola.agent["id"].as_str().unwrap().to_string();
     let r = admin.call("DELETE", &format!("/api/v1/users/{ola_id}/sessions"), None);
-    assert_eq!((r.status, r.body["ended"].as_i64()), (200, Some(2)), "{}", r.body);
+    assert_eq!(
+        (r.status, r.body["ended"].as_i64()),
+        (200, Some(2)),
+        "{}",
+        r.body
+    );
     let after = push_ticket(&mut admin, "after ending sessions");
     for rx in open.iter().chain([&_fine]) {
         assert!(read_to_end(rx).iter().all(|v| *v < after));
@@ -332,7 +366,10 @@ fn scenario_agents_keep_to_their_own_address(backend: Backend) {
     // Through sync, an agent takes neither the admin's address nor any new one.
     for email in ["admin@desk.example", "ola.new@desk.example"] {
         let (code, field) = refusal(&ola.push(&[save_agent(&me, email, true)]));
-        assert_eq!((code.as_str(), field.as_deref()), ("forbidden", Some("email")));
+        assert_eq!(
+            (code.as_str(), field.as_deref()),
+            ("forbidden", Some("email"))
+        );
     }
     // With the password, through its own endpoint: a wrong one, a taken address, then fine.
     let change = |password: &str, email: &str| {
@@ -343,26 +380,48 @@ fn scenario_agents_keep_to_their_own_address(backend: Backend) {
         )
     };
     let r = change(WRONG, "ola.new@desk.example");
-    assert_eq!((r.status, r.body["code"].as_str()), (403, Some("wrong_password")));
+    assert_eq!(
+        (r.status, r.body["code"].as_str()),
+        (403, Some("wrong_password"))
+    );
     let r = change(PASSWORD, "Admin@Desk.example");
-    assert_eq!((r.status, r.body["code"].as_str()), (409, Some("conflict")), "{}", r.body);
+    assert_eq!(
+        (r.status, r.body["code"].as_str()),
+        (409, Some("conflict")),
+        "{}",
+        r.body
+    );
     let r = change(PASSWORD, "not an address");
     assert_eq!(r.status, 422, "{}", r.body);
     let r = change(PASSWORD, "ola.new@desk.example");
-    assert_eq!((r.status, r.body["email"].as_str()), (200, Some("ola.new@desk.example")));
+    assert_eq!(
+        (r.status, r.body["email"].as_str()),
+        (200, Some("ola.new@desk.example"))
+    );
     // The account follows: the new address signs in, the old one no longer does.
     server.login("ola.new@desk.example");
-    let r = call(&server.url, "POST", "/api/v1/auth/login", None,
-        Some(json!({"email": "ola@desk.example", "password": PASSWORD})));
+    let r = call(
+        &server.url,
+        "POST",
+        "/api/v1/auth/login",
+        None,
+        Some(json!({"email": "ola@desk.example", "password": PASSWORD})),
+    );
     assert_eq!(r.status, 401);
     // An admin's change of the agent's address moves the account too, never onto a taken one.
     let (code, field) = refusal(&admin.push(&[save_agent(&me, "admin@desk.example", true)]));
-    assert_eq!((code.as_str(), field.as_deref()), ("conflict", Some("email")));
+    assert_eq!(
+        (code.as_str(), field.as_deref()),
+        ("conflict", Some("email"))
+    );
     let r = admin.push(&[save_agent(&me, "ola.n@desk.example", true)]);
     assert_eq!(r.body["results"][0]["outcome"], "applied", "{}", r.body);
     server.login("ola.n@desk.example");
     let (ok, list) = server.user(&["list"], None);
-    assert!(ok && list.contains("ola.n@desk.example") && !list.contains("ola.new@"), "{list}");
+    assert!(
+        ok && list.contains("ola.n@desk.example") && !list.contains("ola.new@"),
+        "{list}"
+    );
     // Deactivating the agent is disabling the account: sessions end, sign-in is refused.
     let stream = open_stream(&server.url, &ola.token).unwrap();
     let r = admin.push(&[save_agent(&me, "ola.n@desk.example", false)]);
@@ -370,9 +429,17 @@ fn scenario_agents_keep_to_their_own_address(backend: Backend) {
     read_to_end(&stream);
     let r = ola.call("GET", "/api/v1/me", None);
     assert_eq!(r.status, 401, "{}", r.body);
-    let r = call(&server.url, "POST", "/api/v1/auth/login", None,
-        Some(json!({"email": "ola.n@desk.example", "password": PASSWORD})));
-    assert_eq!((r.status, r.body["code"].as_str()), (403, Some("account_disabled")));
+    let r = call(
+        &server.url,
+        "POST",
+        "/api/v1/auth/login",
+        None,
+        Some(json!({"email": "ola.n@desk.example", "password": PASSWORD})),
+    );
+    assert_eq!(
+        (r.status, r.body["code"].as_str()),
+        (403, Some("account_disabled"))
+    );
     let (_, list) = server.user(&["list"], None);
     let line = list.lines().find(|l| l.starts_with("ola.n@")).unwrap();
     assert!(line.ends_with("disabled"), "{line}");
@@ -398,18 +465,33 @@ fn scenario_client_ids_and_presence_belong_to_their_agent(backend: Backend) {
     assert_eq!(presence(&deniz, &deniz.client_id, Some("t1")).status, 204);
     // Ola cannot clear Deniz's presence nor read Deniz's last mutation id with that client id.
     let r = presence(&ola, &deniz.client_id, None);
-    assert_eq!((r.status, r.body["code"].as_str()), (403, Some("client_not_yours")));
+    assert_eq!(
+        (r.status, r.body["code"].as_str()),
+        (403, Some("client_not_yours"))
+    );
     ola.client_id = deniz.client_id.clone();
     let r = ola.pull(0);
-    assert_eq!((r.status, r.body["code"].as_str()), (403, Some("client_not_yours")));
+    assert_eq!(
+        (r.status, r.body["code"].as_str()),
+        (403, Some("client_not_yours"))
+    );
     let stream = open_stream_first(&server.url, &ola.token);
-    assert!(stream.iter().any(|e| e["client_id"] == deniz.client_id.as_str()), "{stream:?}");
+    assert!(
+        stream
+            .iter()
+            .any(|e| e["client_id"] == deniz.client_id.as_str()),
+        "{stream:?}"
+    );
     // Eight desktops per agent at most.
     let mut answers = Vec::new();
     for i in 0..12 {
         answers.push(presence(&ola, &format!("ola-desk-{i}"), Some("t1")).status);
     }
-    assert_eq!(answers.iter().filter(|s| **s == 204).count(), 8, "{answers:?}");
+    assert_eq!(
+        answers.iter().filter(|s| **s == 204).count(),
+        8,
+        "{answers:?}"
+    );
     assert!(answers[8..].iter().all(|s| *s == 429));
     // Leaving frees a place.
     assert_eq!(presence(&ola, "ola-desk-0", None).status, 204);
@@ -447,12 +529,21 @@ fn scenario_admins_see_and_end_sessions(backend: Backend) {
     let sessions = r.body["sessions"].as_array().unwrap();
     assert_eq!(sessions.len(), 1);
     assert_eq!(sessions[0]["device_name"], "test");
-    assert!(sessions[0]["last_used_at"].as_i64().unwrap() >= sessions[0]["created_at"].as_i64().unwrap());
-    assert!(!r.body.to_string().contains(&ola.token), "the list never shows a token");
+    assert!(
+        sessions[0]["last_used_at"].as_i64().unwrap()
+            >= sessions[0]["created_at"].as_i64().unwrap()
+    );
+    assert!(
+        !r.body.to_string().contains(&ola.token),
+        "the list never shows a token"
+    );
     // Only admins.
     for method in ["GET", "DELETE"] {
         let r = ola.call(method, &path, None);
-        assert_eq!((r.status, r.body["code"].as_str()), (403, Some("forbidden")));
+        assert_eq!(
+            (r.status, r.body["code"].as_str()),
+            (403, Some("forbidden"))
+        );
     }
     let r = admin.call("GET", "/api/v1/users/no-such-agent/sessions", None);
     assert_eq!(r.status, 404, "{}", r.body);
@@ -462,15 +553,28 @@ fn scenario_admins_see_and_end_sessions(backend: Backend) {
     let (ok, out) = server.user(&["end-sessions", "--email", "ola@desk.example"], None);
     assert!(ok && out.contains("1 sessions"), "{out}");
     let r = ola.call("GET", "/api/v1/me", None);
-    assert_eq!((r.status, r.body["code"].as_str()), (401, Some("invalid_token")));
+    assert_eq!(
+        (r.status, r.body["code"].as_str()),
+        (401, Some("invalid_token"))
+    );
     let (_, out) = server.user(&["sessions", "--email", "ola@desk.example"], None);
     assert!(out.contains("has no sessions"), "{out}");
+    let doc = call(&server.url, "GET", "/api/openapi.json", None, None);
+    for path in ["/api/v1/me/email", "/api/v1/users/{agent_id}/sessions"] {
+        assert!(
+            doc.body["paths"].get(path).is_some(),
+            "{path} is not in the OpenAPI document"
+        );
+    }
 }
 
 fn scenario_sessions_run_out(backend: Backend) {
     let server = Server::start_env(
         backend,
-        &[("PORCHLIGHT_SESSION_IDLE_SECS", "4"), ("PORCHLIGHT_SESSION_MAX_SECS", "12")],
+        &[
+            ("PORCHLIGHT_SESSION_IDLE_SECS", "4"),
+            ("PORCHLIGHT_SESSION_MAX_SECS", "12"),
+        ],
     );
     server.add_user("ola@desk.example", "Ola", "agent");
     let busy = server.login("ola@desk.example");
@@ -482,7 +586,10 @@ fn scenario_sessions_run_out(backend: Backend) {
         assert_eq!(r.status, 200, "{}", r.body);
     }
     let r = idle.call("GET", "/api/v1/me", None);
-    assert_eq!((r.status, r.body["code"].as_str()), (401, Some("session_expired")));
+    assert_eq!(
+        (r.status, r.body["code"].as_str()),
+        (401, Some("session_expired"))
+    );
     // However busy, a session ends at its absolute lifetime.
     let mut answer = busy.call("GET", "/api/v1/me", None);
     for _ in 0..12 {
@@ -492,7 +599,10 @@ fn scenario_sessions_run_out(backend: Backend) {
         std::thread::sleep(Duration::from_secs(1));
         answer = busy.call("GET", "/api/v1/me", None);
     }
-    assert_eq!((answer.status, answer.body["code"].as_str()), (401, Some("session_expired")));
+    assert_eq!(
+        (answer.status, answer.body["code"].as_str()),
+        (401, Some("session_expired"))
+    );
 }
 
 crate::on_both_backends!(
