@@ -270,12 +270,15 @@ fn push_ticket(c: &mut Client, subject: &str) -> i64 {
     r.body["results"][0]["version"].as_i64().unwrap()
 }
 
+/// Ends a signed-in client's session one way or another.
+type Revocation<'a> = dyn Fn(&Client) + 'a;
+
 fn scenario_revocation_ends_open_streams(backend: Backend) {
     let server = Server::start(backend);
     server.add_user("admin@desk.example", "Deniz", "admin");
     server.add_user("ola@desk.example", "Ola", "agent");
     let mut admin = server.login("admin@desk.example");
-    let revocations: [(&str, &dyn Fn(&Client)); 3] = [
+    let revocations: [(&str, &Revocation); 3] = [
         ("logout", &|c: &Client| {
             assert_eq!(c.call("POST", "/api/v1/auth/logout", None).status, 204)
         }),
