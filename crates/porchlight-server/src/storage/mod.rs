@@ -318,7 +318,11 @@ impl Storage {
         };
         self.write(|tx| {
             if tx.user_by_email(&email)?.is_some() {
-                return Err(StorageError::Refused(email_taken(&email)));
+                return Err(StorageError::Refused(DomainError::new(
+                    ErrorCode::Conflict,
+                    Some("email"),
+                    format!("An account for {email} already exists."),
+                )));
             }
             let agent = AgentDoc {
                 id: id.clone(),
