@@ -181,7 +181,7 @@ fn run() -> Result<()> {
                 "disable" | "enable" => {
                     let email = email()?;
                     storage
-                        .set_user_disabled(&email, *sub == "disable", now_ms())
+                        .set_user_disabled(&email, *sub == "disable")
                         .map_err(refused)?;
                     println!("{email} {}d", sub);
                 }

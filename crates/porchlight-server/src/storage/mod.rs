@@ -346,12 +346,7 @@ impl Storage {
 
     /// Disables or re-enables an account: its agent becomes inactive (or active) for
     /// everyone, and disabling revokes every session at once (see [`align_account`]).
-    pub fn set_user_disabled(
-        &self,
-        email: &str,
-        disabled: bool,
-        _at: i64,
-    ) -> StorageResult<AgentDoc> {
+    pub fn set_user_disabled(&self, email: &str, disabled: bool) -> StorageResult<AgentDoc> {
         self.write(|tx| {
             let user = user_by_email(tx, email)?.ok_or_else(|| no_account(email))?;
             let agent = AgentDoc {
