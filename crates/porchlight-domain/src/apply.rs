@@ -29,6 +29,8 @@ pub trait StateView {
     fn customer_by_email(&mut self, email: &str) -> Result<Option<CustomerDoc>, DomainError>;
     fn organization(&mut self, id: &str) -> Result<Option<OrganizationDoc>, DomainError>;
     fn agent(&mut self, id: &str) -> Result<Option<AgentDoc>, DomainError>;
+    /// The agent signing in with a (lower-case) address; addresses are unique among agents.
+    fn agent_by_email(&mut self, email: &str) -> Result<Option<AgentDoc>, DomainError>;
     fn group(&mut self, id: &str) -> Result<Option<GroupDoc>, DomainError>;
     fn tag(&mut self, name: &str) -> Result<Option<TagDoc>, DomainError>;
     /// How many tickets (deleted ones included) carry the tag.
@@ -411,6 +413,18 @@ impl StateView for Overlay<'_> {
         Ok(stored.filter(|c| self.pending(DocKind::Customer, &c.id).is_none()))
     }
 
+    fn agent_by_email(&mut self, email: &str) -> Result<Option<AgentDoc>, DomainError> {
+        let pending = self.pending_docs().find_map(|d| match d {
+            Doc::Agent(a) if a.email == email => Some(a.clone()),
+            _ => None,
+        });
+        if pending.is_some() {
+            return Ok(pending);
+        }
+        let stored = self.base.agent_by_email(email)?;
+        Ok(stored.filter(|a| self.pending(DocKind::Agent, &a.id).is_none()))
+    }
+
     fn organization_by_domain(
         &mut self,
         domain: &str,
@@ -724,6 +738,24 @@ impl Engine<'_, '_, '_> {
                         .map_or((self.ctx.actor.role, true), |a| (a.role, a.active));
                     if (*role, *active) != (old_role, old_active) {
                         return Err(forbidden("Changing a role or (de)activating an agent"));
+                    }
+                    // The address is what the agent signs in with: changing it takes their
+                    // password, which a synced profile edit does not carry.
+                    if existing.as_ref().is_some_and(|a| a.email != *email) {
+                        return Err(DomainError::new(
+                            ErrorCode::Forbidden,
+                            Some("email"),
+                            "Change your e-mail address in your account settings, with your password.",
+                        ));
+                    }
+                }
+                if let Some(owner) = self.view.agent_by_email(email)? {
+                    if owner.id != *id {
+                        return Err(DomainError::new(
+                            ErrorCode::Conflict,
+                            Some("email"),
+                            format!("Another agent already uses {email}."),
+                        ));
                     }
                 }
                 let (group_ids, created_at) =
@@ -1209,6 +1241,9 @@ mod tests {
         }
         fn agent(&mut self, id: &str) -> Result<Option<AgentDoc>, DomainError> {
             Ok(self.agents.get(id).cloned())
+        }
+        fn agent_by_email(&mut self, email: &str) -> Result<Option<AgentDoc>, DomainError> {
+            Ok(self.agents.values().find(|a| a.email == email).cloned())
         }
         fn group(&mut self, id: &str) -> Result<Option<GroupDoc>, DomainError> {
             Ok(self.groups.get(id).cloned())
@@ -2053,7 +2088,7 @@ mod tests {
         let profile = Mutation::SaveAgent {
             id: "a2".into(),
             name: "Ola N.".into(),
-            email: "ola@desk.example".into(),
+            email: "a2@desk.example".into(),
             role: AgentRole::Agent,
             active: true,
         };
@@ -2126,7 +2161,7 @@ mod tests {
         let me = |name: &str, role: AgentRole, active: bool| Mutation::SaveAgent {
             id: "a2".into(),
             name: name.into(),
-            email: "ola@desk.example".into(),
+            email: "a2@desk.example".into(),
             role,
             active,
         };
@@ -2153,12 +2188,49 @@ mod tests {
             Mutation::SaveAgent {
                 id: "a1".into(),
                 name: "Deniz".into(),
-                email: "deniz@desk.example".into(),
+                email: "a1@desk.example".into(),
                 role: AgentRole::Admin,
                 active: false,
             },
         ));
         assert_eq!(c, ErrorCode::InvalidValue);
+    }
+
+    #[test]
+    fn agent_addresses_are_unique_and_only_admins_change_them_by_sync() {
+        let mut st = MemState::new();
+        let save = |id: &str, email: &str, role: AgentRole| Mutation::SaveAgent {
+            id: id.into(),
+            name: "Someone".into(),
+            email: email.into(),
+            role,
+            active: true,
+        };
+        // An agent taking the admin's address, or any new one, is refused on "email".
+        for email in ["a1@desk.example", "ola@elsewhere.example"] {
+            let e = st
+                .run(&agent(), save("a2", email, AgentRole::Agent))
+                .unwrap_err();
+            assert_eq!(
+                (e.code, e.field.as_deref()),
+                (ErrorCode::Forbidden, Some("email"))
+            );
+        }
+        assert_eq!(st.agents["a2"].email, "a2@desk.example");
+        // An admin may change it, but never to an address another agent uses.
+        let e = st
+            .run(&admin(), save("a2", "a3@desk.example", AgentRole::Agent))
+            .unwrap_err();
+        assert_eq!(
+            (e.code, e.field.as_deref()),
+            (ErrorCode::Conflict, Some("email"))
+        );
+        let e = st
+            .run(&admin(), save("a9", "a1@desk.example", AgentRole::Agent))
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::Conflict);
+        st.ok(&admin(), save("a2", "ola@desk.example", AgentRole::Agent));
+        assert_eq!(st.agents["a2"].email, "ola@desk.example");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
+use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -21,13 +21,15 @@ use porchlight_domain::sync::{
     ApiError, LoginRequest, LoginResponse, PresenceUpdate, PullResponse, PushRequest, PushResponse,
     ServerEvent, MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS, MAX_REQUEST_BYTES, SCHEMA_VERSION,
 };
-use porchlight_domain::DomainError;
+use porchlight_domain::{AgentRole, DomainError};
 use serde::Deserialize;
 use tokio_stream::wrappers::BroadcastStream;
 
-use crate::auth::{self, LoginLimiter};
-use crate::events::{Hub, PresenceNotice};
-use crate::storage::{is_known_mutation, Storage, StorageError};
+use crate::auth::{self, LoginLimiter, Refusal, SessionLifetimes};
+use crate::events::{
+    Hub, PresenceNotice, PresenceRefusal, MAX_PRESENCE_PER_AGENT, MAX_STREAMS_PER_SESSION,
+};
+use crate::storage::{is_known_mutation, SessionCheck, Storage, StorageError, UserRecord};
 
 pub struct AppState {
     pub storage: Storage,
@@ -205,23 +207,91 @@ impl FromRequestParts<Shared> for SignedIn {
         let hash = auth::token_hash(token);
         let storage = state.storage.clone();
         let h = hash.clone();
-        let session = blocking(move || storage.session(&h)).await?;
+        let lifetimes = SessionLifetimes::from_env();
+        let session = blocking(move || storage.session(&h, crate::now_ms(), lifetimes)).await?;
         match session {
-            None => Err(Failure::new(
+            SessionCheck::Unknown => Err(Failure::new(
                 StatusCode::UNAUTHORIZED,
                 "invalid_token",
                 "Your session has ended or the token is unknown; sign in again.",
             )),
-            Some(s) if s.disabled || !s.agent.active => Err(Failure::new(
-                StatusCode::FORBIDDEN,
-                "account_disabled",
-                "Your account has been disabled by an administrator.",
+            SessionCheck::Expired => Err(Failure::new(
+                StatusCode::UNAUTHORIZED,
+                "session_expired",
+                "Your session ran out (unused too long, or too old); sign in again.",
             )),
-            Some(s) => Ok(SignedIn {
+            SessionCheck::Live(s) if s.disabled => Err(account_disabled()),
+            SessionCheck::Live(s) => Ok(SignedIn {
                 agent: s.agent,
                 token_hash: hash,
             }),
         }
+    }
+}
+
+fn account_disabled() -> Failure {
+    Failure::new(
+        StatusCode::FORBIDDEN,
+        "account_disabled",
+        "Your account has been disabled by an administrator.",
+    )
+}
+
+fn refused_attempt(r: Refusal) -> Failure {
+    match r {
+        Refusal::Limited(wait) => Failure {
+            retry_after: Some(wait),
+            ..Failure::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                format!(
+                    "Too many sign-in attempts; try again in {} seconds.",
+                    wait.as_secs().max(1)
+                ),
+            )
+        },
+        Refusal::Busy => Failure {
+            retry_after: Some(Duration::from_secs(2)),
+            ..Failure::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                "The server is checking many passwords right now; try again in a moment.",
+            )
+        },
+    }
+}
+
+/// Checks `password` against the account `email` (a decoy hash when there is none, so an
+/// unknown address costs the same), within the login limits. `Ok(None)`: wrong.
+async fn check_password(
+    state: &Shared,
+    addr: SocketAddr,
+    email: &str,
+    password: String,
+) -> Result<Option<UserRecord>, Failure> {
+    let reservation = state
+        .limiter
+        .reserve(email, addr.ip())
+        .map_err(refused_attempt)?;
+    let storage = state.storage.clone();
+    let e = email.to_string();
+    let user = blocking(move || storage.user_by_email(&e)).await?;
+    let (reservation, slot) = reservation.hashing_slot().await.map_err(refused_attempt)?;
+    let hash = user.as_ref().map(|u| u.password_hash.clone());
+    // The slot moves into the hashing thread: it stays taken until the hash is done, even
+    // if the client goes away meanwhile.
+    let ok = tokio::task::spawn_blocking(move || {
+        let hash = hash.as_deref().unwrap_or_else(|| auth::decoy_hash());
+        slot.verify(&password, hash)
+    })
+    .await
+    .unwrap_or(false);
+    match user {
+        Some(u) if ok => {
+            reservation.succeeded();
+            Ok(Some(u))
+        }
+        _ => Ok(None),
     }
 }
 
@@ -232,6 +302,11 @@ pub fn router(state: Shared) -> Router {
         .route("/api/v1/auth/login", post(login))
         .route("/api/v1/auth/logout", post(logout))
         .route("/api/v1/me", get(me))
+        .route("/api/v1/me/email", post(change_email))
+        .route(
+            "/api/v1/users/{agent_id}/sessions",
+            get(user_sessions).delete(end_user_sessions),
+        )
         .route("/api/v1/sync/push", post(push))
         .route("/api/v1/sync/pull", get(pull))
         .route("/api/v1/events", get(events))
@@ -286,49 +361,12 @@ async fn login(
             "The e-mail address or password is too long.",
         ));
     }
-    if let Err(wait) = state.limiter.attempt(&email, addr.ip()) {
-        return Err(Failure {
-            retry_after: Some(wait),
-            ..Failure::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "rate_limited",
-                format!(
-                    "Too many sign-in attempts; try again in {} seconds.",
-                    wait.as_secs().max(1)
-                ),
-            )
-        });
-    }
-    let storage = state.storage.clone();
-    let e = email.clone();
-    let user = blocking(move || storage.user_by_email(&e)).await?;
-    let password = req.password;
-    let hash = user
-        .as_ref()
-        .map(|u| u.password_hash.clone())
-        .unwrap_or_else(|| auth::decoy_hash().to_string());
-    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
-        .await
-        .unwrap_or(false);
-    let user = match user {
-        Some(u) if ok => u,
-        _ => {
-            state.limiter.failed(&email);
-            return Err(Failure::new(
-                StatusCode::UNAUTHORIZED,
-                "wrong_credentials",
-                "The e-mail address or password is not right.",
-            ));
-        }
+    let Some(user) = check_password(&state, addr, &email, req.password).await? else {
+        return Err(wrong_credentials());
     };
     if user.disabled {
-        return Err(Failure::new(
-            StatusCode::FORBIDDEN,
-            "account_disabled",
-            "Your account has been disabled by an administrator.",
-        ));
+        return Err(account_disabled());
     }
-    state.limiter.succeeded(&email);
     let token = auth::new_token();
     let storage = state.storage.clone();
     let (th, agent_id) = (auth::token_hash(&token), user.agent.id.clone());
@@ -343,14 +381,107 @@ async fn login(
     }))
 }
 
+fn wrong_credentials() -> Failure {
+    Failure::new(
+        StatusCode::UNAUTHORIZED,
+        "wrong_credentials",
+        "The e-mail address or password is not right.",
+    )
+}
+
 async fn logout(State(state): State<Shared>, who: SignedIn) -> Result<StatusCode, Failure> {
     let storage = state.storage.clone();
-    blocking(move || storage.revoke_session(&who.token_hash, crate::now_ms())).await?;
+    let hash = who.token_hash.clone();
+    blocking(move || storage.revoke_session(&hash, crate::now_ms())).await?;
+    state.hub.end_sessions([&who.token_hash]);
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn me(who: SignedIn) -> Json<AgentDoc> {
     Json(who.agent)
+}
+
+#[derive(Deserialize)]
+struct EmailChange {
+    password: String,
+    email: String,
+}
+
+/// An agent's own new address, confirmed with their password (synced profile edits may not
+/// change it). Wrong passwords count against the sign-in limits of the account.
+async fn change_email(
+    State(state): State<Shared>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    who: SignedIn,
+    body: Result<Json<EmailChange>, JsonRejection>,
+) -> Result<Json<AgentDoc>, Failure> {
+    let Json(req) = body.map_err(json_failure)?;
+    if req.password.len() > auth::MAX_PASSWORD_BYTES {
+        return Err(Failure::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_input",
+            "The password is too long.",
+        ));
+    }
+    let checked = check_password(&state, addr, &who.agent.email, req.password).await?;
+    if checked.is_none_or(|u| u.agent.id != who.agent.id) {
+        return Err(Failure::new(
+            StatusCode::FORBIDDEN,
+            "wrong_password",
+            "The password is not right; your e-mail address stays as it was.",
+        ));
+    }
+    let storage = state.storage.clone();
+    let (agent, version) =
+        blocking(move || storage.change_email(&who.agent.id, &req.email)).await?;
+    announce(&state, version);
+    Ok(Json(agent))
+}
+
+/// Wakes this process's streams and the other server processes after a server-side change.
+fn announce(state: &Shared, version: i64) {
+    state.hub.poke(version);
+    let state = state.clone();
+    // The PostgreSQL NOTIFY is a blocking call.
+    tokio::task::spawn_blocking(move || (state.on_change)(version));
+}
+
+fn require_admin(who: &SignedIn) -> Result<(), Failure> {
+    if who.agent.role == AgentRole::Admin {
+        return Ok(());
+    }
+    Err(Failure::new(
+        StatusCode::FORBIDDEN,
+        "forbidden",
+        "Only an admin may see or end other agents' sessions.",
+    ))
+}
+
+/// An admin's view of an agent's signed-in devices.
+async fn user_sessions(
+    State(state): State<Shared>,
+    who: SignedIn,
+    Path(agent_id): Path<String>,
+) -> Result<Json<serde_json::Value>, Failure> {
+    require_admin(&who)?;
+    let storage = state.storage.clone();
+    let lifetimes = SessionLifetimes::from_env();
+    let rows = blocking(move || storage.sessions_of(&agent_id, crate::now_ms(), lifetimes)).await?;
+    Ok(Json(serde_json::json!({ "sessions": rows })))
+}
+
+/// Signs every device of an agent out, open event streams included.
+async fn end_user_sessions(
+    State(state): State<Shared>,
+    who: SignedIn,
+    Path(agent_id): Path<String>,
+) -> Result<Json<serde_json::Value>, Failure> {
+    require_admin(&who)?;
+    let storage = state.storage.clone();
+    let id = agent_id.clone();
+    let ended = blocking(move || storage.end_sessions(&id, crate::now_ms())).await?;
+    state.hub.end_agent(&agent_id);
+    Ok(Json(serde_json::json!({ "ended": ended })))
 }
 
 fn check_schema(v: u32) -> Result<(), Failure> {
@@ -430,10 +561,7 @@ async fn push(
     let client_id = req.client_id;
     let report = blocking(move || storage.push(&actor, &client_id, &mutations, now)).await?;
     if let Some(v) = report.new_version {
-        state.hub.poke(v);
-        let state = state.clone();
-        // The PostgreSQL NOTIFY is a blocking call.
-        tokio::task::spawn_blocking(move || (state.on_change)(v));
+        announce(&state, v);
     }
     Ok(Json(report.response))
 }
@@ -449,38 +577,132 @@ struct PullQuery {
 
 async fn pull(
     State(state): State<Shared>,
-    _who: SignedIn,
+    who: SignedIn,
     q: Result<Query<PullQuery>, QueryRejection>,
 ) -> Result<Json<PullResponse>, Failure> {
     let Query(q) = q.map_err(query_failure)?;
     check_schema(q.schema_version)?;
     check_client_id(&q.client_id)?;
+    claim_client(&state, &q.client_id, &who.agent.id).await?;
     let storage = state.storage.clone();
     let limit = q.limit.unwrap_or(MAX_PULL_LIMIT);
     let page = blocking(move || storage.pull(&q.client_id, q.cursor, limit)).await?;
     Ok(Json(page))
 }
 
-/// Server-sent events: the current presence at once, then pokes and presence changes.
+/// Registers a client id to the agent on first use; another agent's id is refused.
+async fn claim_client(state: &Shared, client_id: &str, agent_id: &str) -> Result<(), Failure> {
+    let storage = state.storage.clone();
+    let (c, a) = (client_id.to_string(), agent_id.to_string());
+    blocking(move || storage.claim_client(&c, &a)).await
+}
+
+/// Server-sent events: the current presence at once, then pokes and presence changes. The
+/// stream ends when its session is revoked or runs out, and a session holds at most
+/// `MAX_STREAMS_PER_SESSION` streams (a further one is refused, the open ones stay).
 async fn events(
     State(state): State<Shared>,
-    _who: SignedIn,
-) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    who: SignedIn,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, Failure> {
+    let pass = Hub::open_stream(&state, &who.token_hash, &who.agent.id).ok_or_else(|| Failure {
+        retry_after: Some(Duration::from_secs(15)),
+        ..Failure::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_streams",
+            format!(
+                "This session already has {MAX_STREAMS_PER_SESSION} event streams open; close one first."
+            ),
+        )
+    })?;
     let first = ServerEvent::Presence {
         entries: state.hub.presence(),
     };
-    let live = BroadcastStream::new(state.hub.subscribe()).filter_map(|e| async move {
+    let live = BroadcastStream::new(state.hub.subscribe_streams()).filter_map(|e| async move {
         match e {
             Ok(ev) => Some(ev),
             // A slow client missed events: a poke makes it pull whatever it missed.
             Err(_) => Some(ServerEvent::Poke { version: -1 }),
         }
     });
+    let ended = pass.ended();
     let stream = stream::once(async move { first })
         .chain(live)
         .take_until(state.hub.closed())
-        .map(|ev| Ok(Event::default().json_data(&ev).unwrap_or_default()));
-    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+        .take_until(ended)
+        .map(move |ev| {
+            // The stream holds its place in the hub for as long as it lives.
+            let _ = &pass;
+            Ok(Event::default().json_data(&ev).unwrap_or_default())
+        });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}
+
+/// How often open streams' sessions are checked when no event comes by.
+const STREAM_RECHECK: Duration = Duration::from_secs(5);
+
+/// Passes events on to the event streams, but first ends the streams whose session was
+/// revoked or ran out: before every batch of events, and every few seconds. It asks the
+/// database, so revocations by another server process or by the CLI count too.
+pub async fn gate_event_streams(state: Shared) {
+    use tokio::sync::broadcast::error::{RecvError, TryRecvError};
+    let mut rx = state.hub.subscribe();
+    let mut tick = tokio::time::interval(STREAM_RECHECK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        let mut batch = Vec::new();
+        tokio::select! {
+            ev = rx.recv() => match ev {
+                Ok(ev) => batch.push(ev),
+                Err(RecvError::Lagged(_)) => batch.push(ServerEvent::Poke { version: -1 }),
+                Err(RecvError::Closed) => return,
+            },
+            _ = tick.tick() => {}
+        }
+        loop {
+            match rx.try_recv() {
+                Ok(ev) => batch.push(ev),
+                Err(TryRecvError::Lagged(_)) => batch.push(ServerEvent::Poke { version: -1 }),
+                Err(_) => break,
+            }
+        }
+        end_dead_streams(&state).await;
+        // One poke (the newest) and one presence list (the latest) say all a batch says.
+        let presence = batch
+            .iter()
+            .rev()
+            .find(|e| matches!(e, ServerEvent::Presence { .. }))
+            .cloned();
+        let poke = batch
+            .iter()
+            .filter_map(|e| match e {
+                ServerEvent::Poke { version } => Some(*version),
+                _ => None,
+            })
+            .max();
+        if let Some(p) = presence {
+            state.hub.pass_to_streams(p);
+        }
+        if let Some(version) = poke {
+            state.hub.pass_to_streams(ServerEvent::Poke { version });
+        }
+    }
+}
+
+async fn end_dead_streams(state: &Shared) {
+    let open = state.hub.streaming_sessions();
+    if open.is_empty() {
+        return;
+    }
+    let storage = state.storage.clone();
+    let asked = open.clone();
+    let lifetimes = SessionLifetimes::from_env();
+    match blocking(move || storage.live_sessions(&asked, crate::now_ms(), lifetimes)).await {
+        Ok(live) => state
+            .hub
+            .end_sessions(open.iter().filter(|h| !live.contains(*h))),
+        // The streams stay: a database hiccup is no reason to drop every desktop.
+        Err(f) => tracing::warn!(code = f.code, "could not check the event streams' sessions"),
+    }
 }
 
 async fn presence(
@@ -500,6 +722,7 @@ async fn presence(
             "ticket_id must be a ticket id.",
         ));
     }
+    claim_client(&state, &p.client_id, &who.agent.id).await?;
     let notice = PresenceNotice {
         agent_id: who.agent.id.clone(),
         agent_name: who.agent.name.clone(),
@@ -507,7 +730,18 @@ async fn presence(
         ticket_id: p.ticket_id,
         activity: p.activity,
     };
-    state.hub.apply_presence(&notice);
+    state.hub.set_presence(&notice).map_err(|r| match r {
+        PresenceRefusal::AgentFull => Failure::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_clients",
+            format!("You already show presence from {MAX_PRESENCE_PER_AGENT} desktops; close one."),
+        ),
+        PresenceRefusal::Full => Failure::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "presence_full",
+            "The presence list is full; try again in a minute.",
+        ),
+    })?;
     if state.on_presence.is_some() {
         tokio::task::spawn_blocking(move || {
             if let Some(relay) = &state.on_presence {

@@ -1,13 +1,13 @@
 //! Passwords (argon2id), bearer tokens (random, stored only as their SHA-256) and the login
-//! rate limiter (per account and per address).
+//! limits (per account, per client network, concurrent hashes), session lifetimes.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
+use argon2::password_hash::{Output, PasswordHash, PasswordHasher, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -39,13 +39,43 @@ pub fn hash_password(password: &str) -> String {
 }
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .map(|h| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &h)
-                .is_ok()
-        })
-        .unwrap_or(false)
+    verify_in(password, hash, &mut Vec::new())
+}
+
+/// Verifies with argon2's working memory in `memory` (grown to the hash's size if needed),
+/// so a server that keeps a few such buffers never asks the allocator for more: freed 19 MiB
+/// blocks otherwise linger in per-thread allocator arenas and add up.
+fn verify_in(password: &str, hash: &str, memory: &mut Vec<Block>) -> bool {
+    let Ok(parsed) = PasswordHash::new(hash) else {
+        return false;
+    };
+    let (Ok(algorithm), Ok(params)) = (
+        Algorithm::try_from(parsed.algorithm),
+        Params::try_from(&parsed),
+    ) else {
+        return false;
+    };
+    let version = match parsed.version.map(Version::try_from).transpose() {
+        Ok(v) => v.unwrap_or_default(),
+        Err(_) => return false,
+    };
+    let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
+        return false;
+    };
+    let mut salt_bytes = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_bytes) else {
+        return false;
+    };
+    let blocks = params.block_count();
+    if memory.len() < blocks {
+        memory.resize(blocks, Block::default());
+    }
+    let mut out = vec![0u8; expected.len()];
+    Argon2::new(algorithm, version, params)
+        .hash_password_into_with_memory(password.as_bytes(), salt, &mut out, &mut memory[..blocks])
+        .is_ok()
+        // `Output` compares in constant time.
+        && Output::new(&out).is_ok_and(|o| o == expected)
 }
 
 /// A hash to verify against when the account does not exist, so a wrong e-mail costs as
@@ -67,13 +97,85 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// Fixed-window login limiter: failures per account, attempts per address.
+/// The network a client address counts for in rate limits: an IPv4 address itself, an
+/// IPv6 address by its /64 (one household or server usually holds a whole /64).
+pub fn client_network(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let s = v6.segments();
+                IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+            }
+        },
+    }
+}
+
+/// How long a sign-in lasts: `idle` without any request, `absolute` at most. Each server
+/// process reads them once from PORCHLIGHT_SESSION_IDLE_SECS / PORCHLIGHT_SESSION_MAX_SECS
+/// (defaults 30 and 90 days); the CLI reads the same variables.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionLifetimes {
+    pub idle_ms: i64,
+    pub absolute_ms: i64,
+}
+
+impl SessionLifetimes {
+    pub fn from_env() -> SessionLifetimes {
+        static LIFETIMES: std::sync::OnceLock<SessionLifetimes> = std::sync::OnceLock::new();
+        *LIFETIMES.get_or_init(|| {
+            let secs = |var: &str, default: i64| {
+                std::env::var(var)
+                    .ok()
+                    .and_then(|v| v.parse::<i64>().ok())
+                    .filter(|v| *v > 0)
+                    .unwrap_or(default)
+            };
+            SessionLifetimes {
+                idle_ms: secs("PORCHLIGHT_SESSION_IDLE_SECS", 30 * 86_400) * 1000,
+                absolute_ms: secs("PORCHLIGHT_SESSION_MAX_SECS", 90 * 86_400) * 1000,
+            }
+        })
+    }
+
+    /// Whether a session made at `created` and last used at `last_used` has run out.
+    pub fn expired(&self, created: i64, last_used: i64, now: i64) -> bool {
+        now - created >= self.absolute_ms || now - last_used >= self.idle_ms
+    }
+
+    /// How stale "last used" may get before a request writes it again: at most once a
+    /// minute per session keeps writes cheap, and far inside the idle lifetime.
+    pub fn touch_after_ms(&self) -> i64 {
+        (self.idle_ms / 4).clamp(1, 60_000)
+    }
+}
+
+/// Why a sign-in attempt may not go ahead.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Refusal {
+    /// Too many attempts for the account or from the address: retry after this long.
+    Limited(Duration),
+    /// Every password-hashing slot stayed taken for the whole wait.
+    Busy,
+}
+
+/// How long an attempt waits for a hashing slot before the server answers busy.
+const HASH_SLOT_WAIT: Duration = Duration::from_secs(2);
+
+/// Login limits, in this process's memory: per account, attempts that have not succeeded
+/// (each is reserved before the password hash runs, so parallel guesses count at once);
+/// per client network, every attempt. And a bound on concurrent password hashes, each of
+/// which holds argon2's ~19 MiB.
 pub struct LoginLimiter {
     window: Duration,
     max_failures_per_account: u32,
     max_attempts_per_address: u32,
     accounts: Mutex<HashMap<String, (Instant, u32)>>,
     addresses: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+    hashing: Arc<tokio::sync::Semaphore>,
+    /// One argon2 working memory per hashing slot, made on first use and kept.
+    memory: Arc<Mutex<Vec<Vec<Block>>>>,
 }
 
 impl Default for LoginLimiter {
@@ -82,15 +184,104 @@ impl Default for LoginLimiter {
     }
 }
 
+/// One attempt's place in the account's count: dropped without [`Reservation::succeeded`]
+/// it stays counted as a failure.
+pub struct Reservation<'a> {
+    limiter: &'a LoginLimiter,
+    account: String,
+    /// Given back when the attempt never reached the password check.
+    give_back: bool,
+}
+
+impl Reservation<'_> {
+    /// The password was right: the account's failures are forgiven.
+    pub fn succeeded(self) {
+        self.limiter.lock_accounts().remove(&self.account);
+    }
+
+    /// The attempt ended before the password was checked (the server was busy).
+    fn release(mut self) {
+        self.give_back = true;
+    }
+
+    /// Waits (briefly) for a hashing slot; `Err(Busy)` when none frees up in time, and
+    /// then the attempt no longer counts.
+    pub async fn hashing_slot(self) -> Result<(Self, HashSlot), Refusal> {
+        let sem = self.limiter.hashing.clone();
+        match tokio::time::timeout(HASH_SLOT_WAIT, sem.acquire_owned()).await {
+            Ok(Ok(permit)) => {
+                let pool = self.limiter.memory.clone();
+                let memory = pool.lock().unwrap_or_else(|p| p.into_inner()).pop();
+                let slot = HashSlot {
+                    _permit: permit,
+                    memory: memory.unwrap_or_default(),
+                    pool,
+                };
+                Ok((self, slot))
+            }
+            _ => {
+                self.release();
+                Err(Refusal::Busy)
+            }
+        }
+    }
+}
+
+impl Drop for Reservation<'_> {
+    fn drop(&mut self) {
+        if self.give_back {
+            let mut accounts = self.limiter.lock_accounts();
+            if let Some((_, n)) = accounts.get_mut(&self.account) {
+                *n = n.saturating_sub(1);
+            }
+        }
+    }
+}
+
+/// Permission to run one password hash, with the working memory for it; both go back
+/// when the slot is dropped.
+pub struct HashSlot {
+    _permit: tokio::sync::OwnedSemaphorePermit,
+    memory: Vec<Block>,
+    pool: Arc<Mutex<Vec<Vec<Block>>>>,
+}
+
+impl HashSlot {
+    /// [`verify_password`] in this slot's memory. Blocking (tens of milliseconds).
+    pub fn verify(mut self, password: &str, hash: &str) -> bool {
+        verify_in(password, hash, &mut self.memory)
+    }
+}
+
+impl Drop for HashSlot {
+    fn drop(&mut self) {
+        let memory = std::mem::take(&mut self.memory);
+        self.pool
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(memory);
+    }
+}
+
+/// Forgets entries whose window has passed once a map tracks this many.
+const MAX_TRACKED: usize = 100_000;
+
 impl LoginLimiter {
     pub fn new(window: Duration, per_account: u32, per_address: u32) -> LoginLimiter {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         LoginLimiter {
             window,
             max_failures_per_account: per_account,
             max_attempts_per_address: per_address,
             accounts: Mutex::new(HashMap::new()),
             addresses: Mutex::new(HashMap::new()),
+            hashing: Arc::new(tokio::sync::Semaphore::new(cores.max(2))),
+            memory: Arc::new(Mutex::new(Vec::new())),
         }
+    }
+
+    fn lock_accounts(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Instant, u32)>> {
+        self.accounts.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     fn retry_after(&self, started: Instant, now: Instant) -> Duration {
@@ -99,52 +290,47 @@ impl LoginLimiter {
             .max(Duration::from_secs(1))
     }
 
-    /// Counts an attempt from `addr` for `account`; `Err(retry_after)` when either is over
-    /// its limit.
-    pub fn attempt(&self, account: &str, addr: IpAddr) -> Result<(), Duration> {
-        let now = Instant::now();
-        {
-            let accounts = self.accounts.lock().unwrap_or_else(|p| p.into_inner());
-            if let Some((started, n)) = accounts.get(account) {
-                if now.duration_since(*started) < self.window && *n >= self.max_failures_per_account
-                {
-                    return Err(self.retry_after(*started, now));
-                }
-            }
-        }
-        let mut addresses = self.addresses.lock().unwrap_or_else(|p| p.into_inner());
-        if addresses.len() > 100_000 {
-            addresses.retain(|_, (s, _)| now.duration_since(*s) < self.window);
-        }
-        let entry = addresses.entry(addr).or_insert((now, 0));
+    /// Counts one more in a fixed window, unless `max` are already counted.
+    fn take(&self, entry: &mut (Instant, u32), max: u32, now: Instant) -> Result<(), Duration> {
         if now.duration_since(entry.0) >= self.window {
             *entry = (now, 0);
         }
-        if entry.1 >= self.max_attempts_per_address {
+        if entry.1 >= max {
             return Err(self.retry_after(entry.0, now));
         }
         entry.1 += 1;
         Ok(())
     }
 
-    pub fn failed(&self, account: &str) {
+    /// Reserves an attempt for `account` from `addr` before any password work:
+    /// `Err(Limited(retry_after))` when the account or the address is over its limit.
+    pub fn reserve(&self, account: &str, addr: IpAddr) -> Result<Reservation<'_>, Refusal> {
         let now = Instant::now();
-        let mut accounts = self.accounts.lock().unwrap_or_else(|p| p.into_inner());
-        if accounts.len() > 100_000 {
-            accounts.retain(|_, (s, _)| now.duration_since(*s) < self.window);
+        {
+            let mut accounts = self.lock_accounts();
+            if accounts.len() >= MAX_TRACKED {
+                accounts.retain(|_, (s, _)| now.duration_since(*s) < self.window);
+            }
+            let entry = accounts.entry(account.to_string()).or_insert((now, 0));
+            self.take(entry, self.max_failures_per_account, now)
+                .map_err(Refusal::Limited)?;
         }
-        let entry = accounts.entry(account.to_string()).or_insert((now, 0));
-        if now.duration_since(entry.0) >= self.window {
-            *entry = (now, 0);
+        let reservation = Reservation {
+            limiter: self,
+            account: account.to_string(),
+            give_back: false,
+        };
+        let mut addresses = self.addresses.lock().unwrap_or_else(|p| p.into_inner());
+        if addresses.len() >= MAX_TRACKED {
+            addresses.retain(|_, (s, _)| now.duration_since(*s) < self.window);
         }
-        entry.1 += 1;
-    }
-
-    pub fn succeeded(&self, account: &str) {
-        self.accounts
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(account);
+        let entry = addresses.entry(client_network(addr)).or_insert((now, 0));
+        if let Err(wait) = self.take(entry, self.max_attempts_per_address, now) {
+            drop(addresses);
+            reservation.release();
+            return Err(Refusal::Limited(wait));
+        }
+        Ok(reservation)
     }
 }
 
@@ -171,20 +357,57 @@ mod tests {
     }
 
     #[test]
-    fn limiter_blocks_an_account_after_failures_and_an_address_after_attempts() {
+    fn limiter_reserves_before_the_hash_and_counts_per_network() {
         let l = LoginLimiter::new(Duration::from_secs(60), 3, 5);
         let ip: IpAddr = "10.0.0.1".parse().unwrap();
-        for _ in 0..3 {
-            l.attempt("a@x.co", ip).unwrap();
-            l.failed("a@x.co");
-        }
-        let wait = l.attempt("a@x.co", ip).unwrap_err();
+        // Three attempts in flight at once hold the account's three places.
+        let held: Vec<_> = (0..3).map(|_| l.reserve("a@x.co", ip).unwrap()).collect();
+        let Err(Refusal::Limited(wait)) = l.reserve("a@x.co", ip) else {
+            panic!("a fourth parallel attempt must be refused")
+        };
         assert!(wait <= Duration::from_secs(60) && wait >= Duration::from_secs(1));
-        // Another account from the same address still works until the address limit.
-        l.attempt("b@x.co", ip).unwrap();
-        l.attempt("b@x.co", ip).unwrap();
-        assert!(l.attempt("b@x.co", ip).is_err());
+        drop(held);
+        assert!(l.reserve("a@x.co", ip).is_err(), "failures stay counted");
+        // Another account from the same address works until the address limit (refused
+        // attempts did not count there).
+        l.reserve("b@x.co", ip).unwrap().succeeded();
+        l.reserve("b@x.co", ip).unwrap().succeeded();
+        assert!(l.reserve("b@x.co", ip).is_err());
         let other: IpAddr = "10.0.0.2".parse().unwrap();
-        l.attempt("b@x.co", other).unwrap();
+        l.reserve("b@x.co", other).unwrap().succeeded();
+        // One IPv6 /64 is one client.
+        let l = LoginLimiter::new(Duration::from_secs(60), 100, 1);
+        l.reserve("c@x.co", "2001:db8:1:2::1".parse().unwrap())
+            .unwrap();
+        assert!(l
+            .reserve("c@x.co", "2001:db8:1:2:ff::9".parse().unwrap())
+            .is_err());
+        assert!(l
+            .reserve("c@x.co", "2001:db8:1:3::1".parse().unwrap())
+            .is_ok());
+    }
+
+    #[test]
+    fn a_success_forgives_and_a_busy_server_gives_the_place_back() {
+        let l = LoginLimiter::new(Duration::from_secs(60), 2, 100);
+        let ip: IpAddr = "10.0.0.1".parse().unwrap();
+        drop(l.reserve("a@x.co", ip).unwrap());
+        l.reserve("a@x.co", ip).unwrap().succeeded();
+        l.reserve("a@x.co", ip).unwrap().release();
+        l.reserve("a@x.co", ip).unwrap();
+        l.reserve("a@x.co", ip).unwrap();
+        assert!(l.reserve("a@x.co", ip).is_err());
+    }
+
+    #[test]
+    fn sessions_run_out_when_idle_or_old() {
+        let l = SessionLifetimes {
+            idle_ms: 10,
+            absolute_ms: 100,
+        };
+        assert!(!l.expired(0, 0, 9));
+        assert!(l.expired(0, 0, 10));
+        assert!(!l.expired(0, 95, 99));
+        assert!(l.expired(0, 95, 100));
     }
 }

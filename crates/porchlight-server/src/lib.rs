@@ -191,6 +191,7 @@ pub async fn serve(listen: SocketAddr, db: Database) -> Result<()> {
             }
         }
     });
+    tokio::spawn(api::gate_event_streams(state.clone()));
     let hub_state = state.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(10));

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use porchlight_domain::AgentRole;
+use porchlight_server::portal::html::utc_time;
 use porchlight_server::storage::StorageError;
 use porchlight_server::{auth, now_ms, open_storage, Database};
 
@@ -15,13 +16,16 @@ const USAGE: &str = "usage:
   porchlight-server user list [DATABASE]
   porchlight-server user disable|enable --email EMAIL [DATABASE]
   porchlight-server user set-password --email EMAIL [DATABASE]
+  porchlight-server user sessions --email EMAIL [DATABASE]
+  porchlight-server user end-sessions --email EMAIL [DATABASE]
 
 DATABASE is --data-dir DIR (embedded SQLite, the default) or --database-url postgres://….
 PORCHLIGHT_DATABASE_URL may hold the URL instead, so the password stays off the command line.
 
 Passwords are read from standard input (one line). The default data directory is
 ./porchlight-data (or PORCHLIGHT_SERVER_DATA_DIR); the default address is 127.0.0.1:8080.
-Logging follows RUST_LOG (default: info).";
+Logging follows RUST_LOG (default: info). A sign-in ends after PORCHLIGHT_SESSION_IDLE_SECS
+without use (default 30 days) or PORCHLIGHT_SESSION_MAX_SECS in all (default 90 days).";
 
 struct Options {
     listen: SocketAddr,
@@ -107,6 +111,16 @@ fn refused(e: StorageError) -> anyhow::Error {
     }
 }
 
+fn account(
+    storage: &porchlight_server::storage::Storage,
+    email: &str,
+) -> Result<porchlight_domain::docs::AgentDoc> {
+    match storage.user_by_email(email).map_err(refused)? {
+        Some(u) => Ok(u.agent),
+        None => bail!("No account uses {email}."),
+    }
+}
+
 fn main() {
     if let Err(e) = run() {
         eprintln!("porchlight-server: {e:#}");
@@ -159,6 +173,7 @@ fn run() -> Result<()> {
                             u.agent.email,
                             u.agent.name,
                             u.agent.role.as_str(),
+                            // Disabled account or inactive agent: one notion.
                             if u.disabled { "disabled" } else { "active" }
                         );
                     }
@@ -166,7 +181,7 @@ fn run() -> Result<()> {
                 "disable" | "enable" => {
                     let email = email()?;
                     storage
-                        .set_user_disabled(&email, *sub == "disable", now_ms())
+                        .set_user_disabled(&email, *sub == "disable")
                         .map_err(refused)?;
                     println!("{email} {}d", sub);
                 }
@@ -177,6 +192,34 @@ fn run() -> Result<()> {
                         .set_password(&email, &hash, now_ms())
                         .map_err(refused)?;
                     println!("password changed for {email}; its sessions were signed out");
+                }
+                "sessions" => {
+                    let agent = account(&storage, &email()?)?;
+                    let lifetimes = auth::SessionLifetimes::from_env();
+                    let rows = storage
+                        .sessions_of(&agent.id, now_ms(), lifetimes)
+                        .map_err(refused)?;
+                    if rows.is_empty() {
+                        println!("{} has no sessions", agent.email);
+                    }
+                    for r in rows {
+                        println!(
+                            "{}\tcreated {} UTC\tlast used {} UTC{}",
+                            if r.device_name.is_empty() {
+                                "(unnamed device)"
+                            } else {
+                                &r.device_name
+                            },
+                            utc_time(r.created_at),
+                            utc_time(r.last_used_at),
+                            if r.expired { "\texpired" } else { "" }
+                        );
+                    }
+                }
+                "end-sessions" => {
+                    let agent = account(&storage, &email()?)?;
+                    let n = storage.end_sessions(&agent.id, now_ms()).map_err(refused)?;
+                    println!("{n} sessions of {} ended", agent.email);
                 }
                 other => bail!("unknown user command '{other}'\n{USAGE}"),
             }

@@ -75,7 +75,7 @@ pub fn document() -> Value {
     let common = [
         (
             "401",
-            "missing, unknown or revoked token (unauthorized, invalid_token)",
+            "missing, unknown or revoked token (unauthorized, invalid_token), or a session that ran out (session_expired)",
         ),
         ("403", "account disabled (account_disabled)"),
         STORAGE_DOWN,
@@ -151,8 +151,8 @@ pub fn document() -> Value {
                     ("401", "wrong e-mail or password (wrong_credentials)"),
                     ("403", "account disabled (account_disabled)"),
                     ("422", "missing, empty or oversized fields (invalid_input, invalid_request)"),
-                    STORAGE_DOWN,
-                ]), json!({"429": {"description": "too many attempts (rate_limited)",
+                    ("503", "too many password checks at once (busy), with Retry-After; or the database is unreachable (storage_unavailable)"),
+                ]), json!({"429": {"description": "too many attempts for the account or from the address (rate_limited)",
                     "headers": {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}},
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}}})))
             }},
@@ -160,6 +160,27 @@ pub fn document() -> Value {
                 "responses": with(json!({"204": {"description": "signed out"}}), error_responses(&common))}},
             "/api/v1/me": {"get": {"summary": "The signed-in agent", "security": auth,
                 "responses": with(json!({"200": ok("the agent", "Agent")}), error_responses(&common))}},
+            "/api/v1/me/email": {"post": {"summary": "Change your own e-mail address, confirmed with your password", "security": auth,
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["password", "email"],
+                    "properties": {"password": {"type": "string"}, "email": {"type": "string"}}}}}},
+                "responses": with(json!({"200": ok("the agent with the new address", "Agent")}), json_endpoint_errors(&[
+                    common[0],
+                    ("403", "wrong password (wrong_password) or account disabled (account_disabled)"),
+                    ("409", "another agent uses the address (conflict)"),
+                    ("422", "not an e-mail address (invalid_input), or a field is missing or has the wrong type (invalid_request)"),
+                    ("429", "too many wrong passwords (rate_limited), with Retry-After"),
+                    ("503", "too many password checks at once (busy), with Retry-After; or the database is unreachable (storage_unavailable)"),
+                ]))}},
+            "/api/v1/users/{agent_id}/sessions": {
+                "parameters": [{"name": "agent_id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "get": {"summary": "Admins: an agent's signed-in devices", "security": auth,
+                    "responses": with(json!({"200": {"description": "{sessions: [{device_name, created_at, last_used_at, expired}]}"}}), error_responses(&[
+                        common[0], common[2], ("403", "not an admin (forbidden) or account disabled (account_disabled)"), ("404", "no such account (not_found)"),
+                    ]))},
+                "delete": {"summary": "Admins: sign every device of an agent out (their event streams close)", "security": auth,
+                    "responses": with(json!({"200": {"description": "{ended: number of sessions ended}"}}), error_responses(&[
+                        common[0], common[2], ("403", "not an admin (forbidden) or account disabled (account_disabled)"), ("404", "no such account (not_found)"),
+                    ]))}},
             "/api/v1/sync/push": {"post": {
                 "summary": "Apply mutations in order; replays are skipped, refusals reported per mutation",
                 "security": auth,
@@ -185,18 +206,22 @@ pub fn document() -> Value {
                     {"name": "schema_version", "in": "query", "required": true, "schema": schema_version_schema()}
                 ],
                 "responses": with(json!({"200": ok("a page of changes", "PullResponse")}), error_responses(&[
-                    common[0], common[1], common[2],
+                    common[0], common[2],
+                    ("403", "account disabled (account_disabled) or another agent's client id (client_not_yours)"),
                     ("400", "a parameter is missing or not a number (invalid_query)"),
                     ("422", "client_id is not 1–64 letters, digits or dashes (invalid_client_id)"),
                     ("426", "sync schema differs (schema_mismatch)"),
                 ]))
             }},
-            "/api/v1/events": {"get": {"summary": "Server-sent events: data-free pokes and presence lists", "security": auth,
+            "/api/v1/events": {"get": {"summary": "Server-sent events: data-free pokes and presence lists; ends when the session is revoked or runs out", "security": auth,
                 "responses": with(json!({"200": {"description": "an event stream that stays open; each event's data is a ServerEvent in JSON",
                     "content": {"text/event-stream": {"schema": {"type": "object", "required": ["data"], "properties": {
                         "event": {"type": "string"},
                         "data": {"type": "string", "contentMediaType": "application/json",
-                            "contentSchema": {"$ref": "#/components/schemas/ServerEvent"}}}}}}}}), error_responses(&common))}},
+                            "contentSchema": {"$ref": "#/components/schemas/ServerEvent"}}}}}}}}), error_responses(&[
+                    common[0], common[1], common[2],
+                    ("429", "this session already has 4 streams open (too_many_streams), with Retry-After"),
+                ]))}},
             "/api/v1/attachments/{id}": {
                 "get": {"summary": "A stored file's bytes (customers' files and colleagues' uploads)", "security": auth,
                     "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
@@ -232,7 +257,9 @@ pub fn document() -> Value {
             "/api/v1/presence": {"post": {"summary": "What this desktop is doing on which ticket", "security": auth,
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PresenceUpdate"}}}},
                 "responses": with(json!({"204": {"description": "recorded"}}), json_endpoint_errors(&[
-                    common[0], common[1], common[2],
+                    common[0], common[2],
+                    ("403", "account disabled (account_disabled) or another agent's client id (client_not_yours)"),
+                    ("429", "presence from 8 desktops of yours already (too_many_clients) or a full list (presence_full)"),
                     ("422", "a field is missing or has the wrong type (invalid_request), client_id is not 1–64 letters, digits or dashes (invalid_client_id), or ticket_id is empty or longer than 64 (invalid_input)"),
                 ]))}}
         }

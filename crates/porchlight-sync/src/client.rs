@@ -18,7 +18,8 @@ pub enum SyncError {
     /// The server could not be reached (or answered 5xx): keep working, retry later.
     #[error("The server cannot be reached: {0}")]
     Offline(String),
-    /// The token is missing, unknown, revoked, or the account disabled: sign in again.
+    /// The token is missing, unknown, revoked or expired (`session_expired`), or the account
+    /// disabled: sign in again.
     #[error("{message}")]
     SignedOut { code: String, message: String },
     /// This Porchlight and the server speak different sync versions.
@@ -111,17 +112,23 @@ async fn decode<T: DeserializeOwned>(
             format!("The server answered {status}."),
         )
     });
-    Err(match code {
+    Err(classify(code, c, message))
+}
+
+/// What a refusal means to the desktop. Every 401 (`invalid_token`, `session_expired`, …)
+/// signs it out; 5xx (`busy` included) is retried later.
+fn classify(status: u16, code: String, message: String) -> SyncError {
+    match status {
         500..=599 => SyncError::Offline(message),
-        401 => SyncError::SignedOut { code: c, message },
-        403 if c == "account_disabled" => SyncError::SignedOut { code: c, message },
+        401 => SyncError::SignedOut { code, message },
+        403 if code == "account_disabled" => SyncError::SignedOut { code, message },
         426 => SyncError::SchemaMismatch(message),
         _ => SyncError::Refused {
-            status: code,
-            code: c,
+            status,
+            code,
             message,
         },
-    })
+    }
 }
 
 impl ServerClient {
@@ -352,6 +359,25 @@ impl ServerClient {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_expired_session_signs_out_and_a_busy_server_is_retried() {
+        let signed_out = |c: &str| {
+            matches!(
+                classify(401, c.into(), String::new()),
+                SyncError::SignedOut { .. }
+            )
+        };
+        assert!(signed_out("session_expired") && signed_out("invalid_token"));
+        assert!(matches!(
+            classify(503, "busy".into(), String::new()),
+            SyncError::Offline(_)
+        ));
+        assert!(matches!(
+            classify(403, "client_not_yours".into(), String::new()),
+            SyncError::Refused { status: 403, .. }
+        ));
+    }
 
     #[test]
     fn server_addresses_are_normalised() {

@@ -18,6 +18,8 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
+use crate::auth::client_network;
+
 type HmacSha256 = Hmac<Sha256>;
 
 fn mac(secret: &[u8], ticket_id: &str) -> HmacSha256 {
@@ -50,19 +52,6 @@ pub struct RateLimit {
 /// Beyond this many tracked networks, the ones with no recent hit are forgotten.
 const MAX_TRACKED: usize = 10_000;
 
-fn network(ip: IpAddr) -> IpAddr {
-    match ip {
-        IpAddr::V4(_) => ip,
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => IpAddr::V4(v4),
-            None => {
-                let s = v6.segments();
-                IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
-            }
-        },
-    }
-}
-
 impl RateLimit {
     pub fn new(max: usize, window: Duration) -> RateLimit {
         RateLimit {
@@ -83,7 +72,7 @@ impl RateLimit {
         if hits.len() >= MAX_TRACKED {
             hits.retain(|_, q| q.back().is_some_and(|t| now.duration_since(*t) < window));
         }
-        let q = hits.entry(network(ip)).or_default();
+        let q = hits.entry(client_network(ip)).or_default();
         while q.front().is_some_and(|t| now.duration_since(*t) >= window) {
             q.pop_front();
         }
@@ -102,7 +91,7 @@ impl RateLimit {
     /// (see the portal's handlers); a reservation already expired changes nothing.
     pub fn give_back(&self, ip: IpAddr, reserved_at: Instant) {
         let mut hits = self.hits.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(q) = hits.get_mut(&network(ip)) {
+        if let Some(q) = hits.get_mut(&client_network(ip)) {
             if let Some(i) = q.iter().position(|t| *t == reserved_at) {
                 q.remove(i);
             }
@@ -141,7 +130,7 @@ impl UploadSlots {
             // A network nobody holds or waits for is forgotten.
             clients.retain(|_, s| Arc::strong_count(s) > 1);
             clients
-                .entry(network(ip))
+                .entry(client_network(ip))
                 .or_insert_with(|| Arc::new(Semaphore::new(self.per_client)))
                 .clone()
         };

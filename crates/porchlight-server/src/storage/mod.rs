@@ -28,6 +28,8 @@ use porchlight_domain::sync::{
 };
 use porchlight_domain::{AgentRole, DomainError, ErrorCode, Mutation};
 
+use crate::auth::SessionLifetimes;
+
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
     #[error("database error: {0}")]
@@ -64,7 +66,31 @@ pub struct UserRecord {
 #[derive(Debug, Clone)]
 pub struct SessionRecord {
     pub agent: AgentDoc,
+    /// The account is disabled or its agent inactive (one notion: either refuses).
     pub disabled: bool,
+}
+
+/// What a bearer token stands for.
+#[derive(Debug, Clone)]
+pub enum SessionCheck {
+    /// Unknown or revoked.
+    Unknown,
+    /// Unused for the idle lifetime, or older than the absolute one.
+    Expired,
+    Live(SessionRecord),
+}
+
+/// A stored session, as the admin's list shows it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SessionRow {
+    #[serde(skip)]
+    pub token_hash: String,
+    #[serde(skip)]
+    pub agent_id: String,
+    pub device_name: String,
+    pub created_at: i64,
+    pub last_used_at: i64,
+    pub expired: bool,
 }
 
 /// Primitive operations inside one transaction. Writers are serialised by `lock_version`,
@@ -102,8 +128,12 @@ pub trait Tx {
     /// (agent id, last processed mutation id) of a client.
     fn client(&mut self, client_id: &str) -> StorageResult<Option<(String, i64)>>;
     fn set_client(&mut self, client_id: &str, agent_id: &str, last: i64) -> StorageResult<()>;
+    /// Registers a client id to an agent unless it is registered already.
+    fn insert_client(&mut self, client_id: &str, agent_id: &str) -> StorageResult<()>;
 
     fn user_by_email(&mut self, email: &str) -> StorageResult<Option<(String, String, bool)>>;
+    /// (e-mail, password hash, disabled) of an agent's account.
+    fn user_by_agent(&mut self, agent_id: &str) -> StorageResult<Option<(String, String, bool)>>;
     fn users(&mut self) -> StorageResult<Vec<(String, String, bool)>>;
     fn insert_user(
         &mut self,
@@ -113,7 +143,11 @@ pub trait Tx {
         at: i64,
     ) -> StorageResult<()>;
     fn update_user(&mut self, agent_id: &str, hash: &str, disabled: bool) -> StorageResult<()>;
+    /// Brings an account's e-mail and disabled flag in line with its agent document (no
+    /// account: nothing happens).
+    fn align_user(&mut self, agent_id: &str, email: &str, disabled: bool) -> StorageResult<()>;
 
+    /// A new session; `at` is both its creation and its last use.
     fn insert_session(
         &mut self,
         token_hash: &str,
@@ -121,10 +155,22 @@ pub trait Tx {
         device: &str,
         at: i64,
     ) -> StorageResult<()>;
-    /// The agent id of a live (not revoked) session.
-    fn session_agent(&mut self, token_hash: &str) -> StorageResult<Option<String>>;
+    /// A session that was not revoked (it may have run out).
+    fn session(&mut self, token_hash: &str) -> StorageResult<Option<SessionRow>>;
+    /// Every session of an agent not revoked, newest first.
+    fn sessions_of(&mut self, agent_id: &str) -> StorageResult<Vec<SessionRow>>;
+    fn touch_session(&mut self, token_hash: &str, at: i64) -> StorageResult<()>;
     fn revoke_session(&mut self, token_hash: &str, at: i64) -> StorageResult<bool>;
-    fn revoke_sessions_of(&mut self, agent_id: &str, at: i64) -> StorageResult<()>;
+    /// Revokes every live session of an agent; returns how many.
+    fn revoke_sessions_of(&mut self, agent_id: &str, at: i64) -> StorageResult<u64>;
+    /// Of these token hashes, the ones whose session is neither revoked, nor made before
+    /// `made_after`, nor last used before `used_after`, and whose account is not disabled.
+    fn live_sessions(
+        &mut self,
+        token_hashes: &[String],
+        made_after: i64,
+        used_after: i64,
+    ) -> StorageResult<Vec<String>>;
 
     fn meta(&mut self, key: &str) -> StorageResult<Option<String>>;
     fn set_meta(&mut self, key: &str, value: &str) -> StorageResult<()>;
@@ -254,10 +300,11 @@ impl Storage {
             let rows = tx.users()?;
             let mut out = Vec::with_capacity(rows.len());
             for (agent_id, hash, disabled) in rows {
+                let agent = agent_doc(tx, &agent_id)?;
                 out.push(UserRecord {
-                    agent: agent_doc(tx, &agent_id)?,
+                    disabled: disabled || !agent.active,
+                    agent,
                     password_hash: hash,
-                    disabled,
                 });
             }
             Ok(out)
@@ -316,20 +363,11 @@ impl Storage {
         })
     }
 
-    /// Disables or re-enables an account. Disabling revokes every session at once and marks
-    /// the agent inactive for everyone.
-    pub fn set_user_disabled(
-        &self,
-        email: &str,
-        disabled: bool,
-        at: i64,
-    ) -> StorageResult<AgentDoc> {
+    /// Disables or re-enables an account: its agent becomes inactive (or active) for
+    /// everyone, and disabling revokes every session at once (see [`align_account`]).
+    pub fn set_user_disabled(&self, email: &str, disabled: bool) -> StorageResult<AgentDoc> {
         self.write(|tx| {
             let user = user_by_email(tx, email)?.ok_or_else(|| no_account(email))?;
-            tx.update_user(&user.agent.id, &user.password_hash, disabled)?;
-            if disabled {
-                tx.revoke_sessions_of(&user.agent.id, at)?;
-            }
             let agent = AgentDoc {
                 active: !disabled,
                 ..user.agent
@@ -349,7 +387,30 @@ impl Storage {
         self.write(|tx| {
             let user = user_by_email(tx, email)?.ok_or_else(|| no_account(email))?;
             tx.update_user(&user.agent.id, password_hash, user.disabled)?;
-            tx.revoke_sessions_of(&user.agent.id, at)
+            tx.revoke_sessions_of(&user.agent.id, at).map(|_| ())
+        })
+    }
+
+    /// An agent's own new e-mail address (the caller checked their password). Refused when
+    /// another agent uses it; the account and the agent document change together.
+    pub fn change_email(&self, agent_id: &str, email: &str) -> StorageResult<(AgentDoc, i64)> {
+        let email =
+            porchlight_domain::mutation::valid_email(email).map_err(StorageError::Refused)?;
+        self.write(|tx| {
+            let agent = agent_doc(tx, agent_id)?;
+            if let Some((owner, _, _)) = tx.user_by_email(&email)? {
+                if owner != agent_id {
+                    return Err(StorageError::Refused(email_taken(&email)));
+                }
+            }
+            let agent = AgentDoc { email, ..agent };
+            let version = write_server_docs(
+                tx,
+                &[DocWrite::Put {
+                    doc: Doc::Agent(agent.clone()),
+                }],
+            )?;
+            Ok((agent, version))
         })
     }
 
@@ -363,23 +424,99 @@ impl Storage {
         self.write(|tx| tx.insert_session(token_hash, agent_id, device, at))
     }
 
-    /// The signed-in agent for a token hash; `None` for unknown or revoked tokens.
-    pub fn session(&self, token_hash: &str) -> StorageResult<Option<SessionRecord>> {
-        self.read(|tx| {
-            let Some(agent_id) = tx.session_agent(token_hash)? else {
-                return Ok(None);
+    /// What a token hash stands for at `now`. A live session's last use is written when it
+    /// is older than [`SessionLifetimes::touch_after_ms`], so most requests only read.
+    pub fn session(
+        &self,
+        token_hash: &str,
+        now: i64,
+        lifetimes: SessionLifetimes,
+    ) -> StorageResult<SessionCheck> {
+        let (check, stale) = self.read(|tx| {
+            let Some(row) = tx.session(token_hash)? else {
+                return Ok((SessionCheck::Unknown, false));
             };
-            let agent = agent_doc(tx, &agent_id)?;
-            let disabled = tx
-                .user_by_email(&agent.email)?
-                .map(|(_, _, d)| d)
-                .unwrap_or(true);
-            Ok(Some(SessionRecord { agent, disabled }))
-        })
+            if lifetimes.expired(row.created_at, row.last_used_at, now) {
+                return Ok((SessionCheck::Expired, false));
+            }
+            let agent = agent_doc(tx, &row.agent_id)?;
+            let disabled = !agent.active
+                || tx
+                    .user_by_agent(&row.agent_id)?
+                    .is_none_or(|(_, _, disabled)| disabled);
+            let stale = now - row.last_used_at >= lifetimes.touch_after_ms();
+            Ok((SessionCheck::Live(SessionRecord { agent, disabled }), stale))
+        })?;
+        if stale {
+            self.write(|tx| tx.touch_session(token_hash, now))?;
+        }
+        Ok(check)
     }
 
     pub fn revoke_session(&self, token_hash: &str, at: i64) -> StorageResult<bool> {
         self.write(|tx| tx.revoke_session(token_hash, at))
+    }
+
+    /// An agent's sessions not revoked, newest first, each marked when it has run out.
+    pub fn sessions_of(
+        &self,
+        agent_id: &str,
+        now: i64,
+        lifetimes: SessionLifetimes,
+    ) -> StorageResult<Vec<SessionRow>> {
+        let mut rows = self.read(|tx| {
+            require_account(tx, agent_id)?;
+            tx.sessions_of(agent_id)
+        })?;
+        for r in &mut rows {
+            r.expired = lifetimes.expired(r.created_at, r.last_used_at, now);
+        }
+        Ok(rows)
+    }
+
+    /// Signs every device of an agent out; returns how many sessions ended.
+    pub fn end_sessions(&self, agent_id: &str, at: i64) -> StorageResult<u64> {
+        self.write(|tx| {
+            require_account(tx, agent_id)?;
+            tx.revoke_sessions_of(agent_id, at)
+        })
+    }
+
+    /// Of these token hashes, the sessions still live at `now` (open event streams ask).
+    pub fn live_sessions(
+        &self,
+        token_hashes: &[String],
+        now: i64,
+        lifetimes: SessionLifetimes,
+    ) -> StorageResult<std::collections::HashSet<String>> {
+        if token_hashes.is_empty() {
+            return Ok(Default::default());
+        }
+        let live = self.read(|tx| {
+            tx.live_sessions(
+                token_hashes,
+                now - lifetimes.absolute_ms,
+                now - lifetimes.idle_ms,
+            )
+        })?;
+        Ok(live.into_iter().collect())
+    }
+
+    /// Ties a client id to the agent using it on first sight; `ClientOwnedByOther` when
+    /// another agent registered it (by pushing, pulling or sending presence).
+    pub fn claim_client(&self, client_id: &str, agent_id: &str) -> StorageResult<()> {
+        let owner = match self.read(|tx| tx.client(client_id))? {
+            Some((owner, _)) => owner,
+            None => self.write(|tx| {
+                tx.insert_client(client_id, agent_id)?;
+                Ok(tx.client(client_id)?.map(|c| c.0).unwrap_or_default())
+            })?,
+        };
+        if owner == agent_id {
+            Ok(())
+        } else {
+            Err(StorageError::ClientOwnedByOther)
+        }
     }
 
     // ---- sync ----------------------------------------------------------------------------
@@ -556,6 +693,25 @@ impl Storage {
     }
 }
 
+fn email_taken(email: &str) -> DomainError {
+    DomainError::new(
+        ErrorCode::Conflict,
+        Some("email"),
+        format!("Another agent already uses {email}."),
+    )
+}
+
+fn require_account(tx: &mut dyn Tx, agent_id: &str) -> StorageResult<()> {
+    match tx.user_by_agent(agent_id)? {
+        Some(_) => Ok(()),
+        None => Err(StorageError::Refused(DomainError::new(
+            ErrorCode::NotFound,
+            None,
+            format!("No account belongs to agent {agent_id}."),
+        ))),
+    }
+}
+
 fn no_account(email: &str) -> StorageError {
     StorageError::Refused(DomainError::new(
         ErrorCode::NotFound,
@@ -569,10 +725,11 @@ fn user_by_email(tx: &mut dyn Tx, email: &str) -> StorageResult<Option<UserRecor
     let Some((agent_id, hash, disabled)) = tx.user_by_email(&email)? else {
         return Ok(None);
     };
+    let agent = agent_doc(tx, &agent_id)?;
     Ok(Some(UserRecord {
-        agent: agent_doc(tx, &agent_id)?,
+        disabled: disabled || !agent.active,
+        agent,
         password_hash: hash,
-        disabled,
     }))
 }
 
@@ -615,9 +772,29 @@ fn put_document(tx: &mut dyn Tx, version: i64, doc: &Doc) -> StorageResult<()> {
 fn store_writes(tx: &mut dyn Tx, version: i64, writes: &[DocWrite]) -> StorageResult<()> {
     for w in writes {
         match w {
-            DocWrite::Put { doc } => put_document(tx, version, doc)?,
+            DocWrite::Put { doc } => {
+                put_document(tx, version, doc)?;
+                if let Doc::Agent(agent) = doc {
+                    align_account(tx, agent)?;
+                }
+            }
             DocWrite::Delete { key } => tx.put_doc(version, key, None, &[], None)?,
         }
+    }
+    Ok(())
+}
+
+/// An agent document is the one truth about its account: the account follows its e-mail,
+/// an inactive agent is a disabled account, and deactivating signs every device out.
+fn align_account(tx: &mut dyn Tx, agent: &AgentDoc) -> StorageResult<()> {
+    let Some((email, _, disabled)) = tx.user_by_agent(&agent.id)? else {
+        return Ok(());
+    };
+    if email != agent.email || disabled == agent.active {
+        tx.align_user(&agent.id, &agent.email, !agent.active)?;
+    }
+    if !agent.active {
+        tx.revoke_sessions_of(&agent.id, crate::now_ms())?;
     }
     Ok(())
 }
@@ -816,6 +993,15 @@ impl StateView for TxState<'_> {
             .map_err(|e| self.fail(e))?;
         match ids.first() {
             Some(id) => self.customer(id),
+            None => Ok(None),
+        }
+    }
+
+    fn agent_by_email(&mut self, email: &str) -> Result<Option<AgentDoc>, DomainError> {
+        // Accounts hold the addresses agents sign in with, one each.
+        let owner = self.tx.user_by_email(email).map_err(|e| self.fail(e))?;
+        match owner {
+            Some((agent_id, _, _)) => self.agent(&agent_id),
             None => Ok(None),
         }
     }

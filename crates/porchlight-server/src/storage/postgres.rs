@@ -13,7 +13,7 @@ use postgres::{Client, IsolationLevel, NoTls, Row, Statement, Transaction};
 use porchlight_domain::Attachment;
 
 use super::attachments::AttachmentRecord;
-use super::{Backend, StorageError, StorageResult, StoredChange, Tx};
+use super::{Backend, SessionRow, StorageError, StorageResult, StoredChange, Tx};
 
 /// The channel every server process listens on; the payload is "<process id> <version>".
 pub const CHANNEL: &str = "porchlight_changes";
@@ -112,6 +112,13 @@ WHERE m.kind = 'message' AND m.body IS NOT NULL AND m.parent IS NOT NULL
     WHERE t.kind = 'ticket' AND t.body IS NOT NULL
       AND (t.body::jsonb) -> 'doc' ->> 'merged_into_id' = m.parent
   );
+"#,
+    // Sessions run out after a while unused (and after a while at all).
+    r#"
+ALTER TABLE sessions ADD COLUMN last_used_at BIGINT NOT NULL DEFAULT 0;
+UPDATE sessions SET last_used_at = created_at;
+UPDATE users SET disabled = TRUE WHERE agent_id IN (
+  SELECT id FROM docs WHERE kind = 'agent' AND (body::jsonb #>> '{doc,active}') = 'false');
 "#,
 ];
 
@@ -405,6 +412,17 @@ impl PgTx<'_> {
     }
 }
 
+fn session_row(r: &Row) -> SessionRow {
+    SessionRow {
+        token_hash: r.get(0),
+        agent_id: r.get(1),
+        device_name: r.get(2),
+        created_at: r.get(3),
+        last_used_at: r.get(4),
+        expired: false,
+    }
+}
+
 fn stored(rows: Vec<Row>) -> Vec<StoredChange> {
     rows.into_iter()
         .map(|r| StoredChange {
@@ -557,11 +575,29 @@ impl Tx for PgTx<'_> {
         Ok(())
     }
 
+    fn insert_client(&mut self, client_id: &str, agent_id: &str) -> StorageResult<()> {
+        self.exec(
+            "INSERT INTO clients(client_id, agent_id, last_mutation_id) VALUES ($1, $2, 0)
+             ON CONFLICT(client_id) DO NOTHING",
+            &[&client_id, &agent_id],
+        )?;
+        Ok(())
+    }
+
     fn user_by_email(&mut self, email: &str) -> StorageResult<Option<(String, String, bool)>> {
         Ok(self
             .opt(
                 "SELECT agent_id, password_hash, disabled FROM users WHERE email = $1",
                 &[&email],
+            )?
+            .map(|r| (r.get(0), r.get(1), r.get(2))))
+    }
+
+    fn user_by_agent(&mut self, agent_id: &str) -> StorageResult<Option<(String, String, bool)>> {
+        Ok(self
+            .opt(
+                "SELECT email, password_hash, disabled FROM users WHERE agent_id = $1",
+                &[&agent_id],
             )?
             .map(|r| (r.get(0), r.get(1), r.get(2))))
     }
@@ -599,6 +635,14 @@ impl Tx for PgTx<'_> {
         Ok(())
     }
 
+    fn align_user(&mut self, agent_id: &str, email: &str, disabled: bool) -> StorageResult<()> {
+        self.exec(
+            "UPDATE users SET email = $2, disabled = $3 WHERE agent_id = $1",
+            &[&agent_id, &email, &disabled],
+        )?;
+        Ok(())
+    }
+
     fn insert_session(
         &mut self,
         token_hash: &str,
@@ -607,19 +651,41 @@ impl Tx for PgTx<'_> {
         at: i64,
     ) -> StorageResult<()> {
         self.exec(
-            "INSERT INTO sessions(token_hash, agent_id, device_name, created_at) VALUES ($1, $2, $3, $4)",
+            "INSERT INTO sessions(token_hash, agent_id, device_name, created_at, last_used_at)
+             VALUES ($1, $2, $3, $4, $4)",
             &[&token_hash, &agent_id, &device, &at],
         )?;
         Ok(())
     }
 
-    fn session_agent(&mut self, token_hash: &str) -> StorageResult<Option<String>> {
+    fn session(&mut self, token_hash: &str) -> StorageResult<Option<SessionRow>> {
         Ok(self
             .opt(
-                "SELECT agent_id FROM sessions WHERE token_hash = $1 AND revoked_at IS NULL",
+                "SELECT token_hash, agent_id, device_name, created_at, last_used_at
+                 FROM sessions WHERE token_hash = $1 AND revoked_at IS NULL",
                 &[&token_hash],
             )?
-            .map(|r| r.get(0)))
+            .map(|r| session_row(&r)))
+    }
+
+    fn sessions_of(&mut self, agent_id: &str) -> StorageResult<Vec<SessionRow>> {
+        Ok(self
+            .all(
+                "SELECT token_hash, agent_id, device_name, created_at, last_used_at
+                 FROM sessions WHERE agent_id = $1 AND revoked_at IS NULL ORDER BY created_at DESC",
+                &[&agent_id],
+            )?
+            .iter()
+            .map(session_row)
+            .collect())
+    }
+
+    fn touch_session(&mut self, token_hash: &str, at: i64) -> StorageResult<()> {
+        self.exec(
+            "UPDATE sessions SET last_used_at = $2 WHERE token_hash = $1",
+            &[&token_hash, &at],
+        )?;
+        Ok(())
     }
 
     fn revoke_session(&mut self, token_hash: &str, at: i64) -> StorageResult<bool> {
@@ -629,12 +695,30 @@ impl Tx for PgTx<'_> {
         )? > 0)
     }
 
-    fn revoke_sessions_of(&mut self, agent_id: &str, at: i64) -> StorageResult<()> {
+    fn revoke_sessions_of(&mut self, agent_id: &str, at: i64) -> StorageResult<u64> {
         self.exec(
             "UPDATE sessions SET revoked_at = $2 WHERE agent_id = $1 AND revoked_at IS NULL",
             &[&agent_id, &at],
-        )?;
-        Ok(())
+        )
+    }
+
+    fn live_sessions(
+        &mut self,
+        token_hashes: &[String],
+        made_after: i64,
+        used_after: i64,
+    ) -> StorageResult<Vec<String>> {
+        let hashes = token_hashes.to_vec();
+        Ok(self
+            .all(
+                "SELECT s.token_hash FROM sessions s JOIN users u ON u.agent_id = s.agent_id
+                 WHERE s.token_hash = ANY($1) AND s.revoked_at IS NULL AND NOT u.disabled
+                   AND s.created_at > $2 AND s.last_used_at > $3",
+                &[&hashes, &made_after, &used_after],
+            )?
+            .into_iter()
+            .map(|r| r.get(0))
+            .collect())
     }
 
     fn meta(&mut self, key: &str) -> StorageResult<Option<String>> {

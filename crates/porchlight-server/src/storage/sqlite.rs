@@ -10,7 +10,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBe
 use porchlight_domain::Attachment;
 
 use super::attachments::AttachmentRecord;
-use super::{Backend, StorageError, StorageResult, StoredChange, Tx};
+use super::{Backend, SessionRow, StorageError, StorageResult, StoredChange, Tx};
 
 pub const DB_FILE: &str = "porchlight-server.db";
 /// Where portal uploads wait, inside the data directory, until they are stored.
@@ -94,6 +94,13 @@ WHERE m.kind = 'message' AND m.body IS NOT NULL AND m.parent IS NOT NULL
     WHERE t.kind = 'ticket' AND t.body IS NOT NULL
       AND json_extract(t.body, '$.doc.merged_into_id') = m.parent
   );
+"#,
+    // Sessions run out after a while unused (and after a while at all).
+    r#"
+ALTER TABLE sessions ADD COLUMN last_used_at INTEGER NOT NULL DEFAULT 0;
+UPDATE sessions SET last_used_at = created_at;
+UPDATE users SET disabled = 1 WHERE agent_id IN (
+  SELECT id FROM docs WHERE kind = 'agent' AND json_extract(body, '$.doc.active') = 0);
 "#,
 ];
 
@@ -340,11 +347,32 @@ impl Tx for SqliteTx<'_> {
         Ok(())
     }
 
+    fn insert_client(&mut self, client_id: &str, agent_id: &str) -> StorageResult<()> {
+        self.0
+            .prepare_cached(
+                "INSERT INTO clients(client_id, agent_id, last_mutation_id) VALUES (?1, ?2, 0)
+                 ON CONFLICT(client_id) DO NOTHING",
+            )
+            .and_then(|mut s| s.execute(params![client_id, agent_id]))
+            .map_err(be)?;
+        Ok(())
+    }
+
     fn user_by_email(&mut self, email: &str) -> StorageResult<Option<(String, String, bool)>> {
         self.0
             .prepare_cached("SELECT agent_id, password_hash, disabled FROM users WHERE email = ?1")
             .and_then(|mut s| {
                 s.query_row([email], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                    .optional()
+            })
+            .map_err(be)
+    }
+
+    fn user_by_agent(&mut self, agent_id: &str) -> StorageResult<Option<(String, String, bool)>> {
+        self.0
+            .prepare_cached("SELECT email, password_hash, disabled FROM users WHERE agent_id = ?1")
+            .and_then(|mut s| {
+                s.query_row([agent_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
                     .optional()
             })
             .map_err(be)
@@ -389,6 +417,16 @@ impl Tx for SqliteTx<'_> {
         Ok(())
     }
 
+    fn align_user(&mut self, agent_id: &str, email: &str, disabled: bool) -> StorageResult<()> {
+        self.0
+            .execute(
+                "UPDATE users SET email = ?2, disabled = ?3 WHERE agent_id = ?1",
+                params![agent_id, email, disabled],
+            )
+            .map_err(be)?;
+        Ok(())
+    }
+
     fn insert_session(
         &mut self,
         token_hash: &str,
@@ -398,20 +436,45 @@ impl Tx for SqliteTx<'_> {
     ) -> StorageResult<()> {
         self.0
             .execute(
-                "INSERT INTO sessions(token_hash, agent_id, device_name, created_at) VALUES (?1, ?2, ?3, ?4)",
+                "INSERT INTO sessions(token_hash, agent_id, device_name, created_at, last_used_at)
+                 VALUES (?1, ?2, ?3, ?4, ?4)",
                 params![token_hash, agent_id, device, at],
             )
             .map_err(be)?;
         Ok(())
     }
 
-    fn session_agent(&mut self, token_hash: &str) -> StorageResult<Option<String>> {
+    fn session(&mut self, token_hash: &str) -> StorageResult<Option<SessionRow>> {
         self.0
-            .prepare_cached(
-                "SELECT agent_id FROM sessions WHERE token_hash = ?1 AND revoked_at IS NULL",
-            )
-            .and_then(|mut s| s.query_row([token_hash], |r| r.get(0)).optional())
+            .prepare_cached(&format!(
+                "SELECT {SESSION_COLUMNS} FROM sessions WHERE token_hash = ?1 AND revoked_at IS NULL"
+            ))
+            .and_then(|mut s| s.query_row([token_hash], session_row).optional())
             .map_err(be)
+    }
+
+    fn sessions_of(&mut self, agent_id: &str) -> StorageResult<Vec<SessionRow>> {
+        let mut st = self
+            .0
+            .prepare_cached(&format!(
+                "SELECT {SESSION_COLUMNS} FROM sessions WHERE agent_id = ?1 AND revoked_at IS NULL
+                 ORDER BY created_at DESC"
+            ))
+            .map_err(be)?;
+        let rows = st
+            .query_map([agent_id], session_row)
+            .map_err(be)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(be)?;
+        Ok(rows)
+    }
+
+    fn touch_session(&mut self, token_hash: &str, at: i64) -> StorageResult<()> {
+        self.0
+            .prepare_cached("UPDATE sessions SET last_used_at = ?2 WHERE token_hash = ?1")
+            .and_then(|mut s| s.execute(params![token_hash, at]))
+            .map_err(be)?;
+        Ok(())
     }
 
     fn revoke_session(&mut self, token_hash: &str, at: i64) -> StorageResult<bool> {
@@ -425,14 +488,40 @@ impl Tx for SqliteTx<'_> {
         Ok(n > 0)
     }
 
-    fn revoke_sessions_of(&mut self, agent_id: &str, at: i64) -> StorageResult<()> {
-        self.0
+    fn revoke_sessions_of(&mut self, agent_id: &str, at: i64) -> StorageResult<u64> {
+        let n = self
+            .0
             .execute(
                 "UPDATE sessions SET revoked_at = ?2 WHERE agent_id = ?1 AND revoked_at IS NULL",
                 params![agent_id, at],
             )
             .map_err(be)?;
-        Ok(())
+        Ok(n as u64)
+    }
+
+    fn live_sessions(
+        &mut self,
+        token_hashes: &[String],
+        made_after: i64,
+        used_after: i64,
+    ) -> StorageResult<Vec<String>> {
+        // The hashes travel as one bound JSON array.
+        let hashes = serde_json::to_string(token_hashes)?;
+        let mut st = self
+            .0
+            .prepare_cached(
+                "SELECT s.token_hash FROM sessions s JOIN users u ON u.agent_id = s.agent_id
+                 WHERE s.token_hash IN (SELECT value FROM json_each(?1))
+                   AND s.revoked_at IS NULL AND u.disabled = 0
+                   AND s.created_at > ?2 AND s.last_used_at > ?3",
+            )
+            .map_err(be)?;
+        let rows = st
+            .query_map(params![hashes, made_after, used_after], |r| r.get(0))
+            .map_err(be)?
+            .collect::<Result<Vec<String>, _>>()
+            .map_err(be)?;
+        Ok(rows)
     }
 
     fn meta(&mut self, key: &str) -> StorageResult<Option<String>> {
@@ -572,6 +661,19 @@ impl Tx for SqliteTx<'_> {
             .map_err(be)?;
         Ok(rows)
     }
+}
+
+const SESSION_COLUMNS: &str = "token_hash, agent_id, device_name, created_at, last_used_at";
+
+fn session_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SessionRow> {
+    Ok(SessionRow {
+        token_hash: r.get(0)?,
+        agent_id: r.get(1)?,
+        device_name: r.get(2)?,
+        created_at: r.get(3)?,
+        last_used_at: r.get(4)?,
+        expired: false,
+    })
 }
 
 fn changes(
