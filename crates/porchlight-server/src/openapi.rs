@@ -57,18 +57,22 @@ pub fn document() -> Value {
                     "group_ids": {"type": "array", "items": {"type": "string"}}, "created_at": {"type": "integer"}}},
                 "PushRequest": {"type": "object", "required": ["client_id", "schema_version", "mutations"],
                     "properties": {"client_id": {"type": "string"}, "schema_version": {"type": "integer"},
+                        "workspace_id": {"type": "string", "description": "the helpdesk the desktop signed in to; another one answers 409 workspace_mismatch"},
                         "mutations": {"type": "array", "maxItems": porchlight_domain::sync::MAX_PUSH_MUTATIONS, "items": {"type": "object",
                             "required": ["id", "name", "args"],
-                            "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "args": {"type": "object"}, "at": {"type": "integer"}}}}}},
+                            "properties": {"id": {"type": "integer", "minimum": 1}, "name": {"type": "string"},
+                                "args": {"type": "object", "description": "an argument the mutation does not take is refused (unknown_field, naming it)"},
+                                "at": {"type": "integer"}}}}}},
                 "PushResponse": {"type": "object", "properties": {"last_mutation_id": {"type": "integer"},
                     "results": {"type": "array", "items": {"type": "object", "properties": {
-                        "id": {"type": "integer"}, "outcome": {"enum": ["applied", "duplicate", "rejected"]},
+                        "id": {"type": "integer"}, "outcome": {"enum": ["applied", "duplicate", "rejected"],
+                            "description": "a retry of a refused mutation is rejected again with the same error"},
                         "version": {"type": "integer"}, "error": {"type": "object"}}}}}},
                 "PullResponse": {"type": "object", "properties": {
                     "changes": {"type": "array", "items": {"type": "object", "properties": {
                         "version": {"type": "integer"}, "key": {"type": "object"}, "doc": {"type": ["object", "null"]}}}},
                     "cursor": {"type": "integer"}, "last_mutation_id": {"type": "integer"},
-                    "has_more": {"type": "boolean"}, "reset": {"type": "boolean"}}},
+                    "has_more": {"type": "boolean"}, "reset": {"type": "boolean"}, "workspace_id": {"type": "string"}}},
                 "PresenceUpdate": {"type": "object", "required": ["client_id", "activity"], "properties": {
                     "client_id": {"type": "string"}, "ticket_id": {"type": ["string", "null"]},
                     "activity": {"enum": ["viewing", "replying"]}}}
@@ -99,9 +103,9 @@ pub fn document() -> Value {
                 "responses": with(json!({"200": ok("per-mutation outcomes", "PushResponse")}), error_responses(&[
                     common[0], common[1],
                     ("400", "malformed JSON (malformed_json)"),
-                    ("409", "a mutation id was skipped (mutation_gap)"),
+                    ("409", "a mutation id was skipped (mutation_gap), a processed id came with another change (mutation_id_reused), or the server hosts another helpdesk (workspace_mismatch)"),
                     ("413", "body over the size limit (request_too_large) or too many mutations (too_many_mutations)"),
-                    ("422", "unknown mutation name (unknown_mutation) or bad fields (invalid_request, invalid_client_id)"),
+                    ("422", "unknown mutation name (unknown_mutation), an id below 1 (invalid_mutation_id) or bad fields (invalid_request, invalid_client_id)"),
                     ("426", "sync schema differs (schema_mismatch)"),
                 ]))
             }},
@@ -112,7 +116,9 @@ pub fn document() -> Value {
                     {"name": "client_id", "in": "query", "required": true, "schema": {"type": "string"}},
                     {"name": "cursor", "in": "query", "required": true, "schema": {"type": "integer"}},
                     {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": porchlight_domain::sync::MAX_PULL_LIMIT}},
-                    {"name": "schema_version", "in": "query", "required": true, "schema": {"type": "integer"}}
+                    {"name": "schema_version", "in": "query", "required": true, "schema": {"type": "integer"}},
+                    {"name": "workspace_id", "in": "query", "schema": {"type": "string"},
+                        "description": "the helpdesk the desktop signed in to; another one answers reset: true and no changes"}
                 ],
                 "responses": with(json!({"200": ok("a page of changes", "PullResponse")}), error_responses(&[
                     common[0], common[1],
