@@ -81,8 +81,16 @@ pub fn run(put: &mut dyn FnMut(&str, f64, &str)) -> Result<()> {
         let args = vec!["--data-dir".to_string(), dir.display().to_string()];
         let rate = push_throughput(&rt, &bin, &db, &args, &work, "sqlite")?;
         put("push_mutations_per_s_sqlite", rate.single, "mutations/s");
-        put("push_batch50_20clients_per_s_sqlite", rate.batched, "mutations/s");
-        put("push_batch50_20clients_p95_ms_sqlite", rate.batch_p95_ms, "ms");
+        put(
+            "push_batch50_20clients_per_s_sqlite",
+            rate.batched,
+            "mutations/s",
+        );
+        put(
+            "push_batch50_20clients_p95_ms_sqlite",
+            rate.batch_p95_ms,
+            "ms",
+        );
     }
     if part("push-postgres") {
         let pg_root = target_dir().join("bench/postgres");
@@ -99,8 +107,16 @@ pub fn run(put: &mut dyn FnMut(&str, f64, &str)) -> Result<()> {
         let _ = crate::postgres::stop_at(&pg_root);
         let rate = rate?;
         put("push_mutations_per_s_postgres", rate.single, "mutations/s");
-        put("push_batch50_20clients_per_s_postgres", rate.batched, "mutations/s");
-        put("push_batch50_20clients_p95_ms_postgres", rate.batch_p95_ms, "ms");
+        put(
+            "push_batch50_20clients_per_s_postgres",
+            rate.batched,
+            "mutations/s",
+        );
+        put(
+            "push_batch50_20clients_p95_ms_postgres",
+            rate.batch_p95_ms,
+            "ms",
+        );
     }
     if part("sse") {
         let rss = sse_memory(&rt, &bin, &work)?;
@@ -487,7 +503,12 @@ fn push_throughput(
         .map(|i| (format!("push-{i}@bench.example"), format!("Push Agent {i}")))
         .collect();
     let batch_users: Vec<(String, String)> = (0..BATCH_CLIENTS)
-        .map(|i| (format!("batch-{i}@bench.example"), format!("Batch Agent {i}")))
+        .map(|i| {
+            (
+                format!("batch-{i}@bench.example"),
+                format!("Batch Agent {i}"),
+            )
+        })
         .collect();
     add_users(bin, db_args, &[users.clone(), batch_users.clone()].concat())?;
     let server = ServerProc::start(bin, db_args, &work.join(format!("server-push-{label}.log")))?;
@@ -660,7 +681,10 @@ fn push_batches(
     tokens: &[String],
     tickets: &Arc<Vec<String>>,
 ) -> Result<(f64, f64)> {
-    println!("  {BATCH_CLIENTS} clients pushing batches of {BATCH_SIZE} for {} s …", PUSH_MEASURED.as_secs());
+    println!(
+        "  {BATCH_CLIENTS} clients pushing batches of {BATCH_SIZE} for {} s …",
+        PUSH_MEASURED.as_secs()
+    );
     let start = Instant::now();
     let until = start + PUSH_MEASURED;
     let threads: Vec<_> = tokens
@@ -698,7 +722,9 @@ fn push_batches(
         .collect();
     let (mut applied, mut refused, mut latencies) = (0, 0, Vec::new());
     for t in threads {
-        let (a, r, l) = t.join().map_err(|_| anyhow::anyhow!("a push thread panicked"))??;
+        let (a, r, l) = t
+            .join()
+            .map_err(|_| anyhow::anyhow!("a push thread panicked"))??;
         applied += a;
         refused += r;
         latencies.extend(l);

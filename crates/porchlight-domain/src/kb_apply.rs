@@ -964,14 +964,22 @@ mod tests {
         assert!(m.get(DocKind::KbArticle, "a2").is_none());
         // A save (and a conflict draft, which takes the same id) is held to it too.
         let e = m
-            .run(save("a1", "en", "a1-r1", 1, "New title", "New body"), &ed, 4)
+            .run(
+                save("a1", "en", "a1-r1", 1, "New title", "New body"),
+                &ed,
+                4,
+            )
             .unwrap_err();
         assert_eq!(e.code, ErrorCode::Conflict);
         assert_eq!(m.get(DocKind::KbRevision, "a1-r1").cloned(), published);
 
         // After a newer text, restoring revision 1 still finds it.
-        m.run(save("a1", "en", "a1-r2", 1, "New title", "New body"), &ed, 5)
-            .unwrap();
+        m.run(
+            save("a1", "en", "a1-r2", 1, "New title", "New body"),
+            &ed,
+            5,
+        )
+        .unwrap();
         m.run(
             KbMutation::RestoreRevision {
                 article_id: "a1".into(),

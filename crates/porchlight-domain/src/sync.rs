@@ -359,7 +359,7 @@ mod tests {
 
     /// What desktops send: every mutation they serialise must read back unchanged.
     fn sent_by_desktops() -> Vec<serde_json::Value> {
-        let ticket = vec![
+        let ticket = [
             Mutation::CreateTicket {
                 ticket_id: "t1".into(),
                 message_id: "m1".into(),
@@ -406,7 +406,7 @@ mod tests {
                 notes: String::new(),
             },
         ];
-        let kb = vec![
+        let kb = [
             KbMutation::CreateArticle {
                 id: "k1".into(),
                 revision_id: "r1".into(),
@@ -427,7 +427,7 @@ mod tests {
                 body_markdown: "Ayarlar".into(),
             },
         ];
-        let config = vec![ConfigMutation::SaveMacro {
+        let config = [ConfigMutation::SaveMacro {
             r#macro: Macro {
                 id: "mac1".into(),
                 name: "Thanks".into(),

@@ -363,14 +363,18 @@ impl Tx for SqliteTx<'_> {
 
     fn prune_client_mutations(&mut self, client_id: &str, up_to: i64) -> StorageResult<()> {
         self.0
-            .prepare_cached("DELETE FROM client_mutations WHERE client_id = ?1 AND mutation_id <= ?2")
+            .prepare_cached(
+                "DELETE FROM client_mutations WHERE client_id = ?1 AND mutation_id <= ?2",
+            )
             .and_then(|mut s| s.execute(params![client_id, up_to]))
             .map_err(be)?;
         Ok(())
     }
 
     fn savepoint(&mut self, name: &'static str) -> StorageResult<()> {
-        self.0.execute_batch(&format!("SAVEPOINT {name}")).map_err(be)
+        self.0
+            .execute_batch(&format!("SAVEPOINT {name}"))
+            .map_err(be)
     }
 
     fn rollback_to(&mut self, name: &'static str) -> StorageResult<()> {

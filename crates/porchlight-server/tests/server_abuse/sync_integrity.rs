@@ -47,10 +47,10 @@ fn a_refusal_is_answered_again_and_ids_are_checked(backend: Backend) {
     let ali = s.login("ali@example.com");
     let refused = reply_to("no-such-ticket", "Your refund is on its way.", "reply");
 
-    let first = push_ids(&ali, &[1], &[refused.clone()]);
+    let first = push_ids(&ali, &[1], std::slice::from_ref(&refused));
     assert_eq!(outcomes(&first), ["rejected"], "{}", first.body);
     // The answer was lost: the retry hears the same refusal, not "duplicate".
-    let retry = push_ids(&ali, &[1], &[refused.clone()]);
+    let retry = push_ids(&ali, &[1], std::slice::from_ref(&refused));
     assert_eq!(retry.status, 200, "{}", retry.body);
     assert_eq!(outcomes(&retry), ["rejected"], "{}", retry.body);
     assert_eq!(
@@ -61,7 +61,11 @@ fn a_refusal_is_answered_again_and_ids_are_checked(backend: Backend) {
 
     // The same id with another change is refused as a whole, and applies nothing.
     let (tid, create) = create_ticket("Reused id", "reuse@example.com");
-    let reused = push_ids(&ali, &[1, 2], &[create.clone(), reply_to(&tid, "x", "note")]);
+    let reused = push_ids(
+        &ali,
+        &[1, 2],
+        &[create.clone(), reply_to(&tid, "x", "note")],
+    );
     assert_eq!(
         (reused.status, reused.body["code"].as_str()),
         (409, Some("mutation_id_reused")),
@@ -70,7 +74,7 @@ fn a_refusal_is_answered_again_and_ids_are_checked(backend: Backend) {
     );
     assert!(!ali.pull_all().contains_key(&format!("ticket:{tid}")));
     // An applied mutation sent again is a duplicate; a refused one stays refused.
-    let r = push_ids(&ali, &[2], &[create.clone()]);
+    let r = push_ids(&ali, &[2], std::slice::from_ref(&create));
     assert_eq!(outcomes(&r), ["applied"], "{}", r.body);
     let r = push_ids(&ali, &[1, 2], &[refused, create]);
     assert_eq!(outcomes(&r), ["rejected", "duplicate"], "{}", r.body);
@@ -96,16 +100,25 @@ fn a_refusal_is_answered_again_and_ids_are_checked(backend: Backend) {
         r.body
     );
     let r = push_ids(&far, &[i64::MAX, i64::MIN], &two);
-    assert_eq!((r.status, r.body["code"].as_str()), (422, Some("invalid_mutation_id")));
+    assert_eq!(
+        (r.status, r.body["code"].as_str()),
+        (422, Some("invalid_mutation_id"))
+    );
     let r = push_ids(&far, &[i64::MAX, 1], &two);
-    assert_eq!((r.status, r.body["code"].as_str()), (422, Some("invalid_request")));
+    assert_eq!(
+        (r.status, r.body["code"].as_str()),
+        (422, Some("invalid_request"))
+    );
     alive(&s);
     let messages = ali
         .pull_all()
         .keys()
         .filter(|k| k.starts_with("message:"))
         .count();
-    assert_eq!(messages, 1, "only the new ticket's first message was stored");
+    assert_eq!(
+        messages, 1,
+        "only the new ticket's first message was stored"
+    );
 }
 
 fn a_misspelt_argument_is_refused_by_name(backend: Backend) {
@@ -172,7 +185,10 @@ fn a_draft_cannot_take_a_published_revisions_id(backend: Backend) {
         "the editor's restore still finds revision 1: {}",
         r.body
     );
-    let t = &ed.pull_all()[&format!("kb_translation:{}", porchlight_domain::docs::translation_doc_id(&article, "en"))];
+    let t = &ed.pull_all()[&format!(
+        "kb_translation:{}",
+        porchlight_domain::docs::translation_doc_id(&article, "en")
+    )];
     assert_eq!(t["title"], "Resetting your password");
 }
 
@@ -286,7 +302,10 @@ fn the_desktop_shows_a_refusal_whose_answer_was_lost(backend: Backend) {
     assert_eq!(round.refusals.len(), 1, "{round:?}");
     let refusal = &round.refusals[0];
     assert_eq!(refusal.mutation, "add_message");
-    assert_eq!(refusal.error.code, porchlight_domain::ErrorCode::TicketDeleted);
+    assert_eq!(
+        refusal.error.code,
+        porchlight_domain::ErrorCode::TicketDeleted
+    );
     assert_eq!(refusal.text.as_deref(), Some(words));
     assert_eq!(refusal.ticket_id.as_deref(), Some(tid.as_str()));
     assert_eq!(ali.store.outbox_len().unwrap(), 0);
@@ -359,7 +378,11 @@ fn another_helpdesks_cursor_and_desktop_get_a_reset(backend: Backend) {
     desk.store.apply(new_ticket("Written for A").1).unwrap();
     let e = rt.block_on(sync_round(&desk.store, &to_b)).unwrap_err();
     assert_eq!(e.code(), "workspace_mismatch", "{e}");
-    assert_eq!(desk.store.outbox_len().unwrap(), 1, "the change waits for A");
+    assert_eq!(
+        desk.store.outbox_len().unwrap(),
+        1,
+        "the change waits for A"
+    );
     let tickets_on_b = on_b
         .pull_all()
         .keys()
@@ -387,8 +410,10 @@ fn concurrent_pushes_share_commits_and_keep_refusals_apart(backend: Backend) {
                 for round in 0..ROUNDS {
                     let mut batch = Vec::new();
                     for k in 0..10 {
-                        let (tid, create) =
-                            create_ticket(&format!("{i}-{round}-{k}"), &format!("{}@example.com", uuid()));
+                        let (tid, create) = create_ticket(
+                            &format!("{i}-{round}-{k}"),
+                            &format!("{}@example.com", uuid()),
+                        );
                         batch.push(create);
                         batch.push(reply_to(&tid, "On it.", "reply"));
                         // Refused: the ticket does not exist.
@@ -431,11 +456,11 @@ fn concurrent_pushes_share_commits_and_keep_refusals_apart(backend: Backend) {
         .collect();
     numbers.sort();
     let expected: Vec<i64> = (1001..1001 + (CLIENTS * ROUNDS * 10) as i64).collect();
-    assert_eq!(numbers, expected, "every ticket once, numbered without holes");
-    let replies = docs
-        .values()
-        .filter(|d| d["body_text"] == "On it.")
-        .count();
+    assert_eq!(
+        numbers, expected,
+        "every ticket once, numbered without holes"
+    );
+    let replies = docs.values().filter(|d| d["body_text"] == "On it.").count();
     assert_eq!(replies, CLIENTS * ROUNDS * 10);
 }
 
