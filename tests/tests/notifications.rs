@@ -143,6 +143,7 @@ fn push_as(server: &str, token: &str, schema_version: u32, m: Mutation) {
             args: wire["args"].clone(),
             at: now,
         }],
+        workspace_id: None,
     };
     let res: Value = ureq::post(&format!("{server}/api/v1/sync/push"))
         .set("Authorization", &format!("Bearer {token}"))

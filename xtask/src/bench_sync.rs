@@ -6,6 +6,10 @@
 //!   desktop B's store holds it (B is woken by the server's SSE poke).
 //! - `push_mutations_per_s_sqlite` / `_postgres`: 50 clients pushing at once, one mutation per
 //!   request (as a desktop pushes an agent's action), counted when the server applied it.
+//! - `push_batch50_20clients_per_s_sqlite` / `_postgres`: 20 clients (each its own signed-in
+//!   agent and client id) pushing batches of 50 mutations (new tickets, replies, field
+//!   changes) as fast as the server answers, for the whole run; `…_p95_ms_…`: the p95 time
+//!   one such push took.
 //! - `server_rss_mb_500_sse`: the server's resident memory with 500 signed-in event streams.
 //!
 //! `PORCHLIGHT_BENCH_SYNC=first,push-sqlite,push-postgres,sse` runs only some parts (default:
@@ -49,6 +53,8 @@ const PUSH_CLIENTS: usize = 50;
 const PUSH_USERS: usize = 5;
 const PUSH_WARMUP: Duration = Duration::from_secs(2);
 const PUSH_MEASURED: Duration = Duration::from_secs(15);
+const BATCH_CLIENTS: usize = 20;
+const BATCH_SIZE: usize = 50;
 const SSE_CLIENTS: usize = 500;
 /// The benchmark's own PostgreSQL (CI's test cluster uses 54329).
 const PG_PORT: u16 = 54331;
@@ -74,7 +80,17 @@ pub fn run(put: &mut dyn FnMut(&str, f64, &str)) -> Result<()> {
         let db = Database::Sqlite(dir.clone());
         let args = vec!["--data-dir".to_string(), dir.display().to_string()];
         let rate = push_throughput(&rt, &bin, &db, &args, &work, "sqlite")?;
-        put("push_mutations_per_s_sqlite", rate, "mutations/s");
+        put("push_mutations_per_s_sqlite", rate.single, "mutations/s");
+        put(
+            "push_batch50_20clients_per_s_sqlite",
+            rate.batched,
+            "mutations/s",
+        );
+        put(
+            "push_batch50_20clients_p95_ms_sqlite",
+            rate.batch_p95_ms,
+            "ms",
+        );
     }
     if part("push-postgres") {
         let pg_root = target_dir().join("bench/postgres");
@@ -89,7 +105,18 @@ pub fn run(put: &mut dyn FnMut(&str, f64, &str)) -> Result<()> {
             push_throughput(&rt, &bin, &db, &args, &work, "postgres")
         });
         let _ = crate::postgres::stop_at(&pg_root);
-        put("push_mutations_per_s_postgres", rate?, "mutations/s");
+        let rate = rate?;
+        put("push_mutations_per_s_postgres", rate.single, "mutations/s");
+        put(
+            "push_batch50_20clients_per_s_postgres",
+            rate.batched,
+            "mutations/s",
+        );
+        put(
+            "push_batch50_20clients_p95_ms_postgres",
+            rate.batch_p95_ms,
+            "ms",
+        );
     }
     if part("sse") {
         let rss = sse_memory(&rt, &bin, &work)?;
@@ -448,9 +475,17 @@ fn fresh_postgres_database(admin: &str, name: &str) -> Result<String> {
     Ok(format!("{base}/{name}"))
 }
 
+/// What the push benchmark measured on one backend.
+struct PushRates {
+    single: f64,
+    batched: f64,
+    batch_p95_ms: f64,
+}
+
 /// 50 clients (10 per signed-in agent, each with its own client id) push one mutation per
 /// request as fast as the server answers: replies and field changes on a 1,000-ticket
 /// helpdesk. Counted: mutations the server applied while the measurement window was open.
+/// Then the batched run on the same server ([`push_batches`]).
 fn push_throughput(
     rt: &tokio::runtime::Runtime,
     bin: &Path,
@@ -458,7 +493,7 @@ fn push_throughput(
     db_args: &[String],
     work: &Path,
     label: &str,
-) -> Result<f64> {
+) -> Result<PushRates> {
     println!("push: {PUSH_CLIENTS} clients on {label} …");
     let docs = seeded_documents(&work.join(format!("push-source-{label}")), PUSH_TICKETS)?;
     let tickets: Arc<Vec<String>> = Arc::new(
@@ -473,7 +508,20 @@ fn push_throughput(
     let users: Vec<(String, String)> = (0..PUSH_USERS)
         .map(|i| (format!("push-{i}@bench.example"), format!("Push Agent {i}")))
         .collect();
-    add_users(bin, db_args, "agent", &users)?;
+    let batch_users: Vec<(String, String)> = (0..BATCH_CLIENTS)
+        .map(|i| {
+            (
+                format!("batch-{i}@bench.example"),
+                format!("Batch Agent {i}"),
+            )
+        })
+        .collect();
+    add_users(
+        bin,
+        db_args,
+        "agent",
+        &[users.clone(), batch_users.clone()].concat(),
+    )?;
     let server = ServerProc::start(bin, db_args, &work.join(format!("server-push-{label}.log")))?;
     let tokens = users
         .iter()
@@ -536,6 +584,7 @@ fn push_throughput(
                             args: v["args"].clone(),
                             at: 0,
                         }],
+                        workspace_id: None,
                     };
                     let res = client.push(&req).await?;
                     let now = Instant::now();
@@ -559,16 +608,148 @@ fn push_throughput(
         applied += a;
         refused += r;
     }
-    server.stop();
     if refused > 0 {
         bail!("the server refused {refused} of the benchmark's mutations");
     }
-    let rate = applied as f64 / PUSH_MEASURED.as_secs_f64();
+    let single = applied as f64 / PUSH_MEASURED.as_secs_f64();
     println!(
         "  {applied} mutations applied in {} s",
         PUSH_MEASURED.as_secs()
     );
-    Ok(rate)
+    let batch_tokens = batch_users
+        .iter()
+        .map(|(email, _)| Ok(login(rt, &server.url, email)?.token))
+        .collect::<Result<Vec<_>>>()?;
+    let (batched, batch_p95_ms) = push_batches(rt, &server.url, &batch_tokens, &tickets)?;
+    server.stop();
+    Ok(PushRates {
+        single,
+        batched,
+        batch_p95_ms,
+    })
+}
+
+/// One realistic batch: every fifth mutation a new ticket, the rest replies and field
+/// changes on existing tickets.
+fn realistic_batch(c: usize, first_id: i64, tickets: &[String]) -> Result<Vec<PushMutation>> {
+    (first_id..first_id + BATCH_SIZE as i64)
+        .map(|id| {
+            let ticket_id = tickets[(c * 7919 + id as usize * 104_729) % tickets.len()].clone();
+            let m = match id % 5 {
+                0 => Mutation::CreateTicket {
+                    ticket_id: new_id(),
+                    message_id: new_id(),
+                    subject: format!("Order {id} from client {c} arrived damaged"),
+                    requester: porchlight_domain::mutation::RequesterRef::New {
+                        id: new_id(),
+                        name: format!("Customer {c}-{id}"),
+                        email: Some(format!("c{c}-{id}-{}@bench.example", new_id())),
+                        phone: None,
+                    },
+                    channel: porchlight_domain::Channel::Email,
+                    priority: Priority::Normal,
+                    ticket_type: porchlight_domain::TicketType::Problem,
+                    assignee_id: None,
+                    group_id: None,
+                    tags: vec!["damaged".into()],
+                    body_text: "The box was crushed and the lamp inside is broken.".into(),
+                    attachment_ids: vec![],
+                },
+                1 | 3 => Mutation::AddMessage {
+                    message_id: new_id(),
+                    ticket_id,
+                    kind: MessageKind::Reply,
+                    from_customer: false,
+                    body_text: format!("Reply {id} from client {c}: the replacement ships today."),
+                    body_html: None,
+                    attachment_ids: vec![],
+                },
+                _ => Mutation::SetTicketFields {
+                    ticket_id,
+                    changes: TicketFieldChanges {
+                        priority: Some([Priority::Low, Priority::High][id as usize % 2]),
+                        ..Default::default()
+                    },
+                },
+            };
+            let v = serde_json::to_value(&m)?;
+            Ok(PushMutation {
+                id,
+                name: m.name().to_string(),
+                args: v["args"].clone(),
+                at: 0,
+            })
+        })
+        .collect()
+}
+
+/// 20 threads, each a signed-in agent with its own client id, push batches of 50 until the
+/// run ends. Returns mutations applied per second over the whole run and the p95 latency
+/// of one push (ms).
+fn push_batches(
+    rt: &tokio::runtime::Runtime,
+    url: &str,
+    tokens: &[String],
+    tickets: &Arc<Vec<String>>,
+) -> Result<(f64, f64)> {
+    println!(
+        "  {BATCH_CLIENTS} clients pushing batches of {BATCH_SIZE} for {} s …",
+        PUSH_MEASURED.as_secs()
+    );
+    let start = Instant::now();
+    let until = start + PUSH_MEASURED;
+    let threads: Vec<_> = tokens
+        .iter()
+        .enumerate()
+        .map(|(c, token)| {
+            let client = ServerClient::new(url, token);
+            let (tickets, handle) = (tickets.clone(), rt.handle().clone());
+            std::thread::spawn(move || {
+                let client_id = new_id();
+                let (mut applied, mut refused, mut latencies) = (0u64, 0u64, Vec::new());
+                let mut next = 1i64;
+                while Instant::now() < until {
+                    let req = PushRequest {
+                        client_id: client_id.clone(),
+                        schema_version: SCHEMA_VERSION,
+                        mutations: realistic_batch(c, next, &tickets)?,
+                        workspace_id: None,
+                    };
+                    next += BATCH_SIZE as i64;
+                    let sent = Instant::now();
+                    let res = handle.block_on(client.push(&req))?;
+                    latencies.push(sent.elapsed().as_secs_f64() * 1000.0);
+                    for r in res.results {
+                        match r.outcome {
+                            PushOutcome::Applied { .. } => applied += 1,
+                            PushOutcome::Rejected { .. } => refused += 1,
+                            PushOutcome::Duplicate => {}
+                        }
+                    }
+                }
+                anyhow::Ok((applied, refused, latencies))
+            })
+        })
+        .collect();
+    let (mut applied, mut refused, mut latencies) = (0, 0, Vec::new());
+    for t in threads {
+        let (a, r, l) = t
+            .join()
+            .map_err(|_| anyhow::anyhow!("a push thread panicked"))??;
+        applied += a;
+        refused += r;
+        latencies.extend(l);
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    if refused > 0 {
+        bail!("the server refused {refused} of the benchmark's batched mutations");
+    }
+    let p95 = percentile(&latencies, 0.95);
+    println!(
+        "  {applied} mutations in {} pushes over {elapsed:.1} s, p95 {p95:.0} ms",
+        latencies.len()
+    );
+    Ok((applied as f64 / elapsed, p95))
 }
 
 // ---- event streams -----------------------------------------------------------------------

@@ -1118,6 +1118,14 @@ impl Engine<'_, '_, '_> {
                         return Ok(known);
                     }
                 }
+                // A new customer under a used id would overwrite someone else's record.
+                if let Some(owner) = self.view.customer(id)? {
+                    return Err(DomainError::new(
+                        ErrorCode::Conflict,
+                        Some("requester"),
+                        format!("The customer id {id} already belongs to {}.", owner.name),
+                    ));
+                }
                 self.save_customer(CustomerDoc {
                     id: id.clone(),
                     name: name.clone(),
@@ -1575,6 +1583,20 @@ mod tests {
         let (c, _) = code(st.run(&admin(), reused));
         assert_eq!(c, ErrorCode::Conflict);
         assert_eq!(st.last_number, 1001, "a refused ticket reserves no number");
+        // A "new" requester under a known customer's id does not overwrite that customer.
+        let before = st.customers["c-t1"].clone();
+        let mut stolen = new_ticket("t8", Some("mallory@example.com"));
+        if let Mutation::CreateTicket {
+            requester: RequesterRef::New { id, .. },
+            ..
+        } = &mut stolen
+        {
+            *id = "c-t1".into();
+        }
+        let (c, _) = code(st.run(&admin(), stolen));
+        assert_eq!(c, ErrorCode::Conflict);
+        assert_eq!(st.customers["c-t1"], before);
+        assert!(!st.tickets.contains_key("t8"));
     }
 
     #[test]

@@ -31,6 +31,8 @@ pub trait KbStateView {
         revision: i64,
     ) -> Result<Option<ArticleRevision>, DomainError>;
     fn kb_conflict(&mut self, id: &str) -> Result<Option<TranslationConflict>, DomainError>;
+    /// A revision by its own id (of any article and locale).
+    fn kb_revision_by_id(&mut self, id: &str) -> Result<Option<ArticleRevision>, DomainError>;
 }
 
 /// Who may change what: admins and KB editors everything; agents write drafts (new articles,
@@ -141,6 +143,7 @@ pub fn apply_kb(
             if view.kb_article(id)?.is_some() {
                 return Err(exists("article", id));
             }
+            require_new_revision_id(view, revision_id)?;
             if let Some(c) = category_id {
                 require_category(view, c)?;
             }
@@ -338,6 +341,7 @@ fn save_text(
 ) -> Result<(), DomainError> {
     let mut article = live_article(view, s.article_id)?;
     require_draft_or_editor(&article, actor)?;
+    require_new_revision_id(view, s.revision_id)?;
     let is_source = s.locale == article.source_locale;
     let source_revision = if is_source {
         None
@@ -478,6 +482,19 @@ fn exists(what: &str, id: &str) -> DomainError {
     )
 }
 
+/// A save names the id of the revision (or conflict draft) it creates; one already in use
+/// would overwrite another text's history.
+fn require_new_revision_id(view: &mut dyn KbStateView, id: &str) -> Result<(), DomainError> {
+    if view.kb_revision_by_id(id)?.is_some() || view.kb_conflict(id)?.is_some() {
+        return Err(DomainError::new(
+            ErrorCode::Conflict,
+            Some("revision_id"),
+            format!("A revision with id {id} already exists."),
+        ));
+    }
+    Ok(())
+}
+
 fn require_category(view: &mut dyn KbStateView, id: &str) -> Result<KbCategory, DomainError> {
     view.kb_category(id)?
         .ok_or_else(|| DomainError::not_found("category", id))
@@ -611,6 +628,12 @@ mod tests {
         fn kb_conflict(&mut self, id: &str) -> Result<Option<TranslationConflict>, DomainError> {
             Ok(match self.get(DocKind::KbConflict, id) {
                 Some(Doc::KbConflict(c)) => Some(c.clone()),
+                _ => None,
+            })
+        }
+        fn kb_revision_by_id(&mut self, id: &str) -> Result<Option<ArticleRevision>, DomainError> {
+            Ok(match self.get(DocKind::KbRevision, id) {
+                Some(Doc::KbRevision(r)) => Some(r.clone()),
                 _ => None,
             })
         }
@@ -909,5 +932,66 @@ mod tests {
             .unwrap(),
             0
         );
+    }
+
+    #[test]
+    fn a_used_revision_id_is_refused_and_the_history_it_names_stays() {
+        let ed = actor("ed", AgentRole::KbEditor);
+        let agent = actor("ag", AgentRole::Agent);
+        let mut m = Mem::default();
+        m.run(create("a1"), &ed, 1).unwrap();
+        m.run(
+            KbMutation::SetArticleStatus {
+                article_id: "a1".into(),
+                status: ArticleStatus::Published,
+            },
+            &ed,
+            2,
+        )
+        .unwrap();
+        let published = m.get(DocKind::KbRevision, "a1-r1").cloned();
+
+        // An agent's new draft article naming the published revision's id.
+        let mut draft = create("a2");
+        if let KbMutation::CreateArticle { revision_id, .. } = &mut draft {
+            *revision_id = "a1-r1".into();
+        }
+        let e = m.run(draft, &agent, 3).unwrap_err();
+        assert_eq!(
+            (e.code, e.field.as_deref()),
+            (ErrorCode::Conflict, Some("revision_id"))
+        );
+        assert!(m.get(DocKind::KbArticle, "a2").is_none());
+        // A save (and a conflict draft, which takes the same id) is held to it too.
+        let e = m
+            .run(
+                save("a1", "en", "a1-r1", 1, "New title", "New body"),
+                &ed,
+                4,
+            )
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::Conflict);
+        assert_eq!(m.get(DocKind::KbRevision, "a1-r1").cloned(), published);
+
+        // After a newer text, restoring revision 1 still finds it.
+        m.run(
+            save("a1", "en", "a1-r2", 1, "New title", "New body"),
+            &ed,
+            5,
+        )
+        .unwrap();
+        m.run(
+            KbMutation::RestoreRevision {
+                article_id: "a1".into(),
+                locale: "en".into(),
+                revision: 1,
+                revision_id: "a1-r3".into(),
+                base_revision: 2,
+            },
+            &ed,
+            6,
+        )
+        .unwrap();
+        assert_eq!(m.translation("a1", "en").title, "Resetting your password");
     }
 }

@@ -65,6 +65,11 @@ pub struct PushRequest {
     pub client_id: String,
     pub schema_version: u32,
     pub mutations: Vec<PushMutation>,
+    /// The helpdesk this desktop signed in to; a server hosting another one refuses the push
+    /// (409 `workspace_mismatch`) instead of mixing two helpdesks' data. Older desktops omit it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub workspace_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -124,9 +129,13 @@ pub struct PullResponse {
     pub last_mutation_id: i64,
     /// More changes are waiting: pull again at once.
     pub has_more: bool,
-    /// The cursor is not valid for this server (its data was replaced): drop local copies
-    /// of server data and pull again from 0.
+    /// The cursor is not valid for this server (its data was replaced, or the pull named
+    /// another helpdesk): drop local copies of server data and pull again from 0.
     pub reset: bool,
+    /// The helpdesk this server hosts, so a desktop can tell it is talking to another one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub workspace_id: Option<String>,
 }
 
 /// What a colleague is doing on a ticket, relayed by the server for collision detection.
@@ -249,7 +258,8 @@ pub enum WireMutation {
 
 impl WireMutation {
     /// Parses `args` as the mutation called `name`; a malformed argument is a refusal that
-    /// names the mutation.
+    /// names the mutation, and an argument it does not take (a misspelt `"priorty"`) is a
+    /// refusal naming that key rather than a change silently dropped.
     pub fn parse(name: &str, args: &serde_json::Value) -> Result<WireMutation, DomainError> {
         let value = serde_json::json!({"name": name, "args": args});
         let parsed = if KbMutation::NAMES.contains(&name) {
@@ -259,13 +269,29 @@ impl WireMutation {
         } else {
             serde_json::from_value(value).map(WireMutation::Ticket)
         };
-        parsed.map_err(|e| {
+        let parsed = parsed.map_err(|e| {
             DomainError::new(
                 ErrorCode::InvalidValue,
                 Some("args"),
                 format!("The arguments of {name} are malformed: {e}"),
             )
-        })
+        })?;
+        // Written back, the parsed mutation has every argument it understood; serde's
+        // `deny_unknown_fields` cannot say this for the tagged and nested types involved.
+        let known = match &parsed {
+            WireMutation::Ticket(m) => serde_json::to_value(m),
+            WireMutation::Kb(m) => serde_json::to_value(m),
+            WireMutation::Config(m) => serde_json::to_value(m),
+        }
+        .map_err(|e| DomainError::invalid("args", format!("{name} cannot be read back: {e}")))?;
+        if let Some(key) = unknown_key(args, &known["args"], "") {
+            return Err(DomainError::new(
+                ErrorCode::UnknownField,
+                Some(&key),
+                format!("{name} takes no argument '{key}'; nothing was changed."),
+            ));
+        }
+        Ok(parsed)
     }
 
     pub fn name(&self) -> &'static str {
@@ -274,6 +300,32 @@ impl WireMutation {
             WireMutation::Kb(m) => m.name(),
             WireMutation::Config(m) => m.name(),
         }
+    }
+}
+
+/// The first key path in `given` that `known` lacks. A key whose value is null may be absent
+/// from `known`: an unset optional argument is written back by leaving it out.
+fn unknown_key(given: &serde_json::Value, known: &serde_json::Value, path: &str) -> Option<String> {
+    use serde_json::Value;
+    match (given, known) {
+        (Value::Object(g), Value::Object(k)) => g.iter().find_map(|(key, v)| {
+            let p = if path.is_empty() {
+                key.clone()
+            } else {
+                format!("{path}.{key}")
+            };
+            match k.get(key) {
+                Some(kv) => unknown_key(v, kv, &p),
+                None if v.is_null() => None,
+                None => Some(p),
+            }
+        }),
+        (Value::Array(g), Value::Array(k)) => g
+            .iter()
+            .zip(k)
+            .enumerate()
+            .find_map(|(i, (a, b))| unknown_key(a, b, &format!("{path}[{i}]"))),
+        _ => None,
     }
 }
 
@@ -287,4 +339,174 @@ pub struct SyncRound {
     pub other_changes: bool,
     pub refusals: Vec<SyncRefusal>,
     pub status: SyncStatus,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Macro;
+    use crate::kb::ArticleVisibility;
+    use crate::mutation::{RequesterRef, TicketFieldChanges};
+    use crate::{Channel, MessageKind, Priority, TicketStatus, TicketType};
+    use serde_json::json;
+
+    fn wire(value: serde_json::Value) -> (String, serde_json::Value) {
+        (
+            value["name"].as_str().unwrap().to_string(),
+            value["args"].clone(),
+        )
+    }
+
+    /// What desktops send: every mutation they serialise must read back unchanged.
+    fn sent_by_desktops() -> Vec<serde_json::Value> {
+        let ticket = [
+            Mutation::CreateTicket {
+                ticket_id: "t1".into(),
+                message_id: "m1".into(),
+                subject: "Parcel".into(),
+                requester: RequesterRef::New {
+                    id: "c1".into(),
+                    name: "Ayşe".into(),
+                    email: Some("ayse@example.com".into()),
+                    phone: None,
+                },
+                channel: Channel::Email,
+                priority: Priority::High,
+                ticket_type: TicketType::Problem,
+                assignee_id: None,
+                group_id: Some("g1".into()),
+                tags: vec!["refund".into()],
+                body_text: "Where is it?".into(),
+                attachment_ids: vec![],
+            },
+            Mutation::AddMessage {
+                message_id: "m2".into(),
+                ticket_id: "t1".into(),
+                kind: MessageKind::Note,
+                from_customer: false,
+                body_text: "Checking.".into(),
+                body_html: None,
+                attachment_ids: vec!["a1".into()],
+            },
+            Mutation::SetTicketFields {
+                ticket_id: "t1".into(),
+                changes: TicketFieldChanges {
+                    status: Some(TicketStatus::Pending),
+                    assignee_id: Some(None),
+                    ..Default::default()
+                },
+            },
+            Mutation::SaveCustomer {
+                id: "c1".into(),
+                name: "Ayşe".into(),
+                emails: vec!["ayse@example.com".into()],
+                phone: String::new(),
+                organization_id: None,
+                language: "tr".into(),
+                notes: String::new(),
+            },
+        ];
+        let kb = [
+            KbMutation::CreateArticle {
+                id: "k1".into(),
+                revision_id: "r1".into(),
+                category_id: None,
+                source_locale: "en".into(),
+                title: "Passwords".into(),
+                body_markdown: "Open **Settings**.".into(),
+                visibility: ArticleVisibility::Public,
+                tags: vec![],
+            },
+            KbMutation::SaveTranslation {
+                article_id: "k1".into(),
+                locale: "tr".into(),
+                revision_id: "r2".into(),
+                base_revision: 0,
+                source_revision: Some(1),
+                title: "Parolalar".into(),
+                body_markdown: "Ayarlar".into(),
+            },
+        ];
+        let config = [ConfigMutation::SaveMacro {
+            r#macro: Macro {
+                id: "mac1".into(),
+                name: "Thanks".into(),
+                owner_id: None,
+                body: "Thanks, {{customer.first_name}}!".into(),
+                set_status: Some(TicketStatus::Solved),
+                set_priority: None,
+                set_type: None,
+                add_tags: vec!["thanked".into()],
+                updated_at: 0,
+            },
+        }];
+        ticket
+            .iter()
+            .map(|m| serde_json::to_value(m).unwrap())
+            .chain(kb.iter().map(|m| serde_json::to_value(m).unwrap()))
+            .chain(config.iter().map(|m| serde_json::to_value(m).unwrap()))
+            .collect()
+    }
+
+    #[test]
+    fn what_desktops_send_reads_back_with_no_unknown_argument() {
+        for value in sent_by_desktops() {
+            let (name, args) = wire(value);
+            let parsed = WireMutation::parse(&name, &args)
+                .unwrap_or_else(|e| panic!("{name} refused: {e:?}"));
+            assert_eq!(parsed.name(), name);
+        }
+    }
+
+    #[test]
+    fn an_unknown_argument_is_refused_by_its_path() {
+        let cases = [
+            (
+                json!({"ticket_id": "t1", "changes": {"priorty": "high"}}),
+                "set_ticket_fields",
+                "changes.priorty",
+            ),
+            (
+                json!({"ticket_id": "t1", "tag": "x", "colour": "red"}),
+                "add_tag",
+                "colour",
+            ),
+            (
+                json!({"ticket_id": "t1", "message_id": "m1", "subject": "s",
+                    "requester": {"kind": "existing", "id": "c1", "email": "x@example.com"},
+                    "channel": "email", "priority": "normal", "ticket_type": "question",
+                    "assignee_id": null, "group_id": null, "tags": [], "body_text": "b",
+                    "attachment_ids": []}),
+                "create_ticket",
+                "requester.email",
+            ),
+            (
+                json!({"article_id": "k1", "status": "published", "force": true}),
+                "set_article_status",
+                "force",
+            ),
+            (
+                json!({"macro": {"id": "m", "name": "n", "owner_id": null, "body": "b",
+                    "set_status": null, "set_priority": null, "set_type": null,
+                    "add_tags": [], "updated_at": 0, "shared": true}}),
+                "save_macro",
+                "macro.shared",
+            ),
+        ];
+        for (args, name, key) in cases {
+            let e = WireMutation::parse(name, &args).unwrap_err();
+            assert_eq!(
+                (e.code, e.field.as_deref()),
+                (ErrorCode::UnknownField, Some(key)),
+                "{name}: {e:?}"
+            );
+            assert!(e.message.contains(key), "{}", e.message);
+        }
+        // An optional argument left null is no unknown key.
+        assert!(WireMutation::parse(
+            "set_ticket_fields",
+            &json!({"ticket_id": "t1", "changes": {"subject": null, "priority": "low"}})
+        )
+        .is_ok());
+    }
 }

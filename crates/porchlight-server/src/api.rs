@@ -97,6 +97,11 @@ impl From<StorageError> for Failure {
                 "mutation_gap",
                 format!("Mutation {got} arrived but {expected} was expected next; resend from {expected}."),
             ),
+            StorageError::MutationIdReused { id } => Failure::new(
+                StatusCode::CONFLICT,
+                "mutation_id_reused",
+                format!("Mutation id {id} was already used for another change; nothing was applied. Give each change its own id."),
+            ),
             StorageError::ClientOwnedByOther => Failure::new(
                 StatusCode::FORBIDDEN,
                 "client_not_yours",
@@ -498,6 +503,19 @@ fn check_schema(v: u32) -> Result<(), Failure> {
     Ok(())
 }
 
+/// A desktop names the helpdesk it signed in to; another helpdesk's server must not take its
+/// changes (the same address may now serve another database).
+fn check_workspace(state: &AppState, named: Option<&str>) -> Result<(), Failure> {
+    match named {
+        Some(w) if w != state.workspace_id => Err(Failure::new(
+            StatusCode::CONFLICT,
+            "workspace_mismatch",
+            "This server now hosts another helpdesk than the one this Porchlight signed in to; nothing was applied.",
+        )),
+        _ => Ok(()),
+    }
+}
+
 fn check_client_id(id: &str) -> Result<(), Failure> {
     if id.is_empty() || id.len() > 64 || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
     {
@@ -535,7 +553,19 @@ async fn push(
             ),
         ));
     }
-    if req.mutations.windows(2).any(|w| w[1].id != w[0].id + 1) {
+    check_workspace(&state, req.workspace_id.as_deref())?;
+    if req.mutations.iter().any(|m| m.id <= 0) {
+        return Err(Failure::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_mutation_id",
+            "Mutation ids start at 1; nothing was applied.",
+        ));
+    }
+    if req
+        .mutations
+        .windows(2)
+        .any(|w| w[0].id.checked_add(1) != Some(w[1].id))
+    {
         return Err(Failure::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid_request",
@@ -573,6 +603,9 @@ struct PullQuery {
     #[serde(default)]
     limit: Option<usize>,
     schema_version: u32,
+    /// The helpdesk the desktop signed in to (older desktops omit it).
+    #[serde(default)]
+    workspace_id: Option<String>,
 }
 
 async fn pull(
@@ -586,7 +619,20 @@ async fn pull(
     claim_client(&state, &q.client_id, &who.agent.id).await?;
     let storage = state.storage.clone();
     let limit = q.limit.unwrap_or(MAX_PULL_LIMIT);
-    let page = blocking(move || storage.pull(&q.client_id, q.cursor, limit)).await?;
+    let workspace_id = Some(state.workspace_id.clone());
+    if q.workspace_id.is_some() && q.workspace_id != workspace_id {
+        // A cursor counts another helpdesk's versions: it says nothing about this one.
+        return Ok(Json(PullResponse {
+            changes: Vec::new(),
+            cursor: 0,
+            last_mutation_id: 0,
+            has_more: false,
+            reset: true,
+            workspace_id,
+        }));
+    }
+    let mut page = blocking(move || storage.pull(&q.client_id, q.cursor, limit)).await?;
+    page.workspace_id = workspace_id;
     Ok(Json(page))
 }
 

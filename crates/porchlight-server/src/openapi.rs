@@ -106,18 +106,22 @@ pub fn document() -> Value {
                     "group_ids": {"type": "array", "items": {"type": "string"}}, "created_at": {"type": "integer"}}},
                 "PushRequest": {"type": "object", "required": ["client_id", "schema_version", "mutations"],
                     "properties": {"client_id": short_id_schema(), "schema_version": schema_version_schema(),
+                        "workspace_id": {"type": "string", "description": "the helpdesk the desktop signed in to; another one answers 409 workspace_mismatch"},
                         "mutations": {"type": "array", "maxItems": porchlight_domain::sync::MAX_PUSH_MUTATIONS, "items": {"type": "object",
                             "required": ["id", "name", "args"],
-                            "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "args": {"type": "object"}, "at": {"type": "integer"}}}}}},
+                            "properties": {"id": {"type": "integer", "minimum": 1}, "name": {"type": "string"},
+                                "args": {"type": "object", "description": "an argument the mutation does not take is refused (unknown_field, naming it)"},
+                                "at": {"type": "integer"}}}}}},
                 "PushResponse": {"type": "object", "properties": {"last_mutation_id": {"type": "integer"},
                     "results": {"type": "array", "items": {"type": "object", "properties": {
-                        "id": {"type": "integer"}, "outcome": {"enum": ["applied", "duplicate", "rejected"]},
+                        "id": {"type": "integer"}, "outcome": {"enum": ["applied", "duplicate", "rejected"],
+                            "description": "a retry of a refused mutation is rejected again with the same error"},
                         "version": {"type": "integer"}, "error": {"type": "object"}}}}}},
                 "PullResponse": {"type": "object", "properties": {
                     "changes": {"type": "array", "items": {"type": "object", "properties": {
                         "version": {"type": "integer"}, "key": {"type": "object"}, "doc": {"type": ["object", "null"]}}}},
                     "cursor": {"type": "integer"}, "last_mutation_id": {"type": "integer"},
-                    "has_more": {"type": "boolean"}, "reset": {"type": "boolean"}}},
+                    "has_more": {"type": "boolean"}, "reset": {"type": "boolean"}, "workspace_id": {"type": "string"}}},
                 "ServerEvent": {"oneOf": [
                     {"type": "object", "required": ["type", "version"], "properties": {
                         "type": {"const": "poke"}, "version": {"type": "integer", "description": "-1 when this stream missed events: pull"}}},
@@ -188,9 +192,9 @@ pub fn document() -> Value {
                 "responses": with(json!({"200": ok("per-mutation outcomes", "PushResponse")}), json_endpoint_errors(&[
                     common[0],
                     ("403", "account disabled (account_disabled) or the client id belongs to another agent (client_not_yours)"),
-                    ("409", "a mutation id was skipped (mutation_gap)"),
+                    ("409", "a mutation id was skipped (mutation_gap), a processed id came with another change (mutation_id_reused), or the server hosts another helpdesk (workspace_mismatch)"),
                     ("413", "body over the size limit (request_too_large) or too many mutations (too_many_mutations)"),
-                    ("422", "unknown mutation name (unknown_mutation), ids not consecutive or bad fields (invalid_request, invalid_client_id)"),
+                    ("422", "unknown mutation name (unknown_mutation), an id below 1 (invalid_mutation_id), ids not consecutive or bad fields (invalid_request, invalid_client_id)"),
                     ("426", "sync schema differs (schema_mismatch)"),
                     STORAGE_DOWN,
                 ]))
@@ -203,7 +207,9 @@ pub fn document() -> Value {
                     {"name": "cursor", "in": "query", "required": true, "schema": {"type": "integer", "format": "int64",
                         "description": "A cursor this server did not give (negative or ahead) answers a reset from 0."}},
                     {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": porchlight_domain::sync::MAX_PULL_LIMIT}},
-                    {"name": "schema_version", "in": "query", "required": true, "schema": schema_version_schema()}
+                    {"name": "schema_version", "in": "query", "required": true, "schema": schema_version_schema()},
+                    {"name": "workspace_id", "in": "query", "schema": {"type": "string"},
+                        "description": "the helpdesk the desktop signed in to; another one answers reset: true and no changes"}
                 ],
                 "responses": with(json!({"200": ok("a page of changes", "PullResponse")}), error_responses(&[
                     common[0], common[2],

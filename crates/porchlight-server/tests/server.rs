@@ -272,7 +272,8 @@ fn push_and_pull_a_ticket_with_idempotent_replays(backend: Backend) {
     s.add_user("ali@example.com", "Ali Agent", "agent");
     let mut ali = s.login("ali@example.com");
     let (tid, create) = create_ticket("Parcel lost in Kraków", "ayse@example.com");
-    let r = ali.push(&[create.clone(), reply_to(&tid, "We are on it.", "reply")]);
+    let reply = reply_to(&tid, "We are on it.", "reply");
+    let r = ali.push(&[create.clone(), reply.clone()]);
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.body["last_mutation_id"], 2);
     let outcomes: Vec<&str> = r.body["results"]
@@ -297,7 +298,7 @@ fn push_and_pull_a_ticket_with_idempotent_replays(backend: Backend) {
 
     // The same push again (a retry after a lost answer) applies nothing twice.
     ali.next_id = 1;
-    let r = ali.push(&[create, reply_to(&tid, "We are on it.", "reply")]);
+    let r = ali.push(&[create, reply]);
     let outcomes: Vec<&str> = r.body["results"]
         .as_array()
         .unwrap()

@@ -77,6 +77,7 @@ fn pages(docs: &[Doc], first_version: i64, size: usize, last_cursor: i64) -> Vec
                 last_mutation_id: 0,
                 has_more: !last,
                 reset: false,
+                workspace_id: None,
             }
         })
         .collect()

@@ -119,6 +119,7 @@ impl Team {
             last_mutation_id: 0,
             has_more: false,
             reset: false,
+            workspace_id: None,
         }
     }
 

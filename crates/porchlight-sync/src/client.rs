@@ -131,6 +131,15 @@ fn classify(status: u16, code: String, message: String) -> SyncError {
     }
 }
 
+/// The server hosts another helpdesk than the one this desktop signed in to.
+fn workspace_mismatch() -> SyncError {
+    SyncError::Refused {
+        status: 409,
+        code: "workspace_mismatch".into(),
+        message: "This server now hosts another helpdesk than the one this Porchlight signed in to; nothing was synced.".into(),
+    }
+}
+
 impl ServerClient {
     pub fn new(base: &str, token: &str) -> ServerClient {
         ServerClient {
@@ -212,21 +221,34 @@ impl ServerClient {
         decode(res).await
     }
 
+    /// Documents changed after `cursor` in the helpdesk `workspace_id`. An answer from a
+    /// server hosting another helpdesk is refused (`workspace_mismatch`) before anything of
+    /// it reaches the store.
     pub async fn pull(
         &self,
         client_id: &str,
+        workspace_id: &str,
         cursor: i64,
         limit: usize,
     ) -> Result<PullResponse, SyncError> {
+        let mut url = reqwest::Url::parse(&format!("{}/api/v1/sync/pull", self.base))
+            .map_err(|e| SyncError::Offline(format!("bad server address: {e}")))?;
+        url.query_pairs_mut()
+            .append_pair("client_id", client_id)
+            .append_pair("workspace_id", workspace_id)
+            .append_pair("cursor", &cursor.to_string())
+            .append_pair("limit", &limit.to_string())
+            .append_pair("schema_version", &SCHEMA_VERSION.to_string());
         let res = self
-            .authed(self.http.get(format!(
-                "{}/api/v1/sync/pull?client_id={client_id}&cursor={cursor}&limit={limit}&schema_version={SCHEMA_VERSION}",
-                self.base
-            )))
+            .authed(self.http.get(url))
             .timeout(Duration::from_secs(120))
             .send()
             .await;
-        decode(res).await
+        let page: PullResponse = decode(res).await?;
+        match &page.workspace_id {
+            Some(w) if w != workspace_id => Err(workspace_mismatch()),
+            _ => Ok(page),
+        }
     }
 
     /// An attachment's name, type, size and hash (files customers upload in the help center).

@@ -134,6 +134,7 @@ pub async fn sync_round(store: &Arc<Store>, client: &ServerClient) -> Result<Syn
             client_id: settings.client_id.clone(),
             schema_version: SCHEMA_VERSION,
             mutations: batch,
+            workspace_id: Some(settings.workspace_id.clone()),
         };
         let res = client.push(&req).await?;
         let s = store.clone();
@@ -157,7 +158,12 @@ pub async fn sync_round(store: &Arc<Store>, client: &ServerClient) -> Result<Syn
     let mut pages = 0;
     loop {
         let mut page = match client
-            .pull(&settings.client_id, cursor, MAX_PULL_LIMIT)
+            .pull(
+                &settings.client_id,
+                &settings.workspace_id,
+                cursor,
+                MAX_PULL_LIMIT,
+            )
             .await
         {
             Ok(page) => page,

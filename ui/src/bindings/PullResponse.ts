@@ -20,7 +20,11 @@ last_mutation_id: number,
  */
 has_more: boolean, 
 /**
- * The cursor is not valid for this server (its data was replaced): drop local copies
- * of server data and pull again from 0.
+ * The cursor is not valid for this server (its data was replaced, or the pull named
+ * another helpdesk): drop local copies of server data and pull again from 0.
  */
-reset: boolean, };
+reset: boolean, 
+/**
+ * The helpdesk this server hosts, so a desktop can tell it is talking to another one.
+ */
+workspace_id?: string, };

@@ -7,7 +7,8 @@ mod automation;
 pub mod postgres;
 pub mod sqlite;
 
-use std::sync::Arc;
+use std::collections::VecDeque;
+use std::sync::{mpsc, Arc, Mutex};
 
 use porchlight_domain::apply::{self, Actor, ApplyContext, StateView};
 use porchlight_domain::config::{self, ConfigMutation, ConfigView, Macro};
@@ -42,6 +43,9 @@ pub enum StorageError {
     /// The client id is registered to another agent.
     #[error("this client id belongs to another agent")]
     ClientOwnedByOther,
+    /// A processed mutation id came back with another name or other arguments.
+    #[error("mutation {id} was already used for another change")]
+    MutationIdReused { id: i64 },
     #[error("{0}")]
     Refused(DomainError),
 }
@@ -130,6 +134,29 @@ pub trait Tx {
     fn set_client(&mut self, client_id: &str, agent_id: &str, last: i64) -> StorageResult<()>;
     /// Registers a client id to an agent unless it is registered already.
     fn insert_client(&mut self, client_id: &str, agent_id: &str) -> StorageResult<()>;
+    /// What became of one of a client's mutations: (hash of its name and arguments, the
+    /// outcome as JSON), while it is still kept.
+    fn client_mutation(
+        &mut self,
+        client_id: &str,
+        mutation_id: i64,
+    ) -> StorageResult<Option<(String, String)>>;
+    fn record_client_mutation(
+        &mut self,
+        client_id: &str,
+        mutation_id: i64,
+        args_hash: &str,
+        outcome: &str,
+        at: i64,
+    ) -> StorageResult<()>;
+    /// Forgets the outcomes of a client's mutations up to `up_to`.
+    fn prune_client_mutations(&mut self, client_id: &str, up_to: i64) -> StorageResult<()>;
+
+    /// A named savepoint inside the transaction: `rollback_to` undoes what followed it (and
+    /// clears PostgreSQL's failed-statement state), `release` keeps it.
+    fn savepoint(&mut self, name: &'static str) -> StorageResult<()>;
+    fn rollback_to(&mut self, name: &'static str) -> StorageResult<()>;
+    fn release(&mut self, name: &'static str) -> StorageResult<()>;
 
     fn user_by_email(&mut self, email: &str) -> StorageResult<Option<(String, String, bool)>>;
     /// (e-mail, password hash, disabled) of an agent's account.
@@ -223,7 +250,30 @@ pub trait Backend: Send + Sync {
 #[derive(Clone)]
 pub struct Storage {
     backend: Arc<dyn Backend>,
+    pushes: Arc<PushQueue>,
 }
+
+/// Pushes waiting to be written. Whoever holds `writer` applies every push waiting (up to
+/// [`MAX_GROUP_MUTATIONS`]) in one transaction, so concurrent pushes share one commit.
+#[derive(Default)]
+struct PushQueue {
+    waiting: Mutex<VecDeque<QueuedPush>>,
+    writer: Mutex<()>,
+}
+
+struct QueuedPush {
+    actor: Actor,
+    client_id: String,
+    mutations: Vec<PushMutation>,
+    at: i64,
+    done: mpsc::SyncSender<StorageResult<PushReport>>,
+}
+
+/// Most mutations one group commit applies; later pushes wait for the next one.
+const MAX_GROUP_MUTATIONS: usize = 2000;
+/// How many outcomes of a client's latest mutations are kept to answer retries: a retry
+/// repeats at most one push (500 mutations) beyond what the client saw confirmed.
+const KEPT_OUTCOMES: i64 = 1000;
 
 /// Result of one push: what happened to each mutation and the version reached.
 pub struct PushReport {
@@ -234,7 +284,10 @@ pub struct PushReport {
 
 impl Storage {
     pub fn new(backend: Arc<dyn Backend>) -> Storage {
-        Storage { backend }
+        Storage {
+            backend,
+            pushes: Arc::default(),
+        }
     }
 
     pub fn backend_name(&self) -> &'static str {
@@ -521,9 +574,10 @@ impl Storage {
 
     // ---- sync ----------------------------------------------------------------------------
 
-    /// Applies a client's mutations in order, each in its own transaction: replays are
-    /// skipped, a gap stops the push, a refused mutation is recorded as processed and
-    /// reported with its reason.
+    /// Applies a client's mutations in order: replays answer what they got the first time
+    /// (a refusal stays a refusal), a gap stops the push, a refused mutation is recorded as
+    /// processed and reported with its reason. The push shares one transaction with the
+    /// pushes waiting beside it (a savepoint each, and one per mutation).
     pub fn push(
         &self,
         actor: &Actor,
@@ -531,27 +585,96 @@ impl Storage {
         mutations: &[PushMutation],
         at: i64,
     ) -> StorageResult<PushReport> {
-        let mut results = Vec::with_capacity(mutations.len());
-        let mut new_version = None;
-        let mut last = 0;
-        for pm in mutations {
-            let outcome = self.write(|tx| push_one(tx, actor, client_id, pm, at))?;
-            if let PushOutcome::Applied { version } = outcome {
-                new_version = Some(version);
+        let (done, result) = mpsc::sync_channel(1);
+        lock(&self.pushes.waiting).push_back(QueuedPush {
+            actor: actor.clone(),
+            client_id: client_id.to_string(),
+            mutations: mutations.to_vec(),
+            at,
+            done,
+        });
+        loop {
+            let _writer = lock(&self.pushes.writer);
+            match result.try_recv() {
+                Ok(report) => return report,
+                Err(mpsc::TryRecvError::Disconnected) => {
+                    return Err(StorageError::Backend(
+                        "the push was dropped by a failed writer".into(),
+                    ))
+                }
+                Err(mpsc::TryRecvError::Empty) => {}
             }
-            last = last.max(pm.id);
-            results.push(PushResult { id: pm.id, outcome });
+            let group = {
+                let mut waiting = lock(&self.pushes.waiting);
+                let mut size = 0;
+                let mut group = Vec::new();
+                while let Some(next) = waiting.front() {
+                    size += next.mutations.len().max(1);
+                    if !group.is_empty() && size > MAX_GROUP_MUTATIONS {
+                        break;
+                    }
+                    group.extend(waiting.pop_front());
+                }
+                group
+            };
+            self.write_group(group);
         }
-        if mutations.is_empty() {
-            last = self.read(|tx| Ok(tx.client(client_id)?.map(|c| c.1).unwrap_or(0)))?;
+    }
+
+    /// Applies queued pushes in one transaction and hands each its report. A push that
+    /// fails (a gap, a foreign client id, a broken document) is undone alone; a failed
+    /// commit fails them all.
+    fn write_group(&self, group: Vec<QueuedPush>) {
+        let mut reports: Vec<Option<StorageResult<PushReport>>> = Vec::new();
+        let written = self.backend.write(&mut |tx| {
+            reports.clear();
+            let start = tx.lock_version()?;
+            let mut version = start;
+            for q in &group {
+                tx.savepoint("push")?;
+                let before = version;
+                match push_job(tx, q, &mut version) {
+                    Ok(report) => {
+                        tx.release("push")?;
+                        reports.push(Some(Ok(report)));
+                    }
+                    Err(e @ (StorageError::Backend(_) | StorageError::Corrupt(_))) => {
+                        // The transaction may be unusable: fail the group, retry each alone.
+                        return Err(e);
+                    }
+                    Err(e) => {
+                        tx.rollback_to("push")?;
+                        tx.release("push")?;
+                        version = before;
+                        reports.push(Some(Err(e)));
+                    }
+                }
+            }
+            if version != start {
+                tx.set_version(version)?;
+            }
+            Ok(())
+        });
+        match written {
+            Ok(()) => {
+                for (q, report) in group.iter().zip(reports.iter_mut()) {
+                    let report = report.take().expect("every push of the group has a report");
+                    let _ = q.done.send(report);
+                }
+            }
+            Err(e) if group.len() > 1 => {
+                // One push's failure must not fail its neighbours: each alone again.
+                tracing::warn!(error = %e, pushes = group.len(), "group commit failed; retrying each push alone");
+                for q in group {
+                    self.write_group(vec![q]);
+                }
+            }
+            Err(e) => {
+                for q in group {
+                    let _ = q.done.send(Err(same_failure(&e)));
+                }
+            }
         }
-        Ok(PushReport {
-            response: PushResponse {
-                last_mutation_id: last,
-                results,
-            },
-            new_version,
-        })
     }
 
     /// Bulk load in one transaction (benchmarks, imports from another helpdesk): each
@@ -648,6 +771,7 @@ impl Storage {
                     last_mutation_id,
                     has_more: true,
                     reset: true,
+                    workspace_id: None,
                 });
             }
             let mut rows = tx.docs_since(cursor, limit + 1)?;
@@ -688,6 +812,7 @@ impl Storage {
                 last_mutation_id,
                 has_more,
                 reset: false,
+                workspace_id: None,
             })
         })
     }
@@ -799,49 +924,136 @@ fn align_account(tx: &mut dyn Tx, agent: &AgentDoc) -> StorageResult<()> {
     Ok(())
 }
 
-fn push_one(
-    tx: &mut dyn Tx,
-    actor: &Actor,
-    client_id: &str,
-    pm: &PushMutation,
-    at: i64,
-) -> StorageResult<PushOutcome> {
-    let version = tx.lock_version()?;
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The failure of a group's transaction, as each of its pushes reports it.
+fn same_failure(e: &StorageError) -> StorageError {
+    match e {
+        StorageError::Corrupt(m) => StorageError::Corrupt(m.clone()),
+        other => StorageError::Backend(other.to_string()),
+    }
+}
+
+/// What identifies a mutation's content: its name and arguments (not its time, which a
+/// retry may state differently).
+fn mutation_hash(pm: &PushMutation) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(pm.name.as_bytes());
+    h.update([0]);
+    h.update(pm.args.to_string().as_bytes());
+    format!("{:x}", h.finalize())
+}
+
+/// One client's push inside a group transaction; `version` is the workspace version reached.
+fn push_job(tx: &mut dyn Tx, q: &QueuedPush, version: &mut i64) -> StorageResult<PushReport> {
+    let (actor, client_id) = (&q.actor, q.client_id.as_str());
     let last = match tx.client(client_id)? {
         Some((owner, _)) if owner != actor.id => return Err(StorageError::ClientOwnedByOther),
         Some((_, last)) => last,
         None => 0,
     };
-    if pm.id <= last {
-        return Ok(PushOutcome::Duplicate);
+    let mut processed = last;
+    let mut results = Vec::with_capacity(q.mutations.len());
+    let mut new_version = None;
+    for pm in &q.mutations {
+        let hash = mutation_hash(pm);
+        let outcome = if pm.id <= processed {
+            replayed_outcome(tx, client_id, pm, &hash)?
+        } else {
+            if Some(pm.id) != processed.checked_add(1) {
+                return Err(StorageError::Gap {
+                    expected: processed + 1,
+                    got: pm.id,
+                });
+            }
+            let outcome = push_one(tx, actor, pm, q.at, version)?;
+            tx.record_client_mutation(
+                client_id,
+                pm.id,
+                &hash,
+                &serde_json::to_string(&outcome)?,
+                q.at,
+            )?;
+            processed = pm.id;
+            if let PushOutcome::Applied { version } = outcome {
+                new_version = Some(version);
+            }
+            outcome
+        };
+        results.push(PushResult { id: pm.id, outcome });
     }
-    if pm.id != last + 1 {
-        return Err(StorageError::Gap {
-            expected: last + 1,
-            got: pm.id,
-        });
+    if processed != last {
+        tx.set_client(client_id, &actor.id, processed)?;
+        tx.prune_client_mutations(client_id, processed.saturating_sub(KEPT_OUTCOMES))?;
     }
+    Ok(PushReport {
+        response: PushResponse {
+            last_mutation_id: processed,
+            results,
+        },
+        new_version,
+    })
+}
+
+/// The answer to a mutation sent again: a refusal is repeated (its first answer may never
+/// have arrived), an applied one is a duplicate, and another change under a used id is
+/// refused outright.
+fn replayed_outcome(
+    tx: &mut dyn Tx,
+    client_id: &str,
+    pm: &PushMutation,
+    hash: &str,
+) -> StorageResult<PushOutcome> {
+    Ok(match tx.client_mutation(client_id, pm.id)? {
+        Some((stored, _)) if stored != hash => {
+            return Err(StorageError::MutationIdReused { id: pm.id })
+        }
+        Some((_, outcome)) => match serde_json::from_str(&outcome)? {
+            PushOutcome::Rejected { error } => PushOutcome::Rejected { error },
+            _ => PushOutcome::Duplicate,
+        },
+        // Older than the outcomes kept (or processed before they were kept).
+        None => PushOutcome::Duplicate,
+    })
+}
+
+/// Applies one new mutation at the next version; a refusal is undone to its savepoint
+/// (a ticket number it reserved comes back) and reported.
+fn push_one(
+    tx: &mut dyn Tx,
+    actor: &Actor,
+    pm: &PushMutation,
+    at: i64,
+    version: &mut i64,
+) -> StorageResult<PushOutcome> {
     let at = if pm.at > 0 { pm.at } else { at };
+    tx.savepoint("mutation")?;
     // Ticket work runs the automation rules once stored; read what they need first.
     let rules_event = match WireMutation::parse(&pm.name, &pm.args) {
         Ok(WireMutation::Ticket(m)) => automation::Pending::of(tx, &m)?,
         _ => None,
     };
-    let outcome = match apply_pushed(tx, actor, pm, at) {
+    match apply_pushed(tx, actor, pm, at) {
         Ok(writes) => {
-            let version = version + 1;
-            store_writes(tx, version, &writes)?;
+            let next = *version + 1;
+            store_writes(tx, next, &writes)?;
             if let Some(event) = rules_event {
-                automation::run_after(tx, version, event, at)?;
+                automation::run_after(tx, next, event, at)?;
             }
-            tx.set_version(version)?;
-            PushOutcome::Applied { version }
+            tx.release("mutation")?;
+            *version = next;
+            Ok(PushOutcome::Applied { version: next })
         }
-        Err(ApplyFailure::Refused(error)) => PushOutcome::Rejected { error },
-        Err(ApplyFailure::Storage(e)) => return Err(e),
-    };
-    tx.set_client(client_id, &actor.id, pm.id)?;
-    Ok(outcome)
+        Err(ApplyFailure::Refused(error)) => {
+            tx.rollback_to("mutation")?;
+            tx.release("mutation")?;
+            Ok(PushOutcome::Rejected { error })
+        }
+        Err(ApplyFailure::Storage(e)) => Err(e),
+    }
 }
 
 enum ApplyFailure {
@@ -1037,6 +1249,7 @@ impl KbStateView for TxState<'_> {
     typed_get!(kb_category, KbCategory, KbCategory);
     typed_get!(kb_article, KbArticle, Article);
     typed_get!(kb_conflict, KbConflict, TranslationConflict);
+    typed_get!(kb_revision_by_id, KbRevision, ArticleRevision);
 
     fn kb_translation(
         &mut self,

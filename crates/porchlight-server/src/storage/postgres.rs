@@ -120,6 +120,16 @@ UPDATE sessions SET last_used_at = created_at;
 UPDATE users SET disabled = TRUE WHERE agent_id IN (
   SELECT id FROM docs WHERE kind = 'agent' AND (body::jsonb #>> '{doc,active}') = 'false');
 "#,
+    r#"
+CREATE TABLE client_mutations (
+  client_id TEXT NOT NULL,
+  mutation_id BIGINT NOT NULL,
+  args_hash TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  PRIMARY KEY (client_id, mutation_id)
+);
+"#,
 ];
 
 /// Most connections one server process keeps; a transaction beyond that waits for a free
@@ -582,6 +592,62 @@ impl Tx for PgTx<'_> {
             &[&client_id, &agent_id],
         )?;
         Ok(())
+    }
+
+    fn client_mutation(
+        &mut self,
+        client_id: &str,
+        mutation_id: i64,
+    ) -> StorageResult<Option<(String, String)>> {
+        Ok(self
+            .opt(
+                "SELECT args_hash, outcome FROM client_mutations
+                 WHERE client_id = $1 AND mutation_id = $2",
+                &[&client_id, &mutation_id],
+            )?
+            .map(|r| (r.get(0), r.get(1))))
+    }
+
+    fn record_client_mutation(
+        &mut self,
+        client_id: &str,
+        mutation_id: i64,
+        args_hash: &str,
+        outcome: &str,
+        at: i64,
+    ) -> StorageResult<()> {
+        self.exec(
+            "INSERT INTO client_mutations(client_id, mutation_id, args_hash, outcome, at)
+             VALUES ($1, $2, $3, $4, $5)",
+            &[&client_id, &mutation_id, &args_hash, &outcome, &at],
+        )?;
+        Ok(())
+    }
+
+    fn prune_client_mutations(&mut self, client_id: &str, up_to: i64) -> StorageResult<()> {
+        self.exec(
+            "DELETE FROM client_mutations WHERE client_id = $1 AND mutation_id <= $2",
+            &[&client_id, &up_to],
+        )?;
+        Ok(())
+    }
+
+    fn savepoint(&mut self, name: &'static str) -> StorageResult<()> {
+        self.tx
+            .batch_execute(&format!("SAVEPOINT {name}"))
+            .map_err(be)
+    }
+
+    fn rollback_to(&mut self, name: &'static str) -> StorageResult<()> {
+        self.tx
+            .batch_execute(&format!("ROLLBACK TO SAVEPOINT {name}"))
+            .map_err(be)
+    }
+
+    fn release(&mut self, name: &'static str) -> StorageResult<()> {
+        self.tx
+            .batch_execute(&format!("RELEASE SAVEPOINT {name}"))
+            .map_err(be)
     }
 
     fn user_by_email(&mut self, email: &str) -> StorageResult<Option<(String, String, bool)>> {

@@ -102,6 +102,16 @@ UPDATE sessions SET last_used_at = created_at;
 UPDATE users SET disabled = 1 WHERE agent_id IN (
   SELECT id FROM docs WHERE kind = 'agent' AND json_extract(body, '$.doc.active') = 0);
 "#,
+    r#"
+CREATE TABLE client_mutations (
+  client_id TEXT NOT NULL,
+  mutation_id INTEGER NOT NULL,
+  args_hash TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  PRIMARY KEY (client_id, mutation_id)
+) WITHOUT ROWID;
+"#,
 ];
 
 pub struct SqliteBackend {
@@ -356,6 +366,71 @@ impl Tx for SqliteTx<'_> {
             .and_then(|mut s| s.execute(params![client_id, agent_id]))
             .map_err(be)?;
         Ok(())
+    }
+
+    fn client_mutation(
+        &mut self,
+        client_id: &str,
+        mutation_id: i64,
+    ) -> StorageResult<Option<(String, String)>> {
+        self.0
+            .prepare_cached(
+                "SELECT args_hash, outcome FROM client_mutations
+                 WHERE client_id = ?1 AND mutation_id = ?2",
+            )
+            .and_then(|mut s| {
+                s.query_row(params![client_id, mutation_id], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .optional()
+            })
+            .map_err(be)
+    }
+
+    fn record_client_mutation(
+        &mut self,
+        client_id: &str,
+        mutation_id: i64,
+        args_hash: &str,
+        outcome: &str,
+        at: i64,
+    ) -> StorageResult<()> {
+        self.0
+            .prepare_cached(
+                "INSERT INTO client_mutations(client_id, mutation_id, args_hash, outcome, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )
+            .and_then(|mut s| s.execute(params![client_id, mutation_id, args_hash, outcome, at]))
+            .map_err(be)?;
+        Ok(())
+    }
+
+    fn prune_client_mutations(&mut self, client_id: &str, up_to: i64) -> StorageResult<()> {
+        self.0
+            .prepare_cached(
+                "DELETE FROM client_mutations WHERE client_id = ?1 AND mutation_id <= ?2",
+            )
+            .and_then(|mut s| s.execute(params![client_id, up_to]))
+            .map_err(be)?;
+        Ok(())
+    }
+
+    fn savepoint(&mut self, name: &'static str) -> StorageResult<()> {
+        self.0
+            .execute_batch(&format!("SAVEPOINT {name}"))
+            .map_err(be)
+    }
+
+    fn rollback_to(&mut self, name: &'static str) -> StorageResult<()> {
+        self.0
+            .execute_batch(&format!("ROLLBACK TO SAVEPOINT {name}"))
+            .map_err(be)
+    }
+
+    fn release(&mut self, name: &'static str) -> StorageResult<()> {
+        self.0
+            .execute_batch(&format!("RELEASE SAVEPOINT {name}"))
+            .map_err(be)
     }
 
     fn user_by_email(&mut self, email: &str) -> StorageResult<Option<(String, String, bool)>> {

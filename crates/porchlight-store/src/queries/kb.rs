@@ -249,6 +249,7 @@ impl KbStateView for View<'_> {
     view_get!(kb_category, KbCategory, KbCategory);
     view_get!(kb_article, KbArticle, Article);
     view_get!(kb_conflict, KbConflict, TranslationConflict);
+    view_get!(kb_revision_by_id, KbRevision, ArticleRevision);
 
     fn kb_translation(
         &mut self,
