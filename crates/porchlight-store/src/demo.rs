@@ -9,7 +9,7 @@ use rand::{Rng, SeedableRng};
 use rusqlite::params;
 
 use crate::queries::settings;
-use crate::schema::{create_derived_triggers, DROP_DERIVED_TRIGGERS, REBUILD_DERIVED};
+use crate::schema::{create_derived_triggers, rebuild_derived, DROP_DERIVED_TRIGGERS};
 use crate::{new_id, now_ms, Store, StoreResult};
 use porchlight_domain::docs::Doc;
 use porchlight_domain::sla::{SlaConditions, SlaPolicy, SlaTargets, SlaTargetsByPriority};
@@ -414,7 +414,7 @@ pub fn seed(store: &Store, opts: &SeedOptions) -> StoreResult<SeedReport> {
         if crate::queries::config::sla_config(tx)?.0.is_empty() {
             crate::queries::config::write_doc(tx, &Doc::SlaPolicy(demo_sla_policy()))?;
         }
-        tx.execute_batch(REBUILD_DERIVED)?;
+        rebuild_derived(tx)?;
         create_derived_triggers(tx)?;
         settings::set(tx, "demo_seeded_at", &now.to_string())?;
         Ok(SeedReport { tickets: opts.tickets, messages, customers: n_customers, elapsed_ms: 0 })

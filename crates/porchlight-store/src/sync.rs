@@ -9,7 +9,7 @@
 //! Pulls that start from the beginning (the first sync of a desktop, or after a `reset`) and
 //! span several pages are bulk imports: the derived triggers (full-text indexes, sidebar
 //! counts) are dropped on the first page, pages are written without them, and the derived
-//! data is rebuilt once with the last page (`schema::REBUILD_DERIVED`), as `demo::seed` does.
+//! data is rebuilt once with the last page (`schema::rebuild_derived`), as `demo::seed` does.
 //! Unsent work is rebased once per pull, after its last page, not after every page.
 
 use porchlight_domain::docs::{Doc, DocKind};
@@ -22,7 +22,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use crate::queries::docs;
 use crate::queries::events::Actor;
 use crate::queries::{agents, settings};
-use crate::schema::{create_derived_triggers, DROP_DERIVED_TRIGGERS, REBUILD_DERIVED};
+use crate::schema::{create_derived_triggers, rebuild_derived, DROP_DERIVED_TRIGGERS};
 use crate::{new_id, now_ms, Store, StoreResult};
 
 /// Set while a bulk pull is under way (its derived triggers are dropped until the last page).
@@ -452,7 +452,7 @@ impl Store {
             }
             if last_page {
                 if bulk {
-                    tx.execute_batch(REBUILD_DERIVED)?;
+                    rebuild_derived(tx)?;
                     create_derived_triggers(tx)?;
                     tx.execute("DELETE FROM settings WHERE key = ?1", [BULK_PULL])?;
                 }
@@ -477,7 +477,7 @@ impl Store {
             }
             roll_back_unsent(tx)?;
             if bulk {
-                tx.execute_batch(REBUILD_DERIVED)?;
+                rebuild_derived(tx)?;
                 create_derived_triggers(tx)?;
             }
             tx.execute(

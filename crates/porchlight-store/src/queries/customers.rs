@@ -191,9 +191,7 @@ impl Store {
 
     pub fn organizations(&self) -> StoreResult<Vec<Organization>> {
         self.read(|c| {
-            let mut st = c.prepare_cached(
-                "SELECT id, name, domains, notes FROM organizations ORDER BY name COLLATE NOCASE",
-            )?;
+            let mut st = c.prepare_cached(crate::refresh::ORGANIZATIONS)?;
             let rows = st
                 .query_map([], |r| {
                     Ok((
