@@ -393,7 +393,7 @@ pub fn seed(store: &Store, opts: &SeedOptions) -> StoreResult<SeedReport> {
             ins_ticket.execute(params![
                 id, first_number + i as i64, subject, status, priority, rank, types[rng.gen_range(0..types.len())],
                 channel, cust_id, assignee.map(|a| a.0.clone()), group.cloned(),
-                lang.code, crate::mutate::preview(last_text), thread.len() as i64, created, updated, first_response,
+                lang.code, porchlight_domain::apply::preview(last_text), thread.len() as i64, created, updated, first_response,
                 last_customer, last_agent, solved_at, rng.gen_ratio(1, 12) as i64
             ])?;
             for (kind, author_kind, author_id, author_name, text, at) in &thread {

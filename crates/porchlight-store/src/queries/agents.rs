@@ -45,23 +45,6 @@ pub(crate) fn save(c: &Connection, a: &Agent) -> StoreResult<()> {
     Ok(())
 }
 
-pub(crate) fn save_group(c: &Connection, g: &Group) -> StoreResult<()> {
-    c.execute(
-        "INSERT INTO agent_group(id, name, description, created_at) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT(id) DO UPDATE SET name = excluded.name, description = excluded.description",
-        params![g.id, g.name, g.description, now_ms()],
-    )?;
-    Ok(())
-}
-
-pub(crate) fn ensure_tag(c: &Connection, tag: &str) -> StoreResult<()> {
-    c.execute(
-        "INSERT OR IGNORE INTO tags(name, created_at) VALUES (?1, ?2)",
-        params![tag, now_ms()],
-    )?;
-    Ok(())
-}
-
 impl Store {
     /// Creates the local agent profile on first run (the welcome screen).
     pub fn create_profile(&self, name: &str, email: &str) -> StoreResult<Agent> {
