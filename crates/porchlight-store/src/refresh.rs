@@ -14,33 +14,47 @@ pub(crate) const TICKET_TOTAL: &str = "SELECT coalesce(sum(n), 0) FROM ticket_co
 pub(crate) const SAVED_VIEWS: &str =
     "SELECT id, name, filters FROM saved_views ORDER BY position, created_at";
 
-/// How many live unsolved tickets have an SLA instant before `?1`: the tally at its `as_of`,
-/// corrected by the tickets between `as_of` and `?1` (those that crossed since the last
-/// every-minute pass) read from the covering partial index. The index is named: without
-/// statistics SQLite would rather walk every unsolved ticket through `tickets_status`.
-macro_rules! sla_count {
-    ($col:literal, $kind:literal, $index:literal) => {
+/// How many live unsolved tickets' instant `$col` moved across the reference instant `$as_of`
+/// on the way to `?1`: those in [`$as_of`, `?1`) less those in [`?1`, `$as_of`), read from
+/// the covering partial index `$index` (named: without statistics SQLite would rather walk
+/// every unsolved ticket through `tickets_status`).
+macro_rules! sla_crossed {
+    ($col:literal, $index:literal, $as_of:literal) => {
         concat!(
-            "SELECT s.n
-               + (SELECT count(*) FROM tickets INDEXED BY ",
+            "(SELECT count(*) FROM tickets INDEXED BY ",
             $index,
             " WHERE ",
             $col,
-            " >= s.as_of AND ",
+            " >= ",
+            $as_of,
+            " AND ",
             $col,
             " < ?1 AND deleted_at IS NULL AND status IN ",
             unsolved!(),
-            ")
-               - (SELECT count(*) FROM tickets INDEXED BY ",
+            ") - (SELECT count(*) FROM tickets INDEXED BY ",
             $index,
             " WHERE ",
             $col,
             " >= ?1 AND ",
             $col,
-            " < s.as_of AND deleted_at IS NULL AND status IN ",
+            " < ",
+            $as_of,
+            " AND deleted_at IS NULL AND status IN ",
             unsolved!(),
-            ")
-             FROM sla_tally s WHERE s.kind = '",
+            ")"
+        )
+    };
+}
+
+/// How many live unsolved tickets have an SLA instant before `?1`: the tally at its `as_of`,
+/// corrected by the tickets that crossed between `as_of` and `?1` (since the last
+/// every-minute pass).
+macro_rules! sla_count {
+    ($col:literal, $kind:literal, $index:literal) => {
+        concat!(
+            "SELECT s.n + ",
+            sla_crossed!($col, $index, "s.as_of"),
+            " FROM sla_tally s WHERE s.kind = '",
             $kind,
             "'"
         )
@@ -57,26 +71,9 @@ pub(crate) const SLA_WARN_COUNT: &str = sla_count!("sla_warn_at", "warn", "ticke
 macro_rules! sla_advance {
     ($col:literal, $kind:literal, $index:literal) => {
         concat!(
-            "UPDATE sla_tally SET as_of = ?1, n = n
-               + (SELECT count(*) FROM tickets INDEXED BY ",
-            $index,
-            " WHERE ",
-            $col,
-            " >= sla_tally.as_of AND ",
-            $col,
-            " < ?1 AND deleted_at IS NULL AND status IN ",
-            unsolved!(),
-            ")
-               - (SELECT count(*) FROM tickets INDEXED BY ",
-            $index,
-            " WHERE ",
-            $col,
-            " >= ?1 AND ",
-            $col,
-            " < sla_tally.as_of AND deleted_at IS NULL AND status IN ",
-            unsolved!(),
-            ")
-             WHERE kind = '",
+            "UPDATE sla_tally SET as_of = ?1, n = n + ",
+            sla_crossed!($col, $index, "sla_tally.as_of"),
+            " WHERE kind = '",
             $kind,
             "'"
         )
