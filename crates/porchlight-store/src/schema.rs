@@ -21,7 +21,8 @@ pub(crate) const FTS_TRIGGERS: &str = r#"
 CREATE TRIGGER IF NOT EXISTS tickets_fts_ai AFTER INSERT ON tickets BEGIN
   INSERT INTO tickets_fts(rowid, subject) VALUES (new.rowid, new.subject);
 END;
-CREATE TRIGGER IF NOT EXISTS tickets_fts_au AFTER UPDATE OF subject ON tickets BEGIN
+CREATE TRIGGER IF NOT EXISTS tickets_fts_au AFTER UPDATE OF subject ON tickets
+  WHEN old.subject IS NOT new.subject BEGIN
   INSERT INTO tickets_fts(tickets_fts, rowid, subject) VALUES ('delete', old.rowid, old.subject);
   INSERT INTO tickets_fts(rowid, subject) VALUES (new.rowid, new.subject);
 END;
@@ -57,7 +58,9 @@ CREATE TRIGGER IF NOT EXISTS ticket_counts_ai AFTER INSERT ON tickets WHEN new.d
   INSERT INTO ticket_counts(status, assignee_id, n) VALUES (new.status, coalesce(new.assignee_id, ''), 1)
     ON CONFLICT(status, assignee_id) DO UPDATE SET n = n + 1;
 END;
-CREATE TRIGGER IF NOT EXISTS ticket_counts_au AFTER UPDATE OF status, assignee_id, deleted_at ON tickets BEGIN
+CREATE TRIGGER IF NOT EXISTS ticket_counts_au AFTER UPDATE OF status, assignee_id, deleted_at ON tickets
+  WHEN old.status IS NOT new.status OR old.assignee_id IS NOT new.assignee_id
+    OR old.deleted_at IS NOT new.deleted_at BEGIN
   UPDATE ticket_counts SET n = n - 1
     WHERE old.deleted_at IS NULL AND status = old.status AND assignee_id = coalesce(old.assignee_id, '');
   INSERT INTO ticket_counts(status, assignee_id, n)
@@ -100,7 +103,10 @@ pub(crate) const SLA_TRIGGERS: &str = r#"
 CREATE TRIGGER IF NOT EXISTS sla_tickets_ai AFTER INSERT ON tickets BEGIN
   INSERT INTO sla_dirty(ticket_id) SELECT new.id WHERE NOT EXISTS (SELECT 1 FROM sla_dirty WHERE ticket_id = new.id);
 END;
-CREATE TRIGGER IF NOT EXISTS sla_tickets_au AFTER UPDATE OF status, priority, channel, group_id, requester_id, created_at, deleted_at ON tickets BEGIN
+CREATE TRIGGER IF NOT EXISTS sla_tickets_au AFTER UPDATE OF status, priority, channel, group_id, requester_id, created_at, deleted_at ON tickets
+  WHEN old.status IS NOT new.status OR old.priority IS NOT new.priority OR old.channel IS NOT new.channel
+    OR old.group_id IS NOT new.group_id OR old.requester_id IS NOT new.requester_id
+    OR old.created_at IS NOT new.created_at OR old.deleted_at IS NOT new.deleted_at BEGIN
   INSERT INTO sla_dirty(ticket_id) SELECT new.id WHERE NOT EXISTS (SELECT 1 FROM sla_dirty WHERE ticket_id = new.id);
 END;
 CREATE TRIGGER IF NOT EXISTS sla_messages_ai AFTER INSERT ON messages BEGIN
@@ -618,6 +624,13 @@ pub(crate) fn migrate(conn: &mut Connection) -> StoreResult<()> {
         if i == 9 {
             tx.execute_batch(SLA_RETALLY)?;
             tx.execute_batch(SLA_TALLY_TRIGGERS)?;
+            // A ticket is now written whole (as its document): these fire only on a change.
+            tx.execute_batch(
+                "DROP TRIGGER tickets_fts_au; DROP TRIGGER ticket_counts_au; DROP TRIGGER sla_tickets_au;",
+            )?;
+            tx.execute_batch(FTS_TRIGGERS)?;
+            tx.execute_batch(COUNT_TRIGGERS)?;
+            tx.execute_batch(SLA_TRIGGERS)?;
         }
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         tx.commit()?;
