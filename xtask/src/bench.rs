@@ -1,5 +1,6 @@
 //! `cargo xtask bench [store|app|sync|kb|rules]`: speed on a generated 100k-ticket / ~1M-message store
-//! (sync: see bench_sync.rs).
+//! (sync: see bench_sync.rs). `mutation_apply_p95_ms`: a reply to a 50-message ticket with 50
+//! active triggers, standalone, at 100k tickets.
 //! Results merge into target/bench/report.json as {metric: {value, unit}}.
 
 use std::path::{Path, PathBuf};
@@ -237,6 +238,31 @@ fn bench_store(report: &mut Report) -> Result<()> {
         open.push(ms);
     }
     report.put("ticket_open_p95_ms", p95(open), "ms");
+
+    // An agent's reply as the standalone desktop applies it: the domain's engine over the
+    // store's documents, 50 active triggers run after it, 50 messages in the thread.
+    for rule in crate::bench_rules::triggers() {
+        store.apply_config(porchlight_domain::config::ConfigMutation::SaveRule { rule })?;
+    }
+    let mut replies = Vec::new();
+    for _ in 0..20 {
+        let ticket = long_ticket(&store)?;
+        for i in 0..5 {
+            let reply = Mutation::AddMessage {
+                message_id: new_id(),
+                ticket_id: ticket.clone(),
+                kind: MessageKind::Reply,
+                from_customer: false,
+                body_text: format!("Reply {i}: the fix is in the next release."),
+                body_html: None,
+                attachment_ids: vec![],
+            };
+            let (r, ms) = timed(|| store.apply(reply));
+            r?;
+            replies.push(ms);
+        }
+    }
+    report.put("mutation_apply_p95_ms", p95(replies), "ms");
     Ok(())
 }
 

@@ -115,7 +115,7 @@ fn time_rules() -> Vec<Rule> {
 }
 
 /// 50 triggers on varied fields; a few match a typical update.
-fn triggers() -> Vec<Rule> {
+pub(crate) fn triggers() -> Vec<Rule> {
     (0..50)
         .map(|i| {
             let conditions = match i % 5 {

@@ -1,10 +1,11 @@
-//! The server's mutation engine: applies one validated intent-level mutation to the replicated
-//! documents and returns the writes. Pure: reads go through [`StateView`], the caller supplies
-//! the time, the acting agent and fresh ids, and stores the writes in one transaction.
+//! The mutation engine of the server and the desktop store alike: applies one validated
+//! intent-level mutation to the replicated documents and returns the writes. Pure: reads go
+//! through [`StateView`], the caller supplies the time, the acting agent and fresh ids, and
+//! stores the writes in one transaction.
 //!
-//! The rules mirror the desktop store's `mutate.rs` (statuses, metric timestamps, audit
-//! events, system messages, error messages), so a change made offline and one made through
-//! the server look the same.
+//! The ticket rules (statuses, metric timestamps, audit events, system messages, error
+//! messages) exist only here, so a change made offline and one made through the server look
+//! the same.
 
 use std::collections::BTreeMap;
 
@@ -66,8 +67,7 @@ pub struct ApplyContext<'a> {
 
 const PREVIEW_CHARS: usize = 160;
 
-/// The list preview of a message: whitespace collapsed, at most 160 characters (the same
-/// rule as the desktop store).
+/// The list preview of a message: whitespace collapsed, at most 160 characters.
 pub fn preview(text: &str) -> String {
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if flat.chars().count() <= PREVIEW_CHARS {

@@ -3,17 +3,18 @@
 //! timeline reads "Rule <name>"). Connected to a server the desktop runs no rules: the server
 //! does, once, and its results arrive with the next pull.
 
+use porchlight_domain::apply::Actor;
 use porchlight_domain::docs::{Doc, DocKind, TicketDoc};
 use porchlight_domain::notify::{NotifyEventValue, NOTIFY_FIELD};
 use porchlight_domain::rules::{
     rule_actor_id, rule_actor_name, run_triggers, RuleEffect, RuleEnv, RuleEvent, RuleTrigger,
     TicketFacts,
 };
-use porchlight_domain::AuthorKind;
+use porchlight_domain::{AgentRole, AuthorKind};
 use rusqlite::types::Value;
 use rusqlite::{params, OptionalExtension, Transaction};
 
-use crate::queries::events::{self, Actor};
+use crate::queries::events;
 use crate::queries::{config, docs, settings};
 use crate::{new_id, StoreResult};
 
@@ -169,8 +170,9 @@ pub(crate) fn apply_fired(
         let name = rule_actor_name(&f.rule_name);
         let id = rule_actor_id(&f.rule_id);
         let actor = Actor {
-            id: Some(&id),
-            name: &name,
+            id,
+            name,
+            role: AgentRole::Admin,
         };
         tx.execute("SAVEPOINT rule", [])?;
         let mut result = Ok(());
@@ -179,7 +181,7 @@ pub(crate) fn apply_fired(
                 RuleEffect::Mutate(m) => m
                     .validated()
                     .map_err(Into::into)
-                    .and_then(|m| crate::mutate::apply_one(tx, &m, &actor, at)),
+                    .and_then(|m| crate::mutate::apply_one(tx, &m, &actor, at, false)),
                 // Recorded as a `notify` event, as the server does; the named agents'
                 // notifications are derived from it (see `queries::notifications`).
                 RuleEffect::Notify { agent_ids, text } => events::record(

@@ -9,7 +9,7 @@ use rand::{Rng, SeedableRng};
 use rusqlite::params;
 
 use crate::queries::settings;
-use crate::schema::{create_derived_triggers, DROP_DERIVED_TRIGGERS, REBUILD_DERIVED};
+use crate::schema::{create_derived_triggers, rebuild_derived, DROP_DERIVED_TRIGGERS};
 use crate::{new_id, now_ms, Store, StoreResult};
 use porchlight_domain::docs::Doc;
 use porchlight_domain::sla::{SlaConditions, SlaPolicy, SlaTargets, SlaTargetsByPriority};
@@ -393,7 +393,7 @@ pub fn seed(store: &Store, opts: &SeedOptions) -> StoreResult<SeedReport> {
             ins_ticket.execute(params![
                 id, first_number + i as i64, subject, status, priority, rank, types[rng.gen_range(0..types.len())],
                 channel, cust_id, assignee.map(|a| a.0.clone()), group.cloned(),
-                lang.code, crate::mutate::preview(last_text), thread.len() as i64, created, updated, first_response,
+                lang.code, porchlight_domain::apply::preview(last_text), thread.len() as i64, created, updated, first_response,
                 last_customer, last_agent, solved_at, rng.gen_ratio(1, 12) as i64
             ])?;
             for (kind, author_kind, author_id, author_name, text, at) in &thread {
@@ -414,7 +414,7 @@ pub fn seed(store: &Store, opts: &SeedOptions) -> StoreResult<SeedReport> {
         if crate::queries::config::sla_config(tx)?.0.is_empty() {
             crate::queries::config::write_doc(tx, &Doc::SlaPolicy(demo_sla_policy()))?;
         }
-        tx.execute_batch(REBUILD_DERIVED)?;
+        rebuild_derived(tx)?;
         create_derived_triggers(tx)?;
         settings::set(tx, "demo_seeded_at", &now.to_string())?;
         Ok(SeedReport { tickets: opts.tickets, messages, customers: n_customers, elapsed_ms: 0 })

@@ -10,6 +10,7 @@ mod error;
 mod filter_sql;
 mod mutate;
 mod queries;
+mod refresh;
 mod schema;
 pub mod sla;
 pub mod sync;

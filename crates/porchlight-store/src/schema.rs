@@ -5,13 +5,24 @@ use rusqlite::Connection;
 
 use crate::StoreResult;
 
+/// The statuses whose tickets are still being worked on, as an SQL list. Partial indexes over
+/// unsolved tickets are used only by queries that spell their condition the same way, so
+/// every such query takes the list from here.
+macro_rules! unsolved {
+    () => {
+        "('new', 'open', 'pending', 'on_hold')"
+    };
+}
+pub(crate) use unsolved;
+
 /// Triggers that keep the external-content FTS tables in step with their tables. Bulk imports
 /// drop them, insert, rebuild the indexes and create them again (see `demo::seed`).
 pub(crate) const FTS_TRIGGERS: &str = r#"
 CREATE TRIGGER IF NOT EXISTS tickets_fts_ai AFTER INSERT ON tickets BEGIN
   INSERT INTO tickets_fts(rowid, subject) VALUES (new.rowid, new.subject);
 END;
-CREATE TRIGGER IF NOT EXISTS tickets_fts_au AFTER UPDATE OF subject ON tickets BEGIN
+CREATE TRIGGER IF NOT EXISTS tickets_fts_au AFTER UPDATE OF subject ON tickets
+  WHEN old.subject IS NOT new.subject BEGIN
   INSERT INTO tickets_fts(tickets_fts, rowid, subject) VALUES ('delete', old.rowid, old.subject);
   INSERT INTO tickets_fts(rowid, subject) VALUES (new.rowid, new.subject);
 END;
@@ -47,7 +58,9 @@ CREATE TRIGGER IF NOT EXISTS ticket_counts_ai AFTER INSERT ON tickets WHEN new.d
   INSERT INTO ticket_counts(status, assignee_id, n) VALUES (new.status, coalesce(new.assignee_id, ''), 1)
     ON CONFLICT(status, assignee_id) DO UPDATE SET n = n + 1;
 END;
-CREATE TRIGGER IF NOT EXISTS ticket_counts_au AFTER UPDATE OF status, assignee_id, deleted_at ON tickets BEGIN
+CREATE TRIGGER IF NOT EXISTS ticket_counts_au AFTER UPDATE OF status, assignee_id, deleted_at ON tickets
+  WHEN old.status IS NOT new.status OR old.assignee_id IS NOT new.assignee_id
+    OR old.deleted_at IS NOT new.deleted_at BEGIN
   UPDATE ticket_counts SET n = n - 1
     WHERE old.deleted_at IS NULL AND status = old.status AND assignee_id = coalesce(old.assignee_id, '');
   INSERT INTO ticket_counts(status, assignee_id, n)
@@ -90,7 +103,10 @@ pub(crate) const SLA_TRIGGERS: &str = r#"
 CREATE TRIGGER IF NOT EXISTS sla_tickets_ai AFTER INSERT ON tickets BEGIN
   INSERT INTO sla_dirty(ticket_id) SELECT new.id WHERE NOT EXISTS (SELECT 1 FROM sla_dirty WHERE ticket_id = new.id);
 END;
-CREATE TRIGGER IF NOT EXISTS sla_tickets_au AFTER UPDATE OF status, priority, channel, group_id, requester_id, created_at, deleted_at ON tickets BEGIN
+CREATE TRIGGER IF NOT EXISTS sla_tickets_au AFTER UPDATE OF status, priority, channel, group_id, requester_id, created_at, deleted_at ON tickets
+  WHEN old.status IS NOT new.status OR old.priority IS NOT new.priority OR old.channel IS NOT new.channel
+    OR old.group_id IS NOT new.group_id OR old.requester_id IS NOT new.requester_id
+    OR old.created_at IS NOT new.created_at OR old.deleted_at IS NOT new.deleted_at BEGIN
   INSERT INTO sla_dirty(ticket_id) SELECT new.id WHERE NOT EXISTS (SELECT 1 FROM sla_dirty WHERE ticket_id = new.id);
 END;
 CREATE TRIGGER IF NOT EXISTS sla_messages_ai AFTER INSERT ON messages BEGIN
@@ -126,6 +142,56 @@ CREATE TRIGGER IF NOT EXISTS sla_config_ad AFTER DELETE ON config_docs WHEN old.
 END;
 "#;
 
+/// Triggers that keep `sla_tally` exact: for each instant column ("due": `sla_due_at`,
+/// "warn": `sla_warn_at`), how many live unsolved tickets have it before the row's `as_of`.
+/// The "At risk" and "Breached" counts add the tickets between `as_of` and the clock (a short
+/// index range, see `refresh::SLA_DUE_COUNT`) instead of counting every ticket past due.
+pub(crate) const SLA_TALLY_TRIGGERS: &str = concat!(
+    r#"
+CREATE TRIGGER IF NOT EXISTS sla_tally_ai AFTER INSERT ON tickets BEGIN
+  UPDATE sla_tally SET n = n + CASE WHEN new.deleted_at IS NULL AND new.status IN "#,
+    unsolved!(),
+    r#"
+    AND (CASE kind WHEN 'due' THEN new.sla_due_at ELSE new.sla_warn_at END) < as_of THEN 1 ELSE 0 END;
+END;
+CREATE TRIGGER IF NOT EXISTS sla_tally_ad AFTER DELETE ON tickets BEGIN
+  UPDATE sla_tally SET n = n - CASE WHEN old.deleted_at IS NULL AND old.status IN "#,
+    unsolved!(),
+    r#"
+    AND (CASE kind WHEN 'due' THEN old.sla_due_at ELSE old.sla_warn_at END) < as_of THEN 1 ELSE 0 END;
+END;
+CREATE TRIGGER IF NOT EXISTS sla_tally_au AFTER UPDATE OF sla_due_at, sla_warn_at, status, deleted_at ON tickets BEGIN
+  UPDATE sla_tally SET n = n
+    - CASE WHEN old.deleted_at IS NULL AND old.status IN "#,
+    unsolved!(),
+    r#"
+      AND (CASE kind WHEN 'due' THEN old.sla_due_at ELSE old.sla_warn_at END) < as_of THEN 1 ELSE 0 END
+    + CASE WHEN new.deleted_at IS NULL AND new.status IN "#,
+    unsolved!(),
+    r#"
+      AND (CASE kind WHEN 'due' THEN new.sla_due_at ELSE new.sla_warn_at END) < as_of THEN 1 ELSE 0 END;
+END;
+"#
+);
+
+/// Counts `sla_tally` afresh (now as the reference instant) from the covering indexes over
+/// unsolved tickets' SLA instants: after a bulk import and when the table is created.
+const SLA_RETALLY: &str = concat!(
+    r#"
+DELETE FROM sla_tally;
+INSERT INTO sla_tally(kind, as_of, n)
+  SELECT 'due', now, (SELECT count(*) FROM tickets INDEXED BY tickets_sla_due_open WHERE sla_due_at < now AND deleted_at IS NULL AND status IN "#,
+    unsolved!(),
+    r#")
+  FROM (SELECT CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) AS now);
+INSERT INTO sla_tally(kind, as_of, n)
+  SELECT 'warn', now, (SELECT count(*) FROM tickets INDEXED BY tickets_sla_warn_open WHERE sla_warn_at < now AND deleted_at IS NULL AND status IN "#,
+    unsolved!(),
+    r#")
+  FROM (SELECT CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) AS now);
+"#
+);
+
 /// Every trigger that maintains derived data, in the order they are created.
 const DERIVED_TRIGGERS: &[&str] = &[
     FTS_TRIGGERS,
@@ -133,6 +199,7 @@ const DERIVED_TRIGGERS: &[&str] = &[
     COUNT_TRIGGERS,
     TAG_COUNT_TRIGGERS,
     SLA_TRIGGERS,
+    SLA_TALLY_TRIGGERS,
 ];
 
 /// Creates the derived-data triggers again after a bulk import (see `DROP_DERIVED_TRIGGERS`).
@@ -158,10 +225,13 @@ DROP TRIGGER IF EXISTS sla_messages_ai; DROP TRIGGER IF EXISTS sla_messages_ad;
 DROP TRIGGER IF EXISTS sla_events_ai; DROP TRIGGER IF EXISTS sla_events_ad;
 DROP TRIGGER IF EXISTS sla_tags_ai; DROP TRIGGER IF EXISTS sla_tags_ad;
 DROP TRIGGER IF EXISTS sla_customers_au;
+DROP TRIGGER IF EXISTS sla_tally_ai; DROP TRIGGER IF EXISTS sla_tally_ad;
+DROP TRIGGER IF EXISTS sla_tally_au;
 "#;
 
-/// Recomputes everything the derived triggers maintain, after a bulk import without them.
-pub(crate) const REBUILD_DERIVED: &str = r#"
+/// Recomputes everything the derived triggers maintain, after a bulk import without them
+/// (`rebuild_derived`).
+const REBUILD_DERIVED: &str = r#"
 INSERT INTO tickets_fts(tickets_fts) VALUES('rebuild');
 INSERT INTO messages_fts(messages_fts) VALUES('rebuild');
 INSERT INTO customers_fts(customers_fts) VALUES('rebuild');
@@ -507,7 +577,30 @@ CREATE INDEX notifications_created ON notifications(created_at);
 CREATE TABLE notify_pending (kind TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (kind, id)) WITHOUT ROWID;
 "#;
 
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9];
+/// The "At risk" and "Breached" counts without walking the tickets: covering indexes over
+/// the SLA instants of live unsolved tickets (also the every-minute pass's ranges) and
+/// `sla_tally` (see `SLA_TALLY_TRIGGERS`).
+const V10: &str = concat!(
+    "CREATE INDEX tickets_sla_due_open ON tickets(sla_due_at, status, deleted_at)
+  WHERE sla_due_at IS NOT NULL AND deleted_at IS NULL AND status IN ",
+    unsolved!(),
+    ";
+CREATE INDEX tickets_sla_warn_open ON tickets(sla_warn_at, status, deleted_at)
+  WHERE sla_warn_at IS NOT NULL AND deleted_at IS NULL AND status IN ",
+    unsolved!(),
+    ";
+CREATE TABLE sla_tally (kind TEXT PRIMARY KEY, as_of INTEGER NOT NULL, n INTEGER NOT NULL) WITHOUT ROWID;
+"
+);
+
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10];
+
+/// Recomputes everything the derived triggers maintain, after a bulk import without them.
+pub(crate) fn rebuild_derived(conn: &Connection) -> StoreResult<()> {
+    conn.execute_batch(REBUILD_DERIVED)?;
+    conn.execute_batch(SLA_RETALLY)?;
+    Ok(())
+}
 
 pub(crate) fn migrate(conn: &mut Connection) -> StoreResult<()> {
     let current: usize =
@@ -526,6 +619,17 @@ pub(crate) fn migrate(conn: &mut Connection) -> StoreResult<()> {
             tx.execute_batch(TAG_COUNT_TRIGGERS)?;
         }
         if i == 7 {
+            tx.execute_batch(SLA_TRIGGERS)?;
+        }
+        if i == 9 {
+            tx.execute_batch(SLA_RETALLY)?;
+            tx.execute_batch(SLA_TALLY_TRIGGERS)?;
+            // A ticket is now written whole (as its document): these fire only on a change.
+            tx.execute_batch(
+                "DROP TRIGGER tickets_fts_au; DROP TRIGGER ticket_counts_au; DROP TRIGGER sla_tickets_au;",
+            )?;
+            tx.execute_batch(FTS_TRIGGERS)?;
+            tx.execute_batch(COUNT_TRIGGERS)?;
             tx.execute_batch(SLA_TRIGGERS)?;
         }
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;

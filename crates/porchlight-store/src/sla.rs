@@ -14,7 +14,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::queries::{config, settings};
-use crate::{Store, StoreResult};
+use crate::{refresh, Store, StoreResult};
 
 /// What the clock needs of one ticket, read from its row, tags, audit events and messages.
 struct History {
@@ -368,7 +368,7 @@ impl Store {
     /// The every-minute SLA pass: the tickets whose warning began or whose deadline passed
     /// since the previous pass (the first pass looks back one minute), in time order, each
     /// also a notification for the agent whose work it is. Reads two indexed ranges,
-    /// however many tickets are open.
+    /// however many tickets are open, and moves the "At risk" / "Breached" tally to `now`.
     pub fn sla_pass(&self, now: i64) -> StoreResult<Vec<SlaCrossing>> {
         self.with_tx(|tx| {
             let last: i64 = settings::get(tx, LAST_PASS)?
@@ -378,18 +378,12 @@ impl Store {
                 return Ok(Vec::new());
             }
             let mut out: Vec<SlaCrossing> = Vec::new();
-            for (col, status) in [
-                ("sla_warn_at", SlaStatus::AtRisk),
-                ("sla_due_at", SlaStatus::Breached),
+            for (sql, status) in [
+                (refresh::SLA_WARN_CROSSINGS, SlaStatus::AtRisk),
+                (refresh::SLA_DUE_CROSSINGS, SlaStatus::Breached),
             ] {
                 // A deadline that passes at `d` is breached from just after it (`now > d`).
-                let sql = format!(
-                    "SELECT id, number, subject, assignee_id, group_id, {col} FROM tickets
-                     WHERE {col} >= ?1 AND {col} < ?2 AND deleted_at IS NULL
-                       AND status IN ('new', 'open', 'pending', 'on_hold')
-                       AND (?3 OR sla_warn_at < sla_due_at)"
-                );
-                let mut st = tx.prepare_cached(&sql)?;
+                let mut st = tx.prepare_cached(sql)?;
                 let rows =
                     st.query_map(params![last, now, status == SlaStatus::Breached], |r| {
                         Ok(SlaCrossing {
@@ -405,6 +399,9 @@ impl Store {
                 for row in rows {
                     out.push(row?);
                 }
+            }
+            for sql in [refresh::SLA_DUE_ADVANCE, refresh::SLA_WARN_ADVANCE] {
+                tx.prepare_cached(sql)?.execute([now])?;
             }
             out.sort_by_key(|c| c.at);
             let standalone = !crate::sync::is_connected(tx)?;

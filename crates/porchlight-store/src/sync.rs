@@ -9,7 +9,7 @@
 //! Pulls that start from the beginning (the first sync of a desktop, or after a `reset`) and
 //! span several pages are bulk imports: the derived triggers (full-text indexes, sidebar
 //! counts) are dropped on the first page, pages are written without them, and the derived
-//! data is rebuilt once with the last page (`schema::REBUILD_DERIVED`), as `demo::seed` does.
+//! data is rebuilt once with the last page (`schema::rebuild_derived`), as `demo::seed` does.
 //! Unsent work is rebased once per pull, after its last page, not after every page.
 
 use porchlight_domain::docs::{Doc, DocKind};
@@ -20,9 +20,8 @@ use porchlight_domain::{DomainError, ErrorCode, Mutation};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use crate::queries::docs;
-use crate::queries::events::Actor;
-use crate::queries::{agents, settings};
-use crate::schema::{create_derived_triggers, DROP_DERIVED_TRIGGERS, REBUILD_DERIVED};
+use crate::queries::settings;
+use crate::schema::{create_derived_triggers, rebuild_derived, DROP_DERIVED_TRIGGERS};
 use crate::{new_id, now_ms, Store, StoreResult};
 
 /// Set while a bulk pull is under way (its derived triggers are dropped until the last page).
@@ -68,54 +67,6 @@ pub(crate) fn is_shared(m: &Mutation) -> bool {
     !matches!(m, Mutation::SaveView { .. } | Mutation::DeleteView { .. })
 }
 
-/// The rows a mutation will change, as document keys, so their server version can be kept.
-fn touched(c: &Connection, m: &Mutation) -> StoreResult<Vec<(DocKind, String)>> {
-    use porchlight_domain::mutation::RequesterRef;
-    let t = |id: &str| (DocKind::Ticket, id.to_string());
-    Ok(match m {
-        Mutation::CreateTicket {
-            ticket_id,
-            requester,
-            tags,
-            ..
-        } => {
-            let mut v = vec![t(ticket_id)];
-            if let RequesterRef::New { id, .. } = requester {
-                v.push((DocKind::Customer, id.clone()));
-            }
-            v.extend(tags.iter().map(|g| (DocKind::Tag, g.clone())));
-            v
-        }
-        Mutation::AddMessage { ticket_id, .. }
-        | Mutation::SetTicketFields { ticket_id, .. }
-        | Mutation::RemoveTag { ticket_id, .. }
-        | Mutation::DeleteTicket { ticket_id } => vec![t(ticket_id)],
-        Mutation::AddTag { ticket_id, tag } => vec![t(ticket_id), (DocKind::Tag, tag.clone())],
-        Mutation::MergeTickets {
-            source_id,
-            target_id,
-        } => {
-            let mut v = vec![t(source_id), t(target_id)];
-            let mut st =
-                c.prepare_cached("SELECT id FROM messages WHERE ticket_id = ?1 AND pending = 0")?;
-            let moved = st
-                .query_map([source_id], |r| r.get::<_, String>(0))?
-                .collect::<Result<Vec<_>, _>>()?;
-            v.extend(moved.into_iter().map(|id| (DocKind::Message, id)));
-            v
-        }
-        Mutation::SaveCustomer { id, .. } => vec![(DocKind::Customer, id.clone())],
-        Mutation::SaveOrganization { id, .. } => vec![(DocKind::Organization, id.clone())],
-        Mutation::SaveAgent { id, .. } => vec![(DocKind::Agent, id.clone())],
-        Mutation::SetAgentGroups { agent_id, .. } => vec![(DocKind::Agent, agent_id.clone())],
-        Mutation::SaveGroup { id, .. } => vec![(DocKind::Group, id.clone())],
-        Mutation::CreateTag { name } | Mutation::DeleteTag { name } => {
-            vec![(DocKind::Tag, name.clone())]
-        }
-        Mutation::SaveView { .. } | Mutation::DeleteView { .. } => Vec::new(),
-    })
-}
-
 /// Keeps the current (server) version of a row before an unsent change alters it.
 pub(crate) fn shadow(c: &Connection, kind: DocKind, id: &str) -> StoreResult<()> {
     let known: bool = c
@@ -129,29 +80,6 @@ pub(crate) fn shadow(c: &Connection, kind: DocKind, id: &str) -> StoreResult<()>
         .transpose()?;
     c.prepare_cached("INSERT INTO sync_shadow(kind, id, body) VALUES (?1, ?2, ?3)")?
         .execute(params![kind.as_str(), id, body])?;
-    Ok(())
-}
-
-/// Applies a shared mutation locally, keeping what is needed to undo it.
-pub(crate) fn apply_optimistic(
-    tx: &Transaction<'_>,
-    m: &Mutation,
-    actor: &Actor<'_>,
-    at: i64,
-) -> StoreResult<()> {
-    for (kind, id) in touched(tx, m)? {
-        shadow(tx, kind, &id)?;
-    }
-    let (msg_before, event_before): (i64, i64) = tx.query_row(
-        "SELECT (SELECT coalesce(max(rowid), 0) FROM messages), (SELECT coalesce(max(rowid), 0) FROM ticket_events)",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    crate::mutate::apply_one(tx, m, actor, at)?;
-    tx.prepare_cached("UPDATE messages SET pending = 1 WHERE rowid > ?1")?
-        .execute([msg_before])?;
-    tx.prepare_cached("UPDATE ticket_events SET pending = 1 WHERE rowid > ?1")?
-        .execute([event_before])?;
     Ok(())
 }
 
@@ -228,27 +156,17 @@ fn roll_back_unsent(tx: &Transaction<'_>) -> StoreResult<()> {
 /// (its ticket was deleted meanwhile, say) stays queued: the server will refuse it and the
 /// agent will see why.
 fn reapply_unsent(tx: &Transaction<'_>, me: &str) -> StoreResult<()> {
-    let name = agents::name_of(tx, me)?;
-    let actor = Actor {
-        id: Some(me),
-        name: &name,
-    };
-    let kb_actor =
-        crate::queries::agents::get(tx, me).map(|a| porchlight_domain::apply::Actor {
-            id: a.id,
-            name: a.name,
-            role: a.role,
-        })?;
+    let actor = crate::mutate::actor_of(tx, me)?;
     for pm in outbox(tx, 0, i64::MAX)? {
         let m = WireMutation::parse(&pm.name, &pm.args)?;
         tx.execute("SAVEPOINT reapply", [])?;
         let applied = match &m {
-            WireMutation::Ticket(m) => apply_optimistic(tx, m, &actor, pm.at),
+            WireMutation::Ticket(m) => crate::mutate::apply_one(tx, m, &actor, pm.at, true),
             WireMutation::Kb(m) => {
-                crate::queries::kb::apply_in_tx(tx, m, &kb_actor, pm.at, true).map(|_| ())
+                crate::queries::kb::apply_in_tx(tx, m, &actor, pm.at, true).map(|_| ())
             }
             WireMutation::Config(m) => {
-                crate::queries::config::apply_in_tx(tx, m, &kb_actor, pm.at, true)
+                crate::queries::config::apply_in_tx(tx, m, &actor, pm.at, true)
             }
         };
         match applied {
@@ -452,7 +370,7 @@ impl Store {
             }
             if last_page {
                 if bulk {
-                    tx.execute_batch(REBUILD_DERIVED)?;
+                    rebuild_derived(tx)?;
                     create_derived_triggers(tx)?;
                     tx.execute("DELETE FROM settings WHERE key = ?1", [BULK_PULL])?;
                 }
@@ -477,7 +395,7 @@ impl Store {
             }
             roll_back_unsent(tx)?;
             if bulk {
-                tx.execute_batch(REBUILD_DERIVED)?;
+                rebuild_derived(tx)?;
                 create_derived_triggers(tx)?;
             }
             tx.execute(

@@ -423,3 +423,102 @@ fn recomputing_every_ticket_at_once_agrees_with_ticket_by_ticket() {
     let after: Vec<_> = ids.iter().map(|id| stored(&s, id)).collect();
     assert_eq!(before, after);
 }
+
+/// Tickets the view lists at `now` (the filter run over the tickets themselves).
+fn listed(s: &Store, view: &str, now: i64) -> i64 {
+    s.ticket_page_at(view, SortKey::Due, None, 500, now)
+        .unwrap()
+        .rows
+        .len() as i64
+}
+
+/// The "At risk" and "Breached" counts come from a tally the every-minute pass moves along
+/// the clock; they must name exactly the tickets the views list, whatever the order of
+/// passes, changes and clock readings (earlier than the last pass included).
+#[test]
+fn sla_view_counts_match_the_listed_tickets_as_the_clock_and_the_tickets_move() {
+    let (_d, s, me) = store();
+    s.apply_config(ConfigMutation::SaveSlaPolicy {
+        policy: policy("std", 10, SlaConditions::default()),
+    })
+    .unwrap();
+    let priorities = [
+        Priority::Urgent,
+        Priority::High,
+        Priority::Normal,
+        Priority::Low,
+        Priority::Urgent,
+        Priority::Normal,
+    ];
+    let ids: Vec<String> = priorities
+        .iter()
+        .enumerate()
+        .map(|(i, p)| ticket(&s, &format!("Ticket {i}"), *p, &[]))
+        .collect();
+    let t0 = s.ticket(&ids[0]).unwrap().summary.created_at;
+    let check = |s: &Store, now: i64| {
+        for view in ["at_risk", "breached"] {
+            assert_eq!(
+                count(s, view, now),
+                listed(s, view, now),
+                "{view} at {} minutes",
+                (now - t0) / MIN
+            );
+        }
+    };
+    let mut seen_nonzero = (false, false);
+    for step in 0..40 {
+        let now = t0 + step * 7 * MIN;
+        if step % 3 == 0 {
+            s.sla_pass(now).unwrap();
+        }
+        match step {
+            5 => fields(
+                &s,
+                &ids[0],
+                TicketFieldChanges {
+                    status: Some(TicketStatus::Solved),
+                    ..Default::default()
+                },
+            ),
+            8 => reply(&s, &ids[1], MessageKind::Reply),
+            11 => s
+                .apply(Mutation::DeleteTicket {
+                    ticket_id: ids[2].clone(),
+                })
+                .unwrap(),
+            14 => fields(
+                &s,
+                &ids[3],
+                TicketFieldChanges {
+                    priority: Some(Priority::Urgent),
+                    assignee_id: Some(Some(me.clone())),
+                    ..Default::default()
+                },
+            ),
+            17 => s
+                .apply(Mutation::AddMessage {
+                    message_id: new_id(),
+                    ticket_id: ids[0].clone(),
+                    kind: MessageKind::Reply,
+                    from_customer: true,
+                    body_text: "It is still broken.".into(),
+                    body_html: None,
+                    attachment_ids: vec![],
+                })
+                .unwrap(),
+            _ => {}
+        }
+        // The clock as the pass last saw it, before it, and after it.
+        for at in [now, now - 30 * MIN, now + 3 * MIN] {
+            check(&s, at);
+            seen_nonzero.0 |= count(&s, "at_risk", at) > 0;
+            seen_nonzero.1 |= count(&s, "breached", at) > 0;
+        }
+    }
+    assert_eq!(
+        seen_nonzero,
+        (true, true),
+        "the walk never saw a ticket at risk or breached"
+    );
+}

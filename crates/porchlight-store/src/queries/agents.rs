@@ -45,23 +45,6 @@ pub(crate) fn save(c: &Connection, a: &Agent) -> StoreResult<()> {
     Ok(())
 }
 
-pub(crate) fn save_group(c: &Connection, g: &Group) -> StoreResult<()> {
-    c.execute(
-        "INSERT INTO agent_group(id, name, description, created_at) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT(id) DO UPDATE SET name = excluded.name, description = excluded.description",
-        params![g.id, g.name, g.description, now_ms()],
-    )?;
-    Ok(())
-}
-
-pub(crate) fn ensure_tag(c: &Connection, tag: &str) -> StoreResult<()> {
-    c.execute(
-        "INSERT OR IGNORE INTO tags(name, created_at) VALUES (?1, ?2)",
-        params![tag, now_ms()],
-    )?;
-    Ok(())
-}
-
 impl Store {
     /// Creates the local agent profile on first run (the welcome screen).
     pub fn create_profile(&self, name: &str, email: &str) -> StoreResult<Agent> {
@@ -86,19 +69,17 @@ impl Store {
 
     pub fn agents(&self) -> StoreResult<Vec<Agent>> {
         self.read(|c| {
-            let mut st = c.prepare_cached(
-                "SELECT id, name, email, role, active FROM agents ORDER BY active DESC, name COLLATE NOCASE",
-            )?;
-            let rows = st.query_map([], agent_row)?.collect::<Result<Vec<_>, _>>()?;
+            let mut st = c.prepare_cached(crate::refresh::AGENTS)?;
+            let rows = st
+                .query_map([], agent_row)?
+                .collect::<Result<Vec<_>, _>>()?;
             Ok(rows)
         })
     }
 
     pub fn groups(&self) -> StoreResult<Vec<Group>> {
         self.read(|c| {
-            let mut st = c.prepare_cached(
-                "SELECT id, name, description FROM agent_group ORDER BY name COLLATE NOCASE",
-            )?;
+            let mut st = c.prepare_cached(crate::refresh::GROUPS)?;
             let rows = st
                 .query_map([], |r| {
                     Ok(Group {
@@ -127,12 +108,14 @@ impl Store {
     /// Every known tag with the number of live tickets carrying it.
     pub fn tags(&self) -> StoreResult<Vec<TagUsage>> {
         self.read(|c| {
-            let mut st = c.prepare_cached(
-                "SELECT g.name, coalesce(c.n, 0) FROM tags g LEFT JOIN tag_counts c ON c.tag = g.name
-                 ORDER BY g.name",
-            )?;
+            let mut st = c.prepare_cached(crate::refresh::TAGS)?;
             let rows = st
-                .query_map([], |r| Ok(TagUsage { name: r.get(0)?, ticket_count: r.get(1)? }))?
+                .query_map([], |r| {
+                    Ok(TagUsage {
+                        name: r.get(0)?,
+                        ticket_count: r.get(1)?,
+                    })
+                })?
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(rows)
         })

@@ -17,15 +17,16 @@ pub(crate) fn mb(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
 }
 
-/// Sets `message_id` on staged attachments; refuses unknown or already used ones.
-pub(crate) fn claim(c: &Connection, message_id: &str, ids: &[String]) -> StoreResult<()> {
+/// Refuses attachments that are not staged on this desktop or already sent (a new message
+/// links the staged ones when it is written, see `docs::write`).
+pub(crate) fn require_staged(c: &Connection, ids: &[String]) -> StoreResult<()> {
     for id in ids {
-        let n = c
+        let staged: bool = c
             .prepare_cached(
-                "UPDATE attachments SET message_id = ?1 WHERE id = ?2 AND message_id IS NULL",
+                "SELECT EXISTS (SELECT 1 FROM attachments WHERE id = ?1 AND message_id IS NULL)",
             )?
-            .execute(params![message_id, id])?;
-        if n == 0 {
+            .query_row([id], |r| r.get(0))?;
+        if !staged {
             return Err(DomainError::new(
                 ErrorCode::NotFound,
                 Some("attachments"),

@@ -1,9 +1,9 @@
 //! Customers (requesters), their e-mail addresses, and organizations.
 
-use porchlight_domain::{Customer, CustomerMatch, DomainError, ErrorCode, Organization};
+use porchlight_domain::{Customer, CustomerMatch, DomainError, Organization};
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::{now_ms, Store, StoreResult};
+use crate::{Store, StoreResult};
 
 pub(crate) fn get(c: &Connection, id: &str) -> StoreResult<Customer> {
     let mut cust = c
@@ -34,120 +34,6 @@ pub(crate) fn get(c: &Connection, id: &str) -> StoreResult<Customer> {
         .query_map([id], |r| r.get(0))?
         .collect::<Result<Vec<String>, _>>()?;
     Ok(cust)
-}
-
-/// Which customer owns an address, if any.
-pub(crate) fn by_email(c: &Connection, email: &str) -> StoreResult<Option<String>> {
-    Ok(c.query_row(
-        "SELECT customer_id FROM customer_emails WHERE email = ?1",
-        [email],
-        |r| r.get(0),
-    )
-    .optional()?)
-}
-
-pub(crate) struct CustomerInput<'a> {
-    pub id: &'a str,
-    pub name: &'a str,
-    pub emails: &'a [String],
-    pub phone: &'a str,
-    pub organization_id: Option<&'a str>,
-    pub language: &'a str,
-    pub notes: &'a str,
-}
-
-/// Creates or updates a customer. An address already used by another customer is refused,
-/// so one address always leads to one requester.
-pub(crate) fn save(c: &Connection, input: &CustomerInput<'_>) -> StoreResult<()> {
-    for e in input.emails {
-        if let Some(owner) = by_email(c, e)? {
-            if owner != input.id {
-                let other: String =
-                    c.query_row("SELECT name FROM customers WHERE id = ?1", [&owner], |r| {
-                        r.get(0)
-                    })?;
-                return Err(DomainError::new(
-                    ErrorCode::Conflict,
-                    Some("email"),
-                    format!("{e} already belongs to the customer {other}."),
-                )
-                .into());
-            }
-        }
-    }
-    if let Some(org) = input.organization_id {
-        let exists: bool = c.query_row(
-            "SELECT count(*) FROM organizations WHERE id = ?1",
-            [org],
-            |r| r.get(0),
-        )?;
-        if !exists {
-            return Err(DomainError::not_found("organization", org).into());
-        }
-    }
-    let now = now_ms();
-    let organization_id = input
-        .organization_id
-        .map(str::to_owned)
-        .or(organization_for_emails(c, input.emails)?);
-    c.execute(
-        "INSERT INTO customers(id, name, email_list, phone, organization_id, language, notes, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)
-         ON CONFLICT(id) DO UPDATE SET name = excluded.name, email_list = excluded.email_list,
-           phone = excluded.phone, organization_id = excluded.organization_id,
-           language = excluded.language, notes = excluded.notes, updated_at = excluded.updated_at",
-        params![
-            input.id,
-            input.name,
-            input.emails.join(" "),
-            input.phone,
-            organization_id,
-            input.language,
-            input.notes,
-            now
-        ],
-    )?;
-    c.execute(
-        "DELETE FROM customer_emails WHERE customer_id = ?1",
-        [input.id],
-    )?;
-    for (i, e) in input.emails.iter().enumerate() {
-        c.execute(
-            "INSERT INTO customer_emails(email, customer_id, position) VALUES (?1, ?2, ?3)",
-            params![e, input.id, i as i64],
-        )?;
-    }
-    Ok(())
-}
-
-/// An organization whose domain matches one of the addresses (ayse@acme.com → Acme).
-fn organization_for_emails(c: &Connection, emails: &[String]) -> StoreResult<Option<String>> {
-    for e in emails {
-        if let Some((_, domain)) = e.split_once('@') {
-            let found: Option<String> = c
-                .query_row(
-                    "SELECT o.id FROM organizations o, json_each(o.domains) d WHERE d.value = ?1 LIMIT 1",
-                    [domain],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if found.is_some() {
-                return Ok(found);
-            }
-        }
-    }
-    Ok(None)
-}
-
-pub(crate) fn save_organization(c: &Connection, o: &Organization) -> StoreResult<()> {
-    let now = now_ms();
-    c.execute(
-        "INSERT INTO organizations(id, name, domains, notes, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)
-         ON CONFLICT(id) DO UPDATE SET name = excluded.name, domains = excluded.domains,
-           notes = excluded.notes, updated_at = excluded.updated_at",
-        params![o.id, o.name, serde_json::to_string(&o.domains)?, o.notes, now],
-    )?;
-    Ok(())
 }
 
 impl Store {
@@ -191,9 +77,7 @@ impl Store {
 
     pub fn organizations(&self) -> StoreResult<Vec<Organization>> {
         self.read(|c| {
-            let mut st = c.prepare_cached(
-                "SELECT id, name, domains, notes FROM organizations ORDER BY name COLLATE NOCASE",
-            )?;
+            let mut st = c.prepare_cached(crate::refresh::ORGANIZATIONS)?;
             let rows = st
                 .query_map([], |r| {
                     Ok((

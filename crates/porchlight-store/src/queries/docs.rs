@@ -51,9 +51,14 @@ pub(crate) fn write(c: &Connection, doc: &Doc) -> StoreResult<()> {
                 t.last_customer_message_at, t.last_agent_reply_at, t.solved_at, t.reopen_count,
                 t.merged_into_id, t.deleted_at, t.version
             ])?;
-            c.prepare_cached("DELETE FROM ticket_tags WHERE ticket_id = ?1")?
-                .execute([&t.id])?;
-            for tag in &t.tags {
+            // Only the tags that changed: each row written fires the tag-count and SLA
+            // triggers, and most writes of a ticket keep its tags.
+            let stored = strings(c, "SELECT tag FROM ticket_tags WHERE ticket_id = ?1", &t.id)?;
+            for gone in stored.iter().filter(|g| !t.tags.contains(g)) {
+                c.prepare_cached("DELETE FROM ticket_tags WHERE ticket_id = ?1 AND tag = ?2")?
+                    .execute(params![t.id, gone])?;
+            }
+            for tag in t.tags.iter().filter(|g| !stored.contains(g)) {
                 c.prepare_cached("INSERT OR IGNORE INTO tags(name, created_at) VALUES (?1, ?2)")?
                     .execute(params![tag, t.created_at])?;
                 c.prepare_cached(

@@ -1,19 +1,15 @@
 //! The audit timeline: one row per field change, with who made it.
 
+use porchlight_domain::apply::Actor;
 use porchlight_domain::TicketEvent;
 use rusqlite::{params, Connection};
 
 use crate::{new_id, StoreResult};
 
-pub(crate) struct Actor<'a> {
-    pub id: Option<&'a str>,
-    pub name: &'a str,
-}
-
 pub(crate) fn record(
     c: &Connection,
     ticket_id: &str,
-    actor: &Actor<'_>,
+    actor: &Actor,
     field: &str,
     old: Option<&str>,
     new: Option<&str>,

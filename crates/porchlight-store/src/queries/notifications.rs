@@ -473,13 +473,8 @@ impl Store {
     /// kind is one summary. The rest stay in the center without a pop-up.
     pub fn take_undelivered(&self, local_minute: u16) -> StoreResult<Vec<Popup>> {
         // The shell asks often; only take the write lock when there is something to take.
-        let waiting: bool = self.read(|c| {
-            Ok(c.query_row(
-                "SELECT EXISTS (SELECT 1 FROM notifications WHERE delivered = 0)",
-                [],
-                |r| r.get(0),
-            )?)
-        })?;
+        let waiting: bool =
+            self.read(|c| Ok(c.query_row(crate::refresh::UNDELIVERED_WAITING, [], |r| r.get(0))?))?;
         if !waiting {
             return Ok(Vec::new());
         }
@@ -524,9 +519,5 @@ impl Store {
 }
 
 fn unread(c: &Connection) -> StoreResult<i64> {
-    Ok(c.query_row(
-        "SELECT count(*) FROM notifications WHERE read_at IS NULL",
-        [],
-        |r| r.get(0),
-    )?)
+    Ok(c.query_row(crate::refresh::UNREAD_NOTIFICATIONS, [], |r| r.get(0))?)
 }

@@ -33,10 +33,7 @@ impl Store {
                 Some(id) => Some(crate::queries::agents::get(c, id)?),
                 None => None,
             };
-            let ticket_count: i64 =
-                c.query_row("SELECT coalesce(sum(n), 0) FROM ticket_counts", [], |r| {
-                    r.get(0)
-                })?;
+            let ticket_count: i64 = c.query_row(crate::refresh::TICKET_TOTAL, [], |r| r.get(0))?;
             Ok(WorkspaceInfo {
                 profile,
                 data_dir: self.dir().display().to_string(),

@@ -82,16 +82,16 @@ pub(crate) fn tags_of(c: &Connection, id: &str) -> StoreResult<Vec<String>> {
     Ok(tags)
 }
 
-/// One page of tickets matching `filter` in `sort` order, after `cursor`.
-pub(crate) fn page(
-    c: &Connection,
+/// The statement for one page of tickets matching `filter` in `sort` order, after `cursor`,
+/// reading one row more than `limit` (to know whether another page follows).
+pub(crate) fn page_sql(
     filter: &TicketFilter,
     me: Option<&str>,
     sort: SortKey,
     cursor: Option<&PageCursor>,
     limit: usize,
     now: i64,
-) -> StoreResult<TicketPage> {
+) -> StoreResult<(String, Vec<Value>)> {
     let w = where_clause(filter, me, true, now);
     let mut params: Vec<Value> = w.params;
     let (order, keyset, key_cols) = match sort {
@@ -135,6 +135,20 @@ pub(crate) fn page(
     }
     sql.push_str(&format!(" ORDER BY {order} LIMIT ?"));
     params.push(Value::Integer(limit as i64 + 1));
+    Ok((sql, params))
+}
+
+/// One page of tickets matching `filter` in `sort` order, after `cursor`.
+pub(crate) fn page(
+    c: &Connection,
+    filter: &TicketFilter,
+    me: Option<&str>,
+    sort: SortKey,
+    cursor: Option<&PageCursor>,
+    limit: usize,
+    now: i64,
+) -> StoreResult<TicketPage> {
+    let (sql, params) = page_sql(filter, me, sort, cursor, limit, now)?;
     let mut st = c.prepare_cached(&sql)?;
     let mut rows = Vec::with_capacity(limit + 1);
     let mut last_keys = Vec::new();

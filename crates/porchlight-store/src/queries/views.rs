@@ -1,13 +1,15 @@
 //! Sidebar views: the built-in queues and saved custom views, each with a live count.
 
 use porchlight_domain::filter::AgentRef;
+use porchlight_domain::sla::SlaStatus;
 use porchlight_domain::{
-    DomainError, FilterClause, PageCursor, SortKey, TicketFilter, TicketPage, ViewInfo,
+    DomainError, FilterClause, PageCursor, SortKey, TicketFilter, TicketPage, TicketStatus,
+    ViewInfo,
 };
 use rusqlite::{params_from_iter, Connection, OptionalExtension};
 
 use crate::filter_sql::where_clause;
-use crate::{Store, StoreResult};
+use crate::{refresh, Store, StoreResult};
 
 const UNSOLVED: &[&str] = &["new", "open", "pending", "on_hold"];
 
@@ -44,9 +46,7 @@ pub fn builtin_views() -> Vec<(&'static str, Vec<FilterClause>)> {
 }
 
 fn saved(c: &Connection) -> StoreResult<Vec<(String, String, Vec<FilterClause>)>> {
-    let mut st = c.prepare_cached(
-        "SELECT id, name, filters FROM saved_views ORDER BY position, created_at",
-    )?;
+    let mut st = c.prepare_cached(refresh::SAVED_VIEWS)?;
     let rows = st
         .query_map([], |r| {
             Ok((
@@ -90,46 +90,113 @@ pub(crate) fn count(
         .query_row(params_from_iter(w.params), |r| r.get(0))?)
 }
 
-/// Live ticket counts per (status, assignee), kept by triggers; views that filter only on
-/// status and assignee (all built-in ones) are counted from them without scanning tickets.
+/// The views counted without walking tickets: by (status, assignee) from `ticket_counts`, or
+/// the SLA views over every unsolved ticket from `sla_tally`. Anything else is a `count(*)`.
+enum Counted {
+    StatusAssignee,
+    /// At risk, breached, or both.
+    Sla {
+        at_risk: bool,
+        breached: bool,
+    },
+}
+
+fn counted_by(f: &TicketFilter) -> Option<Counted> {
+    let only_status_assignee = TicketFilter {
+        statuses: f.statuses.clone(),
+        assignees: f.assignees.clone(),
+        ..Default::default()
+    };
+    if only_status_assignee == *f && !f.assignees.iter().any(|a| matches!(a, AgentRef::Named(_))) {
+        return Some(Counted::StatusAssignee);
+    }
+    let unsolved: Vec<TicketStatus> = TicketStatus::ALL
+        .iter()
+        .copied()
+        .filter(|s| s.is_open_like())
+        .collect();
+    let only_sla = TicketFilter {
+        statuses: f.statuses.clone(),
+        sla: f.sla.clone(),
+        ..Default::default()
+    };
+    let every_unsolved = unsolved.iter().all(|s| f.statuses.contains(s))
+        && f.statuses.iter().all(|s| s.is_open_like());
+    if only_sla == *f && every_unsolved && !f.sla.is_empty() && !f.sla.contains(&SlaStatus::OnTrack)
+    {
+        return Some(Counted::Sla {
+            at_risk: f.sla.contains(&SlaStatus::AtRisk),
+            breached: f.sla.contains(&SlaStatus::Breached),
+        });
+    }
+    None
+}
+
+/// True when a view with this filter is counted from the kept counts (the plan check asks).
+#[cfg(test)]
+pub(crate) fn counted_without_scan(f: &TicketFilter) -> bool {
+    counted_by(f).is_some()
+}
+
+/// Live ticket counts per (status, assignee), kept by triggers.
 struct StatusAssigneeCounts(Vec<(String, Option<String>, i64)>);
 
 impl StatusAssigneeCounts {
     fn load(c: &Connection) -> StoreResult<Self> {
-        let mut st = c.prepare_cached(
-            "SELECT status, nullif(assignee_id, ''), n FROM ticket_counts WHERE n > 0",
-        )?;
+        let mut st = c.prepare_cached(refresh::TICKET_COUNTS)?;
         let rows = st
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(StatusAssigneeCounts(rows))
     }
 
-    /// `None` when the filter needs more than status and assignee (me / nobody).
-    fn count(&self, f: &TicketFilter, me: Option<&str>) -> Option<i64> {
-        let only = TicketFilter {
-            statuses: f.statuses.clone(),
-            assignees: f.assignees.clone(),
-            ..Default::default()
+    fn count(&self, f: &TicketFilter, me: Option<&str>) -> i64 {
+        self.0
+            .iter()
+            .filter(|(status, assignee, _)| {
+                (f.statuses.is_empty() || f.statuses.iter().any(|s| s.as_str() == status))
+                    && (f.assignees.is_empty()
+                        || f.assignees.iter().any(|a| match a {
+                            AgentRef::Me => me.is_some() && assignee.as_deref() == me,
+                            AgentRef::Nobody => assignee.is_none(),
+                            AgentRef::Named(_) => false,
+                        }))
+            })
+            .map(|(_, _, n)| n)
+            .sum()
+    }
+}
+
+/// Unsolved tickets past their warning and past their deadline at `now`. A warning never
+/// comes after its deadline and both are set together (`sla::refresh_one`), so the at-risk
+/// tickets are those past their warning less those past their deadline.
+struct SlaCounts {
+    warned: i64,
+    breached: i64,
+}
+
+impl SlaCounts {
+    fn load(c: &Connection, now: i64) -> StoreResult<Self> {
+        let count = |sql: &str, before: i64| -> StoreResult<i64> {
+            Ok(c.prepare_cached(sql)?
+                .query_row([before], |r| r.get::<_, Option<i64>>(0))?
+                .unwrap_or(0))
         };
-        if only != *f || f.assignees.iter().any(|a| matches!(a, AgentRef::Named(_))) {
-            return None;
+        Ok(SlaCounts {
+            // At risk from the warning instant itself (`warn_at <= now`), breached only after
+            // the deadline (`due_at < now`), as `sla::sla_status` judges.
+            warned: count(refresh::SLA_WARN_COUNT, now.saturating_add(1))?,
+            breached: count(refresh::SLA_DUE_COUNT, now)?,
+        })
+    }
+
+    fn count(&self, at_risk: bool, breached: bool) -> i64 {
+        match (at_risk, breached) {
+            (true, true) => self.warned,
+            (true, false) => self.warned - self.breached,
+            (false, true) => self.breached,
+            (false, false) => 0,
         }
-        Some(
-            self.0
-                .iter()
-                .filter(|(status, assignee, _)| {
-                    (f.statuses.is_empty() || f.statuses.iter().any(|s| s.as_str() == status))
-                        && (f.assignees.is_empty()
-                            || f.assignees.iter().any(|a| match a {
-                                AgentRef::Me => me.is_some() && assignee.as_deref() == me,
-                                AgentRef::Nobody => assignee.is_none(),
-                                AgentRef::Named(_) => false,
-                            }))
-                })
-                .map(|(_, _, n)| n)
-                .sum(),
-        )
     }
 }
 
@@ -144,10 +211,12 @@ impl Store {
         let me = self.me();
         self.read(|c| {
             let grouped = StatusAssigneeCounts::load(c)?;
+            let sla = SlaCounts::load(c, now)?;
             let me = me.as_deref();
             let count_of = |f: &TicketFilter| -> StoreResult<i64> {
-                match grouped.count(f, me) {
-                    Some(n) => Ok(n),
+                match counted_by(f) {
+                    Some(Counted::StatusAssignee) => Ok(grouped.count(f, me)),
+                    Some(Counted::Sla { at_risk, breached }) => Ok(sla.count(at_risk, breached)),
                     None => count(c, f, me, now),
                 }
             };
