@@ -94,6 +94,13 @@ impl StateView for TxView<'_> {
         }
     }
 
+    fn agent_by_email(&mut self, email: &str) -> Result<Option<AgentDoc>, DomainError> {
+        match self.first_id("SELECT id FROM agents WHERE email = ?1 LIMIT 1", email)? {
+            Some(id) => self.agent(&id),
+            None => Ok(None),
+        }
+    }
+
     fn organization_by_domain(
         &mut self,
         domain: &str,
