@@ -14,8 +14,13 @@ const SCHEMATHESIS: &str = "schemathesis==4.32.5";
 const CHECKS: &str =
     "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance";
 /// Cases per operation; the whole run stays within about three minutes on two cores.
-/// PORCHLIGHT_FUZZ_EXAMPLES raises it for a longer hunt, PORCHLIGHT_FUZZ_SEED replays one.
+/// PORCHLIGHT_FUZZ_EXAMPLES raises it for a longer hunt, PORCHLIGHT_FUZZ_SEED picks another
+/// seed (`random` for a fresh one each run).
 const EXAMPLES: &str = "60";
+/// CI replays one seed, so a run fails only when the server or the document changed: with a
+/// fresh seed each time, schemathesis's own occasional internal errors (a CPython recursion
+/// error while it builds strategies) would fail unrelated commits.
+const SEED: &str = "312251535536333766056990877491969385302";
 const EMAIL: &str = "fuzz-admin@example.com";
 
 pub fn run() -> Result<()> {
@@ -42,10 +47,25 @@ pub fn run() -> Result<()> {
         .build()?;
     let token = login(&rt, &server.url, EMAIL)?.token;
     let schema = format!("{}/api/openapi.json", server.url);
-    // Everything but sign-out first: it would end the session the other operations use.
-    let everything = fuzz(&st, &work, &schema, &token, &["--exclude-path", LOGOUT]);
-    let logout =
-        everything.and_then(|()| fuzz(&st, &work, &schema, &token, &["--include-path", LOGOUT]));
+    // Everything but what ends the session first (sign-out, and an admin ending an agent's
+    // sessions, which the stateful phase aims at the fuzzing admin itself): the other
+    // operations would only meet 401 after it.
+    let everything = fuzz(
+        &st,
+        &work,
+        &schema,
+        &token,
+        &["--exclude-path", LOGOUT, "--exclude-path", END_SESSIONS],
+    );
+    let logout = everything.and_then(|()| {
+        fuzz(
+            &st,
+            &work,
+            &schema,
+            &token,
+            &["--include-path", END_SESSIONS, "--include-path", LOGOUT],
+        )
+    });
     server.stop();
     if let Ok(text) = std::fs::read_to_string(&log) {
         if text.contains("panicked") {
@@ -56,6 +76,7 @@ pub fn run() -> Result<()> {
 }
 
 const LOGOUT: &str = "/api/v1/auth/logout";
+const END_SESSIONS: &str = "/api/v1/users/{agent_id}/sessions";
 
 fn fuzz(st: &Path, work: &Path, schema: &str, token: &str, filter: &[&str]) -> Result<()> {
     let examples = std::env::var("PORCHLIGHT_FUZZ_EXAMPLES").unwrap_or_else(|_| EXAMPLES.into());
@@ -71,7 +92,8 @@ fn fuzz(st: &Path, work: &Path, schema: &str, token: &str, filter: &[&str]) -> R
         ])
         .args(["--workers", "2", "--request-timeout", "10", "--no-color"])
         .args(filter);
-    if let Ok(seed) = std::env::var("PORCHLIGHT_FUZZ_SEED") {
+    let seed = std::env::var("PORCHLIGHT_FUZZ_SEED").unwrap_or_else(|_| SEED.into());
+    if seed != "random" {
         cmd.args(["--seed", &seed]);
     }
     // Echoed before the token is added: a command line in CI output is no place for one.
