@@ -5,12 +5,13 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{IpAddr, SocketAddr, TcpStream};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
-use std::sync::{Arc, Barrier};
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{json, Value};
 
 use crate::common::{call, create_ticket, Backend, Client, Server, PASSWORD};
+use crate::{in_parallel, peak_rss_mb};
 
 const WRONG: &str = "not the password at all";
 
@@ -79,25 +80,6 @@ fn login_from(
     )
 }
 
-/// Runs `n` calls of `f(i)` at once (released together by a barrier).
-fn in_parallel<T: Send + 'static>(
-    n: usize,
-    f: impl Fn(usize) -> T + Send + Sync + 'static,
-) -> Vec<T> {
-    let f = Arc::new(f);
-    let start = Arc::new(Barrier::new(n));
-    let threads: Vec<_> = (0..n)
-        .map(|i| {
-            let (f, start) = (f.clone(), start.clone());
-            std::thread::spawn(move || {
-                start.wait();
-                f(i)
-            })
-        })
-        .collect();
-    threads.into_iter().map(|t| t.join().unwrap()).collect()
-}
-
 fn scenario_parallel_guesses_lock_the_account(backend: Backend) {
     let server = Arc::new(Server::start(backend));
     server.add_user("ayse@desk.example", "Ayşe", "agent");
@@ -136,18 +118,6 @@ fn scenario_parallel_guesses_lock_the_account(backend: Backend) {
     // A colleague from another address is not locked out.
     let (status, _, body) = login_from(&server, "127.0.0.2", "deniz@desk.example", PASSWORD);
     assert_eq!(status, 200, "{body}");
-}
-
-/// Server memory high-water mark in MB.
-fn peak_rss_mb(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let kb: u64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.split_whitespace().next())
-        .and_then(|v| v.parse().ok())
-        .expect("VmHWM in /proc/<pid>/status");
-    kb / 1024
 }
 
 #[test]

@@ -7,13 +7,13 @@
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::{IpAddr, SocketAddr, TcpStream};
-use std::sync::{Arc, Barrier};
 use std::time::Duration;
 
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use crate::common::*;
+use crate::{in_parallel, peak_rss_mb};
 
 crate::on_both_backends!(
     parallel_requests_from_one_address_create_exactly_the_limit,
@@ -234,36 +234,6 @@ fn team(backend: Backend) -> (Server, Client) {
     (s, c)
 }
 
-/// The server process's peak resident memory so far (VmHWM), in MB.
-fn peak_memory_mb(s: &Server) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{}/status", s.pid())).unwrap();
-    let kb: u64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .expect("VmHWM in /proc/<pid>/status");
-    kb / 1024
-}
-
-/// Runs `n` copies of `f` at once (released together by a barrier) and collects the answers.
-fn in_parallel<T: Send + 'static>(
-    n: usize,
-    f: impl Fn(usize) -> T + Send + Sync + 'static,
-) -> Vec<T> {
-    let f = Arc::new(f);
-    let start = Arc::new(Barrier::new(n));
-    let threads: Vec<_> = (0..n)
-        .map(|i| {
-            let (f, start) = (f.clone(), start.clone());
-            std::thread::spawn(move || {
-                start.wait();
-                f(i)
-            })
-        })
-        .collect();
-    threads.into_iter().map(|t| t.join().unwrap()).collect()
-}
-
 fn tickets_with_subject(docs: &BTreeMap<String, Value>, prefix: &str) -> usize {
     docs.iter()
         .filter(|(k, v)| {
@@ -396,7 +366,7 @@ fn an_address_over_its_limit_cannot_make_the_server_read_large_bodies(backend: B
         "statuses: {:?}",
         answers.iter().map(|a| a.status).collect::<Vec<_>>()
     );
-    let peak = peak_memory_mb(&s);
+    let peak = peak_rss_mb(s.pid());
     eprintln!("{backend:?}: server peak memory after 24 refused 20 MB posts: {peak} MB");
     assert!(
         peak < MEMORY_CEILING_MB,
@@ -436,7 +406,7 @@ fn parallel_honest_uploads_are_stored_whole_in_bounded_memory(backend: Backend) 
     for a in &answers {
         assert_eq!(a.status, 200, "{}", a.body);
     }
-    let peak = peak_memory_mb(&s);
+    let peak = peak_rss_mb(s.pid());
     eprintln!("{backend:?}: server peak memory after 8 parallel posts of 2 × 8 MB: {peak} MB");
     assert!(peak < MEMORY_CEILING_MB, "the server reached {peak} MB");
 
