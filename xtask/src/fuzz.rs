@@ -102,11 +102,38 @@ fn fuzz(st: &Path, work: &Path, schema: &str, token: &str, filter: &[&str]) -> R
         crate::describe(&cmd)
     );
     cmd.args(["--header", &format!("Authorization: Bearer {token}")]);
-    let status = cmd.status().context("could not start schemathesis")?;
-    if !status.success() {
-        bail!("schemathesis found failures ({status}): fix the handler or the OpenAPI document");
+    // schemathesis sometimes stops on an error of its own (a CPython recursion error while it
+    // builds strategies, reported as "Runtime Error" with every case passed): that run says
+    // nothing about the server, so it is run again, at most twice.
+    for attempt in 1..=3 {
+        let out = cmd.output().context("could not start schemathesis")?;
+        let text = String::from_utf8_lossy(&out.stdout);
+        print!("{text}");
+        eprint!("{}", String::from_utf8_lossy(&out.stderr));
+        if out.status.success() {
+            return Ok(());
+        }
+        if !only_tool_errors(&text) || attempt == 3 {
+            bail!(
+                "schemathesis found failures ({}): fix the handler or the OpenAPI document",
+                out.status
+            );
+        }
+        eprintln!("fuzz-api: schemathesis failed on its own error with every case passed; running it again");
     }
-    Ok(())
+    unreachable!("the last attempt returns or fails")
+}
+
+/// Whether a failed run reported only schemathesis's own errors: every generated case passed.
+fn only_tool_errors(summary: &str) -> bool {
+    summary.lines().any(|l| {
+        let l = l.trim();
+        let Some((generated, rest)) = l.split_once(" generated, ") else {
+            return false;
+        };
+        rest.strip_suffix(" passed")
+            .is_some_and(|passed| passed == generated)
+    }) && summary.contains("Runtime Error")
 }
 
 /// `st` from a virtual environment under the target dir, made once per pinned version.
@@ -122,4 +149,19 @@ fn schemathesis() -> Result<PathBuf> {
     sh(Command::new(venv.join("bin/pip")).args(["install", "--quiet", SCHEMATHESIS]))?;
     std::fs::write(&stamp, SCHEMATHESIS)?;
     Ok(st)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_run_is_repeated_only_when_every_case_passed() {
+        let tool = "Errors:\n  Runtime Error: 1\n\nTest cases:\n  1266 generated, 1266 passed\n";
+        assert!(super::only_tool_errors(tool));
+        let real =
+            "Errors:\n  Runtime Error: 1\n\nTest cases:\n  1266 generated, 1260 passed, 6 failed\n";
+        assert!(!super::only_tool_errors(real));
+        assert!(!super::only_tool_errors(
+            "Test cases:\n  10 generated, 10 passed\n"
+        ));
+    }
 }
