@@ -113,8 +113,18 @@ pub fn ensure(groups: &[Group]) -> Result<()> {
         }
         Ok(())
     };
-    run(&["apt-get", "update", "-qq"])?;
-    let mut install = vec!["apt-get", "install", "-y", "-qq", "--no-install-recommends"];
+    // Wait for another package manager run (an unattended upgrade, say) instead of failing.
+    const WAIT_FOR_LOCK: &str = "DPkg::Lock::Timeout=600";
+    run(&["apt-get", "-o", WAIT_FOR_LOCK, "update", "-qq"])?;
+    let mut install = vec![
+        "apt-get",
+        "-o",
+        WAIT_FOR_LOCK,
+        "install",
+        "-y",
+        "-qq",
+        "--no-install-recommends",
+    ];
     install.extend(missing.iter().copied());
     run(&install)
 }

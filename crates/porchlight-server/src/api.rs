@@ -29,7 +29,9 @@ use crate::auth::{self, LoginLimiter, Refusal, SessionLifetimes};
 use crate::events::{
     Hub, PresenceNotice, PresenceRefusal, MAX_PRESENCE_PER_AGENT, MAX_STREAMS_PER_SESSION,
 };
-use crate::storage::{is_known_mutation, SessionCheck, Storage, StorageError, UserRecord};
+use crate::storage::{
+    blocking, is_known_mutation, SessionCheck, Storage, StorageError, UserRecord,
+};
 
 pub struct AppState {
     pub storage: Storage,
@@ -168,21 +170,6 @@ fn query_failure(r: QueryRejection) -> Failure {
         "invalid_query",
         format!("The query string is not valid: {}", r.body_text()),
     )
-}
-
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, StorageError> + Send + 'static,
-) -> Result<T, Failure> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|_| {
-            Failure::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "The server failed while handling this request.",
-            )
-        })?
-        .map_err(Failure::from)
 }
 
 /// The agent behind a bearer token.
@@ -640,7 +627,7 @@ async fn pull(
 async fn claim_client(state: &Shared, client_id: &str, agent_id: &str) -> Result<(), Failure> {
     let storage = state.storage.clone();
     let (c, a) = (client_id.to_string(), agent_id.to_string());
-    blocking(move || storage.claim_client(&c, &a)).await
+    Ok(blocking(move || storage.claim_client(&c, &a)).await?)
 }
 
 /// Server-sent events: the current presence at once, then pokes and presence changes. The
@@ -747,7 +734,7 @@ async fn end_dead_streams(state: &Shared) {
             .hub
             .end_sessions(open.iter().filter(|h| !live.contains(*h))),
         // The streams stay: a database hiccup is no reason to drop every desktop.
-        Err(f) => tracing::warn!(code = f.code, "could not check the event streams' sessions"),
+        Err(e) => tracing::warn!(error = %e, "could not check the event streams' sessions"),
     }
 }
 

@@ -179,15 +179,14 @@ pub async fn serve(listen: SocketAddr, db: Database) -> Result<()> {
         loop {
             tick.tick().await;
             let storage = rules_state.storage.clone();
-            match tokio::task::spawn_blocking(move || storage.run_time_rules(now_ms())).await {
-                Ok(Ok(Some(v))) => {
+            match storage::blocking(move || storage.run_time_rules(now_ms())).await {
+                Ok(Some(v)) => {
                     rules_state.hub.poke(v);
                     let s = rules_state.clone();
                     tokio::task::spawn_blocking(move || (s.on_change)(v));
                 }
-                Ok(Ok(None)) => {}
-                Ok(Err(e)) => tracing::warn!(error = %e, "time rules pass failed"),
-                Err(e) => tracing::warn!(error = %e, "time rules pass panicked"),
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "time rules pass failed"),
             }
         }
     });

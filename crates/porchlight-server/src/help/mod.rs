@@ -187,16 +187,11 @@ impl HelpCenter {
         }
         self.dirty.store(false, Ordering::SeqCst);
         let me = self.clone();
-        let done = tokio::task::spawn_blocking(move || me.catch_up()).await;
-        if matches!(done, Ok(Ok(()))) {
-            self.loaded.store(true, Ordering::SeqCst);
-        } else {
-            self.dirty.store(true, Ordering::SeqCst);
-            match done {
-                Ok(Err(e)) => {
-                    tracing::warn!(error = %e, "help center: could not read the knowledge base")
-                }
-                _ => tracing::warn!("help center: the index update failed"),
+        match crate::storage::blocking(move || me.catch_up()).await {
+            Ok(()) => self.loaded.store(true, Ordering::SeqCst),
+            Err(e) => {
+                self.dirty.store(true, Ordering::SeqCst);
+                tracing::warn!(error = %e, "help center: could not read the knowledge base");
             }
         }
     }
@@ -819,9 +814,9 @@ async fn public_file(State(help): Help, Path(id): Path<String>, req: HeaderMap) 
         return help.not_found(&req, "en");
     }
     let storage = help.app.storage.clone();
-    let found = tokio::task::spawn_blocking(move || storage.attachment_with_bytes(&id)).await;
+    let found = crate::storage::blocking(move || storage.attachment_with_bytes(&id)).await;
     match found {
-        Ok(Ok(Some((rec, bytes)))) if IMAGES.contains(&rec.attachment.mime.as_str()) => {
+        Ok(Some((rec, bytes))) if IMAGES.contains(&rec.attachment.mime.as_str()) => {
             let mut res = bytes.into_response();
             let h = res.headers_mut();
             if let Ok(v) = HeaderValue::from_str(&rec.attachment.mime) {
@@ -1002,21 +997,20 @@ async fn vote(
     let storage = help.app.storage.clone();
     let article_id = page.article_id.clone();
     let recorded =
-        tokio::task::spawn_blocking(move || storage.record_vote(&article_id, helpful)).await;
+        crate::storage::blocking(move || storage.record_vote(&article_id, helpful)).await;
     match recorded {
-        Ok(Ok(Some((_, version)))) => {
+        Ok(Some((_, version))) => {
             help.app.hub.poke(version);
             let app = help.app.clone();
             // The PostgreSQL NOTIFY is a blocking call.
             tokio::task::spawn_blocking(move || (app.on_change)(version));
         }
         // Unpublished between the page and the vote.
-        Ok(Ok(None)) => return help.not_found(&req, &locale),
-        Ok(Err(e)) => {
+        Ok(None) => return help.not_found(&req, &locale),
+        Err(e) => {
             tracing::error!(error = %e, "help center: could not store a vote");
             return StatusCode::SERVICE_UNAVAILABLE.into_response();
         }
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
     remembered.push(key);
     let keep = remembered.len().saturating_sub(MAX_REMEMBERED_VOTES);

@@ -46,7 +46,7 @@ use sha2::{Digest, Sha256};
 
 use crate::api::{Failure, Shared, SignedIn};
 use crate::storage::attachments::{AttachmentRecord, StagedFile, Staging, Thread};
-use crate::storage::StorageError;
+use crate::storage::{blocking, StorageError};
 use guard::{RateLimit, UploadSlots};
 use html::{esc, layout, mb, not_found, page, Privacy};
 use porchlight_domain::catalog::{fill, Locale};
@@ -116,14 +116,6 @@ pub fn router() -> Router<Shared> {
 }
 
 type Ext = Extension<Arc<Portal>>;
-
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, StorageError> + Send + 'static,
-) -> Result<T, StorageError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| StorageError::Backend(format!("storage task failed: {e}")))?
-}
 
 impl Portal {
     async fn secret(&self, state: &Shared) -> Result<Vec<u8>, StorageError> {

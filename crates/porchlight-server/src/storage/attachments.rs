@@ -192,7 +192,7 @@ impl Storage {
         let m = m.validated().map_err(StorageError::Refused)?;
         self.write(|tx| {
             let version = tx.lock_version()? + 1;
-            let mut view = TxState { tx, failure: None };
+            let mut view = TxState::new(tx);
             let mut new_id = || uuid::Uuid::now_v7().to_string();
             let result = apply::apply_as_customer(&m, language, at, &mut new_id, &mut view);
             if let Some(e) = view.failure.take() {
@@ -217,7 +217,7 @@ impl Storage {
             }
             store_writes(tx, version, &writes)?;
             if let Some(event) = rules_event {
-                automation::run_after(tx, version, event, at)?;
+                automation::run_after(tx, &mut automation::Setup::default(), version, event, at)?;
             }
             tx.set_version(version)?;
             Ok(version)

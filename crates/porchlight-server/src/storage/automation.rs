@@ -51,7 +51,8 @@ pub(super) fn ticket(tx: &mut dyn Tx, id: &str) -> StorageResult<Option<TicketDo
 }
 
 /// The SLA policies and business calendars that decide a ticket's business hours, read
-/// once per trigger run or time-rule pass (not per ticket).
+/// once per transaction or time-rule pass (not per ticket).
+#[derive(Default)]
 struct SlaConfig {
     policies: Vec<porchlight_domain::sla::SlaPolicy>,
     calendars: Vec<porchlight_domain::sla::BusinessCalendar>,
@@ -237,32 +238,63 @@ impl Pending {
     }
 }
 
+/// The rules and the SLA configuration the triggers read, loaded once per write
+/// transaction (a group of pushes runs many ticket changes in one) and again after a
+/// configuration change inside it.
+#[derive(Default)]
+pub(super) struct Setup {
+    rules: Option<Vec<Rule>>,
+    sla: Option<SlaConfig>,
+}
+
+impl Setup {
+    /// Forgets what was read: a configuration mutation was applied.
+    pub fn forget(&mut self) {
+        *self = Setup::default();
+    }
+
+    fn rules(&mut self, tx: &mut dyn Tx) -> StorageResult<&[Rule]> {
+        if self.rules.is_none() {
+            self.rules = Some(rules(tx)?);
+        }
+        Ok(self.rules.as_deref().unwrap_or_default())
+    }
+
+    fn sla(&mut self, tx: &mut dyn Tx) -> StorageResult<&SlaConfig> {
+        if self.sla.is_none() {
+            self.sla = Some(SlaConfig::read(tx)?);
+        }
+        Ok(self.sla.get_or_insert_with(SlaConfig::default))
+    }
+}
+
 /// Runs the triggers for a change already stored at `version` and stores what the rules do
 /// at the same version. A rule whose actions cannot apply (its group was deleted, say) does
 /// nothing and leaves a "rule_failed" event in the ticket's timeline.
 pub(super) fn run_after(
     tx: &mut dyn Tx,
+    setup: &mut Setup,
     version: i64,
     p: Pending,
     at: i64,
 ) -> StorageResult<Vec<Fired>> {
-    let rules = rules(tx)?;
-    if rules.is_empty() {
+    if setup.rules(tx)?.is_empty() {
         return Ok(Vec::new());
     }
     let Some(after) = ticket(tx, &p.ticket_id)? else {
         return Ok(Vec::new());
     };
-    let sla = SlaConfig::read(tx)?;
-    let facts = facts(tx, after, at, &sla)?;
+    let sla = setup.sla(tx)?;
+    let facts = facts(tx, after, at, sla)?;
     let event = RuleEvent {
         kind: p.kind,
         before: p.before.as_ref(),
         author: p.author,
         now: at,
     };
+    let rules = setup.rules(tx)?;
     let mut env = Env { tx, failure: None };
-    let fired = run_triggers(&rules, &facts, &event, &mut env);
+    let fired = run_triggers(rules, &facts, &event, &mut env);
     if let Some(e) = env.failure {
         return Err(e);
     }
@@ -298,7 +330,7 @@ fn apply_fired(
             at,
             new_id: &mut new_id,
         };
-        let mut view = TxState { tx, failure: None };
+        let mut view = TxState::new(tx);
         let result = ms.and_then(|ms| apply::apply_all(&ms, &mut ctx, &mut view));
         if let Some(e) = view.failure.take() {
             return Err(e);

@@ -100,6 +100,25 @@ pub struct SessionRow {
 /// Primitive operations inside one transaction. Writers are serialised by `lock_version`,
 /// which every write transaction calls first (SQLite: BEGIN IMMEDIATE; PostgreSQL: a row
 /// lock on the version counter), so versions commit in order and pulls never skip a row.
+/// Runs storage work on tokio's blocking threads, so no request thread waits on the
+/// database. A task that panicked comes back as a storage failure.
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> StorageResult<T> + Send + 'static,
+) -> StorageResult<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| StorageError::Backend(format!("storage task failed: {e}")))?
+}
+
+/// What became of one of a client's mutations, kept so that a retry gets the same answer.
+pub struct KeptOutcome {
+    pub mutation_id: i64,
+    /// Hash of the mutation's name and arguments (see `mutation_hash`).
+    pub args_hash: String,
+    /// The `PushOutcome`, as JSON.
+    pub outcome: String,
+}
+
 pub trait Tx {
     /// Locks the workspace version counter for this transaction and returns its value.
     fn lock_version(&mut self) -> StorageResult<i64>;
@@ -141,12 +160,11 @@ pub trait Tx {
         client_id: &str,
         mutation_id: i64,
     ) -> StorageResult<Option<(String, String)>>;
-    fn record_client_mutation(
+    /// Keeps the outcomes of a push's new mutations (one statement for the whole push).
+    fn record_client_mutations(
         &mut self,
         client_id: &str,
-        mutation_id: i64,
-        args_hash: &str,
-        outcome: &str,
+        outcomes: &[KeptOutcome],
         at: i64,
     ) -> StorageResult<()>;
     /// Forgets the outcomes of a client's mutations up to `up_to`.
@@ -628,12 +646,13 @@ impl Storage {
         let mut reports: Vec<Option<StorageResult<PushReport>>> = Vec::new();
         let written = self.backend.write(&mut |tx| {
             reports.clear();
+            let mut setup = automation::Setup::default();
             let start = tx.lock_version()?;
             let mut version = start;
             for q in &group {
                 tx.savepoint("push")?;
                 let before = version;
-                match push_job(tx, q, &mut version) {
+                match push_job(tx, &mut setup, q, &mut version) {
                     Ok(report) => {
                         tx.release("push")?;
                         reports.push(Some(Ok(report)));
@@ -948,7 +967,12 @@ fn mutation_hash(pm: &PushMutation) -> String {
 }
 
 /// One client's push inside a group transaction; `version` is the workspace version reached.
-fn push_job(tx: &mut dyn Tx, q: &QueuedPush, version: &mut i64) -> StorageResult<PushReport> {
+fn push_job(
+    tx: &mut dyn Tx,
+    setup: &mut automation::Setup,
+    q: &QueuedPush,
+    version: &mut i64,
+) -> StorageResult<PushReport> {
     let (actor, client_id) = (&q.actor, q.client_id.as_str());
     let last = match tx.client(client_id)? {
         Some((owner, _)) if owner != actor.id => return Err(StorageError::ClientOwnedByOther),
@@ -957,11 +981,19 @@ fn push_job(tx: &mut dyn Tx, q: &QueuedPush, version: &mut i64) -> StorageResult
     };
     let mut processed = last;
     let mut results = Vec::with_capacity(q.mutations.len());
+    let mut kept: Vec<KeptOutcome> = Vec::new();
     let mut new_version = None;
     for pm in &q.mutations {
         let hash = mutation_hash(pm);
         let outcome = if pm.id <= processed {
-            replayed_outcome(tx, client_id, pm, &hash)?
+            // An id this same push already used is answered from the push itself.
+            match kept.iter().find(|k| k.mutation_id == pm.id) {
+                Some(k) if k.args_hash != hash => {
+                    return Err(StorageError::MutationIdReused { id: pm.id })
+                }
+                Some(k) => replayed(serde_json::from_str(&k.outcome)?),
+                None => replayed_outcome(tx, client_id, pm, &hash)?,
+            }
         } else {
             if Some(pm.id) != processed.checked_add(1) {
                 return Err(StorageError::Gap {
@@ -969,14 +1001,12 @@ fn push_job(tx: &mut dyn Tx, q: &QueuedPush, version: &mut i64) -> StorageResult
                     got: pm.id,
                 });
             }
-            let outcome = push_one(tx, actor, pm, q.at, version)?;
-            tx.record_client_mutation(
-                client_id,
-                pm.id,
-                &hash,
-                &serde_json::to_string(&outcome)?,
-                q.at,
-            )?;
+            let outcome = push_one(tx, setup, actor, pm, q.at, version)?;
+            kept.push(KeptOutcome {
+                mutation_id: pm.id,
+                args_hash: hash,
+                outcome: serde_json::to_string(&outcome)?,
+            });
             processed = pm.id;
             if let PushOutcome::Applied { version } = outcome {
                 new_version = Some(version);
@@ -986,6 +1016,7 @@ fn push_job(tx: &mut dyn Tx, q: &QueuedPush, version: &mut i64) -> StorageResult
         results.push(PushResult { id: pm.id, outcome });
     }
     if processed != last {
+        tx.record_client_mutations(client_id, &kept, q.at)?;
         tx.set_client(client_id, &actor.id, processed)?;
         tx.prune_client_mutations(client_id, processed.saturating_sub(KEPT_OUTCOMES))?;
     }
@@ -1011,68 +1042,82 @@ fn replayed_outcome(
         Some((stored, _)) if stored != hash => {
             return Err(StorageError::MutationIdReused { id: pm.id })
         }
-        Some((_, outcome)) => match serde_json::from_str(&outcome)? {
-            PushOutcome::Rejected { error } => PushOutcome::Rejected { error },
-            _ => PushOutcome::Duplicate,
-        },
+        Some((_, outcome)) => replayed(serde_json::from_str(&outcome)?),
         // Older than the outcomes kept (or processed before they were kept).
         None => PushOutcome::Duplicate,
     })
 }
 
-/// Applies one new mutation at the next version; a refusal is undone to its savepoint
-/// (a ticket number it reserved comes back) and reported.
+/// What a mutation sent again is told, given what it got the first time.
+fn replayed(first: PushOutcome) -> PushOutcome {
+    match first {
+        PushOutcome::Rejected { error } => PushOutcome::Rejected { error },
+        _ => PushOutcome::Duplicate,
+    }
+}
+
+/// Applies one new mutation at the next version. A refusal is reported; if the mutation
+/// had written anything by then (a ticket number it reserved), that is undone first.
 fn push_one(
     tx: &mut dyn Tx,
+    setup: &mut automation::Setup,
     actor: &Actor,
     pm: &PushMutation,
     at: i64,
     version: &mut i64,
 ) -> StorageResult<PushOutcome> {
     let at = if pm.at > 0 { pm.at } else { at };
-    tx.savepoint("mutation")?;
+    let parsed = WireMutation::parse(&pm.name, &pm.args);
     // Ticket work runs the automation rules once stored; read what they need first.
-    let rules_event = match WireMutation::parse(&pm.name, &pm.args) {
-        Ok(WireMutation::Ticket(m)) => automation::Pending::of(tx, &m)?,
+    let rules_event = match &parsed {
+        Ok(WireMutation::Ticket(m)) => automation::Pending::of(tx, m)?,
         _ => None,
     };
-    match apply_pushed(tx, actor, pm, at) {
+    if matches!(parsed, Ok(WireMutation::Config(_))) {
+        // Rules, SLA policies or calendars may change: read them again when next needed.
+        setup.forget();
+    }
+    let mut view = TxState::new(tx);
+    view.savepoint_before_writes = Some("mutation");
+    let result = parsed.and_then(|m| apply_wire(m, actor, at, &mut view));
+    let undo = view.savepoint_taken;
+    if let Some(e) = view.failure.take() {
+        return Err(e);
+    }
+    match result {
         Ok(writes) => {
             let next = *version + 1;
             store_writes(tx, next, &writes)?;
             if let Some(event) = rules_event {
-                automation::run_after(tx, next, event, at)?;
+                automation::run_after(tx, setup, next, event, at)?;
             }
-            tx.release("mutation")?;
+            if undo {
+                tx.release("mutation")?;
+            }
             *version = next;
             Ok(PushOutcome::Applied { version: next })
         }
-        Err(ApplyFailure::Refused(error)) => {
-            tx.rollback_to("mutation")?;
-            tx.release("mutation")?;
+        Err(error) => {
+            if undo {
+                tx.rollback_to("mutation")?;
+                tx.release("mutation")?;
+            }
             Ok(PushOutcome::Rejected { error })
         }
-        Err(ApplyFailure::Storage(e)) => Err(e),
     }
 }
 
-enum ApplyFailure {
-    Refused(DomainError),
-    Storage(StorageError),
-}
-
-/// Parses, authorises, validates and applies one pushed mutation. The mutation name was
-/// checked when the request was read, so a parse failure here is about its arguments.
-fn apply_pushed(
-    tx: &mut dyn Tx,
+/// Authorises, validates and applies one parsed mutation over the transaction's state.
+/// The mutation name was checked when the request was read, so a parse failure before
+/// this is about its arguments.
+fn apply_wire(
+    m: WireMutation,
     actor: &Actor,
-    pm: &PushMutation,
     at: i64,
-) -> Result<Vec<DocWrite>, ApplyFailure> {
-    let m = WireMutation::parse(&pm.name, &pm.args).map_err(ApplyFailure::Refused)?;
-    let mut view = TxState { tx, failure: None };
-    let result = match m {
-        WireMutation::Ticket(m) => (|| {
+    view: &mut TxState<'_>,
+) -> Result<Vec<DocWrite>, DomainError> {
+    match m {
+        WireMutation::Ticket(m) => {
             apply::authorize(&m, actor)?;
             let m = m.validated()?;
             let mut new_id = || uuid::Uuid::now_v7().to_string();
@@ -1081,21 +1126,17 @@ fn apply_pushed(
                 at,
                 new_id: &mut new_id,
             };
-            apply::apply(&m, &mut ctx, &mut view)
-        })(),
-        WireMutation::Kb(m) => (|| {
+            apply::apply(&m, &mut ctx, view)
+        }
+        WireMutation::Kb(m) => {
             let m = m.validated()?;
             kb_apply::authorize_kb(&m, actor)?;
-            kb_apply::apply_kb(&m, actor, at, &mut view)
-        })(),
+            kb_apply::apply_kb(&m, actor, at, view)
+        }
         WireMutation::Config(m) => m
             .validated()
-            .and_then(|m| config::apply_config(&m, actor, at, &mut view)),
-    };
-    if let Some(e) = view.failure.take() {
-        return Err(ApplyFailure::Storage(e));
+            .and_then(|m| config::apply_config(&m, actor, at, view)),
     }
-    result.map_err(ApplyFailure::Refused)
 }
 
 /// Names the server accepts (ticket work, then knowledge-base work); anything else is
@@ -1128,6 +1169,10 @@ const TICKET_MUTATION_NAMES: &[&str] = &[
 struct TxState<'a> {
     tx: &'a mut dyn Tx,
     failure: Option<StorageError>,
+    /// Taken before the first write a mutation makes while it may still be refused, so a
+    /// refusal can undo it; most mutations only read until they are known to apply.
+    savepoint_before_writes: Option<&'static str>,
+    savepoint_taken: bool,
 }
 
 fn storage_failure(e: &StorageError) -> DomainError {
@@ -1138,7 +1183,25 @@ fn storage_failure(e: &StorageError) -> DomainError {
     )
 }
 
-impl TxState<'_> {
+impl<'a> TxState<'a> {
+    fn new(tx: &'a mut dyn Tx) -> TxState<'a> {
+        TxState {
+            tx,
+            failure: None,
+            savepoint_before_writes: None,
+            savepoint_taken: false,
+        }
+    }
+
+    /// Called before anything the view writes.
+    fn before_write(&mut self) -> Result<(), DomainError> {
+        if let Some(name) = self.savepoint_before_writes.take() {
+            self.tx.savepoint(name).map_err(|e| self.fail(e))?;
+            self.savepoint_taken = true;
+        }
+        Ok(())
+    }
+
     fn fail(&mut self, e: StorageError) -> DomainError {
         let d = storage_failure(&e);
         self.failure.get_or_insert(e);
@@ -1239,6 +1302,7 @@ impl StateView for TxState<'_> {
     }
 
     fn next_ticket_number(&mut self) -> Result<i64, DomainError> {
+        self.before_write()?;
         self.tx
             .next_counter("ticket_number", 1000)
             .map_err(|e| self.fail(e))

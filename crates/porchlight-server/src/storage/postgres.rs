@@ -13,7 +13,7 @@ use postgres::{Client, IsolationLevel, NoTls, Row, Statement, Transaction};
 use porchlight_domain::Attachment;
 
 use super::attachments::AttachmentRecord;
-use super::{Backend, SessionRow, StorageError, StorageResult, StoredChange, Tx};
+use super::{Backend, KeptOutcome, SessionRow, StorageError, StorageResult, StoredChange, Tx};
 
 /// The channel every server process listens on; the payload is "<process id> <version>".
 pub const CHANNEL: &str = "porchlight_changes";
@@ -534,22 +534,20 @@ impl Tx for PgTx<'_> {
         body: Option<&str>,
     ) -> StorageResult<()> {
         let kind = key.kind.as_str();
+        let lookups: Vec<&str> = lookups.iter().map(String::as_str).collect();
+        // One round trip: the document, the lookup keys it no longer has, the ones it gained.
         self.exec(
-            "INSERT INTO docs(kind, id, parent, version, body) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT(kind, id) DO UPDATE SET parent = excluded.parent,
-               version = excluded.version, body = excluded.body",
-            &[&kind, &key.id, &parent, &version, &body],
+            "WITH doc AS (
+               INSERT INTO docs(kind, id, parent, version, body) VALUES ($1, $2, $3, $4, $5)
+               ON CONFLICT(kind, id) DO UPDATE SET parent = excluded.parent,
+                 version = excluded.version, body = excluded.body
+             ), gone AS (
+               DELETE FROM doc_lookup WHERE kind = $1 AND id = $2 AND NOT (key = ANY($6))
+             )
+             INSERT INTO doc_lookup(kind, key, id) SELECT $1, k, $2 FROM unnest($6::text[]) AS k
+             ON CONFLICT DO NOTHING",
+            &[&kind, &key.id, &parent, &version, &body, &lookups],
         )?;
-        self.exec(
-            "DELETE FROM doc_lookup WHERE kind = $1 AND id = $2",
-            &[&kind, &key.id],
-        )?;
-        for l in lookups {
-            self.exec(
-                "INSERT INTO doc_lookup(kind, key, id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                &[&kind, l, &key.id],
-            )?;
-        }
         Ok(())
     }
 
@@ -608,18 +606,20 @@ impl Tx for PgTx<'_> {
             .map(|r| (r.get(0), r.get(1))))
     }
 
-    fn record_client_mutation(
+    fn record_client_mutations(
         &mut self,
         client_id: &str,
-        mutation_id: i64,
-        args_hash: &str,
-        outcome: &str,
+        outcomes: &[KeptOutcome],
         at: i64,
     ) -> StorageResult<()> {
+        let ids: Vec<i64> = outcomes.iter().map(|o| o.mutation_id).collect();
+        let hashes: Vec<&str> = outcomes.iter().map(|o| o.args_hash.as_str()).collect();
+        let answers: Vec<&str> = outcomes.iter().map(|o| o.outcome.as_str()).collect();
         self.exec(
             "INSERT INTO client_mutations(client_id, mutation_id, args_hash, outcome, at)
-             VALUES ($1, $2, $3, $4, $5)",
-            &[&client_id, &mutation_id, &args_hash, &outcome, &at],
+             SELECT $1, m.id, m.hash, m.outcome, $5
+             FROM unnest($2::bigint[], $3::text[], $4::text[]) AS m(id, hash, outcome)",
+            &[&client_id, &ids, &hashes, &answers, &at],
         )?;
         Ok(())
     }

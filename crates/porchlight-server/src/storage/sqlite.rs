@@ -10,7 +10,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBe
 use porchlight_domain::Attachment;
 
 use super::attachments::AttachmentRecord;
-use super::{Backend, SessionRow, StorageError, StorageResult, StoredChange, Tx};
+use super::{Backend, KeptOutcome, SessionRow, StorageError, StorageResult, StoredChange, Tx};
 
 pub const DB_FILE: &str = "porchlight-server.db";
 /// Where portal uploads wait, inside the data directory, until they are stored.
@@ -387,21 +387,30 @@ impl Tx for SqliteTx<'_> {
             .map_err(be)
     }
 
-    fn record_client_mutation(
+    fn record_client_mutations(
         &mut self,
         client_id: &str,
-        mutation_id: i64,
-        args_hash: &str,
-        outcome: &str,
+        outcomes: &[KeptOutcome],
         at: i64,
     ) -> StorageResult<()> {
-        self.0
+        let mut insert = self
+            .0
             .prepare_cached(
                 "INSERT INTO client_mutations(client_id, mutation_id, args_hash, outcome, at)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
             )
-            .and_then(|mut s| s.execute(params![client_id, mutation_id, args_hash, outcome, at]))
             .map_err(be)?;
+        for o in outcomes {
+            insert
+                .execute(params![
+                    client_id,
+                    o.mutation_id,
+                    o.args_hash,
+                    o.outcome,
+                    at
+                ])
+                .map_err(be)?;
+        }
         Ok(())
     }
 
