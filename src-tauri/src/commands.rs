@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use porchlight_domain::config::{ConfigMutation, Macro};
+use porchlight_domain::docs::Changed;
 use porchlight_domain::kb::{
     line_diff, ArticleRevision, DiffLine, KbArticleDetail, KbArticleFilter, KbArticleSummary,
     KbCategory, KbDraft, KbMutation, KbSuggestion,
@@ -72,19 +73,24 @@ pub fn ticket_detail(db: Db<'_>, ticket_id: String, show_images: Vec<String>) ->
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn mutate(db: Db<'_>, hub: Hub<'_>, bell: Bell<'_>, mutation: Mutation) -> Res<()> {
-    db.apply(mutation)?;
+pub fn mutate(db: Db<'_>, hub: Hub<'_>, bell: Bell<'_>, mutation: Mutation) -> Res<Changed> {
+    let changed = db.apply(mutation)?;
     hub.wake();
     bell.wake();
-    Ok(())
+    Ok(changed)
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn mutate_many(db: Db<'_>, hub: Hub<'_>, bell: Bell<'_>, mutations: Vec<Mutation>) -> Res<()> {
-    db.apply_many(mutations)?;
+pub fn mutate_many(
+    db: Db<'_>,
+    hub: Hub<'_>,
+    bell: Bell<'_>,
+    mutations: Vec<Mutation>,
+) -> Res<Changed> {
+    let changed = db.apply_many(mutations)?;
     hub.wake();
     bell.wake();
-    Ok(())
+    Ok(changed)
 }
 
 #[tauri::command(rename_all = "snake_case")]

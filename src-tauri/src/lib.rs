@@ -1,6 +1,7 @@
 //! The desktop shell: opens the store, registers the commands and starts the window. All
 //! behaviour lives in porchlight-store; the commands here only translate.
 
+pub mod changes;
 pub mod command_names;
 pub mod commands;
 pub mod minute;

@@ -161,6 +161,7 @@ impl SyncHub {
                     if let Some(bell) = app.try_state::<Arc<crate::notifications::Notifier>>() {
                         bell.wake();
                     }
+                    crate::changes::emit(&app, &r.changed);
                     app.emit("sync-round", r)
                 }
                 EngineEvent::Status(s) => {

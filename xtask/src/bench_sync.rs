@@ -334,7 +334,7 @@ impl Desk {
         let (tx, heard) = mpsc::channel();
         let listener: porchlight_sync::Listener = Arc::new(move |ev| {
             let what = match ev {
-                EngineEvent::Round(r) => Heard::Round(r.ticket_ids),
+                EngineEvent::Round(r) => Heard::Round(r.changed.ticket_ids),
                 EngineEvent::Status(s)
                     if matches!(
                         s.state,

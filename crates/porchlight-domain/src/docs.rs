@@ -331,6 +331,61 @@ pub fn revision_lookup_key(article_id: &str, locale: &str, revision: i64) -> Str
     format!("rev:{article_id}/{locale}/{revision}")
 }
 
+/// What a change touched, as a screen needs to know it: the tickets whose data changed (a
+/// message or event counts for its ticket) and whether anything else did (agents, groups,
+/// customers, tags, configuration, the knowledge base). Every store write reports one, and
+/// the desktop's UI refreshes only what it names.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Changed {
+    pub ticket_ids: Vec<String>,
+    pub other: bool,
+}
+
+impl Changed {
+    /// What these writes touch.
+    pub fn of_writes(writes: &[DocWrite]) -> Changed {
+        let mut c = Changed::default();
+        for w in writes {
+            match w {
+                DocWrite::Put { doc } => c.doc(Some(doc)),
+                DocWrite::Delete { .. } => c.doc(None),
+            }
+        }
+        c
+    }
+
+    /// Counts one document written (`None`: one deleted; only tags, drafts, rules and
+    /// macros ever are).
+    pub fn doc(&mut self, doc: Option<&Doc>) {
+        match doc {
+            Some(Doc::Ticket(t)) => self.ticket(&t.id),
+            Some(Doc::Message(m)) => self.ticket(&m.ticket_id),
+            Some(Doc::Event(e)) => self.ticket(&e.ticket_id),
+            _ => self.other = true,
+        }
+    }
+
+    /// Counts a change to one ticket.
+    pub fn ticket(&mut self, id: &str) {
+        if !self.ticket_ids.iter().any(|t| t == id) {
+            self.ticket_ids.push(id.to_string());
+        }
+    }
+
+    /// Adds what another change touched.
+    pub fn merge(&mut self, other: Changed) {
+        for id in &other.ticket_ids {
+            self.ticket(id);
+        }
+        self.other |= other.other;
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ticket_ids.is_empty() && !self.other
+    }
+}
+
 /// One write produced by applying a mutation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(tag = "op", rename_all = "snake_case")]

@@ -333,10 +333,8 @@ fn unknown_key(given: &serde_json::Value, known: &serde_json::Value, path: &str)
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct SyncRound {
-    /// Tickets whose data changed (the list and an open ticket refresh from these).
-    pub ticket_ids: Vec<String>,
-    /// Whether agents, groups, customers or tags changed too.
-    pub other_changes: bool,
+    /// What the pulled documents touched (the list and an open ticket refresh from it).
+    pub changed: crate::docs::Changed,
     pub refusals: Vec<SyncRefusal>,
     pub status: SyncStatus,
 }

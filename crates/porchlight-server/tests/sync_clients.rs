@@ -136,7 +136,7 @@ fn an_offline_edit_reaches_a_colleague_and_unsent_work_survives_a_rebase() {
 
     // Eva pulls it, then works offline: a reply and a priority change.
     let round = eva.sync(&rt);
-    assert!(round.ticket_ids.contains(&tid));
+    assert!(round.changed.ticket_ids.contains(&tid));
     eva.store
         .apply(message(
             &tid,
@@ -446,6 +446,58 @@ fn a_trigger_fires_exactly_once_with_two_desktops() {
     }
     assert_eq!(ali.dump(), ada.dump());
     assert_eq!(ali.dump(), server_dump(&s, "ali@example.com"));
+}
+
+/// The server reads the rules once per write transaction: a rule saved or paused earlier in
+/// the same push already decides the ticket changes after it, and none before it.
+#[test]
+fn a_rule_changed_in_the_same_push_decides_the_changes_after_it() {
+    use porchlight_domain::config::ConfigMutation;
+    use porchlight_domain::rules::{
+        MatchMode, Rule, RuleAction, RuleCondition, RuleField, RuleOp, RuleTrigger,
+    };
+    let rt = rt();
+    let s = Server::start(Backend::Sqlite);
+    s.add_user("ada@example.com", "Ada Admin", "admin");
+    let ada = Desk::connect(&rt, &s, "ada@example.com");
+    let rule = |active| Rule {
+        id: "urgent-refunds".into(),
+        name: "Urgent refunds".into(),
+        position: 0,
+        active,
+        trigger: RuleTrigger::Created,
+        match_mode: MatchMode::All,
+        conditions: vec![RuleCondition {
+            field: RuleField::Subject,
+            op: RuleOp::Contains,
+            value: "refund".into(),
+        }],
+        actions: vec![RuleAction::SetPriority {
+            priority: Priority::Urgent,
+        }],
+    };
+    // All offline: one push carries the five changes, in this order.
+    let (before, create) = new_ticket("Refund before the rule", "a@example.com");
+    ada.store.apply(create).unwrap();
+    ada.store
+        .apply_config(ConfigMutation::SaveRule { rule: rule(true) })
+        .unwrap();
+    let (after, create) = new_ticket("Refund after the rule", "b@example.com");
+    ada.store.apply(create).unwrap();
+    ada.store
+        .apply_config(ConfigMutation::SaveRule { rule: rule(false) })
+        .unwrap();
+    let (paused, create) = new_ticket("Refund after the pause", "c@example.com");
+    ada.store.apply(create).unwrap();
+    assert_eq!(ada.store.outbox_len().unwrap(), 5);
+    ada.sync(&rt);
+    ada.sync(&rt);
+    assert_eq!(ada.store.outbox_len().unwrap(), 0);
+    let priority = |id: &str| ada.store.ticket(id).unwrap().summary.priority;
+    assert_eq!(priority(&before), Priority::Normal);
+    assert_eq!(priority(&after), Priority::Urgent);
+    assert_eq!(priority(&paused), Priority::Normal);
+    assert_eq!(ada.dump(), server_dump(&s, "ada@example.com"));
 }
 
 /// A rule's "notify agents" runs on the server and reaches the named agent's desktop as a

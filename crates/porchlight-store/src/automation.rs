@@ -4,7 +4,7 @@
 //! does, once, and its results arrive with the next pull.
 
 use porchlight_domain::apply::Actor;
-use porchlight_domain::docs::{Doc, DocKind, TicketDoc};
+use porchlight_domain::docs::{Changed, Doc, DocKind, TicketDoc};
 use porchlight_domain::notify::{NotifyEventValue, NOTIFY_FIELD};
 use porchlight_domain::rules::{
     rule_actor_id, rule_actor_name, run_triggers, RuleEffect, RuleEnv, RuleEvent, RuleTrigger,
@@ -136,7 +136,7 @@ pub(crate) fn after_change(
     rules: &[porchlight_domain::rules::Rule],
     change: Change<'_>,
     at: i64,
-) -> StoreResult<()> {
+) -> StoreResult<Changed> {
     let Change {
         ticket_id,
         kind,
@@ -144,10 +144,10 @@ pub(crate) fn after_change(
         before,
     } = change;
     if rules.is_empty() {
-        return Ok(());
+        return Ok(Changed::default());
     }
     let Some(after) = ticket_doc(tx, ticket_id)? else {
-        return Ok(());
+        return Ok(Changed::default());
     };
     let facts = facts(tx, after, at)?;
     let event = RuleEvent {
@@ -165,8 +165,11 @@ pub(crate) fn apply_fired(
     ticket_id: &str,
     fired: Vec<porchlight_domain::rules::Fired>,
     at: i64,
-) -> StoreResult<()> {
+) -> StoreResult<Changed> {
+    let mut changed = Changed::default();
     for f in fired {
+        // Whatever a rule does (or fails to do) leaves something on its ticket.
+        changed.ticket(ticket_id);
         let name = rule_actor_name(&f.rule_name);
         let id = rule_actor_id(&f.rule_id);
         let actor = Actor {
@@ -181,7 +184,8 @@ pub(crate) fn apply_fired(
                 RuleEffect::Mutate(m) => m
                     .validated()
                     .map_err(Into::into)
-                    .and_then(|m| crate::mutate::apply_one(tx, &m, &actor, at, false)),
+                    .and_then(|m| crate::mutate::apply_one(tx, &m, &actor, at, false))
+                    .map(|c| changed.merge(c)),
                 // Recorded as a `notify` event, as the server does; the named agents'
                 // notifications are derived from it (see `queries::notifications`).
                 RuleEffect::Notify { agent_ids, text } => events::record(
@@ -216,7 +220,7 @@ pub(crate) fn apply_fired(
             }
         };
     }
-    Ok(())
+    Ok(changed)
 }
 
 /// What one every-minute pass of the time rules did.
@@ -226,6 +230,8 @@ pub struct TimeRulesPass {
     pub checked: usize,
     /// Rule firings applied.
     pub fired: usize,
+    /// What they changed.
+    pub changed: Changed,
 }
 
 impl crate::Store {
@@ -336,7 +342,7 @@ impl crate::Store {
         })?;
         let mut pass = TimeRulesPass {
             checked: open as usize,
-            fired: 0,
+            ..TimeRulesPass::default()
         };
         if matching.is_empty() {
             return Ok(pass);
@@ -354,7 +360,8 @@ impl crate::Store {
                     let fresh = self::facts(tx, t, now)?;
                     let fired = run_triggers(&rules, &fresh, &event, &mut Env { tx });
                     pass.fired += fired.len();
-                    apply_fired(tx, &fresh.ticket.id, fired, now)?;
+                    let changed = apply_fired(tx, &fresh.ticket.id, fired, now)?;
+                    pass.changed.merge(changed);
                 }
                 crate::queries::notifications::derive_local(tx, mark)?;
                 Ok(())

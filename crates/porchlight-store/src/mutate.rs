@@ -4,8 +4,8 @@
 
 use porchlight_domain::apply::{apply, Actor, ApplyContext, StateView};
 use porchlight_domain::docs::{
-    AgentDoc, CustomerDoc, Doc, DocKind, DocWrite, GroupDoc, MessageDoc, OrganizationDoc, TagDoc,
-    TicketDoc,
+    AgentDoc, Changed, CustomerDoc, Doc, DocKind, DocWrite, GroupDoc, MessageDoc, OrganizationDoc,
+    TagDoc, TicketDoc,
 };
 use porchlight_domain::{DomainError, ErrorCode, Mutation};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
@@ -151,7 +151,7 @@ pub(crate) fn apply_one(
     actor: &Actor,
     at: i64,
     connected: bool,
-) -> StoreResult<()> {
+) -> StoreResult<Changed> {
     match m {
         Mutation::SaveView { id, name, filters } => {
             tx.execute(
@@ -160,11 +160,17 @@ pub(crate) fn apply_one(
                  ON CONFLICT(id) DO UPDATE SET name = excluded.name, filters = excluded.filters",
                 params![id, name, serde_json::to_string(filters)?, at],
             )?;
-            return Ok(());
+            return Ok(Changed {
+                ticket_ids: Vec::new(),
+                other: true,
+            });
         }
         Mutation::DeleteView { id } => {
             tx.execute("DELETE FROM saved_views WHERE id = ?1", [id])?;
-            return Ok(());
+            return Ok(Changed {
+                ticket_ids: Vec::new(),
+                other: true,
+            });
         }
         _ => {}
     }
@@ -230,7 +236,7 @@ pub(crate) fn apply_one(
         };
         tx.prepare_cached(sql)?.execute([&id])?;
     }
-    Ok(())
+    Ok(Changed::of_writes(&writes))
 }
 
 /// The local agent as the engine's actor.
@@ -244,13 +250,14 @@ pub(crate) fn actor_of(c: &Connection, agent_id: &str) -> StoreResult<Actor> {
 }
 
 impl Store {
-    /// Applies one mutation as the local agent.
-    pub fn apply(&self, m: Mutation) -> StoreResult<()> {
+    /// Applies one mutation as the local agent; returns what it changed.
+    pub fn apply(&self, m: Mutation) -> StoreResult<Changed> {
         self.apply_many(vec![m])
     }
 
-    /// Applies several mutations in one transaction: all or nothing (bulk actions).
-    pub fn apply_many(&self, ms: Vec<Mutation>) -> StoreResult<()> {
+    /// Applies several mutations in one transaction: all or nothing (bulk actions). Returns
+    /// what they changed (what the rules did included).
+    pub fn apply_many(&self, ms: Vec<Mutation>) -> StoreResult<Changed> {
         let me = self.me().ok_or_else(|| {
             DomainError::new(
                 ErrorCode::NotFound,
@@ -279,6 +286,7 @@ impl Store {
             } else {
                 None
             };
+            let mut changed = Changed::default();
             for m in &ms {
                 let at = now_ms();
                 let shared = crate::sync::is_shared(m);
@@ -286,16 +294,16 @@ impl Store {
                     crate::automation::event_of(m).filter(|_| automate)
                 {
                     let before = crate::automation::ticket_doc(tx, ticket)?;
-                    apply_one(tx, m, &actor, at, false)?;
+                    changed.merge(apply_one(tx, m, &actor, at, false)?);
                     let event = crate::automation::Change {
                         ticket_id: ticket,
                         kind,
                         author,
                         before: before.as_ref(),
                     };
-                    crate::automation::after_change(tx, &rules, event, at)?;
+                    changed.merge(crate::automation::after_change(tx, &rules, event, at)?);
                 } else {
-                    apply_one(tx, m, &actor, at, connected && shared)?;
+                    changed.merge(apply_one(tx, m, &actor, at, connected && shared)?);
                 }
                 if connected && shared {
                     crate::sync::append_outbox(tx, m, at)?;
@@ -306,7 +314,7 @@ impl Store {
             if let Some(mark) = mark {
                 crate::queries::notifications::derive_local(tx, mark)?;
             }
-            Ok(())
+            Ok(changed)
         })
     }
 }

@@ -12,7 +12,7 @@
 //! data is rebuilt once with the last page (`schema::rebuild_derived`), as `demo::seed` does.
 //! Unsent work is rebased once per pull, after its last page, not after every page.
 
-use porchlight_domain::docs::{Doc, DocKind};
+use porchlight_domain::docs::{Changed, Doc, DocKind};
 use porchlight_domain::sync::{
     PullResponse, PushMutation, PushOutcome, PushResponse, WireMutation,
 };
@@ -52,10 +52,8 @@ pub struct Refusal {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PullApplied {
     pub documents: usize,
-    /// Tickets whose rows changed (for the UI to refresh open views).
-    pub ticket_ids: Vec<String>,
-    /// Whether anything besides tickets, messages and events changed.
-    pub other_changes: bool,
+    /// What the page touched (for the UI to refresh only that).
+    pub changed: Changed,
 }
 
 pub(crate) fn is_connected(c: &Connection) -> StoreResult<bool> {
@@ -161,7 +159,9 @@ fn reapply_unsent(tx: &Transaction<'_>, me: &str) -> StoreResult<()> {
         let m = WireMutation::parse(&pm.name, &pm.args)?;
         tx.execute("SAVEPOINT reapply", [])?;
         let applied = match &m {
-            WireMutation::Ticket(m) => crate::mutate::apply_one(tx, m, &actor, pm.at, true),
+            WireMutation::Ticket(m) => {
+                crate::mutate::apply_one(tx, m, &actor, pm.at, true).map(|_| ())
+            }
             WireMutation::Kb(m) => {
                 crate::queries::kb::apply_in_tx(tx, m, &actor, pm.at, true).map(|_| ())
             }
@@ -342,20 +342,13 @@ impl Store {
                     Some(doc) => docs::write(tx, doc)?,
                     None => docs::delete(tx, ch.key.kind, &ch.key.id)?,
                 }
-                match &ch.doc {
-                    Some(Doc::Ticket(t)) => applied.ticket_ids.push(t.id.clone()),
-                    Some(Doc::Message(m)) => applied.ticket_ids.push(m.ticket_id.clone()),
-                    Some(Doc::Event(e)) => applied.ticket_ids.push(e.ticket_id.clone()),
-                    _ => applied.other_changes = true,
-                }
+                applied.changed.doc(ch.doc.as_ref());
                 applied.documents += 1;
             }
             // After the whole page is written (an event may precede its ticket in the page),
             // and only with the last page of a pull (its ticket's newest version may be on a
             // later one).
             crate::queries::notifications::derive_pulled(tx, &page.changes, last_page)?;
-            applied.ticket_ids.sort();
-            applied.ticket_ids.dedup();
             if last_page {
                 // An earlier page may not hold the effects of every mutation the server counts
                 // as done: only the last page settles the outbox.

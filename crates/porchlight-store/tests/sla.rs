@@ -482,11 +482,12 @@ fn sla_view_counts_match_the_listed_tickets_as_the_clock_and_the_tickets_move() 
                 },
             ),
             8 => reply(&s, &ids[1], MessageKind::Reply),
-            11 => s
-                .apply(Mutation::DeleteTicket {
+            11 => {
+                s.apply(Mutation::DeleteTicket {
                     ticket_id: ids[2].clone(),
                 })
-                .unwrap(),
+                .unwrap();
+            }
             14 => fields(
                 &s,
                 &ids[3],
@@ -496,8 +497,8 @@ fn sla_view_counts_match_the_listed_tickets_as_the_clock_and_the_tickets_move() 
                     ..Default::default()
                 },
             ),
-            17 => s
-                .apply(Mutation::AddMessage {
+            17 => {
+                s.apply(Mutation::AddMessage {
                     message_id: new_id(),
                     ticket_id: ids[0].clone(),
                     kind: MessageKind::Reply,
@@ -506,7 +507,8 @@ fn sla_view_counts_match_the_listed_tickets_as_the_clock_and_the_tickets_move() 
                     body_html: None,
                     attachment_ids: vec![],
                 })
-                .unwrap(),
+                .unwrap();
+            }
             _ => {}
         }
         // The clock as the pass last saw it, before it, and after it.

@@ -8,6 +8,7 @@ pub mod client;
 use std::sync::Arc;
 use std::time::Duration;
 
+use porchlight_domain::docs::Changed;
 use porchlight_domain::sync::{
     PresenceEntry, PushRequest, ServerEvent, SyncRefusal, SyncRound, SyncState, SyncStatus,
     MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS, MAX_REQUEST_BYTES, SCHEMA_VERSION,
@@ -152,8 +153,7 @@ pub async fn sync_round(store: &Arc<Store>, client: &ServerClient) -> Result<Syn
         }));
         after = last;
     }
-    let mut ticket_ids = Vec::new();
-    let mut other_changes = false;
+    let mut changed = Changed::default();
     let mut cursor = settings.cursor;
     let mut pages = 0;
     loop {
@@ -184,19 +184,15 @@ pub async fn sync_round(store: &Arc<Store>, client: &ServerClient) -> Result<Syn
         let (more, next) = (page.has_more, page.cursor);
         let s = store.clone();
         let applied = blocking(move || s.apply_pull(&page)).await?;
-        ticket_ids.extend(applied.ticket_ids);
-        other_changes |= applied.other_changes;
+        changed.merge(applied.changed);
         cursor = next;
         if !more {
             break;
         }
     }
-    ticket_ids.sort();
-    ticket_ids.dedup();
     fetch_attachment_names(store, client).await?;
     Ok(SyncRound {
-        ticket_ids,
-        other_changes,
+        changed,
         refusals,
         status: status(store, SyncState::Online, None).await,
     })

@@ -17,7 +17,8 @@ import type { TicketSummary } from "../bindings/TicketSummary";
 import type { ViewInfo } from "../bindings/ViewInfo";
 import type { WorkspaceInfo } from "../bindings/WorkspaceInfo";
 import { bindLocale, dirOf, errorText, isLocale, t, type Locale, type MessageKey } from "./i18n";
-import { onChanges, type Changes } from "./changes";
+import type { Changed } from "../bindings/Changed";
+import { announceNow, onChanges } from "./changes";
 import { ipc, onBackendEvent, toDomainError, type IpcError } from "./ipc";
 import { hasServer, refusalText, type ThreadMark } from "./sync";
 
@@ -197,20 +198,6 @@ class AppState {
     }
   }
 
-  // ---- refresh after changes -----------------------------------------------------------
-
-  /** Re-reads everything on screen: view counts, the list, the open ticket, lookups. */
-  async refresh(): Promise<void> {
-    await Promise.all([
-      this.loadViews(),
-      this.reloadList(true),
-      this.reloadDetail(),
-      this.loadLookups().catch(() => {}),
-      // A local change adds to the unsent count; the engine reports only after its round.
-      hasServer(this.syncStatus) ? this.loadSyncStatus() : Promise.resolve(),
-    ]);
-  }
-
   // ---- team sync -----------------------------------------------------------------------
 
   private setSyncStatus(status: SyncStatus): void {
@@ -235,11 +222,20 @@ class AppState {
 
   /** Refreshes what a batch of changes touched: counts and the list, the open ticket if it
    * (or anything it shows: agents, groups, customers, tags) changed, the lookups. */
-  private onChanges(c: Changes): void {
+  private async onChanges(c: Changed): Promise<void> {
     const jobs: Promise<unknown>[] = [this.loadViews(), this.reloadList(true)];
-    if (this.ticketId && (c.other || c.everything || c.ticketIds.includes(this.ticketId))) jobs.push(this.reloadDetail());
-    if (c.other || c.everything) jobs.push(this.loadLookups().catch(() => {}));
-    void Promise.all(jobs);
+    if (this.ticketId && (c.other || c.ticket_ids.includes(this.ticketId))) jobs.push(this.reloadDetail());
+    if (c.other) jobs.push(this.loadLookups().catch(() => {}));
+    await Promise.all(jobs);
+  }
+
+  /** After this agent's own change: refresh what it touched at once, everywhere it shows. */
+  private async changedHere(c: Changed): Promise<void> {
+    await Promise.all([
+      announceNow(c),
+      // A local change adds to the unsent count; the engine reports only after its round.
+      hasServer(this.syncStatus) ? this.loadSyncStatus() : Promise.resolve(),
+    ]);
   }
 
   /** Signs in to a team server; refusals are returned for the form. */
@@ -420,10 +416,10 @@ class AppState {
     const ids = [...this.selection];
     if (ids.length === 0) return false;
     try {
-      await ipc.mutateMany(ids.map(make));
+      const changed = await ipc.mutateMany(ids.map(make));
       this.info(t("bulk.done", { count: ids.length }));
       this.clearSelection();
-      await this.refresh();
+      await this.changedHere(changed);
       return true;
     } catch (e) {
       this.error(e);
@@ -487,9 +483,9 @@ class AppState {
   /** Applies one mutation and refreshes the screen; refusals become a toast. */
   async mutate(m: Mutation, okText?: string): Promise<boolean> {
     try {
-      await ipc.mutate(m);
+      const changed = await ipc.mutate(m);
       if (okText) this.info(okText);
-      await this.refresh();
+      await this.changedHere(changed);
       return true;
     } catch (e) {
       this.error(e);
@@ -499,23 +495,25 @@ class AppState {
 
   /** Applies one mutation and refreshes; refusals are returned for an inline message. */
   async mutateInline(m: Mutation): Promise<IpcError | null> {
+    let changed: Changed;
     try {
-      await ipc.mutate(m);
+      changed = await ipc.mutate(m);
     } catch (e) {
       return toDomainError(e);
     }
-    await this.refresh();
+    await this.changedHere(changed);
     return null;
   }
 
   /** Applies several mutations in one transaction and refreshes; refusals are returned. */
   async mutateManyInline(ms: Mutation[]): Promise<IpcError | null> {
+    let changed: Changed;
     try {
-      await ipc.mutateMany(ms);
+      changed = await ipc.mutateMany(ms);
     } catch (e) {
       return toDomainError(e);
     }
-    await this.refresh();
+    await this.changedHere(changed);
     return null;
   }
 

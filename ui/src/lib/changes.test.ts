@@ -1,39 +1,58 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { announce, onChanges, type Changes } from "./changes";
+import type { Changed } from "../bindings/Changed";
+import { announce, announceNow, onChanges } from "./changes";
 
 describe("changes", () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
   it("merges a burst into one call per reaction, after its own delay", () => {
-    const seen: Changes[] = [];
+    const seen: Changed[] = [];
     const stop = onChanges((c) => seen.push(c), 100);
-    announce({ ticketIds: ["a"], other: false, everything: false });
-    announce({ ticketIds: ["b", "a"], other: true, everything: false });
+    announce({ ticket_ids: ["a"], other: false });
+    announce({ ticket_ids: ["b", "a"], other: true });
     vi.advanceTimersByTime(99);
     expect(seen).toEqual([]);
     vi.advanceTimersByTime(1);
-    expect(seen).toEqual([{ ticketIds: ["a", "b"], other: true, everything: false }]);
+    expect(seen).toEqual([{ ticket_ids: ["a", "b"], other: true }]);
     stop();
   });
 
   it("never calls a reaction that ended, even with a change already waiting", () => {
     const run = vi.fn();
     const stop = onChanges(run, 50);
-    announce({ ticketIds: ["a"], other: false, everything: false });
+    announce({ ticket_ids: ["a"], other: false });
     stop();
     vi.advanceTimersByTime(100);
-    announce({ ticketIds: [], other: false, everything: true });
+    announce({ ticket_ids: [], other: true });
     vi.advanceTimersByTime(100);
     expect(run).not.toHaveBeenCalled();
   });
 
-  it("ignores a round that changed nothing", () => {
+  it("ignores a change that touched nothing", () => {
     const run = vi.fn();
     const stop = onChanges(run, 10);
-    announce({ ticketIds: [], other: false, everything: false });
+    announce({ ticket_ids: [], other: false });
     vi.advanceTimersByTime(50);
     expect(run).not.toHaveBeenCalled();
+    stop();
+  });
+
+  it("runs an own change at once, with what was waiting, and waits for the reactions", async () => {
+    const seen: Changed[] = [];
+    let finished = false;
+    const stop = onChanges(async (c) => {
+      seen.push(c);
+      await Promise.resolve();
+      finished = true;
+    }, 100);
+    announce({ ticket_ids: ["pulled"], other: false });
+    await announceNow({ ticket_ids: ["mine"], other: false });
+    expect(seen).toEqual([{ ticket_ids: ["pulled", "mine"], other: false }]);
+    expect(finished).toBe(true);
+    // The waiting batch went out with it: nothing runs again when its delay ends.
+    vi.advanceTimersByTime(200);
+    expect(seen).toHaveLength(1);
     stop();
   });
 });

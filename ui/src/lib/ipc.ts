@@ -2,6 +2,7 @@
 // reject with a DomainError {code, field, message}.
 import { invoke as tauriInvoke, type InvokeArgs, type InvokeOptions } from "@tauri-apps/api/core";
 import { listen as tauriListen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { Changed } from "../bindings/Changed";
 import type { Agent } from "../bindings/Agent";
 import type { Attachment } from "../bindings/Attachment";
 import type { Customer } from "../bindings/Customer";
@@ -104,8 +105,9 @@ export const ipc = {
     call<TicketPage>("ticket_page", { view_id, sort, cursor, limit }),
   ticketDetail: (ticket_id: string, show_images: string[]) =>
     call<TicketDetail>("ticket_detail", { ticket_id, show_images }),
-  mutate: (mutation: Mutation) => call<null>("mutate", { mutation }),
-  mutateMany: (mutations: Mutation[]) => call<null>("mutate_many", { mutations }),
+  /** Applies a mutation; answers what it changed (the rules' doing included). */
+  mutate: (mutation: Mutation) => call<Changed>("mutate", { mutation }),
+  mutateMany: (mutations: Mutation[]) => call<Changed>("mutate_many", { mutations }),
   search: (query: string, limit: number) => call<SearchResults>("search", { query, limit }),
   findCustomers: (query: string, limit: number) => call<CustomerMatch[]>("find_customers", { query, limit }),
   customer: (customer_id: string) => call<Customer>("customer", { customer_id }),
@@ -183,7 +185,8 @@ export const ipc = {
 
 /** The events the backend emits, with their payloads. */
 export interface BackendEvents {
-  "store-changed": unknown;
+  /** What changed in the store: a pulled page, the every-minute pass (rules, SLA crossings). */
+  "store-changes": Changed;
   /** One per sync round: what changed, what the server refused, the status after it. */
   "sync-round": SyncRound;
   "sync-status": SyncStatus;
