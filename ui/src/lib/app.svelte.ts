@@ -62,6 +62,9 @@ class AppState {
   theme = $state<Theme>("light");
 
   views = $state.raw<ViewInfo[]>([]);
+  /** When the view counts were last read (`performance.now()`): the sidebar carries it, so a
+   * test or benchmark can tell counts read after a change from counts read before it. */
+  viewsLoadedAt = $state(0);
   viewId = $state("open");
   sort = $state<SortKey>("updated");
   rows = $state.raw<TicketSummary[]>([]);
@@ -193,6 +196,7 @@ class AppState {
   async loadViews(): Promise<void> {
     try {
       this.views = await ipc.views();
+      this.viewsLoadedAt = performance.now();
     } catch (e) {
       this.error(e);
     }
