@@ -390,7 +390,10 @@ fn refresh_after_reply(session: &porchlight_e2e::Session, n: usize) -> Result<Ve
         session.js(TIME_REPLY, serde_json::json!([text, id]));
         let deadline = std::time::Instant::now() + Duration::from_secs(10);
         let ms = loop {
-            if let Some(ms) = session.js("return window.__benchDone;", serde_json::json!([])).as_f64() {
+            if let Some(ms) = session
+                .js("return window.__benchDone;", serde_json::json!([]))
+                .as_f64()
+            {
                 break ms;
             }
             if std::time::Instant::now() > deadline {

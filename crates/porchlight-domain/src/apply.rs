@@ -49,13 +49,7 @@ pub trait StateView {
     }
 }
 
-/// Who is applying the mutation.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Actor {
-    pub id: String,
-    pub name: String,
-    pub role: AgentRole,
-}
+pub use crate::model::Actor;
 
 pub struct ApplyContext<'a> {
     pub actor: &'a Actor,

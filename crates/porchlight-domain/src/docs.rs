@@ -8,134 +8,13 @@ use crate::config::Macro;
 use crate::kb::{
     Article, ArticleRevision, ArticleTranslation, ArticleVotes, KbCategory, TranslationConflict,
 };
-use crate::model::{
-    AgentRole, AuthorKind, Channel, MessageKind, Priority, TicketEvent, TicketStatus, TicketType,
-};
+use crate::model::{TicketEvent, TicketStatus};
 use crate::rules::Rule;
 use crate::sla::{BusinessCalendar, SlaPolicy};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct TicketDoc {
-    pub id: String,
-    #[ts(type = "number | null")]
-    pub number: Option<i64>,
-    pub subject: String,
-    pub status: TicketStatus,
-    pub priority: Priority,
-    pub ticket_type: TicketType,
-    pub channel: Channel,
-    pub requester_id: String,
-    pub assignee_id: Option<String>,
-    pub group_id: Option<String>,
-    /// Sorted, lower-case.
-    pub tags: Vec<String>,
-    pub language: String,
-    /// The latest public message, flattened (notes never become the preview).
-    pub preview: String,
-    /// Replies and notes (system messages are not counted).
-    #[ts(type = "number")]
-    pub message_count: i64,
-    #[ts(type = "number")]
-    pub created_at: i64,
-    #[ts(type = "number")]
-    pub updated_at: i64,
-    #[ts(type = "number | null")]
-    pub first_response_at: Option<i64>,
-    #[ts(type = "number | null")]
-    pub last_customer_message_at: Option<i64>,
-    #[ts(type = "number | null")]
-    pub last_agent_reply_at: Option<i64>,
-    #[ts(type = "number | null")]
-    pub solved_at: Option<i64>,
-    #[ts(type = "number")]
-    pub reopen_count: i64,
-    pub merged_into_id: Option<String>,
-    #[ts(type = "number | null")]
-    pub deleted_at: Option<i64>,
-    /// Bumped on every change to the ticket.
-    #[ts(type = "number")]
-    pub version: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct MessageDoc {
-    pub id: String,
-    pub ticket_id: String,
-    pub kind: MessageKind,
-    pub author_kind: AuthorKind,
-    pub author_id: Option<String>,
-    pub author_name: String,
-    pub body_text: String,
-    /// Sanitised for storage (never the raw HTML as received).
-    pub body_html: Option<String>,
-    pub attachment_ids: Vec<String>,
-    #[ts(type = "number")]
-    pub created_at: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct CustomerDoc {
-    pub id: String,
-    pub name: String,
-    /// Lower-case; the first is the primary address. An address belongs to one customer.
-    pub emails: Vec<String>,
-    pub phone: String,
-    pub organization_id: Option<String>,
-    pub language: String,
-    pub notes: String,
-    #[ts(type = "number")]
-    pub created_at: i64,
-    #[ts(type = "number")]
-    pub updated_at: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct OrganizationDoc {
-    pub id: String,
-    pub name: String,
-    pub domains: Vec<String>,
-    pub notes: String,
-    #[ts(type = "number")]
-    pub created_at: i64,
-    #[ts(type = "number")]
-    pub updated_at: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct AgentDoc {
-    pub id: String,
-    pub name: String,
-    pub email: String,
-    pub role: AgentRole,
-    pub active: bool,
-    /// Sorted group ids the agent belongs to.
-    pub group_ids: Vec<String>,
-    #[ts(type = "number")]
-    pub created_at: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct GroupDoc {
-    pub id: String,
-    pub name: String,
-    pub description: String,
-    #[ts(type = "number")]
-    pub created_at: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct TagDoc {
-    pub name: String,
-    #[ts(type = "number")]
-    pub created_at: i64,
-}
+pub use crate::records::{
+    AgentDoc, CustomerDoc, GroupDoc, MessageDoc, OrganizationDoc, TagDoc, TicketDoc,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]

@@ -259,6 +259,21 @@ fn tokenize(input: &str) -> Vec<String> {
     out
 }
 
+/// A built-in or saved view in the sidebar.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ViewInfo {
+    /// "unassigned", "mine", "open", "pending", "solved", "at_risk", "breached" or a saved
+    /// view's id.
+    pub id: String,
+    /// Saved views carry their own name; built-in ones are named by the UI catalogue.
+    pub name: Option<String>,
+    pub builtin: bool,
+    pub filters: Vec<FilterClause>,
+    #[ts(type = "number")]
+    pub count: i64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -251,21 +251,6 @@ pub struct TicketDetail {
     pub sla: Option<crate::sla::TicketSla>,
 }
 
-/// A built-in or saved view in the sidebar.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct ViewInfo {
-    /// "unassigned", "mine", "open", "pending", "solved", "at_risk", "breached" or a saved
-    /// view's id.
-    pub id: String,
-    /// Saved views carry their own name; built-in ones are named by the UI catalogue.
-    pub name: Option<String>,
-    pub builtin: bool,
-    pub filters: Vec<crate::filter::FilterClause>,
-    #[ts(type = "number")]
-    pub count: i64,
-}
-
 string_enum!(
     /// List order: last updated, newest, priority, or next SLA deadline (soonest first,
     /// breached ones first of all, tickets with nothing due last).
@@ -337,4 +322,12 @@ pub struct WorkspaceInfo {
     pub theme: String,
     #[ts(type = "number")]
     pub ticket_count: i64,
+}
+
+/// Who is applying a change: an agent, or a rule acting as one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Actor {
+    pub id: String,
+    pub name: String,
+    pub role: AgentRole,
 }

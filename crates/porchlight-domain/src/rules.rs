@@ -15,12 +15,12 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::docs::TicketDoc;
 use crate::error::DomainError;
 use crate::model::{
     string_enum, AuthorKind, Channel, MessageKind, Priority, TicketStatus, TicketType,
 };
 use crate::mutation::{valid_tag, Mutation, TicketFieldChanges};
+use crate::records::TicketDoc;
 
 pub const MAX_RULE_NAME: usize = 120;
 pub const MAX_CONDITIONS: usize = 30;

@@ -11,7 +11,8 @@ use std::collections::VecDeque;
 use std::sync::{mpsc, Arc, Mutex};
 
 use porchlight_domain::apply::{self, Actor, ApplyContext, StateView};
-use porchlight_domain::config::{self, ConfigMutation, ConfigView, Macro};
+use porchlight_domain::config::{ConfigMutation, Macro};
+use porchlight_domain::config_apply::{self, ConfigView};
 use porchlight_domain::docs::{
     revision_lookup_key, translation_doc_id, AgentDoc, CustomerDoc, Doc, DocKey, DocKind, DocWrite,
     GroupDoc, MessageDoc, OrganizationDoc, TagDoc, TicketDoc,
@@ -1135,7 +1136,7 @@ fn apply_wire(
         }
         WireMutation::Config(m) => m
             .validated()
-            .and_then(|m| config::apply_config(&m, actor, at, view)),
+            .and_then(|m| config_apply::apply_config(&m, actor, at, view)),
     }
 }
 

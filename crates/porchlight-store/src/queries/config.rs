@@ -3,9 +3,8 @@
 //! may use, with their placeholders filled for a ticket.
 
 use porchlight_domain::apply::Actor;
-use porchlight_domain::config::{
-    apply_config, render_macro, ConfigMutation, ConfigView, Macro, MacroContext,
-};
+use porchlight_domain::config::{render_macro, ConfigMutation, Macro, MacroContext};
+use porchlight_domain::config_apply::{apply_config, ConfigView};
 use porchlight_domain::docs::{Doc, DocKind, DocWrite};
 use porchlight_domain::rules::Rule;
 use porchlight_domain::sla::{BusinessCalendar, SlaPolicy};
