@@ -755,29 +755,34 @@ fn push_batches(
 // ---- event streams -----------------------------------------------------------------------
 
 /// The resident memory of a freshly started server (embedded SQLite) with 500 signed-in
-/// event streams open.
+/// desktops' event streams open.
 fn sse_memory(rt: &tokio::runtime::Runtime, bin: &Path, work: &Path) -> Result<f64> {
     println!("memory: {SSE_CLIENTS} event streams …");
     let db_args = [
         "--data-dir".to_string(),
         work.join("sse").display().to_string(),
     ];
-    let email = "events@bench.example";
-    add_users(
-        bin,
-        &db_args,
-        "agent",
-        &[(email.to_string(), "Event Listener".to_string())],
-    )?;
+    // 500 desktops: each its own session with one stream (a session keeps at most 4), signed
+    // in as one of 10 agents.
+    let agents: Vec<(String, String)> = (0..10)
+        .map(|i| {
+            (
+                format!("events{i}@bench.example"),
+                format!("Event Listener {i}"),
+            )
+        })
+        .collect();
+    add_users(bin, &db_args, "agent", &agents)?;
     let server = ServerProc::start(bin, &db_args, &work.join("server-sse.log"))?;
-    let token = login(rt, &server.url, email)?.token;
+    let tokens = (0..SSE_CLIENTS)
+        .map(|i| Ok(login(rt, &server.url, &agents[i % agents.len()].0)?.token))
+        .collect::<Result<Vec<_>>>()?;
     std::thread::sleep(Duration::from_secs(1));
     let idle = server.rss_mb()?;
-    let client = ServerClient::new(&server.url, &token);
     let mut streams = rt.block_on(async {
         let mut v = Vec::with_capacity(SSE_CLIENTS);
-        for _ in 0..SSE_CLIENTS {
-            v.push(client.events().await?);
+        for token in &tokens {
+            v.push(ServerClient::new(&server.url, token).events().await?);
         }
         anyhow::Ok(v)
     })?;

@@ -184,19 +184,33 @@ impl Default for LoginLimiter {
     }
 }
 
-/// One attempt's place in the account's count: dropped without [`Reservation::succeeded`]
-/// it stays counted as a failure.
+/// One attempt's place in the account's and the address's counts: dropped without
+/// [`Reservation::succeeded`] it stays counted as a failure.
 pub struct Reservation<'a> {
     limiter: &'a LoginLimiter,
     account: String,
+    /// The client's network, once its place there is taken.
+    network: Option<IpAddr>,
     /// Given back when the attempt never reached the password check.
     give_back: bool,
 }
 
 impl Reservation<'_> {
-    /// The password was right: the account's failures are forgiven.
-    pub fn succeeded(self) {
+    /// The password was right: the account's failures are forgiven, and the attempt leaves
+    /// the address's count (a team behind one address all signs in at nine; guessing and
+    /// hashing floods are failures, and they stay counted).
+    pub fn succeeded(mut self) {
         self.limiter.lock_accounts().remove(&self.account);
+        if let Some(network) = self.network.take() {
+            let mut addresses = self
+                .limiter
+                .addresses
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            if let Some((_, n)) = addresses.get_mut(&network) {
+                *n = n.saturating_sub(1);
+            }
+        }
     }
 
     /// The attempt ended before the password was checked (the server was busy).
@@ -315,21 +329,24 @@ impl LoginLimiter {
             self.take(entry, self.max_failures_per_account, now)
                 .map_err(Refusal::Limited)?;
         }
-        let reservation = Reservation {
+        let mut reservation = Reservation {
             limiter: self,
             account: account.to_string(),
+            network: None,
             give_back: false,
         };
+        let network = client_network(addr);
         let mut addresses = self.addresses.lock().unwrap_or_else(|p| p.into_inner());
         if addresses.len() >= MAX_TRACKED {
             addresses.retain(|_, (s, _)| now.duration_since(*s) < self.window);
         }
-        let entry = addresses.entry(client_network(addr)).or_insert((now, 0));
+        let entry = addresses.entry(network).or_insert((now, 0));
         if let Err(wait) = self.take(entry, self.max_attempts_per_address, now) {
             drop(addresses);
             reservation.release();
             return Err(Refusal::Limited(wait));
         }
+        reservation.network = Some(network);
         Ok(reservation)
     }
 }
@@ -368,11 +385,18 @@ mod tests {
         assert!(wait <= Duration::from_secs(60) && wait >= Duration::from_secs(1));
         drop(held);
         assert!(l.reserve("a@x.co", ip).is_err(), "failures stay counted");
-        // Another account from the same address works until the address limit (refused
-        // attempts did not count there).
-        l.reserve("b@x.co", ip).unwrap().succeeded();
-        l.reserve("b@x.co", ip).unwrap().succeeded();
-        assert!(l.reserve("b@x.co", ip).is_err());
+        // The address holds those three failures (the refused fourth did not count there).
+        // Successful sign-ins leave its count: a whole team behind one address gets in.
+        for _ in 0..20 {
+            l.reserve("b@x.co", ip).unwrap().succeeded();
+        }
+        // Failures with other accounts fill it up.
+        drop(l.reserve("c@x.co", ip).unwrap());
+        drop(l.reserve("d@x.co", ip).unwrap());
+        assert!(
+            l.reserve("b@x.co", ip).is_err(),
+            "five failures from one address"
+        );
         let other: IpAddr = "10.0.0.2".parse().unwrap();
         l.reserve("b@x.co", other).unwrap().succeeded();
         // One IPv6 /64 is one client.
