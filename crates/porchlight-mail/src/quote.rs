@@ -78,13 +78,15 @@ fn join(lines: &[&str]) -> String {
 }
 
 /// A line as the patterns read it: without directional controls (Persian Gmail wraps its
-/// attribution in them), markdown-ish bold stars, and surrounding space; lower-case.
+/// attribution in them), markdown-ish bold stars, and surrounding space; lower-case (Turkish
+/// `İ` lower-cases to `i` plus a combining dot, which is dropped).
 fn plain(line: &str) -> String {
     strip_bidi_controls(line)
         .trim()
         .trim_matches('*')
         .trim()
         .to_lowercase()
+        .replace('\u{307}', "")
 }
 
 /// The first line of the quoted history, if any.
