@@ -26,6 +26,8 @@ pub enum AutoSignal {
     NullSender,
     /// The sender is a mailer daemon or postmaster.
     MailerDaemon,
+    /// A read receipt (RFC 8098 disposition notification).
+    ReadReceipt,
     /// Only a hint: a subject common in automatic replies ("Out of office", "Otomatik yanıt",
     /// "Nieobecność", "پاسخ خودکار"). Never decides alone.
     SubjectPattern,
@@ -54,13 +56,13 @@ pub enum AuthResult {
 }
 
 impl AuthVerdict {
-    /// Whether the sender is probably forged: DMARC failed, or without a DMARC result SPF
-    /// failed hard.
+    /// Whether the sender is probably forged: DMARC failed, or without a DMARC verdict (no
+    /// result, or `none`: the domain publishes no policy) SPF failed hard.
     pub fn failed(&self) -> bool {
         match self.dmarc {
             Some(AuthResult::Fail) => true,
-            Some(_) => false,
-            None => self.spf == Some(AuthResult::Fail),
+            Some(AuthResult::Pass) => false,
+            _ => self.spf == Some(AuthResult::Fail),
         }
     }
 }
@@ -156,6 +158,17 @@ pub fn classify(mail: &ParsedMail) -> Classification {
     }) {
         signals.push(AutoSignal::MailerDaemon);
     }
+    let mdn = mail.content_type == "multipart/report"
+        && find(h, "Content-Type")
+            .is_some_and(|ct| ct.to_ascii_lowercase().contains("disposition-notification"));
+    if mdn
+        || mail
+            .attachments
+            .iter()
+            .any(|a| a.content_type == "message/disposition-notification")
+    {
+        signals.push(AutoSignal::ReadReceipt);
+    }
     if auto_reply_subject(&mail.subject) {
         signals.push(AutoSignal::SubjectPattern);
     }
@@ -203,36 +216,48 @@ fn auto_reply_subject(subject: &str) -> bool {
 }
 
 fn authentication(h: &[(String, String)]) -> AuthVerdict {
-    let Some(v) = find(h, "Authentication-Results") else {
-        return AuthVerdict::default();
-    };
-    let v = strip_comments(v).to_ascii_lowercase();
     let mut verdict = AuthVerdict::default();
-    // `authserv-id; method=result prop=value; method=result …`; the first segment is the id.
-    for segment in v.split(';').skip(1) {
-        let Some((method, rest)) = segment.trim().split_once('=') else {
-            continue;
-        };
-        let result = rest.split_whitespace().next().unwrap_or("");
-        let result = match result {
-            "pass" => AuthResult::Pass,
-            "fail" => AuthResult::Fail,
-            "softfail" => AuthResult::SoftFail,
-            "neutral" => AuthResult::Neutral,
-            "none" => AuthResult::None,
-            "temperror" => AuthResult::TempError,
-            "permerror" => AuthResult::PermError,
-            _ => AuthResult::Other,
-        };
-        let slot = match method.trim() {
-            "dmarc" => &mut verdict.dmarc,
-            "spf" => &mut verdict.spf,
-            "dkim" => &mut verdict.dkim,
-            _ => continue,
-        };
-        // With several DKIM signatures, one that passes is enough.
-        if slot.is_none() || result == AuthResult::Pass {
-            *slot = Some(result);
+    let results: Vec<String> = h
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case("Authentication-Results"))
+        .map(|(_, v)| strip_comments(v).to_ascii_lowercase())
+        .collect();
+    // The topmost header is the receiving server's; lower ones may come from the sender.
+    // Only headers with the same authserv-id (the part before the first `;`) are read.
+    let Some(server) = results
+        .first()
+        .map(|v| v.split(';').next().unwrap_or("").trim().to_string())
+    else {
+        return verdict;
+    };
+    for v in results
+        .iter()
+        .filter(|v| v.split(';').next().unwrap_or("").trim() == server)
+    {
+        for segment in v.split(';').skip(1) {
+            let Some((method, rest)) = segment.trim().split_once('=') else {
+                continue;
+            };
+            let result = match rest.split_whitespace().next().unwrap_or("") {
+                "pass" => AuthResult::Pass,
+                "fail" => AuthResult::Fail,
+                "softfail" => AuthResult::SoftFail,
+                "neutral" => AuthResult::Neutral,
+                "none" => AuthResult::None,
+                "temperror" => AuthResult::TempError,
+                "permerror" => AuthResult::PermError,
+                _ => AuthResult::Other,
+            };
+            let slot = match method.trim() {
+                "dmarc" => &mut verdict.dmarc,
+                "spf" => &mut verdict.spf,
+                "dkim" => &mut verdict.dkim,
+                _ => continue,
+            };
+            // With several DKIM signatures, one that passes is enough.
+            if slot.is_none() || result == AuthResult::Pass {
+                *slot = Some(result);
+            }
         }
     }
     verdict

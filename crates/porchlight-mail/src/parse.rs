@@ -168,6 +168,8 @@ pub fn parse(raw: &[u8], limits: &ParseLimits) -> Result<ParsedMail, ParseError>
             limit: limits.max_bytes,
         });
     }
+    let converted = headers_in_declared_charset(raw);
+    let raw: &[u8] = converted.as_deref().unwrap_or(raw);
     let message = MessageParser::default()
         .parse(raw)
         .ok_or(ParseError::NotAMail)?;
@@ -360,6 +362,38 @@ fn inline_cid_images<'h>(html: &'h str, attachments: &[Attachment], budget: usiz
     Cow::Owned(out)
 }
 
+/// Headers written in raw 8-bit text of a legacy charset (some webmail systems and old
+/// clients write `Subject: 提示` in GB2312 instead of an encoded word) read as that charset:
+/// when the header block is not UTF-8, it is decoded with the first charset the mail declares,
+/// as mail clients do. Returns the mail with its header block in UTF-8, or `None` when nothing
+/// needs changing.
+fn headers_in_declared_charset(raw: &[u8]) -> Option<Vec<u8>> {
+    let end = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .or_else(|| raw.windows(2).position(|w| w == b"\n\n"))
+        .unwrap_or(raw.len());
+    let block = &raw[..end];
+    if std::str::from_utf8(block).is_ok() {
+        return None;
+    }
+    let lower = raw.to_ascii_lowercase();
+    let at = lower.windows(8).position(|w| w == b"charset=")? + 8;
+    let name: Vec<u8> = raw[at..]
+        .iter()
+        .copied()
+        .skip_while(|&b| b == b'"' || b == b'\'')
+        .take_while(|&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
+        .collect();
+    if name.eq_ignore_ascii_case(b"utf-8") || name.eq_ignore_ascii_case(b"utf8") {
+        return None;
+    }
+    let decode = charset_decoder(&name)?;
+    let mut out = decode(block).into_bytes();
+    out.extend_from_slice(&raw[end..]);
+    Some(out)
+}
+
 fn count_parts(message: &Message<'_>) -> usize {
     message
         .parts
@@ -539,7 +573,7 @@ fn default_name(part: &MessagePart<'_>, content_type: &str, kind: AttachmentKind
     }
     let ext = match (kind, content_type) {
         (AttachmentKind::Calendar, _) => "ics",
-        (_, "message/delivery-status" | "message/global-delivery-status") => "txt",
+        (_, t) if t.starts_with("message/") => "txt",
         (_, "text/rfc822-headers") => "txt",
         (_, "image/png") => "png",
         (_, "image/jpeg" | "image/jpg" | "image/pjpeg") => "jpg",

@@ -32,11 +32,15 @@ pub fn split_reply(text: &str) -> SplitReply {
         None => (lines.len(), None),
     };
 
-    // Bottom posting: the quote comes first and the answer below it.
-    if quoted.is_some() && lines[..body_end].iter().all(|l| l.trim().is_empty()) {
-        if let Some((answer, quote)) = bottom_posted(&lines) {
-            return with_signature(&answer, Some(quote));
+    if quoted.is_some() && answered_below(&lines, body_end) {
+        // Bottom posting: the quote comes first and the answer below it.
+        if lines[..body_end].iter().all(|l| l.trim().is_empty()) {
+            if let Some((answer, quote)) = bottom_posted(&lines) {
+                return with_signature(&answer, Some(quote));
+            }
         }
+        // Text before and after the quote (inline answers): nothing is hidden.
+        return with_signature(&lines, None);
     }
     // `>` quoting with nothing but blank lines (or a signature) after it.
     if quoted.is_none() {
@@ -236,6 +240,25 @@ fn is_attribution(l: &str) -> bool {
     // Apple Mail in Polish: "Wiadomość napisana przez Jan <jan@x.pl> w dniu 1 sty 2024, o
     // godz. 10:00:".
     l.starts_with("wiadomość napisana przez") && names_mail
+}
+
+/// Whether the sender wrote below a `>` quote that starts at line `q` (with its attribution):
+/// the lines from `q` to the last `>` line are the attribution, `>` lines and blanks, and
+/// text (not a signature) follows.
+fn answered_below(lines: &[&str], q: usize) -> bool {
+    let quoted = |l: &str| l.trim_start().starts_with('>');
+    let Some(last) = lines[q..].iter().rposition(|l| quoted(l)).map(|i| q + i) else {
+        return false;
+    };
+    let pure_quote = lines[q + 1..=last]
+        .iter()
+        .all(|l| l.trim().is_empty() || quoted(l));
+    let after = &lines[last + 1..];
+    let before_signature = after
+        .iter()
+        .position(|l| *l == "-- " || *l == "--")
+        .map_or(after, |i| &after[..i]);
+    pure_quote && before_signature.iter().any(|l| !l.trim().is_empty())
 }
 
 /// The first line of a trailing `>` quote: every non-blank line from it to the end (or to a

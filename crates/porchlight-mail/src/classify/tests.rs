@@ -114,6 +114,20 @@ Authentication-Results: forged.example; dmarc=pass\r\nFrom: a@x.com\r\n\r\nhi\r\
         "DMARC decides when present"
     );
 
+    // Two headers of the same server count together; a policy-less domain falls back to SPF.
+    let split = c(
+        "Authentication-Results: mx.example.com; dmarc=none header.from=x.com\r\n\
+Authentication-Results: mx.example.com; spf=fail smtp.mailfrom=x.com\r\n\
+Authentication-Results: other.example; dkim=pass\r\nFrom: a@x.com\r\n\r\nhi\r\n",
+    );
+    assert_eq!(split.authentication.dmarc, Some(AuthResult::None));
+    assert_eq!(split.authentication.spf, Some(AuthResult::Fail));
+    assert_eq!(
+        split.authentication.dkim, None,
+        "another server's verdict is not read"
+    );
+    assert!(split.authentication.failed());
+
     let none = c("From: a@x.com\r\n\r\nhi\r\n");
     assert_eq!(none.authentication, AuthVerdict::default());
 }
