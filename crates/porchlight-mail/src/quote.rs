@@ -272,11 +272,7 @@ fn trailing_angle_quote(lines: &[&str]) -> Option<usize> {
     let all_quoted = lines[first..end]
         .iter()
         .all(|l| l.trim().is_empty() || l.trim_start().starts_with('>'));
-    if !all_quoted {
-        return None;
-    }
-    // Start the quote at its attribution line when one stands right above.
-    Some(first)
+    all_quoted.then_some(first)
 }
 
 /// A reply written below the quote: the `>` lines (and an attribution above them) are the

@@ -294,3 +294,43 @@ fn names_that_only_repeat_the_address_are_dropped() {
     let m = p("From: \"a@x.com\" <A@X.com>\r\n\r\nhi\r\n");
     assert_eq!(m.from, Some(MailAddress::new(None, "a@x.com")));
 }
+
+#[test]
+fn persian_utf8_and_turkish_windows_1254_bodies() {
+    // "سلام، فاکتور ۱۴۰۲ را می‌خواهم" in UTF-8, base64; a right-to-left file name.
+    let m = p("From: =?UTF-8?B?2LnZhNuMINix2LbYp9uM24w=?= <ali@example.ir>\r\n\
+Subject: =?UTF-8?B?2YHYp9qp2KrZiNixINux27TbsNuy?=\r\n\
+Content-Type: multipart/mixed; boundary=M\r\n\r\n\
+--M\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n\
+2LPZhNin2YXYjCDZgdin2qnYqtmI2LEg27HbtNuw27Ig2LHYpyDZhduM4oCM2K7ZiNin2YfZhQ==\r\n\
+--M\r\nContent-Type: application/pdf\r\n\
+Content-Disposition: attachment; filename*=UTF-8''%D9%81%D8%A7%DA%A9%D8%AA%D9%88%D8%B1.pdf\r\n\r\n%PDF\r\n\
+--M--\r\n");
+    assert_eq!(
+        m.from,
+        Some(MailAddress::new(Some("علی رضایی"), "ali@example.ir"))
+    );
+    assert_eq!(m.subject, "فاکتور ۱۴۰۲");
+    assert_eq!(m.text, "سلام، فاکتور ۱۴۰۲ را می\u{200c}خواهم");
+    assert_eq!(m.attachments[0].file_name, "فاکتور.pdf");
+
+    // windows-1254 8-bit body: İ ş ğ ı are the bytes 0xDD 0xFE 0xF0 0xFD.
+    let mut raw = b"From: a@example.com.tr\r\nContent-Type: text/plain; charset=windows-1254\r\n\
+Content-Transfer-Encoding: 8bit\r\n\r\n"
+        .to_vec();
+    raw.extend_from_slice(b"\xDDyi g\xFCnler, \xFEifremi unuttum; \xE7ok acil \xF0\xFDda.\r\n");
+    let m = parse(&raw, &ParseLimits::default()).unwrap();
+    assert_eq!(m.text, "İyi günler, şifremi unuttum; çok acil ğıda.");
+    assert!(m.problems.is_empty(), "{:?}", m.problems);
+
+    // The same text as raw 8-bit headers: read in the charset the body declares.
+    let mut raw = b"From: ".to_vec();
+    raw.extend_from_slice(
+        b"\xDEule Y\xFDlmaz <sule@example.com.tr>\r\nSubject: \xDEifre s\xFDf\xFDrlama\r\n",
+    );
+    raw.extend_from_slice(b"Content-Type: text/plain; charset=windows-1254\r\n\r\nyard\xFDm\r\n");
+    let m = parse(&raw, &ParseLimits::default()).unwrap();
+    assert_eq!(m.subject, "Şifre sıfırlama");
+    assert_eq!(m.from.unwrap().name.as_deref(), Some("Şule Yılmaz"));
+    assert_eq!(m.text, "yardım");
+}

@@ -152,6 +152,18 @@ fn interleaved_answers_keep_everything() {
 }
 
 #[test]
+fn a_greeting_above_and_the_answer_below_the_quote_keep_everything() {
+    let text = "Hi,\n\nOn Sat, 25 Jul 2020, Ann wrote:\n\n> Shall we?\n\nYes, let us.\n\n-- \nBob";
+    let s = split(text);
+    assert_eq!(
+        s.new_text,
+        "Hi,\n\nOn Sat, 25 Jul 2020, Ann wrote:\n\n> Shall we?\n\nYes, let us."
+    );
+    assert_eq!(s.quoted, None);
+    assert_eq!(s.signature.as_deref(), Some("Bob"));
+}
+
+#[test]
 fn bottom_posting() {
     let s = split(
         "On Mon, Jan 8, 2024 at 10:12 AM Help <h@x.com> wrote:\n> Which plan?\n\nThe yearly one.\n",
