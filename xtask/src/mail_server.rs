@@ -6,7 +6,7 @@
 //! - Dovecot: IMAP 127.0.0.1:1143 (STARTTLS) and 1993 (TLS); every address is a mailbox whose
 //!   password is `secret`; XOAUTH2/OAUTHBEARER accept the token `valid-<address>`, checked by
 //!   a small token service this command runs (127.0.0.1:18080). Each mailbox has INBOX and
-//!   `Processed` (for tests that move mail).
+//!   `Processed` and `İşlendi` (for tests that move mail, the second with a non-ASCII name).
 //! - Postfix: SMTP 127.0.0.1:2525, submission 1587 (STARTTLS + AUTH), SMTPS 1465; every mail
 //!   it accepts, for any domain, goes to Dovecot over LMTP. Nothing leaves the machine.
 //! - A throwaway CA (`ca.pem`) signs the servers' certificate for localhost and 127.0.0.1;
@@ -88,8 +88,20 @@ fn pid_alive(file: &Path) -> bool {
         .is_some_and(|pid| Path::new(&format!("/proc/{pid}")).exists())
 }
 
+/// Whether the configuration on disk is what this version writes (a changed one restarts).
+fn configured(dir: &Path) -> bool {
+    let Ok(mut files) = dovecot_files(dir) else {
+        return false;
+    };
+    files.extend(postfix_files(dir));
+    files
+        .iter()
+        .all(|(path, content)| std::fs::read_to_string(path).is_ok_and(|c| c == *content))
+}
+
 fn running(dir: &Path) -> bool {
-    pid_alive(&dir.join("token-service.pid"))
+    configured(dir)
+        && pid_alive(&dir.join("token-service.pid"))
         && pid_alive(&dir.join("run/master.pid"))
         && Command::new("postfix")
             .arg("-c")
@@ -309,16 +321,11 @@ fn mail_uid() -> Result<String> {
     Ok(uid)
 }
 
-fn start_dovecot(dir: &Path) -> Result<()> {
+/// Dovecot's configuration files, as (path, content).
+fn dovecot_files(dir: &Path) -> Result<Vec<(PathBuf, String)>> {
     let d = dir.display();
     let uid = mail_uid()?;
-    run_quiet(
-        Command::new("chown")
-            .args(["-R", "mail:mail"])
-            .arg(dir.join("mail")),
-        "chown",
-    )?;
-    std::fs::write(
+    let oauth = (
         dir.join("dovecot-oauth2.conf.ext"),
         format!(
             "introspection_mode = get\n\
@@ -328,8 +335,8 @@ active_attribute = active\n\
 active_value = true\n\
 force_introspection = yes\n"
         ),
-    )?;
-    std::fs::write(
+    );
+    let conf = (
         dir.join("dovecot.conf"),
         format!(
             "protocols = imap lmtp
@@ -393,10 +400,26 @@ namespace inbox {{
   mailbox Processed {{
     auto = create
   }}
+  mailbox \"İşlendi\" {{
+    auto = create
+  }}
 }}
 "
         ),
+    );
+    Ok(vec![oauth, conf])
+}
+
+fn start_dovecot(dir: &Path) -> Result<()> {
+    run_quiet(
+        Command::new("chown")
+            .args(["-R", "mail:mail"])
+            .arg(dir.join("mail")),
+        "chown",
     )?;
+    for (path, content) in dovecot_files(dir)? {
+        std::fs::write(path, content)?;
+    }
     run_daemon(
         Command::new("dovecot")
             .arg("-c")
@@ -433,10 +456,11 @@ scache    unix  -  -  n  -     1  scache
 postlog   unix-dgram n - n -   1  postlogd
 ";
 
-fn start_postfix(dir: &Path) -> Result<()> {
+/// Postfix's configuration files, as (path, content).
+fn postfix_files(dir: &Path) -> Vec<(PathBuf, String)> {
     let d = dir.display();
     let pf: PathBuf = dir.join("postfix");
-    std::fs::write(
+    let master = (
         pf.join("master.cf"),
         format!(
             "{MASTER_CF}\
@@ -453,8 +477,8 @@ fn start_postfix(dir: &Path) -> Result<()> {
   -o smtpd_relay_restrictions=permit_sasl_authenticated,reject
 "
         ),
-    )?;
-    std::fs::write(
+    );
+    let main = (
         pf.join("main.cf"),
         format!(
             "compatibility_level = 3.6
@@ -485,7 +509,15 @@ mailbox_size_limit = 0
 biff = no
 "
         ),
-    )?;
+    );
+    vec![master, main]
+}
+
+fn start_postfix(dir: &Path) -> Result<()> {
+    let pf: PathBuf = dir.join("postfix");
+    for (path, content) in postfix_files(dir) {
+        std::fs::write(path, content)?;
+    }
     run_quiet(
         Command::new("chown").arg("postfix").arg(dir.join("pfdata")),
         "chown",

@@ -185,7 +185,7 @@ impl ImapSession {
         let config = self.config.clone();
         let session = &mut self.session;
         let mailbox = timed(&config, "SELECT", async {
-            session.select(folder).await.map_err(|e| {
+            session.select(encode_folder_name(folder)).await.map_err(|e| {
                 imap_error(
                     e,
                     &format!("SELECT \"{folder}\""),
@@ -290,7 +290,10 @@ impl ImapSession {
         let session = &mut self.session;
         let set = uid_set(uids);
         timed(&config, "UID MOVE", async {
-            session.uid_mv(&set, folder).await.map_err(|e| {
+            session
+                .uid_mv(&set, encode_folder_name(folder))
+                .await
+                .map_err(|e| {
                 imap_error(
                     e,
                     &format!("UID MOVE to \"{folder}\""),
@@ -326,6 +329,42 @@ where
         }
     })
     .await
+}
+
+/// A folder name as IMAP writes it: modified UTF-7 (RFC 3501 §5.1.3), so "Gönderilmiş",
+/// "Wysłane" and "صندوق ورودی" reach the server as the folders their owners see.
+pub fn encode_folder_name(name: &str) -> String {
+    use base64::Engine as _;
+    let engine = base64::engine::GeneralPurpose::new(
+        &base64::alphabet::IMAP_MUTF7,
+        base64::engine::general_purpose::NO_PAD,
+    );
+    let mut out = String::with_capacity(name.len());
+    let mut run: Vec<u16> = Vec::new();
+    let flush = |run: &mut Vec<u16>, out: &mut String| {
+        if !run.is_empty() {
+            let bytes: Vec<u8> = run.iter().flat_map(|u| u.to_be_bytes()).collect();
+            out.push('&');
+            out.push_str(&engine.encode(bytes));
+            out.push('-');
+            run.clear();
+        }
+    };
+    for c in name.chars() {
+        if (' '..='~').contains(&c) {
+            flush(&mut run, &mut out);
+            if c == '&' {
+                out.push_str("&-");
+            } else {
+                out.push(c);
+            }
+        } else {
+            let mut buf = [0u16; 2];
+            run.extend_from_slice(c.encode_utf16(&mut buf));
+        }
+    }
+    flush(&mut run, &mut out);
+    out
 }
 
 /// `1:3,7,9:10` for a sorted or unsorted list of UIDs.
@@ -386,6 +425,21 @@ pub async fn test_connection(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn folder_names_in_modified_utf7() {
+        let cases = [
+            ("INBOX", "INBOX"),
+            ("Gönderilmiş Öğeler", "G&APY-nderilmi&AV8- &ANYBHw-eler"),
+            ("Wysłane", "Wys&AUI-ane"),
+            ("صندوق ورودی", "&BjUGRgYvBkgGQg- &BkgGMQZIBi8GzA-"),
+            ("A&B", "A&-B"),
+            ("日本語", "&ZeVnLIqe-"),
+        ];
+        for (name, wire) in cases {
+            assert_eq!(encode_folder_name(name), wire, "{name}");
+        }
+    }
 
     #[test]
     fn uid_sets_are_compact() {

@@ -200,6 +200,15 @@ fn reply_over_submission_with_a_password_reaches_the_customer() {
         let moved = imap::fetch(&read, "Processed", 0, 10).await.unwrap();
         assert_eq!(moved.mails.len(), 1);
         check_threading(&moved.mails[0].raw, &message);
+
+        // On to a folder with a Turkish name (modified UTF-7 on the wire).
+        let mut s = ImapSession::connect(&read).await.unwrap();
+        s.select("Processed").await.unwrap();
+        s.move_to(&[moved.mails[0].uid], "İşlendi").await.unwrap();
+        s.logout().await;
+        let turkish = imap::fetch(&read, "İşlendi", 0, 10).await.unwrap();
+        assert_eq!(turkish.mails.len(), 1);
+        check_threading(&turkish.mails[0].raw, &message);
     });
 }
 
