@@ -185,13 +185,16 @@ impl ImapSession {
         let config = self.config.clone();
         let session = &mut self.session;
         let mailbox = timed(&config, "SELECT", async {
-            session.select(encode_folder_name(folder)).await.map_err(|e| {
-                imap_error(
-                    e,
-                    &format!("SELECT \"{folder}\""),
-                    ConnectErrorKind::MissingFolder,
-                )
-            })
+            session
+                .select(encode_folder_name(folder))
+                .await
+                .map_err(|e| {
+                    imap_error(
+                        e,
+                        &format!("SELECT \"{folder}\""),
+                        ConnectErrorKind::MissingFolder,
+                    )
+                })
         })
         .await?;
         let uid_validity = mailbox.uid_validity.ok_or_else(|| {
@@ -294,12 +297,12 @@ impl ImapSession {
                 .uid_mv(&set, encode_folder_name(folder))
                 .await
                 .map_err(|e| {
-                imap_error(
-                    e,
-                    &format!("UID MOVE to \"{folder}\""),
-                    ConnectErrorKind::MissingFolder,
-                )
-            })
+                    imap_error(
+                        e,
+                        &format!("UID MOVE to \"{folder}\""),
+                        ConnectErrorKind::MissingFolder,
+                    )
+                })
         })
         .await
     }
