@@ -21,9 +21,10 @@ fn packages(g: Group) -> (&'static str, &'static [&'static str]) {
             ],
         ),
         Group::E2e => (
-            "to run the tests (WebDriver for the real window, headless Chromium for the help center, virtual display, D-Bus session with its monitor, keyring, a notification daemon, fonts, PostgreSQL for the server suite)",
+            "to run the tests (WebDriver for the real window, headless Chromium for the help center, virtual display, D-Bus session with its monitor, keyring, a notification daemon, fonts, PostgreSQL for the server suite, Dovecot and Postfix for the mail tests)",
             &[
                 "postgresql",
+                "dovecot-imapd", "dovecot-lmtpd", "postfix", "openssl",
                 "webkit2gtk-driver", "xvfb", "xauth", "dbus-x11", "dbus-daemon", "dbus-bin", "gnome-keyring", "libsecret-tools",
                 "notification-daemon",
                 "at-spi2-core", "fonts-noto-core", "fonts-dejavu-core", "imagemagick",
@@ -113,6 +114,30 @@ pub fn ensure(groups: &[Group]) -> Result<()> {
         }
         Ok(())
     };
+    if missing.contains(&"postfix") {
+        // Postfix asks how to configure the system's mail; "No configuration" leaves
+        // /etc/postfix/main.cf unwritten and no system mail server running (the tests run
+        // their own, see mail_server.rs).
+        let mut cmd = Command::new(if is_root() {
+            "debconf-set-selections"
+        } else {
+            "sudo"
+        });
+        if !is_root() {
+            cmd.arg("debconf-set-selections");
+        }
+        let mut child = cmd
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .context("could not run debconf-set-selections")?;
+        use std::io::Write as _;
+        child
+            .stdin
+            .take()
+            .context("debconf-set-selections has no input")?
+            .write_all(b"postfix postfix/main_mailer_type select No configuration\n")?;
+        child.wait()?;
+    }
     // Wait for another package manager run (an unattended upgrade, say) instead of failing.
     const WAIT_FOR_LOCK: &str = "DPkg::Lock::Timeout=600";
     run(&["apt-get", "-o", WAIT_FOR_LOCK, "update", "-qq"])?;

@@ -9,6 +9,7 @@ mod bench_sync;
 mod deps;
 mod e2e;
 mod fuzz;
+mod mail_server;
 mod postgres;
 
 use std::path::{Path, PathBuf};
@@ -27,7 +28,10 @@ const USAGE: &str = "usage: cargo xtask <command>
   bindings                          regenerate ui/src/bindings from the Rust types
   deps                              install the system packages the build and tests need
   postgres                          start the private PostgreSQL test cluster, print its URL
-                                    (for running one server suite: PORCHLIGHT_TEST_POSTGRES=URL)";
+                                    (for running one server suite: PORCHLIGHT_TEST_POSTGRES=URL)
+  mail-server [start|stop]          start (or stop) the private Dovecot + Postfix test pair on
+                                    loopback, print its ports and CA as JSON
+                                    (for the mail tests: PORCHLIGHT_TEST_MAIL=JSON)";
 
 fn main() {
     if let Err(e) = run_cli() {
@@ -67,6 +71,7 @@ fn run_cli() -> Result<()> {
             println!("{}", postgres::ensure()?);
             Ok(())
         }
+        "mail-server" => mail_server::run(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())
@@ -274,9 +279,11 @@ fn test_all() -> Result<()> {
             "cargo tests",
             Box::new(|| {
                 let pg = postgres::ensure()?;
+                let mail = mail_server::ensure_at(&target_dir().join("mail-server"))?;
                 sh(cargo()
                     .args(["test", "--workspace", "--exclude", "porchlight-e2e"])
-                    .env("PORCHLIGHT_TEST_POSTGRES", pg))
+                    .env("PORCHLIGHT_TEST_POSTGRES", pg)
+                    .env("PORCHLIGHT_TEST_MAIL", mail))
             }),
         ),
         ("API fuzzing (schemathesis)", Box::new(fuzz::run)),

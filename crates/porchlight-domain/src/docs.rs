@@ -214,14 +214,32 @@ pub fn revision_lookup_key(article_id: &str, locale: &str, revision: i64) -> Str
 /// message or event counts for its ticket) and whether anything else did (agents, groups,
 /// customers, tags, configuration, the knowledge base). Every store write reports one, and
 /// the desktop's UI refreshes only what it names.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Changed {
     pub ticket_ids: Vec<String>,
     pub other: bool,
+    /// The ids in `ticket_ids`, so a pass over thousands of tickets adds each once cheaply.
+    #[serde(skip)]
+    #[ts(skip)]
+    seen: std::collections::HashSet<String>,
+}
+
+impl PartialEq for Changed {
+    fn eq(&self, other: &Changed) -> bool {
+        self.ticket_ids == other.ticket_ids && self.other == other.other
+    }
 }
 
 impl Changed {
+    /// Something besides tickets changed (and no ticket).
+    pub fn other() -> Changed {
+        Changed {
+            other: true,
+            ..Changed::default()
+        }
+    }
+
     /// What these writes touch.
     pub fn of_writes(writes: &[DocWrite]) -> Changed {
         let mut c = Changed::default();
@@ -247,7 +265,11 @@ impl Changed {
 
     /// Counts a change to one ticket.
     pub fn ticket(&mut self, id: &str) {
-        if !self.ticket_ids.iter().any(|t| t == id) {
+        if self.seen.len() < self.ticket_ids.len() {
+            // Deserialised: `seen` was skipped.
+            self.seen = self.ticket_ids.iter().cloned().collect();
+        }
+        if self.seen.insert(id.to_string()) {
             self.ticket_ids.push(id.to_string());
         }
     }

@@ -160,17 +160,11 @@ pub(crate) fn apply_one(
                  ON CONFLICT(id) DO UPDATE SET name = excluded.name, filters = excluded.filters",
                 params![id, name, serde_json::to_string(filters)?, at],
             )?;
-            return Ok(Changed {
-                ticket_ids: Vec::new(),
-                other: true,
-            });
+            return Ok(Changed::other());
         }
         Mutation::DeleteView { id } => {
             tx.execute("DELETE FROM saved_views WHERE id = ?1", [id])?;
-            return Ok(Changed {
-                ticket_ids: Vec::new(),
-                other: true,
-            });
+            return Ok(Changed::other());
         }
         _ => {}
     }

@@ -8,6 +8,7 @@ use porchlight_domain::docs::{
 use porchlight_domain::{
     AgentRole, AuthorKind, Channel, MessageKind, Priority, TicketStatus, TicketType,
 };
+use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::enum_col;
@@ -27,30 +28,32 @@ pub(crate) fn write(c: &Connection, doc: &Doc) -> StoreResult<()> {
             super::config::write_doc(c, doc)?
         }
         Doc::Ticket(t) => {
-            c.prepare_cached(
-                "INSERT INTO tickets(id, number, subject, status, priority, priority_rank, ticket_type, channel,
-                   requester_id, assignee_id, group_id, language, preview, message_count, created_at, updated_at,
-                   first_response_at, last_customer_message_at, last_agent_reply_at, solved_at, reopen_count,
-                   merged_into_id, deleted_at, version)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)
-                 ON CONFLICT(id) DO UPDATE SET number = excluded.number, subject = excluded.subject,
-                   status = excluded.status, priority = excluded.priority, priority_rank = excluded.priority_rank,
-                   ticket_type = excluded.ticket_type, channel = excluded.channel, requester_id = excluded.requester_id,
-                   assignee_id = excluded.assignee_id, group_id = excluded.group_id, language = excluded.language,
-                   preview = excluded.preview, message_count = excluded.message_count, created_at = excluded.created_at,
-                   updated_at = excluded.updated_at, first_response_at = excluded.first_response_at,
-                   last_customer_message_at = excluded.last_customer_message_at,
-                   last_agent_reply_at = excluded.last_agent_reply_at, solved_at = excluded.solved_at,
-                   reopen_count = excluded.reopen_count, merged_into_id = excluded.merged_into_id,
-                   deleted_at = excluded.deleted_at, version = excluded.version",
-            )?
-            .execute(params![
-                t.id, t.number, t.subject, t.status.as_str(), t.priority.as_str(), t.priority.rank(),
-                t.ticket_type.as_str(), t.channel.as_str(), t.requester_id, t.assignee_id, t.group_id,
-                t.language, t.preview, t.message_count, t.created_at, t.updated_at, t.first_response_at,
-                t.last_customer_message_at, t.last_agent_reply_at, t.solved_at, t.reopen_count,
-                t.merged_into_id, t.deleted_at, t.version
-            ])?;
+            let values: [Value; TICKET_COLUMNS.len()] = [
+                t.number.into(),
+                t.subject.clone().into(),
+                t.status.as_str().to_string().into(),
+                t.priority.as_str().to_string().into(),
+                t.priority.rank().into(),
+                t.ticket_type.as_str().to_string().into(),
+                t.channel.as_str().to_string().into(),
+                t.requester_id.clone().into(),
+                t.assignee_id.clone().into(),
+                t.group_id.clone().into(),
+                t.language.clone().into(),
+                t.preview.clone().into(),
+                t.message_count.into(),
+                t.created_at.into(),
+                t.updated_at.into(),
+                t.first_response_at.into(),
+                t.last_customer_message_at.into(),
+                t.last_agent_reply_at.into(),
+                t.solved_at.into(),
+                t.reopen_count.into(),
+                t.merged_into_id.clone().into(),
+                t.deleted_at.into(),
+                t.version.into(),
+            ];
+            write_ticket_row(c, &t.id, &values)?;
             // Only the tags that changed: each row written fires the tag-count and SLA
             // triggers, and most writes of a ticket keep its tags.
             let stored = strings(c, "SELECT tag FROM ticket_tags WHERE ticket_id = ?1", &t.id)?;
@@ -224,6 +227,85 @@ pub(crate) fn delete(c: &Connection, kind: DocKind, id: &str) -> StoreResult<()>
             c.execute("DELETE FROM tags WHERE name = ?1", [id])?;
         }
     }
+    Ok(())
+}
+
+/// The columns a ticket document sets, in the order `write` lists their values.
+const TICKET_COLUMNS: [&str; 23] = [
+    "number",
+    "subject",
+    "status",
+    "priority",
+    "priority_rank",
+    "ticket_type",
+    "channel",
+    "requester_id",
+    "assignee_id",
+    "group_id",
+    "language",
+    "preview",
+    "message_count",
+    "created_at",
+    "updated_at",
+    "first_response_at",
+    "last_customer_message_at",
+    "last_agent_reply_at",
+    "solved_at",
+    "reopen_count",
+    "merged_into_id",
+    "deleted_at",
+    "version",
+];
+
+/// Writes a ticket row: inserted when new, else only the columns whose value changed are
+/// set. A ticket carries many indexes (one per list order, with status and assignee), and
+/// SQLite rewrites the entries of every index a SET names, changed or not: setting all
+/// columns made each small change (a priority, a reply's preview) rewrite them all.
+fn write_ticket_row(c: &Connection, id: &str, values: &[Value]) -> StoreResult<()> {
+    let id_value = Value::Text(id.to_string());
+    let stored: Option<Vec<Value>> = c
+        .prepare_cached(&format!(
+            "SELECT {} FROM tickets WHERE id = ?1",
+            TICKET_COLUMNS.join(", ")
+        ))?
+        .query_row([id], |r| {
+            (0..TICKET_COLUMNS.len())
+                .map(|i| r.get::<_, Value>(i))
+                .collect()
+        })
+        .optional()?;
+    let Some(stored) = stored else {
+        let marks: Vec<String> = (2..=TICKET_COLUMNS.len() + 1)
+            .map(|i| format!("?{i}"))
+            .collect();
+        let sql = format!(
+            "INSERT INTO tickets(id, {}) VALUES (?1, {})",
+            TICKET_COLUMNS.join(", "),
+            marks.join(", ")
+        );
+        let params = std::iter::once(&id_value as &dyn rusqlite::ToSql)
+            .chain(values.iter().map(|v| v as &dyn rusqlite::ToSql));
+        c.prepare_cached(&sql)?
+            .execute(rusqlite::params_from_iter(params))?;
+        return Ok(());
+    };
+    let changed: Vec<usize> = (0..TICKET_COLUMNS.len())
+        .filter(|&i| stored[i] != values[i])
+        .collect();
+    if changed.is_empty() {
+        return Ok(());
+    }
+    // Assembled only from the fixed column names above; every value is bound.
+    let sets: Vec<String> = changed
+        .iter()
+        .enumerate()
+        .map(|(n, &i)| format!("{} = ?{}", TICKET_COLUMNS[i], n + 2))
+        .collect();
+    let sql = format!("UPDATE tickets SET {} WHERE id = ?1", sets.join(", "));
+    let params = std::iter::once(&id_value as &dyn rusqlite::ToSql)
+        .chain(changed.iter().map(|&i| &values[i] as &dyn rusqlite::ToSql));
+    c.prepare_cached(&sql)?
+        .execute(rusqlite::params_from_iter(params))?;
     Ok(())
 }
 
