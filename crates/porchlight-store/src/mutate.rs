@@ -184,8 +184,10 @@ pub(crate) fn apply_one(
     }
     let mut writes = result?;
     // Documents of one change arrive in the engine's order (a message before its new
-    // ticket); the foreign keys are checked when the transaction commits.
-    tx.execute("PRAGMA defer_foreign_keys = ON", [])?;
+    // ticket): write the rows others point at first, so every foreign key holds at once.
+    // (Deferring the checks with a pragma would expire every prepared statement of the
+    // connection, each change paying to compile them all again.)
+    writes.sort_by_key(|w| parent_rank(w.key().kind));
     let mut stays_pending: Vec<(DocKind, String)> = Vec::new();
     for w in &mut writes {
         let key = w.key();
@@ -231,6 +233,18 @@ pub(crate) fn apply_one(
         tx.prepare_cached(sql)?.execute([&id])?;
     }
     Ok(Changed::of_writes(&writes))
+}
+
+/// Where a document's rows come in a change's writes: groups, tags and organizations before
+/// the agents and customers that belong to them, those before tickets, tickets before their
+/// messages and events.
+fn parent_rank(kind: DocKind) -> u8 {
+    match kind {
+        DocKind::Group | DocKind::Tag | DocKind::Organization => 0,
+        DocKind::Agent | DocKind::Customer => 1,
+        DocKind::Ticket => 2,
+        _ => 3,
+    }
 }
 
 /// The local agent as the engine's actor.
