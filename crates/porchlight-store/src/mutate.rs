@@ -255,9 +255,17 @@ impl Store {
         self.apply_many(vec![m])
     }
 
-    /// Applies several mutations in one transaction: all or nothing (bulk actions). Returns
-    /// what they changed (what the rules did included).
+    /// Applies several mutations in one transaction, now: all or nothing (bulk actions), one
+    /// time for the whole batch. Returns what they changed (what the rules did included).
     pub fn apply_many(&self, ms: Vec<Mutation>) -> StoreResult<Changed> {
+        self.apply_many_at(ms, now_ms())
+    }
+
+    /// [`Store::apply_many`] for changes made at a known time `at` (UTC ms; work whose time
+    /// is known, such as an import): the documents, audit events and rule runs of the batch
+    /// carry `at`, and a connected store sends it with each mutation, as it does for any
+    /// offline work. Successive calls are expected in time order, as the clock gives them.
+    pub fn apply_many_at(&self, ms: Vec<Mutation>, at: i64) -> StoreResult<Changed> {
         let me = self.me().ok_or_else(|| {
             DomainError::new(
                 ErrorCode::NotFound,
@@ -288,7 +296,6 @@ impl Store {
             };
             let mut changed = Changed::default();
             for m in &ms {
-                let at = now_ms();
                 let shared = crate::sync::is_shared(m);
                 if let Some((ticket, kind, author)) =
                     crate::automation::event_of(m).filter(|_| automate)
