@@ -130,6 +130,13 @@ CREATE TABLE client_mutations (
   PRIMARY KEY (client_id, mutation_id)
 );
 "#,
+    // Agents are found by address (see `Doc::lookup_keys`), those without an account too.
+    r#"
+INSERT INTO doc_lookup(kind, key, id)
+SELECT 'agent', 'email:' || ((body::jsonb) #>> '{doc,email}'), id FROM docs
+WHERE kind = 'agent' AND body IS NOT NULL
+ON CONFLICT DO NOTHING;
+"#,
 ];
 
 /// Most connections one server process keeps; a transaction beyond that waits for a free

@@ -112,6 +112,12 @@ CREATE TABLE client_mutations (
   PRIMARY KEY (client_id, mutation_id)
 ) WITHOUT ROWID;
 "#,
+    // Agents are found by address (see `Doc::lookup_keys`), those without an account too.
+    r#"
+INSERT OR IGNORE INTO doc_lookup(kind, key, id)
+SELECT 'agent', 'email:' || json_extract(body, '$.doc.email'), id FROM docs
+WHERE kind = 'agent' AND body IS NOT NULL;
+"#,
 ];
 
 pub struct SqliteBackend {
