@@ -2,7 +2,7 @@
 //! store's own transaction; what it returns is written through the projection a pull uses.
 //! The ticket rules live only in the domain. Saved views, this desktop's own, are kept here.
 
-use porchlight_domain::apply::{apply, Actor, ApplyContext, StateView};
+use porchlight_domain::apply::{apply, authorize, Actor, ApplyContext, StateView};
 use porchlight_domain::docs::{
     AgentDoc, Changed, CustomerDoc, Doc, DocKind, DocWrite, GroupDoc, MessageDoc, OrganizationDoc,
     TagDoc, TicketDoc,
@@ -273,12 +273,13 @@ impl Store {
                 "Create your agent profile first.",
             )
         })?;
-        let ms = ms
-            .into_iter()
-            .map(Mutation::validated)
-            .collect::<Result<Vec<_>, _>>()?;
         self.with_tx(|tx| {
             let actor = actor_of(tx, &me)?;
+            // The agent's role first, then the mutation's own checks, as on the server.
+            let ms = ms
+                .into_iter()
+                .map(|m| authorize(&m, &actor).and_then(|()| m.validated()))
+                .collect::<Result<Vec<_>, _>>()?;
             let connected = crate::sync::is_connected(tx)?;
             // Standalone, this desktop runs the automation rules (a server runs them once
             // for everyone in team mode).
