@@ -95,7 +95,10 @@ impl StateView for TxView<'_> {
     }
 
     fn agent_by_email(&mut self, email: &str) -> Result<Option<AgentDoc>, DomainError> {
-        match self.first_id("SELECT id FROM agents WHERE email = ?1 LIMIT 1", email)? {
+        match self.first_id(
+            "SELECT id FROM agents WHERE email = ?1 ORDER BY id LIMIT 1",
+            email,
+        )? {
             Some(id) => self.agent(&id),
             None => Ok(None),
         }
@@ -105,8 +108,10 @@ impl StateView for TxView<'_> {
         &mut self,
         domain: &str,
     ) -> Result<Option<OrganizationDoc>, DomainError> {
-        let sql =
-            "SELECT o.id FROM organizations o, json_each(o.domains) d WHERE d.value = ?1 LIMIT 1";
+        // Of several organizations listing the domain, the one with the smallest id, as
+        // the server's lookup picks it.
+        let sql = "SELECT o.id FROM organizations o, json_each(o.domains) d WHERE d.value = ?1
+                   ORDER BY o.id LIMIT 1";
         match self.first_id(sql, domain)? {
             Some(id) => self.organization(&id),
             None => Ok(None),

@@ -129,7 +129,8 @@ pub trait Tx {
 
     fn get_doc(&mut self, kind: DocKind, id: &str) -> StorageResult<Option<String>>;
     fn docs_by_parent(&mut self, kind: DocKind, parent: &str) -> StorageResult<Vec<String>>;
-    /// Document ids carrying a lookup key (see `Doc::lookup_keys`), at most `limit`.
+    /// Document ids carrying a lookup key (see `Doc::lookup_keys`), in id order, at most
+    /// `limit`.
     fn ids_by_lookup(&mut self, kind: DocKind, key: &str, limit: i64)
         -> StorageResult<Vec<String>>;
     fn count_by_lookup(&mut self, kind: DocKind, key: &str) -> StorageResult<i64>;

@@ -514,7 +514,7 @@ impl Tx for PgTx<'_> {
     ) -> StorageResult<Vec<String>> {
         Ok(self
             .all(
-                "SELECT id FROM doc_lookup WHERE kind = $1 AND key = $2 LIMIT $3",
+                "SELECT id FROM doc_lookup WHERE kind = $1 AND key = $2 ORDER BY id LIMIT $3",
                 &[&kind.as_str(), &key, &limit],
             )?
             .into_iter()

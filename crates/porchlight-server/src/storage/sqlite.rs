@@ -279,7 +279,9 @@ impl Tx for SqliteTx<'_> {
     ) -> StorageResult<Vec<String>> {
         let mut st = self
             .0
-            .prepare_cached("SELECT id FROM doc_lookup WHERE kind = ?1 AND key = ?2 LIMIT ?3")
+            .prepare_cached(
+                "SELECT id FROM doc_lookup WHERE kind = ?1 AND key = ?2 ORDER BY id LIMIT ?3",
+            )
             .map_err(be)?;
         let rows = st
             .query_map(params![kind.as_str(), key, limit], |r| r.get(0))
