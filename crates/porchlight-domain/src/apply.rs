@@ -38,8 +38,9 @@ pub trait StateView {
     fn tag_use_count(&mut self, name: &str) -> Result<i64, DomainError>;
     /// The next human ticket number (1001 on an empty helpdesk); each call reserves one.
     fn next_ticket_number(&mut self) -> Result<i64, DomainError>;
-    /// An organization listing the (lower-case) e-mail domain, e.g. "acme.com". A saved
-    /// customer without an organization joins the one matching an address, as on the desktop.
+    /// An organization listing the (lower-case) e-mail domain, e.g. "acme.com"; of several,
+    /// the one with the smallest id (so every storage picks the same). A saved customer
+    /// without an organization joins the one matching an address, as on the desktop.
     /// Storage without a domain lookup may keep the default (no automatic membership).
     fn organization_by_domain(
         &mut self,

@@ -194,7 +194,13 @@ impl Doc {
                 }
                 keys
             }
-            Doc::Agent(a) => a.group_ids.iter().map(|g| format!("group:{g}")).collect(),
+            // An address belongs to one agent, whether or not they have an account yet.
+            Doc::Agent(a) => a
+                .group_ids
+                .iter()
+                .map(|g| format!("group:{g}"))
+                .chain([format!("email:{}", a.email)])
+                .collect(),
             Doc::Rule(_) => vec!["rule".to_string()],
             Doc::SlaPolicy(_) => vec!["sla_policy".to_string()],
             Doc::Calendar(_) => vec!["calendar".to_string()],

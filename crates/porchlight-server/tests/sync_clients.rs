@@ -864,19 +864,23 @@ fn a_refused_change_is_rolled_back_with_the_servers_reason() {
     );
     assert_eq!(ali.dump(), server_dump(&s, "ali@example.com"));
 
-    // A role the server forbids is refused the same way.
+    // What the agent's role does not allow, the desktop refuses at once, as the server would.
     let (t2, create) = new_ticket("Spam", "spam@example.com");
     ali.store.apply(create).unwrap();
-    ali.store
+    let refused = ali
+        .store
         .apply(Mutation::DeleteTicket {
             ticket_id: t2.clone(),
         })
-        .unwrap();
-    let round = ali.sync(&rt);
+        .unwrap_err();
+    assert_eq!(refused.code(), porchlight_domain::ErrorCode::Forbidden);
     assert_eq!(
-        round.refusals[0].error.code,
-        porchlight_domain::ErrorCode::Forbidden
+        ali.store.outbox_len().unwrap(),
+        1,
+        "only the new ticket waits"
     );
+    let round = ali.sync(&rt);
+    assert!(round.refusals.is_empty(), "{round:?}");
     assert!(ali.store.ticket(&t2).unwrap().deleted_at.is_none());
 }
 

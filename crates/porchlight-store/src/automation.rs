@@ -329,10 +329,13 @@ impl crate::Store {
             author: None,
             now,
         };
-        let matching: Vec<&TicketFacts> = candidates
+        let mut matching: Vec<&TicketFacts> = candidates
             .iter()
             .filter(|f| rules.iter().any(|r| r.matches(f, &event)))
             .collect();
+        // In id order, as the server takes them, so that rules taking turns (round robin)
+        // give each ticket the same agent on both.
+        matching.sort_by(|a, b| a.ticket.id.cmp(&b.ticket.id));
         let open: i64 = self.read(|c| {
             Ok(c.query_row(
                 "SELECT coalesce(sum(n), 0) FROM ticket_counts WHERE status IN ('new', 'open', 'pending', 'on_hold')",

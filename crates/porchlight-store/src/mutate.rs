@@ -2,7 +2,7 @@
 //! store's own transaction; what it returns is written through the projection a pull uses.
 //! The ticket rules live only in the domain. Saved views, this desktop's own, are kept here.
 
-use porchlight_domain::apply::{apply, Actor, ApplyContext, StateView};
+use porchlight_domain::apply::{apply, authorize, Actor, ApplyContext, StateView};
 use porchlight_domain::docs::{
     AgentDoc, Changed, CustomerDoc, Doc, DocKind, DocWrite, GroupDoc, MessageDoc, OrganizationDoc,
     TagDoc, TicketDoc,
@@ -95,7 +95,10 @@ impl StateView for TxView<'_> {
     }
 
     fn agent_by_email(&mut self, email: &str) -> Result<Option<AgentDoc>, DomainError> {
-        match self.first_id("SELECT id FROM agents WHERE email = ?1 LIMIT 1", email)? {
+        match self.first_id(
+            "SELECT id FROM agents WHERE email = ?1 ORDER BY id LIMIT 1",
+            email,
+        )? {
             Some(id) => self.agent(&id),
             None => Ok(None),
         }
@@ -105,8 +108,10 @@ impl StateView for TxView<'_> {
         &mut self,
         domain: &str,
     ) -> Result<Option<OrganizationDoc>, DomainError> {
-        let sql =
-            "SELECT o.id FROM organizations o, json_each(o.domains) d WHERE d.value = ?1 LIMIT 1";
+        // Of several organizations listing the domain, the one with the smallest id, as
+        // the server's lookup picks it.
+        let sql = "SELECT o.id FROM organizations o, json_each(o.domains) d WHERE d.value = ?1
+                   ORDER BY o.id LIMIT 1";
         match self.first_id(sql, domain)? {
             Some(id) => self.organization(&id),
             None => Ok(None),
@@ -263,9 +268,17 @@ impl Store {
         self.apply_many(vec![m])
     }
 
-    /// Applies several mutations in one transaction: all or nothing (bulk actions). Returns
-    /// what they changed (what the rules did included).
+    /// Applies several mutations in one transaction, now: all or nothing (bulk actions), one
+    /// time for the whole batch. Returns what they changed (what the rules did included).
     pub fn apply_many(&self, ms: Vec<Mutation>) -> StoreResult<Changed> {
+        self.apply_many_at(ms, now_ms())
+    }
+
+    /// [`Store::apply_many`] for changes made at a known time `at` (UTC ms; work whose time
+    /// is known, such as an import): the documents, audit events and rule runs of the batch
+    /// carry `at`, and a connected store sends it with each mutation, as it does for any
+    /// offline work. Successive calls are expected in time order, as the clock gives them.
+    pub fn apply_many_at(&self, ms: Vec<Mutation>, at: i64) -> StoreResult<Changed> {
         let me = self.me().ok_or_else(|| {
             DomainError::new(
                 ErrorCode::NotFound,
@@ -273,12 +286,13 @@ impl Store {
                 "Create your agent profile first.",
             )
         })?;
-        let ms = ms
-            .into_iter()
-            .map(Mutation::validated)
-            .collect::<Result<Vec<_>, _>>()?;
         self.with_tx(|tx| {
             let actor = actor_of(tx, &me)?;
+            // The agent's role first, then the mutation's own checks, as on the server.
+            let ms = ms
+                .into_iter()
+                .map(|m| authorize(&m, &actor).and_then(|()| m.validated()))
+                .collect::<Result<Vec<_>, _>>()?;
             let connected = crate::sync::is_connected(tx)?;
             // Standalone, this desktop runs the automation rules (a server runs them once
             // for everyone in team mode).
@@ -296,7 +310,6 @@ impl Store {
             };
             let mut changed = Changed::default();
             for m in &ms {
-                let at = now_ms();
                 let shared = crate::sync::is_shared(m);
                 if let Some((ticket, kind, author)) =
                     crate::automation::event_of(m).filter(|_| automate)

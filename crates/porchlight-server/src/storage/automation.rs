@@ -414,6 +414,8 @@ impl super::Storage {
                 return Ok(());
             }
             let sla = SlaConfig::read(tx)?;
+            // In id order, as a standalone desktop's pass takes them: rules taking turns
+            // (round robin) then give each ticket the same agent.
             for id in tx.ids_by_lookup(DocKind::Ticket, OPEN_KEY, i64::MAX)? {
                 let Some(t) = ticket(tx, &id)? else { continue };
                 let f = facts(tx, t, now, &sla)?;

@@ -130,7 +130,8 @@ pub trait Tx {
 
     fn get_doc(&mut self, kind: DocKind, id: &str) -> StorageResult<Option<String>>;
     fn docs_by_parent(&mut self, kind: DocKind, parent: &str) -> StorageResult<Vec<String>>;
-    /// Document ids carrying a lookup key (see `Doc::lookup_keys`), at most `limit`.
+    /// Document ids carrying a lookup key (see `Doc::lookup_keys`), in id order, at most
+    /// `limit`.
     fn ids_by_lookup(&mut self, kind: DocKind, key: &str, limit: i64)
         -> StorageResult<Vec<String>>;
     fn count_by_lookup(&mut self, kind: DocKind, key: &str) -> StorageResult<i64>;
@@ -1274,10 +1275,15 @@ impl StateView for TxState<'_> {
     }
 
     fn agent_by_email(&mut self, email: &str) -> Result<Option<AgentDoc>, DomainError> {
-        // Accounts hold the addresses agents sign in with, one each.
-        let owner = self.tx.user_by_email(email).map_err(|e| self.fail(e))?;
-        match owner {
-            Some((agent_id, _, _)) => self.agent(&agent_id),
+        // Every agent document, with an account or not (an agent saved by an admin has none
+        // until one is made), carries its address as a lookup key, as the desktop's agents
+        // table does: both refuse the same second owner.
+        let ids = self
+            .tx
+            .ids_by_lookup(DocKind::Agent, &format!("email:{email}"), 1)
+            .map_err(|e| self.fail(e))?;
+        match ids.first() {
+            Some(id) => self.agent(id),
             None => Ok(None),
         }
     }

@@ -130,6 +130,13 @@ CREATE TABLE client_mutations (
   PRIMARY KEY (client_id, mutation_id)
 );
 "#,
+    // Agents are found by address (see `Doc::lookup_keys`), those without an account too.
+    r#"
+INSERT INTO doc_lookup(kind, key, id)
+SELECT 'agent', 'email:' || ((body::jsonb) #>> '{doc,email}'), id FROM docs
+WHERE kind = 'agent' AND body IS NOT NULL
+ON CONFLICT DO NOTHING;
+"#,
 ];
 
 /// Most connections one server process keeps; a transaction beyond that waits for a free
@@ -507,7 +514,7 @@ impl Tx for PgTx<'_> {
     ) -> StorageResult<Vec<String>> {
         Ok(self
             .all(
-                "SELECT id FROM doc_lookup WHERE kind = $1 AND key = $2 LIMIT $3",
+                "SELECT id FROM doc_lookup WHERE kind = $1 AND key = $2 ORDER BY id LIMIT $3",
                 &[&kind.as_str(), &key, &limit],
             )?
             .into_iter()

@@ -112,6 +112,12 @@ CREATE TABLE client_mutations (
   PRIMARY KEY (client_id, mutation_id)
 ) WITHOUT ROWID;
 "#,
+    // Agents are found by address (see `Doc::lookup_keys`), those without an account too.
+    r#"
+INSERT OR IGNORE INTO doc_lookup(kind, key, id)
+SELECT 'agent', 'email:' || json_extract(body, '$.doc.email'), id FROM docs
+WHERE kind = 'agent' AND body IS NOT NULL;
+"#,
 ];
 
 pub struct SqliteBackend {
@@ -273,7 +279,9 @@ impl Tx for SqliteTx<'_> {
     ) -> StorageResult<Vec<String>> {
         let mut st = self
             .0
-            .prepare_cached("SELECT id FROM doc_lookup WHERE kind = ?1 AND key = ?2 LIMIT ?3")
+            .prepare_cached(
+                "SELECT id FROM doc_lookup WHERE kind = ?1 AND key = ?2 ORDER BY id LIMIT ?3",
+            )
             .map_err(be)?;
         let rows = st
             .query_map(params![kind.as_str(), key, limit], |r| r.get(0))
