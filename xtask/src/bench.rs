@@ -380,6 +380,11 @@ fn refresh_after_reply(session: &porchlight_e2e::Session, n: usize) -> Result<Ve
         let id = session
             .attr(row, "data-ticket-id")
             .context("a ticket row without its id")?;
+        // Rows further down the list are scrolled to first, as an agent would.
+        session.js(
+            "arguments[0].scrollIntoView({block: 'center'});",
+            serde_json::json!([porchlight_e2e::Session::element_arg(row)]),
+        );
         session.click(row);
         session.wait_css(
             &format!("[data-testid=\"ticket-view\"][data-ticket-id=\"{id}\"] [data-testid=\"composer-body\"]"),
