@@ -71,6 +71,29 @@ fn accounts_are_managed_from_the_command_line(backend: Backend) {
         Some(PASSWORD),
     );
     assert!(!ok && out.contains("already exists"), "{out}");
+    // An agent the admin saved from a desktop, without an account, holds its address too.
+    let mut admin = s.login("admin@example.com");
+    let saved = admin.push(&[json!({"name": "save_agent", "args": {
+        "id": "0190a000-0000-7000-8000-00000000beef", "name": "Deniz Desk",
+        "email": "deniz@example.com", "role": "agent", "active": true}})]);
+    assert_eq!(
+        saved.body["results"][0]["outcome"], "applied",
+        "{:?}",
+        saved.body
+    );
+    let (ok, out) = s.user(
+        &[
+            "add",
+            "--email",
+            "deniz@example.com",
+            "--name",
+            "Another Deniz",
+            "--role",
+            "agent",
+        ],
+        Some(PASSWORD),
+    );
+    assert!(!ok && out.contains("deniz@example.com"), "{out}");
     let (ok, out) = s.user(
         &[
             "add",

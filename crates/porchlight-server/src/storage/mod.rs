@@ -416,6 +416,10 @@ impl Storage {
                     format!("An account for {email} already exists."),
                 )));
             }
+            // An agent saved without an account may hold the address too.
+            if email_owner(tx, &email)?.is_some() {
+                return Err(StorageError::Refused(email_taken(&email)));
+            }
             let agent = AgentDoc {
                 id: id.clone(),
                 name,
@@ -471,10 +475,8 @@ impl Storage {
             porchlight_domain::mutation::valid_email(email).map_err(StorageError::Refused)?;
         self.write(|tx| {
             let agent = agent_doc(tx, agent_id)?;
-            if let Some((owner, _, _)) = tx.user_by_email(&email)? {
-                if owner != agent_id {
-                    return Err(StorageError::Refused(email_taken(&email)));
-                }
+            if email_owner(tx, &email)?.is_some_and(|owner| owner != agent_id) {
+                return Err(StorageError::Refused(email_taken(&email)));
             }
             let agent = AgentDoc { email, ..agent };
             let version = write_server_docs(
@@ -837,6 +839,18 @@ impl Storage {
             })
         })
     }
+}
+
+/// The agent that uses an address: the owner of the account with it, else an agent document
+/// carrying it (agents saved by an admin have no account until one is made).
+fn email_owner(tx: &mut dyn Tx, email: &str) -> StorageResult<Option<String>> {
+    if let Some((owner, _, _)) = tx.user_by_email(email)? {
+        return Ok(Some(owner));
+    }
+    Ok(tx
+        .ids_by_lookup(DocKind::Agent, &format!("email:{email}"), 1)?
+        .into_iter()
+        .next())
 }
 
 fn email_taken(email: &str) -> DomainError {
