@@ -88,7 +88,10 @@ pub fn ensure_at(root: &Path, port: u16) -> Result<String> {
             "pg_ctl",
             &["-D", &data_s, "-o", &opts, "-l", &log, "-w", "start"],
         )?;
-        if !out.status.success() {
+        // A cluster that was running after all (its status read while busy) answers now.
+        let up =
+            || pg(&bin, "pg_ctl", &["-D", &data_s, "status"]).is_ok_and(|o| o.status.success());
+        if !out.status.success() && !up() {
             bail!(
                 "PostgreSQL did not start: {}{}\n(see {log})",
                 String::from_utf8_lossy(&out.stdout),
