@@ -231,10 +231,11 @@ pub fn ticket_within_business_hours(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn mac(id: &str, owner: Option<&str>, body: &str) -> Macro {
+    /// A macro for the tests here and in `config_apply`.
+    pub(crate) fn mac(id: &str, owner: Option<&str>, body: &str) -> Macro {
         Macro {
             id: id.into(),
             name: "Greeting".into(),

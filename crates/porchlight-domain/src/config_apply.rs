@@ -131,7 +131,7 @@ mod tests {
     use std::collections::HashMap;
 
     use super::*;
-    use crate::model::TicketStatus;
+    use crate::config::tests::mac;
 
     #[derive(Default)]
     struct Mem(HashMap<String, Macro>);
@@ -150,20 +150,6 @@ mod tests {
         }
         fn sla_policies(&mut self) -> Result<Vec<SlaPolicy>, DomainError> {
             Ok(Vec::new())
-        }
-    }
-
-    fn mac(id: &str, owner: Option<&str>, body: &str) -> Macro {
-        Macro {
-            id: id.into(),
-            name: "Greeting".into(),
-            owner_id: owner.map(str::to_owned),
-            body: body.into(),
-            set_status: Some(TicketStatus::Pending),
-            set_priority: None,
-            set_type: None,
-            add_tags: vec!["Greeted".into()],
-            updated_at: 0,
         }
     }
 

@@ -21,7 +21,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use common::{store_dump, Backend, Dump, Server};
+use common::{store_dump, Backend, Desk, Dump, Server};
 use porchlight_domain::apply::Actor;
 use porchlight_domain::config::{ConfigMutation, Macro};
 use porchlight_domain::docs::{AgentDoc, Doc, DocKind};
@@ -38,7 +38,6 @@ use porchlight_domain::{
 use porchlight_server::storage::sqlite::SqliteBackend;
 use porchlight_server::storage::{canonical_dump, Storage};
 use porchlight_store::{Store, StoreError};
-use porchlight_sync::{sync_round, ServerClient};
 use proptest::prelude::*;
 use proptest::strategy::Union;
 use proptest::test_runner::FileFailurePersistence;
@@ -1238,46 +1237,10 @@ proptest! {
 
 // ---- B: two desktops offline, then synced with a real server -----------------------------
 
-struct Desk {
-    store: Arc<Store>,
-    client: ServerClient,
-    token: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Desk {
-    fn connect(rt: &tokio::runtime::Runtime, s: &Server, email: &str) -> (Desk, AgentDoc) {
-        let dir = scratch();
-        let store = Store::open(dir.path()).unwrap();
-        let login = rt
-            .block_on(ServerClient::login(
-                &s.url,
-                email,
-                common::PASSWORD,
-                "one engine",
-            ))
-            .unwrap();
-        store
-            .connect_to_server(&s.url, &login.workspace_id, &login.agent)
-            .unwrap();
-        let desk = Desk {
-            store: Arc::new(store),
-            client: ServerClient::new(&s.url, &login.token),
-            token: login.token.clone(),
-            _dir: dir,
-        };
-        (desk, login.agent)
-    }
-
-    fn sync(&self, rt: &tokio::runtime::Runtime) {
-        rt.block_on(sync_round(&self.store, &self.client))
-            .expect("sync");
-    }
-
-    fn apply(&self, m: Mutation, at: i64) {
-        // A refusal here is the desktop's answer; only a storage failure fails the test.
-        let _ = refusal(self.store.apply_many_at(vec![m], at));
-    }
+/// A change made on `desk` at `at`. A refusal is the desktop's answer; only a storage
+/// failure fails the test.
+fn apply_offline(desk: &Desk, m: Mutation, at: i64) {
+    let _ = refusal(desk.store.apply_many_at(vec![m], at));
 }
 
 /// `first`: tickets Ada makes and both desktops pull; `offline`: changes by Ada (`false`) or
@@ -1297,8 +1260,9 @@ fn offline_work_syncs_to_the_same_documents(
     );
     s.add_user("ada@porch.test", "Ada Admin", "admin");
     s.add_user("ali@porch.test", "Ali Agent", "agent");
-    let (ada, ada_doc) = Desk::connect(&rt, &s, "ada@porch.test");
-    let (ali, ali_doc) = Desk::connect(&rt, &s, "ali@porch.test");
+    let ada = Desk::connect_in(&rt, &s, "ada@porch.test", scratch());
+    let ali = Desk::connect_in(&rt, &s, "ali@porch.test", scratch());
+    let (ada_doc, ali_doc) = (ada.agent.clone(), ali.agent.clone());
     let mut names = Names {
         me: ada_doc.id.clone(),
         ali: ali_doc.id.clone(),
@@ -1317,7 +1281,7 @@ fn offline_work_syncs_to_the_same_documents(
     }
     for (pause, op) in first {
         at += pause;
-        ada.apply(names.mutation(op).expect("a new ticket"), at);
+        apply_offline(&ada, names.mutation(op).expect("a new ticket"), at);
     }
     ada.sync(&rt);
     ali.sync(&rt);
@@ -1333,9 +1297,9 @@ fn offline_work_syncs_to_the_same_documents(
             }
         }
         if *by_ali {
-            ali.apply(m, at);
+            apply_offline(&ali, m, at);
         } else {
-            ada.apply(m, at);
+            apply_offline(&ada, m, at);
         }
     }
     ada.sync(&rt);

@@ -4,72 +4,13 @@
 
 mod common;
 
-use std::sync::Arc;
-
-use common::{assert_same, server_dump, store_dump, Backend, Dump, Server};
+use common::{assert_same, rt, server_dump, Backend, Desk, Server};
 use porchlight_domain::kb::{ArticleVisibility, KbMutation};
 use porchlight_domain::mutation::{RequesterRef, TicketFieldChanges};
 use porchlight_domain::{Channel, MessageKind, Mutation, Priority, TicketStatus, TicketType};
 use porchlight_store::{new_id, Store};
-use porchlight_sync::{sync_round, ServerClient};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-
-struct Desk {
-    store: Arc<Store>,
-    client: ServerClient,
-    agent_id: String,
-    _dir: tempfile::TempDir,
-}
-
-fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-}
-
-impl Desk {
-    fn connect(rt: &tokio::runtime::Runtime, s: &Server, email: &str) -> Desk {
-        let dir = tempfile::tempdir().unwrap();
-        Desk::connect_store(rt, s, email, Store::open(dir.path()).unwrap(), dir)
-    }
-
-    fn connect_store(
-        rt: &tokio::runtime::Runtime,
-        s: &Server,
-        email: &str,
-        store: Store,
-        dir: tempfile::TempDir,
-    ) -> Desk {
-        let login = rt
-            .block_on(ServerClient::login(
-                &s.url,
-                email,
-                common::PASSWORD,
-                "test desk",
-            ))
-            .unwrap();
-        store
-            .connect_to_server(&s.url, &login.workspace_id, &login.agent)
-            .unwrap();
-        Desk {
-            store: Arc::new(store),
-            client: ServerClient::new(&s.url, &login.token),
-            agent_id: login.agent.id,
-            _dir: dir,
-        }
-    }
-
-    fn sync(&self, rt: &tokio::runtime::Runtime) -> porchlight_domain::sync::SyncRound {
-        rt.block_on(sync_round(&self.store, &self.client)).unwrap()
-    }
-
-    fn dump(&self) -> Dump {
-        store_dump(&self.store)
-    }
-}
 
 fn new_ticket(subject: &str, email: &str) -> (String, Mutation) {
     let id = new_id();
@@ -277,7 +218,7 @@ fn two_offline_editors_of_one_translation_end_with_a_conflict_draft_not_a_lost_t
         assert_eq!(detail.translations[0].translation.revision, 2);
         assert_eq!(detail.conflicts.len(), 1, "Lea's save is kept as her draft");
         let c = &detail.conflicts[0];
-        assert_eq!(c.author_id, lea.agent_id);
+        assert_eq!(c.author_id, lea.agent.id);
         assert_eq!(c.body_markdown, "İadeler bir haftada yapılır.");
         assert_eq!((c.base_revision, c.theirs_revision), (1, 2));
         // History has exactly the two revisions that happened on the server.
@@ -531,7 +472,7 @@ fn a_rules_notify_action_reaches_the_named_agents_desktop_once() {
                     value: "vip".into(),
                 }],
                 actions: vec![RuleAction::NotifyAgents {
-                    agent_ids: vec![ali.agent_id.clone()],
+                    agent_ids: vec![ali.agent.id.clone()],
                     text: "A VIP customer is waiting.".into(),
                 }],
             },
@@ -988,7 +929,7 @@ fn standalone_work_is_uploaded_on_first_connect() {
     assert_eq!(t.ticket.summary.status, TicketStatus::Pending);
     assert_eq!(
         t.ticket.summary.assignee_id.as_deref(),
-        Some(ali.agent_id.as_str())
+        Some(ali.agent.id.as_str())
     );
     let bodies: Vec<&str> = t
         .messages
@@ -1060,7 +1001,7 @@ fn random_offline_edits_converge(backend: Backend) {
             );
         }
         let desks: Vec<Desk> = emails.iter().map(|e| Desk::connect(&rt, &s, e)).collect();
-        let agent_ids: Vec<String> = desks.iter().map(|d| d.agent_id.clone()).collect();
+        let agent_ids: Vec<String> = desks.iter().map(|d| d.agent.id.clone()).collect();
         let mut rng = StdRng::seed_from_u64(seed);
         let mut tickets = Vec::new();
         let mut applied = 0;

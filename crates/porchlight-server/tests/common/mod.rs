@@ -441,3 +441,78 @@ pub fn assert_same(desk: &Dump, server: &Dump, what: &str) {
         diff.join("\n")
     );
 }
+
+/// A tokio runtime for driving the real sync client from a test.
+pub fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// A real desktop store signed in to `s` through the real sync client.
+pub struct Desk {
+    pub store: Arc<porchlight_store::Store>,
+    pub client: porchlight_sync::ServerClient,
+    pub token: String,
+    /// The agent it signed in as.
+    pub agent: porchlight_domain::docs::AgentDoc,
+    _dir: tempfile::TempDir,
+}
+
+impl Desk {
+    /// A fresh store in a temporary directory.
+    pub fn connect(rt: &tokio::runtime::Runtime, s: &Server, email: &str) -> Desk {
+        Desk::connect_in(rt, s, email, tempfile::tempdir().unwrap())
+    }
+
+    /// A fresh store in `dir`.
+    pub fn connect_in(
+        rt: &tokio::runtime::Runtime,
+        s: &Server,
+        email: &str,
+        dir: tempfile::TempDir,
+    ) -> Desk {
+        let store = porchlight_store::Store::open(dir.path()).unwrap();
+        Desk::connect_store(rt, s, email, store, dir)
+    }
+
+    /// `store` (kept in `dir`) signed in as `email`.
+    pub fn connect_store(
+        rt: &tokio::runtime::Runtime,
+        s: &Server,
+        email: &str,
+        store: porchlight_store::Store,
+        dir: tempfile::TempDir,
+    ) -> Desk {
+        let login = rt
+            .block_on(porchlight_sync::ServerClient::login(
+                &s.url,
+                email,
+                PASSWORD,
+                "test desk",
+            ))
+            .unwrap();
+        store
+            .connect_to_server(&s.url, &login.workspace_id, &login.agent)
+            .unwrap();
+        Desk {
+            store: Arc::new(store),
+            client: porchlight_sync::ServerClient::new(&s.url, &login.token),
+            token: login.token,
+            agent: login.agent,
+            _dir: dir,
+        }
+    }
+
+    /// One sync round (push, then pull).
+    pub fn sync(&self, rt: &tokio::runtime::Runtime) -> porchlight_domain::sync::SyncRound {
+        rt.block_on(porchlight_sync::sync_round(&self.store, &self.client))
+            .unwrap()
+    }
+
+    pub fn dump(&self) -> Dump {
+        store_dump(&self.store)
+    }
+}

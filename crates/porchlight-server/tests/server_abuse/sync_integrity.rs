@@ -7,10 +7,10 @@ use std::sync::Arc;
 
 use serde_json::{json, Value};
 
-use crate::common::{create_ticket, reply_to, uuid, Backend, Client, Server};
+use crate::common::{create_ticket, reply_to, rt, uuid, Backend, Client, Desk, Server};
 use porchlight_domain::mutation::RequesterRef;
 use porchlight_domain::{Channel, MessageKind, Mutation, Priority, TicketType};
-use porchlight_store::{new_id, Store};
+use porchlight_store::new_id;
 use porchlight_sync::{sync_round, ServerClient};
 
 /// Pushes `mutations` ({name, args}) with explicit ids, as a desktop retrying would.
@@ -190,46 +190,6 @@ fn a_draft_cannot_take_a_published_revisions_id(backend: Backend) {
         porchlight_domain::docs::translation_doc_id(&article, "en")
     )];
     assert_eq!(t["title"], "Resetting your password");
-}
-
-fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-}
-
-/// A real desktop store signed in to `s` through the real sync client.
-struct Desk {
-    store: Arc<Store>,
-    client: ServerClient,
-    token: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Desk {
-    fn connect(rt: &tokio::runtime::Runtime, s: &Server, email: &str) -> Desk {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
-        let login = rt
-            .block_on(ServerClient::login(
-                &s.url,
-                email,
-                crate::common::PASSWORD,
-                "desk",
-            ))
-            .unwrap();
-        store
-            .connect_to_server(&s.url, &login.workspace_id, &login.agent)
-            .unwrap();
-        Desk {
-            store: Arc::new(store),
-            client: ServerClient::new(&s.url, &login.token),
-            token: login.token,
-            _dir: dir,
-        }
-    }
 }
 
 fn new_ticket(subject: &str) -> (String, Mutation) {
