@@ -257,6 +257,24 @@ const TICKET_COLUMNS: [&str; 23] = [
     "version",
 ];
 
+/// The statements reading and inserting those columns, written once.
+static TICKET_SQL: std::sync::LazyLock<(String, String)> = std::sync::LazyLock::new(|| {
+    let marks: Vec<String> = (2..=TICKET_COLUMNS.len() + 1)
+        .map(|i| format!("?{i}"))
+        .collect();
+    (
+        format!(
+            "SELECT {} FROM tickets WHERE id = ?1",
+            TICKET_COLUMNS.join(", ")
+        ),
+        format!(
+            "INSERT INTO tickets(id, {}) VALUES (?1, {})",
+            TICKET_COLUMNS.join(", "),
+            marks.join(", ")
+        ),
+    )
+});
+
 /// Writes a ticket row: inserted when new, else only the columns whose value changed are
 /// set. A ticket carries many indexes (one per list order, with status and assignee), and
 /// SQLite rewrites the entries of every index a SET names, changed or not: setting all
@@ -264,10 +282,7 @@ const TICKET_COLUMNS: [&str; 23] = [
 fn write_ticket_row(c: &Connection, id: &str, values: &[Value]) -> StoreResult<()> {
     let id_value = Value::Text(id.to_string());
     let stored: Option<Vec<Value>> = c
-        .prepare_cached(&format!(
-            "SELECT {} FROM tickets WHERE id = ?1",
-            TICKET_COLUMNS.join(", ")
-        ))?
+        .prepare_cached(&TICKET_SQL.0)?
         .query_row([id], |r| {
             (0..TICKET_COLUMNS.len())
                 .map(|i| r.get::<_, Value>(i))
@@ -275,17 +290,9 @@ fn write_ticket_row(c: &Connection, id: &str, values: &[Value]) -> StoreResult<(
         })
         .optional()?;
     let Some(stored) = stored else {
-        let marks: Vec<String> = (2..=TICKET_COLUMNS.len() + 1)
-            .map(|i| format!("?{i}"))
-            .collect();
-        let sql = format!(
-            "INSERT INTO tickets(id, {}) VALUES (?1, {})",
-            TICKET_COLUMNS.join(", "),
-            marks.join(", ")
-        );
         let params = std::iter::once(&id_value as &dyn rusqlite::ToSql)
             .chain(values.iter().map(|v| v as &dyn rusqlite::ToSql));
-        c.prepare_cached(&sql)?
+        c.prepare_cached(&TICKET_SQL.1)?
             .execute(rusqlite::params_from_iter(params))?;
         return Ok(());
     };
