@@ -75,9 +75,19 @@ pub fn ensure_at(root: &Path, port: u16) -> Result<String> {
             bail!("initdb failed: {}", String::from_utf8_lossy(&out.stderr));
         }
     }
+    // A cluster already answering on the port counts as running even when `pg_ctl status`
+    // says otherwise (seen on a busy machine with the cluster up).
+    let listening = || {
+        std::net::TcpStream::connect_timeout(
+            &([127, 0, 0, 1], port).into(),
+            std::time::Duration::from_secs(1),
+        )
+        .is_ok()
+    };
     let running = pg(&bin, "pg_ctl", &["-D", &data_s, "status"])?
         .status
-        .success();
+        .success()
+        || listening();
     if !running {
         eprintln!("postgres: starting the test server on 127.0.0.1:{port}");
         let opts =
