@@ -144,6 +144,7 @@ fn long_ticket(store: &Store) -> Result<String> {
             body_text: format!("Message {i}: we looked at the logs again and found another clue in the sync report."),
             body_html: None,
             attachment_ids: vec![],
+            cc: None,
         })
         .collect();
     store.apply_many(batch)?;
@@ -256,6 +257,7 @@ fn bench_store(report: &mut Report) -> Result<()> {
                 body_text: format!("Reply {i}: the fix is in the next release."),
                 body_html: None,
                 attachment_ids: vec![],
+                cc: None,
             };
             let (r, ms) = timed(|| store.apply(reply));
             r?;

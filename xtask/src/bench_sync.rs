@@ -437,6 +437,7 @@ fn first_sync_and_propagation(
             body_text: format!("Propagation probe {i}: checked the courier's tracking page."),
             body_html: None,
             attachment_ids: vec![],
+            cc: None,
         })?;
         a.engine.wake();
         let deadline = started + Duration::from_secs(10);
@@ -569,6 +570,7 @@ fn push_throughput(
                             ),
                             body_html: None,
                             attachment_ids: vec![],
+                            cc: None,
                         }
                     } else {
                         let p = [
@@ -674,6 +676,7 @@ fn realistic_batch(c: usize, first_id: i64, tickets: &[String]) -> Result<Vec<Pu
                     body_text: format!("Reply {id} from client {c}: the replacement ships today."),
                     body_html: None,
                     attachment_ids: vec![],
+                    cc: None,
                 },
                 _ => Mutation::SetTicketFields {
                     ticket_id,

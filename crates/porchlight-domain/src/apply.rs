@@ -14,7 +14,13 @@ use crate::docs::{
     TagDoc, TicketDoc,
 };
 use crate::error::{DomainError, ErrorCode};
-use crate::model::{AgentRole, AuthorKind, MessageKind, TicketEvent, TicketStatus};
+use crate::mail::{
+    outgoing_mail_id, reply_references, route, Delivery, DeliveryState, InboundMail, Mailbox,
+    MessageMail,
+};
+use crate::model::{
+    AgentRole, AuthorKind, Channel, MessageKind, Priority, TicketEvent, TicketStatus, TicketType,
+};
 use crate::mutation::{Mutation, RequesterRef, TicketFieldChanges};
 use crate::sanitize::{html_to_text, sanitize_for_storage};
 
@@ -48,6 +54,12 @@ pub trait StateView {
     ) -> Result<Option<OrganizationDoc>, DomainError> {
         Ok(None)
     }
+    /// The message received or sent with this (normalised) Message-ID.
+    fn message_by_mail_id(&mut self, mail_id: &str) -> Result<Option<MessageDoc>, DomainError>;
+    /// The ticket with this human number.
+    fn ticket_by_number(&mut self, number: i64) -> Result<Option<TicketDoc>, DomainError>;
+    /// Every mailbox, in id order.
+    fn mailboxes(&mut self) -> Result<Vec<Mailbox>, DomainError>;
 }
 
 pub use crate::model::Actor;
@@ -76,6 +88,16 @@ pub fn preview(text: &str) -> String {
 /// editors do ticket and customer work and edit their own profile (without changing their own
 /// role or active flag: [`apply`] checks that against the stored profile).
 pub fn authorize(m: &Mutation, actor: &Actor) -> Result<(), DomainError> {
+    if matches!(
+        m,
+        Mutation::ReceiveMail { .. } | Mutation::SetDelivery { .. }
+    ) {
+        return Err(DomainError::new(
+            ErrorCode::Forbidden,
+            None,
+            "Only the mail channel records received mail and deliveries.",
+        ));
+    }
     if actor.role == AgentRole::Admin {
         return Ok(());
     }
@@ -86,8 +108,12 @@ pub fn authorize(m: &Mutation, actor: &Actor) -> Result<(), DomainError> {
         Mutation::SetAgentGroups { .. } => Some("Changing group membership"),
         Mutation::DeleteTag { .. } => Some("Deleting tags"),
         Mutation::DeleteTicket { .. } => Some("Deleting tickets"),
+        Mutation::ReceiveMail { .. } | Mutation::SetDelivery { .. } => {
+            unreachable!("refused above")
+        }
         Mutation::CreateTicket { .. }
         | Mutation::AddMessage { .. }
+        | Mutation::RetryDelivery { .. }
         | Mutation::SetTicketFields { .. }
         | Mutation::AddTag { .. }
         | Mutation::RemoveTag { .. }
@@ -154,6 +180,51 @@ pub fn apply_all(
     for m in ms {
         engine.run(m)?;
     }
+    Ok(engine.view.writes)
+}
+
+/// Applies what the mail channel records: a fetched mail ([`Mutation::ReceiveMail`]) or a
+/// delivery report ([`Mutation::SetDelivery`]); anything else is refused. No agent acts: a
+/// mail's changes carry its sender's name and no agent id, like a customer's reply in the
+/// portal. The mutation must already be validated.
+pub fn apply_mail(
+    m: &Mutation,
+    at: i64,
+    new_id: &mut dyn FnMut() -> String,
+    state: &mut dyn StateView,
+) -> Result<Vec<DocWrite>, DomainError> {
+    let name = match m {
+        Mutation::ReceiveMail { mail, .. } if mail.from_name.is_empty() => mail.from.clone(),
+        Mutation::ReceiveMail { mail, .. } => mail.from_name.clone(),
+        Mutation::SetDelivery { .. } => "Porchlight".to_owned(),
+        _ => {
+            return Err(DomainError::new(
+                ErrorCode::Forbidden,
+                None,
+                "The mail channel only records received mail and deliveries.",
+            ))
+        }
+    };
+    let actor = Actor {
+        id: String::new(),
+        name,
+        role: AgentRole::Agent,
+    };
+    let mut ctx = ApplyContext {
+        actor: &actor,
+        at,
+        new_id,
+    };
+    let mut engine = Engine {
+        view: Overlay {
+            base: state,
+            writes: Vec::new(),
+            index: BTreeMap::new(),
+        },
+        ctx: &mut ctx,
+        by_customer: true,
+    };
+    engine.run(m)?;
     Ok(engine.view.writes)
 }
 
@@ -459,6 +530,41 @@ impl StateView for Overlay<'_> {
     fn next_ticket_number(&mut self) -> Result<i64, DomainError> {
         self.base.next_ticket_number()
     }
+
+    fn message_by_mail_id(&mut self, mail_id: &str) -> Result<Option<MessageDoc>, DomainError> {
+        let pending = self.pending_docs().find_map(|d| match d {
+            Doc::Message(m) if m.email.as_ref().is_some_and(|e| e.mail_id == mail_id) => {
+                Some(m.clone())
+            }
+            _ => None,
+        });
+        if pending.is_some() {
+            return Ok(pending);
+        }
+        // A stored message rewritten here (moved by a merge) is read through.
+        match self.base.message_by_mail_id(mail_id)? {
+            Some(m) => self.message(&m.id),
+            None => Ok(None),
+        }
+    }
+
+    fn ticket_by_number(&mut self, number: i64) -> Result<Option<TicketDoc>, DomainError> {
+        let pending = self.pending_docs().find_map(|d| match d {
+            Doc::Ticket(t) if t.number == Some(number) => Some(t.clone()),
+            _ => None,
+        });
+        if pending.is_some() {
+            return Ok(pending);
+        }
+        match self.base.ticket_by_number(number)? {
+            Some(t) => self.ticket(&t.id),
+            None => Ok(None),
+        }
+    }
+
+    fn mailboxes(&mut self) -> Result<Vec<Mailbox>, DomainError> {
+        self.base.mailboxes()
+    }
 }
 
 /// Who an audit event or message is attributed to.
@@ -560,6 +666,7 @@ impl Engine<'_, '_, '_> {
                         body_html: None,
                         attachment_ids: attachment_ids.clone(),
                         created_at: at,
+                        email: None,
                     },
                 )?;
                 self.event(ticket_id, &me, "created", None, Some(channel.as_str()));
@@ -576,6 +683,7 @@ impl Engine<'_, '_, '_> {
                 body_text,
                 body_html,
                 attachment_ids,
+                cc,
             } => {
                 let mut t = self.live_ticket(ticket_id)?;
                 let clean_html = body_html
@@ -603,6 +711,12 @@ impl Engine<'_, '_, '_> {
                 } else {
                     (AuthorKind::Agent, self.me(), *kind)
                 };
+                let email = match (author_kind, kind) {
+                    (AuthorKind::Agent, MessageKind::Reply) => {
+                        self.outgoing_mail(&t, message_id, cc.as_deref())?
+                    }
+                    _ => None,
+                };
                 self.insert_message(
                     &mut t,
                     MessageDoc {
@@ -616,21 +730,11 @@ impl Engine<'_, '_, '_> {
                         body_html: clean_html,
                         attachment_ids: attachment_ids.clone(),
                         created_at: at,
+                        email,
                     },
                 )?;
                 match (author_kind, kind) {
-                    (AuthorKind::Customer, _) => {
-                        t.last_customer_message_at = Some(at);
-                        // The customer wrote back: a solved or waiting ticket needs an agent
-                        // again. The change is the customer's doing, so no agent id.
-                        if !t.status.is_open_like() || t.status == TicketStatus::Pending {
-                            let customer = Who {
-                                id: None,
-                                name: author.name,
-                            };
-                            self.set_status(&mut t, TicketStatus::Open, &customer);
-                        }
-                    }
+                    (AuthorKind::Customer, _) => self.customer_wrote(&mut t, author.name),
                     (_, MessageKind::Reply) => {
                         t.last_agent_reply_at = Some(at);
                         t.first_response_at.get_or_insert(at);
@@ -641,6 +745,44 @@ impl Engine<'_, '_, '_> {
                     _ => {}
                 }
                 self.save_ticket(t);
+            }
+            Mutation::ReceiveMail {
+                ticket_id,
+                message_id,
+                mail,
+            } => self.receive_mail(ticket_id, message_id, mail)?,
+            Mutation::SetDelivery {
+                message_id,
+                state,
+                error,
+            } => {
+                let mut msg = self.mailed_message(message_id)?;
+                if let Some(d) = msg.email.as_mut().and_then(|e| e.delivery.as_mut()) {
+                    if *state != DeliveryState::Queued {
+                        d.attempts += 1;
+                    }
+                    d.state = *state;
+                    d.error = error.clone().filter(|_| *state == DeliveryState::Failed);
+                    d.updated_at = at;
+                }
+                self.view.put(Doc::Message(msg));
+            }
+            Mutation::RetryDelivery { message_id } => {
+                let mut msg = self.mailed_message(message_id)?;
+                self.live_ticket(&msg.ticket_id)?;
+                if let Some(d) = msg.email.as_mut().and_then(|e| e.delivery.as_mut()) {
+                    if d.state != DeliveryState::Failed {
+                        return Err(DomainError::new(
+                            ErrorCode::Conflict,
+                            Some("message_id"),
+                            "Only a mail that failed can be sent again.",
+                        ));
+                    }
+                    d.state = DeliveryState::Queued;
+                    d.error = None;
+                    d.updated_at = at;
+                }
+                self.view.put(Doc::Message(msg));
             }
             Mutation::SetTicketFields { ticket_id, changes } => {
                 let mut t = self.live_ticket(ticket_id)?;
@@ -1014,6 +1156,382 @@ impl Engine<'_, '_, '_> {
         Ok(())
     }
 
+    /// The customer wrote: a solved or waiting ticket needs an agent again. The change is the
+    /// customer's doing, so no agent id.
+    fn customer_wrote(&mut self, t: &mut TicketDoc, name: String) {
+        t.last_customer_message_at = Some(self.ctx.at);
+        if !t.status.is_open_like() || t.status == TicketStatus::Pending {
+            let customer = Who { id: None, name };
+            self.set_status(t, TicketStatus::Open, &customer);
+        }
+    }
+
+    /// A message that is (to be) sent by e-mail.
+    fn mailed_message(&mut self, id: &str) -> Result<MessageDoc, DomainError> {
+        let msg = self
+            .view
+            .message(id)?
+            .ok_or_else(|| DomainError::not_found("message", id))?;
+        if msg
+            .email
+            .as_ref()
+            .and_then(|e| e.delivery.as_ref())
+            .is_none()
+        {
+            return Err(DomainError::invalid(
+                "message_id",
+                "This message is not sent by e-mail.",
+            ));
+        }
+        Ok(msg)
+    }
+
+    /// The e-mail an agent's reply becomes: to the requester, CC as the agent chose or as the
+    /// thread's latest mail had it, threaded under that mail. `None` when there is no mailbox
+    /// or the requester has no address: the reply stays in Porchlight (and the agent is told).
+    fn outgoing_mail(
+        &mut self,
+        t: &TicketDoc,
+        message_id: &str,
+        cc: Option<&[String]>,
+    ) -> Result<Option<MessageMail>, DomainError> {
+        let thread = self.view.messages_of(&t.id)?;
+        let last = thread.iter().rev().find_map(|m| m.email.clone());
+        let mailboxes = self.view.mailboxes()?;
+        let requester = self
+            .view
+            .customer(&t.requester_id)?
+            .and_then(|c| c.emails.first().cloned());
+        let Ok(r) = route(last.as_ref(), &mailboxes, requester.as_deref()) else {
+            return Ok(None);
+        };
+        let cc = match cc {
+            Some(list) => list.iter().filter(|a| **a != r.to).cloned().collect(),
+            None => r.cc,
+        };
+        Ok(Some(MessageMail {
+            mailbox_id: r.mailbox.id.clone(),
+            mail_id: outgoing_mail_id(message_id, r.mailbox.domain()),
+            from: r.mailbox.address.clone(),
+            from_name: r.mailbox.name.clone(),
+            to: vec![r.to],
+            cc,
+            subject: t.subject.clone(),
+            references: reply_references(last.as_ref()),
+            raw_attachment_id: None,
+            delivery: Some(Delivery {
+                state: DeliveryState::Queued,
+                error: None,
+                attempts: 0,
+                updated_at: self.ctx.at,
+            }),
+            problems: Vec::new(),
+            auth_warning: None,
+            automatic: false,
+        }))
+    }
+
+    /// Whether `address` takes part in a ticket: its requester, or anyone a mail on it came
+    /// from or went to.
+    fn on_ticket(&mut self, t: &TicketDoc, address: &str) -> Result<bool, DomainError> {
+        if self
+            .view
+            .customer(&t.requester_id)?
+            .is_some_and(|c| c.emails.iter().any(|e| e == address))
+        {
+            return Ok(true);
+        }
+        Ok(self.view.messages_of(&t.id)?.iter().any(|m| {
+            m.email.as_ref().is_some_and(|e| {
+                e.from == address || e.to.iter().chain(&e.cc).any(|a| a == address)
+            })
+        }))
+    }
+
+    /// A fetched mail: it joins the ticket it answers (by Message-ID, then by subject tag;
+    /// merged tickets redirect) when its sender takes part in that ticket; otherwise it starts
+    /// a ticket, linked to the one it pointed at, so it never shows in another customer's
+    /// thread. A mail from an agent's address joins as an internal note, never as that agent's
+    /// reply. A new ticket's customer gets an acknowledgement unless the mail was automatic.
+    fn receive_mail(
+        &mut self,
+        ticket_id: &str,
+        message_id: &str,
+        mail: &InboundMail,
+    ) -> Result<(), DomainError> {
+        let at = self.ctx.at;
+        if self.view.message_by_mail_id(&mail.mail_id)?.is_some() {
+            return Err(DomainError::new(
+                ErrorCode::Conflict,
+                Some("mail_id"),
+                "This e-mail was already received.",
+            ));
+        }
+        let mailboxes = self.view.mailboxes()?;
+        let mailbox = mailboxes
+            .iter()
+            .find(|b| b.id == mail.mailbox_id)
+            .cloned()
+            .ok_or_else(|| DomainError::not_found("mailbox", &mail.mailbox_id))?;
+        if mailboxes.iter().any(|b| b.address == mail.from) {
+            return Err(DomainError::invalid(
+                "from",
+                "Mail from one of the helpdesk's own addresses is not taken in: it would loop.",
+            ));
+        }
+        let mut answered: Option<TicketDoc> = None;
+        for key in &mail.references {
+            if let Some(m) = self.view.message_by_mail_id(key)? {
+                answered = self.view.ticket(&m.ticket_id)?;
+                if answered.is_some() {
+                    break;
+                }
+            }
+        }
+        if answered.is_none() {
+            if let Some(n) = mail.tag_number {
+                answered = self.view.ticket_by_number(n)?;
+            }
+        }
+        if let Some(t) = &answered {
+            if let Some((target, _)) = merge_destination(&mut self.view, &t.id)? {
+                answered = self.view.ticket(&target)?;
+            }
+        }
+        let answered = answered.filter(|t| t.deleted_at.is_none() && t.merged_into_id.is_none());
+        let agent = self.view.agent_by_email(&mail.from)?;
+        let joins = match &answered {
+            Some(t) => agent.is_some() || self.on_ticket(t, &mail.from)?,
+            None => false,
+        };
+        let body_html = mail
+            .body_html
+            .as_deref()
+            .filter(|h| !h.trim().is_empty())
+            .map(sanitize_for_storage);
+        let body_text = match (&body_html, mail.body_text.trim().is_empty()) {
+            (Some(h), true) => html_to_text(h),
+            _ => mail.body_text.clone(),
+        };
+        let meta = MessageMail {
+            mailbox_id: mail.mailbox_id.clone(),
+            mail_id: mail.mail_id.clone(),
+            from: mail.from.clone(),
+            from_name: mail.from_name.clone(),
+            to: mail.to.clone(),
+            cc: mail.cc.clone(),
+            subject: mail.subject.clone(),
+            references: mail.references.clone(),
+            raw_attachment_id: mail.raw_attachment_id.clone(),
+            delivery: None,
+            problems: mail.problems.clone(),
+            auth_warning: mail.auth_warning.clone(),
+            automatic: mail.automatic,
+        };
+        let sender_name = if mail.from_name.is_empty() {
+            mail.from.split('@').next().unwrap_or(&mail.from).to_owned()
+        } else {
+            mail.from_name.clone()
+        };
+
+        if let (Some(mut t), true) = (answered.clone(), joins) {
+            let (kind, author_kind, author_id, author_name) = match &agent {
+                // Anyone can write an agent's address in From: shown as what it is.
+                Some(a) => (
+                    MessageKind::Note,
+                    AuthorKind::Agent,
+                    None,
+                    format!("{} <{}>", a.name, mail.from),
+                ),
+                None => {
+                    let c = self.sender(mail, &sender_name)?;
+                    (MessageKind::Reply, AuthorKind::Customer, Some(c.id), c.name)
+                }
+            };
+            let on = t.id.clone();
+            self.insert_message(
+                &mut t,
+                MessageDoc {
+                    id: message_id.to_owned(),
+                    ticket_id: on,
+                    kind,
+                    author_kind,
+                    author_id,
+                    author_name: author_name.clone(),
+                    body_text,
+                    body_html,
+                    attachment_ids: mail.attachment_ids.clone(),
+                    created_at: at,
+                    email: Some(meta),
+                },
+            )?;
+            // An out-of-office answer is kept but does not reopen the ticket.
+            if author_kind == AuthorKind::Customer && !mail.automatic {
+                self.customer_wrote(&mut t, author_name);
+            }
+            self.save_ticket(t);
+            return Ok(());
+        }
+
+        let requester = self.sender(mail, &sender_name)?;
+        let subject = if mail.subject.is_empty() {
+            let p = preview(&body_text);
+            let first: String = p.chars().take(80).collect();
+            if first.is_empty() {
+                format!("{}: {}", mailbox.name, mail.from)
+            } else {
+                first
+            }
+        } else {
+            mail.subject.clone()
+        };
+        let group_id = match &mailbox.group_id {
+            Some(g) if self.view.group(g)?.is_some() => Some(g.clone()),
+            _ => None,
+        };
+        let create = Mutation::CreateTicket {
+            ticket_id: ticket_id.to_owned(),
+            message_id: message_id.to_owned(),
+            subject,
+            requester: RequesterRef::Existing {
+                id: requester.id.clone(),
+            },
+            channel: Channel::Email,
+            priority: Priority::Normal,
+            ticket_type: TicketType::Question,
+            assignee_id: None,
+            group_id,
+            tags: Vec::new(),
+            body_text: body_text.clone(),
+            attachment_ids: mail.attachment_ids.clone(),
+        };
+        self.run(&create)?;
+        let mut t = self
+            .view
+            .ticket(ticket_id)?
+            .ok_or_else(|| DomainError::not_found("ticket", ticket_id))?;
+        if let Some(Doc::Message(m)) = self.view.pending(DocKind::Message, message_id).flatten() {
+            let mut m = m.clone();
+            m.body_html = body_html;
+            m.email = Some(meta);
+            self.view.put(Doc::Message(m));
+        }
+        let language = if requester.language.is_empty() {
+            mail.language.clone()
+        } else {
+            requester.language.clone()
+        };
+        if t.language.is_empty() && !language.is_empty() {
+            t.language = language.clone();
+            self.view.put(Doc::Ticket(t.clone()));
+        }
+        if let Some(linked) = answered {
+            let label = linked
+                .number
+                .map_or_else(|| linked.id.clone(), |n| format!("#{n}"));
+            let who = self.me();
+            self.event(ticket_id, &who, "linked", None, Some(&label));
+        }
+        if !mail.automatic {
+            self.acknowledge(&mut t, &mailbox, mail, &requester, &language)?;
+            self.view.put(Doc::Ticket(t));
+        }
+        Ok(())
+    }
+
+    /// The customer a mail is from: known by address, else created with the mail's name and
+    /// language.
+    fn sender(&mut self, mail: &InboundMail, name: &str) -> Result<CustomerDoc, DomainError> {
+        if let Some(c) = self.view.customer_by_email(&mail.from)? {
+            return Ok(c);
+        }
+        let id = (self.ctx.new_id)();
+        self.save_customer(CustomerDoc {
+            id,
+            name: name.to_owned(),
+            emails: vec![mail.from.clone()],
+            phone: String::new(),
+            organization_id: None,
+            language: mail.language.clone(),
+            notes: String::new(),
+            created_at: self.ctx.at,
+            updated_at: self.ctx.at,
+        })
+    }
+
+    /// The automatic "we received your request" mail, in the customer's language, as a system
+    /// message queued for sending (it is no agent's first response).
+    fn acknowledge(
+        &mut self,
+        t: &mut TicketDoc,
+        mailbox: &Mailbox,
+        mail: &InboundMail,
+        customer: &CustomerDoc,
+        language: &str,
+    ) -> Result<(), DomainError> {
+        let number = t.number.map_or_else(String::new, |n| format!("#{n}"));
+        let (subject, body) = match mailbox.acknowledgement(language) {
+            Some(a) => {
+                let ctx = crate::config::MacroContext {
+                    customer_name: customer.name.clone(),
+                    ticket_number: t.number,
+                    ticket_subject: t.subject.clone(),
+                    agent_name: mailbox.name.clone(),
+                };
+                (
+                    crate::config::render_macro(&a.subject, &ctx),
+                    crate::config::render_macro(&a.body, &ctx),
+                )
+            }
+            None => {
+                let locale = crate::catalog::Locale::closest(language);
+                let args = [
+                    ("subject", t.subject.as_str()),
+                    ("name", customer.name.as_str()),
+                    ("number", number.as_str()),
+                ];
+                (
+                    crate::catalog::fill(locale.t("mail.ack_subject"), &args),
+                    crate::catalog::fill(locale.t("mail.ack_body"), &args),
+                )
+            }
+        };
+        let id = (self.ctx.new_id)();
+        let ack = MessageDoc {
+            id: id.clone(),
+            ticket_id: t.id.clone(),
+            kind: MessageKind::System,
+            author_kind: AuthorKind::System,
+            author_id: None,
+            author_name: mailbox.name.clone(),
+            body_text: body,
+            body_html: None,
+            attachment_ids: Vec::new(),
+            created_at: self.ctx.at,
+            email: Some(MessageMail {
+                mailbox_id: mailbox.id.clone(),
+                mail_id: outgoing_mail_id(&id, mailbox.domain()),
+                from: mailbox.address.clone(),
+                from_name: mailbox.name.clone(),
+                to: vec![mail.from.clone()],
+                cc: Vec::new(),
+                subject,
+                references: vec![mail.mail_id.clone()],
+                raw_attachment_id: None,
+                delivery: Some(Delivery {
+                    state: DeliveryState::Queued,
+                    error: None,
+                    attempts: 0,
+                    updated_at: self.ctx.at,
+                }),
+                problems: Vec::new(),
+                auth_warning: None,
+                automatic: true,
+            }),
+        };
+        self.insert_message(t, ack)
+    }
+
     fn require_new_message(&mut self, id: &str) -> Result<(), DomainError> {
         if self.view.message(id)?.is_some() {
             return Err(DomainError::new(
@@ -1053,6 +1571,7 @@ impl Engine<'_, '_, '_> {
             body_html: None,
             attachment_ids: Vec::new(),
             created_at: self.ctx.at,
+            email: None,
         };
         self.insert_message(t, msg)
     }
@@ -1207,6 +1726,7 @@ mod tests {
         agents: BTreeMap<String, AgentDoc>,
         groups: BTreeMap<String, GroupDoc>,
         tags: BTreeMap<String, TagDoc>,
+        mailboxes: Vec<Mailbox>,
         last_number: i64,
         clock: i64,
         last_id: u64,
@@ -1277,6 +1797,23 @@ mod tests {
                 .find(|o| o.domains.contains(&domain))
                 .cloned())
         }
+        fn message_by_mail_id(&mut self, mail_id: &str) -> Result<Option<MessageDoc>, DomainError> {
+            Ok(self
+                .messages
+                .values()
+                .find(|m| m.email.as_ref().is_some_and(|e| e.mail_id == mail_id))
+                .cloned())
+        }
+        fn ticket_by_number(&mut self, number: i64) -> Result<Option<TicketDoc>, DomainError> {
+            Ok(self
+                .tickets
+                .values()
+                .find(|t| t.number == Some(number))
+                .cloned())
+        }
+        fn mailboxes(&mut self) -> Result<Vec<Mailbox>, DomainError> {
+            Ok(self.mailboxes.clone())
+        }
     }
 
     fn agent_doc(id: &str, name: &str, role: AgentRole, active: bool) -> AgentDoc {
@@ -1315,6 +1852,7 @@ mod tests {
                 agents: agents.into_iter().map(|a| (a.id.clone(), a)).collect(),
                 groups: BTreeMap::from([("g1".into(), group)]),
                 tags: BTreeMap::new(),
+                mailboxes: Vec::new(),
                 last_number: 1000,
                 clock: 1_000_000,
                 last_id: 0,
@@ -1467,6 +2005,7 @@ mod tests {
             body_text: format!("text of {id}"),
             body_html: None,
             attachment_ids: vec![],
+            cc: None,
         }
     }
 
@@ -2279,5 +2818,334 @@ mod tests {
         assert_eq!(long.chars().count(), 160);
         assert!(long.ends_with('…'));
         assert_eq!(preview(&"x".repeat(160)), "x".repeat(160));
+    }
+
+    // ---- e-mail ----
+
+    fn inbound(from: &str, mail_id: &str, refs: &[&str]) -> crate::mail::InboundMail {
+        crate::mail::InboundMail {
+            mailbox_id: "mb1".into(),
+            mail_id: mail_id.into(),
+            from: from.into(),
+            from_name: "Ayşe Yılmaz".into(),
+            to: vec!["support@desk.example".into()],
+            cc: vec!["boss@customer.example".into()],
+            subject: "Broken kettle".into(),
+            references: refs.iter().map(|r| r.to_string()).collect(),
+            tag_number: None,
+            body_text: "It does not heat.".into(),
+            body_html: None,
+            attachment_ids: vec![],
+            raw_attachment_id: Some("raw1".into()),
+            problems: vec![],
+            auth_warning: None,
+            automatic: false,
+            language: "tr".into(),
+        }
+    }
+
+    impl MemState {
+        fn with_mailbox() -> Self {
+            let mut s = MemState::new();
+            let mut mb = crate::mail::tests::mailbox("mb1", "support@desk.example");
+            mb.group_id = Some("g1".into());
+            s.mailboxes.push(mb);
+            s
+        }
+
+        fn mail(&mut self, m: Mutation) -> Result<Vec<DocWrite>, DomainError> {
+            let m = m.validated()?;
+            self.clock += 1000;
+            let mut last_id = self.last_id;
+            let mut new_id = || {
+                last_id += 1;
+                format!("gen{last_id}")
+            };
+            let writes = apply_mail(&m, self.clock, &mut new_id, self)?;
+            self.last_id = last_id;
+            self.store(&writes);
+            Ok(writes)
+        }
+
+        fn receive(
+            &mut self,
+            ticket: &str,
+            msg: &str,
+            mail: crate::mail::InboundMail,
+        ) -> Result<Vec<DocWrite>, DomainError> {
+            self.mail(Mutation::ReceiveMail {
+                ticket_id: ticket.into(),
+                message_id: msg.into(),
+                mail,
+            })
+        }
+
+        fn thread(&self, ticket: &str) -> Vec<MessageDoc> {
+            let mut v: Vec<MessageDoc> = self
+                .messages
+                .values()
+                .filter(|m| m.ticket_id == ticket)
+                .cloned()
+                .collect();
+            v.sort_by_key(|m| m.created_at);
+            v
+        }
+    }
+
+    #[test]
+    fn a_new_mail_starts_a_ticket_and_is_acknowledged_in_the_customers_language() {
+        let mut s = MemState::with_mailbox();
+        s.receive(
+            "t1",
+            "m1",
+            inbound("ayse@customer.example", "abc@mail.example", &[]),
+        )
+        .unwrap();
+        let t = s.tickets["t1"].clone();
+        assert_eq!(t.channel, Channel::Email);
+        assert_eq!(t.group_id.as_deref(), Some("g1"));
+        assert_eq!(t.language, "tr");
+        assert_eq!(
+            t.message_count, 1,
+            "the acknowledgement is no agent's message"
+        );
+        assert_eq!(t.first_response_at, None);
+        let c = &s.customers[&t.requester_id];
+        assert_eq!(c.emails, vec!["ayse@customer.example".to_string()]);
+        assert_eq!(c.language, "tr");
+        let thread = s.thread("t1");
+        assert_eq!(thread.len(), 2);
+        let first = s.messages["m1"].email.as_ref().unwrap();
+        assert_eq!(first.mail_id, "abc@mail.example");
+        assert_eq!(first.raw_attachment_id.as_deref(), Some("raw1"));
+        let ack = thread.iter().find(|m| m.id != "m1").unwrap();
+        assert_eq!(ack.kind, MessageKind::System);
+        let e = ack.email.as_ref().unwrap();
+        assert!(e.automatic);
+        assert_eq!(e.to, vec!["ayse@customer.example".to_string()]);
+        assert_eq!(e.references, vec!["abc@mail.example".to_string()]);
+        assert_eq!(e.delivery.as_ref().unwrap().state, DeliveryState::Queued);
+        assert!(e.subject.starts_with("Talebinizi aldık"), "{}", e.subject);
+        assert!(ack.body_text.contains("#1001"), "{}", ack.body_text);
+        // The same mail fetched again is refused, so it never makes a second ticket.
+        let again = s
+            .receive(
+                "t2",
+                "m2",
+                inbound("ayse@customer.example", "abc@mail.example", &[]),
+            )
+            .unwrap_err();
+        assert_eq!(again.code, ErrorCode::Conflict);
+        assert!(!s.tickets.contains_key("t2"));
+    }
+
+    #[test]
+    fn replies_thread_by_message_id_or_tag_and_go_out_to_everyone_in_cc() {
+        let mut s = MemState::with_mailbox();
+        s.receive(
+            "t1",
+            "m1",
+            inbound("ayse@customer.example", "abc@mail.example", &[]),
+        )
+        .unwrap();
+        // The agent answers: an e-mail to the requester, CC as on the customer's mail.
+        s.ok(&agent(), message("t1", "r1", MessageKind::Reply, false));
+        let reply = s.messages["r1"].email.clone().expect("an e-mail reply");
+        assert_eq!(reply.to, vec!["ayse@customer.example".to_string()]);
+        assert_eq!(reply.cc, vec!["boss@customer.example".to_string()]);
+        assert_eq!(reply.mail_id, "porchlight.r1@desk.example");
+        assert_eq!(reply.references, vec!["abc@mail.example".to_string()]);
+        // A note is never mailed.
+        s.ok(&agent(), message("t1", "n1", MessageKind::Note, false));
+        assert!(s.messages["n1"].email.is_none());
+        // The boss answers the agent's mail: same ticket, as the boss.
+        s.tickets.get_mut("t1").unwrap().status = TicketStatus::Solved;
+        s.receive(
+            "t9",
+            "m2",
+            inbound(
+                "boss@customer.example",
+                "def@mail.example",
+                &["porchlight.r1@desk.example"],
+            ),
+        )
+        .unwrap();
+        assert!(!s.tickets.contains_key("t9"));
+        let m2 = &s.messages["m2"];
+        assert_eq!(m2.ticket_id, "t1");
+        assert_eq!(m2.author_kind, AuthorKind::Customer);
+        assert_eq!(
+            s.customers[m2.author_id.as_ref().unwrap()].emails[0],
+            "boss@customer.example"
+        );
+        assert_eq!(
+            s.tickets["t1"].status,
+            TicketStatus::Open,
+            "a customer's mail reopens"
+        );
+        // A client that dropped the headers still threads by the subject tag.
+        let mut tagged = inbound("ayse@customer.example", "ghi@mail.example", &[]);
+        tagged.tag_number = Some(1001);
+        s.receive("t8", "m3", tagged).unwrap();
+        assert_eq!(s.messages["m3"].ticket_id, "t1");
+        // An agent chooses CC themselves.
+        let mut m = message("t1", "r2", MessageKind::Reply, false);
+        if let Mutation::AddMessage { cc, .. } = &mut m {
+            *cc = Some(vec!["Finance@Customer.example".into()]);
+        }
+        s.ok(&agent(), m);
+        assert_eq!(
+            s.messages["r2"].email.as_ref().unwrap().cc,
+            vec!["finance@customer.example".to_string()]
+        );
+    }
+
+    #[test]
+    fn a_stranger_pointing_at_a_ticket_starts_a_linked_one_and_agents_addresses_are_notes() {
+        let mut s = MemState::with_mailbox();
+        s.receive(
+            "t1",
+            "m1",
+            inbound("ayse@customer.example", "abc@mail.example", &[]),
+        )
+        .unwrap();
+        let mut stranger = inbound(
+            "mallory@evil.example",
+            "x1@evil.example",
+            &["abc@mail.example"],
+        );
+        stranger.cc.clear();
+        s.receive("t2", "m2", stranger).unwrap();
+        assert_eq!(
+            s.messages["m2"].ticket_id, "t2",
+            "never in another customer's thread"
+        );
+        assert_eq!(
+            s.events("t2", "linked")[0].new_value.as_deref(),
+            Some("#1001")
+        );
+        // Anyone can write an agent's address in From: a note, not Ola's reply.
+        s.receive(
+            "t3",
+            "m3",
+            inbound("a2@desk.example", "x2@mail.example", &["abc@mail.example"]),
+        )
+        .unwrap();
+        let note = &s.messages["m3"];
+        assert_eq!(
+            (note.ticket_id.as_str(), note.kind),
+            ("t1", MessageKind::Note)
+        );
+        assert_eq!(note.author_id, None);
+        assert_eq!(s.tickets["t1"].first_response_at, None);
+        // Mail from the helpdesk's own address would loop.
+        let own = s
+            .receive(
+                "t4",
+                "m4",
+                inbound("support@desk.example", "x3@mail.example", &[]),
+            )
+            .unwrap_err();
+        assert_eq!(own.field.as_deref(), Some("from"));
+    }
+
+    #[test]
+    fn automatic_mail_gets_no_acknowledgement_and_merged_tickets_redirect() {
+        let mut s = MemState::with_mailbox();
+        let mut auto = inbound("robot@customer.example", "ooo@mail.example", &[]);
+        auto.automatic = true;
+        s.receive("t1", "m1", auto).unwrap();
+        assert_eq!(s.thread("t1").len(), 1, "no acknowledgement to a robot");
+        s.receive(
+            "t2",
+            "m2",
+            inbound("ayse@customer.example", "abc@mail.example", &[]),
+        )
+        .unwrap();
+        s.ok(
+            &agent(),
+            Mutation::MergeTickets {
+                source_id: "t2".into(),
+                target_id: "t1".into(),
+            },
+        );
+        let mut answer = inbound("ayse@customer.example", "def@mail.example", &[]);
+        answer.tag_number = Some(1002);
+        s.receive("t3", "m3", answer).unwrap();
+        assert_eq!(s.messages["m3"].ticket_id, "t1");
+    }
+
+    #[test]
+    fn deliveries_are_reported_by_the_channel_and_retried_by_agents() {
+        let mut s = MemState::with_mailbox();
+        s.receive(
+            "t1",
+            "m1",
+            inbound("ayse@customer.example", "abc@mail.example", &[]),
+        )
+        .unwrap();
+        s.ok(&agent(), message("t1", "r1", MessageKind::Reply, false));
+        let report = Mutation::SetDelivery {
+            message_id: "r1".into(),
+            state: DeliveryState::Failed,
+            error: Some("550 5.1.1 mailbox unavailable".into()),
+        };
+        assert_eq!(
+            s.run(&admin(), report.clone()).unwrap_err().code,
+            ErrorCode::Forbidden
+        );
+        s.mail(report).unwrap();
+        let d = s.messages["r1"].email.clone().unwrap().delivery.unwrap();
+        assert_eq!((d.state, d.attempts), (DeliveryState::Failed, 1));
+        assert_eq!(d.error.as_deref(), Some("550 5.1.1 mailbox unavailable"));
+        s.ok(
+            &agent(),
+            Mutation::RetryDelivery {
+                message_id: "r1".into(),
+            },
+        );
+        let d = s.messages["r1"].email.clone().unwrap().delivery.unwrap();
+        assert_eq!((d.state, d.error), (DeliveryState::Queued, None));
+        let again = s.run(
+            &agent(),
+            Mutation::RetryDelivery {
+                message_id: "r1".into(),
+            },
+        );
+        assert_eq!(again.unwrap_err().code, ErrorCode::Conflict);
+        // Without a mailbox, or without an address, a reply is not mailed.
+        s.mailboxes.clear();
+        s.ok(&agent(), message("t1", "r3", MessageKind::Reply, false));
+        assert!(s.messages["r3"].email.is_none());
+    }
+
+    #[test]
+    fn a_message_may_be_only_a_file() {
+        let mut s = MemState::new();
+        s.ok(&agent(), new_ticket("t1", None));
+        let mut m = message("t1", "p1", MessageKind::Reply, false);
+        if let Mutation::AddMessage {
+            body_text,
+            attachment_ids,
+            ..
+        } = &mut m
+        {
+            body_text.clear();
+            attachment_ids.push("photo".into());
+        }
+        s.ok(&agent(), m);
+        assert_eq!(s.messages["p1"].attachment_ids, vec!["photo".to_string()]);
+        let empty = message("t1", "p2", MessageKind::Reply, false);
+        let Mutation::AddMessage { .. } = &empty else {
+            unreachable!()
+        };
+        let mut empty = empty;
+        if let Mutation::AddMessage { body_text, .. } = &mut empty {
+            body_text.clear();
+        }
+        assert_eq!(
+            s.run(&agent(), empty).unwrap_err().code,
+            ErrorCode::EmptyField
+        );
     }
 }

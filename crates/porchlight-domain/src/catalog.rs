@@ -138,7 +138,7 @@ pub fn keys_named_in(source: &str) -> usize {
         for (i, _) in source.match_indices(call) {
             let rest = &source[i + call.len()..];
             let key = &rest[..rest.find('"').unwrap_or(rest.len())];
-            if !["help.", "portal.", "notify."]
+            if !["help.", "portal.", "notify.", "mail."]
                 .iter()
                 .any(|p| key.starts_with(p))
             {
@@ -163,7 +163,8 @@ pub fn fill(text: &str, args: &[(&str, &str)]) -> String {
 type Row = (&'static str, [&'static str; 4]);
 
 /// key → [en, tr, pl, fa]. `help.*`: the help center; `portal.*`: requests and tracking
-/// pages; `notify.*`: the desktop's pop-ups and tray menu.
+/// pages; `notify.*`: the desktop's pop-ups and tray menu; `mail.*`: the e-mails Porchlight
+/// writes itself.
 const CATALOG: &[Row] = &[
     ("help.help_center", ["Help center", "Yardım merkezi", "Centrum pomocy", "مرکز راهنمایی"]),
     (
@@ -593,6 +594,24 @@ const CATALOG: &[Row] = &[
             "Bu adreste bir şey yok. Size bir bağlantı verildiyse eksiksiz olduğunu kontrol edin.",
             "Pod tym adresem nic nie ma. Jeśli otrzymałeś link, sprawdź, czy jest kompletny.",
             "در این نشانی چیزی نیست. اگر پیوندی به شما داده‌اند، کامل بودن آن را بررسی کنید.",
+        ],
+    ),
+    (
+        "mail.ack_subject",
+        [
+            "We received your request: {subject}",
+            "Talebinizi aldık: {subject}",
+            "Otrzymaliśmy Twoje zgłoszenie: {subject}",
+            "درخواست شما را دریافت کردیم: {subject}",
+        ],
+    ),
+    (
+        "mail.ack_body",
+        [
+            "Hello {name},\n\nThank you for writing to us. Your request has the number {number}; we will answer as soon as we can. To add anything, simply reply to this e-mail.",
+            "Merhaba {name},\n\nBize yazdığınız için teşekkürler. Talebinizin numarası {number}; en kısa sürede yanıt vereceğiz. Eklemek istediğiniz bir şey varsa bu e-postayı yanıtlamanız yeterli.",
+            "Dzień dobry, {name},\n\ndziękujemy za wiadomość. Twoje zgłoszenie ma numer {number}; odpowiemy najszybciej, jak to możliwe. Aby coś dodać, po prostu odpowiedz na tę wiadomość.",
+            "سلام {name}،\n\nاز اینکه برای ما نوشتید سپاسگزاریم. شمارهٔ درخواست شما {number} است؛ در اولین فرصت پاسخ می‌دهیم. برای افزودن هر چیزی کافی است به همین ایمیل پاسخ دهید.",
         ],
     ),
     (

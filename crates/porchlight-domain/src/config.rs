@@ -126,14 +126,37 @@ pub fn render_macro(body: &str, ctx: &MacroContext) -> String {
 #[serde(tag = "name", content = "args", rename_all = "snake_case")]
 #[ts(export)]
 pub enum ConfigMutation {
-    SaveRule { rule: Rule },
-    DeleteRule { id: String },
-    SaveMacro { r#macro: Macro },
-    DeleteMacro { id: String },
-    SaveSlaPolicy { policy: SlaPolicy },
-    DeleteSlaPolicy { id: String },
-    SaveCalendar { calendar: BusinessCalendar },
-    DeleteCalendar { id: String },
+    SaveRule {
+        rule: Rule,
+    },
+    DeleteRule {
+        id: String,
+    },
+    SaveMacro {
+        r#macro: Macro,
+    },
+    DeleteMacro {
+        id: String,
+    },
+    SaveSlaPolicy {
+        policy: SlaPolicy,
+    },
+    DeleteSlaPolicy {
+        id: String,
+    },
+    SaveCalendar {
+        calendar: BusinessCalendar,
+    },
+    DeleteCalendar {
+        id: String,
+    },
+    /// Its passwords are stored apart (the OS keyring, the server's encrypted secrets).
+    SaveMailbox {
+        mailbox: crate::mail::Mailbox,
+    },
+    DeleteMailbox {
+        id: String,
+    },
 }
 
 impl ConfigMutation {
@@ -146,6 +169,8 @@ impl ConfigMutation {
         "delete_sla_policy",
         "save_calendar",
         "delete_calendar",
+        "save_mailbox",
+        "delete_mailbox",
     ];
 
     pub fn name(&self) -> &'static str {
@@ -158,6 +183,8 @@ impl ConfigMutation {
             ConfigMutation::DeleteSlaPolicy { .. } => "delete_sla_policy",
             ConfigMutation::SaveCalendar { .. } => "save_calendar",
             ConfigMutation::DeleteCalendar { .. } => "delete_calendar",
+            ConfigMutation::SaveMailbox { .. } => "save_mailbox",
+            ConfigMutation::DeleteMailbox { .. } => "delete_mailbox",
         }
     }
 
@@ -182,6 +209,9 @@ impl ConfigMutation {
             },
             ConfigMutation::SaveCalendar { calendar } => ConfigMutation::SaveCalendar {
                 calendar: calendar.validated()?,
+            },
+            ConfigMutation::SaveMailbox { mailbox } => ConfigMutation::SaveMailbox {
+                mailbox: mailbox.validated()?,
             },
             other => other,
         })

@@ -5,6 +5,7 @@
 use crate::config::{ConfigMutation, Macro};
 use crate::docs::{Doc, DocKey, DocKind, DocWrite};
 use crate::error::{DomainError, ErrorCode};
+use crate::mail::Mailbox;
 use crate::model::{Actor, AgentRole};
 use crate::rules::Rule;
 use crate::sla::{BusinessCalendar, SlaPolicy};
@@ -16,6 +17,7 @@ pub trait ConfigView {
     fn sla_policy(&mut self, id: &str) -> Result<Option<SlaPolicy>, DomainError>;
     fn calendar(&mut self, id: &str) -> Result<Option<BusinessCalendar>, DomainError>;
     fn sla_policies(&mut self) -> Result<Vec<SlaPolicy>, DomainError>;
+    fn mailboxes(&mut self) -> Result<Vec<Mailbox>, DomainError>;
 }
 
 fn admin_only(actor: &Actor, what: &str) -> Result<(), DomainError> {
@@ -103,6 +105,35 @@ pub fn apply_config(
                 doc: Doc::Calendar(calendar.clone()),
             }]
         }
+        ConfigMutation::SaveMailbox { mailbox } => {
+            admin_only(actor, "Changing mailboxes")?;
+            let all = view.mailboxes()?;
+            if let Some(other) = all
+                .iter()
+                .find(|b| b.id != mailbox.id && b.address == mailbox.address)
+            {
+                return Err(DomainError::new(
+                    ErrorCode::Conflict,
+                    Some("address"),
+                    format!(
+                        "The mailbox \"{}\" already reads {}.",
+                        other.name, other.address
+                    ),
+                ));
+            }
+            let mut m = mailbox.clone();
+            m.updated_at = at;
+            vec![DocWrite::Put {
+                doc: Doc::Mailbox(m),
+            }]
+        }
+        ConfigMutation::DeleteMailbox { id } => {
+            admin_only(actor, "Changing mailboxes")?;
+            if !view.mailboxes()?.iter().any(|b| b.id == *id) {
+                return Err(DomainError::not_found("mailbox", id));
+            }
+            vec![delete(DocKind::Mailbox, id)]
+        }
         ConfigMutation::DeleteCalendar { id } => {
             admin_only(actor, "Changing business calendars")?;
             view.calendar(id)?
@@ -149,6 +180,9 @@ mod tests {
             Ok(None)
         }
         fn sla_policies(&mut self) -> Result<Vec<SlaPolicy>, DomainError> {
+            Ok(Vec::new())
+        }
+        fn mailboxes(&mut self) -> Result<Vec<Mailbox>, DomainError> {
             Ok(Vec::new())
         }
     }

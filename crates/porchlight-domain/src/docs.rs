@@ -8,6 +8,7 @@ use crate::config::Macro;
 use crate::kb::{
     Article, ArticleRevision, ArticleTranslation, ArticleVotes, KbCategory, TranslationConflict,
 };
+use crate::mail::{DeliveryState, Mailbox};
 use crate::model::{TicketEvent, TicketStatus};
 use crate::rules::Rule;
 use crate::sla::{BusinessCalendar, SlaPolicy};
@@ -40,6 +41,7 @@ pub enum DocKind {
     Macro,
     SlaPolicy,
     Calendar,
+    Mailbox,
 }
 
 /// The document id of an article's translation into `locale`.
@@ -67,6 +69,7 @@ impl DocKind {
         DocKind::Macro,
         DocKind::SlaPolicy,
         DocKind::Calendar,
+        DocKind::Mailbox,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -88,6 +91,7 @@ impl DocKind {
             DocKind::Macro => "macro",
             DocKind::SlaPolicy => "sla_policy",
             DocKind::Calendar => "calendar",
+            DocKind::Mailbox => "mailbox",
         }
     }
     pub fn parse(s: &str) -> Option<DocKind> {
@@ -125,6 +129,7 @@ pub enum Doc {
     Macro(Macro),
     SlaPolicy(SlaPolicy),
     Calendar(BusinessCalendar),
+    Mailbox(Mailbox),
 }
 
 impl Doc {
@@ -145,6 +150,7 @@ impl Doc {
             Doc::Macro(d) => (DocKind::Macro, &d.id),
             Doc::SlaPolicy(d) => (DocKind::SlaPolicy, &d.id),
             Doc::Calendar(d) => (DocKind::Calendar, &d.id),
+            Doc::Mailbox(d) => (DocKind::Mailbox, &d.id),
             Doc::Ticket(d) => (DocKind::Ticket, &d.id),
             Doc::Message(d) => (DocKind::Message, &d.id),
             Doc::Event(d) => (DocKind::Event, &d.id),
@@ -174,13 +180,30 @@ impl Doc {
     }
 
     /// Secondary keys the storage must be able to look documents up by: a customer's
-    /// e-mail addresses, a ticket's tags and its open assignee, an organization's domains,
-    /// an agent's groups, a translation's revision numbers, "rule" for every rule.
+    /// e-mail addresses, a ticket's number, tags and open assignee, an organization's domains,
+    /// an agent's groups, a translation's revision numbers, "rule" for every rule, a
+    /// message's Message-ID and whether it waits to be sent.
     pub fn lookup_keys(&self) -> Vec<String> {
         match self {
+            Doc::Message(m) => match &m.email {
+                Some(e) => {
+                    let mut keys = vec![mail_lookup_key(&e.mail_id)];
+                    if e.delivery
+                        .as_ref()
+                        .is_some_and(|d| d.state == DeliveryState::Queued)
+                    {
+                        keys.push(MAIL_QUEUED.to_string());
+                    }
+                    keys
+                }
+                None => Vec::new(),
+            },
             Doc::Customer(c) => c.emails.iter().map(|e| format!("email:{e}")).collect(),
             Doc::Ticket(t) => {
                 let mut keys: Vec<String> = t.tags.iter().map(|g| format!("tag:{g}")).collect();
+                if let Some(n) = t.number {
+                    keys.push(format!("number:{n}"));
+                }
                 // Open work per agent (automation assigns to the least busy).
                 let open = t.deleted_at.is_none()
                     && t.merged_into_id.is_none()
@@ -204,12 +227,23 @@ impl Doc {
             Doc::Rule(_) => vec!["rule".to_string()],
             Doc::SlaPolicy(_) => vec!["sla_policy".to_string()],
             Doc::Calendar(_) => vec!["calendar".to_string()],
+            Doc::Mailbox(_) => vec!["mailbox".to_string()],
             Doc::Organization(o) => o.domains.iter().map(|d| format!("domain:{d}")).collect(),
             Doc::KbRevision(r) => vec![revision_lookup_key(&r.article_id, &r.locale, r.revision)],
             _ => Vec::new(),
         }
     }
 }
+
+/// The lookup key of a message by Message-ID, across mailboxes: a customer may answer
+/// support@ to a mail sent from billing@, and a mail sent to two of the team's addresses is
+/// one ticket, not two.
+pub fn mail_lookup_key(mail_id: &str) -> String {
+    format!("mail:{mail_id}")
+}
+
+/// The lookup key of messages waiting to be sent by e-mail.
+pub const MAIL_QUEUED: &str = "mail_queued";
 
 /// The lookup key of a translation's revision number `revision`.
 pub fn revision_lookup_key(article_id: &str, locale: &str, revision: i64) -> String {

@@ -11,6 +11,7 @@ pub mod error;
 pub mod filter;
 pub mod kb;
 pub mod kb_apply;
+pub mod mail;
 pub mod markdown;
 pub mod model;
 pub mod mutation;

@@ -220,6 +220,8 @@ pub struct Message {
     pub attachments: Vec<Attachment>,
     #[ts(type = "number")]
     pub created_at: i64,
+    /// The e-mail side: addresses, delivery state, problems reading it, the raw original.
+    pub email: Option<crate::mail::MessageMail>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

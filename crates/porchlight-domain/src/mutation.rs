@@ -90,6 +90,29 @@ pub enum Mutation {
         /// Untrusted HTML as received (e-mail); sanitised before storage.
         body_html: Option<String>,
         attachment_ids: Vec<String>,
+        /// Who an agent's e-mailed reply goes to in CC; `None`: the people in CC on the
+        /// thread's latest mail.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        cc: Option<Vec<String>>,
+    },
+    /// A mail fetched from a mailbox: it joins its thread's ticket or starts one. Applied by
+    /// the mail channel (the desktop standalone, the server in a team), never pushed.
+    ReceiveMail {
+        /// The new ticket's id, used when the mail starts a ticket.
+        ticket_id: String,
+        message_id: String,
+        mail: crate::mail::InboundMail,
+    },
+    /// The mail channel's report on an outgoing message: sent, or failed with the reason.
+    SetDelivery {
+        message_id: String,
+        state: crate::mail::DeliveryState,
+        error: Option<String>,
+    },
+    /// Sends a failed e-mail again.
+    RetryDelivery {
+        message_id: String,
     },
     SetTicketFields {
         ticket_id: String,
@@ -162,6 +185,9 @@ impl Mutation {
         match self {
             Mutation::CreateTicket { .. } => "create_ticket",
             Mutation::AddMessage { .. } => "add_message",
+            Mutation::ReceiveMail { .. } => "receive_mail",
+            Mutation::SetDelivery { .. } => "set_delivery",
+            Mutation::RetryDelivery { .. } => "retry_delivery",
             Mutation::SetTicketFields { .. } => "set_ticket_fields",
             Mutation::AddTag { .. } => "add_tag",
             Mutation::RemoveTag { .. } => "remove_tag",
@@ -229,6 +255,8 @@ impl Mutation {
                 ticket_id,
                 kind,
                 body_html,
+                attachment_ids,
+                cc,
                 ..
             } => {
                 require_id("message_id", message_id)?;
@@ -239,7 +267,12 @@ impl Mutation {
                         "System messages are written by Porchlight, not by agents.",
                     ));
                 }
-                let has_html = body_html.as_deref().is_some_and(|h| !h.trim().is_empty());
+                if let Some(list) = cc {
+                    *list = crate::mail::valid_cc(list)?;
+                }
+                // A message may be only a file (a photo of the problem, a signed form).
+                let has_html = body_html.as_deref().is_some_and(|h| !h.trim().is_empty())
+                    || !attachment_ids.is_empty();
                 *body_text = if has_html && body_text.trim().is_empty() {
                     String::new()
                 } else {
@@ -251,6 +284,24 @@ impl Mutation {
                     }
                 }
             }
+            Mutation::ReceiveMail {
+                ticket_id,
+                message_id,
+                mail,
+            } => {
+                require_id("ticket_id", ticket_id)?;
+                require_id("message_id", message_id)?;
+                *mail = mail.clone().validated()?;
+            }
+            Mutation::SetDelivery {
+                message_id, error, ..
+            } => {
+                require_id("message_id", message_id)?;
+                if let Some(e) = error {
+                    *e = e.trim().chars().take(2_000).collect();
+                }
+            }
+            Mutation::RetryDelivery { message_id } => require_id("message_id", message_id)?,
             Mutation::SetTicketFields { ticket_id, changes } => {
                 require_id("ticket_id", ticket_id)?;
                 if let Some(s) = &changes.subject {

@@ -70,6 +70,10 @@ pub struct MessageDoc {
     pub attachment_ids: Vec<String>,
     #[ts(type = "number")]
     pub created_at: i64,
+    /// The e-mail side: a mail received, or a reply sent (to be sent) by e-mail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub email: Option<crate::mail::MessageMail>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

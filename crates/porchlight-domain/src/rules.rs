@@ -607,6 +607,7 @@ fn message(env: &mut dyn RuleEnv, t: &TicketDoc, kind: MessageKind, text: &str) 
         body_text: text.to_string(),
         body_html: None,
         attachment_ids: vec![],
+        cc: None,
     })
 }
 

@@ -385,6 +385,7 @@ mod tests {
                 body_text: "Checking.".into(),
                 body_html: None,
                 attachment_ids: vec!["a1".into()],
+                cc: None,
             },
             Mutation::SetTicketFields {
                 ticket_id: "t1".into(),

@@ -113,6 +113,7 @@ fn offline_work(store: &Store, tickets: usize, messages: Option<usize>) -> i64 {
                 body_text: format!("ticket {i} message {j}"),
                 body_html: None,
                 attachment_ids: vec![],
+                cc: None,
             });
         }
         ms.push(Mutation::SetTicketFields {

@@ -622,6 +622,7 @@ impl Names {
                     body_html: html
                         .then(|| format!("<p onclick=\"x()\">{text}</p><script>alert(1)</script>")),
                     attachment_ids: vec![],
+                    cc: None,
                 }
             }
             Op::Fields {

@@ -47,6 +47,7 @@ fn message(ticket_id: &str, text: &str, kind: MessageKind, from_customer: bool) 
         body_text: text.into(),
         body_html: None,
         attachment_ids: vec![],
+        cc: None,
     }
 }
 
@@ -683,6 +684,7 @@ fn an_agents_files_reach_colleagues_and_the_help_center() {
             body_text: "Here is the copy.".into(),
             body_html: None,
             attachment_ids: vec![file.id.clone()],
+            cc: None,
         })
         .unwrap();
     ada.sync(&rt);

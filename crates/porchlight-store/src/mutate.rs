@@ -2,11 +2,12 @@
 //! store's own transaction; what it returns is written through the projection a pull uses.
 //! The ticket rules live only in the domain. Saved views, this desktop's own, are kept here.
 
-use porchlight_domain::apply::{apply, authorize, Actor, ApplyContext, StateView};
+use porchlight_domain::apply::{apply, apply_mail, authorize, Actor, ApplyContext, StateView};
 use porchlight_domain::docs::{
     AgentDoc, Changed, CustomerDoc, Doc, DocKind, DocWrite, GroupDoc, MessageDoc, OrganizationDoc,
     TagDoc, TicketDoc,
 };
+use porchlight_domain::mail::Mailbox;
 use porchlight_domain::{DomainError, ErrorCode, Mutation};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
@@ -131,6 +132,30 @@ impl StateView for TxView<'_> {
             .and_then(|mut st| st.query_row([], |r| r.get(0)))
             .map_err(|e| self.fail(e.into()))
     }
+
+    fn message_by_mail_id(&mut self, mail_id: &str) -> Result<Option<MessageDoc>, DomainError> {
+        match self.first_id(
+            "SELECT message_id FROM mail_ids WHERE mail_id = ?1",
+            mail_id,
+        )? {
+            Some(id) => self.message(&id),
+            None => Ok(None),
+        }
+    }
+
+    fn ticket_by_number(&mut self, number: i64) -> Result<Option<TicketDoc>, DomainError> {
+        match self.first_id(
+            "SELECT id FROM tickets WHERE number = ?1",
+            &number.to_string(),
+        )? {
+            Some(id) => self.ticket(&id),
+            None => Ok(None),
+        }
+    }
+
+    fn mailboxes(&mut self) -> Result<Vec<Mailbox>, DomainError> {
+        crate::queries::config::mailboxes(self.c).map_err(|e| self.fail(e))
+    }
 }
 
 /// Whether a message or event row exists, and if so whether only this desktop has it.
@@ -173,21 +198,49 @@ pub(crate) fn apply_one(
         }
         _ => {}
     }
+    let writes = decide(tx, m, actor, at)?;
+    write_change(tx, m, writes, connected)
+}
+
+/// What the engine makes of a mutation over this transaction's state (nothing written yet).
+/// The mail channel's mutations run as the channel, not as `actor`.
+pub(crate) fn decide(
+    tx: &Transaction<'_>,
+    m: &Mutation,
+    actor: &Actor,
+    at: i64,
+) -> StoreResult<Vec<DocWrite>> {
     let mut view = TxView {
         c: tx,
         failure: None,
     };
     let mut fresh = new_id;
-    let mut ctx = ApplyContext {
-        actor,
-        at,
-        new_id: &mut fresh,
+    let result = match m {
+        Mutation::ReceiveMail { .. } | Mutation::SetDelivery { .. } => {
+            apply_mail(m, at, &mut fresh, &mut view)
+        }
+        _ => {
+            let mut ctx = ApplyContext {
+                actor,
+                at,
+                new_id: &mut fresh,
+            };
+            apply(m, &mut ctx, &mut view)
+        }
     };
-    let result = apply(m, &mut ctx, &mut view);
     if let Some(e) = view.failure.take() {
         return Err(e);
     }
-    let mut writes = result?;
+    Ok(result?)
+}
+
+/// Writes a change's documents as rows (see [`apply_one`]).
+pub(crate) fn write_change(
+    tx: &Transaction<'_>,
+    m: &Mutation,
+    mut writes: Vec<DocWrite>,
+    connected: bool,
+) -> StoreResult<Changed> {
     // Documents of one change arrive in the engine's order (a message before its new
     // ticket): write the rows others point at first, so every foreign key holds at once.
     // (Deferring the checks with a pragma would expire every prepared statement of the

@@ -593,7 +593,34 @@ CREATE TABLE sla_tally (kind TEXT PRIMARY KEY, as_of INTEGER NOT NULL, n INTEGER
 "
 );
 
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10];
+/// E-mail: messages by Message-ID (threading and dedupe), the send queue, each mailbox
+/// folder's UIDVALIDITY and last UID, and every fetched mail's raw copy and outcome (a crash
+/// or a failed parse loses nothing: the raw bytes are stored before anything else).
+const V11: &str = r#"
+CREATE TABLE mail_ids (mail_id TEXT PRIMARY KEY, message_id TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE mail_queue (message_id TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE mail_folders (
+  mailbox_id TEXT NOT NULL,
+  folder TEXT NOT NULL,
+  uid_validity INTEGER NOT NULL,
+  last_uid INTEGER NOT NULL,
+  PRIMARY KEY (mailbox_id, folder)
+) WITHOUT ROWID;
+CREATE TABLE mail_fetched (
+  raw_sha256 TEXT PRIMARY KEY,
+  mailbox_id TEXT NOT NULL,
+  raw_attachment_id TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  message_id TEXT,
+  detail TEXT,
+  at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX mail_fetched_outcome ON mail_fetched(outcome) WHERE outcome = 'pending';
+CREATE TABLE mail_sent_auto (address TEXT NOT NULL, at INTEGER NOT NULL);
+CREATE INDEX mail_sent_auto_address ON mail_sent_auto(address, at);
+"#;
+
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11];
 
 /// Recomputes everything the derived triggers maintain, after a bulk import without them.
 pub(crate) fn rebuild_derived(conn: &Connection) -> StoreResult<()> {

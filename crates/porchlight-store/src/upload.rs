@@ -136,6 +136,7 @@ pub(crate) fn queue_standalone_data(tx: &Transaction<'_>, me: &str) -> StoreResu
                     body_text: m.body_text.clone(),
                     body_html: m.body_html.clone(),
                     attachment_ids: m.attachment_ids.clone(),
+                    cc: None,
                 },
                 m.created_at,
             )?;

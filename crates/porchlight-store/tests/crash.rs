@@ -42,6 +42,7 @@ fn crash_child_writer() {
                 body_text: format!("burst message {i} {}", "lorem ipsum ".repeat(i % 40)),
                 body_html: None,
                 attachment_ids: vec![],
+                cc: None,
             }
         };
         s.apply(m).unwrap();

@@ -476,6 +476,7 @@ fn the_agents_own_actions_notify_nobody() {
             body_text: "@Ada Lovelace note to self".into(),
             body_html: None,
             attachment_ids: vec![],
+            cc: None,
         })
         .unwrap();
     assert_eq!(t.kinds(), vec![]);

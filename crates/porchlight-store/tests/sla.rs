@@ -95,6 +95,7 @@ fn reply(s: &Store, id: &str, kind: MessageKind) {
         body_text: "Thanks, looking into it.".into(),
         body_html: None,
         attachment_ids: vec![],
+        cc: None,
     })
     .unwrap();
 }
@@ -410,6 +411,7 @@ fn recomputing_every_ticket_at_once_agrees_with_ticket_by_ticket() {
                 body_text: "Still broken.".into(),
                 body_html: None,
                 attachment_ids: vec![],
+                cc: None,
             })
             .unwrap();
         }
@@ -506,6 +508,7 @@ fn sla_view_counts_match_the_listed_tickets_as_the_clock_and_the_tickets_move() 
                     body_text: "It is still broken.".into(),
                     body_html: None,
                     attachment_ids: vec![],
+                    cc: None,
                 })
                 .unwrap();
             }

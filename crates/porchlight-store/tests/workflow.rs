@@ -50,6 +50,7 @@ fn message(ticket_id: &str, kind: MessageKind, from_customer: bool, text: &str) 
         body_text: text.into(),
         body_html: None,
         attachment_ids: vec![],
+        cc: None,
     }
 }
 
@@ -461,6 +462,7 @@ fn hostile_html_is_stored_inert_and_images_held_back() {
                 .into(),
         ),
         attachment_ids: vec![],
+        cc: None,
     })
     .unwrap();
     let d = s.ticket_detail(&id, &[]).unwrap();

@@ -2,6 +2,7 @@
 import type { Attachment } from "./Attachment";
 import type { AuthorKind } from "./AuthorKind";
 import type { MessageKind } from "./MessageKind";
+import type { MessageMail } from "./MessageMail";
 
 export type Message = { id: string, ticket_id: string, kind: MessageKind, author_kind: AuthorKind, author_id: string | null, author_name: string, body_text: string, 
 /**
@@ -11,4 +12,8 @@ body_html: string | null,
 /**
  * True when the stored HTML references remote images that were held back.
  */
-has_blocked_images: boolean, attachments: Array<Attachment>, created_at: number, };
+has_blocked_images: boolean, attachments: Array<Attachment>, created_at: number, 
+/**
+ * The e-mail side: addresses, delivery state, problems reading it, the raw original.
+ */
+email: MessageMail | null, };

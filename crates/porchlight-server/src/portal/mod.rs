@@ -979,6 +979,7 @@ async fn reply(
         body_text: message,
         body_html: None,
         attachment_ids: files.iter().map(|(a, _)| a.attachment.id.clone()).collect(),
+        cc: None,
     };
     let storage = state.storage.clone();
     match blocking(move || storage.apply_as_customer(m, None, &files, at)).await {

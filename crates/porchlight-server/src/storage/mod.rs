@@ -14,14 +14,15 @@ use porchlight_domain::apply::{self, Actor, ApplyContext, StateView};
 use porchlight_domain::config::{ConfigMutation, Macro};
 use porchlight_domain::config_apply::{self, ConfigView};
 use porchlight_domain::docs::{
-    revision_lookup_key, translation_doc_id, AgentDoc, CustomerDoc, Doc, DocKey, DocKind, DocWrite,
-    GroupDoc, MessageDoc, OrganizationDoc, TagDoc, TicketDoc,
+    mail_lookup_key, revision_lookup_key, translation_doc_id, AgentDoc, CustomerDoc, Doc, DocKey,
+    DocKind, DocWrite, GroupDoc, MessageDoc, OrganizationDoc, TagDoc, TicketDoc,
 };
 use porchlight_domain::kb::{
     Article, ArticleRevision, ArticleTranslation, ArticleVotes, KbCategory, KbMutation,
     TranslationConflict,
 };
 use porchlight_domain::kb_apply::{self, KbStateView};
+use porchlight_domain::mail::Mailbox;
 use porchlight_domain::rules::Rule;
 use porchlight_domain::sla::{BusinessCalendar, SlaPolicy};
 use porchlight_domain::sync::{
@@ -1328,6 +1329,32 @@ impl StateView for TxState<'_> {
             .next_counter("ticket_number", 1000)
             .map_err(|e| self.fail(e))
     }
+
+    fn message_by_mail_id(&mut self, mail_id: &str) -> Result<Option<MessageDoc>, DomainError> {
+        let ids = self
+            .tx
+            .ids_by_lookup(DocKind::Message, &mail_lookup_key(mail_id), 1)
+            .map_err(|e| self.fail(e))?;
+        match ids.first() {
+            Some(id) => self.message(id),
+            None => Ok(None),
+        }
+    }
+
+    fn ticket_by_number(&mut self, number: i64) -> Result<Option<TicketDoc>, DomainError> {
+        let ids = self
+            .tx
+            .ids_by_lookup(DocKind::Ticket, &format!("number:{number}"), 1)
+            .map_err(|e| self.fail(e))?;
+        match ids.first() {
+            Some(id) => self.ticket(id),
+            None => Ok(None),
+        }
+    }
+
+    fn mailboxes(&mut self) -> Result<Vec<Mailbox>, DomainError> {
+        ConfigView::mailboxes(self)
+    }
 }
 
 impl KbStateView for TxState<'_> {
@@ -1383,6 +1410,16 @@ impl ConfigView for TxState<'_> {
             _ => None,
         })
         .map_err(|e| self.fail(e))
+    }
+
+    fn mailboxes(&mut self) -> Result<Vec<Mailbox>, DomainError> {
+        let mut all = automation::all_of(self.tx, DocKind::Mailbox, "mailbox", |d| match d {
+            Doc::Mailbox(m) => Some(m),
+            _ => None,
+        })
+        .map_err(|e| self.fail(e))?;
+        all.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(all)
     }
 }
 

@@ -137,6 +137,13 @@ SELECT 'agent', 'email:' || ((body::jsonb) #>> '{doc,email}'), id FROM docs
 WHERE kind = 'agent' AND body IS NOT NULL
 ON CONFLICT DO NOTHING;
 "#,
+    // Tickets are found by number (a mail's subject tag names one).
+    r#"
+INSERT INTO doc_lookup(kind, key, id)
+SELECT 'ticket', 'number:' || ((body::jsonb) #>> '{doc,number}'), id FROM docs
+WHERE kind = 'ticket' AND body IS NOT NULL AND ((body::jsonb) #>> '{doc,number}') IS NOT NULL
+ON CONFLICT DO NOTHING;
+"#,
 ];
 
 /// Most connections one server process keeps; a transaction beyond that waits for a free

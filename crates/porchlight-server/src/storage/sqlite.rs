@@ -118,6 +118,12 @@ INSERT OR IGNORE INTO doc_lookup(kind, key, id)
 SELECT 'agent', 'email:' || json_extract(body, '$.doc.email'), id FROM docs
 WHERE kind = 'agent' AND body IS NOT NULL;
 "#,
+    // Tickets are found by number (a mail's subject tag names one).
+    r#"
+INSERT OR IGNORE INTO doc_lookup(kind, key, id)
+SELECT 'ticket', 'number:' || json_extract(body, '$.doc.number'), id FROM docs
+WHERE kind = 'ticket' AND body IS NOT NULL AND json_extract(body, '$.doc.number') IS NOT NULL;
+"#,
 ];
 
 pub struct SqliteBackend {

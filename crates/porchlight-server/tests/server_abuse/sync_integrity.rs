@@ -241,6 +241,7 @@ fn the_desktop_shows_a_refusal_whose_answer_was_lost(backend: Backend) {
             body_text: words.into(),
             body_html: None,
             attachment_ids: vec![],
+            cc: None,
         })
         .unwrap();
     // The desktop's push reaches the server, but its answer never comes back.

@@ -6,6 +6,7 @@ use porchlight_domain::apply::Actor;
 use porchlight_domain::config::{render_macro, ConfigMutation, Macro, MacroContext};
 use porchlight_domain::config_apply::{apply_config, ConfigView};
 use porchlight_domain::docs::{Doc, DocKind, DocWrite};
+use porchlight_domain::mail::Mailbox;
 use porchlight_domain::rules::Rule;
 use porchlight_domain::sla::{BusinessCalendar, SlaPolicy};
 use porchlight_domain::{DomainError, ErrorCode};
@@ -20,6 +21,7 @@ pub(crate) fn write_doc(c: &Connection, doc: &Doc) -> StoreResult<()> {
         Doc::Macro(m) => serde_json::to_string(m)?,
         Doc::SlaPolicy(p) => serde_json::to_string(p)?,
         Doc::Calendar(c) => serde_json::to_string(c)?,
+        Doc::Mailbox(m) => serde_json::to_string(m)?,
         _ => unreachable!("config write_doc is only called with configuration documents"),
     };
     let key = doc.key();
@@ -54,6 +56,7 @@ pub(crate) fn read_doc(c: &Connection, kind: DocKind, id: &str) -> StoreResult<O
         DocKind::Macro => Doc::Macro(serde_json::from_str(&b)?),
         DocKind::SlaPolicy => Doc::SlaPolicy(serde_json::from_str(&b)?),
         DocKind::Calendar => Doc::Calendar(serde_json::from_str(&b)?),
+        DocKind::Mailbox => Doc::Mailbox(serde_json::from_str(&b)?),
         _ => unreachable!("config read_doc is only called with configuration documents"),
     }))
 }
@@ -64,6 +67,7 @@ pub(crate) fn ids_sql(kind: DocKind) -> &'static str {
         DocKind::Macro => "SELECT id FROM config_docs WHERE kind = 'macro'",
         DocKind::SlaPolicy => "SELECT id FROM config_docs WHERE kind = 'sla_policy'",
         DocKind::Calendar => "SELECT id FROM config_docs WHERE kind = 'calendar'",
+        DocKind::Mailbox => "SELECT id FROM config_docs WHERE kind = 'mailbox'",
         _ => unreachable!("config ids_sql is only called with configuration kinds"),
     }
 }
@@ -81,6 +85,11 @@ pub(crate) fn rules(c: &Connection) -> StoreResult<Vec<Rule>> {
     let mut rules: Vec<Rule> = all(c, DocKind::Rule)?;
     rules.sort_by(|a, b| (a.position, &a.id).cmp(&(b.position, &b.id)));
     Ok(rules)
+}
+
+/// Every mailbox, in id order.
+pub(crate) fn mailboxes(c: &Connection) -> StoreResult<Vec<Mailbox>> {
+    all(c, DocKind::Mailbox)
 }
 
 /// Every SLA policy and business calendar, for choosing a ticket's business hours.
@@ -124,6 +133,9 @@ impl ConfigView for View<'_> {
     }
     fn sla_policies(&mut self) -> Result<Vec<SlaPolicy>, DomainError> {
         all(self.0, DocKind::SlaPolicy).map_err(storage)
+    }
+    fn mailboxes(&mut self) -> Result<Vec<Mailbox>, DomainError> {
+        mailboxes(self.0).map_err(storage)
     }
 }
 

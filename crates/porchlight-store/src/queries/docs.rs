@@ -5,6 +5,7 @@
 use porchlight_domain::docs::{
     AgentDoc, CustomerDoc, Doc, DocKind, GroupDoc, MessageDoc, OrganizationDoc, TagDoc, TicketDoc,
 };
+use porchlight_domain::mail::{DeliveryState, MessageMail};
 use porchlight_domain::{
     AgentRole, AuthorKind, Channel, MessageKind, Priority, TicketStatus, TicketType,
 };
@@ -24,7 +25,7 @@ pub(crate) fn write(c: &Connection, doc: &Doc) -> StoreResult<()> {
         | Doc::KbRevision(_)
         | Doc::KbConflict(_)
         | Doc::KbVotes(_) => super::kb::write_doc(c, doc)?,
-        Doc::Rule(_) | Doc::Macro(_) | Doc::SlaPolicy(_) | Doc::Calendar(_) => {
+        Doc::Rule(_) | Doc::Macro(_) | Doc::SlaPolicy(_) | Doc::Calendar(_) | Doc::Mailbox(_) => {
             super::config::write_doc(c, doc)?
         }
         Doc::Ticket(t) => {
@@ -71,15 +72,20 @@ pub(crate) fn write(c: &Connection, doc: &Doc) -> StoreResult<()> {
             }
         }
         Doc::Message(m) => {
+            let meta = m.email.as_ref().map(serde_json::to_string).transpose()?;
             c.prepare_cached(
-                "INSERT INTO messages(id, ticket_id, kind, author_kind, author_id, author_name, body_text, body_html, created_at, pending)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0)
-                 ON CONFLICT(id) DO UPDATE SET ticket_id = excluded.ticket_id, pending = 0",
+                "INSERT INTO messages(id, ticket_id, kind, author_kind, author_id, author_name, body_text, body_html, created_at, pending, channel_meta)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, ?10)
+                 ON CONFLICT(id) DO UPDATE SET ticket_id = excluded.ticket_id, pending = 0,
+                   channel_meta = excluded.channel_meta",
             )?
             .execute(params![
                 m.id, m.ticket_id, m.kind.as_str(), m.author_kind.as_str(), m.author_id,
-                m.author_name, m.body_text, m.body_html, m.created_at
+                m.author_name, m.body_text, m.body_html, m.created_at, meta
             ])?;
+            if let Some(e) = &m.email {
+                write_mail_keys(c, &m.id, e)?;
+            }
             // Files this desktop staged itself are linked; others' are noted as remote (their
             // name and bytes come from the server, see `Store::remote_attachments`).
             for a in &m.attachment_ids {
@@ -184,9 +190,11 @@ pub(crate) fn delete(c: &Connection, kind: DocKind, id: &str) -> StoreResult<()>
         | DocKind::KbRevision
         | DocKind::KbConflict
         | DocKind::KbVotes => super::kb::delete_doc(c, kind, id)?,
-        DocKind::Rule | DocKind::Macro | DocKind::SlaPolicy | DocKind::Calendar => {
-            super::config::delete_doc(c, kind, id)?
-        }
+        DocKind::Rule
+        | DocKind::Macro
+        | DocKind::SlaPolicy
+        | DocKind::Calendar
+        | DocKind::Mailbox => super::config::delete_doc(c, kind, id)?,
         DocKind::Ticket => {
             c.execute(
                 "UPDATE attachments SET message_id = NULL WHERE message_id IN (SELECT id FROM messages WHERE ticket_id = ?1)",
@@ -333,9 +341,11 @@ pub(crate) fn read(c: &Connection, kind: DocKind, id: &str) -> StoreResult<Optio
         | DocKind::KbRevision
         | DocKind::KbConflict
         | DocKind::KbVotes => super::kb::read_doc(c, kind, id)?,
-        DocKind::Rule | DocKind::Macro | DocKind::SlaPolicy | DocKind::Calendar => {
-            super::config::read_doc(c, kind, id)?
-        }
+        DocKind::Rule
+        | DocKind::Macro
+        | DocKind::SlaPolicy
+        | DocKind::Calendar
+        | DocKind::Mailbox => super::config::read_doc(c, kind, id)?,
         DocKind::Ticket => {
             let t = c
                 .prepare_cached(&format!(
@@ -358,11 +368,12 @@ pub(crate) fn read(c: &Connection, kind: DocKind, id: &str) -> StoreResult<Optio
         DocKind::Message => {
             let m = c
                 .prepare_cached(
-                    "SELECT id, ticket_id, kind, author_kind, author_id, author_name, body_text, body_html, created_at
+                    "SELECT id, ticket_id, kind, author_kind, author_id, author_name, body_text, body_html, created_at, channel_meta
                      FROM messages WHERE id = ?1",
                 )?
                 .query_row([id], |r| {
                     Ok(MessageDoc {
+                        email: mail_meta(r.get_ref(9)?.as_str_or_null()?),
                         id: r.get(0)?,
                         ticket_id: r.get(1)?,
                         kind: enum_col(r, 2, MessageKind::parse)?,
@@ -550,9 +561,11 @@ pub(crate) fn ids(c: &Connection, kind: DocKind) -> StoreResult<Vec<String>> {
         | DocKind::KbRevision
         | DocKind::KbConflict
         | DocKind::KbVotes => super::kb::ids_sql(kind),
-        DocKind::Rule | DocKind::Macro | DocKind::SlaPolicy | DocKind::Calendar => {
-            super::config::ids_sql(kind)
-        }
+        DocKind::Rule
+        | DocKind::Macro
+        | DocKind::SlaPolicy
+        | DocKind::Calendar
+        | DocKind::Mailbox => super::config::ids_sql(kind),
         DocKind::Ticket => "SELECT id FROM tickets",
         DocKind::Message => "SELECT id FROM messages",
         DocKind::Event => "SELECT id FROM ticket_events",
@@ -567,4 +580,27 @@ pub(crate) fn ids(c: &Connection, kind: DocKind) -> StoreResult<Vec<String>> {
         .query_map([], |r| r.get(0))?
         .collect::<Result<Vec<String>, _>>()?;
     Ok(rows)
+}
+
+/// The e-mail side of a message row (`channel_meta`); unreadable JSON reads as none.
+pub(crate) fn mail_meta(json: Option<&str>) -> Option<MessageMail> {
+    json.and_then(|j| serde_json::from_str(j).ok())
+}
+
+/// Keeps a mailed message findable by its Message-ID and, while it waits, in the send queue.
+fn write_mail_keys(c: &Connection, message_id: &str, e: &MessageMail) -> StoreResult<()> {
+    c.prepare_cached("INSERT OR IGNORE INTO mail_ids(mail_id, message_id) VALUES (?1, ?2)")?
+        .execute(params![e.mail_id, message_id])?;
+    let queued = e
+        .delivery
+        .as_ref()
+        .is_some_and(|d| d.state == DeliveryState::Queued);
+    if queued {
+        c.prepare_cached("INSERT OR IGNORE INTO mail_queue(message_id) VALUES (?1)")?
+            .execute([message_id])?;
+    } else {
+        c.prepare_cached("DELETE FROM mail_queue WHERE message_id = ?1")?
+            .execute([message_id])?;
+    }
+    Ok(())
 }

@@ -15,7 +15,7 @@ pub(crate) fn for_ticket(
     show_images: &[String],
 ) -> StoreResult<Vec<Message>> {
     let mut st = c.prepare_cached(
-        "SELECT id, ticket_id, kind, author_kind, author_id, author_name, body_text, body_html, created_at
+        "SELECT id, ticket_id, kind, author_kind, author_id, author_name, body_text, body_html, created_at, channel_meta
          FROM messages WHERE ticket_id = ?1 ORDER BY created_at, rowid",
     )?;
     let mut messages = st
@@ -41,6 +41,7 @@ pub(crate) fn for_ticket(
                 has_blocked_images,
                 attachments: Vec::new(),
                 created_at: r.get(8)?,
+                email: super::docs::mail_meta(r.get_ref(9)?.as_str_or_null()?),
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;

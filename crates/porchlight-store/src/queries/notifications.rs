@@ -359,6 +359,7 @@ pub(crate) fn derive_local(c: &Connection, mark: (i64, i64)) -> StoreResult<()> 
                 body_html: None,
                 attachment_ids: Vec::new(),
                 created_at: r.get(7)?,
+                email: None,
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;
