@@ -1196,7 +1196,12 @@ impl Engine<'_, '_, '_> {
         cc: Option<&[String]>,
     ) -> Result<Option<MessageMail>, DomainError> {
         let thread = self.view.messages_of(&t.id)?;
-        let last = thread.iter().rev().find_map(|m| m.email.clone());
+        // Acknowledgements and auto-replies are no one's words: the reply answers the
+        // latest mail a person wrote, to everyone on it.
+        let last = thread
+            .iter()
+            .rev()
+            .find_map(|m| m.email.clone().filter(|e| !e.automatic));
         let mailboxes = self.view.mailboxes()?;
         let requester = self
             .view
@@ -1228,6 +1233,7 @@ impl Engine<'_, '_, '_> {
             problems: Vec::new(),
             auth_warning: None,
             automatic: false,
+            new_text: None,
         }))
     }
 
@@ -1327,6 +1333,7 @@ impl Engine<'_, '_, '_> {
             problems: mail.problems.clone(),
             auth_warning: mail.auth_warning.clone(),
             automatic: mail.automatic,
+            new_text: mail.new_text.clone(),
         };
         let sender_name = if mail.from_name.is_empty() {
             mail.from.split('@').next().unwrap_or(&mail.from).to_owned()
@@ -1527,6 +1534,7 @@ impl Engine<'_, '_, '_> {
                 problems: Vec::new(),
                 auth_warning: None,
                 automatic: true,
+                new_text: None,
             }),
         };
         self.insert_message(t, ack)
@@ -2841,6 +2849,7 @@ mod tests {
             auth_warning: None,
             automatic: false,
             language: "tr".into(),
+            new_text: None,
         }
     }
 

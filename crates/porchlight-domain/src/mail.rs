@@ -238,6 +238,11 @@ pub struct MessageMail {
     pub auth_warning: Option<String>,
     /// An automatic mail (auto-reply, list mail) or, outgoing, an acknowledgement.
     pub automatic: bool,
+    /// Incoming: what the sender wrote now, when the rest of the text is quoted history or a
+    /// signature (the thread shows this and folds the rest away).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub new_text: Option<String>,
 }
 
 /// A fetched mail as the channel hands it to the engine: parsed, sanitised later by the
@@ -267,6 +272,8 @@ pub struct InboundMail {
     pub automatic: bool,
     /// The detected language of the text (en, tr, pl, fa …), empty when unsure.
     pub language: String,
+    /// What the sender wrote now, when the text also quotes history or has a signature.
+    pub new_text: Option<String>,
 }
 
 impl InboundMail {
@@ -615,6 +622,7 @@ pub(crate) mod tests {
             problems: vec![],
             auth_warning: None,
             automatic: false,
+            new_text: None,
         };
         let refs = reply_references(Some(&parent));
         assert_eq!(refs.len(), MAX_REFERENCES);

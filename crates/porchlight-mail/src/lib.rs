@@ -13,9 +13,11 @@
 //! seen, move, test a connection), both over rustls, verifying certificates always.
 
 pub mod build;
+pub mod channel;
 pub mod classify;
 mod headers;
 pub mod imap;
+pub mod inbound;
 pub mod parse;
 pub mod quote;
 pub mod smtp;
@@ -24,6 +26,7 @@ pub mod tls;
 
 pub use build::{build_reply, BuildError, OutgoingAttachment, OutgoingReply};
 pub use classify::{classify, AuthResult, AuthVerdict, AutoSignal, Bounce, Classification};
+pub use inbound::{read as read_inbound, Inbound};
 pub use parse::{
     parse, Attachment, AttachmentKind, MailAddress, ParseError, ParseLimits, ParsedMail, Problem,
     ProblemKind,

@@ -7,25 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::parse::ParsedMail;
 
-/// Normalises one Message-ID: without angle brackets and white space, the domain part
-/// lower-case (it is a domain name; the local part is compared as written). `None` when
-/// nothing useful is left.
-pub fn normalize_message_id(id: &str) -> Option<String> {
-    let s: String = id
-        .trim()
-        .trim_start_matches('<')
-        .trim_end_matches('>')
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .collect();
-    if s.is_empty() || s.len() > 998 || s.contains(['<', '>']) {
-        return None;
-    }
-    Some(match s.rsplit_once('@') {
-        Some((local, domain)) => format!("{local}@{}", domain.to_ascii_lowercase()),
-        None => s,
-    })
-}
+pub use porchlight_domain::mail::{normalize_message_id, porchlight_message};
 
 /// Every Message-ID in a header value (`In-Reply-To`, `References`), normalised, in order,
 /// without repeats. Reads `<a@b> <c@d>` as well as the bracket-less, comma-separated or
@@ -185,42 +167,13 @@ pub fn thread_keys(mail: &ParsedMail, tag: &SubjectTag, domain: &str) -> ThreadK
     }
 }
 
-const OWN_PREFIX: &str = "porchlight.";
-
-/// Porchlight's Message-ID for one of its outgoing messages: made from the message's own id,
-/// so sending it again after a crash gives the same Message-ID (the receiver sees a duplicate,
-/// not a new mail), and a reply to it names the message exactly. Returned with brackets.
-///
-/// `message_id` is Porchlight's message id (a UUID); `domain` is the sending domain.
+/// Porchlight's Message-ID for one of its outgoing messages, with brackets (see
+/// [`porchlight_domain::mail::outgoing_mail_id`], which the engine stores).
 pub fn outgoing_message_id(message_id: &str, domain: &str) -> String {
-    let local: String = message_id
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'))
-        .collect();
-    let domain: String = domain
-        .trim()
-        .to_ascii_lowercase()
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.'))
-        .collect();
-    let domain = if domain.is_empty() {
-        "porchlight.invalid".to_string()
-    } else {
-        domain
-    };
-    format!("<{OWN_PREFIX}{local}@{domain}>")
-}
-
-/// The Porchlight message id inside one of Porchlight's own Message-IDs (normalised or
-/// bracketed), if `id` is one made for `domain`.
-pub fn porchlight_message(id: &str, domain: &str) -> Option<String> {
-    let id = normalize_message_id(id)?;
-    let (local, d) = id.rsplit_once('@')?;
-    if !d.eq_ignore_ascii_case(domain.trim()) {
-        return None;
-    }
-    let rest = local.strip_prefix(OWN_PREFIX)?;
-    (!rest.is_empty()).then(|| rest.to_string())
+    format!(
+        "<{}>",
+        porchlight_domain::mail::outgoing_mail_id(message_id, domain)
+    )
 }
 
 #[cfg(test)]

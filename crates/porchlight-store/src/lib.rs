@@ -8,6 +8,7 @@ pub mod demo;
 pub mod demo_kb;
 mod error;
 mod filter_sql;
+pub mod mail;
 mod mutate;
 mod queries;
 mod refresh;

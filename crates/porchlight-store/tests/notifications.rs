@@ -199,6 +199,7 @@ impl Team {
             body_html: None,
             attachment_ids: vec![],
             created_at: at,
+            email: None,
         }
     }
 
@@ -248,6 +249,7 @@ fn note(ticket_id: &str, by: &AgentDoc, text: &str, at: i64) -> MessageDoc {
         body_html: None,
         attachment_ids: vec![],
         created_at: at,
+        email: None,
     }
 }
 

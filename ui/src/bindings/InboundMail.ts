@@ -20,4 +20,8 @@ body_html: string | null, attachment_ids: Array<string>, raw_attachment_id: stri
 /**
  * The detected language of the text (en, tr, pl, fa …), empty when unsure.
  */
-language: string, };
+language: string, 
+/**
+ * What the sender wrote now, when the text also quotes history or has a signature.
+ */
+new_text: string | null, };

@@ -33,4 +33,9 @@ auth_warning: string | null,
 /**
  * An automatic mail (auto-reply, list mail) or, outgoing, an acknowledgement.
  */
-automatic: boolean, };
+automatic: boolean, 
+/**
+ * Incoming: what the sender wrote now, when the rest of the text is quoted history or a
+ * signature (the thread shows this and folds the rest away).
+ */
+new_text?: string, };

@@ -39,7 +39,7 @@ pub(crate) fn require_staged(c: &Connection, ids: &[String]) -> StoreResult<()> 
 }
 
 impl Store {
-    fn attachment_file(&self, sha256: &str) -> PathBuf {
+    pub(crate) fn attachment_file(&self, sha256: &str) -> PathBuf {
         self.dir()
             .join("attachments")
             .join(&sha256[..2])
@@ -275,7 +275,7 @@ impl Store {
 
     /// Writes bytes under their hash: beside, fsync, then rename, so a crash never leaves a
     /// half file under the hash.
-    fn write_attachment_file(&self, sha256: &str, bytes: &[u8]) -> StoreResult<()> {
+    pub(crate) fn write_attachment_file(&self, sha256: &str, bytes: &[u8]) -> StoreResult<()> {
         let path = self.attachment_file(sha256);
         if !path.exists() {
             let parent = path.parent().expect("attachment path has a parent");

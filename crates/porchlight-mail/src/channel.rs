@@ -1,0 +1,330 @@
+//! The mail channel: fetching each mailbox's new mail into the helpdesk and sending what
+//! waits in its queue, over a [`MailStorage`] (the desktop store standalone, the server in a
+//! team). Each step is idempotent: a mail is stored raw and recognised by its hash before
+//! anything else happens to it, the folder's UID is advanced only after its mails are stored,
+//! and an outgoing message keeps its Message-ID when it is sent again — so a crash anywhere
+//! loses nothing and duplicates nothing.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use porchlight_domain::mail::{MailAuthKind, MailSecurity, MailServerRole, Mailbox};
+
+use crate::build::{build_reply, OutgoingReply};
+use crate::imap::ImapSession;
+use crate::thread::SubjectTag;
+use crate::tls::{Auth, ConnectError, ConnectErrorKind, Security, ServerConfig};
+
+/// What the storage made of one fetched mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TakenIn {
+    /// A new ticket or a reply on one (the ticket's id).
+    Ticket(String),
+    /// Stored before (a refetch, or the same mail in two mailboxes).
+    Duplicate,
+    /// A delivery failure report, recorded on the message it names.
+    Bounce,
+    /// Kept raw but not taken in, with the reason (no sender, mail from our own address…).
+    Refused(String),
+}
+
+/// A message waiting to be sent.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub message_id: String,
+    pub mailbox: Mailbox,
+    pub reply: OutgoingReply,
+}
+
+/// What the channel needs from where the helpdesk keeps its data. Blocking calls: the channel
+/// runs them off the async threads.
+pub trait MailStorage: Send + Sync + 'static {
+    /// Every mailbox, active or not.
+    fn mailboxes(&self) -> Result<Vec<Mailbox>, String>;
+    /// The password or token for one of a mailbox's servers.
+    fn secret(&self, mailbox_id: &str, role: MailServerRole) -> Result<Option<String>, String>;
+    /// The (UIDVALIDITY, last UID stored) of a folder.
+    fn folder_state(&self, mailbox_id: &str, folder: &str) -> Result<Option<(u32, u32)>, String>;
+    fn save_folder_state(
+        &self,
+        mailbox_id: &str,
+        folder: &str,
+        uid_validity: u32,
+        last_uid: u32,
+    ) -> Result<(), String>;
+    /// Stores the raw mail first, then takes it in (see [`TakenIn`]). An error means it was
+    /// not stored: the folder's UID must not move past it.
+    fn take_in(&self, mailbox: &Mailbox, raw: &[u8]) -> Result<TakenIn, String>;
+    /// Messages waiting to be sent, oldest first.
+    fn outgoing(&self, limit: usize) -> Result<Vec<Outgoing>, String>;
+    /// Records a send: `Ok` sent, `Err` refused for good with the server's words.
+    fn delivered(&self, message_id: &str, outcome: Result<(), String>) -> Result<(), String>;
+    /// How a mailbox's last fetch or send went, for the settings screen.
+    fn report(&self, mailbox_id: &str, outcome: Result<(), String>);
+}
+
+/// Extra root certificates (PEM) trusted for mail servers besides the system's, from the file
+/// named by `PORCHLIGHT_MAIL_CA_FILE`: a company's own CA, or the tests' throwaway one.
+pub fn extra_roots() -> Option<String> {
+    let path = std::env::var_os("PORCHLIGHT_MAIL_CA_FILE")?;
+    std::fs::read_to_string(path).ok()
+}
+
+/// The connection settings of one of a mailbox's servers, with its secret.
+pub fn server_config(mailbox: &Mailbox, role: MailServerRole, secret: &str) -> ServerConfig {
+    let s = match role {
+        MailServerRole::Imap => &mailbox.imap,
+        MailServerRole::Smtp => &mailbox.smtp,
+    };
+    let auth = match s.auth {
+        MailAuthKind::Password => Auth::Password {
+            user: s.user.clone(),
+            password: secret.to_string(),
+        },
+        MailAuthKind::Xoauth2 => Auth::OAuth2 {
+            user: s.user.clone(),
+            access_token: secret.to_string(),
+        },
+    };
+    let security = match s.security {
+        MailSecurity::Tls => Security::Tls,
+        MailSecurity::StartTls => Security::StartTls,
+    };
+    let mut c = ServerConfig::new(&s.host, s.port, security, auth);
+    c.extra_roots_pem = extra_roots();
+    c
+}
+
+async fn blocking<S: MailStorage, T: Send + 'static>(
+    storage: &Arc<S>,
+    f: impl FnOnce(&S) -> Result<T, String> + Send + 'static,
+) -> Result<T, String> {
+    let s = Arc::clone(storage);
+    tokio::task::spawn_blocking(move || f(&s))
+        .await
+        .map_err(|e| format!("mail storage task failed: {e}"))?
+}
+
+/// Why a fetch or send round stopped.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChannelError {
+    #[error("{0}")]
+    Connect(#[from] ConnectError),
+    #[error("storage: {0}")]
+    Storage(String),
+    #[error("no {0} password or token is stored for this mailbox")]
+    NoSecret(&'static str),
+}
+
+/// How many mails are fetched per round trip: small, so a few large mails never sit in
+/// memory together.
+const FETCH_BATCH: usize = 10;
+
+/// What one fetch of a mailbox did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FetchReport {
+    pub stored: usize,
+    pub duplicates: usize,
+    pub refused: usize,
+}
+
+/// Fetches the mailbox's new mail (UID above the last stored; everything again when the
+/// folder's UIDVALIDITY changed), stores and takes in each, then marks them read or moves
+/// them, batch by batch.
+pub async fn fetch_mailbox<S: MailStorage>(
+    storage: &Arc<S>,
+    mailbox: &Mailbox,
+) -> Result<FetchReport, ChannelError> {
+    let id = mailbox.id.clone();
+    let secret = blocking(storage, move |s| s.secret(&id, MailServerRole::Imap))
+        .await
+        .map_err(ChannelError::Storage)?
+        .ok_or(ChannelError::NoSecret("IMAP"))?;
+    let config = server_config(mailbox, MailServerRole::Imap, &secret);
+    let mut session = ImapSession::connect(&config).await?;
+    let result = fetch_in(storage, mailbox, &mut session).await;
+    session.logout().await;
+    result
+}
+
+async fn fetch_in<S: MailStorage>(
+    storage: &Arc<S>,
+    mailbox: &Mailbox,
+    session: &mut ImapSession,
+) -> Result<FetchReport, ChannelError> {
+    let folder = mailbox.folder.clone();
+    let state = session.select(&folder).await?;
+    let (id, f) = (mailbox.id.clone(), folder.clone());
+    let stored = blocking(storage, move |s| s.folder_state(&id, &f))
+        .await
+        .map_err(ChannelError::Storage)?;
+    let after = match stored {
+        Some((validity, last)) if validity == state.uid_validity => last,
+        // New, or the server renumbered the folder: read it all; hashes catch repeats.
+        _ => 0,
+    };
+    let uids = session.new_uids(after).await?;
+    let mut report = FetchReport::default();
+    for batch in uids.chunks(FETCH_BATCH) {
+        let mails = session.fetch_uids(batch).await?;
+        let mut done: Vec<u32> = Vec::with_capacity(mails.len());
+        for m in mails {
+            let mb = mailbox.clone();
+            let raw = m.raw;
+            let outcome = blocking(storage, move |s| s.take_in(&mb, &raw))
+                .await
+                .map_err(ChannelError::Storage)?;
+            match outcome {
+                TakenIn::Ticket(_) | TakenIn::Bounce => report.stored += 1,
+                TakenIn::Duplicate => report.duplicates += 1,
+                TakenIn::Refused(_) => report.refused += 1,
+            }
+            done.push(m.uid);
+        }
+        if done.is_empty() {
+            continue;
+        }
+        match mailbox.after_fetch {
+            porchlight_domain::mail::AfterFetch::MarkRead => session.mark_seen(&done).await?,
+            porchlight_domain::mail::AfterFetch::Move => {
+                session.move_to(&done, &mailbox.move_to).await?
+            }
+        }
+        let last = *done.iter().max().expect("not empty");
+        let (id, f, validity) = (mailbox.id.clone(), folder.clone(), state.uid_validity);
+        blocking(storage, move |s| {
+            s.save_folder_state(&id, &f, validity, last)
+        })
+        .await
+        .map_err(ChannelError::Storage)?;
+    }
+    Ok(report)
+}
+
+/// Whether a failed send should wait in the queue rather than fail: the server was away or
+/// refused for now, or the mailbox's own settings are wrong (a password, a certificate) —
+/// the message is not at fault, and goes once the settings are mended.
+fn deferred(e: &ConnectError) -> bool {
+    match e.kind {
+        ConnectErrorKind::Unreachable
+        | ConnectErrorKind::Tls
+        | ConnectErrorKind::Credentials
+        | ConnectErrorKind::InvalidConfig => true,
+        ConnectErrorKind::Protocol => e.detail.to_ascii_lowercase().contains("transient"),
+        ConnectErrorKind::Rejected | ConnectErrorKind::MissingFolder => false,
+    }
+}
+
+/// What one send round did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SendReport {
+    pub sent: usize,
+    pub failed: usize,
+    /// Left queued for the next round (server unreachable, temporary refusal, no secret).
+    pub deferred: usize,
+}
+
+/// Sends everything waiting: each message from its mailbox's SMTP server, recorded as sent
+/// or failed (with the server's words). When a server cannot be reached the message stays
+/// queued and the mailbox's report says why.
+pub async fn send_queued<S: MailStorage>(storage: &Arc<S>) -> Result<SendReport, ChannelError> {
+    let queue = blocking(storage, |s| s.outgoing(100))
+        .await
+        .map_err(ChannelError::Storage)?;
+    let mut report = SendReport::default();
+    for out in queue {
+        let id = out.mailbox.id.clone();
+        let secret = blocking(storage, move |s| s.secret(&id, MailServerRole::Smtp))
+            .await
+            .map_err(ChannelError::Storage)?;
+        let Some(secret) = secret else {
+            report.deferred += 1;
+            let id = out.mailbox.id.clone();
+            let _ = blocking(storage, move |s| {
+                s.report(&id, Err("No SMTP password or token is stored.".into()));
+                Ok(())
+            })
+            .await;
+            continue;
+        };
+        let config = server_config(&out.mailbox, MailServerRole::Smtp, &secret);
+        let tag = SubjectTag::new(&out.mailbox.tag_prefix)
+            .unwrap_or_else(|_| SubjectTag::new("#").expect("the default prefix is valid"));
+        let outcome = match build_reply(&out.reply, &tag) {
+            Err(e) => Err(e.to_string()),
+            Ok(message) => match crate::smtp::send(&config, &message).await {
+                Ok(()) => Ok(()),
+                Err(e) if deferred(&e) => {
+                    report.deferred += 1;
+                    let (id, detail) = (out.mailbox.id.clone(), e.detail.clone());
+                    let _ = blocking(storage, move |s| {
+                        s.report(&id, Err(detail));
+                        Ok(())
+                    })
+                    .await;
+                    continue;
+                }
+                Err(e) => Err(e.detail),
+            },
+        };
+        match &outcome {
+            Ok(()) => report.sent += 1,
+            Err(_) => report.failed += 1,
+        }
+        let mid = out.message_id.clone();
+        blocking(storage, move |s| s.delivered(&mid, outcome))
+            .await
+            .map_err(ChannelError::Storage)?;
+    }
+    Ok(report)
+}
+
+/// One round of the channel: every active mailbox fetched, then the queue sent. Each
+/// mailbox's outcome is reported to the storage; one failing mailbox does not stop the others.
+pub async fn round<S: MailStorage>(
+    storage: &Arc<S>,
+) -> Result<(FetchReport, SendReport), ChannelError> {
+    let boxes = blocking(storage, |s| s.mailboxes())
+        .await
+        .map_err(ChannelError::Storage)?;
+    let mut total = FetchReport::default();
+    for mb in boxes.into_iter().filter(|b| b.active) {
+        let outcome = fetch_mailbox(storage, &mb).await;
+        let status = match &outcome {
+            Ok(r) => {
+                total.stored += r.stored;
+                total.duplicates += r.duplicates;
+                total.refused += r.refused;
+                Ok(())
+            }
+            Err(e) => Err(e.to_string()),
+        };
+        let id = mb.id.clone();
+        let _ = blocking(storage, move |s| {
+            s.report(&id, status);
+            Ok(())
+        })
+        .await;
+    }
+    let sent = send_queued(storage).await?;
+    Ok((total, sent))
+}
+
+/// Runs rounds until `stop` resolves: one at once, then one every `every`, or sooner when
+/// `wake` is notified (an agent's reply waits to go out).
+pub async fn run<S: MailStorage>(
+    storage: Arc<S>,
+    every: Duration,
+    wake: Arc<tokio::sync::Notify>,
+    stop: impl std::future::Future<Output = ()>,
+) {
+    tokio::pin!(stop);
+    loop {
+        let _ = round(&storage).await;
+        tokio::select! {
+            _ = &mut stop => return,
+            _ = wake.notified() => {}
+            _ = tokio::time::sleep(every) => {}
+        }
+    }
+}
