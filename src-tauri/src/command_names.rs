@@ -50,4 +50,10 @@ pub const NAMES: &[&str] = &[
     "mark_all_notifications_read",
     "notification_prefs",
     "set_notification_prefs",
+    "mailboxes",
+    "mailbox_save",
+    "mailbox_delete",
+    "mailbox_test",
+    "reply_recipients",
+    "message_original",
 ];

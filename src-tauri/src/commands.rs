@@ -9,6 +9,7 @@ use porchlight_domain::kb::{
     line_diff, ArticleRevision, DiffLine, KbArticleDetail, KbArticleFilter, KbArticleSummary,
     KbCategory, KbDraft, KbMutation, KbSuggestion,
 };
+use porchlight_domain::mail::{MailTestResult, Mailbox, MailboxView, ReplyRecipients};
 use porchlight_domain::markdown::{RenderOptions, Renderer};
 use porchlight_domain::notify::{NotificationPage, NotificationPrefs};
 use porchlight_domain::rules::{operators_for, Rule, RuleField, RuleOp};
@@ -23,6 +24,7 @@ use porchlight_store::Store;
 use tauri::ipc::{InvokeBody, Request};
 use tauri::{AppHandle, Runtime, State};
 
+use crate::mail::MailHub;
 use crate::notifications::Notifier;
 use crate::sync::SyncHub;
 
@@ -30,6 +32,7 @@ type Res<T> = Result<T, DomainError>;
 type Db<'a> = State<'a, Arc<Store>>;
 type Hub<'a> = State<'a, Arc<SyncHub>>;
 type Bell<'a> = State<'a, Arc<Notifier>>;
+type Mail<'a> = State<'a, Arc<MailHub>>;
 
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn workspace_info(db: Db<'_>) -> Res<WorkspaceInfo> {
@@ -73,10 +76,18 @@ pub fn ticket_detail(db: Db<'_>, ticket_id: String, show_images: Vec<String>) ->
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn mutate(db: Db<'_>, hub: Hub<'_>, bell: Bell<'_>, mutation: Mutation) -> Res<Changed> {
+pub fn mutate(
+    db: Db<'_>,
+    hub: Hub<'_>,
+    bell: Bell<'_>,
+    mail: Mail<'_>,
+    mutation: Mutation,
+) -> Res<Changed> {
     let changed = db.apply(mutation)?;
     hub.wake();
     bell.wake();
+    // A reply or a retry may wait to be e-mailed.
+    mail.wake();
     Ok(changed)
 }
 
@@ -85,11 +96,13 @@ pub fn mutate_many(
     db: Db<'_>,
     hub: Hub<'_>,
     bell: Bell<'_>,
+    mail: Mail<'_>,
     mutations: Vec<Mutation>,
 ) -> Res<Changed> {
     let changed = db.apply_many(mutations)?;
     hub.wake();
     bell.wake();
+    mail.wake();
     Ok(changed)
 }
 
@@ -383,4 +396,44 @@ pub fn notification_prefs(db: Db<'_>) -> Res<NotificationPrefs> {
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn set_notification_prefs(db: Db<'_>, prefs: NotificationPrefs) -> Res<NotificationPrefs> {
     Ok(db.set_notification_prefs(prefs)?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn mailboxes(mail: Mail<'_>) -> Res<Vec<MailboxView>> {
+    mail.views()
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn mailbox_save(
+    mail: Mail<'_>,
+    mailbox: Mailbox,
+    imap_secret: Option<String>,
+    smtp_secret: Option<String>,
+) -> Res<()> {
+    mail.save(mailbox, imap_secret, smtp_secret)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn mailbox_delete(mail: Mail<'_>, id: String) -> Res<()> {
+    mail.delete(&id)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn mailbox_test(
+    mail: Mail<'_>,
+    mailbox: Mailbox,
+    imap_secret: Option<String>,
+    smtp_secret: Option<String>,
+) -> Res<MailTestResult> {
+    mail.test(mailbox, imap_secret, smtp_secret).await
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn reply_recipients(db: Db<'_>, ticket_id: String) -> Res<ReplyRecipients> {
+    Ok(db.reply_recipients(&ticket_id)?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn message_original(db: Db<'_>, message_id: String) -> Res<String> {
+    Ok(db.message_original(&message_id)?)
 }

@@ -4,6 +4,7 @@
 pub mod changes;
 pub mod command_names;
 pub mod commands;
+pub mod mail;
 pub mod minute;
 pub mod notifications;
 pub mod sync;
@@ -44,9 +45,11 @@ pub fn with_commands<R: tauri::Runtime>(
     store: Arc<Store>,
 ) -> tauri::Builder<R> {
     let hub = Arc::new(sync::SyncHub::new(store.clone()));
+    let mail = Arc::new(mail::MailHub::new(store.clone()));
     builder
         .manage(store)
         .manage(hub)
+        .manage(mail)
         .manage(Arc::new(notifications::Notifier::default()))
         .register_uri_scheme_protocol("attachment", |ctx, request| {
             use tauri::Manager;
@@ -103,6 +106,12 @@ pub fn with_commands<R: tauri::Runtime>(
             commands::mark_all_notifications_read,
             commands::notification_prefs,
             commands::set_notification_prefs,
+            commands::mailboxes,
+            commands::mailbox_save,
+            commands::mailbox_delete,
+            commands::mailbox_test,
+            commands::reply_recipients,
+            commands::message_original,
         ])
 }
 
@@ -132,6 +141,7 @@ pub fn run(dir: &std::path::Path) -> Result<(), String> {
             use tauri::Manager;
             app.state::<Arc<sync::SyncHub>>().resume(app.handle());
             minute::start(app.handle().clone(), for_pass);
+            app.state::<Arc<mail::MailHub>>().start(app.handle());
             let store = app.state::<Arc<Store>>().inner().clone();
             app.state::<Arc<notifications::Notifier>>()
                 .start(app.handle(), store);

@@ -8,7 +8,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use porchlight_domain::mail::{MailAuthKind, MailSecurity, MailServerRole, Mailbox};
+use porchlight_domain::mail::{
+    MailAuthKind, MailProblem, MailSecurity, MailServerRole, MailTestFailure, MailTestResult,
+    Mailbox,
+};
 
 use crate::build::{build_reply, OutgoingReply};
 use crate::imap::ImapSession;
@@ -326,5 +329,57 @@ pub async fn run<S: MailStorage>(
             _ = wake.notified() => {}
             _ = tokio::time::sleep(every) => {}
         }
+    }
+}
+
+/// What a connection error means for the person setting up the mailbox.
+pub fn problem(kind: ConnectErrorKind) -> MailProblem {
+    match kind {
+        ConnectErrorKind::Unreachable => MailProblem::Unreachable,
+        ConnectErrorKind::Tls => MailProblem::Tls,
+        ConnectErrorKind::Credentials => MailProblem::Credentials,
+        ConnectErrorKind::MissingFolder => MailProblem::FolderMissing,
+        ConnectErrorKind::InvalidConfig => MailProblem::InvalidConfig,
+        ConnectErrorKind::Rejected | ConnectErrorKind::Protocol => MailProblem::Protocol,
+    }
+}
+
+/// "Test connection": signs in to both servers (and selects the folder) at once, with the
+/// secrets given. A missing secret is reported as such, not tried.
+pub async fn test_mailbox(
+    mailbox: &Mailbox,
+    imap_secret: Option<&str>,
+    smtp_secret: Option<&str>,
+) -> MailTestResult {
+    let no_secret = || MailTestFailure {
+        problem: MailProblem::NoSecret,
+        detail: String::new(),
+    };
+    let failure = |e: ConnectError| MailTestFailure {
+        problem: problem(e.kind),
+        detail: e.detail,
+    };
+    let imap = async {
+        let secret = imap_secret?;
+        let config = server_config(mailbox, MailServerRole::Imap, secret);
+        crate::imap::test_connection(&config, &mailbox.folder)
+            .await
+            .err()
+    };
+    let smtp = async {
+        let secret = smtp_secret?;
+        let config = server_config(mailbox, MailServerRole::Smtp, secret);
+        crate::smtp::test_connection(&config).await.err()
+    };
+    let (i, s) = tokio::join!(imap, smtp);
+    MailTestResult {
+        imap: match imap_secret {
+            None => Some(no_secret()),
+            Some(_) => i.map(failure),
+        },
+        smtp: match smtp_secret {
+            None => Some(no_secret()),
+            Some(_) => s.map(failure),
+        },
     }
 }

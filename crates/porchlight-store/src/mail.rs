@@ -580,8 +580,18 @@ fn text(e: crate::StoreError) -> String {
     e.to_string()
 }
 
+impl<K: MailSecrets> DesktopMail<K> {
+    /// Connected to a team server, the server reads and sends the mail.
+    fn standalone(&self) -> Result<bool, String> {
+        Ok(self.store.sync_settings().map_err(text)?.is_none())
+    }
+}
+
 impl<K: MailSecrets> MailStorage for DesktopMail<K> {
     fn mailboxes(&self) -> Result<Vec<Mailbox>, String> {
+        if !self.standalone()? {
+            return Ok(Vec::new());
+        }
         self.store.mailboxes().map_err(text)
     }
     fn secret(&self, mailbox_id: &str, role: MailServerRole) -> Result<Option<String>, String> {
@@ -611,6 +621,9 @@ impl<K: MailSecrets> MailStorage for DesktopMail<K> {
         Ok(outcome)
     }
     fn outgoing(&self, limit: usize) -> Result<Vec<Outgoing>, String> {
+        if !self.standalone()? {
+            return Ok(Vec::new());
+        }
         self.store.mail_outgoing(limit).map_err(text)
     }
     fn delivered(&self, message_id: &str, outcome: Result<(), String>) -> Result<(), String> {

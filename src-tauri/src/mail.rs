@@ -1,0 +1,189 @@
+//! E-mail on a standalone desktop: the mailboxes' passwords in the OS keyring, and the mail
+//! channel (`porchlight_mail::channel`) running for the life of the app — a round at start,
+//! then every `PORCHLIGHT_MAIL_POLL_MS` (a minute by default), and at once when an agent's
+//! reply waits to go out. What a fetched mail changes reaches the window as `store-changes`,
+//! and new tickets or replies become notifications. Connected to a team server, the desktop
+//! leaves the mailboxes to the server.
+
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use porchlight_domain::docs::Changed;
+use porchlight_domain::mail::{MailServerRole, MailTestResult, Mailbox, MailboxView};
+use porchlight_domain::{DomainError, ErrorCode};
+use porchlight_store::mail::{DesktopMail, MailSecrets};
+use porchlight_store::Store;
+use tauri::{AppHandle, Manager, Runtime};
+
+use crate::sync::TokenVault;
+
+/// The keyring account of one of a mailbox's secrets.
+fn account(mailbox_id: &str, role: MailServerRole) -> String {
+    format!("mailbox {mailbox_id} {}", role.as_str())
+}
+
+/// Mailbox passwords and tokens in the OS keyring, beside the sign-in token.
+#[derive(Default)]
+pub struct KeyringSecrets {
+    vault: TokenVault,
+}
+
+impl MailSecrets for KeyringSecrets {
+    fn get(&self, mailbox_id: &str, role: MailServerRole) -> Result<Option<String>, String> {
+        self.vault
+            .load(&account(mailbox_id, role))
+            .map_err(|e| e.message)
+    }
+}
+
+impl KeyringSecrets {
+    fn set(&self, mailbox_id: &str, role: MailServerRole, secret: &str) -> Result<(), DomainError> {
+        self.vault.save(&account(mailbox_id, role), secret)
+    }
+    fn forget(&self, mailbox_id: &str) -> Result<(), DomainError> {
+        for role in MailServerRole::ALL {
+            self.vault.delete(&account(mailbox_id, *role))?;
+        }
+        Ok(())
+    }
+}
+
+/// How often mailboxes are read: `PORCHLIGHT_MAIL_POLL_MS`, else a minute.
+fn interval() -> Duration {
+    std::env::var("PORCHLIGHT_MAIL_POLL_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map(Duration::from_millis)
+        .unwrap_or(Duration::from_secs(60))
+}
+
+/// The desktop's mail channel.
+pub struct MailHub {
+    store: Arc<Store>,
+    channel: OnceLock<Arc<DesktopMail<KeyringSecrets>>>,
+    wake: Arc<tokio::sync::Notify>,
+    secrets: KeyringSecrets,
+}
+
+fn team_mode() -> DomainError {
+    DomainError::new(
+        ErrorCode::Forbidden,
+        None,
+        "This desktop works with a team server: mailboxes are read and answered by the server, not here.",
+    )
+}
+
+impl MailHub {
+    pub fn new(store: Arc<Store>) -> MailHub {
+        MailHub {
+            store,
+            channel: OnceLock::new(),
+            wake: Arc::new(tokio::sync::Notify::new()),
+            secrets: KeyringSecrets::default(),
+        }
+    }
+
+    /// Starts the channel (once): what it changes is told to the window and the notifier.
+    pub fn start<R: Runtime>(&self, app: &AppHandle<R>) {
+        let handle = app.clone();
+        let on_change = Box::new(move |changed: Changed| {
+            crate::changes::emit(&handle, &changed);
+            if let Some(bell) = handle.try_state::<Arc<crate::notifications::Notifier>>() {
+                bell.wake();
+            }
+        });
+        let channel = Arc::new(DesktopMail::new(
+            self.store.clone(),
+            KeyringSecrets::default(),
+            on_change,
+        ));
+        if self.channel.set(channel.clone()).is_err() {
+            return;
+        }
+        let wake = self.wake.clone();
+        tauri::async_runtime::spawn(async move {
+            porchlight_mail::channel::run(channel, interval(), wake, std::future::pending()).await
+        });
+    }
+
+    /// An agent's reply (or a retry) waits to be sent: a round now.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    fn standalone(&self) -> Result<(), DomainError> {
+        match self.store.sync_settings()? {
+            Some(_) => Err(team_mode()),
+            None => Ok(()),
+        }
+    }
+
+    /// The mailboxes for the settings screen.
+    pub fn views(&self) -> Result<Vec<MailboxView>, DomainError> {
+        match self.channel.get() {
+            Some(c) => Ok(c.views()?),
+            None => Ok(DesktopMail::new(
+                self.store.clone(),
+                KeyringSecrets::default(),
+                Box::new(|_| {}),
+            )
+            .views()?),
+        }
+    }
+
+    /// Saves a mailbox and, when given, its passwords (empty or `None`: keep the stored one).
+    pub fn save(
+        &self,
+        mailbox: Mailbox,
+        imap_secret: Option<String>,
+        smtp_secret: Option<String>,
+    ) -> Result<(), DomainError> {
+        self.standalone()?;
+        let id = mailbox.id.clone();
+        self.store
+            .apply_config(porchlight_domain::config::ConfigMutation::SaveMailbox { mailbox })?;
+        for (role, secret) in [
+            (MailServerRole::Imap, imap_secret),
+            (MailServerRole::Smtp, smtp_secret),
+        ] {
+            if let Some(s) = secret.filter(|s| !s.is_empty()) {
+                self.secrets.set(&id, role, &s).map_err(|e| DomainError {
+                    field: Some(format!("{}_secret", role.as_str())),
+                    ..e
+                })?;
+            }
+        }
+        self.wake();
+        Ok(())
+    }
+
+    pub fn delete(&self, id: &str) -> Result<(), DomainError> {
+        self.standalone()?;
+        self.store
+            .apply_config(porchlight_domain::config::ConfigMutation::DeleteMailbox {
+                id: id.to_string(),
+            })?;
+        self.secrets.forget(id)
+    }
+
+    /// "Test connection" with the passwords given, else the stored ones.
+    pub async fn test(
+        &self,
+        mailbox: Mailbox,
+        imap_secret: Option<String>,
+        smtp_secret: Option<String>,
+    ) -> Result<MailTestResult, DomainError> {
+        let mailbox = mailbox.validated()?;
+        let stored = |role| self.secrets.get(&mailbox.id, role).ok().flatten();
+        let imap = imap_secret
+            .filter(|s| !s.is_empty())
+            .or_else(|| stored(MailServerRole::Imap));
+        let smtp = smtp_secret
+            .filter(|s| !s.is_empty())
+            .or_else(|| stored(MailServerRole::Smtp));
+        Ok(
+            porchlight_mail::channel::test_mailbox(&mailbox, imap.as_deref(), smtp.as_deref())
+                .await,
+        )
+    }
+}
