@@ -10,10 +10,12 @@ import {
   ccTokens,
   DELIVERY_KEYS,
   isEmailAddress,
+  isPort,
   mailProblemKey,
   NOT_MAILED_KEYS,
   portAfterSecurityChange,
   sentToast,
+  tagExample,
 } from "./mail";
 
 describe("isEmailAddress", () => {
@@ -109,6 +111,16 @@ describe("mailbox editor", () => {
     expect(portAfterSecurityChange("imap", 993, "tls", "start_tls")).toBe(143);
     expect(portAfterSecurityChange("smtp", 587, "start_tls", "tls")).toBe(465);
     expect(portAfterSecurityChange("smtp", 2525, "start_tls", "tls")).toBe(2525);
+  });
+
+  it("accepts only whole ports from 1 to 65535", () => {
+    for (const p of [1, 25, 993, 65535]) expect(isPort(p)).toBe(true);
+    for (const p of [0, -1, 65536, 99.5, Number.NaN, null, undefined, "993"]) expect(isPort(p)).toBe(false);
+  });
+
+  it("shows the subject tag a prefix gives", () => {
+    expect(tagExample("#")).toBe("[#1234]");
+    expect(tagExample("ACME-")).toBe("[ACME-1234]");
   });
 
   it("edits one acknowledgement per language and saves only the written ones", () => {

@@ -191,3 +191,13 @@ export function acksToSave(drafts: Acknowledgement[], saved: Acknowledgement[]):
     .map((a) => ({ language: a.language, subject: a.subject.trim(), body: a.body }));
   return [...written, ...saved.filter((a) => !shown.has(a.language))];
 }
+
+/** Whether a port field holds a usable port (an emptied number input binds null). */
+export function isPort(n: unknown): n is number {
+  return typeof n === "number" && Number.isInteger(n) && n >= 1 && n <= 65535;
+}
+
+/** The subject tag replies carry with this prefix, for the hint ("[#1234]"). */
+export function tagExample(prefix: string): string {
+  return `[${prefix}1234]`;
+}
