@@ -11,6 +11,8 @@ import {
   DELIVERY_KEYS,
   isEmailAddress,
   isPort,
+  parsePort,
+  revealBidiControls,
   mailProblemKey,
   NOT_MAILED_KEYS,
   portAfterSecurityChange,
@@ -118,6 +120,13 @@ describe("mailbox editor", () => {
     for (const p of [0, -1, 65536, 99.5, Number.NaN, null, undefined, "993"]) expect(isPort(p)).toBe(false);
   });
 
+  it("reads ports typed with Latin, Persian or Arabic-Indic digits", () => {
+    expect(parsePort(" 993 ")).toBe(993);
+    expect(parsePort("۹۹۳")).toBe(993);
+    expect(parsePort("٥٨٧")).toBe(587);
+    for (const x of ["", "99a", "-1", "1e3", "9.5", "123456"]) expect(parsePort(x)).toBeNaN();
+  });
+
   it("shows the subject tag a prefix gives", () => {
     expect(tagExample("#")).toBe("[#1234]");
     expect(tagExample("ACME-")).toBe("[ACME-1234]");
@@ -137,5 +146,12 @@ describe("mailbox editor", () => {
       { language: "en", subject: "We got it [{{ticket.number}}]", body: "" },
       { language: "de", subject: "Eingegangen", body: "Hallo" },
     ]);
+  });
+});
+
+describe("revealBidiControls", () => {
+  it("makes every directional control in raw mail visible, leaving other text alone", () => {
+    expect(revealBidiControls("a\u202Eb\u2066c\u200Fd")).toBe("a<U+202E>b<U+2066>c<U+200F>d");
+    expect(revealBidiControls("Subject: سلام <x@y.com>")).toBe("Subject: سلام <x@y.com>");
   });
 });

@@ -201,3 +201,17 @@ export function isPort(n: unknown): n is number {
 export function tagExample(prefix: string): string {
   return `[${prefix}1234]`;
 }
+
+/**
+ * A port as typed: ASCII, Persian or Arabic-Indic digits (a Persian keyboard types ۹۹۳);
+ * anything else is NaN, which `isPort` refuses.
+ */
+export function parsePort(text: string): number {
+  const ascii = text.trim().replace(/[\u06F0-\u06F9\u0660-\u0669]/g, (d) => String((d.charCodeAt(0) & 0xf) % 10));
+  return /^\d{1,5}$/.test(ascii) ? Number(ascii) : Number.NaN;
+}
+
+/** Directional controls (U+202A–U+202E, U+2066–U+2069, LRM, RLM, ALM) made visible as <U+XXXX>. */
+export function revealBidiControls(text: string): string {
+  return text.replace(/[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, (c) => `<U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}>`);
+}
