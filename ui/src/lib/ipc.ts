@@ -43,6 +43,10 @@ import type { Rule } from "../bindings/Rule";
 import type { RuleField } from "../bindings/RuleField";
 import type { RuleOp } from "../bindings/RuleOp";
 import type { SlaPolicy } from "../bindings/SlaPolicy";
+import type { Mailbox } from "../bindings/Mailbox";
+import type { MailboxView } from "../bindings/MailboxView";
+import type { MailTestResult } from "../bindings/MailTestResult";
+import type { ReplyRecipients } from "../bindings/ReplyRecipients";
 
 type InvokeFn = <T>(cmd: string, args?: InvokeArgs, options?: InvokeOptions) => Promise<T>;
 type ListenFn = <T>(event: string, handler: (payload: T) => void) => Promise<UnlistenFn>;
@@ -160,6 +164,22 @@ export const ipc = {
   timeZones: () => call<string[]>("time_zones"),
   /** For each condition field, the operators a rule may use with it. */
   ruleOperators: () => call<[RuleField, RuleOp[]][]>("rule_operators"),
+
+  // ---- e-mail ----
+  // These commands take camelCase argument names (Tauri's default conversion).
+  /** Every mailbox, with whether its passwords are stored (never the passwords) and its last fetch. */
+  mailboxes: () => call<MailboxView[]>("mailboxes"),
+  /** Saves a mailbox; a secret of null keeps the stored one, a string replaces it (OS keyring). */
+  mailboxSave: (mailbox: Mailbox, imapSecret: string | null, smtpSecret: string | null) =>
+    call<null>("mailbox_save", { mailbox, imapSecret, smtpSecret }),
+  mailboxDelete: (id: string) => call<null>("mailbox_delete", { id }),
+  /** Connects to both servers with these settings (null secrets: the stored ones); nothing is saved. */
+  mailboxTest: (mailbox: Mailbox, imapSecret: string | null, smtpSecret: string | null) =>
+    call<MailTestResult>("mailbox_test", { mailbox, imapSecret, smtpSecret }),
+  /** Who a reply on this ticket goes to, or why it will not be e-mailed. */
+  replyRecipients: (ticketId: string) => call<ReplyRecipients>("reply_recipients", { ticketId }),
+  /** The received mail as raw text (capped): show it only as text, never as HTML. */
+  messageOriginal: (messageId: string) => call<string>("message_original", { messageId }),
 
   // ---- team sync ----
   syncStatus: () => call<SyncStatus>("sync_status"),

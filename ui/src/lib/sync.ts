@@ -98,6 +98,9 @@ export function newMessagesSince(mark: ThreadMark | null | undefined, detail: Th
 export const CHANGE_LABELS: Record<Mutation["name"], MessageKey> = {
   create_ticket: "change.create_ticket",
   add_message: "change.add_message",
+  receive_mail: "change.receive_mail",
+  set_delivery: "change.set_delivery",
+  retry_delivery: "change.retry_delivery",
   set_ticket_fields: "change.set_ticket_fields",
   add_tag: "change.add_tag",
   remove_tag: "change.remove_tag",
