@@ -171,15 +171,15 @@ export const ipc = {
   mailboxes: () => call<MailboxView[]>("mailboxes"),
   /** Saves a mailbox; a secret of null keeps the stored one, a string replaces it (OS keyring). */
   mailboxSave: (mailbox: Mailbox, imapSecret: string | null, smtpSecret: string | null) =>
-    call<null>("mailbox_save", { mailbox, imapSecret, smtpSecret }),
+    call<null>("mailbox_save", { mailbox, imap_secret: imapSecret, smtp_secret: smtpSecret }),
   mailboxDelete: (id: string) => call<null>("mailbox_delete", { id }),
   /** Connects to both servers with these settings (null secrets: the stored ones); nothing is saved. */
   mailboxTest: (mailbox: Mailbox, imapSecret: string | null, smtpSecret: string | null) =>
-    call<MailTestResult>("mailbox_test", { mailbox, imapSecret, smtpSecret }),
+    call<MailTestResult>("mailbox_test", { mailbox, imap_secret: imapSecret, smtp_secret: smtpSecret }),
   /** Who a reply on this ticket goes to, or why it will not be e-mailed. */
-  replyRecipients: (ticketId: string) => call<ReplyRecipients>("reply_recipients", { ticketId }),
+  replyRecipients: (ticketId: string) => call<ReplyRecipients>("reply_recipients", { ticket_id: ticketId }),
   /** The received mail as raw text (capped): show it only as text, never as HTML. */
-  messageOriginal: (messageId: string) => call<string>("message_original", { messageId }),
+  messageOriginal: (messageId: string) => call<string>("message_original", { message_id: messageId }),
 
   // ---- team sync ----
   syncStatus: () => call<SyncStatus>("sync_status"),
