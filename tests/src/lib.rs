@@ -506,6 +506,18 @@ impl Session {
     }
 }
 
+/// Replaces an input's value the way typing does (an `input` event), then `change`.
+pub fn set_value(s: &Session, css: &str, value: &str) {
+    let ok = s.js(
+        "const e = document.querySelector(arguments[0]); if (!e) return false;
+         e.focus(); e.value = arguments[1];
+         e.dispatchEvent(new Event('input', {bubbles: true}));
+         e.dispatchEvent(new Event('change', {bubbles: true})); return true;",
+        json!([css, value]),
+    );
+    assert_eq!(ok, json!(true), "no element {css}");
+}
+
 /// Fills the welcome screen; `demo` ticks "Load demo data".
 pub fn create_profile(s: &Session, name: &str, email: &str, demo: bool) {
     s.type_id("welcome-name", name);

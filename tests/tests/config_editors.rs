@@ -5,25 +5,13 @@
 //! in its timeline, and a reply written with "/" + macro search whose placeholders are filled
 //! and whose status change goes out with it.
 
-use porchlight_e2e::{create_profile, Driver, Session, SHORT};
+use porchlight_e2e::{create_profile, set_value, Driver, Session, SHORT};
 use serde_json::json;
 
 const ICS: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Porchlight e2e//EN\r\nBEGIN:VEVENT\r\nUID:ny-2027@example.com\r\nDTSTART;VALUE=DATE:20270101\r\nDTEND;VALUE=DATE:20270102\r\nSUMMARY:Yılbaşı\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
 
 fn q(css: &str) -> String {
     format!("document.querySelector({css:?})")
-}
-
-/// Replaces an input's value the way typing does (an `input` event), then `change`.
-fn set_value(s: &Session, css: &str, value: &str) {
-    let ok = s.js(
-        "const e = document.querySelector(arguments[0]); if (!e) return false;
-         e.focus(); e.value = arguments[1];
-         e.dispatchEvent(new Event('input', {bubbles: true}));
-         e.dispatchEvent(new Event('change', {bubbles: true})); return true;",
-        json!([css, value]),
-    );
-    assert_eq!(ok, json!(true), "no element {css}");
 }
 
 /// Chooses the option of a <select> whose text contains `label`.

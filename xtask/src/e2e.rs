@@ -52,6 +52,8 @@ pub fn run() -> Result<()> {
     // The team scenario runs the real server next to two desktops.
     sh(cargo().args(["build", "-p", "porchlight-server"]))?;
     let server = target_dir().join("debug/porchlight-server");
+    // The mail scenario sends and reads real mail.
+    let mail = crate::mail_server::ensure_at(&target_dir().join("mail-server"))?;
     let cargo_bin = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     // One D-Bus session for the whole run, with a Secret Service inside it: gnome-keyring on a
     // fresh keyring (its files under the target dir, never the user's own keyring), created and
@@ -61,8 +63,14 @@ pub fn run() -> Result<()> {
     std::fs::create_dir_all(&keyring_home)?;
     // The notification daemon draws on a display of its own (the apps each get theirs).
     let display = notification_display();
+    // `E2E_TEST=mail cargo xtask e2e` runs one scenario file (while working on it).
+    let only = match std::env::var("E2E_TEST") {
+        Ok(t) if t.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => format!("--test {t}"),
+        Ok(t) => bail!("E2E_TEST={t}: name one file of tests/tests without .rs"),
+        Err(_) => String::new(),
+    };
     let script = format!(
-        "printf 'porchlight-e2e' | gnome-keyring-daemon --unlock --components=secrets >/dev/null || exit 1; {daemon}; '{cargo_bin}' test -p porchlight-e2e -- --test-threads=1; status=$?; {stop}; exit $status",
+        "printf 'porchlight-e2e' | gnome-keyring-daemon --unlock --components=secrets >/dev/null || exit 1; {daemon}; '{cargo_bin}' test -p porchlight-e2e {only} -- --test-threads=1; status=$?; {stop}; exit $status",
         daemon = start_notification_daemon(&display),
         stop = STOP_NOTIFICATION_DAEMON,
     );
@@ -71,6 +79,7 @@ pub fn run() -> Result<()> {
         .current_dir(root())
         .env("PORCHLIGHT_BIN", &app)
         .env("PORCHLIGHT_SERVER_BIN", &server)
+        .env("PORCHLIGHT_TEST_MAIL", &mail)
         .env("XDG_DATA_HOME", &keyring_home)
         .env("TAURI_DRIVER", &driver)
         .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")

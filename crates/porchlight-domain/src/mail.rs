@@ -13,7 +13,7 @@ use crate::mutation::{required_text, valid_email, MAX_NAME, MAX_SUBJECT};
 string_enum!(
     /// How a connection is encrypted: TLS from the first byte, or STARTTLS on the plain port.
     /// Unencrypted connections are not offered.
-    MailSecurity { Tls => "tls", StartTls => "starttls" }
+    MailSecurity { Tls => "tls", StartTls => "start_tls" }
 );
 string_enum!(
     /// What the secret stored for a server is: a password (or app password) or an OAuth2
@@ -583,6 +583,25 @@ pub(crate) mod tests {
             bad.validated().unwrap_err().field.as_deref(),
             Some("tag_prefix")
         );
+    }
+
+    #[test]
+    fn the_wire_names_are_the_names() {
+        fn same<T: serde::Serialize + Copy>(all: &[T], name: impl Fn(T) -> &'static str) {
+            for v in all {
+                assert_eq!(
+                    serde_json::to_string(v).unwrap(),
+                    format!("\"{}\"", name(*v))
+                );
+            }
+        }
+        same(MailSecurity::ALL, MailSecurity::as_str);
+        same(MailAuthKind::ALL, MailAuthKind::as_str);
+        same(AfterFetch::ALL, AfterFetch::as_str);
+        same(DeliveryState::ALL, DeliveryState::as_str);
+        same(MailServerRole::ALL, MailServerRole::as_str);
+        same(MailProblem::ALL, MailProblem::as_str);
+        same(NotMailed::ALL, NotMailed::as_str);
     }
 
     #[test]
