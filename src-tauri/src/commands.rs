@@ -398,34 +398,36 @@ pub fn set_notification_prefs(db: Db<'_>, prefs: NotificationPrefs) -> Res<Notif
     Ok(db.set_notification_prefs(prefs)?)
 }
 
-#[tauri::command(async, rename_all = "snake_case")]
-pub fn mailboxes(mail: Mail<'_>) -> Res<Vec<MailboxView>> {
-    mail.views()
+#[tauri::command(rename_all = "snake_case")]
+pub async fn mailboxes(mail: Mail<'_>, hub: Hub<'_>) -> Res<Vec<MailboxView>> {
+    mail.views(&hub).await
 }
 
-#[tauri::command(async, rename_all = "snake_case")]
-pub fn mailbox_save(
+#[tauri::command(rename_all = "snake_case")]
+pub async fn mailbox_save(
     mail: Mail<'_>,
+    hub: Hub<'_>,
     mailbox: Mailbox,
     imap_secret: Option<String>,
     smtp_secret: Option<String>,
 ) -> Res<()> {
-    mail.save(mailbox, imap_secret, smtp_secret)
+    mail.save(&hub, mailbox, imap_secret, smtp_secret).await
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn mailbox_delete(mail: Mail<'_>, id: String) -> Res<()> {
-    mail.delete(&id)
+pub fn mailbox_delete(mail: Mail<'_>, hub: Hub<'_>, id: String) -> Res<()> {
+    mail.delete(&hub, &id)
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn mailbox_test(
     mail: Mail<'_>,
+    hub: Hub<'_>,
     mailbox: Mailbox,
     imap_secret: Option<String>,
     smtp_secret: Option<String>,
 ) -> Res<MailTestResult> {
-    mail.test(mailbox, imap_secret, smtp_secret).await
+    mail.test(&hub, mailbox, imap_secret, smtp_secret).await
 }
 
 #[tauri::command(async, rename_all = "snake_case")]

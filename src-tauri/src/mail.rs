@@ -15,7 +15,9 @@ use porchlight_store::mail::{DesktopMail, MailSecrets};
 use porchlight_store::Store;
 use tauri::{AppHandle, Manager, Runtime};
 
-use crate::sync::TokenVault;
+use porchlight_sync::ServerClient;
+
+use crate::sync::{SyncHub, TokenVault};
 
 /// The keyring account of one of a mailbox's secrets.
 fn account(mailbox_id: &str, role: MailServerRole) -> String {
@@ -65,14 +67,6 @@ pub struct MailHub {
     secrets: KeyringSecrets,
 }
 
-fn team_mode() -> DomainError {
-    DomainError::new(
-        ErrorCode::Forbidden,
-        None,
-        "This desktop works with a team server: mailboxes are read and answered by the server, not here.",
-    )
-}
-
 impl MailHub {
     pub fn new(store: Arc<Store>) -> MailHub {
         MailHub {
@@ -111,42 +105,90 @@ impl MailHub {
         self.wake.notify_one();
     }
 
-    fn standalone(&self) -> Result<(), DomainError> {
+    /// The team server's connection, when this desktop works with one (`Ok(None)`:
+    /// standalone).
+    fn team(&self, hub: &SyncHub) -> Result<Option<ServerClient>, DomainError> {
         match self.store.sync_settings()? {
-            Some(_) => Err(team_mode()),
-            None => Ok(()),
+            None => Ok(None),
+            Some(_) => hub.client().map(Some).ok_or_else(|| {
+                DomainError::new(
+                    ErrorCode::Offline,
+                    None,
+                    "Mailboxes are run by the team server: connect to it to change them.",
+                )
+            }),
         }
     }
 
-    /// The mailboxes for the settings screen.
-    pub fn views(&self) -> Result<Vec<MailboxView>, DomainError> {
-        match self.channel.get() {
-            Some(c) => Ok(c.views()?),
-            None => Ok(DesktopMail::new(
-                self.store.clone(),
-                KeyringSecrets::default(),
-                Box::new(|_| {}),
-            )
-            .views()?),
+    /// The mailboxes for the settings screen: standalone, how this desktop's channel fares;
+    /// in a team, how the server's does (only admins may ask it).
+    pub async fn views(&self, hub: &SyncHub) -> Result<Vec<MailboxView>, DomainError> {
+        if self.store.sync_settings()?.is_none() {
+            return Ok(match self.channel.get() {
+                Some(c) => c.views()?,
+                None => DesktopMail::new(
+                    self.store.clone(),
+                    KeyringSecrets::default(),
+                    Box::new(|_| {}),
+                )
+                .views()?,
+            });
         }
+        let boxes = self.store.mailboxes()?;
+        let status = match hub.client() {
+            Some(c) => c.mail_status().await.unwrap_or_default(),
+            None => Vec::new(),
+        };
+        Ok(boxes
+            .into_iter()
+            .map(|mailbox| {
+                let s = status
+                    .iter()
+                    .find(|s| s.id == mailbox.id)
+                    .cloned()
+                    .unwrap_or_default();
+                MailboxView {
+                    mailbox,
+                    has_imap_secret: s.has_imap_secret,
+                    has_smtp_secret: s.has_smtp_secret,
+                    last_fetch_at: s.last_fetch_at,
+                    last_error: s.last_error,
+                }
+            })
+            .collect())
     }
 
-    /// Saves a mailbox and, when given, its passwords (empty or `None`: keep the stored one).
-    pub fn save(
+    /// Saves a mailbox and, when given, its passwords (empty or `None`: keep the stored one):
+    /// in the OS keyring standalone, on the team server (encrypted there) in a team.
+    pub async fn save(
         &self,
+        hub: &SyncHub,
         mailbox: Mailbox,
         imap_secret: Option<String>,
         smtp_secret: Option<String>,
     ) -> Result<(), DomainError> {
-        self.standalone()?;
+        let imap_secret = imap_secret.filter(|s| !s.is_empty());
+        let smtp_secret = smtp_secret.filter(|s| !s.is_empty());
         let id = mailbox.id.clone();
-        self.store
-            .apply_config(porchlight_domain::config::ConfigMutation::SaveMailbox { mailbox })?;
+        let m = porchlight_domain::config::ConfigMutation::SaveMailbox { mailbox }.validated()?;
+        if let Some(client) = self.team(hub)? {
+            // The passwords first: offline, nothing is half saved.
+            if imap_secret.is_some() || smtp_secret.is_some() {
+                client
+                    .set_mail_secrets(&id, imap_secret.as_deref(), smtp_secret.as_deref())
+                    .await
+                    .map_err(crate::sync::to_domain)?;
+            }
+            self.store.apply_config(m)?;
+            hub.wake();
+            return Ok(());
+        }
+        self.store.apply_config(m)?;
         for (role, secret) in [
             (MailServerRole::Imap, imap_secret),
             (MailServerRole::Smtp, smtp_secret),
         ] {
-            if let Some(s) = secret.filter(|s| !s.is_empty()) {
+            if let Some(s) = secret {
                 self.secrets.set(&id, role, &s).map_err(|e| DomainError {
                     field: Some(format!("{}_secret", role.as_str())),
                     ..e
@@ -157,30 +199,40 @@ impl MailHub {
         Ok(())
     }
 
-    pub fn delete(&self, id: &str) -> Result<(), DomainError> {
-        self.standalone()?;
+    pub fn delete(&self, hub: &SyncHub, id: &str) -> Result<(), DomainError> {
+        let team = self.store.sync_settings()?.is_some();
         self.store
             .apply_config(porchlight_domain::config::ConfigMutation::DeleteMailbox {
                 id: id.to_string(),
             })?;
+        if team {
+            hub.wake();
+            return Ok(());
+        }
         self.secrets.forget(id)
     }
 
-    /// "Test connection" with the passwords given, else the stored ones.
+    /// "Test connection" with the passwords given, else the stored ones; in a team the
+    /// server tests, since it is the one that connects.
     pub async fn test(
         &self,
+        hub: &SyncHub,
         mailbox: Mailbox,
         imap_secret: Option<String>,
         smtp_secret: Option<String>,
     ) -> Result<MailTestResult, DomainError> {
         let mailbox = mailbox.validated()?;
+        let imap_secret = imap_secret.filter(|s| !s.is_empty());
+        let smtp_secret = smtp_secret.filter(|s| !s.is_empty());
+        if let Some(client) = self.team(hub)? {
+            return client
+                .test_mailbox(&mailbox, imap_secret.as_deref(), smtp_secret.as_deref())
+                .await
+                .map_err(crate::sync::to_domain);
+        }
         let stored = |role| self.secrets.get(&mailbox.id, role).ok().flatten();
-        let imap = imap_secret
-            .filter(|s| !s.is_empty())
-            .or_else(|| stored(MailServerRole::Imap));
-        let smtp = smtp_secret
-            .filter(|s| !s.is_empty())
-            .or_else(|| stored(MailServerRole::Smtp));
+        let imap = imap_secret.or_else(|| stored(MailServerRole::Imap));
+        let smtp = smtp_secret.or_else(|| stored(MailServerRole::Smtp));
         Ok(
             porchlight_mail::channel::test_mailbox(&mailbox, imap.as_deref(), smtp.as_deref())
                 .await,

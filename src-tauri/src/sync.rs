@@ -114,6 +114,14 @@ impl SyncHub {
         }
     }
 
+    /// The signed-in server connection, when there is one.
+    pub fn client(&self) -> Option<ServerClient> {
+        self.client
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
     /// A local change was made: push it now.
     pub fn wake(&self) {
         if let Some(e) = self

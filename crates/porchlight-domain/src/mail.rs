@@ -328,6 +328,17 @@ pub struct MailboxView {
     pub last_error: Option<String>,
 }
 
+/// How a mailbox stands on the team server: whether its secrets are stored (never the
+/// secrets) and how the last fetch went.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MailboxStatus {
+    pub id: String,
+    pub has_imap_secret: bool,
+    pub has_smtp_secret: bool,
+    pub last_fetch_at: Option<i64>,
+    pub last_error: Option<String>,
+}
+
 string_enum!(
     /// What went wrong connecting to a mail server, for the settings screen to explain.
     MailProblem {

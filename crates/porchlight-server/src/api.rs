@@ -44,6 +44,10 @@ pub struct AppState {
     /// With PostgreSQL, relays a desktop's presence change to the other server processes
     /// (NOTIFY). Blocking; runs off the async workers.
     pub on_presence: Option<PresenceRelay>,
+    /// The mail channel, once started (`serve`); tests without it answer 503 on its routes.
+    pub mail: std::sync::OnceLock<Arc<crate::mail::ServerMail>>,
+    /// Wakes the mail channel: a pushed reply may wait to be sent.
+    pub mail_wake: Arc<tokio::sync::Notify>,
 }
 
 pub type Shared = Arc<AppState>;
@@ -61,6 +65,16 @@ pub struct Failure {
 }
 
 impl Failure {
+    /// Something broke on the server; the details go to the log, not to the client.
+    pub fn internal(detail: impl std::fmt::Display) -> Failure {
+        tracing::error!(error = %detail, "internal failure");
+        Failure::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "The server could not do this; its log says why.",
+        )
+    }
+
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Failure {
         Failure {
             status,
@@ -133,7 +147,7 @@ fn domain_failure(d: DomainError) -> Failure {
     Failure::new(status, code, d.message)
 }
 
-fn json_failure(r: JsonRejection) -> Failure {
+pub(crate) fn json_failure(r: JsonRejection) -> Failure {
     match r {
         JsonRejection::MissingJsonContentType(_) => Failure::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -305,6 +319,7 @@ pub fn router(state: Shared) -> Router {
         .route("/api/v1/presence", post(presence))
         .merge(crate::help::router(&state))
         .merge(crate::portal::router())
+        .merge(crate::mail::router())
         .fallback(|| async {
             Failure::new(
                 StatusCode::NOT_FOUND,
@@ -438,7 +453,7 @@ fn announce(state: &Shared, version: i64) {
     tokio::task::spawn_blocking(move || (state.on_change)(version));
 }
 
-fn require_admin(who: &SignedIn) -> Result<(), Failure> {
+pub(crate) fn require_admin(who: &SignedIn) -> Result<(), Failure> {
     if who.agent.role == AgentRole::Admin {
         return Ok(());
     }
@@ -579,6 +594,8 @@ async fn push(
     let report = blocking(move || storage.push(&actor, &client_id, &mutations, now)).await?;
     if let Some(v) = report.new_version {
         announce(&state, v);
+        // A reply, a retry or a new ticket's acknowledgement may wait to be e-mailed.
+        state.mail_wake.notify_one();
     }
     Ok(Json(report.response))
 }

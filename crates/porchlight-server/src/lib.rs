@@ -7,6 +7,7 @@ pub mod auth;
 pub mod connections;
 pub mod events;
 pub mod help;
+pub mod mail;
 pub mod openapi;
 pub mod portal;
 pub mod storage;
@@ -121,6 +122,8 @@ pub fn app_state(storage: Storage, db: &Database) -> Result<Arc<AppState>> {
         workspace_id,
         on_change,
         on_presence,
+        mail: std::sync::OnceLock::new(),
+        mail_wake: Arc::new(tokio::sync::Notify::new()),
     });
     if let Database::Postgres(url) = db {
         let (url, listener) = (url.clone(), Arc::downgrade(&state));
@@ -191,6 +194,19 @@ pub async fn serve(listen: SocketAddr, db: Database) -> Result<()> {
         }
     });
     tokio::spawn(api::gate_event_streams(state.clone()));
+    // The mail channel: every mailbox read here (one process at a time), every reply sent.
+    let key = {
+        let db = db.clone();
+        tokio::task::spawn_blocking(move || mail::secret_key(&db)).await??
+    };
+    if key.is_none() {
+        tracing::warn!(
+            "no PORCHLIGHT_SECRET_KEY: mailbox passwords cannot be stored on this server"
+        );
+    }
+    let channel = Arc::new(mail::ServerMail::new(state.clone(), key));
+    let _ = state.mail.set(channel.clone());
+    mail::start(channel, state.mail_wake.clone());
     let hub_state = state.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(10));

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use porchlight_domain::docs::AgentDoc;
+use porchlight_domain::mail::{MailTestResult, Mailbox, MailboxStatus};
 use porchlight_domain::sync::{
     ApiError, LoginRequest, LoginResponse, PresenceUpdate, PullResponse, PushRequest, PushResponse,
     ServerEvent, SCHEMA_VERSION,
@@ -251,6 +252,56 @@ impl ServerClient {
         }
     }
 
+    /// The team's mailboxes as the server runs them (admins only).
+    pub async fn mail_status(&self) -> Result<Vec<MailboxStatus>, SyncError> {
+        let res = self
+            .authed(self.http.get(format!("{}/api/v1/mail/status", self.base)))
+            .timeout(Duration::from_secs(20))
+            .send()
+            .await;
+        decode(res).await
+    }
+
+    /// Gives the server a mailbox's passwords (kept encrypted there; `None` keeps one).
+    pub async fn set_mail_secrets(
+        &self,
+        mailbox_id: &str,
+        imap_secret: Option<&str>,
+        smtp_secret: Option<&str>,
+    ) -> Result<(), SyncError> {
+        let res = self
+            .authed(self.http.put(format!(
+                "{}/api/v1/mail/mailboxes/{}/secrets",
+                self.base,
+                urlencoding(mailbox_id)
+            )))
+            .timeout(Duration::from_secs(20))
+            .json(&serde_json::json!({"imap_secret": imap_secret, "smtp_secret": smtp_secret}))
+            .send()
+            .await;
+        let res = res.map_err(|e| SyncError::Offline(e.to_string()))?;
+        if res.status().is_success() {
+            return Ok(());
+        }
+        decode::<serde_json::Value>(Ok(res)).await.map(|_| ())
+    }
+
+    /// "Test connection", run by the server (it is the one that will connect).
+    pub async fn test_mailbox(
+        &self,
+        mailbox: &Mailbox,
+        imap_secret: Option<&str>,
+        smtp_secret: Option<&str>,
+    ) -> Result<MailTestResult, SyncError> {
+        let res = self
+            .authed(self.http.post(format!("{}/api/v1/mail/test", self.base)))
+            .timeout(Duration::from_secs(90))
+            .json(&serde_json::json!({"mailbox": mailbox, "imap_secret": imap_secret, "smtp_secret": smtp_secret}))
+            .send()
+            .await;
+        decode(res).await
+    }
+
     /// An attachment's name, type, size and hash (files customers upload in the help center).
     pub async fn attachment_meta(&self, id: &str) -> Result<Attachment, SyncError> {
         let res = self
@@ -266,17 +317,7 @@ impl ServerClient {
 
     /// Uploads one of this desktop's files under its attachment id (a repeat is harmless).
     pub async fn upload_attachment(&self, a: &Attachment, bytes: Vec<u8>) -> Result<(), SyncError> {
-        let name: String = a
-            .filename
-            .bytes()
-            .map(|b| {
-                if b.is_ascii_alphanumeric() || b".-_".contains(&b) {
-                    (b as char).to_string()
-                } else {
-                    format!("%{b:02X}")
-                }
-            })
-            .collect();
+        let name = urlencoding(&a.filename);
         let res = self
             .authed(
                 self.http
@@ -419,4 +460,16 @@ mod tests {
             );
         }
     }
+}
+
+/// A path segment with everything but unreserved characters percent-encoded.
+fn urlencoding(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

@@ -4,6 +4,7 @@
 
 pub mod attachments;
 mod automation;
+pub mod mail;
 pub mod postgres;
 pub mod sqlite;
 

@@ -41,6 +41,8 @@ pub struct Server {
     child: Child,
     /// Everything the server wrote to stderr (its log), for secret-leak checks.
     pub log: Arc<Mutex<String>>,
+    /// The extra environment it was started with (a sibling or restart gets it too).
+    env: Vec<(String, String)>,
     _tmp: Option<tempfile::TempDir>,
 }
 
@@ -105,13 +107,22 @@ impl Server {
             db_args,
             child,
             log,
+            env: env
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
             _tmp: None,
         }
     }
 
     /// A second server process on the same database.
     pub fn sibling(&self) -> Server {
-        Server::start_with(&self.dir, self.db_args.clone())
+        let env: Vec<(&str, &str)> = self
+            .env
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        Server::launch(&self.dir, self.db_args.clone(), &env)
     }
 
     pub fn pid(&self) -> u32 {
@@ -131,7 +142,7 @@ impl Server {
     pub fn kill9_and_restart(mut self) -> Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let mut next = Server::start_with(&self.dir, self.db_args.clone());
+        let mut next = self.sibling();
         next._tmp = self._tmp.take();
         next
     }

@@ -1,0 +1,373 @@
+//! E-mail in a team, against the real server process and the real Dovecot + Postfix of
+//! `cargo xtask mail-server` (`PORCHLIGHT_TEST_MAIL`), on SQLite and on PostgreSQL:
+//! an admin's mailbox (pushed like any configuration) with its secrets given to the server,
+//! which keeps them encrypted; a customer's mail becomes a ticket every desktop pulls; an
+//! agent's pushed reply is mailed by the server and threads in the customer's mailbox; the
+//! customer's answer joins the ticket. With two server processes on one PostgreSQL
+//! database, each mail is taken in and acknowledged exactly once.
+
+mod common;
+
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use common::{reply_to, uuid, Backend, Client, Server};
+use porchlight_mail::{
+    build_reply, imap, parse, smtp, Auth, MailAddress, OutgoingReply, ParseLimits, ParsedMail,
+    Security, ServerConfig, SubjectTag,
+};
+use serde_json::{json, Value};
+
+struct TestMail {
+    host: String,
+    imap: u16,
+    submission: u16,
+    ca: String,
+    password: String,
+    token_prefix: String,
+}
+
+fn mail_server() -> Option<TestMail> {
+    let raw = match std::env::var("PORCHLIGHT_TEST_MAIL") {
+        Ok(v) => v,
+        Err(_) if std::env::var_os("CI").is_some() => panic!(
+            "CI is set but PORCHLIGHT_TEST_MAIL is not: export PORCHLIGHT_TEST_MAIL=$(cargo xtask mail-server)"
+        ),
+        Err(_) => {
+            eprintln!("skipped: export PORCHLIGHT_TEST_MAIL=$(cargo xtask mail-server) to run");
+            return None;
+        }
+    };
+    let v: Value = serde_json::from_str(&raw).expect("the mail-server JSON");
+    let s = |k: &str| v[k].as_str().expect(k).to_string();
+    let p = |k: &str| v[k].as_u64().expect(k) as u16;
+    Some(TestMail {
+        host: s("host"),
+        imap: p("imap"),
+        submission: p("submission"),
+        ca: s("ca"),
+        password: s("password"),
+        token_prefix: s("token_prefix"),
+    })
+}
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn nanos() -> u128 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+}
+
+impl TestMail {
+    fn config(&self, port: u16, user: &str) -> ServerConfig {
+        let mut c = ServerConfig::new(
+            &self.host,
+            port,
+            Security::StartTls,
+            Auth::Password {
+                user: user.into(),
+                password: self.password.clone(),
+            },
+        );
+        c.extra_roots_pem = Some(std::fs::read_to_string(&self.ca).unwrap());
+        c.timeout = Duration::from_secs(20);
+        c
+    }
+
+    fn send(&self, from: &str, to: &str, subject: &str, text: &str, in_reply_to: Option<&str>) {
+        let reply = OutgoingReply {
+            from: MailAddress::new(Some("Ayşe Yılmaz"), from),
+            to: vec![MailAddress::new(None, to)],
+            cc: vec![],
+            reply_to: None,
+            subject: subject.into(),
+            ticket_number: None,
+            message_id: format!("<c{}@customer.example>", nanos()),
+            in_reply_to: in_reply_to.map(str::to_owned),
+            references: in_reply_to.map(|r| vec![r.to_owned()]).unwrap_or_default(),
+            text: text.into(),
+            html: None,
+            attachments: vec![],
+            automatic: false,
+            date: None,
+        };
+        let built = build_reply(&reply, &SubjectTag::default()).unwrap();
+        rt().block_on(smtp::send(&self.config(self.submission, from), &built))
+            .expect("the customer's mail is sent");
+    }
+
+    fn inbox(&self, user: &str, n: usize) -> Vec<ParsedMail> {
+        let config = self.config(self.imap, user);
+        let deadline = Instant::now() + Duration::from_secs(40);
+        loop {
+            let batch = rt()
+                .block_on(imap::fetch(&config, "INBOX", 0, 50))
+                .expect("the customer's mailbox");
+            if batch.mails.len() >= n {
+                return batch
+                    .mails
+                    .iter()
+                    .map(|m| parse(&m.raw, &ParseLimits::default()).unwrap())
+                    .collect();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{n} mails did not arrive for {user}"
+            );
+            std::thread::sleep(Duration::from_millis(300));
+        }
+    }
+
+    fn mailbox(&self, id: &str, address: &str) -> Value {
+        json!({
+            "id": id, "name": "Acme Destek", "address": address,
+            "imap": {"host": self.host, "port": self.imap, "security": "start_tls", "user": address, "auth": "xoauth2"},
+            "smtp": {"host": self.host, "port": self.submission, "security": "start_tls", "user": address, "auth": "password"},
+            "folder": "INBOX", "after_fetch": "mark_read", "move_to": "", "group_id": null,
+            "signature": "Acme", "acknowledgements": [], "tag_prefix": "#", "active": true, "updated_at": 0
+        })
+    }
+}
+
+/// Pulls until `pred` finds what it wants among the documents (the server fetches every
+/// half second here).
+fn wait_docs(
+    c: &Client,
+    what: &str,
+    pred: impl Fn(&std::collections::BTreeMap<String, Value>) -> bool,
+) -> std::collections::BTreeMap<String, Value> {
+    let deadline = Instant::now() + Duration::from_secs(40);
+    loop {
+        let docs = c.pull_all();
+        if pred(&docs) {
+            return docs;
+        }
+        assert!(Instant::now() < deadline, "never saw {what}");
+        std::thread::sleep(Duration::from_millis(300));
+    }
+}
+
+fn tickets(docs: &std::collections::BTreeMap<String, Value>) -> Vec<&Value> {
+    docs.iter()
+        .filter(|(k, _)| k.starts_with("ticket:"))
+        .map(|(_, v)| v)
+        .collect()
+}
+
+fn messages_of<'a>(
+    docs: &'a std::collections::BTreeMap<String, Value>,
+    ticket: &str,
+) -> Vec<&'a Value> {
+    docs.iter()
+        .filter(|(k, v)| k.starts_with("message:") && v["ticket_id"] == ticket)
+        .map(|(_, v)| v)
+        .collect()
+}
+
+fn start(backend: Backend, t: &TestMail) -> Server {
+    let key = "7f".repeat(32);
+    Server::start_env(
+        backend,
+        &[
+            ("PORCHLIGHT_MAIL_POLL_MS", "500"),
+            ("PORCHLIGHT_MAIL_CA_FILE", t.ca.as_str()),
+            ("PORCHLIGHT_SECRET_KEY", key.as_str()),
+        ],
+    )
+}
+
+fn a_team_answers_mail_through_its_server(backend: Backend) {
+    let Some(t) = mail_server() else { return };
+    let server = start(backend, &t);
+    server.add_user("admin@acme.example", "Deniz Admin", "admin");
+    server.add_user("agent@acme.example", "Ola Agent", "agent");
+    let mut admin = server.login("admin@acme.example");
+    let mut agent = server.login("agent@acme.example");
+    let n = nanos();
+    let support = format!("support-{n}@acme.example");
+    let customer = format!("ayse-{n}@customer.example");
+    let token = format!("{}{support}", t.token_prefix);
+    let mailbox_id = uuid();
+
+    // Only admins set mailboxes up; the secrets go to the server, never into a document.
+    let r = agent.push(&[
+        json!({"name": "save_mailbox", "args": {"mailbox": t.mailbox(&mailbox_id, &support)}}),
+    ]);
+    assert_eq!(r.body["results"][0]["outcome"], "rejected", "{}", r.body);
+    let r = admin.push(&[
+        json!({"name": "save_mailbox", "args": {"mailbox": t.mailbox(&mailbox_id, &support)}}),
+    ]);
+    assert_eq!(r.body["results"][0]["outcome"], "applied", "{}", r.body);
+    let path = format!("/api/v1/mail/mailboxes/{mailbox_id}/secrets");
+    let secrets = json!({"imap_secret": token, "smtp_secret": t.password});
+    assert_eq!(agent.call("PUT", &path, Some(secrets.clone())).status, 403);
+    assert_eq!(admin.call("PUT", &path, Some(secrets)).status, 204);
+    let status = admin.call("GET", "/api/v1/mail/status", None);
+    assert_eq!(status.status, 200, "{}", status.body);
+    assert_eq!(status.body[0]["has_imap_secret"], true, "{}", status.body);
+    // The server tests with what it stores; a wrong token is called what it is.
+    let ok = admin.call(
+        "POST",
+        "/api/v1/mail/test",
+        Some(json!({"mailbox": t.mailbox(&mailbox_id, &support)})),
+    );
+    assert_eq!(ok.body, json!({"imap": null, "smtp": null}), "{}", ok.body);
+    let wrong = admin.call(
+        "POST",
+        "/api/v1/mail/test",
+        Some(json!({"mailbox": t.mailbox(&mailbox_id, &support), "imap_secret": "invalid-token"})),
+    );
+    assert_eq!(
+        wrong.body["imap"]["problem"], "credentials",
+        "{}",
+        wrong.body
+    );
+
+    // A customer writes: a ticket every desktop pulls, acknowledged once.
+    t.send(
+        &customer,
+        &support,
+        "Şifre sıfırlama",
+        "Merhaba, şifremi sıfırlayamıyorum. Yardım eder misiniz?",
+        None,
+    );
+    let docs = wait_docs(&agent, "the mail's ticket", |d| {
+        tickets(d).iter().any(|t| t["channel"] == "email")
+    });
+    let ticket = tickets(&docs)[0].clone();
+    let ticket_id = ticket["id"].as_str().unwrap().to_string();
+    assert_eq!(ticket["subject"], "Şifre sıfırlama");
+    assert_eq!(ticket["language"], "tr");
+
+    // The agent's pushed reply is mailed by the server, threaded under the customer's mail.
+    let reply = reply_to(&ticket_id, "Merhaba, bağlantıyı gönderdim.", "reply");
+    let reply_id = reply["args"]["message_id"].as_str().unwrap().to_string();
+    let r = agent.push(&[reply]);
+    assert_eq!(r.body["results"][0]["outcome"], "applied", "{}", r.body);
+    let inbox = t.inbox(&customer, 2);
+    let ack = inbox
+        .iter()
+        .find(|m| m.header("Auto-Submitted").is_some())
+        .expect("an acknowledgement");
+    assert!(
+        ack.subject.starts_with("Talebinizi aldık"),
+        "{}",
+        ack.subject
+    );
+    let mailed = inbox
+        .iter()
+        .find(|m| m.text.contains("bağlantıyı gönderdim"))
+        .expect("the reply");
+    assert!(
+        mailed.subject.contains(&format!("[#{}]", ticket["number"])),
+        "{}",
+        mailed.subject
+    );
+    assert!(mailed.in_reply_to[0].ends_with("@customer.example"));
+    let docs = wait_docs(&agent, "the reply marked sent", |d| {
+        d.get(&format!("message:{reply_id}"))
+            .is_some_and(|m| m["email"]["delivery"]["state"] == "sent")
+    });
+    assert!(docs.contains_key(&format!("ticket:{ticket_id}")));
+
+    // The customer answers the reply: the same ticket.
+    let ours = mailed.message_id.clone().unwrap();
+    t.send(
+        &customer,
+        &support,
+        &format!("Re: {}", mailed.subject),
+        "Teşekkürler, oldu.",
+        Some(&format!("<{ours}>")),
+    );
+    let docs = wait_docs(&agent, "the answer", |d| {
+        messages_of(d, &ticket_id)
+            .iter()
+            .any(|m| m["body_text"].as_str().unwrap_or("").contains("oldu"))
+    });
+    assert_eq!(tickets(&docs).len(), 1, "the answer is no new ticket");
+
+    // The token never reached a document, the log or the database file in the clear.
+    let everything = serde_json::to_string(&docs).unwrap();
+    assert!(!everything.contains(&token));
+    assert!(
+        !server.log_text().contains(&token),
+        "the token is in the server log"
+    );
+    if backend == Backend::Sqlite {
+        for entry in std::fs::read_dir(&server.dir).unwrap() {
+            let p = entry.unwrap().path();
+            if p.is_file() {
+                let bytes = std::fs::read(&p).unwrap();
+                let found = bytes.windows(token.len()).any(|w| w == token.as_bytes());
+                assert!(!found, "the token is readable in {}", p.display());
+            }
+        }
+    }
+}
+
+#[test]
+fn a_team_answers_mail_through_its_server_on_sqlite() {
+    a_team_answers_mail_through_its_server(Backend::Sqlite);
+}
+
+#[test]
+fn a_team_answers_mail_through_its_server_on_postgres() {
+    if std::env::var_os("PORCHLIGHT_TEST_POSTGRES").is_none() && std::env::var_os("CI").is_none() {
+        eprintln!("skipped: PostgreSQL (run through cargo xtask test)");
+        return;
+    }
+    a_team_answers_mail_through_its_server(Backend::Postgres);
+}
+
+#[test]
+fn two_server_processes_take_each_mail_in_once() {
+    let Some(t) = mail_server() else { return };
+    if std::env::var_os("PORCHLIGHT_TEST_POSTGRES").is_none() && std::env::var_os("CI").is_none() {
+        eprintln!("skipped: PostgreSQL (run through cargo xtask test)");
+        return;
+    }
+    let first = start(Backend::Postgres, &t);
+    let second = first.sibling();
+    first.add_user("admin@acme.example", "Deniz Admin", "admin");
+    let mut admin = first.login("admin@acme.example");
+    let n = nanos();
+    let support = format!("support-{n}@acme.example");
+    let mailbox_id = uuid();
+    admin.push(&[
+        json!({"name": "save_mailbox", "args": {"mailbox": t.mailbox(&mailbox_id, &support)}}),
+    ]);
+    let token = format!("{}{support}", t.token_prefix);
+    let r = admin.call(
+        "PUT",
+        &format!("/api/v1/mail/mailboxes/{mailbox_id}/secrets"),
+        Some(json!({"imap_secret": token, "smtp_secret": t.password})),
+    );
+    assert_eq!(r.status, 204);
+    let customers: Vec<String> = (0..5)
+        .map(|i| format!("c{i}-{n}@customer.example"))
+        .collect();
+    for (i, c) in customers.iter().enumerate() {
+        t.send(
+            c,
+            &support,
+            &format!("Soru {i}"),
+            "Merhaba, bir sorum var.",
+            None,
+        );
+    }
+    wait_docs(&admin, "five tickets", |d| tickets(d).len() >= 5);
+    // Both processes keep fetching for a while: still five, each acknowledged once.
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(tickets(&admin.pull_all()).len(), 5);
+    for c in &customers {
+        let inbox = t.inbox(c, 1);
+        assert_eq!(inbox.len(), 1, "{c} got {} acknowledgements", inbox.len());
+    }
+    drop(second);
+}
