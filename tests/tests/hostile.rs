@@ -52,6 +52,7 @@ fn hostile_html_is_inert_in_the_window() {
                 body_text: String::new(),
                 body_html: Some(HTML.into()),
                 attachment_ids: vec![],
+                cc: None,
             })
             .unwrap();
     }

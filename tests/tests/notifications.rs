@@ -366,6 +366,7 @@ fn a_colleagues_assignment_pops_up_once_and_own_actions_never() {
             body_text: "Any news about the double charge?".into(),
             body_html: None,
             attachment_ids: vec![],
+            cc: None,
         },
     );
     let (_, _, reply) = wait_until("the reply's Notify", Duration::from_secs(20), || {

@@ -383,3 +383,40 @@ pub async fn test_mailbox(
         },
     }
 }
+
+/// How one mailbox's channel last went.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MailboxRun {
+    /// When mail was last fetched without error (UTC ms).
+    pub last_fetch_at: Option<i64>,
+    /// The last error, until a fetch succeeds.
+    pub last_error: Option<String>,
+}
+
+/// What [`MailStorage::report`] hears, kept by the process running the channel for the
+/// settings screen.
+#[derive(Debug, Default)]
+pub struct StatusBook(std::sync::Mutex<std::collections::HashMap<String, MailboxRun>>);
+
+impl StatusBook {
+    pub fn report(&self, mailbox_id: &str, outcome: Result<(), String>, now: i64) {
+        let mut book = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let run = book.entry(mailbox_id.to_string()).or_default();
+        match outcome {
+            Ok(()) => {
+                run.last_fetch_at = Some(now);
+                run.last_error = None;
+            }
+            Err(e) => run.last_error = Some(e),
+        }
+    }
+
+    pub fn get(&self, mailbox_id: &str) -> MailboxRun {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(mailbox_id)
+            .cloned()
+            .unwrap_or_default()
+    }
+}

@@ -6,9 +6,8 @@
 //! digits; every process of a PostgreSQL deployment needs the same one), else the file
 //! `secret.key` in the SQLite data directory, made on first start.
 
-use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
@@ -18,7 +17,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use porchlight_domain::mail::{MailServerRole, MailTestResult, Mailbox, MailboxStatus};
-use porchlight_mail::channel::{MailStorage, Outgoing, TakenIn};
+use porchlight_mail::channel::{MailStorage, MailboxRun, Outgoing, StatusBook, TakenIn};
 use serde::Deserialize;
 
 use crate::api::{json_failure, require_admin, Failure, Shared, SignedIn};
@@ -73,7 +72,7 @@ pub struct ServerMail {
     state: Shared,
     key: Option<SecretKey>,
     holder: String,
-    status: Mutex<HashMap<String, (Option<i64>, Option<String>)>>,
+    status: StatusBook,
 }
 
 impl ServerMail {
@@ -82,7 +81,7 @@ impl ServerMail {
             state,
             key,
             holder: uuid::Uuid::now_v7().to_string(),
-            status: Mutex::new(HashMap::new()),
+            status: StatusBook::default(),
         }
     }
 
@@ -102,7 +101,6 @@ impl ServerMail {
     }
 
     pub fn statuses(&self) -> Result<Vec<MailboxStatus>, String> {
-        let status = self.status.lock().expect("status lock").clone();
         let mut out = Vec::new();
         for b in self.storage().mailboxes().map_err(|e| e.to_string())? {
             let has = |role| {
@@ -111,7 +109,10 @@ impl ServerMail {
                     .and_then(|k| self.storage().mail_secret(k, &b.id, role).ok().flatten())
                     .is_some()
             };
-            let (last_fetch_at, last_error) = status.get(&b.id).cloned().unwrap_or_default();
+            let MailboxRun {
+                last_fetch_at,
+                last_error,
+            } = self.status.get(&b.id);
             out.push(MailboxStatus {
                 has_imap_secret: has(MailServerRole::Imap),
                 has_smtp_secret: has(MailServerRole::Smtp),
@@ -230,12 +231,7 @@ impl MailStorage for ServerMail {
         if let Err(e) = &outcome {
             tracing::warn!(mailbox = %mailbox_id, error = %e, "mail channel");
         }
-        let mut status = self.status.lock().expect("status lock");
-        let entry = status.entry(mailbox_id.to_string()).or_default();
-        match outcome {
-            Ok(()) => *entry = (Some(crate::now_ms()), None),
-            Err(e) => entry.1 = Some(e),
-        }
+        self.status.report(mailbox_id, outcome, crate::now_ms());
     }
 }
 

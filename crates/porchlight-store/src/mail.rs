@@ -5,8 +5,7 @@
 //! the next fetch takes in, and a mail seen before is a duplicate. Connected to a team
 //! server, a desktop never touches a mailbox: the server does.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use porchlight_domain::docs::{Changed, Doc, DocKind, DocWrite, MessageDoc};
 use porchlight_domain::mail::{
@@ -15,7 +14,7 @@ use porchlight_domain::mail::{
 use porchlight_domain::rules::RuleTrigger;
 use porchlight_domain::{AuthorKind, DomainError, ErrorCode, Mutation};
 use porchlight_mail::build::{reply_subject, OutgoingAttachment, OutgoingReply};
-use porchlight_mail::channel::{MailStorage, Outgoing, TakenIn};
+use porchlight_mail::channel::{MailStorage, MailboxRun, Outgoing, StatusBook, TakenIn};
 use porchlight_mail::inbound::{raw_hash, read, Inbound};
 use porchlight_mail::parse::{MailAddress, ParseLimits};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
@@ -539,7 +538,7 @@ pub trait MailSecrets: Send + Sync + 'static {
 pub struct DesktopMail<K: MailSecrets> {
     pub store: Arc<Store>,
     pub secrets: K,
-    status: Mutex<HashMap<String, (Option<i64>, Option<String>)>>,
+    status: StatusBook,
     on_change: Box<dyn Fn(Changed) + Send + Sync>,
 }
 
@@ -552,18 +551,20 @@ impl<K: MailSecrets> DesktopMail<K> {
         DesktopMail {
             store,
             secrets,
-            status: Mutex::new(HashMap::new()),
+            status: StatusBook::default(),
             on_change,
         }
     }
 
     /// The mailboxes as the settings screen shows them.
     pub fn views(&self) -> StoreResult<Vec<MailboxView>> {
-        let status = self.status.lock().expect("status lock").clone();
         let mut out = Vec::new();
         for mailbox in self.store.mailboxes()? {
             let has = |role| self.secrets.get(&mailbox.id, role).ok().flatten().is_some();
-            let (last_fetch_at, last_error) = status.get(&mailbox.id).cloned().unwrap_or_default();
+            let MailboxRun {
+                last_fetch_at,
+                last_error,
+            } = self.status.get(&mailbox.id);
             out.push(MailboxView {
                 has_imap_secret: has(MailServerRole::Imap),
                 has_smtp_secret: has(MailServerRole::Smtp),
@@ -635,11 +636,6 @@ impl<K: MailSecrets> MailStorage for DesktopMail<K> {
         Ok(())
     }
     fn report(&self, mailbox_id: &str, outcome: Result<(), String>) {
-        let mut status = self.status.lock().expect("status lock");
-        let entry = status.entry(mailbox_id.to_string()).or_default();
-        match outcome {
-            Ok(()) => *entry = (Some(now_ms()), None),
-            Err(e) => entry.1 = Some(e),
-        }
+        self.status.report(mailbox_id, outcome, now_ms());
     }
 }
