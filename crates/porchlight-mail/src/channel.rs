@@ -313,8 +313,50 @@ pub async fn round<S: MailStorage>(
     Ok((total, sent))
 }
 
+/// How long one IMAP IDLE lasts before it is renewed (servers end them after 30 minutes).
+const IDLE_FOR: Duration = Duration::from_secs(25 * 60);
+
+/// Watches a mailbox's folder with IMAP IDLE and wakes the channel when it changes, so new
+/// mail is fetched in seconds rather than at the next poll. Ends when the server has no IDLE
+/// (polling covers it); after an error it waits and connects again.
+async fn watch<S: MailStorage>(storage: Arc<S>, mailbox: Mailbox, wake: Arc<tokio::sync::Notify>) {
+    let mut backoff = Duration::from_secs(5);
+    loop {
+        let id = mailbox.id.clone();
+        let secret = match blocking(&storage, move |s| s.secret(&id, MailServerRole::Imap)).await {
+            Ok(Some(s)) => s,
+            // No password yet, or the storage failed: the regular rounds report it.
+            _ => return,
+        };
+        let config = server_config(&mailbox, MailServerRole::Imap, &secret);
+        let watched: Result<(), ConnectError> = async {
+            let mut session = ImapSession::connect(&config).await?;
+            if !session.supports_idle().await? {
+                return Err(ConnectError::new(ConnectErrorKind::Protocol, "no IDLE"));
+            }
+            session.select(&mailbox.folder).await?;
+            loop {
+                let (s, changed) = session.idle(IDLE_FOR).await?;
+                session = s;
+                if changed {
+                    wake.notify_one();
+                }
+            }
+        }
+        .await;
+        match watched {
+            Err(e) if e.detail == "no IDLE" => return,
+            _ => {
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(300));
+            }
+        }
+    }
+}
+
 /// Runs rounds until `stop` resolves: one at once, then one every `every`, or sooner when
-/// `wake` is notified (an agent's reply waits to go out).
+/// `wake` is notified (an agent's reply waits to go out, IMAP IDLE saw new mail). Every
+/// mailbox the rounds read is also watched with IDLE, restarted when its settings change.
 pub async fn run<S: MailStorage>(
     storage: Arc<S>,
     every: Duration,
@@ -322,10 +364,40 @@ pub async fn run<S: MailStorage>(
     stop: impl std::future::Future<Output = ()>,
 ) {
     tokio::pin!(stop);
+    let mut watchers: std::collections::HashMap<(String, i64), tokio::task::JoinHandle<()>> =
+        std::collections::HashMap::new();
     loop {
         let _ = round(&storage).await;
+        if let Ok(boxes) = blocking(&storage, |s| s.mailboxes()).await {
+            let wanted: Vec<(String, i64)> = boxes
+                .iter()
+                .filter(|b| b.active)
+                .map(|b| (b.id.clone(), b.updated_at))
+                .collect();
+            // A watcher that ended (no IDLE on that server, no password yet) stays ended
+            // until the mailbox's settings change.
+            watchers.retain(|key, task| {
+                let keep = wanted.contains(key);
+                if !keep {
+                    task.abort();
+                }
+                keep
+            });
+            for b in boxes.into_iter().filter(|b| b.active) {
+                let key = (b.id.clone(), b.updated_at);
+                if !watchers.contains_key(&key) {
+                    let task = tokio::spawn(watch(Arc::clone(&storage), b, Arc::clone(&wake)));
+                    watchers.insert(key, task);
+                }
+            }
+        }
         tokio::select! {
-            _ = &mut stop => return,
+            _ = &mut stop => {
+                for task in watchers.values() {
+                    task.abort();
+                }
+                return;
+            }
             _ = wake.notified() => {}
             _ = tokio::time::sleep(every) => {}
         }

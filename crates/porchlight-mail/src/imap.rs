@@ -307,6 +307,55 @@ impl ImapSession {
         .await
     }
 
+    /// Whether the server offers IMAP IDLE (RFC 2177).
+    pub async fn supports_idle(&mut self) -> Result<bool, ConnectError> {
+        let config = self.config.clone();
+        let session = &mut self.session;
+        timed(&config, "CAPABILITY", async {
+            session
+                .capabilities()
+                .await
+                .map(|c| c.has_str("IDLE"))
+                .map_err(|e| imap_error(e, "CAPABILITY", ConnectErrorKind::Protocol))
+        })
+        .await
+    }
+
+    /// Waits in IMAP IDLE until the server reports a change in the selected folder or
+    /// `timeout` passes (servers drop an IDLE after 30 minutes; ask for less). Returns the
+    /// session, ready for commands again, and whether something changed.
+    pub async fn idle(
+        self,
+        timeout: std::time::Duration,
+    ) -> Result<(ImapSession, bool), ConnectError> {
+        let ImapSession { session, config } = self;
+        let mut handle = session.idle();
+        timed(&config, "IDLE", async {
+            handle
+                .init()
+                .await
+                .map_err(|e| imap_error(e, "IDLE", ConnectErrorKind::Protocol))
+        })
+        .await?;
+        let changed = {
+            // Dropping the stop source would end the wait at once: it lives to the end of it.
+            let (wait, _stop) = handle.wait_with_timeout(timeout);
+            match wait.await {
+                Ok(async_imap::extensions::idle::IdleResponse::NewData(_)) => true,
+                Ok(_) => false,
+                Err(e) => return Err(imap_error(e, "IDLE", ConnectErrorKind::Protocol)),
+            }
+        };
+        let session = timed(&config, "DONE", async {
+            handle
+                .done()
+                .await
+                .map_err(|e| imap_error(e, "DONE", ConnectErrorKind::Protocol))
+        })
+        .await?;
+        Ok((ImapSession { session, config }, changed))
+    }
+
     /// Signs out (errors are ignored: the connection ends either way).
     pub async fn logout(mut self) {
         let timeout = self.config.timeout;

@@ -37,8 +37,18 @@ pub fn raw_hash(raw: &[u8]) -> String {
     hex::encode(Sha256::digest(raw))
 }
 
-/// Reads a raw mail fetched from `mailbox` (see the module documentation).
+/// Reads a raw mail fetched from `mailbox` (see the module documentation). Never panics:
+/// one malformed mail must not stop the fetch loop.
 pub fn read(raw: &[u8], mailbox: &Mailbox, limits: &ParseLimits) -> Inbound {
+    match std::panic::catch_unwind(|| read_mail(raw, mailbox, limits)) {
+        Ok(inbound) => inbound,
+        Err(_) => Inbound::Unusable {
+            reason: "The mail could not be read at all; Show original has it.".into(),
+        },
+    }
+}
+
+fn read_mail(raw: &[u8], mailbox: &Mailbox, limits: &ParseLimits) -> Inbound {
     let parsed = match parse(raw, limits) {
         Ok(p) => p,
         Err(e) => {

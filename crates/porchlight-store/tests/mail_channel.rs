@@ -418,3 +418,54 @@ Diagnostic-Code: smtp; 550 5.1.1 user unknown\r\n\r\n\
         unique("dsn")
     )
 }
+
+#[test]
+fn imap_idle_brings_new_mail_in_without_waiting_for_the_poll() {
+    let Some(t) = server() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Store::open(dir.path()).unwrap());
+    store
+        .create_profile("Deniz Kaya", "deniz@acme.example")
+        .unwrap();
+    let support = format!("{}@acme.example", unique("idle"));
+    store
+        .apply_config(ConfigMutation::SaveMailbox {
+            mailbox: t.mailbox(&support),
+        })
+        .unwrap();
+    let mail = Arc::new(DesktopMail::new(
+        Arc::clone(&store),
+        Password(t.password.clone()),
+        Box::new(|_| {}),
+    ));
+    rt().block_on(async {
+        let wake = Arc::new(tokio::sync::Notify::new());
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        // Polling every ten minutes: only IDLE can bring the mail in within the test.
+        let running = tokio::spawn(channel::run(
+            Arc::clone(&mail),
+            Duration::from_secs(600),
+            wake,
+            async {
+                let _ = stop_rx.await;
+            },
+        ));
+        // Let the first round pass and the watcher start idling.
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let customer = format!("{}@customer.example", unique("idle-c"));
+        let send = t.config(t.submission, &customer);
+        smtp::send(
+            &send,
+            &customer_mail(&customer, &support, "IDLE", "Merhaba, bir sorum var.", None),
+        )
+        .await
+        .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while tickets(dir.path()).is_empty() {
+            assert!(Instant::now() < deadline, "IDLE did not bring the mail in");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        let _ = stop_tx.send(());
+        running.await.unwrap();
+    });
+}
