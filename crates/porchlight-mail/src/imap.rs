@@ -510,8 +510,7 @@ mod tests {
                 password: v["password"].as_str().unwrap().into(),
             },
         );
-        config.extra_roots_pem =
-            Some(std::fs::read_to_string(v["ca"].as_str().unwrap()).unwrap());
+        config.extra_roots_pem = Some(std::fs::read_to_string(v["ca"].as_str().unwrap()).unwrap());
         let mails: Vec<Vec<u8>> = (0..2)
             .map(|i| {
                 format!(
@@ -526,7 +525,10 @@ Content-Transfer-Encoding: 8bit\r\n\r\nMerhaba, siparişim {i} gelmedi.\r\n"
         for m in &mails {
             s.append("INBOX", m).await.unwrap();
         }
-        let missing = s.append("Yok Böyle Bir Klasör", &mails[0]).await.unwrap_err();
+        let missing = s
+            .append("Yok Böyle Bir Klasör", &mails[0])
+            .await
+            .unwrap_err();
         assert_eq!(missing.kind, ConnectErrorKind::MissingFolder, "{missing:?}");
         assert!(missing.detail.contains("Yok Böyle"), "{}", missing.detail);
         s.logout().await;
