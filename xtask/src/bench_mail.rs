@@ -54,7 +54,19 @@ pub fn run(put: &mut dyn FnMut(&str, f64, &str)) -> Result<()> {
     let (store, mail, mailbox) = bench_ingest(&rt, &server, put)?;
     bench_send(&rt, &store, &mail, &mailbox, put)?;
     drop((mail, store));
-    bench_rss(&rt, &server, put)
+    // The copies are made afresh on each run; they need not take disk space between runs.
+    let _ = std::fs::remove_dir_all(copy_dir());
+    bench_rss(&rt, &server, put)?;
+    let _ = std::fs::remove_dir_all(rss_dir());
+    Ok(())
+}
+
+fn copy_dir() -> PathBuf {
+    target_dir().join("bench/mail-store-100k")
+}
+
+fn rss_dir() -> PathBuf {
+    target_dir().join("bench/mail-rss-store")
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
@@ -538,7 +550,7 @@ fn store_copy() -> Result<PathBuf> {
     }
     // Opening it folds its write-ahead log in, so the copy is the database file alone.
     drop(Store::open(&seeded)?);
-    let copy = target_dir().join("bench/mail-store-100k");
+    let copy = copy_dir();
     let _ = std::fs::remove_dir_all(&copy);
     std::fs::create_dir_all(&copy)?;
     for e in std::fs::read_dir(&seeded)? {
@@ -720,7 +732,7 @@ fn bench_rss(
     server: &Server,
     put: &mut dyn FnMut(&str, f64, &str),
 ) -> Result<()> {
-    let dir = target_dir().join("bench/mail-rss-store");
+    let dir = rss_dir();
     let _ = std::fs::remove_dir_all(&dir);
     let store = Store::open(&dir)?;
     store.create_profile("Bench Agent", "bench@porchlight.example")?;
