@@ -1,5 +1,5 @@
-//! `cargo xtask bench [store|app|sync|kb|rules]`: speed on a generated 100k-ticket / ~1M-message store
-//! (sync: see bench_sync.rs). `mutation_apply_p95_ms`: a reply to a 50-message ticket with 50
+//! `cargo xtask bench [store|app|sync|kb|rules|mail]`: speed on a generated 100k-ticket / ~1M-message store
+//! (sync: see bench_sync.rs; mail: bench_mail.rs). `mutation_apply_p95_ms`: a reply to a 50-message ticket with 50
 //! active triggers, standalone, at 100k tickets.
 //! Results merge into target/bench/report.json as {metric: {value, unit}}.
 
@@ -95,13 +95,15 @@ pub fn run(which: Option<&str>) -> Result<()> {
             crate::bench_sync::run(&mut |n, v, u| report.put(n, v, u))?;
             bench_kb(&mut report)?;
             crate::bench_rules::run(&mut |n, v, u| report.put(n, v, u))?;
+            crate::bench_mail::run(&mut |n, v, u| report.put(n, v, u))?;
         }
         Some("kb") => bench_kb(&mut report)?,
         Some("rules") => crate::bench_rules::run(&mut |n, v, u| report.put(n, v, u))?,
         Some("store") => bench_store(&mut report)?,
         Some("app") => bench_app(&mut report)?,
         Some("sync") => crate::bench_sync::run(&mut |n, v, u| report.put(n, v, u))?,
-        Some(other) => bail!("unknown benchmark '{other}' (store, app, sync, kb or rules)"),
+        Some("mail") => crate::bench_mail::run(&mut |n, v, u| report.put(n, v, u))?,
+        Some(other) => bail!("unknown benchmark '{other}' (store, app, sync, kb, rules or mail)"),
     }
     report.save()
 }

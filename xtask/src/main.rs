@@ -4,6 +4,7 @@
 mod bench;
 mod bench_kb;
 mod bench_kb_store;
+mod bench_mail;
 mod bench_rules;
 mod bench_sync;
 mod deps;
@@ -24,7 +25,9 @@ const USAGE: &str = "usage: cargo xtask <command>
   fuzz-api                          schemathesis against the real server's OpenAPI document
                                     (PORCHLIGHT_FUZZ_EXAMPLES per operation, PORCHLIGHT_FUZZ_SEED)
   seed --tickets N --data-dir DIR   generate a realistic store (~10 messages per ticket)
-  bench [store|app|sync|kb|rules]   benchmarks on a 100k-ticket helpdesk, a 10k-article KB -> target/bench/report.json
+  bench [store|app|sync|kb|rules|mail]
+                                    benchmarks on a 100k-ticket helpdesk, a 10k-article KB,
+                                    e-mail on the test mail server -> target/bench/report.json
   bindings                          regenerate ui/src/bindings from the Rust types
   deps                              install the system packages the build and tests need
   postgres                          start the private PostgreSQL test cluster, print its URL
@@ -65,6 +68,8 @@ fn run_cli() -> Result<()> {
                 .args(rest))
         }
         "bench" => bench::run(rest.first().map(String::as_str)),
+        // Internal: the memory measurement of `bench mail`, in a process of its own.
+        bench_mail::RSS_CHILD => bench_mail::rss_child(rest),
         "bindings" => bindings(&root().join("ui/src/bindings")),
         "deps" => deps::ensure(&[deps::Group::Build, deps::Group::E2e]),
         "postgres" => {

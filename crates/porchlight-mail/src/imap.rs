@@ -321,6 +321,36 @@ impl ImapSession {
         .await
     }
 
+    /// Files a raw mail in `folder` (IMAP APPEND), unread: how a client keeps a copy of what
+    /// it sent, and how a mailbox is filled without going through SMTP delivery.
+    pub async fn append(&mut self, folder: &str, raw: &[u8]) -> Result<(), ConnectError> {
+        let config = self.config.clone();
+        let what = format!("APPEND to \"{folder}\"");
+        let session = &mut self.session;
+        let wire = encode_folder_name(folder);
+        timed(&config, "APPEND", async {
+            match session.append(&wire, None, None, raw).await {
+                Ok(()) => Ok(()),
+                // Refused before the mail was sent, its reason dropped by async-imap: a
+                // missing folder (NO [TRYCREATE]) or a mail the server will not take. STATUS
+                // tells the two apart.
+                Err(ImapError::Append) => match session.status(&wire, "(MESSAGES)").await {
+                    Err(ImapError::No(_)) => Err(ConnectError::new(
+                        ConnectErrorKind::MissingFolder,
+                        format!("{what}: there is no such folder"),
+                    )),
+                    Err(e) => Err(imap_error(e, &what, ConnectErrorKind::Protocol)),
+                    Ok(_) => Err(ConnectError::new(
+                        ConnectErrorKind::Rejected,
+                        format!("{what}: the server refused the mail ({} bytes)", raw.len()),
+                    )),
+                },
+                Err(e) => Err(imap_error(e, &what, ConnectErrorKind::Rejected)),
+            }
+        })
+        .await
+    }
+
     /// Waits in IMAP IDLE until the server reports a change in the selected folder or
     /// `timeout` passes (servers drop an IDLE after 30 minutes; ask for less). Returns the
     /// session, ready for commands again, and whether something changed.
@@ -498,6 +528,63 @@ mod tests {
         assert_eq!(uid_set(&[]), "");
         assert_eq!(uid_set(&[5]), "5");
         assert_eq!(uid_set(&[3, 1, 2, 7, 9, 10, 10]), "1:3,7,9:10");
+    }
+
+    /// Against `cargo xtask mail-server` (its JSON in `PORCHLIGHT_TEST_MAIL`): appended mails
+    /// come back byte for byte, in order; a missing folder is reported as such.
+    #[tokio::test]
+    async fn appended_mails_are_fetched_back_and_a_missing_folder_is_named() {
+        let raw = match std::env::var("PORCHLIGHT_TEST_MAIL") {
+            Ok(v) => v,
+            Err(_) if std::env::var_os("CI").is_some() => {
+                panic!("CI is set but PORCHLIGHT_TEST_MAIL is not")
+            }
+            Err(_) => {
+                eprintln!("skipped: export PORCHLIGHT_TEST_MAIL=$(cargo xtask mail-server) to run");
+                return;
+            }
+        };
+        let v: serde_json::Value = serde_json::from_str(&raw).expect("the mail-server JSON");
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        let user = format!("append-{nanos}@desk.example");
+        let mut config = ServerConfig::new(
+            v["host"].as_str().unwrap(),
+            v["imap"].as_u64().unwrap() as u16,
+            Security::StartTls,
+            Auth::Password {
+                user: user.clone(),
+                password: v["password"].as_str().unwrap().into(),
+            },
+        );
+        config.extra_roots_pem = Some(std::fs::read_to_string(v["ca"].as_str().unwrap()).unwrap());
+        let mails: Vec<Vec<u8>> = (0..2)
+            .map(|i| {
+                format!(
+                    "From: Ayşe <ayse@customer.example>\r\nTo: {user}\r\nSubject: Sipariş {i}\r\n\
+Message-ID: <a{i}-{nanos}@customer.example>\r\nContent-Type: text/plain; charset=utf-8\r\n\
+Content-Transfer-Encoding: 8bit\r\n\r\nMerhaba, siparişim {i} gelmedi.\r\n"
+                )
+                .into_bytes()
+            })
+            .collect();
+        let mut s = ImapSession::connect(&config).await.unwrap();
+        for m in &mails {
+            s.append("INBOX", m).await.unwrap();
+        }
+        let missing = s
+            .append("Yok Böyle Bir Klasör", &mails[0])
+            .await
+            .unwrap_err();
+        assert_eq!(missing.kind, ConnectErrorKind::MissingFolder, "{missing:?}");
+        assert!(missing.detail.contains("Yok Böyle"), "{}", missing.detail);
+        s.logout().await;
+        let batch = fetch(&config, "INBOX", 0, 10).await.unwrap();
+        assert_eq!(batch.folder.exists, 2);
+        let got: Vec<Vec<u8>> = batch.mails.into_iter().map(|m| m.raw).collect();
+        assert_eq!(got, mails);
     }
 
     #[test]
