@@ -384,10 +384,14 @@ pub async fn run<S: MailStorage>(
                 keep
             });
             for b in boxes.into_iter().filter(|b| b.active) {
-                let key = (b.id.clone(), b.updated_at);
-                if !watchers.contains_key(&key) {
-                    let task = tokio::spawn(watch(Arc::clone(&storage), b, Arc::clone(&wake)));
-                    watchers.insert(key, task);
+                if let std::collections::hash_map::Entry::Vacant(slot) =
+                    watchers.entry((b.id.clone(), b.updated_at))
+                {
+                    slot.insert(tokio::spawn(watch(
+                        Arc::clone(&storage),
+                        b,
+                        Arc::clone(&wake),
+                    )));
                 }
             }
         }

@@ -1,9 +1,10 @@
 //! E-mail on a standalone desktop: the store side of the mail channel
 //! (`porchlight_mail::channel`). A fetched mail is kept raw (content-addressed, like an
-//! attachment) and recorded by its hash before it is read; reading and applying it happen in
-//! one transaction with its outcome, so a crash between the two leaves a `pending` mail that
-//! the next fetch takes in, and a mail seen before is a duplicate. Connected to a team
-//! server, a desktop never touches a mailbox: the server does.
+//! attachment) and recorded by its hash in the same transaction that applies it, whatever its
+//! outcome (a ticket, a duplicate, a bounce, refused with the reason), so a crash before the
+//! commit leaves it for the next fetch (the folder's UID has not moved past it) and a mail
+//! seen before is a duplicate. Connected to a team server, a desktop never touches a
+//! mailbox: the server does.
 
 use std::sync::Arc;
 
@@ -105,144 +106,123 @@ impl Store {
         Ok(changed)
     }
 
-    /// Keeps a fetched mail raw, then takes it in (see the module documentation). Returns
-    /// what became of it and what the helpdesk's screens must refresh.
+    /// Keeps a fetched mail raw and takes it in, in one transaction with its outcome (see the
+    /// module documentation). Returns what became of it and what the helpdesk's screens must
+    /// refresh.
     pub fn take_in_mail(&self, mailbox: &Mailbox, raw: &[u8]) -> StoreResult<(TakenIn, Changed)> {
+        if raw.len() > MAX_RAW_MAIL {
+            return Ok((
+                TakenIn::Refused(format!(
+                    "The mail is {} MB; mails over {} MB stay in the mailbox.",
+                    raw.len() / (1024 * 1024),
+                    MAX_RAW_MAIL / (1024 * 1024)
+                )),
+                Changed::default(),
+            ));
+        }
         let hash = raw_hash(raw);
-        let known: Option<(String, String)> = self.read(|c| {
-            Ok(c.prepare_cached(
-                "SELECT outcome, raw_attachment_id FROM mail_fetched WHERE raw_sha256 = ?1",
-            )?
-            .query_row([&hash], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?)
-        })?;
-        let raw_id = match known {
-            Some((outcome, _)) if outcome != "pending" => {
-                return Ok((TakenIn::Duplicate, Changed::default()))
-            }
-            Some((_, id)) => id,
-            None => {
-                if raw.len() > MAX_RAW_MAIL {
-                    return Ok((
-                        TakenIn::Refused(format!(
-                            "The mail is {} MB; mails over {} MB stay in the mailbox.",
-                            raw.len() / (1024 * 1024),
-                            MAX_RAW_MAIL / (1024 * 1024)
-                        )),
-                        Changed::default(),
-                    ));
-                }
-                self.write_attachment_file(&hash, raw)?;
-                let id = new_id();
-                self.with_tx(|tx| {
-                    tx.execute(
-                        "INSERT INTO attachments(id, message_id, filename, mime, size, sha256, created_at)
-                         VALUES (?1, NULL, 'original.eml', 'message/rfc822', ?2, ?3, ?4)",
-                        params![id, raw.len() as i64, hash, now_ms()],
-                    )?;
-                    tx.execute(
-                        "INSERT INTO mail_fetched(raw_sha256, mailbox_id, raw_attachment_id, outcome, at)
-                         VALUES (?1, ?2, ?3, 'pending', ?4)",
-                        params![hash, mailbox.id, id, now_ms()],
-                    )?;
-                    Ok(())
-                })?;
-                id
-            }
-        };
         let limits = ParseLimits {
             max_bytes: MAX_RAW_MAIL,
             ..ParseLimits::default()
         };
-        let (m, outcome) = match read(raw, mailbox, &limits) {
-            Inbound::Unusable { reason } => (None, TakenIn::Refused(reason)),
-            Inbound::Bounce { mail_id, reason } => {
-                let target: Option<String> = match &mail_id {
-                    Some(id) => self.read(|c| {
-                        Ok(
-                            c.prepare_cached("SELECT message_id FROM mail_ids WHERE mail_id = ?1")?
-                                .query_row([id], |r| r.get(0))
-                                .optional()?,
-                        )
-                    })?,
-                    None => None,
-                };
-                match target {
-                    Some(message_id) => (
-                        Some(Mutation::SetDelivery {
-                            message_id,
-                            state: DeliveryState::Failed,
-                            error: Some(reason),
-                        }),
-                        TakenIn::Bounce,
-                    ),
-                    None => (
-                        None,
-                        TakenIn::Refused(format!(
-                            "A delivery report about no mail sent from here: {reason}"
-                        )),
-                    ),
-                }
-            }
-            Inbound::Mail { mail, files } => {
-                let mut mail: InboundMail = *mail;
-                for f in files {
-                    match self.stage_attachment(&f.file_name, &f.content_type, &f.data) {
-                        Ok(a) => mail.attachment_ids.push(a.id),
-                        Err(e) => mail.problems.push(format!(
-                            "{} was left out: {e} Show original has it.",
-                            f.file_name
-                        )),
-                    }
-                }
-                mail.raw_attachment_id = Some(raw_id.clone());
-                let ticket_id = new_id();
-                (
-                    Some(Mutation::ReceiveMail {
-                        ticket_id: ticket_id.clone(),
-                        message_id: new_id(),
-                        mail,
-                    }),
-                    TakenIn::Ticket(ticket_id),
-                )
-            }
-        };
+        // Read before the transaction (it only needs the mailbox), so the writer waits for
+        // no parsing. Everything after happens on the writer's connection alone.
+        let inbound = read(raw, mailbox, &limits);
         let at = now_ms();
         self.with_tx(|tx| {
+            let seen: bool = tx
+                .prepare_cached("SELECT EXISTS (SELECT 1 FROM mail_fetched WHERE raw_sha256 = ?1)")?
+                .query_row([&hash], |r| r.get(0))?;
+            if seen {
+                return Ok((TakenIn::Duplicate, Changed::default()));
+            }
+            // The original first: whatever becomes of the mail, it stays one click away. The
+            // folder's UID moves past it only once this transaction committed.
+            self.write_attachment_file(&hash, raw)?;
+            let raw_id = new_id();
+            tx.prepare_cached(
+                "INSERT INTO attachments(id, message_id, filename, mime, size, sha256, created_at)
+                 VALUES (?1, NULL, 'original.eml', 'message/rfc822', ?2, ?3, ?4)",
+            )?
+            .execute(params![raw_id, raw.len() as i64, hash, at])?;
+            let (m, outcome) = match inbound {
+                Inbound::Unusable { reason } => (None, TakenIn::Refused(reason)),
+                Inbound::Bounce { mail_id, reason } => {
+                    let target: Option<String> = match &mail_id {
+                        Some(id) => tx
+                            .prepare_cached("SELECT message_id FROM mail_ids WHERE mail_id = ?1")?
+                            .query_row([id], |r| r.get(0))
+                            .optional()?,
+                        None => None,
+                    };
+                    match target {
+                        Some(message_id) => (
+                            Some(Mutation::SetDelivery {
+                                message_id,
+                                state: DeliveryState::Failed,
+                                error: Some(reason),
+                            }),
+                            TakenIn::Bounce,
+                        ),
+                        None => (
+                            None,
+                            TakenIn::Refused(format!(
+                                "A delivery report about no mail sent from here: {reason}"
+                            )),
+                        ),
+                    }
+                }
+                Inbound::Mail { mail, files } => {
+                    let mut mail: InboundMail = *mail;
+                    for f in files {
+                        match self.keep_file(&f.file_name, &f.content_type, &f.data) {
+                            Ok(a) => {
+                                crate::queries::attachments::insert_staged(tx, &a)?;
+                                mail.attachment_ids.push(a.id);
+                            }
+                            Err(crate::StoreError::Domain(e)) => mail.problems.push(format!(
+                                "{} was left out: {} Show original has it.",
+                                f.file_name, e.message
+                            )),
+                            Err(other) => return Err(other),
+                        }
+                    }
+                    mail.raw_attachment_id = Some(raw_id.clone());
+                    let ticket_id = new_id();
+                    (
+                        Some(Mutation::ReceiveMail {
+                            ticket_id: ticket_id.clone(),
+                            message_id: new_id(),
+                            mail,
+                        }),
+                        TakenIn::Ticket(ticket_id),
+                    )
+                }
+            };
             let (outcome, changed, message_id) = match m.map(|m| m.validated()) {
                 None => (outcome, Changed::default(), None),
                 Some(Err(e)) => (TakenIn::Refused(e.message), Changed::default(), None),
                 // The engine decides before anything is written: a refusal writes nothing.
-                Some(Ok(m)) => {
-                    match self.apply_mail_in(tx, &m, at) {
-                        Ok(changed) => {
-                            let message_id = match &m {
-                                Mutation::ReceiveMail { message_id, .. } => Some(message_id.clone()),
-                                _ => None,
-                            };
-                            let outcome = match (&m, &outcome) {
-                                // The ticket it joined, not the id a new one would have had.
-                                (Mutation::ReceiveMail { message_id, .. }, TakenIn::Ticket(_)) => {
-                                    TakenIn::Ticket(
-                                        sp_ticket_of(tx, message_id)?.unwrap_or_default(),
-                                    )
-                                }
-                                _ => outcome,
-                            };
-                            (outcome, changed, message_id)
-                        }
-                        Err(crate::StoreError::Domain(e))
-                            if e.code == ErrorCode::Conflict
-                                && e.field.as_deref() == Some("mail_id") =>
-                        {
-                            (TakenIn::Duplicate, Changed::default(), None)
-                        }
-                        Err(crate::StoreError::Domain(e)) => {
-                            (TakenIn::Refused(e.message), Changed::default(), None)
-                        }
-                        Err(other) => return Err(other),
+                Some(Ok(m)) => match self.apply_mail_in(tx, &m, at) {
+                    Ok(changed) => match (&m, outcome) {
+                        // The ticket it joined, not the id a new one would have had.
+                        (Mutation::ReceiveMail { message_id, .. }, TakenIn::Ticket(_)) => (
+                            TakenIn::Ticket(ticket_of(tx, message_id)?.unwrap_or_default()),
+                            changed,
+                            Some(message_id.clone()),
+                        ),
+                        (_, outcome) => (outcome, changed, None),
+                    },
+                    Err(crate::StoreError::Domain(e))
+                        if e.code == ErrorCode::Conflict && e.field.as_deref() == Some("mail_id") =>
+                    {
+                        (TakenIn::Duplicate, Changed::default(), None)
                     }
-                }
+                    Err(crate::StoreError::Domain(e)) => {
+                        (TakenIn::Refused(e.message), Changed::default(), None)
+                    }
+                    Err(other) => return Err(other),
+                },
             };
             let (word, detail) = match &outcome {
                 TakenIn::Ticket(_) => ("ticket", None),
@@ -250,10 +230,11 @@ impl Store {
                 TakenIn::Bounce => ("bounce", None),
                 TakenIn::Refused(why) => ("refused", Some(why.clone())),
             };
-            tx.execute(
-                "UPDATE mail_fetched SET outcome = ?2, message_id = ?3, detail = ?4 WHERE raw_sha256 = ?1",
-                params![hash, word, message_id, detail],
-            )?;
+            tx.prepare_cached(
+                "INSERT INTO mail_fetched(raw_sha256, mailbox_id, raw_attachment_id, outcome, message_id, detail, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![hash, mailbox.id, raw_id, word, message_id, detail, at])?;
             Ok((outcome, changed))
         })
     }
@@ -435,7 +416,7 @@ impl Store {
     }
 }
 
-fn sp_ticket_of(c: &Connection, message_id: &str) -> StoreResult<Option<String>> {
+fn ticket_of(c: &Connection, message_id: &str) -> StoreResult<Option<String>> {
     Ok(
         c.prepare_cached("SELECT ticket_id FROM messages WHERE id = ?1")?
             .query_row([message_id], |r| r.get(0))

@@ -594,8 +594,8 @@ CREATE TABLE sla_tally (kind TEXT PRIMARY KEY, as_of INTEGER NOT NULL, n INTEGER
 );
 
 /// E-mail: messages by Message-ID (threading and dedupe), the send queue, each mailbox
-/// folder's UIDVALIDITY and last UID, and every fetched mail's raw copy and outcome (a crash
-/// or a failed parse loses nothing: the raw bytes are stored before anything else).
+/// folder's UIDVALIDITY and last UID, and every fetched mail's raw copy and outcome (written
+/// with the change it made, so a failed parse loses nothing and a refetch is recognised).
 const V11: &str = r#"
 CREATE TABLE mail_ids (mail_id TEXT PRIMARY KEY, message_id TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE mail_queue (message_id TEXT PRIMARY KEY) WITHOUT ROWID;
@@ -615,7 +615,6 @@ CREATE TABLE mail_fetched (
   detail TEXT,
   at INTEGER NOT NULL
 ) WITHOUT ROWID;
-CREATE INDEX mail_fetched_outcome ON mail_fetched(outcome) WHERE outcome = 'pending';
 CREATE TABLE mail_sent_auto (address TEXT NOT NULL, at INTEGER NOT NULL);
 CREATE INDEX mail_sent_auto_address ON mail_sent_auto(address, at);
 "#;

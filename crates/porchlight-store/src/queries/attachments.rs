@@ -17,6 +17,23 @@ pub(crate) fn mb(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
 }
 
+/// The row of a file kept by [`Store::keep_file`], staged for the next message.
+pub(crate) fn insert_staged(c: &Connection, a: &Attachment) -> StoreResult<()> {
+    c.prepare_cached(
+        "INSERT INTO attachments(id, message_id, filename, mime, size, sha256, created_at)
+         VALUES (?1, NULL, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        a.id,
+        a.filename,
+        a.mime,
+        a.size,
+        a.sha256,
+        now_ms()
+    ])?;
+    Ok(())
+}
+
 /// Refuses attachments that are not staged on this desktop or already sent (a new message
 /// links the staged ones when it is written, see `docs::write`).
 pub(crate) fn require_staged(c: &Connection, ids: &[String]) -> StoreResult<()> {
@@ -54,6 +71,19 @@ impl Store {
         mime: &str,
         bytes: &[u8],
     ) -> StoreResult<Attachment> {
+        let a = self.keep_file(filename, mime, bytes)?;
+        self.with_tx(|tx| insert_staged(tx, &a))?;
+        Ok(a)
+    }
+
+    /// Checks a file (its name, its size) and writes its bytes where its hash says; the row
+    /// that stages it is the caller's to write ([`insert_staged`]).
+    pub(crate) fn keep_file(
+        &self,
+        filename: &str,
+        mime: &str,
+        bytes: &[u8],
+    ) -> StoreResult<Attachment> {
         // Direction controls would make `gpj.exe` read as `exe.jpg`.
         let filename = porchlight_domain::bidi::clean_file_name(filename);
         if filename.is_empty() {
@@ -74,7 +104,7 @@ impl Store {
         }
         let sha256 = hex::encode(Sha256::digest(bytes));
         self.write_attachment_file(&sha256, bytes)?;
-        let a = Attachment {
+        Ok(Attachment {
             id: new_id(),
             filename,
             mime: if mime.trim().is_empty() {
@@ -84,16 +114,7 @@ impl Store {
             },
             size: size as i64,
             sha256,
-        };
-        self.with_tx(|tx| {
-            tx.execute(
-                "INSERT INTO attachments(id, message_id, filename, mime, size, sha256, created_at)
-                 VALUES (?1, NULL, ?2, ?3, ?4, ?5, ?6)",
-                params![a.id, a.filename, a.mime, a.size, a.sha256, now_ms()],
-            )?;
-            Ok(())
-        })?;
-        Ok(a)
+        })
     }
 
     /// Where an attachment's bytes are, for opening with the OS's default application. The
