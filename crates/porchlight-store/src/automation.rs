@@ -241,8 +241,9 @@ impl crate::Store {
     pub fn run_time_rules(&self, now: i64) -> StoreResult<TimeRulesPass> {
         let (rules, connected) = self.read(|c| {
             let rules: Vec<_> = config::rules(c)?
-                .into_iter()
+                .iter()
                 .filter(|r| r.active && r.trigger == RuleTrigger::Time)
+                .cloned()
                 .collect();
             Ok((rules, crate::sync::is_connected(c)?))
         })?;

@@ -297,7 +297,7 @@ impl Store {
             // Standalone, this desktop runs the automation rules (a server runs them once
             // for everyone in team mode).
             let rules = if connected {
-                Vec::new()
+                Default::default()
             } else {
                 crate::queries::config::rules(tx)?
             };

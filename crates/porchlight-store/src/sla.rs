@@ -144,11 +144,6 @@ fn compute(book: &SlaBook, h: &History) -> Option<TicketSla> {
     book.ticket_sla(&facts, &timeline)
 }
 
-fn book(c: &Connection) -> StoreResult<SlaBook> {
-    let (policies, calendars) = config::sla_config(c)?;
-    Ok(SlaBook::new(policies, &calendars))
-}
-
 /// Recomputes the SLA fields of one ticket; a solved, closed or deleted ticket, or one no
 /// policy covers, has none.
 fn refresh_one(c: &Connection, book: &SlaBook, id: &str) -> StoreResult<()> {
@@ -181,7 +176,7 @@ pub(crate) fn refresh_dirty(c: &Connection) -> StoreResult<usize> {
     let all: bool = c
         .prepare_cached("SELECT EXISTS (SELECT 1 FROM sla_dirty WHERE ticket_id = '*')")?
         .query_row([], |r| r.get(0))?;
-    let book = book(c)?;
+    let book = config::sla_book(c)?;
     let n = if all {
         // Solved and closed tickets have no running SLA: clear any left, then the rest.
         c.execute(
@@ -338,7 +333,7 @@ fn refresh_all(c: &Connection, book: &SlaBook) -> StoreResult<usize> {
 /// The full SLA of one ticket as of its last change (the ticket view): computed on read, so
 /// a solved ticket still shows which targets were met and which breached.
 pub(crate) fn ticket_sla(c: &Connection, id: &str) -> StoreResult<Option<TicketSla>> {
-    let book = book(c)?;
+    let book = config::sla_book(c)?;
     if book.is_empty() {
         return Ok(None);
     }
