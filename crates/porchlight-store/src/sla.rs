@@ -227,11 +227,19 @@ fn refresh_all(c: &Connection, book: &SlaBook) -> StoreResult<usize> {
     let mut rowids: Vec<i64> = Vec::new();
     let mut stored: Vec<Stored> = Vec::new();
     let mut hist: Vec<History> = Vec::new();
+    // Organizations are few: their customers are read once, not looked up per ticket.
+    let organization_of: std::collections::HashMap<String, String> = c
+        .prepare("SELECT id, organization_id FROM customers WHERE organization_id IS NOT NULL")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
     {
+        // The table read in its own order, not through `tickets_status`: a seek per ticket in
+        // (status, assignee) order cost more than reading every row, and the rows are
+        // written back below in this order, page after page.
         let mut st = c.prepare(
-            "SELECT t.id, t.status, t.priority, t.channel, t.group_id, cu.organization_id,
+            "SELECT t.id, t.status, t.priority, t.channel, t.group_id, t.requester_id,
                     t.created_at, t.sla_policy_id, t.sla_due_at, t.sla_warn_at, t.rowid
-             FROM tickets t LEFT JOIN customers cu ON cu.id = t.requester_id
+             FROM tickets t NOT INDEXED
              WHERE t.status IN ('new', 'open', 'pending', 'on_hold') AND t.deleted_at IS NULL",
         )?;
         let mut rows = st.query([])?;
@@ -251,7 +259,7 @@ fn refresh_all(c: &Connection, book: &SlaBook) -> StoreResult<usize> {
                 priority,
                 channel,
                 group_id: r.get(4)?,
-                organization_id: r.get(5)?,
+                organization_id: organization_of.get(text(r, 5)?).cloned(),
                 created_at: r.get(6)?,
                 deleted: false,
                 tags: Vec::new(),
@@ -275,9 +283,10 @@ fn refresh_all(c: &Connection, book: &SlaBook) -> StoreResult<usize> {
         }
     }
     {
+        // In table order, as the messages below; each history is put in time order there.
         let mut st = c.prepare(
             "SELECT ticket_id, field, old_value, new_value, created_at FROM ticket_events
-             WHERE field IN ('status', 'priority') ORDER BY created_at, rowid",
+             WHERE field IN ('status', 'priority')",
         )?;
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
@@ -289,7 +298,8 @@ fn refresh_all(c: &Connection, book: &SlaBook) -> StoreResult<usize> {
         }
     }
     {
-        // In table order (no sort of every message); each thread is put in time order below.
+        // In table order (no sort of every message); each thread is put in time order below
+        // (a stable sort by time: ties keep the table's order, as `ORDER BY created_at, rowid`).
         // Only a rule's authorship matters to the clock, so other author ids are not kept.
         let mut st =
             c.prepare("SELECT ticket_id, kind, author_kind, author_id, created_at FROM messages")?;
@@ -325,6 +335,7 @@ fn refresh_all(c: &Connection, book: &SlaBook) -> StoreResult<usize> {
         )?;
         for (i, h) in hist.iter_mut().enumerate() {
             h.thread.sort_by_key(|m| m.3);
+            h.changes.sort_by_key(|e| e.3);
             let sla = compute(book, h);
             let now: Stored = (
                 sla.as_ref().map(|s| s.policy_id.clone()),
