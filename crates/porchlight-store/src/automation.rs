@@ -4,7 +4,7 @@
 //! does, once, and its results arrive with the next pull.
 
 use porchlight_domain::apply::Actor;
-use porchlight_domain::docs::{Changed, Doc, DocKind, TicketDoc};
+use porchlight_domain::docs::{Changed, TicketDoc};
 use porchlight_domain::notify::{NotifyEventValue, NOTIFY_FIELD};
 use porchlight_domain::rules::{
     rule_actor_id, rule_actor_name, run_triggers, RuleEffect, RuleEnv, RuleEvent, RuleTrigger,
@@ -20,13 +20,6 @@ use crate::{new_id, StoreResult};
 
 use porchlight_domain::config::ticket_within_business_hours;
 pub(crate) use porchlight_domain::rules::event_of;
-
-pub(crate) fn ticket_doc(tx: &Transaction<'_>, id: &str) -> StoreResult<Option<TicketDoc>> {
-    Ok(match docs::read(tx, DocKind::Ticket, id)? {
-        Some(Doc::Ticket(t)) => Some(t),
-        _ => None,
-    })
-}
 
 fn last_event_at(tx: &Transaction<'_>, ticket_id: &str, field: &str) -> StoreResult<Option<i64>> {
     Ok(tx
@@ -136,6 +129,7 @@ pub(crate) fn after_change(
     rules: &[porchlight_domain::rules::Rule],
     change: Change<'_>,
     at: i64,
+    tickets: &docs::TicketCache,
 ) -> StoreResult<Changed> {
     let Change {
         ticket_id,
@@ -146,7 +140,7 @@ pub(crate) fn after_change(
     if rules.is_empty() {
         return Ok(Changed::default());
     }
-    let Some(after) = ticket_doc(tx, ticket_id)? else {
+    let Some(after) = docs::read_ticket(tx, tickets, ticket_id)? else {
         return Ok(Changed::default());
     };
     let facts = facts(tx, after, at)?;
@@ -157,7 +151,7 @@ pub(crate) fn after_change(
         now: at,
     };
     let fired = run_triggers(rules, &facts, &event, &mut Env { tx });
-    apply_fired(tx, ticket_id, fired, at)
+    apply_fired(tx, ticket_id, fired, at, tickets)
 }
 
 pub(crate) fn apply_fired(
@@ -165,6 +159,7 @@ pub(crate) fn apply_fired(
     ticket_id: &str,
     fired: Vec<porchlight_domain::rules::Fired>,
     at: i64,
+    tickets: &docs::TicketCache,
 ) -> StoreResult<Changed> {
     let mut changed = Changed::default();
     for f in fired {
@@ -184,7 +179,7 @@ pub(crate) fn apply_fired(
                 RuleEffect::Mutate(m) => m
                     .validated()
                     .map_err(Into::into)
-                    .and_then(|m| crate::mutate::apply_one(tx, &m, &actor, at, false))
+                    .and_then(|m| crate::mutate::apply_one(tx, &m, &actor, at, false, tickets))
                     .map(|c| changed.merge(c)),
                 // Recorded as a `notify` event, as the server does; the named agents'
                 // notifications are derived from it (see `queries::notifications`).
@@ -206,6 +201,7 @@ pub(crate) fn apply_fired(
             Ok(()) => tx.execute("RELEASE rule", [])?,
             Err(e) => {
                 tx.execute("ROLLBACK TO rule", [])?;
+                tickets.clear();
                 tx.execute("RELEASE rule", [])?;
                 events::record(
                     tx,
@@ -241,8 +237,9 @@ impl crate::Store {
     pub fn run_time_rules(&self, now: i64) -> StoreResult<TimeRulesPass> {
         let (rules, connected) = self.read(|c| {
             let rules: Vec<_> = config::rules(c)?
-                .into_iter()
+                .iter()
                 .filter(|r| r.active && r.trigger == RuleTrigger::Time)
+                .cloned()
                 .collect();
             Ok((rules, crate::sync::is_connected(c)?))
         })?;
@@ -357,13 +354,14 @@ impl crate::Store {
                 let mark = crate::queries::notifications::watermark(tx)?;
                 for facts in batch {
                     // Re-read inside the write: an agent may have changed the ticket meanwhile.
-                    let Some(t) = ticket_doc(tx, &facts.ticket.id)? else {
+                    let tickets = docs::TicketCache::default();
+                    let Some(t) = docs::read_ticket(tx, &tickets, &facts.ticket.id)? else {
                         continue;
                     };
                     let fresh = self::facts(tx, t, now)?;
                     let fired = run_triggers(&rules, &fresh, &event, &mut Env { tx });
                     pass.fired += fired.len();
-                    let changed = apply_fired(tx, &fresh.ticket.id, fired, now)?;
+                    let changed = apply_fired(tx, &fresh.ticket.id, fired, now, &tickets)?;
                     pass.changed.merge(changed);
                 }
                 crate::queries::notifications::derive_local(tx, mark)?;
@@ -439,4 +437,95 @@ fn prefilter(
         }
     }
     (!parts.is_empty()).then(|| format!("({})", parts.join(" AND ")))
+}
+
+#[cfg(test)]
+mod tests {
+    use porchlight_domain::docs::TicketDoc;
+    use porchlight_domain::mutation::{RequesterRef, TicketFieldChanges};
+    use porchlight_domain::rules::{Fired, RuleEffect};
+    use porchlight_domain::{Channel, Mutation, Priority, TicketType};
+
+    use crate::queries::docs;
+    use crate::{new_id, Store};
+
+    fn fired(name: &str, effects: Vec<Mutation>) -> Fired {
+        Fired {
+            rule_id: new_id(),
+            rule_name: name.into(),
+            effects: effects.into_iter().map(RuleEffect::Mutate).collect(),
+        }
+    }
+
+    /// The ticket after two rules fire on it, the first failing after it already wrote
+    /// (when `broken`).
+    fn after_rules(broken: bool) -> TicketDoc {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(dir.path()).unwrap();
+        s.create_profile("Ola Admin", "ola@example.com").unwrap();
+        let id = new_id();
+        s.apply(Mutation::CreateTicket {
+            ticket_id: id.clone(),
+            message_id: new_id(),
+            subject: "Refund".into(),
+            requester: RequesterRef::New {
+                id: new_id(),
+                name: "Kemal Aras".into(),
+                email: Some("kemal@example.com".into()),
+                phone: None,
+            },
+            channel: Channel::Email,
+            priority: Priority::Normal,
+            ticket_type: TicketType::Question,
+            assignee_id: None,
+            group_id: None,
+            tags: vec![],
+            body_text: "Please.".into(),
+            attachment_ids: vec![],
+        })
+        .unwrap();
+        let mut rules = vec![fired(
+            "Urgent",
+            vec![Mutation::SetTicketFields {
+                ticket_id: id.clone(),
+                changes: TicketFieldChanges {
+                    priority: Some(Priority::Urgent),
+                    ..Default::default()
+                },
+            }],
+        )];
+        if broken {
+            let to_nowhere = Mutation::SetTicketFields {
+                ticket_id: id.clone(),
+                changes: TicketFieldChanges {
+                    group_id: Some(Some("no-such-group".into())),
+                    ..Default::default()
+                },
+            };
+            let tag = Mutation::AddTag {
+                ticket_id: id.clone(),
+                tag: "billing".into(),
+            };
+            rules.insert(0, fired("Broken", vec![tag, to_nowhere]));
+        }
+        s.with_tx(|tx| {
+            let tickets = docs::TicketCache::default();
+            super::apply_fired(tx, &id, rules, crate::now_ms(), &tickets)
+        })
+        .unwrap();
+        s.with_tx(|tx| docs::read_ticket(tx, &docs::TicketCache::default(), &id))
+            .unwrap()
+            .unwrap()
+    }
+
+    /// A rule rolled back after it wrote leaves nothing behind, in the store or in what the
+    /// change remembers of its ticket: the next rule starts from the ticket as stored.
+    #[test]
+    fn a_rule_rolled_back_leaves_nothing_for_the_next() {
+        let (clean, after_broken) = (after_rules(false), after_rules(true));
+        assert_eq!(after_broken.priority, Priority::Urgent);
+        assert!(after_broken.tags.is_empty());
+        assert_eq!(after_broken.version, clean.version);
+        assert_eq!(after_broken.group_id, None);
+    }
 }

@@ -18,6 +18,7 @@ use crate::{new_id, now_ms, Store, StoreError, StoreResult};
 /// itself (not as a refusal), so a broken database never looks like bad input.
 struct TxView<'c> {
     c: &'c Connection,
+    tickets: &'c docs::TicketCache,
     failure: Option<StoreError>,
 }
 
@@ -57,7 +58,9 @@ macro_rules! typed_get {
 }
 
 impl StateView for TxView<'_> {
-    typed_get!(ticket, Ticket, TicketDoc);
+    fn ticket(&mut self, id: &str) -> Result<Option<TicketDoc>, DomainError> {
+        docs::read_ticket(self.c, self.tickets, id).map_err(|e| self.fail(e))
+    }
     typed_get!(message, Message, MessageDoc);
     typed_get!(customer, Customer, CustomerDoc);
     typed_get!(organization, Organization, OrganizationDoc);
@@ -181,6 +184,7 @@ pub(crate) fn apply_one(
     actor: &Actor,
     at: i64,
     connected: bool,
+    tickets: &docs::TicketCache,
 ) -> StoreResult<Changed> {
     match m {
         Mutation::SaveView { id, name, filters } => {
@@ -212,6 +216,7 @@ pub(crate) fn decide(
 ) -> StoreResult<Vec<DocWrite>> {
     let mut view = TxView {
         c: tx,
+        tickets,
         failure: None,
     };
     let mut fresh = new_id;
@@ -279,8 +284,8 @@ pub(crate) fn write_change(
     }
     for w in &writes {
         match w {
-            DocWrite::Put { doc } => docs::write(tx, doc)?,
-            DocWrite::Delete { key } => docs::delete(tx, key.kind, &key.id)?,
+            DocWrite::Put { doc } => docs::write_cached(tx, tickets, doc)?,
+            DocWrite::Delete { key } => docs::delete_cached(tx, tickets, key.kind, &key.id)?,
         }
     }
     for (kind, id) in stays_pending {
@@ -350,7 +355,7 @@ impl Store {
             // Standalone, this desktop runs the automation rules (a server runs them once
             // for everyone in team mode).
             let rules = if connected {
-                Vec::new()
+                Default::default()
             } else {
                 crate::queries::config::rules(tx)?
             };
@@ -364,20 +369,30 @@ impl Store {
             let mut changed = Changed::default();
             for m in &ms {
                 let shared = crate::sync::is_shared(m);
+                let tickets = docs::TicketCache::default();
                 if let Some((ticket, kind, author)) =
                     crate::automation::event_of(m).filter(|_| automate)
                 {
-                    let before = crate::automation::ticket_doc(tx, ticket)?;
-                    changed.merge(apply_one(tx, m, &actor, at, false)?);
+                    let before = docs::read_ticket(tx, &tickets, ticket)?;
+                    changed.merge(apply_one(tx, m, &actor, at, false, &tickets)?);
                     let event = crate::automation::Change {
                         ticket_id: ticket,
                         kind,
                         author,
                         before: before.as_ref(),
                     };
-                    changed.merge(crate::automation::after_change(tx, &rules, event, at)?);
+                    changed.merge(crate::automation::after_change(
+                        tx, &rules, event, at, &tickets,
+                    )?);
                 } else {
-                    changed.merge(apply_one(tx, m, &actor, at, connected && shared)?);
+                    changed.merge(apply_one(
+                        tx,
+                        m,
+                        &actor,
+                        at,
+                        connected && shared,
+                        &tickets,
+                    )?);
                 }
                 if connected && shared {
                     crate::sync::append_outbox(tx, m, at)?;

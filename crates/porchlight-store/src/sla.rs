@@ -10,10 +10,12 @@ use porchlight_domain::sla::{
     timeline_of, FieldChange, SlaBook, SlaStatus, ThreadEntry, TicketFacts, TicketSla,
 };
 use porchlight_domain::{AuthorKind, Channel, MessageKind, Priority, TicketStatus};
+use rusqlite::config::DbConfig;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::queries::{config, settings};
+use crate::schema::unsolved;
 use crate::{refresh, Store, StoreResult};
 
 /// What the clock needs of one ticket, read from its row, tags, audit events and messages.
@@ -144,11 +146,6 @@ fn compute(book: &SlaBook, h: &History) -> Option<TicketSla> {
     book.ticket_sla(&facts, &timeline)
 }
 
-fn book(c: &Connection) -> StoreResult<SlaBook> {
-    let (policies, calendars) = config::sla_config(c)?;
-    Ok(SlaBook::new(policies, &calendars))
-}
-
 /// Recomputes the SLA fields of one ticket; a solved, closed or deleted ticket, or one no
 /// policy covers, has none.
 fn refresh_one(c: &Connection, book: &SlaBook, id: &str) -> StoreResult<()> {
@@ -181,7 +178,7 @@ pub(crate) fn refresh_dirty(c: &Connection) -> StoreResult<usize> {
     let all: bool = c
         .prepare_cached("SELECT EXISTS (SELECT 1 FROM sla_dirty WHERE ticket_id = '*')")?
         .query_row([], |r| r.get(0))?;
-    let book = book(c)?;
+    let book = config::sla_book(c)?;
     let n = if all {
         // Solved and closed tickets have no running SLA: clear any left, then the rest.
         c.execute(
@@ -230,11 +227,19 @@ fn refresh_all(c: &Connection, book: &SlaBook) -> StoreResult<usize> {
     let mut rowids: Vec<i64> = Vec::new();
     let mut stored: Vec<Stored> = Vec::new();
     let mut hist: Vec<History> = Vec::new();
+    // Organizations are few: their customers are read once, not looked up per ticket.
+    let organization_of: std::collections::HashMap<String, String> = c
+        .prepare("SELECT id, organization_id FROM customers WHERE organization_id IS NOT NULL")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
     {
+        // The table read in its own order, not through `tickets_status`: a seek per ticket in
+        // (status, assignee) order cost more than reading every row, and the rows are
+        // written back below in this order, page after page.
         let mut st = c.prepare(
-            "SELECT t.id, t.status, t.priority, t.channel, t.group_id, cu.organization_id,
+            "SELECT t.id, t.status, t.priority, t.channel, t.group_id, t.requester_id,
                     t.created_at, t.sla_policy_id, t.sla_due_at, t.sla_warn_at, t.rowid
-             FROM tickets t LEFT JOIN customers cu ON cu.id = t.requester_id
+             FROM tickets t NOT INDEXED
              WHERE t.status IN ('new', 'open', 'pending', 'on_hold') AND t.deleted_at IS NULL",
         )?;
         let mut rows = st.query([])?;
@@ -254,7 +259,7 @@ fn refresh_all(c: &Connection, book: &SlaBook) -> StoreResult<usize> {
                 priority,
                 channel,
                 group_id: r.get(4)?,
-                organization_id: r.get(5)?,
+                organization_id: organization_of.get(text(r, 5)?).cloned(),
                 created_at: r.get(6)?,
                 deleted: false,
                 tags: Vec::new(),
@@ -278,9 +283,10 @@ fn refresh_all(c: &Connection, book: &SlaBook) -> StoreResult<usize> {
         }
     }
     {
+        // In table order, as the messages below; each history is put in time order there.
         let mut st = c.prepare(
             "SELECT ticket_id, field, old_value, new_value, created_at FROM ticket_events
-             WHERE field IN ('status', 'priority') ORDER BY created_at, rowid",
+             WHERE field IN ('status', 'priority')",
         )?;
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
@@ -292,7 +298,8 @@ fn refresh_all(c: &Connection, book: &SlaBook) -> StoreResult<usize> {
         }
     }
     {
-        // In table order (no sort of every message); each thread is put in time order below.
+        // In table order (no sort of every message); each thread is put in time order below
+        // (a stable sort by time: ties keep the table's order, as `ORDER BY created_at, rowid`).
         // Only a rule's authorship matters to the clock, so other author ids are not kept.
         let mut st =
             c.prepare("SELECT ticket_id, kind, author_kind, author_id, created_at FROM messages")?;
@@ -317,28 +324,84 @@ fn refresh_all(c: &Connection, book: &SlaBook) -> StoreResult<usize> {
             hist[i].thread.push((kind, author, by_rule, r.get(4)?));
         }
     }
-    let mut update = c.prepare_cached(
-        "UPDATE tickets SET sla_policy_id = ?2, sla_due_at = ?3, sla_warn_at = ?4 WHERE rowid = ?1",
-    )?;
-    for (i, h) in hist.iter_mut().enumerate() {
-        h.thread.sort_by_key(|m| m.3);
-        let sla = compute(book, h);
-        let now: Stored = (
-            sla.as_ref().map(|s| s.policy_id.clone()),
-            sla.as_ref().and_then(|s| s.due_at),
-            sla.as_ref().and_then(|s| s.warn_at),
-        );
-        if now != stored[i] {
-            update.execute(params![rowids[i], now.0, now.1, now.2])?;
+    {
+        // Written with the triggers off: per row written, `sla_tally`'s trigger cost a
+        // statement journal, a trigger program and a scratch table, more than the write
+        // itself; the tally is counted once afterwards instead. No other trigger watches
+        // the SLA columns, the only ones written here.
+        let off = TriggersOff::new(c)?;
+        let mut update = c.prepare(
+            "UPDATE tickets SET sla_policy_id = ?2, sla_due_at = ?3, sla_warn_at = ?4 WHERE rowid = ?1",
+        )?;
+        for (i, h) in hist.iter_mut().enumerate() {
+            h.thread.sort_by_key(|m| m.3);
+            h.changes.sort_by_key(|e| e.3);
+            let sla = compute(book, h);
+            let now: Stored = (
+                sla.as_ref().map(|s| s.policy_id.clone()),
+                sla.as_ref().and_then(|s| s.due_at),
+                sla.as_ref().and_then(|s| s.warn_at),
+            );
+            if now != stored[i] {
+                update.execute(params![rowids[i], now.0, now.1, now.2])?;
+            }
+        }
+        drop(update);
+        off.restore()?;
+    }
+    c.execute_batch(SLA_RECOUNT)?;
+    Ok(ids.len())
+}
+
+/// Counts `sla_tally` afresh at its reference instants (see `schema::SLA_TALLY_TRIGGERS`),
+/// from the covering indexes over unsolved tickets' SLA instants.
+const SLA_RECOUNT: &str = concat!(
+    "UPDATE sla_tally SET n = (SELECT count(*) FROM tickets INDEXED BY tickets_sla_due_open
+       WHERE sla_due_at < sla_tally.as_of AND deleted_at IS NULL AND status IN ",
+    unsolved!(),
+    ") WHERE kind = 'due';
+     UPDATE sla_tally SET n = (SELECT count(*) FROM tickets INDEXED BY tickets_sla_warn_open
+       WHERE sla_warn_at < sla_tally.as_of AND deleted_at IS NULL AND status IN ",
+    unsolved!(),
+    ") WHERE kind = 'warn';"
+);
+
+/// The connection's triggers, off until [`TriggersOff::restore`] (or the guard is dropped,
+/// on an early error return). Switching expires the connection's prepared statements (each
+/// is compiled again on its next use), so this is for bulk work.
+struct TriggersOff<'c>(Option<&'c Connection>);
+
+impl<'c> TriggersOff<'c> {
+    fn new(c: &'c Connection) -> StoreResult<Self> {
+        c.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, false)?;
+        Ok(TriggersOff(Some(c)))
+    }
+
+    fn restore(mut self) -> StoreResult<()> {
+        if let Some(c) = self.0.take() {
+            c.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, true)?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for TriggersOff<'_> {
+    fn drop(&mut self) {
+        let Some(c) = self.0.take() else { return };
+        // Setting a known option of an open connection does not fail; were it to, every
+        // later write would leave derived data wrong, which must not pass unnoticed.
+        if let Err(e) = c.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, true) {
+            if !std::thread::panicking() {
+                panic!("the store's triggers could not be switched back on: {e}");
+            }
         }
     }
-    Ok(ids.len())
 }
 
 /// The full SLA of one ticket as of its last change (the ticket view): computed on read, so
 /// a solved ticket still shows which targets were met and which breached.
 pub(crate) fn ticket_sla(c: &Connection, id: &str) -> StoreResult<Option<TicketSla>> {
-    let book = book(c)?;
+    let book = config::sla_book(c)?;
     if book.is_empty() {
         return Ok(None);
     }
@@ -412,5 +475,125 @@ impl Store {
             settings::set(tx, LAST_PASS, &now.to_string())?;
             Ok(out)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use porchlight_domain::config::ConfigMutation;
+    use porchlight_domain::mutation::RequesterRef;
+    use porchlight_domain::sla::{SlaConditions, SlaPolicy, SlaTargets, SlaTargetsByPriority};
+    use porchlight_domain::{Channel, Mutation, Priority, SortKey, TicketType};
+
+    use crate::{new_id, Store};
+
+    const MIN: i64 = 60_000;
+
+    /// Every priority's targets `minutes` (first response, next response and resolution).
+    fn policy(minutes: u32) -> SlaPolicy {
+        let t = SlaTargets {
+            first_response: Some(minutes),
+            next_response: Some(minutes),
+            resolution: Some(minutes),
+        };
+        SlaPolicy {
+            id: "std".into(),
+            name: "Standard".into(),
+            position: 1,
+            conditions: SlaConditions::default(),
+            targets: SlaTargetsByPriority {
+                low: t,
+                normal: t,
+                high: t,
+                urgent: t,
+            },
+            calendar_id: None,
+            warning_minutes: 5,
+        }
+    }
+
+    fn save(s: &Store, minutes: u32) {
+        s.apply_config(ConfigMutation::SaveSlaPolicy {
+            policy: policy(minutes),
+        })
+        .unwrap();
+    }
+
+    fn ticket(s: &Store, priority: Priority) -> String {
+        let id = new_id();
+        s.apply(Mutation::CreateTicket {
+            ticket_id: id.clone(),
+            message_id: new_id(),
+            subject: "The order never came".into(),
+            requester: RequesterRef::New {
+                id: new_id(),
+                name: "Ada Okafor".into(),
+                email: Some(format!("{}@example.com", &id[24..])),
+                phone: None,
+            },
+            channel: Channel::Email,
+            priority,
+            ticket_type: TicketType::Question,
+            assignee_id: None,
+            group_id: None,
+            tags: vec![],
+            body_text: "Where is it?".into(),
+            attachment_ids: vec![],
+        })
+        .unwrap();
+        id
+    }
+
+    /// (counted, listed) of a view at `now`.
+    fn counted_and_listed(s: &Store, view: &str, now: i64) -> (i64, i64) {
+        let counted = s
+            .views_at(now)
+            .unwrap()
+            .into_iter()
+            .find(|v| v.id == view)
+            .unwrap()
+            .count;
+        let listed = s
+            .ticket_page_at(view, SortKey::Due, None, 500, now)
+            .unwrap()
+            .rows
+            .len() as i64;
+        (counted, listed)
+    }
+
+    /// A saved policy recomputes every open ticket with the triggers off and then counts the
+    /// "At risk" / "Breached" tally again: the counts still name the tickets the views list
+    /// when deadlines move across the tally's reference instant, and the triggers are back
+    /// for the next change.
+    #[test]
+    fn counts_hold_when_every_ticket_is_recomputed_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(dir.path()).unwrap();
+        s.create_profile("Ines Admin", "ines@example.com").unwrap();
+        save(&s, 600);
+        let ids: Vec<String> = [Priority::Low, Priority::Normal, Priority::Urgent]
+            .into_iter()
+            .map(|p| ticket(&s, p))
+            .collect();
+        let t0 = s.ticket(&ids[0]).unwrap().summary.created_at;
+        // The tally's reference instant: an hour in, nothing due yet.
+        let as_of = t0 + 60 * MIN;
+        s.sla_pass(as_of).unwrap();
+        assert_eq!(counted_and_listed(&s, "breached", as_of), (0, 0));
+        for (minutes, breached) in [(10, 3), (600, 0), (10, 3)] {
+            save(&s, minutes);
+            for at in [as_of, as_of - 55 * MIN, as_of + MIN] {
+                for view in ["at_risk", "breached"] {
+                    let (counted, listed) = counted_and_listed(&s, view, at);
+                    assert_eq!(counted, listed, "{view} at {} min", (at - t0) / MIN);
+                }
+            }
+            assert_eq!(counted_and_listed(&s, "breached", as_of).0, breached);
+        }
+        // The triggers work again: a new ticket gets its deadline and is counted.
+        let late = ticket(&s, Priority::High);
+        assert!(s.ticket(&late).unwrap().summary.sla_due_at.is_some());
+        let at = s.ticket(&late).unwrap().summary.created_at + 60 * MIN;
+        assert_eq!(counted_and_listed(&s, "breached", at), (4, 4));
     }
 }

@@ -160,7 +160,8 @@ fn reapply_unsent(tx: &Transaction<'_>, me: &str) -> StoreResult<()> {
         tx.execute("SAVEPOINT reapply", [])?;
         let applied = match &m {
             WireMutation::Ticket(m) => {
-                crate::mutate::apply_one(tx, m, &actor, pm.at, true).map(|_| ())
+                let tickets = crate::queries::docs::TicketCache::default();
+                crate::mutate::apply_one(tx, m, &actor, pm.at, true, &tickets).map(|_| ())
             }
             WireMutation::Kb(m) => {
                 crate::queries::kb::apply_in_tx(tx, m, &actor, pm.at, true).map(|_| ())

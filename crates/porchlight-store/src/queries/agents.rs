@@ -18,13 +18,11 @@ fn agent_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Agent> {
 }
 
 pub(crate) fn get(c: &Connection, id: &str) -> StoreResult<Agent> {
-    c.query_row(
-        "SELECT id, name, email, role, active FROM agents WHERE id = ?1",
-        [id],
-        agent_row,
-    )
-    .optional()?
-    .ok_or_else(|| DomainError::not_found("agent", id).into())
+    // Cached: every change reads its actor.
+    c.prepare_cached("SELECT id, name, email, role, active FROM agents WHERE id = ?1")?
+        .query_row([id], agent_row)
+        .optional()?
+        .ok_or_else(|| DomainError::not_found("agent", id).into())
 }
 
 pub(crate) fn name_of(c: &Connection, id: &str) -> StoreResult<String> {

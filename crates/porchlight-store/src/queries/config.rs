@@ -8,9 +8,10 @@ use porchlight_domain::config_apply::{apply_config, ConfigView};
 use porchlight_domain::docs::{Doc, DocKind, DocWrite};
 use porchlight_domain::mail::Mailbox;
 use porchlight_domain::rules::Rule;
-use porchlight_domain::sla::{BusinessCalendar, SlaPolicy};
+use porchlight_domain::sla::{BusinessCalendar, SlaBook, SlaPolicy};
 use porchlight_domain::{DomainError, ErrorCode};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use std::sync::{Arc, Mutex};
 
 use super::{agents, customers};
 use crate::{now_ms, Store, StoreResult};
@@ -80,11 +81,54 @@ fn all<T: serde::de::DeserializeOwned>(c: &Connection, kind: DocKind) -> StoreRe
     rows.iter().map(|b| Ok(serde_json::from_str(b)?)).collect()
 }
 
+/// A kind's documents as last parsed, with the stored text they were parsed from.
+struct Parsed<T> {
+    text: Vec<String>,
+    docs: Arc<Vec<T>>,
+}
+
+type Memo<T> = Mutex<Option<Parsed<T>>>;
+
+static RULES: Memo<Rule> = Mutex::new(None);
+static POLICIES: Memo<SlaPolicy> = Mutex::new(None);
+static CALENDARS: Memo<BusinessCalendar> = Mutex::new(None);
+
+/// Every document of a kind, parsed again only when its stored text changed: every ticket
+/// change reads the rules and the SLA configuration, and parsing their JSON each time cost
+/// more than the change's own writes. The text is read and compared on every call, so a
+/// change by any connection or store, or one rolled back, is never missed.
+fn all_memo<T: serde::de::DeserializeOwned>(
+    c: &Connection,
+    kind: DocKind,
+    memo: &Memo<T>,
+    order: fn(&mut Vec<T>),
+) -> StoreResult<Arc<Vec<T>>> {
+    let text: Vec<String> = c
+        .prepare_cached("SELECT doc FROM config_docs WHERE kind = ?1 ORDER BY id")?
+        .query_map([kind.as_str()], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut memo = memo.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(p) = memo.as_ref().filter(|p| p.text == text) {
+        return Ok(Arc::clone(&p.docs));
+    }
+    let mut docs = text
+        .iter()
+        .map(|b| serde_json::from_str(b))
+        .collect::<Result<Vec<T>, _>>()?;
+    order(&mut docs);
+    let docs = Arc::new(docs);
+    *memo = Some(Parsed {
+        text,
+        docs: Arc::clone(&docs),
+    });
+    Ok(docs)
+}
+
 /// Every rule, in evaluation order.
-pub(crate) fn rules(c: &Connection) -> StoreResult<Vec<Rule>> {
-    let mut rules: Vec<Rule> = all(c, DocKind::Rule)?;
-    rules.sort_by(|a, b| (a.position, &a.id).cmp(&(b.position, &b.id)));
-    Ok(rules)
+pub(crate) fn rules(c: &Connection) -> StoreResult<Arc<Vec<Rule>>> {
+    all_memo(c, DocKind::Rule, &RULES, |rules| {
+        rules.sort_by(|a, b| (a.position, &a.id).cmp(&(b.position, &b.id)))
+    })
 }
 
 /// Every mailbox, in id order.
@@ -93,8 +137,32 @@ pub(crate) fn mailboxes(c: &Connection) -> StoreResult<Vec<Mailbox>> {
 }
 
 /// Every SLA policy and business calendar, for choosing a ticket's business hours.
-pub(crate) fn sla_config(c: &Connection) -> StoreResult<(Vec<SlaPolicy>, Vec<BusinessCalendar>)> {
-    Ok((all(c, DocKind::SlaPolicy)?, all(c, DocKind::Calendar)?))
+pub(crate) fn sla_config(c: &Connection) -> StoreResult<SlaConfig> {
+    Ok((
+        all_memo(c, DocKind::SlaPolicy, &POLICIES, |_| {})?,
+        all_memo(c, DocKind::Calendar, &CALENDARS, |_| {})?,
+    ))
+}
+
+/// The SLA policies and the business calendars, each in id order.
+pub(crate) type SlaConfig = (Arc<Vec<SlaPolicy>>, Arc<Vec<BusinessCalendar>>);
+
+/// The SLA book compiled from the configuration [`sla_config`] returned, compiled again only
+/// when that changed (its calendars' schedules take longer to build than a ticket's SLA).
+pub(crate) fn sla_book(c: &Connection) -> StoreResult<Arc<SlaBook>> {
+    type Compiled = (SlaConfig, Arc<SlaBook>);
+    static BOOK: Mutex<Option<Compiled>> = Mutex::new(None);
+    let config = sla_config(c)?;
+    let mut memo = BOOK.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((_, book)) = memo
+        .as_ref()
+        .filter(|((p, cal), _)| Arc::ptr_eq(p, &config.0) && Arc::ptr_eq(cal, &config.1))
+    {
+        return Ok(Arc::clone(book));
+    }
+    let book = Arc::new(SlaBook::new(config.0.to_vec(), &config.1));
+    *memo = Some((config, Arc::clone(&book)));
+    Ok(book)
 }
 
 struct View<'a>(&'a Connection);
@@ -194,7 +262,7 @@ impl Store {
     }
 
     pub fn rules(&self) -> StoreResult<Vec<Rule>> {
-        self.read(rules)
+        self.read(|c| Ok(rules(c)?.to_vec()))
     }
 
     /// Every SLA policy in the order they are tried (the first that matches applies).

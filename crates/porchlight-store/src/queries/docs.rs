@@ -11,6 +11,8 @@ use porchlight_domain::{
 };
 use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension};
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 use super::enum_col;
 use crate::StoreResult;
@@ -28,49 +30,7 @@ pub(crate) fn write(c: &Connection, doc: &Doc) -> StoreResult<()> {
         Doc::Rule(_) | Doc::Macro(_) | Doc::SlaPolicy(_) | Doc::Calendar(_) | Doc::Mailbox(_) => {
             super::config::write_doc(c, doc)?
         }
-        Doc::Ticket(t) => {
-            let values: [Value; TICKET_COLUMNS.len()] = [
-                t.number.into(),
-                t.subject.clone().into(),
-                t.status.as_str().to_string().into(),
-                t.priority.as_str().to_string().into(),
-                t.priority.rank().into(),
-                t.ticket_type.as_str().to_string().into(),
-                t.channel.as_str().to_string().into(),
-                t.requester_id.clone().into(),
-                t.assignee_id.clone().into(),
-                t.group_id.clone().into(),
-                t.language.clone().into(),
-                t.preview.clone().into(),
-                t.message_count.into(),
-                t.created_at.into(),
-                t.updated_at.into(),
-                t.first_response_at.into(),
-                t.last_customer_message_at.into(),
-                t.last_agent_reply_at.into(),
-                t.solved_at.into(),
-                t.reopen_count.into(),
-                t.merged_into_id.clone().into(),
-                t.deleted_at.into(),
-                t.version.into(),
-            ];
-            write_ticket_row(c, &t.id, &values)?;
-            // Only the tags that changed: each row written fires the tag-count and SLA
-            // triggers, and most writes of a ticket keep its tags.
-            let stored = strings(c, "SELECT tag FROM ticket_tags WHERE ticket_id = ?1", &t.id)?;
-            for gone in stored.iter().filter(|g| !t.tags.contains(g)) {
-                c.prepare_cached("DELETE FROM ticket_tags WHERE ticket_id = ?1 AND tag = ?2")?
-                    .execute(params![t.id, gone])?;
-            }
-            for tag in t.tags.iter().filter(|g| !stored.contains(g)) {
-                c.prepare_cached("INSERT OR IGNORE INTO tags(name, created_at) VALUES (?1, ?2)")?
-                    .execute(params![tag, t.created_at])?;
-                c.prepare_cached(
-                    "INSERT OR IGNORE INTO ticket_tags(ticket_id, tag) VALUES (?1, ?2)",
-                )?
-                .execute(params![t.id, tag])?;
-            }
-        }
+        Doc::Ticket(t) => write_ticket(c, t, None)?,
         Doc::Message(m) => {
             let meta = m.email.as_ref().map(serde_json::to_string).transpose()?;
             c.prepare_cached(
@@ -238,7 +198,140 @@ pub(crate) fn delete(c: &Connection, kind: DocKind, id: &str) -> StoreResult<()>
     Ok(())
 }
 
-/// The columns a ticket document sets, in the order `write` lists their values.
+/// The tickets of one change as they are stored, read or written by it: a change reads its
+/// ticket before, inside and after the engine, each rule that fires reads and writes it
+/// again, and each write compares with what is stored. Scoped to one change inside its
+/// transaction (a savepoint rolled back clears it: see [`TicketCache::clear`]); tags are
+/// kept in the order a read gives them.
+#[derive(Default)]
+pub(crate) struct TicketCache(RefCell<HashMap<String, Option<TicketDoc>>>);
+
+impl TicketCache {
+    /// Forgets everything, after a rollback of part of the change.
+    pub(crate) fn clear(&self) {
+        self.0.borrow_mut().clear();
+    }
+
+    fn known(&self, id: &str) -> Option<Option<TicketDoc>> {
+        self.0.borrow().get(id).cloned()
+    }
+
+    fn note(&self, id: &str, doc: Option<&TicketDoc>) {
+        let doc = doc.map(|t| {
+            let mut t = t.clone();
+            t.tags.sort();
+            t
+        });
+        self.0.borrow_mut().insert(id.to_string(), doc);
+    }
+}
+
+/// [`read`] of a ticket, through the change's cache.
+pub(crate) fn read_ticket(
+    c: &Connection,
+    cache: &TicketCache,
+    id: &str,
+) -> StoreResult<Option<TicketDoc>> {
+    if let Some(known) = cache.known(id) {
+        return Ok(known);
+    }
+    let t = match read(c, DocKind::Ticket, id)? {
+        Some(Doc::Ticket(t)) => Some(t),
+        _ => None,
+    };
+    cache.note(id, t.as_ref());
+    Ok(t)
+}
+
+/// [`write`] and [`delete`] through the change's cache.
+pub(crate) fn write_cached(c: &Connection, cache: &TicketCache, doc: &Doc) -> StoreResult<()> {
+    match doc {
+        Doc::Ticket(t) => {
+            write_ticket(c, t, Some(cache))?;
+            cache.note(&t.id, Some(t));
+            Ok(())
+        }
+        _ => write(c, doc),
+    }
+}
+
+pub(crate) fn delete_cached(
+    c: &Connection,
+    cache: &TicketCache,
+    kind: DocKind,
+    id: &str,
+) -> StoreResult<()> {
+    delete(c, kind, id)?;
+    if kind == DocKind::Ticket {
+        cache.note(id, None);
+    }
+    Ok(())
+}
+
+fn ticket_values(t: &TicketDoc) -> [Value; TICKET_COLUMNS.len()] {
+    [
+        t.number.into(),
+        t.subject.clone().into(),
+        t.status.as_str().to_string().into(),
+        t.priority.as_str().to_string().into(),
+        t.priority.rank().into(),
+        t.ticket_type.as_str().to_string().into(),
+        t.channel.as_str().to_string().into(),
+        t.requester_id.clone().into(),
+        t.assignee_id.clone().into(),
+        t.group_id.clone().into(),
+        t.language.clone().into(),
+        t.preview.clone().into(),
+        t.message_count.into(),
+        t.created_at.into(),
+        t.updated_at.into(),
+        t.first_response_at.into(),
+        t.last_customer_message_at.into(),
+        t.last_agent_reply_at.into(),
+        t.solved_at.into(),
+        t.reopen_count.into(),
+        t.merged_into_id.clone().into(),
+        t.deleted_at.into(),
+        t.version.into(),
+    ]
+}
+
+/// A ticket's row and tags; what is stored is taken from `cache` when it knows the ticket.
+fn write_ticket(c: &Connection, t: &TicketDoc, cache: Option<&TicketCache>) -> StoreResult<()> {
+    let values = ticket_values(t);
+    let known = cache.and_then(|k| k.known(&t.id));
+    let stored_tags = match &known {
+        Some(stored) => {
+            let stored_values = stored.as_ref().map(ticket_values);
+            write_ticket_row(
+                c,
+                &t.id,
+                &values,
+                Some(stored_values.as_ref().map(|v| &v[..])),
+            )?;
+            stored.as_ref().map(|s| s.tags.clone()).unwrap_or_default()
+        }
+        None => {
+            write_ticket_row(c, &t.id, &values, None)?;
+            strings(c, "SELECT tag FROM ticket_tags WHERE ticket_id = ?1", &t.id)?
+        }
+    };
+    // Only the tags that changed: each row written fires the tag-count and SLA
+    // triggers, and most writes of a ticket keep its tags.
+    for gone in stored_tags.iter().filter(|g| !t.tags.contains(g)) {
+        c.prepare_cached("DELETE FROM ticket_tags WHERE ticket_id = ?1 AND tag = ?2")?
+            .execute(params![t.id, gone])?;
+    }
+    for tag in t.tags.iter().filter(|g| !stored_tags.contains(g)) {
+        c.prepare_cached("INSERT OR IGNORE INTO tags(name, created_at) VALUES (?1, ?2)")?
+            .execute(params![tag, t.created_at])?;
+        c.prepare_cached("INSERT OR IGNORE INTO ticket_tags(ticket_id, tag) VALUES (?1, ?2)")?
+            .execute(params![t.id, tag])?;
+    }
+    Ok(())
+}
+
+/// The columns a ticket document sets, in the order `ticket_values` lists their values.
 const TICKET_COLUMNS: [&str; 23] = [
     "number",
     "subject",
@@ -287,16 +380,25 @@ static TICKET_SQL: std::sync::LazyLock<(String, String)> = std::sync::LazyLock::
 /// set. A ticket carries many indexes (one per list order, with status and assignee), and
 /// SQLite rewrites the entries of every index a SET names, changed or not: setting all
 /// columns made each small change (a priority, a reply's preview) rewrite them all.
-fn write_ticket_row(c: &Connection, id: &str, values: &[Value]) -> StoreResult<()> {
+/// `known`: the stored values when the caller knows them (`Some(None)`: no row).
+fn write_ticket_row(
+    c: &Connection,
+    id: &str,
+    values: &[Value],
+    known: Option<Option<&[Value]>>,
+) -> StoreResult<()> {
     let id_value = Value::Text(id.to_string());
-    let stored: Option<Vec<Value>> = c
-        .prepare_cached(&TICKET_SQL.0)?
-        .query_row([id], |r| {
-            (0..TICKET_COLUMNS.len())
-                .map(|i| r.get::<_, Value>(i))
-                .collect()
-        })
-        .optional()?;
+    let stored: Option<Vec<Value>> = match known {
+        Some(k) => k.map(<[Value]>::to_vec),
+        None => c
+            .prepare_cached(&TICKET_SQL.0)?
+            .query_row([id], |r| {
+                (0..TICKET_COLUMNS.len())
+                    .map(|i| r.get::<_, Value>(i))
+                    .collect()
+            })
+            .optional()?,
+    };
     let Some(stored) = stored else {
         let params = std::iter::once(&id_value as &dyn rusqlite::ToSql)
             .chain(values.iter().map(|v| v as &dyn rusqlite::ToSql));

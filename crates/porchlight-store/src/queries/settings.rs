@@ -6,19 +6,19 @@ use crate::{Store, StoreResult};
 use porchlight_domain::{DomainError, WorkspaceInfo};
 
 pub(crate) fn get(conn: &Connection, key: &str) -> StoreResult<Option<String>> {
+    // Cached: every change asks whether the desktop is connected, and more.
     Ok(conn
-        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-            r.get(0)
-        })
+        .prepare_cached("SELECT value FROM settings WHERE key = ?1")?
+        .query_row([key], |r| r.get(0))
         .optional()?)
 }
 
 pub(crate) fn set(conn: &Connection, key: &str, value: &str) -> StoreResult<()> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO settings(key, value) VALUES (?1, ?2)
          ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        params![key, value],
-    )?;
+    )?
+    .execute(params![key, value])?;
     Ok(())
 }
 
