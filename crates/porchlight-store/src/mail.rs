@@ -51,7 +51,8 @@ impl Store {
             name: "Porchlight".into(),
             role: porchlight_domain::AgentRole::Agent,
         };
-        let writes = crate::mutate::decide(tx, m, &actor, at)?;
+        let tickets = docs::TicketCache::default();
+        let writes = crate::mutate::decide(tx, m, &actor, at, &tickets)?;
         // The ticket the mail created or joined, as it was before: the triggers' input.
         let event = match m {
             Mutation::ReceiveMail {
@@ -69,11 +70,11 @@ impl Store {
             _ => None,
         };
         let before = match &event {
-            Some((t, false)) => crate::automation::ticket_doc(tx, t)?,
+            Some((t, false)) => docs::read_ticket(tx, &tickets, t)?,
             _ => None,
         };
         let notify = crate::queries::notifications::Deriver::new(tx)?;
-        let mut changed = crate::mutate::write_change(tx, m, writes.clone(), false)?;
+        let mut changed = crate::mutate::write_change(tx, m, writes.clone(), false, &tickets)?;
         for w in &writes {
             match w {
                 DocWrite::Put {
@@ -96,7 +97,9 @@ impl Store {
                     author: Some(AuthorKind::Customer),
                     before: before.as_ref(),
                 };
-                changed.merge(crate::automation::after_change(tx, &rules, change, at)?);
+                changed.merge(crate::automation::after_change(
+                    tx, &rules, change, at, &tickets,
+                )?);
             }
         }
         tx.prepare_cached(

@@ -202,8 +202,8 @@ pub(crate) fn apply_one(
         }
         _ => {}
     }
-    let writes = decide(tx, m, actor, at)?;
-    write_change(tx, m, writes, connected)
+    let writes = decide(tx, m, actor, at, tickets)?;
+    write_change(tx, m, writes, connected, tickets)
 }
 
 /// What the engine makes of a mutation over this transaction's state (nothing written yet).
@@ -213,6 +213,7 @@ pub(crate) fn decide(
     m: &Mutation,
     actor: &Actor,
     at: i64,
+    tickets: &docs::TicketCache,
 ) -> StoreResult<Vec<DocWrite>> {
     let mut view = TxView {
         c: tx,
@@ -245,6 +246,7 @@ pub(crate) fn write_change(
     m: &Mutation,
     mut writes: Vec<DocWrite>,
     connected: bool,
+    tickets: &docs::TicketCache,
 ) -> StoreResult<Changed> {
     // Documents of one change arrive in the engine's order (a message before its new
     // ticket): write the rows others point at first, so every foreign key holds at once.
