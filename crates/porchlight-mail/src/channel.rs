@@ -39,6 +39,55 @@ pub struct Outgoing {
     pub reply: OutgoingReply,
 }
 
+/// A queued message as the mail it becomes: from its mailbox (or the first active one when
+/// that one is gone), the mailbox's signature below an agent's text, `Re:` and the ticket's
+/// tag in the subject, the thread's Message-IDs, the files (read by the storage). `None` when
+/// the message is not mail or no mailbox is left to send it.
+pub fn outgoing(
+    message: &porchlight_domain::docs::MessageDoc,
+    mailboxes: &[Mailbox],
+    ticket_number: Option<i64>,
+    attachments: Vec<crate::build::OutgoingAttachment>,
+) -> Option<Outgoing> {
+    let e = message.email.as_ref()?;
+    let mailbox = mailboxes
+        .iter()
+        .find(|b| b.id == e.mailbox_id)
+        .or_else(|| mailboxes.iter().find(|b| b.active))?
+        .clone();
+    let mut text = message.body_text.clone();
+    if !mailbox.signature.trim().is_empty() && !e.automatic {
+        text.push_str("\n\n-- \n");
+        text.push_str(mailbox.signature.trim());
+    }
+    let address = |a: &String| crate::parse::MailAddress::new(None, a);
+    Some(Outgoing {
+        message_id: message.id.clone(),
+        reply: OutgoingReply {
+            from: crate::parse::MailAddress::new(Some(&mailbox.name), &mailbox.address),
+            to: e.to.iter().map(address).collect(),
+            cc: e.cc.iter().map(address).collect(),
+            reply_to: None,
+            // An acknowledgement has its own subject; a reply answers the thread's.
+            subject: if e.automatic {
+                e.subject.clone()
+            } else {
+                crate::build::reply_subject(&e.subject)
+            },
+            ticket_number,
+            message_id: format!("<{}>", e.mail_id),
+            in_reply_to: e.references.last().cloned(),
+            references: e.references.clone(),
+            text,
+            html: None,
+            attachments,
+            automatic: e.automatic,
+            date: None,
+        },
+        mailbox,
+    })
+}
+
 /// What the channel needs from where the helpdesk keeps its data. Blocking calls: the channel
 /// runs them off the async threads.
 pub trait MailStorage: Send + Sync + 'static {

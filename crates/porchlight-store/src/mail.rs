@@ -14,10 +14,10 @@ use porchlight_domain::mail::{
 };
 use porchlight_domain::rules::RuleTrigger;
 use porchlight_domain::{AuthorKind, DomainError, ErrorCode, Mutation};
-use porchlight_mail::build::{reply_subject, OutgoingAttachment, OutgoingReply};
-use porchlight_mail::channel::{MailStorage, MailboxRun, Outgoing, StatusBook, TakenIn};
+use porchlight_mail::build::OutgoingAttachment;
+use porchlight_mail::channel::{outgoing, MailStorage, MailboxRun, Outgoing, StatusBook, TakenIn};
 use porchlight_mail::inbound::{raw_hash, read, Inbound};
-use porchlight_mail::parse::{MailAddress, ParseLimits};
+use porchlight_mail::parse::ParseLimits;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use crate::queries::{config, docs};
@@ -448,18 +448,6 @@ fn outgoing_of(store: &Store, c: &Connection, id: &str) -> StoreResult<Option<Ou
     let Some(Doc::Message(msg)) = docs::read(c, DocKind::Message, id)? else {
         return Ok(None);
     };
-    let Some(e) = msg.email.clone() else {
-        return Ok(None);
-    };
-    let boxes = config::mailboxes(c)?;
-    let Some(mailbox) = boxes
-        .iter()
-        .find(|b| b.id == e.mailbox_id)
-        .or_else(|| boxes.iter().find(|b| b.active))
-        .cloned()
-    else {
-        return Ok(None);
-    };
     let Some(Doc::Ticket(t)) = docs::read(c, DocKind::Ticket, &msg.ticket_id)? else {
         return Ok(None);
     };
@@ -478,37 +466,12 @@ fn outgoing_of(store: &Store, c: &Connection, id: &str) -> StoreResult<Option<Ou
             });
         }
     }
-    let mut text = msg.body_text.clone();
-    if !mailbox.signature.trim().is_empty() && !e.automatic {
-        text.push_str("\n\n-- \n");
-        text.push_str(mailbox.signature.trim());
-    }
-    let subject = if e.automatic {
-        e.subject.clone()
-    } else {
-        reply_subject(&e.subject)
-    };
-    let address = |a: &String| MailAddress::new(None, a);
-    Ok(Some(Outgoing {
-        message_id: id.to_string(),
-        reply: OutgoingReply {
-            from: MailAddress::new(Some(&mailbox.name), &mailbox.address),
-            to: e.to.iter().map(address).collect(),
-            cc: e.cc.iter().map(address).collect(),
-            reply_to: None,
-            subject,
-            ticket_number: t.number,
-            message_id: format!("<{}>", e.mail_id),
-            in_reply_to: e.references.last().cloned(),
-            references: e.references.clone(),
-            text,
-            html: None,
-            attachments,
-            automatic: e.automatic,
-            date: None,
-        },
-        mailbox,
-    }))
+    Ok(outgoing(
+        &msg,
+        &config::mailboxes(c)?,
+        t.number,
+        attachments,
+    ))
 }
 
 /// Where the desktop keeps a mailbox's passwords (the OS keyring in the app; memory in tests).

@@ -16,10 +16,10 @@ use porchlight_domain::mail::{DeliveryState, InboundMail, MailServerRole, Mailbo
 use porchlight_domain::model::AuthorKind;
 use porchlight_domain::rules::RuleTrigger;
 use porchlight_domain::{Attachment, Mutation};
-use porchlight_mail::build::{reply_subject, OutgoingAttachment, OutgoingReply};
-use porchlight_mail::channel::{Outgoing, TakenIn};
+use porchlight_mail::build::OutgoingAttachment;
+use porchlight_mail::channel::{outgoing, Outgoing, TakenIn};
 use porchlight_mail::inbound::{raw_hash, read, Inbound};
-use porchlight_mail::parse::{MailAddress, ParseLimits};
+use porchlight_mail::parse::ParseLimits;
 use ring::aead;
 use ring::rand::{SecureRandom, SystemRandom};
 use sha2::{Digest, Sha256};
@@ -111,14 +111,7 @@ fn refused(e: porchlight_domain::DomainError) -> StorageError {
 impl Storage {
     /// Every mailbox, in id order.
     pub fn mailboxes(&self) -> StorageResult<Vec<Mailbox>> {
-        self.read(|tx| {
-            let mut all = automation::all_of(tx, DocKind::Mailbox, "mailbox", |d| match d {
-                Doc::Mailbox(m) => Some(m),
-                _ => None,
-            })?;
-            all.sort_by(|a, b| a.id.cmp(&b.id));
-            Ok(all)
-        })
+        self.read(|tx| mailboxes_in(tx))
     }
 
     /// Stores (encrypted) or, with `None`, removes one of a mailbox's secrets.
@@ -352,31 +345,14 @@ impl Storage {
         })
     }
 
-    /// Messages waiting to be sent, built as mail (see the desktop's twin in
-    /// `porchlight_store::mail`): signature, tag, threading headers, files.
+    /// Messages waiting to be sent, built as mail (`porchlight_mail::channel::outgoing`).
     pub fn mail_outgoing(&self, limit: usize) -> StorageResult<Vec<Outgoing>> {
         self.read(|tx| {
             let ids = tx.ids_by_lookup(DocKind::Message, MAIL_QUEUED, limit as i64)?;
-            let boxes = {
-                let mut all = automation::all_of(tx, DocKind::Mailbox, "mailbox", |d| match d {
-                    Doc::Mailbox(m) => Some(m),
-                    _ => None,
-                })?;
-                all.sort_by(|a, b| a.id.cmp(&b.id));
-                all
-            };
+            let boxes = mailboxes_in(tx)?;
             let mut out = Vec::new();
             for id in ids {
                 let Some(Doc::Message(msg)) = doc(tx, DocKind::Message, &id)? else {
-                    continue;
-                };
-                let Some(e) = msg.email.clone() else { continue };
-                let Some(mailbox) = boxes
-                    .iter()
-                    .find(|b| b.id == e.mailbox_id)
-                    .or_else(|| boxes.iter().find(|b| b.active))
-                    .cloned()
-                else {
                     continue;
                 };
                 let Some(Doc::Ticket(t)) = doc(tx, DocKind::Ticket, &msg.ticket_id)? else {
@@ -395,36 +371,7 @@ impl Storage {
                         }
                     }
                 }
-                let mut text = msg.body_text.clone();
-                if !mailbox.signature.trim().is_empty() && !e.automatic {
-                    text.push_str("\n\n-- \n");
-                    text.push_str(mailbox.signature.trim());
-                }
-                let address = |a: &String| MailAddress::new(None, a);
-                out.push(Outgoing {
-                    message_id: id.clone(),
-                    reply: OutgoingReply {
-                        from: MailAddress::new(Some(&mailbox.name), &mailbox.address),
-                        to: e.to.iter().map(address).collect(),
-                        cc: e.cc.iter().map(address).collect(),
-                        reply_to: None,
-                        subject: if e.automatic {
-                            e.subject.clone()
-                        } else {
-                            reply_subject(&e.subject)
-                        },
-                        ticket_number: t.number,
-                        message_id: format!("<{}>", e.mail_id),
-                        in_reply_to: e.references.last().cloned(),
-                        references: e.references.clone(),
-                        text,
-                        html: None,
-                        attachments,
-                        automatic: e.automatic,
-                        date: None,
-                    },
-                    mailbox,
-                });
+                out.extend(outgoing(&msg, &boxes, t.number, attachments));
             }
             Ok(out)
         })
@@ -482,6 +429,16 @@ impl Storage {
             tx.set_meta(&key, &kept.join(" "))
         })
     }
+}
+
+/// Every mailbox, in id order.
+pub(super) fn mailboxes_in(tx: &mut dyn Tx) -> StorageResult<Vec<Mailbox>> {
+    let mut all = automation::all_of(tx, DocKind::Mailbox, "mailbox", |d| match d {
+        Doc::Mailbox(m) => Some(m),
+        _ => None,
+    })?;
+    all.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(all)
 }
 
 fn doc(tx: &mut dyn Tx, kind: DocKind, id: &str) -> StorageResult<Option<Doc>> {

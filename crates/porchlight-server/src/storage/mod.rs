@@ -1414,13 +1414,7 @@ impl ConfigView for TxState<'_> {
     }
 
     fn mailboxes(&mut self) -> Result<Vec<Mailbox>, DomainError> {
-        let mut all = automation::all_of(self.tx, DocKind::Mailbox, "mailbox", |d| match d {
-            Doc::Mailbox(m) => Some(m),
-            _ => None,
-        })
-        .map_err(|e| self.fail(e))?;
-        all.sort_by(|a, b| a.id.cmp(&b.id));
-        Ok(all)
+        mail::mailboxes_in(self.tx).map_err(|e| self.fail(e))
     }
 }
 
