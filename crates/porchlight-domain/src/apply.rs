@@ -228,6 +228,26 @@ pub fn apply_mail(
     Ok(engine.view.writes)
 }
 
+/// The ticket a `ReceiveMail` landed on, from its writes, and whether the mail created it:
+/// what the automation triggers of the desktop and the server run on (created, or updated by
+/// the customer).
+pub fn mail_landed(m: &Mutation, writes: &[DocWrite]) -> Option<(String, bool)> {
+    let Mutation::ReceiveMail {
+        ticket_id,
+        message_id,
+        ..
+    } = m
+    else {
+        return None;
+    };
+    writes.iter().find_map(|w| match w {
+        DocWrite::Put {
+            doc: Doc::Message(msg),
+        } if msg.id == *message_id => Some((msg.ticket_id.clone(), msg.ticket_id == *ticket_id)),
+        _ => None,
+    })
+}
+
 /// Applies a change the customer made themselves (a request submitted in the help center, a
 /// reply on their tracking page): no agent acts, so audit events carry the customer's name and
 /// no agent id, like a customer's reply that reopens a ticket. Only two shapes are accepted: a
@@ -1195,14 +1215,20 @@ impl Engine<'_, '_, '_> {
         message_id: &str,
         cc: Option<&[String]>,
     ) -> Result<Option<MessageMail>, DomainError> {
-        let thread = self.view.messages_of(&t.id)?;
+        // A helpdesk that reads no mail pays nothing more per reply: the thread is read
+        // only when there is a mailbox to send from.
+        let mailboxes = self.view.mailboxes()?;
+        if !mailboxes.iter().any(|b| b.active) {
+            return Ok(None);
+        }
         // Acknowledgements and auto-replies are no one's words: the reply answers the
         // latest mail a person wrote, to everyone on it.
-        let last = thread
-            .iter()
+        let last = self
+            .view
+            .messages_of(&t.id)?
+            .into_iter()
             .rev()
-            .find_map(|m| m.email.clone().filter(|e| !e.automatic));
-        let mailboxes = self.view.mailboxes()?;
+            .find_map(|m| m.email.filter(|e| !e.automatic));
         let requester = self
             .view
             .customer(&t.requester_id)?

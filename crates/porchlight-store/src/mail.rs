@@ -54,21 +54,7 @@ impl Store {
         let tickets = docs::TicketCache::default();
         let writes = crate::mutate::decide(tx, m, &actor, at, &tickets)?;
         // The ticket the mail created or joined, as it was before: the triggers' input.
-        let event = match m {
-            Mutation::ReceiveMail {
-                ticket_id,
-                message_id,
-                ..
-            } => writes.iter().find_map(|w| match w {
-                DocWrite::Put {
-                    doc: Doc::Message(msg),
-                } if msg.id == *message_id => {
-                    Some((msg.ticket_id.clone(), msg.ticket_id == *ticket_id))
-                }
-                _ => None,
-            }),
-            _ => None,
-        };
+        let event = porchlight_domain::apply::mail_landed(m, &writes);
         let before = match &event {
             Some((t, false)) => docs::read_ticket(tx, &tickets, t)?,
             _ => None,

@@ -11,7 +11,7 @@
 //!   are stored, and never appear in documents, logs or answers.
 
 use porchlight_domain::apply;
-use porchlight_domain::docs::{Doc, DocKind, DocWrite, MAIL_QUEUED};
+use porchlight_domain::docs::{Doc, DocKind, MAIL_QUEUED};
 use porchlight_domain::mail::{DeliveryState, InboundMail, MailServerRole, Mailbox};
 use porchlight_domain::model::AuthorKind;
 use porchlight_domain::rules::RuleTrigger;
@@ -464,21 +464,7 @@ fn apply_mail_in(
         return Err(e);
     }
     let writes = result.map_err(refused)?;
-    let landed = match m {
-        Mutation::ReceiveMail {
-            ticket_id,
-            message_id,
-            ..
-        } => writes.iter().find_map(|w| match w {
-            DocWrite::Put {
-                doc: Doc::Message(msg),
-            } if msg.id == *message_id => {
-                Some((msg.ticket_id.clone(), msg.ticket_id == *ticket_id))
-            }
-            _ => None,
-        }),
-        _ => None,
-    };
+    let landed = apply::mail_landed(m, &writes);
     let event = match &landed {
         Some((ticket, created)) => Some(automation::Pending {
             ticket_id: ticket.clone(),
