@@ -1,7 +1,7 @@
 //! Agents (including the local profile), groups and tags.
 
 use porchlight_domain::mutation::{required_text, valid_email};
-use porchlight_domain::{Agent, AgentRole, DomainError, Group, TagUsage};
+use porchlight_domain::{Agent, AgentRole, DomainError, Group, TagUsage, WorkspaceInfo};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::enum_col;
@@ -63,6 +63,26 @@ impl Store {
         })?;
         self.set_me(&agent.id);
         Ok(agent)
+    }
+
+    /// The local profile, the preferences and the ticket count (here with the agents: the
+    /// profile is one).
+    pub fn workspace_info(&self) -> StoreResult<WorkspaceInfo> {
+        let me = self.me();
+        self.read(|c| {
+            let profile = match &me {
+                Some(id) => Some(get(c, id)?),
+                None => None,
+            };
+            let ticket_count: i64 = c.query_row(crate::refresh::TICKET_TOTAL, [], |r| r.get(0))?;
+            Ok(WorkspaceInfo {
+                profile,
+                data_dir: self.dir().display().to_string(),
+                locale: super::settings::get(c, "locale")?.unwrap_or_else(|| "en".into()),
+                theme: super::settings::get(c, "theme")?.unwrap_or_else(|| "light".into()),
+                ticket_count,
+            })
+        })
     }
 
     pub fn agents(&self) -> StoreResult<Vec<Agent>> {

@@ -3,7 +3,7 @@
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::{Store, StoreResult};
-use porchlight_domain::{DomainError, WorkspaceInfo};
+use porchlight_domain::DomainError;
 
 pub(crate) fn get(conn: &Connection, key: &str) -> StoreResult<Option<String>> {
     // Cached: every change asks whether the desktop is connected, and more.
@@ -26,24 +26,6 @@ pub const LOCALES: &[&str] = &["en", "tr", "pl", "fa"];
 pub const THEMES: &[&str] = &["light", "dark"];
 
 impl Store {
-    pub fn workspace_info(&self) -> StoreResult<WorkspaceInfo> {
-        let me = self.me();
-        self.read(|c| {
-            let profile = match &me {
-                Some(id) => Some(crate::queries::agents::get(c, id)?),
-                None => None,
-            };
-            let ticket_count: i64 = c.query_row(crate::refresh::TICKET_TOTAL, [], |r| r.get(0))?;
-            Ok(WorkspaceInfo {
-                profile,
-                data_dir: self.dir().display().to_string(),
-                locale: get(c, "locale")?.unwrap_or_else(|| "en".into()),
-                theme: get(c, "theme")?.unwrap_or_else(|| "light".into()),
-                ticket_count,
-            })
-        })
-    }
-
     /// Stores a UI preference; only known keys and values are accepted.
     pub fn set_preference(&self, key: &str, value: &str) -> StoreResult<()> {
         let allowed: &[&str] = match key {
