@@ -15,7 +15,7 @@ use rusqlite::types::Value;
 use rusqlite::{params, OptionalExtension, Transaction};
 
 use crate::queries::events;
-use crate::queries::{config, docs, settings};
+use crate::queries::{config, config_docs, docs, settings};
 use crate::{new_id, StoreResult};
 
 use porchlight_domain::config::ticket_within_business_hours;
@@ -39,7 +39,7 @@ fn facts(tx: &Transaction<'_>, t: TicketDoc, now: i64) -> StoreResult<TicketFact
         .flatten();
     let status_since = last_event_at(tx, &t.id, "status")?.unwrap_or(t.created_at);
     let assigned_at = last_event_at(tx, &t.id, "assignee")?;
-    let (policies, calendars) = config::sla_config(tx)?;
+    let (policies, calendars) = config_docs::sla_config(tx)?;
     let within_business_hours =
         ticket_within_business_hours(&policies, &calendars, &t, organization_id.as_deref(), now);
     Ok(TicketFacts {
@@ -236,7 +236,7 @@ impl crate::Store {
     /// only what the rules test; the firings are applied in one transaction.
     pub fn run_time_rules(&self, now: i64) -> StoreResult<TimeRulesPass> {
         let (rules, connected) = self.read(|c| {
-            let rules: Vec<_> = config::rules(c)?
+            let rules: Vec<_> = config_docs::rules(c)?
                 .iter()
                 .filter(|r| r.active && r.trigger == RuleTrigger::Time)
                 .cloned()
@@ -290,7 +290,7 @@ impl crate::Store {
             assigned_at = since("assignee", uses(RuleField::HoursSinceAssigned)),
         );
         let candidates = self.read(|c| {
-            let (policies, calendars) = config::sla_config(c)?;
+            let (policies, calendars) = config_docs::sla_config(c)?;
             let mut st = c.prepare(&sql)?;
             let n = docs::TICKET_DOC_COLS.split(',').count();
             let rows = st

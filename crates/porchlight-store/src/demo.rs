@@ -411,8 +411,8 @@ pub fn seed(store: &Store, opts: &SeedOptions) -> StoreResult<SeedReport> {
         drop((ins_ticket, ins_msg, ins_tag, ins_event));
         // A helpdesk promises response times: the demo gets a standard SLA when it has none,
         // so the list shows deadlines (rebuilding the derived data computes them).
-        if crate::queries::config::sla_config(tx)?.0.is_empty() {
-            crate::queries::config::write_doc(tx, &Doc::SlaPolicy(demo_sla_policy()))?;
+        if crate::queries::config_docs::sla_config(tx)?.0.is_empty() {
+            crate::queries::config_docs::write_doc(tx, &Doc::SlaPolicy(demo_sla_policy()))?;
         }
         rebuild_derived(tx)?;
         create_derived_triggers(tx)?;

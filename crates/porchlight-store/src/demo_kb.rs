@@ -12,7 +12,7 @@ use porchlight_domain::kb::{
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use crate::queries::kb::write_doc;
+use crate::queries::kb_docs::write_doc;
 use crate::{new_id, now_ms, Store, StoreResult};
 
 const LOCALES: [&str; 4] = ["en", "tr", "pl", "fa"];

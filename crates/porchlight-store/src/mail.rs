@@ -20,7 +20,7 @@ use porchlight_mail::inbound::{raw_hash, read, Inbound};
 use porchlight_mail::parse::ParseLimits;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
-use crate::queries::{config, docs};
+use crate::queries::{config_docs, docs};
 use crate::{new_id, now_ms, Store, StoreResult};
 
 /// Raw mails larger than this are not fetched into the helpdesk (kept on the server).
@@ -71,7 +71,7 @@ impl Store {
             }
         }
         if let Some((ticket, created)) = event {
-            let rules = config::rules(tx)?;
+            let rules = config_docs::rules(tx)?;
             if !rules.is_empty() {
                 let change = crate::automation::Change {
                     ticket_id: &ticket,
@@ -261,7 +261,7 @@ impl Store {
     }
 
     pub fn mailboxes(&self) -> StoreResult<Vec<Mailbox>> {
-        self.read(config::mailboxes)
+        self.read(config_docs::mailboxes)
     }
 
     /// Messages waiting to be sent, built as mail: the mailbox's signature below the text, the
@@ -354,7 +354,7 @@ impl Store {
     pub fn reply_recipients(&self, ticket_id: &str) -> StoreResult<ReplyRecipients> {
         self.read(|c| {
             let last = last_mail(c, ticket_id)?;
-            let boxes = config::mailboxes(c)?;
+            let boxes = config_docs::mailboxes(c)?;
             let requester: Option<String> = c
                 .prepare_cached(
                     "SELECT e.email FROM tickets t JOIN customer_emails e ON e.customer_id = t.requester_id
@@ -454,7 +454,7 @@ fn outgoing_of(store: &Store, c: &Connection, id: &str) -> StoreResult<Option<Ou
     }
     Ok(outgoing(
         &msg,
-        &config::mailboxes(c)?,
+        &config_docs::mailboxes(c)?,
         t.number,
         attachments,
     ))

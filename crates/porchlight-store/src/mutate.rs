@@ -157,7 +157,7 @@ impl StateView for TxView<'_> {
     }
 
     fn mailboxes(&mut self) -> Result<Vec<Mailbox>, DomainError> {
-        crate::queries::config::mailboxes(self.c).map_err(|e| self.fail(e))
+        crate::queries::config_docs::mailboxes(self.c).map_err(|e| self.fail(e))
     }
 }
 
@@ -359,7 +359,7 @@ impl Store {
             let rules = if connected {
                 Default::default()
             } else {
-                crate::queries::config::rules(tx)?
+                crate::queries::config_docs::rules(tx)?
             };
             let automate = !rules.is_empty();
             // What the rules do (never the agent's own part) may notify the agent.

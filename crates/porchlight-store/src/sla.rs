@@ -14,7 +14,7 @@ use rusqlite::config::DbConfig;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use crate::queries::{config, settings};
+use crate::queries::{config_docs, settings};
 use crate::schema::unsolved;
 use crate::{refresh, Store, StoreResult};
 
@@ -178,7 +178,7 @@ pub(crate) fn refresh_dirty(c: &Connection) -> StoreResult<usize> {
     let all: bool = c
         .prepare_cached("SELECT EXISTS (SELECT 1 FROM sla_dirty WHERE ticket_id = '*')")?
         .query_row([], |r| r.get(0))?;
-    let book = config::sla_book(c)?;
+    let book = config_docs::sla_book(c)?;
     let n = if all {
         // Solved and closed tickets have no running SLA: clear any left, then the rest.
         c.execute(
@@ -401,7 +401,7 @@ impl Drop for TriggersOff<'_> {
 /// The full SLA of one ticket as of its last change (the ticket view): computed on read, so
 /// a solved ticket still shows which targets were met and which breached.
 pub(crate) fn ticket_sla(c: &Connection, id: &str) -> StoreResult<Option<TicketSla>> {
-    let book = config::sla_book(c)?;
+    let book = config_docs::sla_book(c)?;
     if book.is_empty() {
         return Ok(None);
     }

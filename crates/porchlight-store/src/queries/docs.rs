@@ -26,9 +26,9 @@ pub(crate) fn write(c: &Connection, doc: &Doc) -> StoreResult<()> {
         | Doc::KbTranslation(_)
         | Doc::KbRevision(_)
         | Doc::KbConflict(_)
-        | Doc::KbVotes(_) => super::kb::write_doc(c, doc)?,
+        | Doc::KbVotes(_) => super::kb_docs::write_doc(c, doc)?,
         Doc::Rule(_) | Doc::Macro(_) | Doc::SlaPolicy(_) | Doc::Calendar(_) | Doc::Mailbox(_) => {
-            super::config::write_doc(c, doc)?
+            super::config_docs::write_doc(c, doc)?
         }
         Doc::Ticket(t) => write_ticket(c, t, None)?,
         Doc::Message(m) => {
@@ -149,12 +149,12 @@ pub(crate) fn delete(c: &Connection, kind: DocKind, id: &str) -> StoreResult<()>
         | DocKind::KbTranslation
         | DocKind::KbRevision
         | DocKind::KbConflict
-        | DocKind::KbVotes => super::kb::delete_doc(c, kind, id)?,
+        | DocKind::KbVotes => super::kb_docs::delete_doc(c, kind, id)?,
         DocKind::Rule
         | DocKind::Macro
         | DocKind::SlaPolicy
         | DocKind::Calendar
-        | DocKind::Mailbox => super::config::delete_doc(c, kind, id)?,
+        | DocKind::Mailbox => super::config_docs::delete_doc(c, kind, id)?,
         DocKind::Ticket => {
             c.execute(
                 "UPDATE attachments SET message_id = NULL WHERE message_id IN (SELECT id FROM messages WHERE ticket_id = ?1)",
@@ -442,12 +442,12 @@ pub(crate) fn read(c: &Connection, kind: DocKind, id: &str) -> StoreResult<Optio
         | DocKind::KbTranslation
         | DocKind::KbRevision
         | DocKind::KbConflict
-        | DocKind::KbVotes => super::kb::read_doc(c, kind, id)?,
+        | DocKind::KbVotes => super::kb_docs::read_doc(c, kind, id)?,
         DocKind::Rule
         | DocKind::Macro
         | DocKind::SlaPolicy
         | DocKind::Calendar
-        | DocKind::Mailbox => super::config::read_doc(c, kind, id)?,
+        | DocKind::Mailbox => super::config_docs::read_doc(c, kind, id)?,
         DocKind::Ticket => {
             let t = c
                 .prepare_cached(&format!(
@@ -662,12 +662,12 @@ pub(crate) fn ids(c: &Connection, kind: DocKind) -> StoreResult<Vec<String>> {
         | DocKind::KbTranslation
         | DocKind::KbRevision
         | DocKind::KbConflict
-        | DocKind::KbVotes => super::kb::ids_sql(kind),
+        | DocKind::KbVotes => super::kb_docs::ids_sql(kind),
         DocKind::Rule
         | DocKind::Macro
         | DocKind::SlaPolicy
         | DocKind::Calendar
-        | DocKind::Mailbox => super::config::ids_sql(kind),
+        | DocKind::Mailbox => super::config_docs::ids_sql(kind),
         DocKind::Ticket => "SELECT id FROM tickets",
         DocKind::Message => "SELECT id FROM messages",
         DocKind::Event => "SELECT id FROM ticket_events",

@@ -3,10 +3,12 @@
 pub mod agents;
 pub mod attachments;
 pub mod config;
+pub mod config_docs;
 pub mod customers;
 pub mod docs;
 pub mod events;
 pub mod kb;
+pub mod kb_docs;
 pub mod messages;
 pub mod notifications;
 pub mod search;
