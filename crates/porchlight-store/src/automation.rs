@@ -241,7 +241,7 @@ impl crate::Store {
                 .filter(|r| r.active && r.trigger == RuleTrigger::Time)
                 .cloned()
                 .collect();
-            Ok((rules, crate::sync::is_connected(c)?))
+            Ok((rules, crate::outbox::is_connected(c)?))
         })?;
         if rules.is_empty() || connected {
             return Ok(TimeRulesPass::default());

@@ -10,6 +10,7 @@ mod error;
 mod filter_sql;
 pub mod mail;
 mod mutate;
+mod outbox;
 mod queries;
 mod refresh;
 mod schema;

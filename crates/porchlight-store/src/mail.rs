@@ -43,7 +43,7 @@ impl Store {
     /// Applies a mail channel mutation (`ReceiveMail`, `SetDelivery`) standalone, with the
     /// automation triggers and the agent's notifications it causes, in `tx`.
     fn apply_mail_in(&self, tx: &Transaction<'_>, m: &Mutation, at: i64) -> StoreResult<Changed> {
-        if crate::sync::is_connected(tx)? {
+        if crate::outbox::is_connected(tx)? {
             return Err(refused_in_team().into());
         }
         let actor = porchlight_domain::apply::Actor {

@@ -276,12 +276,12 @@ pub(crate) fn write_change(
             continue;
         }
         match existing {
-            Some(false) => crate::sync::shadow(tx, key.kind, &key.id)?,
+            Some(false) => crate::outbox::shadow(tx, key.kind, &key.id)?,
             Some(true) => stays_pending.push((key.kind, key.id)),
             None if matches!(key.kind, DocKind::Message | DocKind::Event) => {
                 stays_pending.push((key.kind, key.id))
             }
-            None => crate::sync::shadow(tx, key.kind, &key.id)?,
+            None => crate::outbox::shadow(tx, key.kind, &key.id)?,
         }
     }
     for w in &writes {
@@ -353,7 +353,7 @@ impl Store {
                 .into_iter()
                 .map(|m| authorize(&m, &actor).and_then(|()| m.validated()))
                 .collect::<Result<Vec<_>, _>>()?;
-            let connected = crate::sync::is_connected(tx)?;
+            let connected = crate::outbox::is_connected(tx)?;
             // Standalone, this desktop runs the automation rules (a server runs them once
             // for everyone in team mode).
             let rules = if connected {
@@ -370,7 +370,7 @@ impl Store {
             };
             let mut changed = Changed::default();
             for m in &ms {
-                let shared = crate::sync::is_shared(m);
+                let shared = crate::outbox::is_shared(m);
                 let tickets = docs::TicketCache::default();
                 if let Some((ticket, kind, author)) =
                     crate::automation::event_of(m).filter(|_| automate)
@@ -397,7 +397,7 @@ impl Store {
                     )?);
                 }
                 if connected && shared {
-                    crate::sync::append_outbox(tx, m, at)?;
+                    crate::outbox::append_outbox(tx, m, at)?;
                 }
                 tx.prepare_cached("INSERT INTO mutations(actor_id, name, args, created_at) VALUES (?1, ?2, ?3, ?4)")?
                     .execute(params![me, m.name(), serde_json::to_string(m)?, now_ms()])?;

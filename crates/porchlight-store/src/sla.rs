@@ -467,7 +467,7 @@ impl Store {
                 tx.prepare_cached(sql)?.execute([now])?;
             }
             out.sort_by_key(|c| c.at);
-            let standalone = !crate::sync::is_connected(tx)?;
+            let standalone = !crate::outbox::is_connected(tx)?;
             let deriver = crate::queries::notifications::Deriver::new(tx)?;
             for crossing in &out {
                 deriver.sla(tx, crossing, standalone)?;

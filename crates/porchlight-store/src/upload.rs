@@ -12,7 +12,7 @@ use crate::queries::docs;
 use crate::StoreResult;
 
 fn queue(tx: &Transaction<'_>, m: &Mutation, at: i64) -> StoreResult<()> {
-    crate::sync::append_outbox(tx, m, at)
+    crate::outbox::append_outbox(tx, m, at)
 }
 
 /// The server does not have these rows yet: rolling back unsent work removes them, and
@@ -164,7 +164,7 @@ pub(crate) fn queue_standalone_data(tx: &Transaction<'_>, me: &str) -> StoreResu
 }
 
 fn queue_kb(tx: &Transaction<'_>, m: &KbMutation, at: i64) -> StoreResult<()> {
-    crate::sync::append_outbox_entry(tx, m.name(), &serde_json::to_value(m)?, at)
+    crate::outbox::append_outbox_entry(tx, m.name(), &serde_json::to_value(m)?, at)
 }
 
 /// Categories, then each article's history replayed revision by revision (same revision

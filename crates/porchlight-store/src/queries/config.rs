@@ -70,7 +70,7 @@ pub(crate) fn apply_in_tx(
     for w in &writes {
         let key = w.key();
         if connected {
-            crate::sync::shadow(tx, key.kind, &key.id)?;
+            crate::outbox::shadow(tx, key.kind, &key.id)?;
         }
         match w {
             DocWrite::Put { doc } => write_doc(tx, doc)?,
@@ -99,11 +99,11 @@ impl Store {
                 name: a.name,
                 role: a.role,
             };
-            let connected = crate::sync::is_connected(tx)?;
+            let connected = crate::outbox::is_connected(tx)?;
             let at = now_ms();
             apply_in_tx(tx, &m, &actor, at, connected)?;
             if connected {
-                crate::sync::append_outbox_entry(tx, m.name(), &serde_json::to_value(&m)?, at)?;
+                crate::outbox::append_outbox_entry(tx, m.name(), &serde_json::to_value(&m)?, at)?;
             }
             tx.prepare_cached(
                 "INSERT INTO mutations(actor_id, name, args, created_at) VALUES (?1, ?2, ?3, ?4)",

@@ -106,7 +106,7 @@ pub(crate) fn apply_in_tx(
     for w in &writes {
         let key = w.key();
         if connected {
-            crate::sync::shadow(tx, key.kind, &key.id)?;
+            crate::outbox::shadow(tx, key.kind, &key.id)?;
         }
         match w {
             DocWrite::Put { doc } => write_doc(tx, doc)?,
@@ -140,11 +140,11 @@ impl Store {
         let m = m.validated()?;
         self.with_tx(|tx| {
             let actor = actor_of(tx, &me)?;
-            let connected = crate::sync::is_connected(tx)?;
+            let connected = crate::outbox::is_connected(tx)?;
             let at = now_ms();
             apply_in_tx(tx, &m, &actor, at, connected)?;
             if connected {
-                crate::sync::append_outbox_entry(tx, m.name(), &serde_json::to_value(&m)?, at)?;
+                crate::outbox::append_outbox_entry(tx, m.name(), &serde_json::to_value(&m)?, at)?;
             }
             let (article, locale) = match &m {
                 KbMutation::SaveTranslation {
