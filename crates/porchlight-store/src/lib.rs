@@ -15,6 +15,7 @@ mod queries;
 mod refresh;
 mod schema;
 pub mod sla;
+mod sla_pass;
 pub mod sync;
 mod upload;
 

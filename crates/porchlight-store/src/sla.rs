@@ -3,8 +3,8 @@
 //! it commits, so `sla_due_at` / `sla_warn_at` always match what is stored, whether the change
 //! was the agent's, a rule's, a pulled page or a new SLA policy. The badge, the "At risk" and
 //! "Breached" views and "sort by next deadline" read the two columns against the clock; the
-//! every-minute pass finds the tickets that crossed a warning or a deadline since the last
-//! pass (for notifications).
+//! every-minute pass (`sla_pass`, above this) finds the tickets that crossed a warning or a
+//! deadline since the last pass (for notifications).
 
 use porchlight_domain::sla::{
     timeline_of, FieldChange, SlaBook, SlaStatus, ThreadEntry, TicketFacts, TicketSla,
@@ -14,9 +14,9 @@ use rusqlite::config::DbConfig;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use crate::queries::{config_docs, settings};
+use crate::queries::{config_docs, docs};
 use crate::schema::unsolved;
-use crate::{refresh, Store, StoreResult};
+use crate::StoreResult;
 
 /// What the clock needs of one ticket, read from its row, tags, audit events and messages.
 struct History {
@@ -85,7 +85,7 @@ fn history(c: &Connection, id: &str, full: bool) -> StoreResult<Option<History>>
     if !full && (deleted || !status.is_open_like()) {
         return Ok(Some(h));
     }
-    h.tags = crate::queries::tickets::tags_of(c, id)?;
+    h.tags = docs::tags_of(c, id)?;
     h.changes = c
         .prepare_cached(
             "SELECT field, old_value, new_value, created_at FROM ticket_events
@@ -423,59 +423,6 @@ pub struct SlaCrossing {
     pub status: SlaStatus,
     /// When it crossed.
     pub at: i64,
-}
-
-const LAST_PASS: &str = "sla_pass_at";
-
-impl Store {
-    /// The every-minute SLA pass: the tickets whose warning began or whose deadline passed
-    /// since the previous pass (the first pass looks back one minute), in time order, each
-    /// also a notification for the agent whose work it is. Reads two indexed ranges,
-    /// however many tickets are open, and moves the "At risk" / "Breached" tally to `now`.
-    pub fn sla_pass(&self, now: i64) -> StoreResult<Vec<SlaCrossing>> {
-        self.with_tx(|tx| {
-            let last: i64 = settings::get(tx, LAST_PASS)?
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(now - 60_000);
-            if now <= last {
-                return Ok(Vec::new());
-            }
-            let mut out: Vec<SlaCrossing> = Vec::new();
-            for (sql, status) in [
-                (refresh::SLA_WARN_CROSSINGS, SlaStatus::AtRisk),
-                (refresh::SLA_DUE_CROSSINGS, SlaStatus::Breached),
-            ] {
-                // A deadline that passes at `d` is breached from just after it (`now > d`).
-                let mut st = tx.prepare_cached(sql)?;
-                let rows =
-                    st.query_map(params![last, now, status == SlaStatus::Breached], |r| {
-                        Ok(SlaCrossing {
-                            ticket_id: r.get(0)?,
-                            number: r.get(1)?,
-                            subject: r.get(2)?,
-                            assignee_id: r.get(3)?,
-                            group_id: r.get(4)?,
-                            status,
-                            at: r.get(5)?,
-                        })
-                    })?;
-                for row in rows {
-                    out.push(row?);
-                }
-            }
-            for sql in [refresh::SLA_DUE_ADVANCE, refresh::SLA_WARN_ADVANCE] {
-                tx.prepare_cached(sql)?.execute([now])?;
-            }
-            out.sort_by_key(|c| c.at);
-            let standalone = !crate::outbox::is_connected(tx)?;
-            let deriver = crate::queries::notifications::Deriver::new(tx)?;
-            for crossing in &out {
-                deriver.sla(tx, crossing, standalone)?;
-            }
-            settings::set(tx, LAST_PASS, &now.to_string())?;
-            Ok(out)
-        })
-    }
 }
 
 #[cfg(test)]

@@ -434,6 +434,16 @@ fn strings(c: &Connection, sql: &str, id: &str) -> StoreResult<Vec<String>> {
     Ok(rows)
 }
 
+/// A ticket's tags, by name.
+pub(crate) fn tags_of(c: &Connection, id: &str) -> StoreResult<Vec<String>> {
+    let mut st =
+        c.prepare_cached("SELECT tag FROM ticket_tags WHERE ticket_id = ?1 ORDER BY tag")?;
+    let tags = st
+        .query_map([id], |r| r.get(0))?
+        .collect::<Result<Vec<String>, _>>()?;
+    Ok(tags)
+}
+
 /// The document a row stands for, as it is in this store now.
 pub(crate) fn read(c: &Connection, kind: DocKind, id: &str) -> StoreResult<Option<Doc>> {
     Ok(match kind {

@@ -69,17 +69,8 @@ pub(crate) fn get(c: &Connection, id: &str) -> StoreResult<Ticket> {
         })
         .optional()?
         .ok_or_else(|| DomainError::not_found("ticket", id))?;
-    ticket.tags = tags_of(c, id)?;
+    ticket.tags = super::docs::tags_of(c, id)?;
     Ok(ticket)
-}
-
-pub(crate) fn tags_of(c: &Connection, id: &str) -> StoreResult<Vec<String>> {
-    let mut st =
-        c.prepare_cached("SELECT tag FROM ticket_tags WHERE ticket_id = ?1 ORDER BY tag")?;
-    let tags = st
-        .query_map([id], |r| r.get(0))?
-        .collect::<Result<Vec<String>, _>>()?;
-    Ok(tags)
 }
 
 /// The statement for one page of tickets matching `filter` in `sort` order, after `cursor`,
