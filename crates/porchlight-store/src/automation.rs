@@ -19,7 +19,6 @@ use crate::queries::{config, config_docs, docs, settings};
 use crate::{new_id, StoreResult};
 
 use porchlight_domain::config::ticket_within_business_hours;
-pub(crate) use porchlight_domain::rules::event_of;
 
 fn last_event_at(tx: &Transaction<'_>, ticket_id: &str, field: &str) -> StoreResult<Option<i64>> {
     Ok(tx

@@ -2,6 +2,7 @@
 //! per account. Every change enters through [`Store::apply`] as an intent-level mutation,
 //! applied in one transaction and recorded for the sync outbox.
 
+mod apply;
 pub mod automation;
 mod connection;
 pub mod demo;

@@ -1,8 +1,10 @@
-//! `Store::apply`: the domain's mutation engine (`domain::apply`) run over the documents of the
-//! store's own transaction; what it returns is written through the projection a pull uses.
-//! The ticket rules live only in the domain. Saved views, this desktop's own, are kept here.
+//! The write path of ticket work: the domain's mutation engine (`domain::apply`) run over the
+//! documents of the store's own transaction; what it returns is written through the
+//! projection a pull uses. The ticket rules live only in the domain. Saved views, this
+//! desktop's own, are kept here. Below what runs it: `Store::apply` (`apply`), the
+//! automation rules, the mail channel and the rebase of unsent work (`sync`).
 
-use porchlight_domain::apply::{apply, apply_mail, authorize, Actor, ApplyContext, StateView};
+use porchlight_domain::apply::{apply, apply_mail, Actor, ApplyContext, StateView};
 use porchlight_domain::docs::{
     AgentDoc, Changed, CustomerDoc, Doc, DocKind, DocWrite, GroupDoc, MessageDoc, OrganizationDoc,
     TagDoc, TicketDoc,
@@ -12,7 +14,7 @@ use porchlight_domain::{DomainError, ErrorCode, Mutation};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use crate::queries::{agents, attachments, docs};
-use crate::{new_id, now_ms, Store, StoreError, StoreResult};
+use crate::{new_id, StoreError, StoreResult};
 
 /// The documents as this transaction sees them. A storage failure is kept and reported as
 /// itself (not as a refusal), so a broken database never looks like bad input.
@@ -320,92 +322,4 @@ pub(crate) fn actor_of(c: &Connection, agent_id: &str) -> StoreResult<Actor> {
         name: a.name,
         role: a.role,
     })
-}
-
-impl Store {
-    /// Applies one mutation as the local agent; returns what it changed.
-    pub fn apply(&self, m: Mutation) -> StoreResult<Changed> {
-        self.apply_many(vec![m])
-    }
-
-    /// Applies several mutations in one transaction, now: all or nothing (bulk actions), one
-    /// time for the whole batch. Returns what they changed (what the rules did included).
-    pub fn apply_many(&self, ms: Vec<Mutation>) -> StoreResult<Changed> {
-        self.apply_many_at(ms, now_ms())
-    }
-
-    /// [`Store::apply_many`] for changes made at a known time `at` (UTC ms; work whose time
-    /// is known, such as an import): the documents, audit events and rule runs of the batch
-    /// carry `at`, and a connected store sends it with each mutation, as it does for any
-    /// offline work. Successive calls are expected in time order, as the clock gives them.
-    pub fn apply_many_at(&self, ms: Vec<Mutation>, at: i64) -> StoreResult<Changed> {
-        let me = self.me().ok_or_else(|| {
-            DomainError::new(
-                ErrorCode::NotFound,
-                Some("profile"),
-                "Create your agent profile first.",
-            )
-        })?;
-        self.with_tx(|tx| {
-            let actor = actor_of(tx, &me)?;
-            // The agent's role first, then the mutation's own checks, as on the server.
-            let ms = ms
-                .into_iter()
-                .map(|m| authorize(&m, &actor).and_then(|()| m.validated()))
-                .collect::<Result<Vec<_>, _>>()?;
-            let connected = crate::outbox::is_connected(tx)?;
-            // Standalone, this desktop runs the automation rules (a server runs them once
-            // for everyone in team mode).
-            let rules = if connected {
-                Default::default()
-            } else {
-                crate::queries::config_docs::rules(tx)?
-            };
-            let automate = !rules.is_empty();
-            // What the rules do (never the agent's own part) may notify the agent.
-            let mark = if automate {
-                Some(crate::queries::notifications::watermark(tx)?)
-            } else {
-                None
-            };
-            let mut changed = Changed::default();
-            for m in &ms {
-                let shared = crate::outbox::is_shared(m);
-                let tickets = docs::TicketCache::default();
-                if let Some((ticket, kind, author)) =
-                    crate::automation::event_of(m).filter(|_| automate)
-                {
-                    let before = docs::read_ticket(tx, &tickets, ticket)?;
-                    changed.merge(apply_one(tx, m, &actor, at, false, &tickets)?);
-                    let event = crate::automation::Change {
-                        ticket_id: ticket,
-                        kind,
-                        author,
-                        before: before.as_ref(),
-                    };
-                    changed.merge(crate::automation::after_change(
-                        tx, &rules, event, at, &tickets,
-                    )?);
-                } else {
-                    changed.merge(apply_one(
-                        tx,
-                        m,
-                        &actor,
-                        at,
-                        connected && shared,
-                        &tickets,
-                    )?);
-                }
-                if connected && shared {
-                    crate::outbox::append_outbox(tx, m, at)?;
-                }
-                tx.prepare_cached("INSERT INTO mutations(actor_id, name, args, created_at) VALUES (?1, ?2, ?3, ?4)")?
-                    .execute(params![me, m.name(), serde_json::to_string(m)?, now_ms()])?;
-            }
-            if let Some(mark) = mark {
-                crate::queries::notifications::derive_local(tx, mark)?;
-            }
-            Ok(changed)
-        })
-    }
 }
