@@ -177,7 +177,7 @@ fn pending_row(c: &Connection, kind: DocKind, id: &str) -> StoreResult<Option<bo
 
 /// Applies one validated mutation as `actor` at `at`: the domain decides, the documents it
 /// returns become rows. Connected to a server (`connected`), the change is optimistic: the
-/// server's version of every row it alters is kept first (`sync::shadow`), the messages and
+/// server's version of every row it alters is kept first (`outbox::shadow`), the messages and
 /// events it creates stay `pending` until the server sends them, and a new ticket waits for
 /// the server's number.
 pub(crate) fn apply_one(
