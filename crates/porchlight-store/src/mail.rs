@@ -269,10 +269,7 @@ impl Store {
     /// address that already had [`MAX_AUTOMATIC_PER_HOUR`] this hour is failed instead.
     pub fn mail_outgoing(&self, limit: usize) -> StoreResult<Vec<Outgoing>> {
         let ids: Vec<String> = self.read(|c| {
-            let mut st = c.prepare_cached(
-                "SELECT q.message_id FROM mail_queue q JOIN messages m ON m.id = q.message_id
-                 ORDER BY m.created_at, m.rowid LIMIT ?1",
-            )?;
+            let mut st = c.prepare_cached(crate::refresh::MAIL_QUEUED)?;
             let ids = st
                 .query_map([limit as i64], |r| r.get(0))?
                 .collect::<Result<Vec<String>, _>>()?;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Changed } from "../bindings/Changed";
-import { announce, announceNow, onChanges } from "./changes";
+import { announce, announceNow, changePending, flushPending, onChanges } from "./changes";
 
 describe("changes", () => {
   beforeEach(() => vi.useFakeTimers());
@@ -52,6 +52,26 @@ describe("changes", () => {
     expect(finished).toBe(true);
     // The waiting batch went out with it: nothing runs again when its delay ends.
     vi.advanceTimersByTime(200);
+    expect(seen).toHaveLength(1);
+    stop();
+  });
+
+  it("says whether a change to a ticket waits, and runs the waiting ones on demand", async () => {
+    const seen: Changed[] = [];
+    const stop = onChanges((c) => seen.push(c), 150);
+    expect(changePending("t1")).toBe(false);
+    announce({ ticket_ids: ["t2"], other: false });
+    expect(changePending("t1")).toBe(false);
+    expect(changePending("t2")).toBe(true);
+    announce({ ticket_ids: [], other: true });
+    // A change to everything concerns every ticket.
+    expect(changePending("t1")).toBe(true);
+    await flushPending();
+    expect(seen).toEqual([{ ticket_ids: ["t2"], other: true }]);
+    expect(changePending("t2")).toBe(false);
+    // Nothing waits any more: flushing again runs nothing, and neither does the old timer.
+    await flushPending();
+    vi.advanceTimersByTime(300);
     expect(seen).toHaveLength(1);
     stop();
   });

@@ -53,6 +53,19 @@ export async function announceNow(c: Changed): Promise<void> {
   await Promise.all(runs);
 }
 
+/** Whether a change to `ticketId` (or to everything) still waits out its burst delay. */
+export function changePending(ticketId: string): boolean {
+  for (const r of reactions) {
+    if (r.pending && (r.pending.other || r.pending.ticket_ids.includes(ticketId))) return true;
+  }
+  return false;
+}
+
+/** Runs now whatever waits out its burst delay. */
+export async function flushPending(): Promise<void> {
+  await announceNow({ ticket_ids: [], other: false });
+}
+
 /**
  * Runs `run` after each burst of changes (merged over `delay` ms) until the returned function
  * is called — synchronously, so a component that closes first never leaks its listener.

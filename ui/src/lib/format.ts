@@ -1,12 +1,39 @@
 // Formatting helpers: sizes, times, ticket numbers, search snippets. Pure and locale-aware.
 import type { SnippetPart } from "../bindings/SnippetPart";
 
+// Building an Intl formatter costs far more than using one (WebKit loads the locale's data
+// each time), and a list or a thread formats hundreds of times per refresh: one per locale
+// and option set, kept.
+const formatters = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat | Intl.RelativeTimeFormat>();
+
+function memo<T extends Intl.DateTimeFormat | Intl.NumberFormat | Intl.RelativeTimeFormat>(key: string, make: () => T): T {
+  let f = formatters.get(key);
+  if (!f) formatters.set(key, (f = make()));
+  return f as T;
+}
+
+/** The locale's date formatter for `opts`, built once. `name` names the option set. */
+export function dateFormat(locale: string, name: string, opts: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  return memo(`d|${locale}|${name}`, () => new Intl.DateTimeFormat(locale, opts));
+}
+
+/** The locale's number formatter with at most `maxFraction` decimals, built once. */
+export function numberFormat(locale: string, maxFraction?: number): Intl.NumberFormat {
+  return memo(`n|${locale}|${maxFraction ?? ""}`, () =>
+    new Intl.NumberFormat(locale, maxFraction === undefined ? {} : { maximumFractionDigits: maxFraction }),
+  );
+}
+
+function relativeFormat(locale: string, style: "short" | "long"): Intl.RelativeTimeFormat {
+  return memo(`r|${locale}|${style}`, () => new Intl.RelativeTimeFormat(locale, { numeric: "auto", style }));
+}
+
 export const MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
 const MB = 1024 * 1024;
 
 /** "30.2 MB", "512 KB", "12 B" (binary units, as the backend counts them). */
 export function formatBytes(bytes: number, locale = "en"): string {
-  const nf = (max: number) => new Intl.NumberFormat(locale, { maximumFractionDigits: max });
+  const nf = (max: number) => numberFormat(locale, max);
   if (bytes >= MB) return `${nf(1).format(Math.round((bytes / MB) * 10) / 10)} MB`;
   if (bytes >= 1024) return `${nf(0).format(Math.round(bytes / 1024))} KB`;
   return `${nf(0).format(bytes)} B`;
@@ -43,7 +70,7 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
 export function relativeTime(ms: number, now: number, locale: string, style: "short" | "long" = "short"): string {
   const diff = ms - now;
   const abs = Math.abs(diff);
-  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: "auto", style });
+  const rtf = relativeFormat(locale, style);
   if (abs < 45_000) return rtf.format(0, "second");
   for (const [unit, size] of UNITS) {
     if (abs >= size || unit === "minute") {
@@ -58,16 +85,16 @@ export function listTime(ms: number, now: number, locale: string): string {
   const d = new Date(ms);
   const n = new Date(now);
   if (d.toDateString() === n.toDateString()) {
-    return new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit" }).format(d);
+    return dateFormat(locale, "hm", { hour: "2-digit", minute: "2-digit" }).format(d);
   }
   if (d.getFullYear() === n.getFullYear()) {
-    return new Intl.DateTimeFormat(locale, { day: "numeric", month: "short" }).format(d);
+    return dateFormat(locale, "dM", { day: "numeric", month: "short" }).format(d);
   }
-  return new Intl.DateTimeFormat(locale, { day: "numeric", month: "short", year: "numeric" }).format(d);
+  return dateFormat(locale, "dMy", { day: "numeric", month: "short", year: "numeric" }).format(d);
 }
 
 export function fullDate(ms: number, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" }).format(new Date(ms));
+  return dateFormat(locale, "full", { dateStyle: "medium", timeStyle: "short" }).format(new Date(ms));
 }
 
 /** Snippet parts ready to render: empty parts dropped, neighbours of the same kind joined. */

@@ -1,9 +1,10 @@
 import { locale, t } from "./i18n";
 import { durationParts } from "./sla";
+import { numberFormat } from "./format";
 
 /** "2h 15m", "3d 4h", "45m" in the current language, digits in its numbering system. */
 export function duration(ms: number): string {
-  const n = new Intl.NumberFormat(locale());
+  const n = numberFormat(locale());
   const p = durationParts(ms);
   const parts: string[] = [];
   if (p.d > 0) parts.push(t("dur.d", { n: n.format(p.d) }));
