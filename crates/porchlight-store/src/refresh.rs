@@ -133,7 +133,8 @@ pub(crate) const UNDELIVERED_WAITING: &str =
 /// The oldest replies waiting to be mailed, up to `?1`. Walks the (small) queue and finds each
 /// message by its key: left to itself the planner walks every message when the queue is empty,
 /// pulling the whole table into memory at start-up.
-pub(crate) const MAIL_QUEUED: &str = "SELECT q.message_id FROM mail_queue q CROSS JOIN messages m ON m.id = q.message_id
+pub(crate) const MAIL_QUEUED: &str =
+    "SELECT q.message_id FROM mail_queue q CROSS JOIN messages m ON m.id = q.message_id
      ORDER BY m.created_at, m.rowid LIMIT ?1";
 
 /// Every statement above, named, for the plan check.

@@ -19,6 +19,7 @@ import type { WorkspaceInfo } from "../bindings/WorkspaceInfo";
 import { bindLocale, dirOf, errorText, isLocale, t, type Locale, type MessageKey } from "./i18n";
 import type { Changed } from "../bindings/Changed";
 import { announceNow, onChanges } from "./changes";
+import { reuse, reuseById } from "./reuse";
 import { ipc, onBackendEvent, toDomainError, type IpcError } from "./ipc";
 import { hasServer, refusalText, type ThreadMark } from "./sync";
 
@@ -194,11 +195,19 @@ class AppState {
   }
 
   async loadViews(): Promise<void> {
+    (await this.readViews())();
+  }
+
+  /** Reads the view counts; the returned function shows them (see `onChanges`). */
+  private async readViews(): Promise<() => void> {
     try {
-      this.views = await ipc.views();
-      this.viewsLoadedAt = performance.now();
+      const views = await ipc.views();
+      return () => {
+        this.views = reuseById(this.views, views);
+        this.viewsLoadedAt = performance.now();
+      };
     } catch (e) {
-      this.error(e);
+      return () => this.error(e);
     }
   }
 
@@ -227,10 +236,13 @@ class AppState {
   /** Refreshes what a batch of changes touched: counts and the list, the open ticket if it
    * (or anything it shows: agents, groups, customers, tags) changed, the lookups. */
   private async onChanges(c: Changed): Promise<void> {
-    const jobs: Promise<unknown>[] = [this.loadViews(), this.reloadList(true)];
-    if (this.ticketId && (c.other || c.ticket_ids.includes(this.ticketId))) jobs.push(this.reloadDetail());
-    if (c.other) jobs.push(this.loadLookups().catch(() => {}));
-    await Promise.all(jobs);
+    const reads: Promise<() => void>[] = [this.readViews(), this.readList(true)];
+    if (this.ticketId && (c.other || c.ticket_ids.includes(this.ticketId))) reads.push(this.readDetail());
+    const lookups = c.other ? this.loadLookups().catch(() => {}) : null;
+    // Everything is read first and shown at once: one repaint of the window, not one per answer
+    // (a repaint of the whole window costs more than all the reads together).
+    for (const show of await Promise.all(reads)) show();
+    await lookups;
   }
 
   /** After this agent's own change: refresh what it touched at once, everywhere it shows. */
@@ -343,33 +355,46 @@ class AppState {
    * cap), so a refresh does not throw away the agent's scroll position.
    */
   async reloadList(keep = false): Promise<void> {
+    (await this.readList(keep))();
+  }
+
+  /** Reads the list (see `reloadList`); the returned function shows it. */
+  private async readList(keep: boolean): Promise<() => void> {
     const gen = ++this.listGen;
     const want = keep ? Math.min(Math.max(this.rows.length, PAGE_SIZE), MAX_RELOAD_ROWS) : PAGE_SIZE;
     // A background refresh (a live change, a sync round) keeps the rows on screen and shows no
     // "Loading…": only a list that is really being filled says so.
     if (!keep || !this.listLoaded) this.listLoading = true;
+    const done = () => {
+      if (gen === this.listGen) this.listLoading = false;
+    };
     try {
       let rows: TicketSummary[] = [];
       let cursor: PageCursor | null = null;
       do {
         const page = await ipc.ticketPage(this.viewId, this.sort, cursor, Math.min(PAGE_SIZE, want - rows.length));
-        if (gen !== this.listGen) return;
+        if (gen !== this.listGen) return () => {};
         rows = rows.concat(page.rows);
         cursor = page.next;
       } while (cursor && rows.length < want);
-      // Deadlines in fresh rows are judged against the present, not the last clock tick.
-      this.now = Date.now();
-      this.rows = rows;
-      this.next = cursor;
-      this.listLoaded = true;
-      if (this.selection.size) {
-        const ids = new Set(rows.map((r) => r.id));
-        this.selection = new Set([...this.selection].filter((id) => ids.has(id)));
-      }
+      return () => {
+        if (gen !== this.listGen) return;
+        // Deadlines in fresh rows are judged against the present, not the last clock tick.
+        this.now = Date.now();
+        this.rows = reuseById(this.rows, rows);
+        this.next = cursor;
+        this.listLoaded = true;
+        if (this.selection.size) {
+          const ids = new Set(rows.map((r) => r.id));
+          this.selection = new Set([...this.selection].filter((id) => ids.has(id)));
+        }
+        done();
+      };
     } catch (e) {
-      if (gen === this.listGen) this.error(e);
-    } finally {
-      if (gen === this.listGen) this.listLoading = false;
+      return () => {
+        if (gen === this.listGen) this.error(e);
+        done();
+      };
     }
   }
 
@@ -447,20 +472,29 @@ class AppState {
   }
 
   async reloadDetail(): Promise<void> {
+    (await this.readDetail())();
+  }
+
+  /** Reads the open ticket again; the returned function shows it. */
+  private async readDetail(): Promise<() => void> {
     const id = this.ticketId;
-    if (!id) return;
+    if (!id) return () => {};
     const gen = ++this.detailGen;
     try {
       const d = await ipc.ticketDetail(id, this.shownImages.get(id) ?? []);
-      if (gen !== this.detailGen) return;
-      this.now = Date.now();
-      this.detail = d;
-      this.detailError = null;
+      return () => {
+        if (gen !== this.detailGen) return;
+        this.now = Date.now();
+        this.detail = reuseDetail(this.detail, d);
+        this.detailError = null;
+      };
     } catch (e) {
-      if (gen !== this.detailGen) return;
-      const err = toDomainError(e);
-      this.detail = null;
-      this.detailError = errorText(err, this.locale);
+      return () => {
+        if (gen !== this.detailGen) return;
+        const err = toDomainError(e);
+        this.detail = null;
+        this.detailError = errorText(err, this.locale);
+      };
     }
   }
 
@@ -619,3 +653,17 @@ class AppState {
 }
 
 export const app = new AppState();
+
+/** The ticket read again, sharing every part that did not change with what is on screen, so a
+ * reply re-renders one message, not the thread. */
+function reuseDetail(prev: TicketDetail | null, next: TicketDetail): TicketDetail {
+  if (!prev || prev.ticket.id !== next.ticket.id) return next;
+  return {
+    ticket: reuse(prev.ticket, next.ticket),
+    messages: reuseById(prev.messages, next.messages),
+    events: reuseById(prev.events, next.events),
+    requester: reuse(prev.requester, next.requester),
+    requester_tickets: reuseById(prev.requester_tickets, next.requester_tickets),
+    sla: reuse(prev.sla, next.sla),
+  };
+}
