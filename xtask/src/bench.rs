@@ -3,36 +3,19 @@
 //! active triggers, standalone, at 100k tickets.
 //! Results merge into target/bench/report.json as {metric: {value, unit}}.
 
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use porchlight_domain::mutation::RequesterRef;
 use porchlight_domain::{Channel, MessageKind, Mutation, Priority, SortKey, TicketType};
-use porchlight_store::demo::{SeedOptions, SeedReport};
 use porchlight_store::{new_id, Store};
 use serde_json::{json, Map, Value};
 
+use crate::bench_util::{median, p95, seed_store, timed};
 use crate::{cargo, sh, target_dir};
 
 const TICKETS: usize = 100_000;
-/// With one message on "new" tickets, 11 on average elsewhere gives ~10 per ticket overall.
-const MESSAGES_PER_TICKET: usize = 11;
-
-pub fn seed_store(dir: &Path, tickets: usize) -> Result<SeedReport> {
-    let store = Store::open(dir).with_context(|| format!("open {}", dir.display()))?;
-    if store.workspace_info()?.profile.is_none() {
-        store.create_profile("Bench Agent", "bench@porchlight.example")?;
-    }
-    Ok(porchlight_store::demo::seed(
-        &store,
-        &SeedOptions {
-            tickets,
-            messages_per_ticket: MESSAGES_PER_TICKET,
-            seed: 42,
-        },
-    )?)
-}
 
 struct Report {
     path: PathBuf,
@@ -64,22 +47,6 @@ impl Report {
         println!("report: {}", self.path.display());
         Ok(())
     }
-}
-
-pub(crate) fn p95(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[((v.len() as f64) * 0.95).ceil() as usize - 1]
-}
-
-pub(crate) fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[v.len() / 2]
-}
-
-pub(crate) fn timed<T>(f: impl FnOnce() -> T) -> (T, f64) {
-    let t = Instant::now();
-    let out = f();
-    (out, t.elapsed().as_secs_f64() * 1000.0)
 }
 
 fn store_dir() -> PathBuf {

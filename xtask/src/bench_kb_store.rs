@@ -8,7 +8,7 @@ use anyhow::{bail, Result};
 use porchlight_domain::kb::{ArticleStatus, KbArticleFilter};
 use porchlight_store::Store;
 
-use crate::bench::p95;
+use crate::bench_util::p95;
 
 pub const ARTICLES: usize = 10_000;
 

@@ -34,7 +34,7 @@ use porchlight_mail::{
 use porchlight_store::mail::{DesktopMail, MailSecrets};
 use porchlight_store::{new_id, Store};
 
-use crate::bench::{median, p95, timed};
+use crate::bench_util::{median, p95, seed_store, timed};
 use crate::target_dir;
 
 const MAILS: usize = 10_000;
@@ -546,7 +546,7 @@ fn store_copy() -> Result<PathBuf> {
     let seeded = target_dir().join("bench/store-100k");
     if !seeded.join(porchlight_store::DB_FILE).exists() {
         println!("  no bench store yet: seeding 100000 tickets …");
-        crate::bench::seed_store(&seeded, 100_000)?;
+        seed_store(&seeded, 100_000)?;
     }
     // Opening it folds its write-ahead log in, so the copy is the database file alone.
     drop(Store::open(&seeded)?);

@@ -18,7 +18,7 @@ use porchlight_domain::{Channel, Mutation, Priority, SortKey, TicketStatus, Tick
 use porchlight_store::demo::SeedOptions;
 use porchlight_store::{new_id, now_ms, Store};
 
-use crate::bench::{median, p95, timed};
+use crate::bench_util::{median, p95, timed};
 
 /// 60% of generated tickets are open, pending or on hold.
 const TICKETS: usize = 167_000;

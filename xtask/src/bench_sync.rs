@@ -245,7 +245,7 @@ pub(crate) fn login(rt: &tokio::runtime::Runtime, url: &str, email: &str) -> Res
 /// tags, organizations, agents, customers, then each ticket followed by its thread.
 fn seeded_documents(dir: &Path, tickets: usize) -> Result<Vec<Doc>> {
     let _ = std::fs::remove_dir_all(dir);
-    crate::bench::seed_store(dir, tickets)?;
+    crate::bench_util::seed_store(dir, tickets)?;
     let docs = Store::open(dir)?.canonical_dump()?;
     let _ = std::fs::remove_dir_all(dir);
     let mut docs = docs;

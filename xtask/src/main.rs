@@ -7,6 +7,7 @@ mod bench_kb_store;
 mod bench_mail;
 mod bench_rules;
 mod bench_sync;
+mod bench_util;
 mod deps;
 mod e2e;
 mod fuzz;
@@ -187,7 +188,7 @@ fn seed(rest: &[String]) -> Result<()> {
         }
     }
     let dir = dir.context("seed: --data-dir DIR is required")?;
-    let report = bench::seed_store(&dir, tickets)?;
+    let report = bench_util::seed_store(&dir, tickets)?;
     println!(
         "seeded {} tickets, {} messages, {} customers into {} in {:.1} s ({:.0} tickets/s)",
         report.tickets,

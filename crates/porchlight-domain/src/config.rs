@@ -12,9 +12,9 @@ use ts_rs::TS;
 
 use crate::error::DomainError;
 use crate::model::{Priority, TicketStatus, TicketType};
-use crate::mutation::required_text;
 use crate::rules::Rule;
 use crate::sla::{choose_policy, BusinessCalendar, Schedule, SlaPolicy, TicketFacts};
+use crate::validate::required_text;
 
 pub const MAX_MACRO_NAME: usize = 120;
 pub const MAX_MACRO_BODY: usize = 20_000;
@@ -200,7 +200,7 @@ impl ConfigMutation {
                 m.add_tags = m
                     .add_tags
                     .iter()
-                    .map(|t| crate::mutation::valid_tag(t))
+                    .map(|t| crate::validate::valid_tag(t))
                     .collect::<Result<_, _>>()?;
                 ConfigMutation::SaveMacro { r#macro: m }
             }

@@ -22,8 +22,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{DomainError, ErrorCode};
-use crate::model::string_enum;
-use crate::mutation::{required_text, valid_tag};
+use crate::macros::string_enum;
+use crate::validate::{required_text, valid_tag};
 
 pub const MAX_ARTICLE_TITLE: usize = 200;
 /// Article bodies are limited in bytes of UTF-8 (what travels and is stored), not

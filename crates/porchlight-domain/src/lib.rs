@@ -11,6 +11,7 @@ pub mod error;
 pub mod filter;
 pub mod kb;
 pub mod kb_apply;
+mod macros;
 pub mod mail;
 pub mod markdown;
 pub mod model;
@@ -21,6 +22,7 @@ pub mod rules;
 pub mod sanitize;
 pub mod sla;
 pub mod sync;
+pub mod validate;
 
 pub use error::{DomainError, ErrorCode};
 pub use filter::{FilterClause, SearchQuery, TicketFilter, ViewInfo};

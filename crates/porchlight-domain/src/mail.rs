@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{DomainError, ErrorCode};
-use crate::model::string_enum;
-use crate::mutation::{required_text, valid_email, MAX_NAME, MAX_SUBJECT};
+use crate::macros::string_enum;
+use crate::validate::{required_text, valid_email, MAX_BODY, MAX_NAME, MAX_SUBJECT};
 
 string_enum!(
     /// How a connection is encrypted: TLS from the first byte, or STARTTLS on the plain port.
@@ -290,9 +290,9 @@ impl InboundMail {
         self.to = clean_addresses(&self.to);
         self.cc = clean_addresses(&self.cc);
         self.references.truncate(100);
-        if self.body_text.len() > crate::mutation::MAX_BODY * 4 {
+        if self.body_text.len() > MAX_BODY * 4 {
             // A mail is never refused for its size: the text is cut, the original kept.
-            let mut cut = crate::mutation::MAX_BODY * 4;
+            let mut cut = MAX_BODY * 4;
             while !self.body_text.is_char_boundary(cut) {
                 cut -= 1;
             }
@@ -303,7 +303,7 @@ impl InboundMail {
         if self
             .body_html
             .as_ref()
-            .is_some_and(|h| h.len() > crate::mutation::MAX_BODY * 8)
+            .is_some_and(|h| h.len() > MAX_BODY * 8)
         {
             self.body_html = None;
             self.problems

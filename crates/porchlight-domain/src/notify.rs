@@ -8,7 +8,7 @@ use ts_rs::TS;
 
 use crate::catalog::{fill, Locale};
 use crate::error::DomainError;
-use crate::model::string_enum;
+use crate::macros::string_enum;
 
 string_enum!(
     /// Why an agent is told. The SLA kinds come from the every-minute pass (a ticket's

@@ -16,11 +16,11 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::DomainError;
-use crate::model::{
-    string_enum, AuthorKind, Channel, MessageKind, Priority, TicketStatus, TicketType,
-};
-use crate::mutation::{valid_tag, Mutation, TicketFieldChanges};
+use crate::macros::string_enum;
+use crate::model::{AuthorKind, Channel, MessageKind, Priority, TicketStatus, TicketType};
+use crate::mutation::{Mutation, TicketFieldChanges};
 use crate::records::TicketDoc;
+use crate::validate::valid_tag;
 
 pub const MAX_RULE_NAME: usize = 120;
 pub const MAX_CONDITIONS: usize = 30;
@@ -189,7 +189,7 @@ impl Rule {
     /// Checks names, limits, each condition's value against its field and operator, the
     /// actions, and that a time rule cannot fire again and again.
     pub fn validated(mut self) -> Result<Rule, DomainError> {
-        self.name = crate::mutation::required_text("name", &self.name, MAX_RULE_NAME)?;
+        self.name = crate::validate::required_text("name", &self.name, MAX_RULE_NAME)?;
         if self.conditions.is_empty() {
             return Err(DomainError::invalid(
                 "conditions",
@@ -387,13 +387,13 @@ fn validate_action(a: &mut RuleAction) -> Result<(), DomainError> {
                 .collect::<Result<_, _>>()?;
         }
         RuleAction::AddNote { text } => {
-            *text = crate::mutation::required_text("note", text, MAX_NOTE)?;
+            *text = crate::validate::required_text("note", text, MAX_NOTE)?;
         }
         RuleAction::NotifyAgents { agent_ids, text } => {
             if agent_ids.is_empty() {
                 return Err(DomainError::empty("agent_ids"));
             }
-            *text = crate::mutation::required_text("text", text, MAX_NOTE)?;
+            *text = crate::validate::required_text("text", text, MAX_NOTE)?;
         }
         RuleAction::AssignRoundRobin { group_id } | RuleAction::AssignFewestOpen { group_id } => {
             if group_id.trim().is_empty() {

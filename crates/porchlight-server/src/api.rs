@@ -1,269 +1,54 @@
 //! HTTP routes: sign-in, sync (push, pull, event stream), presence, health and the OpenAPI
-//! document. One error type maps every failure to a status and a stable code.
+//! document, and the server's whole router (the help center's, the portal's and the mail
+//! API's routes merged in). Failures map to statuses and codes in `http`.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
-use axum::http::request::Parts;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
-use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use futures_util::stream::{self, Stream, StreamExt};
 use porchlight_domain::apply::Actor;
 use porchlight_domain::docs::AgentDoc;
 use porchlight_domain::sync::{
-    ApiError, LoginRequest, LoginResponse, PresenceUpdate, PullResponse, PushRequest, PushResponse,
+    LoginRequest, LoginResponse, PresenceUpdate, PullResponse, PushRequest, PushResponse,
     ServerEvent, MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS, MAX_REQUEST_BYTES, SCHEMA_VERSION,
 };
-use porchlight_domain::{AgentRole, DomainError};
 use serde::Deserialize;
 use tokio_stream::wrappers::BroadcastStream;
 
-use crate::auth::{self, LoginLimiter, Refusal, SessionLifetimes};
+use crate::auth::{self, Refusal, SessionLifetimes};
 use crate::events::{
     Hub, PresenceNotice, PresenceRefusal, MAX_PRESENCE_PER_AGENT, MAX_STREAMS_PER_SESSION,
 };
-use crate::storage::{
-    blocking, is_known_mutation, SessionCheck, Storage, StorageError, UserRecord,
+use crate::http::{
+    account_disabled, json_failure, query_failure, require_admin, Failure, SignedIn,
 };
-
-pub struct AppState {
-    pub storage: Storage,
-    pub hub: Hub,
-    pub limiter: LoginLimiter,
-    pub workspace_id: String,
-    /// Called after a push applied something: wakes other server processes (PostgreSQL
-    /// NOTIFY) besides this process's own clients.
-    pub on_change: Box<dyn Fn(i64) + Send + Sync>,
-    /// With PostgreSQL, relays a desktop's presence change to the other server processes
-    /// (NOTIFY). Blocking; runs off the async workers.
-    pub on_presence: Option<PresenceRelay>,
-    /// The mail channel, once started (`serve`); tests without it answer 503 on its routes.
-    pub mail: std::sync::OnceLock<Arc<crate::mail::ServerMail>>,
-    /// Wakes the mail channel: a pushed reply may wait to be sent.
-    pub mail_wake: Arc<tokio::sync::Notify>,
-}
-
-pub type Shared = Arc<AppState>;
-
-/// Sends a presence change to the other server processes.
-pub type PresenceRelay = Box<dyn Fn(&PresenceNotice) + Send + Sync>;
-
-/// Every refusal the API answers with.
-#[derive(Debug)]
-pub struct Failure {
-    status: StatusCode,
-    code: &'static str,
-    message: String,
-    retry_after: Option<Duration>,
-}
-
-impl Failure {
-    /// Something broke on the server; the details go to the log, not to the client.
-    pub fn internal(detail: impl std::fmt::Display) -> Failure {
-        tracing::error!(error = %detail, "internal failure");
-        Failure::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "The server could not do this; its log says why.",
-        )
-    }
-
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Failure {
-        Failure {
-            status,
-            code,
-            message: message.into(),
-            retry_after: None,
-        }
-    }
-}
-
-impl IntoResponse for Failure {
-    fn into_response(self) -> Response {
-        let mut res = (
-            self.status,
-            Json(ApiError {
-                code: self.code.into(),
-                message: self.message,
-            }),
-        )
-            .into_response();
-        if let Some(wait) = self.retry_after {
-            let secs = wait.as_secs().max(1).to_string();
-            if let Ok(v) = HeaderValue::from_str(&secs) {
-                res.headers_mut().insert(header::RETRY_AFTER, v);
-            }
-        }
-        res
-    }
-}
-
-impl From<StorageError> for Failure {
-    fn from(e: StorageError) -> Failure {
-        match e {
-            StorageError::Gap { expected, got } => Failure::new(
-                StatusCode::CONFLICT,
-                "mutation_gap",
-                format!("Mutation {got} arrived but {expected} was expected next; resend from {expected}."),
-            ),
-            StorageError::MutationIdReused { id } => Failure::new(
-                StatusCode::CONFLICT,
-                "mutation_id_reused",
-                format!("Mutation id {id} was already used for another change; nothing was applied. Give each change its own id."),
-            ),
-            StorageError::ClientOwnedByOther => Failure::new(
-                StatusCode::FORBIDDEN,
-                "client_not_yours",
-                "This client id is registered to another agent.",
-            ),
-            StorageError::Refused(d) => domain_failure(d),
-            e @ (StorageError::Backend(_) | StorageError::Corrupt(_)) => {
-                tracing::error!(error = %e, "storage failure");
-                Failure::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "storage_unavailable",
-                    "The server could not reach its database; try again shortly.",
-                )
-            }
-        }
-    }
-}
-
-fn domain_failure(d: DomainError) -> Failure {
-    use porchlight_domain::ErrorCode as C;
-    let (status, code) = match d.code {
-        C::NotFound => (StatusCode::NOT_FOUND, "not_found"),
-        C::Conflict => (StatusCode::CONFLICT, "conflict"),
-        C::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
-        _ => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_input"),
-    };
-    Failure::new(status, code, d.message)
-}
-
-pub(crate) fn json_failure(r: JsonRejection) -> Failure {
-    match r {
-        JsonRejection::MissingJsonContentType(_) => Failure::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "expected_json",
-            "Send the body as JSON (Content-Type: application/json).",
-        ),
-        JsonRejection::BytesRejection(_) => Failure::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "request_too_large",
-            format!(
-                "The request body is larger than {} MB.",
-                MAX_REQUEST_BYTES / (1024 * 1024)
-            ),
-        ),
-        JsonRejection::JsonSyntaxError(e) => Failure::new(
-            StatusCode::BAD_REQUEST,
-            "malformed_json",
-            format!("The body is not valid JSON: {}", e.body_text()),
-        ),
-        other => Failure::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_request",
-            format!(
-                "The request does not have the expected fields: {}",
-                other.body_text()
-            ),
-        ),
-    }
-}
-
-fn query_failure(r: QueryRejection) -> Failure {
-    Failure::new(
-        StatusCode::BAD_REQUEST,
-        "invalid_query",
-        format!("The query string is not valid: {}", r.body_text()),
-    )
-}
-
-/// The agent behind a bearer token.
-pub struct SignedIn {
-    pub agent: AgentDoc,
-    pub token_hash: String,
-}
-
-impl FromRequestParts<Shared> for SignedIn {
-    type Rejection = Failure;
-
-    async fn from_request_parts(parts: &mut Parts, state: &Shared) -> Result<Self, Failure> {
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| {
-                Failure::new(
-                    StatusCode::UNAUTHORIZED,
-                    "unauthorized",
-                    "Sign in first: this request needs a bearer token.",
-                )
-            })?;
-        let hash = auth::token_hash(token);
-        let storage = state.storage.clone();
-        let h = hash.clone();
-        let lifetimes = SessionLifetimes::from_env();
-        let session = blocking(move || storage.session(&h, crate::now_ms(), lifetimes)).await?;
-        match session {
-            SessionCheck::Unknown => Err(Failure::new(
-                StatusCode::UNAUTHORIZED,
-                "invalid_token",
-                "Your session has ended or the token is unknown; sign in again.",
-            )),
-            SessionCheck::Expired => Err(Failure::new(
-                StatusCode::UNAUTHORIZED,
-                "session_expired",
-                "Your session ran out (unused too long, or too old); sign in again.",
-            )),
-            SessionCheck::Live(s) if s.disabled => Err(account_disabled()),
-            SessionCheck::Live(s) => Ok(SignedIn {
-                agent: s.agent,
-                token_hash: hash,
-            }),
-        }
-    }
-}
-
-fn account_disabled() -> Failure {
-    Failure::new(
-        StatusCode::FORBIDDEN,
-        "account_disabled",
-        "Your account has been disabled by an administrator.",
-    )
-}
+use crate::state::{AppState, Shared};
+use crate::storage::{blocking, is_known_mutation, UserRecord};
 
 fn refused_attempt(r: Refusal) -> Failure {
     match r {
-        Refusal::Limited(wait) => Failure {
-            retry_after: Some(wait),
-            ..Failure::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "rate_limited",
-                format!(
-                    "Too many sign-in attempts; try again in {} seconds.",
-                    wait.as_secs().max(1)
-                ),
-            )
-        },
-        Refusal::Busy => Failure {
-            retry_after: Some(Duration::from_secs(2)),
-            ..Failure::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "busy",
-                "The server is checking many passwords right now; try again in a moment.",
-            )
-        },
+        Refusal::Limited(wait) => Failure::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            format!(
+                "Too many sign-in attempts; try again in {} seconds.",
+                wait.as_secs().max(1)
+            ),
+        )
+        .with_retry_after(wait),
+        Refusal::Busy => Failure::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            "The server is checking many passwords right now; try again in a moment.",
+        )
+        .with_retry_after(Duration::from_secs(2)),
     }
 }
 
@@ -319,7 +104,7 @@ pub fn router(state: Shared) -> Router {
         .route("/api/v1/presence", post(presence))
         .merge(crate::help::router(&state))
         .merge(crate::portal::router())
-        .merge(crate::mail::router())
+        .merge(crate::mail_api::router())
         .fallback(|| async {
             Failure::new(
                 StatusCode::NOT_FOUND,
@@ -451,17 +236,6 @@ fn announce(state: &Shared, version: i64) {
     let state = state.clone();
     // The PostgreSQL NOTIFY is a blocking call.
     tokio::task::spawn_blocking(move || (state.on_change)(version));
-}
-
-pub(crate) fn require_admin(who: &SignedIn) -> Result<(), Failure> {
-    if who.agent.role == AgentRole::Admin {
-        return Ok(());
-    }
-    Err(Failure::new(
-        StatusCode::FORBIDDEN,
-        "forbidden",
-        "Only an admin may see or end other agents' sessions.",
-    ))
 }
 
 /// An admin's view of an agent's signed-in devices.
@@ -654,15 +428,15 @@ async fn events(
     State(state): State<Shared>,
     who: SignedIn,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, Failure> {
-    let pass = Hub::open_stream(&state, &who.token_hash, &who.agent.id).ok_or_else(|| Failure {
-        retry_after: Some(Duration::from_secs(15)),
-        ..Failure::new(
+    let pass = Hub::open_stream(&state, &who.token_hash, &who.agent.id).ok_or_else(|| {
+        Failure::new(
             StatusCode::TOO_MANY_REQUESTS,
             "too_many_streams",
             format!(
                 "This session already has {MAX_STREAMS_PER_SESSION} event streams open; close one first."
             ),
         )
+        .with_retry_after(Duration::from_secs(15))
     })?;
     let first = ServerEvent::Presence {
         entries: state.hub.presence(),

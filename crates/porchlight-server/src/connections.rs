@@ -25,7 +25,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tower_service::Service;
 
-use crate::api::Failure;
+use crate::http::Failure;
 
 /// The limits a connection lives under. `from_env` reads them; tests shrink them.
 #[derive(Clone, Debug)]

@@ -78,7 +78,8 @@ impl Default for Hub {
 /// An open event stream's place in the hub: it ends when [`StreamPass::ended`] resolves
 /// (its session was revoked or ran out) and gives its place back when dropped.
 pub struct StreamPass {
-    state: Arc<crate::api::AppState>,
+    /// What owns the hub (the server's state), kept alive while the stream lives.
+    state: Arc<dyn AsRef<Hub> + Send + Sync>,
     token_hash: String,
     id: u64,
     end: tokio::sync::watch::Receiver<bool>,
@@ -96,7 +97,7 @@ impl StreamPass {
 
 impl Drop for StreamPass {
     fn drop(&mut self) {
-        let mut streams = self.state.hub.lock_streams();
+        let mut streams = (*self.state).as_ref().lock_streams();
         if let Some(open) = streams.get_mut(&self.token_hash) {
             open.retain(|s| s.id != self.id);
             if open.is_empty() {
@@ -128,11 +129,11 @@ impl Hub {
     /// Registers a new event stream of a session; `None` when the session already holds
     /// `MAX_STREAMS_PER_SESSION`.
     pub fn open_stream(
-        state: &Arc<crate::api::AppState>,
+        state: &Arc<impl AsRef<Hub> + Send + Sync + 'static>,
         token_hash: &str,
         agent_id: &str,
     ) -> Option<StreamPass> {
-        let hub = &state.hub;
+        let hub = (**state).as_ref();
         let mut streams = hub.lock_streams();
         let open = streams.entry(token_hash.to_string()).or_default();
         if open.len() >= MAX_STREAMS_PER_SESSION {
@@ -301,6 +302,34 @@ mod tests {
             ticket_id: ticket.map(Into::into),
             activity: a,
         }
+    }
+
+    /// Owns a hub the way the server's state does.
+    struct Owner(Hub);
+
+    impl AsRef<Hub> for Owner {
+        fn as_ref(&self) -> &Hub {
+            &self.0
+        }
+    }
+
+    #[test]
+    fn a_session_holds_a_bounded_number_of_streams_and_a_closed_one_frees_its_place() {
+        let owner = Arc::new(Owner(Hub::default()));
+        let mut passes: Vec<StreamPass> = (0..MAX_STREAMS_PER_SESSION)
+            .map(|_| Hub::open_stream(&owner, "s1", "a1").expect("room for the stream"))
+            .collect();
+        assert!(Hub::open_stream(&owner, "s1", "a1").is_none());
+        let other = Hub::open_stream(&owner, "s2", "a1").expect("another session has room");
+        // Each open stream keeps the hub's owner alive.
+        assert_eq!(Arc::strong_count(&owner), MAX_STREAMS_PER_SESSION + 2);
+        passes.pop();
+        assert_eq!(Arc::strong_count(&owner), MAX_STREAMS_PER_SESSION + 1);
+        passes.push(Hub::open_stream(&owner, "s1", "a1").expect("the closed one's place"));
+        drop(passes);
+        drop(other);
+        assert!(owner.0.streaming_sessions().is_empty());
+        assert_eq!(Arc::strong_count(&owner), 1);
     }
 
     #[test]

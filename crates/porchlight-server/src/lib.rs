@@ -7,9 +7,12 @@ pub mod auth;
 pub mod connections;
 pub mod events;
 pub mod help;
+pub mod http;
 pub mod mail;
+pub mod mail_api;
 pub mod openapi;
 pub mod portal;
+pub mod state;
 pub mod storage;
 
 use std::net::SocketAddr;
@@ -22,9 +25,9 @@ use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::api::{AppState, PresenceRelay};
 use crate::auth::LoginLimiter;
 use crate::events::{Hub, PresenceNotice};
+use crate::state::{AppState, PresenceRelay};
 use crate::storage::postgres::{Notice, PostgresBackend};
 use crate::storage::sqlite::SqliteBackend;
 use crate::storage::Storage;
@@ -204,7 +207,14 @@ pub async fn serve(listen: SocketAddr, db: Database) -> Result<()> {
             "no PORCHLIGHT_SECRET_KEY: mailbox passwords cannot be stored on this server"
         );
     }
-    let channel = Arc::new(mail::ServerMail::new(state.clone(), key));
+    let announce = {
+        let state = state.clone();
+        move |version| {
+            state.hub.poke(version);
+            (state.on_change)(version);
+        }
+    };
+    let channel = Arc::new(mail::ServerMail::new(state.storage.clone(), announce, key));
     let _ = state.mail.set(channel.clone());
     mail::start(channel, state.mail_wake.clone());
     let hub_state = state.clone();

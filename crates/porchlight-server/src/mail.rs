@@ -1,6 +1,6 @@
 //! E-mail in a team: the server reads every mailbox and sends every reply
 //! (`porchlight_mail::channel` over [`ServerMail`]); admins give the mailboxes' passwords and
-//! test them through the API; desktops never touch a mailbox.
+//! test them through the API (`mail_api`); desktops never touch a mailbox.
 //!
 //! The passwords are encrypted with the server's secret key: `PORCHLIGHT_SECRET_KEY` (64 hex
 //! digits; every process of a PostgreSQL deployment needs the same one), else the file
@@ -11,18 +11,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{Path as UrlPath, State};
-use axum::http::StatusCode;
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
-use porchlight_domain::mail::{MailServerRole, MailTestResult, Mailbox, MailboxStatus};
+use porchlight_domain::mail::{MailServerRole, Mailbox, MailboxStatus};
 use porchlight_mail::channel::{MailStorage, MailboxRun, Outgoing, StatusBook, TakenIn};
-use serde::Deserialize;
 
-use crate::api::{json_failure, require_admin, Failure, Shared, SignedIn};
 use crate::storage::mail::{SecretKey, MAX_AUTOMATIC_PER_HOUR};
-use crate::storage::{blocking, Storage};
+use crate::storage::Storage;
 use crate::Database;
 
 /// The server's secret key (see the module documentation).
@@ -69,16 +62,24 @@ fn key_file(path: &Path) -> Result<SecretKey> {
 /// The server's [`MailStorage`]: the storage, the secret key, a lease holder name for this
 /// process, and the pokes that wake the desktops after a mail is taken in.
 pub struct ServerMail {
-    state: Shared,
+    storage: Storage,
+    /// Wakes this process's streams and the other server processes after a change. A hook,
+    /// not the server's state, so that the state can hold the channel without a circle.
+    announce: Box<dyn Fn(i64) + Send + Sync>,
     key: Option<SecretKey>,
     holder: String,
     status: StatusBook,
 }
 
 impl ServerMail {
-    pub fn new(state: Shared, key: Option<SecretKey>) -> ServerMail {
+    pub fn new(
+        storage: Storage,
+        announce: impl Fn(i64) + Send + Sync + 'static,
+        key: Option<SecretKey>,
+    ) -> ServerMail {
         ServerMail {
-            state,
+            storage,
+            announce: Box::new(announce),
             key,
             holder: uuid::Uuid::now_v7().to_string(),
             status: StatusBook::default(),
@@ -86,18 +87,17 @@ impl ServerMail {
     }
 
     fn storage(&self) -> &Storage {
-        &self.state.storage
+        &self.storage
     }
 
-    fn key(&self) -> Result<&SecretKey, String> {
+    pub(crate) fn key(&self) -> Result<&SecretKey, String> {
         self.key.as_ref().ok_or_else(|| {
             "this server has no secret key for mailbox passwords: set PORCHLIGHT_SECRET_KEY (64 hex digits, the same on every process)".to_string()
         })
     }
 
     fn announce(&self, version: i64) {
-        self.state.hub.poke(version);
-        (self.state.on_change)(version);
+        (self.announce)(version);
     }
 
     pub fn statuses(&self) -> Result<Vec<MailboxStatus>, String> {
@@ -249,118 +249,4 @@ pub fn start(mail: Arc<ServerMail>, wake: Arc<tokio::sync::Notify>) {
     tokio::spawn(async move {
         porchlight_mail::channel::run(mail, interval(), wake, std::future::pending()).await
     });
-}
-
-#[derive(Deserialize)]
-struct Secrets {
-    imap_secret: Option<String>,
-    smtp_secret: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct TestRequest {
-    mailbox: Mailbox,
-    imap_secret: Option<String>,
-    smtp_secret: Option<String>,
-}
-
-/// The API of the mail channel (admins only).
-pub fn router() -> Router<Shared> {
-    Router::new()
-        .route("/api/v1/mail/status", get(status))
-        .route("/api/v1/mail/mailboxes/{id}/secrets", put(set_secrets))
-        .route("/api/v1/mail/test", post(test))
-}
-
-fn mail_of(state: &Shared) -> Result<Arc<ServerMail>, Failure> {
-    state.mail.get().cloned().ok_or_else(|| {
-        Failure::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "mail_unavailable",
-            "The mail channel is not running on this server.",
-        )
-    })
-}
-
-async fn status(
-    State(state): State<Shared>,
-    who: SignedIn,
-) -> Result<Json<Vec<MailboxStatus>>, Failure> {
-    require_admin(&who)?;
-    let mail = mail_of(&state)?;
-    let rows = tokio::task::spawn_blocking(move || mail.statuses())
-        .await
-        .map_err(|e| Failure::internal(e.to_string()))?
-        .map_err(Failure::internal)?;
-    Ok(Json(rows))
-}
-
-fn too_long(s: &Option<String>) -> bool {
-    s.as_ref().is_some_and(|s| s.len() > 4096)
-}
-
-async fn set_secrets(
-    State(state): State<Shared>,
-    who: SignedIn,
-    UrlPath(id): UrlPath<String>,
-    body: Result<Json<Secrets>, JsonRejection>,
-) -> Result<StatusCode, Failure> {
-    require_admin(&who)?;
-    let Json(req) = body.map_err(json_failure)?;
-    if too_long(&req.imap_secret) || too_long(&req.smtp_secret) {
-        return Err(Failure::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_input",
-            "A password or token is at most 4096 bytes.",
-        ));
-    }
-    let mail = mail_of(&state)?;
-    let key = mail
-        .key()
-        .map_err(|e| Failure::new(StatusCode::SERVICE_UNAVAILABLE, "no_secret_key", e))?
-        .clone();
-    let storage = state.storage.clone();
-    blocking(move || {
-        for (role, s) in [
-            (MailServerRole::Imap, req.imap_secret),
-            (MailServerRole::Smtp, req.smtp_secret),
-        ] {
-            if let Some(s) = s.filter(|s| !s.is_empty()) {
-                storage.set_mail_secret(&key, &id, role, Some(&s))?;
-            }
-        }
-        Ok(())
-    })
-    .await?;
-    state.mail_wake.notify_one();
-    Ok(StatusCode::NO_CONTENT)
-}
-
-async fn test(
-    State(state): State<Shared>,
-    who: SignedIn,
-    body: Result<Json<TestRequest>, JsonRejection>,
-) -> Result<Json<MailTestResult>, Failure> {
-    require_admin(&who)?;
-    let Json(req) = body.map_err(json_failure)?;
-    let mailbox = req
-        .mailbox
-        .validated()
-        .map_err(|e| Failure::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_input", e.message))?;
-    let mail = mail_of(&state)?;
-    let id = mailbox.id.clone();
-    let stored = {
-        let mail = mail.clone();
-        tokio::task::spawn_blocking(move || {
-            let get = |role| mail.secret(&id, role).ok().flatten();
-            (get(MailServerRole::Imap), get(MailServerRole::Smtp))
-        })
-        .await
-        .map_err(|e| Failure::internal(e.to_string()))?
-    };
-    let imap = req.imap_secret.filter(|s| !s.is_empty()).or(stored.0);
-    let smtp = req.smtp_secret.filter(|s| !s.is_empty()).or(stored.1);
-    Ok(Json(
-        porchlight_mail::channel::test_mailbox(&mailbox, imap.as_deref(), smtp.as_deref()).await,
-    ))
 }

@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::DomainError;
-use crate::mutation::{required_text, MAX_NAME};
+use crate::validate::{required_text, MAX_NAME};
 
 pub const MAX_RANGES_PER_DAY: usize = 12;
 pub const MAX_HOLIDAYS: usize = 5000;

@@ -28,7 +28,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::DomainError;
-use crate::model::{string_enum, Priority, TicketStatus};
+use crate::macros::string_enum;
+use crate::model::{Priority, TicketStatus};
 use crate::sla::calendar::Schedule;
 use crate::sla::policy::{SlaPolicy, SlaTargets};
 

@@ -370,7 +370,7 @@ fn expand(ev: Event, out: &mut Vec<(NaiveDate, String)>) -> Result<(), DomainErr
         .summary
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "Holiday".to_owned());
-    let name: String = name.chars().take(crate::mutation::MAX_NAME).collect();
+    let name: String = name.chars().take(crate::validate::MAX_NAME).collect();
     let starts = match ev.rrule {
         None => vec![start],
         Some((line, rule)) => yearly_starts(line, &rule, start)?,

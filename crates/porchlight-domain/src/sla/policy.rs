@@ -5,7 +5,7 @@ use ts_rs::TS;
 
 use crate::error::DomainError;
 use crate::model::{Channel, Priority};
-use crate::mutation::{required_text, valid_tag, MAX_NAME};
+use crate::validate::{required_text, valid_tag, MAX_NAME};
 
 /// Longest target: a year, in minutes.
 pub const MAX_TARGET_MINUTES: u32 = 525_600;

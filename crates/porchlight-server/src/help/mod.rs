@@ -48,7 +48,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use tokio::sync::broadcast::{self, error::TryRecvError};
 
-use crate::api::Shared;
+use crate::state::Shared;
 use crate::storage::StorageResult;
 use index::{Index, Page};
 use pages::{Chrome, VoteState};

@@ -44,7 +44,8 @@ use porchlight_domain::{
 };
 use sha2::{Digest, Sha256};
 
-use crate::api::{Failure, Shared, SignedIn};
+use crate::http::{Failure, SignedIn};
+use crate::state::Shared;
 use crate::storage::attachments::{AttachmentRecord, StagedFile, Staging, Thread};
 use crate::storage::{blocking, StorageError};
 use guard::{RateLimit, UploadSlots};
