@@ -105,6 +105,41 @@ pub(crate) fn truncate_at_char(s: &str, max: usize) -> &str {
     &s[..end]
 }
 
+/// Every Message-ID in a header value (`In-Reply-To`, `References`), normalised, in order,
+/// without repeats. Reads `<a@b> <c@d>` as well as the bracket-less, comma-separated or
+/// commented forms some clients write.
+pub fn parse_message_ids(value: &str) -> Vec<String> {
+    let value = strip_comments(value);
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |id: &str| {
+        if let Some(n) = porchlight_domain::mail::normalize_message_id(id) {
+            if !out.contains(&n) {
+                out.push(n);
+            }
+        }
+    };
+    if value.contains('<') {
+        let mut rest = value.as_str();
+        while let Some(start) = rest.find('<') {
+            let after = &rest[start + 1..];
+            match after.find('>') {
+                Some(end) => {
+                    push(&after[..end]);
+                    rest = &after[end + 1..];
+                }
+                None => break,
+            }
+        }
+    } else {
+        for token in value.split([' ', '\t', ',']) {
+            if token.contains('@') {
+                push(token);
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

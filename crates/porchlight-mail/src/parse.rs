@@ -216,12 +216,12 @@ pub fn parse(raw: &[u8], limits: &ParseLimits) -> Result<ParsedMail, ParseError>
         .map(|s| s.replace(['\r', '\n'], " ").trim().to_string())
         .unwrap_or_default();
     let message_id = headers::find(&raw_headers, "Message-ID")
-        .and_then(|v| crate::thread::parse_message_ids(v).into_iter().next());
+        .and_then(|v| headers::parse_message_ids(v).into_iter().next());
     let in_reply_to = headers::find(&raw_headers, "In-Reply-To")
-        .map(crate::thread::parse_message_ids)
+        .map(headers::parse_message_ids)
         .unwrap_or_default();
     let references = headers::find(&raw_headers, "References")
-        .map(crate::thread::parse_message_ids)
+        .map(headers::parse_message_ids)
         .unwrap_or_default();
 
     let date_ms = match (message.date(), headers::find(&raw_headers, "Date")) {

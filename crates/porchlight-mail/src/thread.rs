@@ -7,42 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::parse::ParsedMail;
 
+pub use crate::headers::parse_message_ids;
 pub use porchlight_domain::mail::{normalize_message_id, porchlight_message};
-
-/// Every Message-ID in a header value (`In-Reply-To`, `References`), normalised, in order,
-/// without repeats. Reads `<a@b> <c@d>` as well as the bracket-less, comma-separated or
-/// commented forms some clients write.
-pub fn parse_message_ids(value: &str) -> Vec<String> {
-    let value = crate::headers::strip_comments(value);
-    let mut out: Vec<String> = Vec::new();
-    let mut push = |id: &str| {
-        if let Some(n) = normalize_message_id(id) {
-            if !out.contains(&n) {
-                out.push(n);
-            }
-        }
-    };
-    if value.contains('<') {
-        let mut rest = value.as_str();
-        while let Some(start) = rest.find('<') {
-            let after = &rest[start + 1..];
-            match after.find('>') {
-                Some(end) => {
-                    push(&after[..end]);
-                    rest = &after[end + 1..];
-                }
-                None => break,
-            }
-        }
-    } else {
-        for token in value.split([' ', '\t', ',']) {
-            if token.contains('@') {
-                push(token);
-            }
-        }
-    }
-    out
-}
 
 /// The subject tag that names a ticket: `[` prefix number `]`. The default prefix is `#`,
 /// giving `[#1234]`; a team may choose another (`ACME-` gives `[ACME-1234]`).
