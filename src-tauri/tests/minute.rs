@@ -69,6 +69,7 @@ fn a_standalone_pass_runs_time_rules_and_reports_sla_crossings() {
             tags: vec![],
             body_text: "Smoke everywhere.".into(),
             attachment_ids: vec![],
+            outbound: false,
         })
         .unwrap();
     let created = store.ticket(&id).unwrap().summary.created_at;

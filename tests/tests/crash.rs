@@ -51,6 +51,7 @@ fn prepare(dir: &Path) -> String {
             tags: vec![],
             body_text: "start".into(),
             attachment_ids: vec![],
+            outbound: false,
         })
         .unwrap();
     id

@@ -41,6 +41,7 @@ fn hostile_html_is_inert_in_the_window() {
                 tags: vec![],
                 body_text: "<script>window.__pwned='body'</script> plain text body".into(),
                 attachment_ids: vec![],
+                outbound: false,
             })
             .unwrap();
         store

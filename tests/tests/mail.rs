@@ -246,5 +246,53 @@ fn a_customer_mail_is_answered_from_the_window_and_the_answer_threads() {
     assert_eq!(rows, 1, "the answer is no new ticket");
     s.el("message-show-quoted");
     s.screenshot("mail-thread");
+
+    // ---- the agent writes first: a new ticket that is an e-mail to the customer ----
+    let jan = format!("jan-{nanos}@customer.example");
+    s.click_id("new-ticket-button");
+    s.click_id("nt-mode-email");
+    s.wait_js(
+        "the mailbox it goes out from",
+        &format!(
+            "document.querySelector('[data-testid=nt-sender]')?.textContent.includes({support:?})"
+        ),
+        SHORT,
+    );
+    s.click_id("nt-requester-new");
+    s.type_id("nt-new-name", "Jan Kowalski");
+    // Without an address there is no one to write to, and the form says so.
+    s.el("nt-no-address");
+    s.type_id("nt-new-email", &jan);
+    s.type_id("nt-subject", "Zwrot pieniędzy");
+    s.type_id(
+        "nt-body",
+        "Dzień dobry, zwrot pieniędzy został zlecony wczoraj.",
+    );
+    s.screenshot("mail-outbound-form");
+    s.click_id("nt-submit");
+    s.wait_js(
+        "the new ticket open",
+        "document.querySelector('[data-testid=\"ticket-subject\"]')?.textContent.includes('Zwrot pieniędzy')",
+        SHORT,
+    );
+    s.wait_css(
+        "[data-testid=message-delivery-sent]",
+        Duration::from_secs(30),
+    );
+    let first = t.inbox(&jan, 1);
+    assert_eq!(first.len(), 1, "one mail, no acknowledgement");
+    assert!(first[0].subject.contains("[#1002]"), "{}", first[0].subject);
+    assert!(first[0].text.contains("zwrot pieniędzy został zlecony"));
+    // Jan answers; it lands in that ticket, which was waiting on him.
+    let ours = first[0].message_id.clone().unwrap();
+    t.send(
+        &jan,
+        &support,
+        &format!("Re: {}", first[0].subject),
+        "Dziękuję, pieniądze dotarły.",
+        Some(&format!("<{ours}>")),
+    );
+    s.wait_text("pieniądze dotarły", Duration::from_secs(30));
+    s.screenshot("mail-outbound-answered");
     s.quit();
 }

@@ -286,6 +286,7 @@ fn a_colleagues_assignment_pops_up_once_and_own_actions_never() {
             tags: vec![],
             body_text: "My card was charged twice for invoice 5521.".into(),
             attachment_ids: vec![],
+            outbound: false,
         },
     );
 
@@ -411,6 +412,7 @@ fn a_colleagues_assignment_pops_up_once_and_own_actions_never() {
             tags: vec![],
             body_text: "Hello".into(),
             attachment_ids: vec![],
+            outbound: false,
         },
     );
     a.wait_js(

@@ -103,6 +103,7 @@ fn long_ticket(store: &Store) -> Result<String> {
         tags: vec!["bug".into()],
         body_text: "It failed again this morning.".into(),
         attachment_ids: vec![],
+        outbound: false,
     })?;
     let batch: Vec<Mutation> = (1..50)
         .map(|i| Mutation::AddMessage {

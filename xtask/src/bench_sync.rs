@@ -667,6 +667,7 @@ fn realistic_batch(c: usize, first_id: i64, tickets: &[String]) -> Result<Vec<Pu
                     tags: vec!["damaged".into()],
                     body_text: "The box was crushed and the lamp inside is broken.".into(),
                     attachment_ids: vec![],
+                    outbound: false,
                 },
                 1 | 3 => Mutation::AddMessage {
                     message_id: new_id(),

@@ -287,6 +287,7 @@ pub fn apply_as_customer(
             assignee_id: None,
             group_id: None,
             tags,
+            outbound: false,
             ..
         } if tags.is_empty() => match requester {
             RequesterRef::New { name, email, .. } => {
@@ -618,7 +619,21 @@ impl Engine<'_, '_, '_> {
                 tags,
                 body_text,
                 attachment_ids,
+                outbound,
             } => {
+                if *outbound && self.by_customer {
+                    return Err(DomainError::new(
+                        ErrorCode::Forbidden,
+                        None,
+                        "Only an agent can write to a customer first.",
+                    ));
+                }
+                if *outbound && *channel != Channel::Email {
+                    return Err(DomainError::invalid(
+                        "channel",
+                        "A ticket the agent opens by writing to the customer is an e-mail ticket.",
+                    ));
+                }
                 if self.view.ticket(ticket_id)?.is_some() {
                     return Err(DomainError::new(
                         ErrorCode::Conflict,
@@ -627,7 +642,20 @@ impl Engine<'_, '_, '_> {
                     ));
                 }
                 let requester = self.requester(requester)?;
-                let assignee = match assignee_id {
+                if *outbound && requester.emails.is_empty() {
+                    return Err(DomainError::invalid(
+                        "requester",
+                        format!("{} has no e-mail address to write to.", requester.name),
+                    ));
+                }
+                // The agent who writes first follows the ticket up unless it is given to someone.
+                let assignee_id = match (assignee_id, *outbound, &me.id) {
+                    (None, true, Some(id)) if self.view.agent(id)?.is_some_and(|a| a.active) => {
+                        Some(id.clone())
+                    }
+                    (a, _, _) => a.clone(),
+                };
+                let assignee = match &assignee_id {
                     Some(a) => Some(self.require_agent(a)?.name),
                     None => None,
                 };
@@ -645,7 +673,10 @@ impl Engine<'_, '_, '_> {
                     id: ticket_id.clone(),
                     number: Some(self.view.next_ticket_number()?),
                     subject: subject.clone(),
-                    status: if assignee_id.is_some() {
+                    status: if *outbound {
+                        // The agent has spoken; the customer's answer reopens it.
+                        TicketStatus::Pending
+                    } else if assignee_id.is_some() {
                         TicketStatus::Open
                     } else {
                         TicketStatus::New
@@ -662,9 +693,10 @@ impl Engine<'_, '_, '_> {
                     message_count: 0,
                     created_at: at,
                     updated_at: at,
-                    first_response_at: None,
-                    last_customer_message_at: Some(at),
-                    last_agent_reply_at: None,
+                    // Nobody waits for a first answer to the agent's own mail.
+                    first_response_at: outbound.then_some(at),
+                    last_customer_message_at: (!outbound).then_some(at),
+                    last_agent_reply_at: outbound.then_some(at),
                     solved_at: None,
                     reopen_count: 0,
                     merged_into_id: None,
@@ -673,20 +705,41 @@ impl Engine<'_, '_, '_> {
                 };
                 // The ticket goes before its message and events; the final put replaces it.
                 self.view.put(Doc::Ticket(t.clone()));
+                let (author_kind, author_id, author_name, email) = if *outbound {
+                    let Some(mail) = self.outgoing_mail(&t, message_id, None)? else {
+                        return Err(DomainError::invalid(
+                            "mailbox",
+                            "No mailbox can send this e-mail: set one up under Automation → Mailboxes.",
+                        ));
+                    };
+                    (
+                        AuthorKind::Agent,
+                        me.id.clone(),
+                        me.name.clone(),
+                        Some(mail),
+                    )
+                } else {
+                    (
+                        AuthorKind::Customer,
+                        Some(requester.id),
+                        requester.name,
+                        None,
+                    )
+                };
                 self.insert_message(
                     &mut t,
                     MessageDoc {
                         id: message_id.clone(),
                         ticket_id: ticket_id.clone(),
                         kind: MessageKind::Reply,
-                        author_kind: AuthorKind::Customer,
-                        author_id: Some(requester.id),
-                        author_name: requester.name,
+                        author_kind,
+                        author_id,
+                        author_name,
                         body_text: body_text.clone(),
                         body_html: None,
                         attachment_ids: attachment_ids.clone(),
                         created_at: at,
-                        email: None,
+                        email,
                     },
                 )?;
                 self.event(ticket_id, &me, "created", None, Some(channel.as_str()));
@@ -1437,6 +1490,7 @@ impl Engine<'_, '_, '_> {
             tags: Vec::new(),
             body_text: body_text.clone(),
             attachment_ids: mail.attachment_ids.clone(),
+            outbound: false,
         };
         self.run(&create)?;
         let mut t = self
@@ -2027,6 +2081,7 @@ mod tests {
             tags: vec!["Refund".into()],
             body_text: "My   order\n never came.".into(),
             attachment_ids: vec![],
+            outbound: false,
         }
     }
 
@@ -2925,6 +2980,82 @@ mod tests {
             v.sort_by_key(|m| m.created_at);
             v
         }
+    }
+
+    fn outbound(id: &str, email: Option<&str>) -> Mutation {
+        let mut m = new_ticket(id, email);
+        if let Mutation::CreateTicket { outbound, tags, .. } = &mut m {
+            *outbound = true;
+            tags.clear();
+        }
+        m
+    }
+
+    #[test]
+    fn an_agent_opens_a_ticket_by_mailing_the_customer() {
+        let mut s = MemState::with_mailbox();
+        s.ok(&agent(), outbound("t1", Some("ayse@customer.example")));
+        let t = s.tickets["t1"].clone();
+        // The agent's words, mailed from the mailbox to the customer; the ticket waits on them
+        // and is the writer's to follow up.
+        assert_eq!(t.status, TicketStatus::Pending);
+        assert_eq!(t.assignee_id.as_deref(), Some("a2"));
+        assert_eq!(t.first_response_at, Some(t.created_at));
+        assert_eq!(t.last_customer_message_at, None);
+        let m = &s.messages["m-t1"];
+        assert_eq!(
+            (m.author_kind, m.kind),
+            (AuthorKind::Agent, MessageKind::Reply)
+        );
+        assert_eq!(m.author_id.as_deref(), Some("a2"));
+        let mail = m.email.as_ref().expect("mailed");
+        assert_eq!(mail.to, vec!["ayse@customer.example".to_string()]);
+        assert_eq!(mail.from, "support@desk.example");
+        assert_eq!(mail.mail_id, "porchlight.m-t1@desk.example");
+        assert_eq!(mail.delivery.as_ref().unwrap().state, DeliveryState::Queued);
+        assert!(mail.references.is_empty());
+        // No acknowledgement: the customer asked for nothing.
+        assert_eq!(s.thread("t1").len(), 1);
+        // The customer's answer threads under the agent's mail and reopens the ticket.
+        s.receive(
+            "t9",
+            "m2",
+            inbound(
+                "ayse@customer.example",
+                "answer@mail.example",
+                &["porchlight.m-t1@desk.example"],
+            ),
+        )
+        .unwrap();
+        assert!(!s.tickets.contains_key("t9"));
+        assert_eq!(s.messages["m2"].ticket_id, "t1");
+        assert_eq!(s.tickets["t1"].status, TicketStatus::Open);
+    }
+
+    #[test]
+    fn writing_first_needs_a_mailbox_an_address_an_email_ticket_and_an_agent() {
+        // No mailbox: refused, and nothing is written (no ticket number spent).
+        let mut s = MemState::new();
+        let e = s
+            .run(&agent(), outbound("t1", Some("ayse@customer.example")))
+            .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("mailbox"));
+        assert!(s.tickets.is_empty());
+        let mut s = MemState::with_mailbox();
+        let e = s.run(&agent(), outbound("t1", None)).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("requester"));
+        assert!(e.message.contains("no e-mail address"), "{}", e.message);
+        let mut phone = outbound("t2", Some("ayse@customer.example"));
+        if let Mutation::CreateTicket { channel, .. } = &mut phone {
+            *channel = Channel::Phone;
+        }
+        let e = s.run(&agent(), phone).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("channel"));
+        let e = s
+            .run_as_customer(outbound("t3", Some("ayse@customer.example")))
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::Forbidden);
+        assert!(s.tickets.is_empty());
     }
 
     #[test]

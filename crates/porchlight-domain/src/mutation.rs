@@ -79,6 +79,11 @@ pub enum Mutation {
         body_text: String,
         /// Attachment ids staged with the store before the mutation.
         attachment_ids: Vec<String>,
+        /// The agent writes first: `body_text` is the agent's e-mail to the requester (sent
+        /// from a mailbox like any reply), not the customer's words, and the ticket waits on
+        /// the customer.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        outbound: bool,
     },
     /// A reply or internal note by the acting agent, or a message from the customer.
     AddMessage {
@@ -463,6 +468,7 @@ mod tests {
             tags: vec!["Refund".into(), "refund".into(), "VIP Customer".into()],
             body_text: "  Hello  ".into(),
             attachment_ids: vec![],
+            outbound: false,
         }
     }
 

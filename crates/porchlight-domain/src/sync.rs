@@ -376,6 +376,7 @@ mod tests {
                 tags: vec!["refund".into()],
                 body_text: "Where is it?".into(),
                 attachment_ids: vec![],
+                outbound: false,
             },
             Mutation::AddMessage {
                 message_id: "m2".into(),

@@ -84,6 +84,7 @@ fn new_ticket(i: usize) -> (String, Mutation) {
             tags: vec!["refund".into()],
             body_text: format!("Order {i} has not arrived."),
             attachment_ids: vec![],
+            outbound: false,
         },
     )
 }

@@ -603,6 +603,7 @@ impl Names {
                 tags: tags.iter().map(|t| self.tag(*t)).collect(),
                 body_text: resolve(*body, MAX_BODY),
                 attachment_ids: vec![],
+                outbound: false,
             },
             Op::Message {
                 ticket,

@@ -34,6 +34,7 @@ fn new_ticket(subject: &str, email: &str) -> (String, Mutation) {
             tags: vec!["refund".into()],
             body_text: "My parcel never came.".into(),
             attachment_ids: vec![],
+            outbound: false,
         },
     )
 }

@@ -481,6 +481,7 @@ mod tests {
             tags: vec![],
             body_text: "Please.".into(),
             attachment_ids: vec![],
+            outbound: false,
         })
         .unwrap();
         let mut rules = vec![fired(

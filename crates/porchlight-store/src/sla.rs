@@ -486,6 +486,7 @@ mod tests {
             tags: vec![],
             body_text: "Where is it?".into(),
             attachment_ids: vec![],
+            outbound: false,
         })
         .unwrap();
         id

@@ -118,6 +118,7 @@ pub(crate) fn queue_standalone_data(tx: &Transaction<'_>, me: &str) -> StoreResu
                 tags: t.tags.clone(),
                 body_text: first.body_text.clone(),
                 attachment_ids: first.attachment_ids.clone(),
+                outbound: false,
             },
             t.created_at,
         )?;

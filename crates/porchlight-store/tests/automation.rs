@@ -70,6 +70,7 @@ fn ticket(s: &Store, subject: &str, body: &str) -> String {
         tags: vec![],
         body_text: body.into(),
         attachment_ids: vec![],
+        outbound: false,
     })
     .unwrap();
     id

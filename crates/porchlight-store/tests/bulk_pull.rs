@@ -142,6 +142,7 @@ fn new_ticket(subject: &str) -> (String, Mutation) {
             tags: vec!["vip".into()],
             body_text: "The quokka invoice never arrived.".into(),
             attachment_ids: vec![],
+            outbound: false,
         },
     )
 }

@@ -78,6 +78,7 @@ fn kill_9_mid_burst_loses_no_acknowledged_write() {
                 tags: vec![],
                 body_text: "start".into(),
                 attachment_ids: vec![],
+                outbound: false,
             })
             .unwrap();
             id

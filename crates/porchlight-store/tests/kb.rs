@@ -361,6 +361,7 @@ fn suggestions_match_the_ticket_in_its_language() {
         tags: vec![],
         body_text: "My card was charged twice, I want a refund.".into(),
         attachment_ids: vec![],
+        outbound: false,
     })
     .unwrap();
     let sug = s.kb_suggestions(&ticket).unwrap();
@@ -396,6 +397,7 @@ fn suggestions_match_the_ticket_in_its_language() {
         tags: vec![],
         body_text: "İadeler ne zaman kartıma ulaşır?".into(),
         attachment_ids: vec![],
+        outbound: false,
     })
     .unwrap();
     let sug = s.kb_suggestions(&tr_ticket).unwrap();

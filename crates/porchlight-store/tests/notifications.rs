@@ -699,6 +699,7 @@ fn standalone_rules_notify_through_the_same_path_and_show_in_the_timeline() {
             tags: vec![],
             body_text: "It is on fire".into(),
             attachment_ids: vec![],
+            outbound: false,
         })
         .unwrap();
         id

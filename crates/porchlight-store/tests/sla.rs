@@ -73,6 +73,7 @@ fn ticket(s: &Store, subject: &str, priority: Priority, tags: &[&str]) -> String
         tags: tags.iter().map(|t| t.to_string()).collect(),
         body_text: "Where is my order?".into(),
         attachment_ids: vec![],
+        outbound: false,
     })
     .unwrap();
     id

@@ -36,6 +36,7 @@ fn create(s: &Store, subject: &str, email: &str, body: &str) -> String {
         tags: vec!["refund".into()],
         body_text: body.into(),
         attachment_ids: vec![],
+        outbound: false,
     })
     .unwrap();
     id
@@ -346,6 +347,7 @@ fn refusals_change_nothing() {
         tags: vec![],
         body_text: "Body".into(),
         attachment_ids: vec![],
+        outbound: false,
     };
     let e = s.apply(bad_ticket("  ", "ok@example.com")).unwrap_err();
     assert_eq!(code(e), ErrorCode::EmptyField);

@@ -14,7 +14,13 @@ export type Mutation = { "name": "create_ticket", "args": { ticket_id: string, m
 /**
  * Attachment ids staged with the store before the mutation.
  */
-attachment_ids: Array<string>, } } | { "name": "add_message", "args": { message_id: string, ticket_id: string, kind: MessageKind, from_customer: boolean, body_text: string, 
+attachment_ids: Array<string>, 
+/**
+ * The agent writes first: `body_text` is the agent's e-mail to the requester (sent
+ * from a mailbox like any reply), not the customer's words, and the ticket waits on
+ * the customer.
+ */
+outbound?: boolean, } } | { "name": "add_message", "args": { message_id: string, ticket_id: string, kind: MessageKind, from_customer: boolean, body_text: string, 
 /**
  * Untrusted HTML as received (e-mail); sanitised before storage.
  */

@@ -726,6 +726,7 @@ async fn submit(
         tags: Vec::new(),
         body_text: message,
         attachment_ids: files.iter().map(|(a, _)| a.attachment.id.clone()).collect(),
+        outbound: false,
     };
     let storage = state.storage.clone();
     let language = tag.clone();

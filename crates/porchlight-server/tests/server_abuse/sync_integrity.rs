@@ -214,6 +214,7 @@ fn new_ticket(subject: &str) -> (String, Mutation) {
             tags: vec![],
             body_text: "My parcel never came.".into(),
             attachment_ids: vec![],
+            outbound: false,
         },
     )
 }
