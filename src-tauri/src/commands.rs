@@ -435,7 +435,11 @@ pub fn reply_recipients(db: Db<'_>, ticket_id: String) -> Res<ReplyRecipients> {
     Ok(db.reply_recipients(&ticket_id)?)
 }
 
-#[tauri::command(async, rename_all = "snake_case")]
-pub fn message_original(db: Db<'_>, message_id: String) -> Res<String> {
+/// "Show original": the raw mail, fetched from the team server first when it was read there.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn message_original(db: Db<'_>, hub: Hub<'_>, message_id: String) -> Res<String> {
+    if let Some(raw) = db.message_raw_mail(&message_id)? {
+        hub.fetch_attachment(&raw).await?;
+    }
     Ok(db.message_original(&message_id)?)
 }

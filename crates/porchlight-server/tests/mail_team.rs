@@ -10,7 +10,7 @@ mod common;
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use common::{reply_to, uuid, Backend, Client, Server};
+use common::{reply_to, uuid, Backend, Client, Desk, Server};
 use porchlight_mail::{
     build_reply, imap, parse, smtp, Auth, MailAddress, OutgoingReply, ParseLimits, ParsedMail,
     Security, ServerConfig, SubjectTag,
@@ -291,6 +291,39 @@ fn a_team_answers_mail_through_its_server(backend: Backend) {
             .any(|m| m["body_text"].as_str().unwrap_or("").contains("oldu"))
     });
     assert_eq!(tickets(&docs).len(), 1, "the answer is no new ticket");
+
+    // A team desktop shows the original of a mail the server read: fetched when asked for,
+    // checked against the server's record of it.
+    let rt = common::rt();
+    let desk = Desk::connect(&rt, &server, "agent@acme.example");
+    desk.sync(&rt);
+    let first = messages_of(&docs, &ticket_id)
+        .into_iter()
+        .find(|m| m["email"]["raw_attachment_id"].is_string() && m["author_kind"] == "customer")
+        .expect("the customer's first mail");
+    let first_id = first["id"].as_str().unwrap();
+    let raw = desk
+        .store
+        .message_raw_mail(first_id)
+        .unwrap()
+        .expect("a raw mail");
+    let offline = desk.store.message_original(first_id).unwrap_err();
+    assert!(offline.to_string().contains("team server"), "{offline}");
+    rt.block_on(porchlight_sync::download_attachment(
+        &desk.store,
+        &desk.client,
+        &raw,
+    ))
+    .unwrap();
+    let original = desk.store.message_original(first_id).unwrap();
+    assert!(original.contains(&customer), "{original}");
+    assert!(original.contains("Message-ID"), "{original}");
+    // The thread lists the customer's files, never the raw mail.
+    let detail = desk.store.ticket_detail(&ticket_id, &[]).unwrap();
+    assert!(detail
+        .messages
+        .iter()
+        .all(|m| m.attachments.iter().all(|a| a.id != raw)));
 
     // The token never reached a document, the log or the database file in the clear.
     let everything = serde_json::to_string(&docs).unwrap();

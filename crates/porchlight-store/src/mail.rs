@@ -376,15 +376,30 @@ impl Store {
         })
     }
 
+    /// The attachment holding the raw mail a message was read from, if it came by e-mail. On
+    /// a team desktop its bytes are on the server until fetched (`attachment_needs_download`).
+    pub fn message_raw_mail(&self, message_id: &str) -> StoreResult<Option<String>> {
+        Ok(
+            match self.read(|c| docs::read(c, DocKind::Message, message_id))? {
+                Some(Doc::Message(MessageDoc { email: Some(e), .. })) => e.raw_attachment_id,
+                _ => None,
+            },
+        )
+    }
+
     /// The raw mail a message was made from, as text ("Show original"), at most 1 MB.
     pub fn message_original(&self, message_id: &str) -> StoreResult<String> {
-        let raw_id = match self.read(|c| docs::read(c, DocKind::Message, message_id))? {
-            Some(Doc::Message(MessageDoc { email: Some(e), .. })) => e.raw_attachment_id,
-            _ => None,
-        }
-        .ok_or_else(|| {
+        let raw_id = self.message_raw_mail(message_id)?.ok_or_else(|| {
             DomainError::invalid("message_id", "This message did not come by e-mail.")
         })?;
+        if self.attachment_needs_download(&raw_id)? {
+            return Err(DomainError::new(
+                ErrorCode::Offline,
+                Some("message_id"),
+                "The original of this mail is on the team server; connect to see it.",
+            )
+            .into());
+        }
         let sha: String = self.read(|c| {
             Ok(c.query_row(
                 "SELECT sha256 FROM attachments WHERE id = ?1",

@@ -261,6 +261,14 @@ pub async fn download_attachment(
     if !blocking(move || s.attachment_needs_download(&i)).await? {
         return Ok(());
     }
+    // The size and hash the bytes are checked against come with the file's record, which a
+    // background round may not have fetched yet.
+    let (s, i) = (store.clone(), id.to_string());
+    if blocking(move || s.remote_attachment_lacks_meta(&i)).await? {
+        let meta = client.attachment_meta(id).await?;
+        let s = store.clone();
+        blocking(move || s.set_remote_attachment_meta(&meta)).await?;
+    }
     let bytes = client.download_attachment(id).await?;
     let (s, i) = (store.clone(), id.to_string());
     blocking(move || s.store_downloaded_attachment(&i, &bytes)).await

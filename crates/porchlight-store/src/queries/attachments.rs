@@ -180,6 +180,17 @@ impl Store {
         })
     }
 
+    /// Whether a remote attachment's name, size and hash are still unknown here.
+    pub fn remote_attachment_lacks_meta(&self, id: &str) -> StoreResult<bool> {
+        self.read(|c| {
+            Ok(c
+                .prepare_cached(
+                    "SELECT EXISTS (SELECT 1 FROM attachments WHERE id = ?1 AND remote = 1 AND sha256 = '')",
+                )?
+                .query_row([id], |r| r.get(0))?)
+        })
+    }
+
     /// Files a remote attachment's name, type, size and hash as the server reports them.
     pub fn set_remote_attachment_meta(&self, a: &Attachment) -> StoreResult<()> {
         if a.sha256.len() != 64 || !a.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {

@@ -60,6 +60,16 @@ pub(crate) fn write(c: &Connection, doc: &Doc) -> StoreResult<()> {
                     .execute(params![a, m.id, m.created_at])?;
                 }
             }
+            // The raw mail a message was read from stays where it was fetched (the server,
+            // for a team): noted as remote so "Show original" can fetch it. Linked to no
+            // message, so the thread does not list it as a file.
+            if let Some(raw) = m.email.as_ref().and_then(|e| e.raw_attachment_id.as_ref()) {
+                c.prepare_cached(
+                    "INSERT INTO attachments(id, message_id, filename, mime, size, sha256, created_at, remote, uploaded)
+                     VALUES (?1, NULL, '', '', 0, '', ?2, 1, 1) ON CONFLICT(id) DO NOTHING",
+                )?
+                .execute(params![raw, m.created_at])?;
+            }
         }
         Doc::Event(e) => {
             c.prepare_cached(
