@@ -615,6 +615,15 @@ const CATALOG: &[Row] = &[
         ],
     ),
     (
+        "mail.ack_track",
+        [
+            "You can follow your request and answer it here: {link}",
+            "Talebinizi buradan takip edip yanıtlayabilirsiniz: {link}",
+            "Możesz śledzić swoje zgłoszenie i odpowiadać na nie tutaj: {link}",
+            "می‌توانید درخواست خود را از اینجا پیگیری کنید و به آن پاسخ دهید: {link}",
+        ],
+    ),
+    (
         "notify.assigned",
         [
             "Assigned to you",

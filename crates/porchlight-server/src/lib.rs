@@ -214,7 +214,10 @@ pub async fn serve(listen: SocketAddr, db: Database) -> Result<()> {
             (state.on_change)(version);
         }
     };
-    let channel = Arc::new(mail::ServerMail::new(state.storage.clone(), announce, key));
+    let channel = Arc::new(
+        mail::ServerMail::new(state.storage.clone(), announce, key)
+            .with_public_url(std::env::var("PORCHLIGHT_PUBLIC_URL").ok()),
+    );
     let _ = state.mail.set(channel.clone());
     mail::start(channel, state.mail_wake.clone());
     let hub_state = state.clone();

@@ -69,6 +69,9 @@ pub struct ServerMail {
     key: Option<SecretKey>,
     holder: String,
     status: StatusBook,
+    /// Where customers reach this server (`PORCHLIGHT_PUBLIC_URL`), for the tracking link in
+    /// acknowledgements; without it they carry none.
+    public_url: Option<String>,
 }
 
 impl ServerMail {
@@ -83,7 +86,17 @@ impl ServerMail {
             key,
             holder: uuid::Uuid::now_v7().to_string(),
             status: StatusBook::default(),
+            public_url: None,
         }
+    }
+
+    /// Acknowledgements link to the customer's tracking page under `url` (no trailing slash
+    /// needed), e.g. `https://help.example.com`.
+    pub fn with_public_url(mut self, url: Option<String>) -> ServerMail {
+        self.public_url = url
+            .map(|u| u.trim().trim_end_matches('/').to_owned())
+            .filter(|u| !u.is_empty());
+        self
     }
 
     fn storage(&self) -> &Storage {
@@ -185,10 +198,22 @@ impl MailStorage for ServerMail {
         {
             return Ok(Vec::new());
         }
+        let secret = match &self.public_url {
+            Some(_) => Some(self.storage().portal_secret().map_err(|e| e.to_string())?),
+            None => None,
+        };
+        let tracking = |ticket_id: &str, language: &str| {
+            let (base, secret) = (self.public_url.as_ref()?, secret.as_ref()?);
+            let token = crate::portal::guard::token(secret, ticket_id);
+            let lang = porchlight_domain::catalog::Locale::closest(language).tag();
+            Some(format!(
+                "{base}/help/requests/{ticket_id}/{token}?lang={lang}"
+            ))
+        };
         let mut out = Vec::new();
         for o in self
             .storage()
-            .mail_outgoing(limit)
+            .mail_outgoing(limit, &tracking)
             .map_err(|e| e.to_string())?
         {
             if o.reply.automatic {

@@ -170,6 +170,9 @@ fn messages_of<'a>(
         .collect()
 }
 
+/// Where the customers reach the server, as acknowledgements link to it.
+const PUBLIC_URL: &str = "https://help.acme.example/";
+
 fn start(backend: Backend, t: &TestMail) -> Server {
     let key = "7f".repeat(32);
     Server::start_env(
@@ -178,6 +181,7 @@ fn start(backend: Backend, t: &TestMail) -> Server {
             ("PORCHLIGHT_MAIL_POLL_MS", "500"),
             ("PORCHLIGHT_MAIL_CA_FILE", t.ca.as_str()),
             ("PORCHLIGHT_SECRET_KEY", key.as_str()),
+            ("PORCHLIGHT_PUBLIC_URL", PUBLIC_URL),
         ],
     )
 }
@@ -260,6 +264,19 @@ fn a_team_answers_mail_through_its_server(backend: Backend) {
         "{}",
         ack.subject
     );
+    // The acknowledgement carries the customer's own tracking link, which opens their request.
+    let prefix = format!("https://help.acme.example/help/requests/{ticket_id}/");
+    let link = ack
+        .text
+        .split_whitespace()
+        .find(|w| w.starts_with(&prefix))
+        .unwrap_or_else(|| panic!("no tracking link in: {}", ack.text));
+    assert!(link.ends_with("?lang=tr"), "{link}");
+    let page = ureq::get(&link.replacen("https://help.acme.example", &server.url, 1))
+        .call()
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.into_string().unwrap().contains("Şifre sıfırlama"));
     let mailed = inbox
         .iter()
         .find(|m| m.text.contains("bağlantıyı gönderdim"))

@@ -345,8 +345,14 @@ impl Storage {
         })
     }
 
-    /// Messages waiting to be sent, built as mail (`porchlight_mail::channel::outgoing`).
-    pub fn mail_outgoing(&self, limit: usize) -> StorageResult<Vec<Outgoing>> {
+    /// Messages waiting to be sent, built as mail (`porchlight_mail::channel::outgoing`). An
+    /// acknowledgement carries the customer's tracking link when `tracking` gives one for its
+    /// ticket (id, language).
+    pub fn mail_outgoing(
+        &self,
+        limit: usize,
+        tracking: &dyn Fn(&str, &str) -> Option<String>,
+    ) -> StorageResult<Vec<Outgoing>> {
         self.read(|tx| {
             let ids = tx.ids_by_lookup(DocKind::Message, MAIL_QUEUED, limit as i64)?;
             let boxes = mailboxes_in(tx)?;
@@ -371,7 +377,20 @@ impl Storage {
                         }
                     }
                 }
-                out.extend(outgoing(&msg, &boxes, t.number, attachments));
+                let Some(mut o) = outgoing(&msg, &boxes, t.number, attachments) else {
+                    continue;
+                };
+                let acknowledgement = msg.kind == porchlight_domain::MessageKind::System
+                    && msg.email.as_ref().is_some_and(|e| e.automatic);
+                if let (true, Some(link)) = (acknowledgement, tracking(&t.id, &t.language)) {
+                    let locale = porchlight_domain::catalog::Locale::closest(&t.language);
+                    o.reply.text.push_str("\n\n");
+                    o.reply.text.push_str(&porchlight_domain::catalog::fill(
+                        locale.t("mail.ack_track"),
+                        &[("link", link.as_str())],
+                    ));
+                }
+                out.push(o);
             }
             Ok(out)
         })
