@@ -20,6 +20,7 @@ import { bindLocale, dirOf, errorText, isLocale, t, type Locale, type MessageKey
 import type { Changed } from "../bindings/Changed";
 import { announceNow, onChanges } from "./changes";
 import { reuse, reuseById } from "./reuse";
+import { pushToast } from "./toasts";
 import { ipc, onBackendEvent, toDomainError, type IpcError } from "./ipc";
 import { hasServer, refusalText, type ThreadMark } from "./sync";
 
@@ -634,7 +635,7 @@ class AppState {
 
   toast(kind: Toast["kind"], text: string, kept?: string): void {
     const id = ++this.toastSeq;
-    this.toasts.push({ id, kind, text, kept });
+    this.toasts = pushToast(this.toasts, { id, kind, text, kept });
     if (!kept) setTimeout(() => this.dismiss(id), kind === "error" ? 8000 : 3000);
   }
 
