@@ -1,4 +1,5 @@
-//! `cargo xtask bench mail`: the e-mail channel of a standalone desktop, on generated mail.
+//! `cargo xtask bench mail`: the e-mail channel on generated mail, in a standalone desktop and on
+//! the team server.
 //! - `mail_parse_per_s`: `porchlight_mail::inbound::read` (parse, sanitise, classify, thread
 //!   keys, quote split, language) in memory over the mail crate's corpus and 10,000 generated
 //!   mails: plain and HTML, files attached, replies quoting their original, four languages,
@@ -11,8 +12,12 @@
 //!   into a store, measured in a child process (`bench-mail-rss`) so nothing else the benchmark
 //!   allocated counts; the child also reports how much each step (IMAP, parsing, storing)
 //!   needs on its own.
+//! - `mail_ingest_per_s_server_postgres` / `_sqlite`: the same 10,000 mails taken in by the
+//!   team server (`porchlight-server`) on a 100k-ticket helpdesk; see bench_mail_server.rs.
 //!
 //! The servers are `cargo xtask mail-server`'s, or those `PORCHLIGHT_TEST_MAIL` describes.
+//! `PORCHLIGHT_BENCH_MAIL=desktop,server-postgres,server-sqlite` runs only some parts
+//! (default: all); `desktop` is every figure above but the server's.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -34,10 +39,11 @@ use porchlight_mail::{
 use porchlight_store::mail::{DesktopMail, MailSecrets};
 use porchlight_store::{new_id, Store};
 
+use crate::bench_mail_server::Backend;
 use crate::bench_util::{median, p95, seed_store, timed};
 use crate::target_dir;
 
-const MAILS: usize = 10_000;
+pub(crate) const MAILS: usize = 10_000;
 const REPLIES: usize = 60;
 const BIG_ATTACHMENT: usize = 25 * 1024 * 1024;
 /// Parallel IMAP connections filling the mailbox (Dovecot appends to one folder in turn, so
@@ -48,17 +54,33 @@ pub const RSS_CHILD: &str = "bench-mail-rss";
 const PASSWORD_VAR: &str = "PORCHLIGHT_BENCH_MAIL_PASSWORD";
 
 pub fn run(put: &mut dyn FnMut(&str, f64, &str)) -> Result<()> {
+    let parts = std::env::var("PORCHLIGHT_BENCH_MAIL").unwrap_or_default();
+    let part = |name: &str| parts.is_empty() || parts.split(',').any(|p| p.trim() == name);
+    let known = ["desktop", "server-postgres", "server-sqlite"];
+    if let Some(other) = parts
+        .split(',')
+        .map(str::trim)
+        .find(|p| !p.is_empty() && !known.contains(p))
+    {
+        bail!("PORCHLIGHT_BENCH_MAIL: unknown part '{other}' (desktop, server-postgres or server-sqlite)");
+    }
     let server = Server::get()?;
-    bench_parse(put)?;
     let rt = runtime()?;
-    let (store, mail, mailbox) = bench_ingest(&rt, &server, put)?;
-    bench_send(&rt, &store, &mail, &mailbox, put)?;
-    drop((mail, store));
-    // The copies are made afresh on each run; they need not take disk space between runs.
-    let _ = std::fs::remove_dir_all(copy_dir());
-    bench_rss(&rt, &server, put)?;
-    let _ = std::fs::remove_dir_all(rss_dir());
-    Ok(())
+    if part("desktop") {
+        bench_parse(put)?;
+        let (store, mail, mailbox) = bench_ingest(&rt, &server, put)?;
+        bench_send(&rt, &store, &mail, &mailbox, put)?;
+        drop((mail, store));
+        // The copies are made afresh on each run; they need not take disk space between runs.
+        let _ = std::fs::remove_dir_all(copy_dir());
+        bench_rss(&rt, &server, put)?;
+        let _ = std::fs::remove_dir_all(rss_dir());
+    }
+    let backends: Vec<_> = [Backend::Postgres, Backend::Sqlite]
+        .into_iter()
+        .filter(|b| part(b.part()))
+        .collect();
+    crate::bench_mail_server::run(&rt, &server, &backends, put)
 }
 
 fn copy_dir() -> PathBuf {
@@ -76,12 +98,15 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
         .build()?)
 }
 
-struct Server {
+/// The test mail servers.
+pub(crate) struct Server {
     host: String,
     imap: u16,
     submission: u16,
+    /// The test CA's file, for the team server to trust (`PORCHLIGHT_MAIL_CA_FILE`).
+    pub(crate) ca_file: String,
     ca_pem: String,
-    password: String,
+    pub(crate) password: String,
 }
 
 impl Server {
@@ -111,6 +136,7 @@ impl Server {
             imap: p("imap")?,
             submission: p("submission")?,
             ca_pem: std::fs::read_to_string(&ca).with_context(|| format!("read {ca}"))?,
+            ca_file: ca,
             password: s("password")?,
         })
     }
@@ -130,7 +156,7 @@ impl Server {
         c
     }
 
-    fn mailbox(&self, address: &str) -> Mailbox {
+    pub(crate) fn mailbox(&self, address: &str) -> Mailbox {
         mailbox_at(&self.host, self.imap, self.submission, address)
     }
 }
@@ -168,7 +194,7 @@ impl MailSecrets for Password {
     }
 }
 
-fn nanos() -> u128 {
+pub(crate) fn nanos() -> u128 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_nanos())
@@ -279,7 +305,7 @@ struct Started {
 }
 
 /// One generated mail and whether it answers an earlier one (it must then be filed after it).
-struct Generated {
+pub(crate) struct Generated {
     raw: Vec<u8>,
     is_reply: bool,
 }
@@ -312,7 +338,7 @@ fn file_bytes(rng: &mut Rng, magic: &[u8], len: usize) -> Vec<u8> {
 /// (quoting it, threaded by In-Reply-To and References, in text or HTML), the rest start
 /// a conversation: plain text, text with HTML, HTML only with markup to sanitise, with a
 /// small file, about an existing ticket by its subject tag, or an out-of-office answer.
-fn generate(to: &str, n: usize, seed: u64) -> Vec<Generated> {
+pub(crate) fn generate(to: &str, n: usize, seed: u64) -> Vec<Generated> {
     let mut rng = Rng(seed | 1);
     let run = nanos();
     let mut started: Vec<Started> = Vec::new();
@@ -583,6 +609,40 @@ async fn append_all(server: &Server, user: &str, mails: &[&[u8]]) -> Result<()> 
     Ok(())
 }
 
+/// Files generated mails in `address`'s INBOX: replies after every first mail, so each
+/// finds the ticket it answers.
+pub(crate) fn file_generated(
+    rt: &tokio::runtime::Runtime,
+    server: &Server,
+    address: &str,
+    mails: &[Generated],
+) -> Result<()> {
+    let (replies, firsts): (Vec<&Generated>, Vec<&Generated>) =
+        mails.iter().partition(|g| g.is_reply);
+    let t = Instant::now();
+    rt.block_on(async {
+        append_all(
+            server,
+            address,
+            &firsts.iter().map(|g| &g.raw[..]).collect::<Vec<_>>(),
+        )
+        .await?;
+        append_all(
+            server,
+            address,
+            &replies.iter().map(|g| &g.raw[..]).collect::<Vec<_>>(),
+        )
+        .await
+    })?;
+    println!(
+        "  filed {} mails ({} replies) in {address} over IMAP in {:.1} s",
+        mails.len(),
+        replies.len(),
+        t.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
 fn bench_ingest(
     rt: &tokio::runtime::Runtime,
     server: &Server,
@@ -599,30 +659,7 @@ fn bench_ingest(
         mailbox: mailbox.clone(),
     })?;
 
-    let mails = generate(&address, MAILS, 11);
-    // Replies are filed after every first mail, so each finds the ticket it answers.
-    let (replies, firsts): (Vec<&Generated>, Vec<&Generated>) =
-        mails.iter().partition(|g| g.is_reply);
-    let t = Instant::now();
-    rt.block_on(async {
-        append_all(
-            server,
-            &address,
-            &firsts.iter().map(|g| &g.raw[..]).collect::<Vec<_>>(),
-        )
-        .await?;
-        append_all(
-            server,
-            &address,
-            &replies.iter().map(|g| &g.raw[..]).collect::<Vec<_>>(),
-        )
-        .await
-    })?;
-    println!(
-        "  filed {MAILS} mails ({} replies) in {address} over IMAP in {:.1} s",
-        replies.len(),
-        t.elapsed().as_secs_f64()
-    );
+    file_generated(rt, server, &address, &generate(&address, MAILS, 11))?;
 
     let mail = Arc::new(DesktopMail::new(
         Arc::clone(&store),

@@ -42,7 +42,7 @@ use crate::{cargo, sh, target_dir};
 
 /// Bump when the generated data, the documents or the server's schema change: the cached
 /// server data is rebuilt.
-const DATA_VERSION: &str = "v1";
+pub(crate) const DATA_VERSION: &str = "v1";
 const TICKETS: usize = 100_000;
 pub(crate) const PASSWORD: &str = "porchlight bench password";
 const DESK_A: &str = "desk-a@bench.example";
@@ -243,7 +243,7 @@ pub(crate) fn login(rt: &tokio::runtime::Runtime, url: &str, email: &str) -> Res
 
 /// A generated helpdesk's documents, in the order its history would have made them: groups,
 /// tags, organizations, agents, customers, then each ticket followed by its thread.
-fn seeded_documents(dir: &Path, tickets: usize) -> Result<Vec<Doc>> {
+pub(crate) fn seeded_documents(dir: &Path, tickets: usize) -> Result<Vec<Doc>> {
     let _ = std::fs::remove_dir_all(dir);
     crate::bench_util::seed_store(dir, tickets)?;
     let docs = Store::open(dir)?.canonical_dump()?;
@@ -266,7 +266,7 @@ fn seeded_documents(dir: &Path, tickets: usize) -> Result<Vec<Doc>> {
 }
 
 /// Loads documents into a server's storage (the server is not running).
-fn import(db: &Database, docs: &[Doc]) -> Result<i64> {
+pub(crate) fn import(db: &Database, docs: &[Doc]) -> Result<i64> {
     let storage = porchlight_server::open_storage(db)?;
     let mut version = 0;
     for chunk in docs.chunks(50_000) {
@@ -276,7 +276,7 @@ fn import(db: &Database, docs: &[Doc]) -> Result<i64> {
 }
 
 /// The 100k-ticket server data, built once and cached.
-fn server_data(bin: &Path) -> Result<PathBuf> {
+pub(crate) fn server_data(bin: &Path) -> Result<PathBuf> {
     let dir = target_dir().join(format!("bench/sync-server-{DATA_VERSION}"));
     if dir.join("ready").exists() {
         println!("server data: reusing {}", dir.display());
@@ -478,7 +478,7 @@ fn percentile(v: &[f64], p: f64) -> f64 {
 
 // ---- push throughput ---------------------------------------------------------------------
 
-fn fresh_postgres_database(admin: &str, name: &str) -> Result<String> {
+pub(crate) fn fresh_postgres_database(admin: &str, name: &str) -> Result<String> {
     let mut c = postgres::Client::connect(admin, postgres::NoTls)
         .context("connect to the bench PostgreSQL")?;
     c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))?;

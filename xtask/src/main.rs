@@ -5,6 +5,7 @@ mod bench;
 mod bench_kb;
 mod bench_kb_store;
 mod bench_mail;
+mod bench_mail_server;
 mod bench_rules;
 mod bench_sync;
 mod bench_util;
