@@ -63,7 +63,10 @@ fn interval() -> Duration {
 pub struct MailHub {
     store: Arc<Store>,
     channel: OnceLock<Arc<DesktopMail<KeyringSecrets>>>,
+    /// An agent's reply (or a retry) waits to be sent.
     wake: Arc<tokio::sync::Notify>,
+    /// A mailbox's settings changed: read the mailboxes now.
+    fetch: Arc<tokio::sync::Notify>,
     secrets: KeyringSecrets,
 }
 
@@ -73,6 +76,7 @@ impl MailHub {
             store,
             channel: OnceLock::new(),
             wake: Arc::new(tokio::sync::Notify::new()),
+            fetch: Arc::new(tokio::sync::Notify::new()),
             secrets: KeyringSecrets::default(),
         }
     }
@@ -94,13 +98,14 @@ impl MailHub {
         if self.channel.set(channel.clone()).is_err() {
             return;
         }
-        let wake = self.wake.clone();
+        let (fetch, send) = (self.fetch.clone(), self.wake.clone());
         tauri::async_runtime::spawn(async move {
-            porchlight_mail::channel::run(channel, interval(), wake, std::future::pending()).await
+            porchlight_mail::channel::run(channel, interval(), fetch, send, std::future::pending())
+                .await
         });
     }
 
-    /// An agent's reply (or a retry) waits to be sent: a round now.
+    /// An agent's reply (or a retry) waits to be sent: sent now, no mailbox read.
     pub fn wake(&self) {
         self.wake.notify_one();
     }
@@ -195,7 +200,8 @@ impl MailHub {
                 })?;
             }
         }
-        self.wake();
+        // A new or changed mailbox is read at once.
+        self.fetch.notify_one();
         Ok(())
     }
 

@@ -404,12 +404,15 @@ async fn watch<S: MailStorage>(storage: Arc<S>, mailbox: Mailbox, wake: Arc<toki
 }
 
 /// Runs rounds until `stop` resolves: one at once, then one every `every`, or sooner when
-/// `wake` is notified (an agent's reply waits to go out, IMAP IDLE saw new mail). Every
-/// mailbox the rounds read is also watched with IDLE, restarted when its settings change.
+/// `fetch` is notified (IMAP IDLE saw new mail, a mailbox's settings changed). Between rounds,
+/// `send` sends what waits (an agent's reply) without reading any mailbox: a busy team pushes
+/// many changes, and each must not cost an IMAP round per mailbox. Every mailbox the rounds
+/// read is also watched with IDLE, restarted when its settings change.
 pub async fn run<S: MailStorage>(
     storage: Arc<S>,
     every: Duration,
-    wake: Arc<tokio::sync::Notify>,
+    fetch: Arc<tokio::sync::Notify>,
+    send: Arc<tokio::sync::Notify>,
     stop: impl std::future::Future<Output = ()>,
 ) {
     tokio::pin!(stop);
@@ -439,20 +442,27 @@ pub async fn run<S: MailStorage>(
                     slot.insert(tokio::spawn(watch(
                         Arc::clone(&storage),
                         b,
-                        Arc::clone(&wake),
+                        Arc::clone(&fetch),
                     )));
                 }
             }
         }
-        tokio::select! {
-            _ = &mut stop => {
-                for task in watchers.values() {
-                    task.abort();
+        let next_round = tokio::time::sleep(every);
+        tokio::pin!(next_round);
+        loop {
+            tokio::select! {
+                _ = &mut stop => {
+                    for task in watchers.values() {
+                        task.abort();
+                    }
+                    return;
                 }
-                return;
+                _ = fetch.notified() => break,
+                _ = &mut next_round => break,
+                _ = send.notified() => {
+                    let _ = send_queued(&storage).await;
+                }
             }
-            _ = wake.notified() => {}
-            _ = tokio::time::sleep(every) => {}
         }
     }
 }

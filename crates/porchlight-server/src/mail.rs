@@ -191,6 +191,10 @@ impl MailStorage for ServerMail {
     }
     fn outgoing(&self, limit: usize) -> Result<Vec<Outgoing>, String> {
         let now = crate::now_ms();
+        // Every push wakes the sender; most leave nothing to send.
+        if !self.storage().mail_waiting().map_err(|e| e.to_string())? {
+            return Ok(Vec::new());
+        }
         if !self
             .storage()
             .take_mail_lease("sending", &self.holder, now)
@@ -272,6 +276,7 @@ fn interval() -> Duration {
 /// Starts the channel for the life of the server; a push with a new reply wakes it.
 pub fn start(mail: Arc<ServerMail>, wake: Arc<tokio::sync::Notify>) {
     tokio::spawn(async move {
-        porchlight_mail::channel::run(mail, interval(), wake, std::future::pending()).await
+        let fetch = Arc::new(tokio::sync::Notify::new());
+        porchlight_mail::channel::run(mail, interval(), fetch, wake, std::future::pending()).await
     });
 }

@@ -446,6 +446,7 @@ fn imap_idle_brings_new_mail_in_without_waiting_for_the_poll() {
             Arc::clone(&mail),
             Duration::from_secs(600),
             wake,
+            Arc::new(tokio::sync::Notify::new()),
             async {
                 let _ = stop_rx.await;
             },

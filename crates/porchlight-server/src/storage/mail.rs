@@ -345,6 +345,16 @@ impl Storage {
         })
     }
 
+    /// Whether any message waits to be sent: a read, so that the wake-up every push gives the
+    /// sender costs no write (the sending lease is written only when there is work).
+    pub fn mail_waiting(&self) -> StorageResult<bool> {
+        self.read(|tx| {
+            Ok(!tx
+                .ids_by_lookup(DocKind::Message, MAIL_QUEUED, 1)?
+                .is_empty())
+        })
+    }
+
     /// Messages waiting to be sent, built as mail (`porchlight_mail::channel::outgoing`). An
     /// acknowledgement carries the customer's tracking link when `tracking` gives one for its
     /// ticket (id, language).
