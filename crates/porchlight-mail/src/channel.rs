@@ -420,8 +420,10 @@ pub async fn run<S: MailStorage>(
         std::collections::HashMap::new();
     loop {
         let _ = round(&storage).await;
+        // The active mailboxes as this round saw them (id, settings' time).
+        let mut wanted: Vec<(String, i64)> = Vec::new();
         if let Ok(boxes) = blocking(&storage, |s| s.mailboxes()).await {
-            let wanted: Vec<(String, i64)> = boxes
+            wanted = boxes
                 .iter()
                 .filter(|b| b.active)
                 .map(|b| (b.id.clone(), b.updated_at))
@@ -461,6 +463,21 @@ pub async fn run<S: MailStorage>(
                 _ = &mut next_round => break,
                 _ = send.notified() => {
                     let _ = send_queued(&storage).await;
+                    // A mailbox added or changed (pushed like any configuration) is read now,
+                    // not at the next poll.
+                    let now: Option<Vec<(String, i64)>> = blocking(&storage, |s| s.mailboxes())
+                        .await
+                        .ok()
+                        .map(|boxes| {
+                            boxes
+                                .iter()
+                                .filter(|b| b.active)
+                                .map(|b| (b.id.clone(), b.updated_at))
+                                .collect()
+                        });
+                    if now.is_some_and(|now| now != wanted) {
+                        break;
+                    }
                 }
             }
         }

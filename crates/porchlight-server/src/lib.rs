@@ -127,6 +127,7 @@ pub fn app_state(storage: Storage, db: &Database) -> Result<Arc<AppState>> {
         on_presence,
         mail: std::sync::OnceLock::new(),
         mail_wake: Arc::new(tokio::sync::Notify::new()),
+        mail_fetch: Arc::new(tokio::sync::Notify::new()),
     });
     if let Database::Postgres(url) = db {
         let (url, listener) = (url.clone(), Arc::downgrade(&state));
@@ -219,7 +220,7 @@ pub async fn serve(listen: SocketAddr, db: Database) -> Result<()> {
             .with_public_url(std::env::var("PORCHLIGHT_PUBLIC_URL").ok()),
     );
     let _ = state.mail.set(channel.clone());
-    mail::start(channel, state.mail_wake.clone());
+    mail::start(channel, state.mail_fetch.clone(), state.mail_wake.clone());
     let hub_state = state.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(10));

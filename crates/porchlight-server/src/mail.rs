@@ -274,9 +274,12 @@ fn interval() -> Duration {
 }
 
 /// Starts the channel for the life of the server; a push with a new reply wakes it.
-pub fn start(mail: Arc<ServerMail>, wake: Arc<tokio::sync::Notify>) {
+pub fn start(
+    mail: Arc<ServerMail>,
+    fetch: Arc<tokio::sync::Notify>,
+    wake: Arc<tokio::sync::Notify>,
+) {
     tokio::spawn(async move {
-        let fetch = Arc::new(tokio::sync::Notify::new());
         porchlight_mail::channel::run(mail, interval(), fetch, wake, std::future::pending()).await
     });
 }

@@ -98,7 +98,7 @@ async fn set_secrets(
         Ok(())
     })
     .await?;
-    state.mail_wake.notify_one();
+    state.mail_fetch.notify_one();
     Ok(StatusCode::NO_CONTENT)
 }
 

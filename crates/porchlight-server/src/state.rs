@@ -22,8 +22,10 @@ pub struct AppState {
     pub on_presence: Option<PresenceRelay>,
     /// The mail channel, once started (`serve`); tests without it answer 503 on its routes.
     pub mail: OnceLock<Arc<ServerMail>>,
-    /// Wakes the mail channel: a pushed reply may wait to be sent.
+    /// Wakes the mail channel's sender: a pushed reply may wait to be sent.
     pub mail_wake: Arc<tokio::sync::Notify>,
+    /// Wakes the mail channel for a whole round: a mailbox's passwords changed.
+    pub mail_fetch: Arc<tokio::sync::Notify>,
 }
 
 pub type Shared = Arc<AppState>;

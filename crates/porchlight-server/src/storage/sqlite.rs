@@ -155,6 +155,12 @@ impl SqliteBackend {
         let path = dir.join(DB_FILE);
         super::attachments::sweep_stale_uploads(&dir.join(UPLOADS_DIR));
         let mut writer = open(&path)?;
+        // Every write (a push, a fetched mail) walks the documents' and lookups' indexes: with
+        // SQLite's default 2 MB cache a 100k-ticket helpdesk re-reads their pages from the OS
+        // on each one. Only the one writer gets the larger cache; readers are many.
+        writer
+            .execute_batch("PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;")
+            .map_err(be)?;
         let current: i64 = writer
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(be)?;
