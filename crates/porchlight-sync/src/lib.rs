@@ -284,6 +284,20 @@ async fn end_pull_early(store: &Arc<Store>) {
     }
 }
 
+/// The state a failed round leaves the engine in for good, when retrying cannot help: the
+/// session ended, the server speaks another sync version, or it now hosts another helpdesk
+/// (retrying would only hammer it; the agent must sign in again, to the right server).
+fn ends_the_engine(e: &SyncError) -> Option<SyncState> {
+    match e {
+        SyncError::SignedOut { .. } => Some(SyncState::SignedOut),
+        SyncError::SchemaMismatch(_) => Some(SyncState::UpdateRequired),
+        SyncError::Refused { code, .. } if code == "workspace_mismatch" => {
+            Some(SyncState::SignedOut)
+        }
+        _ => None,
+    }
+}
+
 async fn run(
     store: Arc<Store>,
     client: ServerClient,
@@ -313,15 +327,10 @@ async fn run(
                 listener(EngineEvent::Round(round));
                 Duration::from_secs(30)
             }
-            Err(e @ SyncError::SignedOut { .. }) => {
+            Err(e) if ends_the_engine(&e).is_some() => {
+                let state = ends_the_engine(&e).unwrap_or(SyncState::Offline);
                 listener(EngineEvent::Status(
-                    status(&store, SyncState::SignedOut, Some(e.to_string())).await,
-                ));
-                return;
-            }
-            Err(e @ SyncError::SchemaMismatch(_)) => {
-                listener(EngineEvent::Status(
-                    status(&store, SyncState::UpdateRequired, Some(e.to_string())).await,
+                    status(&store, state, Some(e.to_string())).await,
                 ));
                 return;
             }
@@ -357,5 +366,40 @@ async fn run(
                 },
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(code: &str) -> SyncError {
+        SyncError::Refused {
+            status: 409,
+            code: code.into(),
+            message: String::new(),
+        }
+    }
+
+    #[test]
+    fn only_what_retrying_cannot_mend_ends_the_engine() {
+        // A server that now hosts another helpdesk is not "offline": the agent signs in again.
+        assert_eq!(
+            ends_the_engine(&refused("workspace_mismatch")),
+            Some(SyncState::SignedOut)
+        );
+        let ended = SyncError::SignedOut {
+            code: "session_expired".into(),
+            message: String::new(),
+        };
+        assert_eq!(ends_the_engine(&ended), Some(SyncState::SignedOut));
+        assert_eq!(
+            ends_the_engine(&SyncError::SchemaMismatch("v9".into())),
+            Some(SyncState::UpdateRequired)
+        );
+        // These pass: the engine waits and tries again.
+        assert_eq!(ends_the_engine(&SyncError::Offline("down".into())), None);
+        assert_eq!(ends_the_engine(&refused("rate_limited")), None);
+        assert_eq!(ends_the_engine(&SyncError::Store("busy".into())), None);
     }
 }
