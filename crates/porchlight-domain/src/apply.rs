@@ -205,6 +205,18 @@ pub fn apply_mail(
             ))
         }
     };
+    run_without_agent(m, name, at, new_id, state)
+}
+
+/// Runs the engine for a change no agent makes (a customer's, the mail channel's): audit
+/// events carry `name` and no agent id.
+fn run_without_agent(
+    m: &Mutation,
+    name: String,
+    at: i64,
+    new_id: &mut dyn FnMut() -> String,
+    state: &mut dyn StateView,
+) -> Result<Vec<DocWrite>, DomainError> {
     let actor = Actor {
         id: String::new(),
         name,
@@ -327,27 +339,7 @@ pub fn apply_as_customer(
             ))
         }
     };
-    let actor = Actor {
-        id: String::new(),
-        name,
-        role: AgentRole::Agent,
-    };
-    let mut ctx = ApplyContext {
-        actor: &actor,
-        at,
-        new_id,
-    };
-    let mut engine = Engine {
-        view: Overlay {
-            base: state,
-            writes: Vec::new(),
-            index: BTreeMap::new(),
-        },
-        ctx: &mut ctx,
-        by_customer: true,
-    };
-    engine.run(m)?;
-    let mut writes = engine.view.writes;
+    let mut writes = run_without_agent(m, name, at, new_id, state)?;
     if let (Mutation::CreateTicket { ticket_id, .. }, Some(lang)) =
         (m, language.filter(|l| !l.is_empty()))
     {

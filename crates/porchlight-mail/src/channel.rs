@@ -18,6 +18,31 @@ use crate::imap::ImapSession;
 use crate::thread::SubjectTag;
 use crate::tls::{Auth, ConnectError, ConnectErrorKind, Security, ServerConfig};
 
+/// What a delivery report becomes: the failure recorded on the reply it names (`target`, the
+/// message sent with its Message-ID), or refused when no mail sent from here has that id.
+/// The desktop's and the server's storage both take bounces in this way.
+pub fn bounce(
+    target: Option<String>,
+    reason: String,
+) -> (Option<porchlight_domain::Mutation>, TakenIn) {
+    match target {
+        Some(message_id) => (
+            Some(porchlight_domain::Mutation::SetDelivery {
+                message_id,
+                state: porchlight_domain::mail::DeliveryState::Failed,
+                error: Some(reason),
+            }),
+            TakenIn::Bounce,
+        ),
+        None => (
+            None,
+            TakenIn::Refused(format!(
+                "A delivery report about no mail sent from here: {reason}"
+            )),
+        ),
+    }
+}
+
 /// What the storage made of one fetched mail.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TakenIn {

@@ -144,22 +144,7 @@ impl Store {
                             .optional()?,
                         None => None,
                     };
-                    match target {
-                        Some(message_id) => (
-                            Some(Mutation::SetDelivery {
-                                message_id,
-                                state: DeliveryState::Failed,
-                                error: Some(reason),
-                            }),
-                            TakenIn::Bounce,
-                        ),
-                        None => (
-                            None,
-                            TakenIn::Refused(format!(
-                                "A delivery report about no mail sent from here: {reason}"
-                            )),
-                        ),
-                    }
+                    porchlight_mail::channel::bounce(target, reason)
                 }
                 Inbound::Mail { mail, files } => {
                     let mut mail: InboundMail = *mail;
