@@ -10,6 +10,7 @@ pub mod demo_kb;
 mod error;
 mod filter_sql;
 pub mod mail;
+mod metrics;
 mod mutate;
 mod outbox;
 mod queries;
@@ -80,6 +81,7 @@ impl Store {
         let out = f(&tx)?;
         // Derived SLA fields follow whatever this transaction changed, before anyone sees it.
         sla::refresh_dirty(&tx)?;
+        metrics::refresh_dirty(&tx)?;
         tx.commit()?;
         Ok(out)
     }

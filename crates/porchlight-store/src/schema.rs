@@ -142,6 +142,38 @@ CREATE TRIGGER IF NOT EXISTS sla_config_ad AFTER DELETE ON config_docs WHEN old.
 END;
 "#;
 
+/// Triggers that note which tickets' report rows (`ticket_metrics`, `ticket_flow`) must be
+/// computed again: a change to what a report counts or filters on (see `metrics.rs`). The SLA
+/// configuration is not among them: an outcome is what the policy of its time decided.
+pub(crate) const METRICS_TRIGGERS: &str = r#"
+CREATE TRIGGER IF NOT EXISTS metrics_tickets_ai AFTER INSERT ON tickets BEGIN
+  INSERT OR IGNORE INTO metrics_dirty(ticket_id) VALUES (new.id);
+END;
+CREATE TRIGGER IF NOT EXISTS metrics_tickets_au AFTER UPDATE OF status, priority, channel, group_id, assignee_id, language, created_at, deleted_at, merged_into_id ON tickets
+  WHEN old.status IS NOT new.status OR old.priority IS NOT new.priority OR old.channel IS NOT new.channel
+    OR old.group_id IS NOT new.group_id OR old.assignee_id IS NOT new.assignee_id
+    OR old.language IS NOT new.language OR old.created_at IS NOT new.created_at
+    OR old.deleted_at IS NOT new.deleted_at OR old.merged_into_id IS NOT new.merged_into_id BEGIN
+  INSERT OR IGNORE INTO metrics_dirty(ticket_id) VALUES (new.id);
+END;
+CREATE TRIGGER IF NOT EXISTS metrics_tickets_ad AFTER DELETE ON tickets BEGIN
+  DELETE FROM ticket_metrics WHERE ticket_rowid = old.rowid;
+  DELETE FROM ticket_flow WHERE ticket_rowid = old.rowid;
+END;
+CREATE TRIGGER IF NOT EXISTS metrics_messages_ai AFTER INSERT ON messages BEGIN
+  INSERT OR IGNORE INTO metrics_dirty(ticket_id) VALUES (new.ticket_id);
+END;
+CREATE TRIGGER IF NOT EXISTS metrics_messages_ad AFTER DELETE ON messages BEGIN
+  INSERT OR IGNORE INTO metrics_dirty(ticket_id) VALUES (old.ticket_id);
+END;
+CREATE TRIGGER IF NOT EXISTS metrics_events_ai AFTER INSERT ON ticket_events WHEN new.field = 'status' BEGIN
+  INSERT OR IGNORE INTO metrics_dirty(ticket_id) VALUES (new.ticket_id);
+END;
+CREATE TRIGGER IF NOT EXISTS metrics_events_ad AFTER DELETE ON ticket_events WHEN old.field = 'status' BEGIN
+  INSERT OR IGNORE INTO metrics_dirty(ticket_id) VALUES (old.ticket_id);
+END;
+"#;
+
 /// Triggers that keep `sla_tally` exact: for each instant column ("due": `sla_due_at`,
 /// "warn": `sla_warn_at`), how many live unsolved tickets have it before the row's `as_of`.
 /// The "At risk" and "Breached" counts add the tickets between `as_of` and the clock (a short
@@ -200,6 +232,7 @@ const DERIVED_TRIGGERS: &[&str] = &[
     TAG_COUNT_TRIGGERS,
     SLA_TRIGGERS,
     SLA_TALLY_TRIGGERS,
+    METRICS_TRIGGERS,
 ];
 
 /// Creates the derived-data triggers again after a bulk import (see `DROP_DERIVED_TRIGGERS`).
@@ -227,6 +260,10 @@ DROP TRIGGER IF EXISTS sla_tags_ai; DROP TRIGGER IF EXISTS sla_tags_ad;
 DROP TRIGGER IF EXISTS sla_customers_au;
 DROP TRIGGER IF EXISTS sla_tally_ai; DROP TRIGGER IF EXISTS sla_tally_ad;
 DROP TRIGGER IF EXISTS sla_tally_au;
+DROP TRIGGER IF EXISTS metrics_tickets_ai; DROP TRIGGER IF EXISTS metrics_tickets_au;
+DROP TRIGGER IF EXISTS metrics_tickets_ad;
+DROP TRIGGER IF EXISTS metrics_messages_ai; DROP TRIGGER IF EXISTS metrics_messages_ad;
+DROP TRIGGER IF EXISTS metrics_events_ai; DROP TRIGGER IF EXISTS metrics_events_ad;
 "#;
 
 /// Recomputes everything the derived triggers maintain, after a bulk import without them
@@ -243,6 +280,7 @@ INSERT INTO tag_counts(tag, n)
   SELECT tt.tag, count(*) FROM ticket_tags tt JOIN tickets t ON t.id = tt.ticket_id
   WHERE t.deleted_at IS NULL GROUP BY tt.tag;
 INSERT INTO sla_dirty(ticket_id) SELECT '*' WHERE NOT EXISTS (SELECT 1 FROM sla_dirty WHERE ticket_id = '*');
+INSERT OR IGNORE INTO metrics_dirty(ticket_id) VALUES ('*');
 "#;
 
 const V1: &str = r#"
@@ -619,7 +657,50 @@ CREATE TABLE mail_sent_auto (address TEXT NOT NULL, at INTEGER NOT NULL);
 CREATE INDEX mail_sent_auto_address ON mail_sent_auto(address, at);
 "#;
 
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11];
+/// Reports: one row per live, unmerged ticket with what reports count (`metrics.rs`), its
+/// arrivals, solves and reopens (`ticket_flow`, the backlog's steps), the tickets to compute
+/// again (`metrics_dirty`; '*' for all, as here, to fill the rows of an existing store), and
+/// agents' public replies by time (the people table's reply counts).
+const V12: &str = r#"
+CREATE TABLE ticket_metrics (
+  ticket_rowid INTEGER PRIMARY KEY,
+  created_at INTEGER NOT NULL,
+  first_response_at INTEGER,
+  first_response_ms INTEGER,
+  first_response_bms INTEGER,
+  solved_at INTEGER,
+  resolution_ms INTEGER,
+  resolution_bms INTEGER,
+  agent_replies INTEGER NOT NULL,
+  reopens INTEGER NOT NULL,
+  one_touch INTEGER NOT NULL,
+  sla_first_response TEXT,
+  sla_resolution TEXT,
+  assignee_id TEXT,
+  group_id TEXT,
+  channel TEXT NOT NULL,
+  priority TEXT NOT NULL,
+  language TEXT NOT NULL,
+  mailbox_id TEXT
+);
+CREATE INDEX ticket_metrics_created ON ticket_metrics(created_at);
+CREATE INDEX ticket_metrics_first_response ON ticket_metrics(first_response_at) WHERE first_response_at IS NOT NULL;
+CREATE INDEX ticket_metrics_solved ON ticket_metrics(solved_at) WHERE solved_at IS NOT NULL;
+CREATE INDEX ticket_metrics_open ON ticket_metrics(assignee_id, group_id) WHERE solved_at IS NULL;
+CREATE TABLE ticket_flow (
+  at INTEGER NOT NULL,
+  ticket_rowid INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  PRIMARY KEY (at, ticket_rowid, seq)
+) WITHOUT ROWID;
+CREATE INDEX ticket_flow_ticket ON ticket_flow(ticket_rowid);
+CREATE TABLE metrics_dirty (ticket_id TEXT PRIMARY KEY) WITHOUT ROWID;
+INSERT INTO metrics_dirty(ticket_id) VALUES ('*');
+CREATE INDEX messages_agent_replies ON messages(created_at, author_id) WHERE kind = 'reply' AND author_kind = 'agent';
+"#;
+
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12];
 
 /// Recomputes everything the derived triggers maintain, after a bulk import without them.
 pub(crate) fn rebuild_derived(conn: &Connection) -> StoreResult<()> {
@@ -646,6 +727,9 @@ pub(crate) fn migrate(conn: &mut Connection) -> StoreResult<()> {
         }
         if i == 7 {
             tx.execute_batch(SLA_TRIGGERS)?;
+        }
+        if i == 11 {
+            tx.execute_batch(METRICS_TRIGGERS)?;
         }
         if i == 9 {
             tx.execute_batch(SLA_RETALLY)?;

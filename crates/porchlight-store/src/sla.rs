@@ -18,18 +18,29 @@ use crate::queries::{config_docs, docs};
 use crate::schema::unsolved;
 use crate::StoreResult;
 
-/// What the clock needs of one ticket, read from its row, tags, audit events and messages.
-struct History {
-    status: TicketStatus,
-    priority: Priority,
-    channel: Channel,
-    group_id: Option<String>,
-    organization_id: Option<String>,
-    created_at: i64,
-    deleted: bool,
-    tags: Vec<String>,
-    changes: Vec<(String, Option<String>, Option<String>, i64)>,
-    thread: Vec<(MessageKind, AuthorKind, Option<String>, i64)>,
+pub(crate) type StoredSla = (Option<String>, Option<i64>, Option<i64>);
+
+/// What the clock (and a report's row) needs of one ticket, read from its row, tags, audit
+/// events and messages.
+pub(crate) struct History {
+    pub(crate) rowid: i64,
+    pub(crate) status: TicketStatus,
+    pub(crate) priority: Priority,
+    pub(crate) channel: Channel,
+    pub(crate) group_id: Option<String>,
+    pub(crate) organization_id: Option<String>,
+    pub(crate) created_at: i64,
+    pub(crate) deleted: bool,
+    pub(crate) merged: bool,
+    pub(crate) assignee_id: Option<String>,
+    pub(crate) language: String,
+    /// The mailbox of its first e-mail.
+    pub(crate) mailbox_id: Option<String>,
+    /// The SLA fields as stored (policy, due, warn).
+    pub(crate) stored_sla: StoredSla,
+    pub(crate) tags: Vec<String>,
+    pub(crate) changes: Vec<(String, Option<String>, Option<String>, i64)>,
+    pub(crate) thread: Vec<(MessageKind, AuthorKind, Option<String>, i64)>,
 }
 
 fn parse<T>(
@@ -40,26 +51,43 @@ fn parse<T>(
 }
 
 /// `full`: also for a solved, closed or deleted ticket (which has no running SLA to store).
-fn history(c: &Connection, id: &str, full: bool) -> StoreResult<Option<History>> {
-    let row = c
+pub(crate) fn history(c: &Connection, id: &str, full: bool) -> StoreResult<Option<History>> {
+    type Row = (
+        (String, String, String, Option<String>, Option<String>, i64),
+        (bool, bool, Option<String>, String, i64, StoredSla),
+    );
+    let row: Option<Row> = c
         .prepare_cached(
             "SELECT t.status, t.priority, t.channel, t.group_id, cu.organization_id, t.created_at,
-                    t.deleted_at IS NOT NULL
+                    t.deleted_at IS NOT NULL, t.merged_into_id IS NOT NULL, t.assignee_id,
+                    t.language, t.rowid, t.sla_policy_id, t.sla_due_at, t.sla_warn_at
              FROM tickets t LEFT JOIN customers cu ON cu.id = t.requester_id WHERE t.id = ?1",
         )?
         .query_row([id], |r| {
             Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, Option<String>>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, i64>(5)?,
-                r.get::<_, bool>(6)?,
+                (
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ),
+                (
+                    r.get(6)?,
+                    r.get(7)?,
+                    r.get(8)?,
+                    r.get(9)?,
+                    r.get(10)?,
+                    (r.get(11)?, r.get(12)?, r.get(13)?),
+                ),
             ))
         })
         .optional()?;
-    let Some((status, priority, channel, group_id, organization_id, created_at, deleted)) = row
+    let Some((
+        (status, priority, channel, group_id, organization_id, created_at),
+        (deleted, merged, assignee_id, language, rowid, stored_sla),
+    )) = row
     else {
         return Ok(None);
     };
@@ -71,6 +99,7 @@ fn history(c: &Connection, id: &str, full: bool) -> StoreResult<Option<History>>
         return Ok(None);
     };
     let mut h = History {
+        rowid,
         status,
         priority,
         channel,
@@ -78,6 +107,11 @@ fn history(c: &Connection, id: &str, full: bool) -> StoreResult<Option<History>>
         organization_id,
         created_at,
         deleted,
+        merged,
+        assignee_id,
+        language,
+        mailbox_id: None,
+        stored_sla,
         tags: Vec::new(),
         changes: Vec::new(),
         thread: Vec::new(),
@@ -93,16 +127,20 @@ fn history(c: &Connection, id: &str, full: bool) -> StoreResult<Option<History>>
         )?
         .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<Result<_, _>>()?;
-    let rows: Vec<(String, String, Option<String>, i64)> = c
+    let rows: Vec<(String, String, Option<String>, i64, Option<String>)> = c
         .prepare_cached(
-            "SELECT kind, author_kind, author_id, created_at FROM messages
-             WHERE ticket_id = ?1 ORDER BY created_at, rowid",
+            "SELECT kind, author_kind, author_id, created_at, CASE WHEN channel_meta IS NOT NULL
+                      THEN json_extract(channel_meta, '$.mailbox_id') END
+             FROM messages WHERE ticket_id = ?1 ORDER BY created_at, rowid",
         )?
-        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .query_map([id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
         .collect::<Result<_, _>>()?;
+    h.mailbox_id = rows.iter().find_map(|r| r.4.clone());
     h.thread = rows
         .into_iter()
-        .filter_map(|(k, a, id, at)| {
+        .filter_map(|(k, a, id, at, _)| {
             Some((
                 parse(k, MessageKind::parse)?,
                 parse(a, AuthorKind::parse)?,
@@ -114,15 +152,20 @@ fn history(c: &Connection, id: &str, full: bool) -> StoreResult<Option<History>>
     Ok(Some(h))
 }
 
-fn compute(book: &SlaBook, h: &History) -> Option<TicketSla> {
-    let facts = TicketFacts {
+/// What a policy's conditions read of a ticket.
+pub(crate) fn facts(h: &History) -> TicketFacts<'_> {
+    TicketFacts {
         priority: h.priority,
         channel: h.channel,
         group_id: h.group_id.as_deref(),
         organization_id: h.organization_id.as_deref(),
         tags: &h.tags,
-    };
-    let changes: Vec<FieldChange<'_>> = h
+    }
+}
+
+/// The history's status and priority changes and messages as the domain reads them.
+pub(crate) fn entries(h: &History) -> (Vec<FieldChange<'_>>, Vec<ThreadEntry<'_>>) {
+    let changes = h
         .changes
         .iter()
         .map(|(field, old, new, at)| FieldChange {
@@ -132,7 +175,7 @@ fn compute(book: &SlaBook, h: &History) -> Option<TicketSla> {
             at: *at,
         })
         .collect();
-    let thread: Vec<ThreadEntry<'_>> = h
+    let thread = h
         .thread
         .iter()
         .map(|(kind, author_kind, author_id, at)| ThreadEntry {
@@ -142,8 +185,13 @@ fn compute(book: &SlaBook, h: &History) -> Option<TicketSla> {
             at: *at,
         })
         .collect();
+    (changes, thread)
+}
+
+pub(crate) fn compute(book: &SlaBook, h: &History) -> Option<TicketSla> {
+    let (changes, thread) = entries(h);
     let timeline = timeline_of(h.created_at, h.status, h.priority, &changes, &thread);
-    book.ticket_sla(&facts, &timeline)
+    book.ticket_sla(&facts(h), &timeline)
 }
 
 /// Recomputes the SLA fields of one ticket; a solved, closed or deleted ticket, or one no
@@ -218,30 +266,33 @@ fn text<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> StoreResult<&'r str> {
     })
 }
 
-/// Every unsolved ticket at once (a policy changed, a bulk import): four table scans merged
-/// by ticket in memory instead of four lookups per ticket, and a write only where the
-/// fields change.
-fn refresh_all(c: &Connection, book: &SlaBook) -> StoreResult<usize> {
-    type Stored = (Option<String>, Option<i64>, Option<i64>);
-    let mut ids: Vec<String> = Vec::new();
-    let mut rowids: Vec<i64> = Vec::new();
-    let mut stored: Vec<Stored> = Vec::new();
+/// Many tickets' histories at once: four table scans merged by ticket in memory instead of
+/// four lookups per ticket. `unsolved`: only live unsolved tickets (the SLA's), else every
+/// live, unmerged ticket (the reports'). Rows come in table order, each history in time
+/// order.
+pub(crate) fn histories(c: &Connection, unsolved: bool) -> StoreResult<Vec<History>> {
     let mut hist: Vec<History> = Vec::new();
     // Organizations are few: their customers are read once, not looked up per ticket.
     let organization_of: std::collections::HashMap<String, String> = c
         .prepare("SELECT id, organization_id FROM customers WHERE organization_id IS NOT NULL")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<Result<_, _>>()?;
+    let mut ids: Vec<String> = Vec::new();
     {
         // The table read in its own order, not through `tickets_status`: a seek per ticket in
         // (status, assignee) order cost more than reading every row, and the rows are
-        // written back below in this order, page after page.
-        let mut st = c.prepare(
+        // written back in this order, page after page.
+        let which = if unsolved {
+            "t.status IN ('new', 'open', 'pending', 'on_hold') AND t.deleted_at IS NULL"
+        } else {
+            "t.deleted_at IS NULL AND t.merged_into_id IS NULL"
+        };
+        let mut st = c.prepare(&format!(
             "SELECT t.id, t.status, t.priority, t.channel, t.group_id, t.requester_id,
-                    t.created_at, t.sla_policy_id, t.sla_due_at, t.sla_warn_at, t.rowid
-             FROM tickets t NOT INDEXED
-             WHERE t.status IN ('new', 'open', 'pending', 'on_hold') AND t.deleted_at IS NULL",
-        )?;
+                    t.created_at, t.assignee_id, t.language, t.rowid, t.sla_policy_id,
+                    t.sla_due_at, t.sla_warn_at
+             FROM tickets t NOT INDEXED WHERE {which}"
+        ))?;
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
             let (Some(status), Some(priority), Some(channel)) = (
@@ -252,9 +303,8 @@ fn refresh_all(c: &Connection, book: &SlaBook) -> StoreResult<usize> {
                 continue;
             };
             ids.push(r.get(0)?);
-            rowids.push(r.get(10)?);
-            stored.push((r.get(7)?, r.get(8)?, r.get(9)?));
             hist.push(History {
+                rowid: r.get(9)?,
                 status,
                 priority,
                 channel,
@@ -262,6 +312,11 @@ fn refresh_all(c: &Connection, book: &SlaBook) -> StoreResult<usize> {
                 organization_id: organization_of.get(text(r, 5)?).cloned(),
                 created_at: r.get(6)?,
                 deleted: false,
+                merged: false,
+                assignee_id: r.get(7)?,
+                language: r.get(8)?,
+                mailbox_id: None,
+                stored_sla: (r.get(10)?, r.get(11)?, r.get(12)?),
                 tags: Vec::new(),
                 changes: Vec::new(),
                 thread: Vec::new(),
@@ -301,9 +356,13 @@ fn refresh_all(c: &Connection, book: &SlaBook) -> StoreResult<usize> {
         // In table order (no sort of every message); each thread is put in time order below
         // (a stable sort by time: ties keep the table's order, as `ORDER BY created_at, rowid`).
         // Only a rule's authorship matters to the clock, so other author ids are not kept.
-        let mut st =
-            c.prepare("SELECT ticket_id, kind, author_kind, author_id, created_at FROM messages")?;
+        let mut st = c.prepare(
+            "SELECT ticket_id, kind, author_kind, author_id, created_at, CASE WHEN channel_meta
+                      IS NOT NULL THEN json_extract(channel_meta, '$.mailbox_id') END
+             FROM messages",
+        )?;
         let mut rows = st.query([])?;
+        let mut first_mail: Vec<i64> = vec![i64::MAX; hist.len()];
         while let Some(r) = rows.next()? {
             let Some(&i) = index.get(text(r, 0)?) else {
                 continue;
@@ -321,9 +380,27 @@ fn refresh_all(c: &Connection, book: &SlaBook) -> StoreResult<usize> {
             let by_rule = author_id
                 .filter(|a| a.starts_with("rule:"))
                 .map(str::to_owned);
-            hist[i].thread.push((kind, author, by_rule, r.get(4)?));
+            let at: i64 = r.get(4)?;
+            if let Some(mailbox) = r.get::<_, Option<String>>(5)? {
+                if at < first_mail[i] {
+                    first_mail[i] = at;
+                    hist[i].mailbox_id = Some(mailbox);
+                }
+            }
+            hist[i].thread.push((kind, author, by_rule, at));
         }
     }
+    for h in &mut hist {
+        h.thread.sort_by_key(|m| m.3);
+        h.changes.sort_by_key(|e| e.3);
+    }
+    Ok(hist)
+}
+
+/// Every unsolved ticket at once (a policy changed, a bulk import), with a write only where
+/// the fields change.
+fn refresh_all(c: &Connection, book: &SlaBook) -> StoreResult<usize> {
+    let hist = histories(c, true)?;
     {
         // Written with the triggers off: per row written, `sla_tally`'s trigger cost a
         // statement journal, a trigger program and a scratch table, more than the write
@@ -333,24 +410,22 @@ fn refresh_all(c: &Connection, book: &SlaBook) -> StoreResult<usize> {
         let mut update = c.prepare(
             "UPDATE tickets SET sla_policy_id = ?2, sla_due_at = ?3, sla_warn_at = ?4 WHERE rowid = ?1",
         )?;
-        for (i, h) in hist.iter_mut().enumerate() {
-            h.thread.sort_by_key(|m| m.3);
-            h.changes.sort_by_key(|e| e.3);
+        for h in &hist {
             let sla = compute(book, h);
-            let now: Stored = (
+            let now: StoredSla = (
                 sla.as_ref().map(|s| s.policy_id.clone()),
                 sla.as_ref().and_then(|s| s.due_at),
                 sla.as_ref().and_then(|s| s.warn_at),
             );
-            if now != stored[i] {
-                update.execute(params![rowids[i], now.0, now.1, now.2])?;
+            if h.stored_sla != now {
+                update.execute(params![h.rowid, now.0, now.1, now.2])?;
             }
         }
         drop(update);
         off.restore()?;
     }
     c.execute_batch(SLA_RECOUNT)?;
-    Ok(ids.len())
+    Ok(hist.len())
 }
 
 /// Counts `sla_tally` afresh at its reference instants (see `schema::SLA_TALLY_TRIGGERS`),
@@ -369,15 +444,15 @@ const SLA_RECOUNT: &str = concat!(
 /// The connection's triggers, off until [`TriggersOff::restore`] (or the guard is dropped,
 /// on an early error return). Switching expires the connection's prepared statements (each
 /// is compiled again on its next use), so this is for bulk work.
-struct TriggersOff<'c>(Option<&'c Connection>);
+pub(crate) struct TriggersOff<'c>(Option<&'c Connection>);
 
 impl<'c> TriggersOff<'c> {
-    fn new(c: &'c Connection) -> StoreResult<Self> {
+    pub(crate) fn new(c: &'c Connection) -> StoreResult<Self> {
         c.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, false)?;
         Ok(TriggersOff(Some(c)))
     }
 
-    fn restore(mut self) -> StoreResult<()> {
+    pub(crate) fn restore(mut self) -> StoreResult<()> {
         if let Some(c) = self.0.take() {
             c.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, true)?;
         }

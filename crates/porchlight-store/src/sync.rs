@@ -376,6 +376,7 @@ impl Store {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let out = f(&tx)?;
             crate::sla::refresh_dirty(&tx)?;
+            crate::metrics::refresh_dirty(&tx)?;
             tx.commit()?;
             Ok(out)
         })();

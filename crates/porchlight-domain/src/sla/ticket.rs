@@ -145,6 +145,8 @@ pub fn timeline_of(
 pub struct SlaBook {
     policies: Vec<SlaPolicy>,
     schedules: HashMap<String, Schedule>,
+    /// For policies without a calendar (built once, not per ticket).
+    always: Schedule,
 }
 
 impl SlaBook {
@@ -158,6 +160,7 @@ impl SlaBook {
         SlaBook {
             policies,
             schedules,
+            always: Schedule::always_open(),
         }
     }
 
@@ -170,15 +173,19 @@ impl SlaBook {
         choose_policy(&self.policies, facts)
     }
 
+    /// The business calendar of a policy: around the clock without a policy, without a
+    /// calendar, or when its calendar is gone.
+    pub fn schedule_of(&self, policy: Option<&SlaPolicy>) -> &Schedule {
+        policy
+            .and_then(|p| p.calendar_id.as_ref())
+            .and_then(|id| self.schedules.get(id))
+            .unwrap_or(&self.always)
+    }
+
     /// The ticket's SLA, or `None` when no policy covers it.
     pub fn ticket_sla(&self, facts: &TicketFacts<'_>, timeline: &SlaTimeline) -> Option<TicketSla> {
         let policy = self.policy_for(facts)?;
-        let always = Schedule::always_open();
-        let schedule = policy
-            .calendar_id
-            .as_ref()
-            .and_then(|id| self.schedules.get(id))
-            .unwrap_or(&always);
+        let schedule = self.schedule_of(Some(policy));
         let state = sla_deadlines(policy, schedule, timeline);
         let warning = policy.warning_minutes as i64 * MINUTE_MS;
         let mut due_at: Option<i64> = None;

@@ -11,6 +11,7 @@ pub mod kb;
 pub mod kb_docs;
 pub mod messages;
 pub mod notifications;
+pub mod reports;
 pub mod search;
 pub mod settings;
 pub mod tickets;
