@@ -127,7 +127,9 @@ pub(crate) fn history(c: &Connection, id: &str, full: bool) -> StoreResult<Optio
         )?
         .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<Result<_, _>>()?;
-    let rows: Vec<(String, String, Option<String>, i64, Option<String>)> = c
+    /// Kind, author kind, author id, time, mailbox.
+    type MessageRow = (String, String, Option<String>, i64, Option<String>);
+    let rows: Vec<MessageRow> = c
         .prepare_cached(
             "SELECT kind, author_kind, author_id, created_at, CASE WHEN channel_meta IS NOT NULL
                       THEN json_extract(channel_meta, '$.mailbox_id') END
