@@ -199,7 +199,7 @@ fn median(mut v: Vec<i64>) -> Option<i64> {
     if v.is_empty() {
         return None;
     }
-    Some(v[(v.len() + 1) / 2 - 1])
+    Some(v[v.len().div_ceil(2) - 1])
 }
 
 proptest! {
