@@ -56,4 +56,8 @@ pub const NAMES: &[&str] = &[
     "mailbox_test",
     "reply_recipients",
     "message_original",
+    "report_overview",
+    "report_people",
+    "filtered_page",
+    "export_csv",
 ];

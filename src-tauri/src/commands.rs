@@ -12,13 +12,14 @@ use porchlight_domain::kb::{
 use porchlight_domain::mail::{MailTestResult, Mailbox, MailboxView, ReplyRecipients};
 use porchlight_domain::markdown::{RenderOptions, Renderer};
 use porchlight_domain::notify::{NotificationPage, NotificationPrefs};
+use porchlight_domain::reports::{PeopleBy, PeopleRow, ReportOverview, ReportRequest};
 use porchlight_domain::rules::{operators_for, Rule, RuleField, RuleOp};
 use porchlight_domain::sla::{time_zone_names, BusinessCalendar, Holiday, SlaPolicy};
 use porchlight_domain::sync::{PresenceActivity, SyncStatus};
 use porchlight_domain::{
-    Agent, Attachment, Customer, CustomerMatch, DomainError, ErrorCode, Group, Mutation,
-    Organization, PageCursor, SearchResults, SortKey, TagUsage, TicketDetail, TicketPage, ViewInfo,
-    WorkspaceInfo,
+    Agent, Attachment, Customer, CustomerMatch, DomainError, ErrorCode, FilterClause, Group,
+    Mutation, Organization, PageCursor, SearchResults, SortKey, TagUsage, TicketDetail, TicketPage,
+    ViewInfo, WorkspaceInfo,
 };
 use porchlight_store::Store;
 use tauri::ipc::{InvokeBody, Request};
@@ -57,6 +58,84 @@ pub fn load_demo_data(db: Db<'_>) -> Res<usize> {
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn views(db: Db<'_>) -> Res<Vec<ViewInfo>> {
     Ok(db.views()?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn report_overview(db: Db<'_>, request: ReportRequest) -> Res<ReportOverview> {
+    Ok(db.report_overview(&request)?)
+}
+
+/// A page of the tickets matching ad-hoc filter clauses (a report's drill-down).
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn filtered_page(
+    db: Db<'_>,
+    filters: Vec<FilterClause>,
+    sort: SortKey,
+    cursor: Option<PageCursor>,
+    limit: usize,
+) -> Res<TicketPage> {
+    Ok(db.filtered_page(&filters, sort, cursor.as_ref(), limit)?)
+}
+
+/// Saves a report's table as a CSV file in the Downloads folder (a new name when one is
+/// taken) and answers its path.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn export_csv<R: Runtime>(app: AppHandle<R>, file_name: String, text: String) -> Res<String> {
+    use tauri::Manager;
+    let dir = app
+        .path()
+        .download_dir()
+        .or_else(|_| app.path().home_dir())
+        .map_err(|e| DomainError::new(ErrorCode::Io, None, format!("No folder to save in: {e}")))?;
+    let stem = porchlight_domain::bidi::clean_file_name(file_name.trim_end_matches(".csv"));
+    let stem = if stem.is_empty() {
+        "report".to_owned()
+    } else {
+        stem
+    };
+    let io = |e: std::io::Error| {
+        DomainError::new(
+            ErrorCode::Io,
+            None,
+            format!("The file could not be saved: {e}"),
+        )
+    };
+    std::fs::create_dir_all(&dir).map_err(io)?;
+    for n in 1..1000 {
+        let name = if n == 1 {
+            format!("{stem}.csv")
+        } else {
+            format!("{stem} ({n}).csv")
+        };
+        let path = dir.join(name);
+        // `create_new`: never overwrite a file the agent already has.
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(mut f) => {
+                use std::io::Write;
+                // A byte-order mark, so spreadsheet programs read the text as UTF-8.
+                f.write_all(b"\xEF\xBB\xBF")
+                    .and_then(|_| f.write_all(text.as_bytes()))
+                    .map_err(io)?;
+                return Ok(path.display().to_string());
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(io(e)),
+        }
+    }
+    Err(DomainError::new(
+        ErrorCode::Io,
+        None,
+        "Too many files of that name in the Downloads folder.",
+    ))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn report_people(db: Db<'_>, request: ReportRequest, by: PeopleBy) -> Res<Vec<PeopleRow>> {
+    Ok(db.report_people(&request, by)?)
 }
 
 #[tauri::command(async, rename_all = "snake_case")]

@@ -1,4 +1,4 @@
-//! `cargo xtask bench [store|app|sync|kb|rules|mail]`: speed on a generated 100k-ticket / ~1M-message store
+//! `cargo xtask bench [store|app|sync|kb|rules|mail|reports]`: speed on a generated 100k-ticket / ~1M-message store
 //! (sync: see bench_sync.rs; mail: bench_mail.rs). `mutation_apply_p95_ms`: a reply to a 50-message ticket with 50
 //! active triggers, standalone, at 100k tickets.
 //! Results merge into target/bench/report.json as {metric: {value, unit}}.
@@ -63,6 +63,7 @@ pub fn run(which: Option<&str>) -> Result<()> {
             bench_kb(&mut report)?;
             crate::bench_rules::run(&mut |n, v, u| report.put(n, v, u))?;
             crate::bench_mail::run(&mut |n, v, u| report.put(n, v, u))?;
+            bench_reports(&mut report)?;
         }
         Some("kb") => bench_kb(&mut report)?,
         Some("rules") => crate::bench_rules::run(&mut |n, v, u| report.put(n, v, u))?,
@@ -70,9 +71,16 @@ pub fn run(which: Option<&str>) -> Result<()> {
         Some("app") => bench_app(&mut report)?,
         Some("sync") => crate::bench_sync::run(&mut |n, v, u| report.put(n, v, u))?,
         Some("mail") => crate::bench_mail::run(&mut |n, v, u| report.put(n, v, u))?,
-        Some(other) => bail!("unknown benchmark '{other}' (store, app, sync, kb, rules or mail)"),
+        Some("reports") => bench_reports(&mut report)?,
+        Some(other) => {
+            bail!("unknown benchmark '{other}' (store, app, sync, kb, rules, mail or reports)")
+        }
     }
     report.save()
+}
+
+fn bench_reports(report: &mut Report) -> Result<()> {
+    crate::bench_reports::run(&store_dir(), TICKETS, &mut |n, v, u| report.put(n, v, u))
 }
 
 /// The knowledge base: the editor's search in the desktop store, and the public help

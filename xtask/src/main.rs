@@ -6,6 +6,7 @@ mod bench_kb;
 mod bench_kb_store;
 mod bench_mail;
 mod bench_mail_server;
+mod bench_reports;
 mod bench_rules;
 mod bench_sync;
 mod bench_util;
@@ -27,7 +28,7 @@ const USAGE: &str = "usage: cargo xtask <command>
   fuzz-api                          schemathesis against the real server's OpenAPI document
                                     (PORCHLIGHT_FUZZ_EXAMPLES per operation, PORCHLIGHT_FUZZ_SEED)
   seed --tickets N --data-dir DIR   generate a realistic store (~10 messages per ticket)
-  bench [store|app|sync|kb|rules|mail]
+  bench [store|app|sync|kb|rules|mail|reports]
                                     benchmarks on a 100k-ticket helpdesk, a 10k-article KB,
                                     e-mail on the test mail server -> target/bench/report.json
   bindings                          regenerate ui/src/bindings from the Rust types

@@ -42,6 +42,13 @@ pub struct TicketFilter {
     pub created_to: Option<i64>,
     pub updated_from: Option<i64>,
     pub updated_to: Option<i64>,
+    /// The customer's language as detected on the ticket (e.g. "fa").
+    pub languages: Vec<String>,
+    /// Mailbox ids: the mailbox of the ticket's first e-mail.
+    pub mailboxes: Vec<String>,
+    /// When it was last solved (reports open their tickets by it).
+    pub solved_from: Option<i64>,
+    pub solved_to: Option<i64>,
     /// SLA badge at the time of the query: on track, at risk, breached.
     pub sla: Vec<SlaStatus>,
 }
@@ -61,6 +68,10 @@ impl TicketFilter {
         "created_before",
         "updated_after",
         "updated_before",
+        "solved_after",
+        "solved_before",
+        "language",
+        "mailbox",
         "sla",
     ];
 
@@ -121,6 +132,10 @@ impl TicketFilter {
             "created_before" => self.created_to = Some(parse_date(field, value)?),
             "updated_after" => self.updated_from = Some(parse_date(field, value)?),
             "updated_before" => self.updated_to = Some(parse_date(field, value)?),
+            "language" => self.languages.push(lower),
+            "mailbox" => self.mailboxes.push(value.to_string()),
+            "solved_after" => self.solved_from = Some(parse_date(field, value)?),
+            "solved_before" => self.solved_to = Some(parse_date(field, value)?),
             "sla" => self
                 .sla
                 .push(SlaStatus::parse(field, &lower.replace([' ', '-'], "_"))?),

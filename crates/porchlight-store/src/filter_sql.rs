@@ -109,6 +109,21 @@ pub(crate) fn where_clause(
         ));
         params.extend(f.tags.iter().cloned().map(Value::Text));
     }
+    if !f.languages.is_empty() {
+        parts.push(format!(
+            "t.language IN ({})",
+            placeholders(f.languages.len())
+        ));
+        params.extend(f.languages.iter().cloned().map(Value::Text));
+    }
+    if !f.mailboxes.is_empty() {
+        // The mailbox of a ticket's first e-mail, kept on its report row.
+        parts.push(format!(
+            "t.rowid IN (SELECT ticket_rowid FROM ticket_metrics WHERE mailbox_id IN ({}))",
+            placeholders(f.mailboxes.len())
+        ));
+        params.extend(f.mailboxes.iter().cloned().map(Value::Text));
+    }
     if !f.requesters.is_empty() {
         let n = f.requesters.len();
         parts.push(format!(
@@ -123,6 +138,8 @@ pub(crate) fn where_clause(
         ("created_at", "<", f.created_to),
         ("updated_at", ">=", f.updated_from),
         ("updated_at", "<", f.updated_to),
+        ("solved_at", ">=", f.solved_from),
+        ("solved_at", "<", f.solved_to),
     ] {
         if let Some(v) = v {
             parts.push(format!("{plus}t.{col} {op} ?"));

@@ -273,11 +273,13 @@ impl Store {
         })
     }
 
-    /// A page of tickets for ad-hoc filter clauses (the view editor's preview).
+    /// A page of tickets for ad-hoc filter clauses (a report's tickets, opened from a chart
+    /// or a table row).
     pub fn filtered_page(
         &self,
         filters: &[FilterClause],
         sort: SortKey,
+        cursor: Option<&PageCursor>,
         limit: usize,
     ) -> StoreResult<TicketPage> {
         let f = TicketFilter::from_clauses(filters)?;
@@ -288,7 +290,7 @@ impl Store {
                 &f,
                 me.as_deref(),
                 sort,
-                None,
+                cursor,
                 limit.clamp(1, 500),
                 crate::now_ms(),
             )
