@@ -75,6 +75,8 @@ pub struct TicketMetrics {
     pub sla_resolution: Option<SlaOutcome>,
     /// Every arrival, solve and reopen, in time order (the backlog's steps).
     pub flow: Vec<(FlowKind, i64)>,
+    /// Each public agent reply: when, and by whom (the people table's reply counts).
+    pub replies: Vec<(i64, Option<String>)>,
 }
 
 fn is_done(s: TicketStatus) -> bool {
@@ -140,16 +142,16 @@ pub fn ticket_metrics(
         }
     }
     let solved_at = if is_done(status) { last_solved } else { None };
-    let replies: Vec<i64> = thread
+    let replies: Vec<(i64, Option<String>)> = thread
         .iter()
         .filter(|m| {
             m.kind == MessageKind::Reply
                 && m.author_kind == AuthorKind::Agent
                 && !m.author_id.is_some_and(|a| a.starts_with("rule:"))
         })
-        .map(|m| m.at)
+        .map(|m| (m.at, m.author_id.map(str::to_owned)))
         .collect();
-    let first_response_at = replies.iter().copied().min();
+    let first_response_at = replies.iter().map(|r| r.0).min();
     let span = |end: Option<i64>| end.map(|e| (e - created_at).max(0));
     let business = |end: Option<i64>| end.map(|e| schedule.business_ms_between(created_at, e));
     TicketMetrics {
@@ -168,6 +170,7 @@ pub fn ticket_metrics(
             .filter(|_| solved_at.is_some())
             .and_then(|s| SlaOutcome::of(&s.resolution)),
         flow,
+        replies,
     }
 }
 

@@ -67,6 +67,12 @@ fn write(c: &Connection, h: &History, m: &TicketMetrics) -> StoreResult<()> {
     for (seq, (kind, at)) in m.flow.iter().enumerate() {
         step.execute(params![at, h.rowid, seq as i64, kind.as_str()])?;
     }
+    let mut reply = c.prepare_cached(
+        "INSERT INTO ticket_replies(at, ticket_rowid, seq, agent_id) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for (seq, (at, agent)) in m.replies.iter().enumerate() {
+        reply.execute(params![at, h.rowid, seq as i64, agent])?;
+    }
     Ok(())
 }
 
@@ -74,6 +80,8 @@ fn forget(c: &Connection, rowid: i64) -> StoreResult<()> {
     c.prepare_cached("DELETE FROM ticket_metrics WHERE ticket_rowid = ?1")?
         .execute([rowid])?;
     c.prepare_cached("DELETE FROM ticket_flow WHERE ticket_rowid = ?1")?
+        .execute([rowid])?;
+    c.prepare_cached("DELETE FROM ticket_replies WHERE ticket_rowid = ?1")?
         .execute([rowid])?;
     Ok(())
 }
@@ -109,7 +117,9 @@ pub(crate) fn refresh_dirty(c: &Connection) -> StoreResult<usize> {
 
 /// Every ticket's rows from scratch, from four table scans.
 fn rebuild_all(c: &Connection, book: &SlaBook) -> StoreResult<usize> {
-    c.execute_batch("DELETE FROM ticket_metrics; DELETE FROM ticket_flow;")?;
+    c.execute_batch(
+        "DELETE FROM ticket_metrics; DELETE FROM ticket_flow; DELETE FROM ticket_replies;",
+    )?;
     let all = histories(c, false)?;
     for h in &all {
         write(c, h, &metrics_of(book, h))?;

@@ -159,6 +159,7 @@ END;
 CREATE TRIGGER IF NOT EXISTS metrics_tickets_ad AFTER DELETE ON tickets BEGIN
   DELETE FROM ticket_metrics WHERE ticket_rowid = old.rowid;
   DELETE FROM ticket_flow WHERE ticket_rowid = old.rowid;
+  DELETE FROM ticket_replies WHERE ticket_rowid = old.rowid;
 END;
 CREATE TRIGGER IF NOT EXISTS metrics_messages_ai AFTER INSERT ON messages BEGIN
   INSERT OR IGNORE INTO metrics_dirty(ticket_id) VALUES (new.ticket_id);
@@ -658,9 +659,10 @@ CREATE INDEX mail_sent_auto_address ON mail_sent_auto(address, at);
 "#;
 
 /// Reports: one row per live, unmerged ticket with what reports count (`metrics.rs`), its
-/// arrivals, solves and reopens (`ticket_flow`, the backlog's steps), the tickets to compute
-/// again (`metrics_dirty`; '*' for all, as here, to fill the rows of an existing store), and
-/// agents' public replies by time (the people table's reply counts).
+/// arrivals, solves and reopens (`ticket_flow`, the backlog's steps), its agents' public
+/// replies by time (`ticket_replies`, the people table's reply counts), and the tickets to
+/// compute again (`metrics_dirty`; '*' for all, as here, to fill the rows of an existing
+/// store).
 const V12: &str = r#"
 CREATE TABLE ticket_metrics (
   ticket_rowid INTEGER PRIMARY KEY,
@@ -695,9 +697,16 @@ CREATE TABLE ticket_flow (
   PRIMARY KEY (at, ticket_rowid, seq)
 ) WITHOUT ROWID;
 CREATE INDEX ticket_flow_ticket ON ticket_flow(ticket_rowid);
+CREATE TABLE ticket_replies (
+  at INTEGER NOT NULL,
+  ticket_rowid INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  agent_id TEXT,
+  PRIMARY KEY (at, ticket_rowid, seq)
+) WITHOUT ROWID;
+CREATE INDEX ticket_replies_ticket ON ticket_replies(ticket_rowid);
 CREATE TABLE metrics_dirty (ticket_id TEXT PRIMARY KEY) WITHOUT ROWID;
 INSERT INTO metrics_dirty(ticket_id) VALUES ('*');
-CREATE INDEX messages_agent_replies ON messages(created_at, author_id) WHERE kind = 'reply' AND author_kind = 'agent';
 "#;
 
 const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12];

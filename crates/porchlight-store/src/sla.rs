@@ -357,7 +357,8 @@ pub(crate) fn histories(c: &Connection, unsolved: bool) -> StoreResult<Vec<Histo
     {
         // In table order (no sort of every message); each thread is put in time order below
         // (a stable sort by time: ties keep the table's order, as `ORDER BY created_at, rowid`).
-        // Only a rule's authorship matters to the clock, so other author ids are not kept.
+        // Only a rule's authorship matters to the clock, so the SLA keeps no other author ids;
+        // reports keep the agents' (who replied).
         let mut st = c.prepare(
             "SELECT ticket_id, kind, author_kind, author_id, created_at, CASE WHEN channel_meta
                       IS NOT NULL THEN json_extract(channel_meta, '$.mailbox_id') END
@@ -379,8 +380,11 @@ pub(crate) fn histories(c: &Connection, unsolved: bool) -> StoreResult<Vec<Histo
                 rusqlite::types::ValueRef::Null => None,
                 _ => Some(text(r, 3)?),
             };
-            let by_rule = author_id
-                .filter(|a| a.starts_with("rule:"))
+            let kept = author_id
+                .filter(|a| {
+                    a.starts_with("rule:")
+                        || (!unsolved && author == AuthorKind::Agent && kind == MessageKind::Reply)
+                })
                 .map(str::to_owned);
             let at: i64 = r.get(4)?;
             if let Some(mailbox) = r.get::<_, Option<String>>(5)? {
@@ -389,7 +393,7 @@ pub(crate) fn histories(c: &Connection, unsolved: bool) -> StoreResult<Vec<Histo
                     hist[i].mailbox_id = Some(mailbox);
                 }
             }
-            hist[i].thread.push((kind, author, by_rule, at));
+            hist[i].thread.push((kind, author, kept, at));
         }
     }
     for h in &mut hist {

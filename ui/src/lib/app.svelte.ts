@@ -15,6 +15,8 @@ import type { TicketDetail } from "../bindings/TicketDetail";
 import type { TicketFieldChanges } from "../bindings/TicketFieldChanges";
 import type { TicketSummary } from "../bindings/TicketSummary";
 import type { ViewInfo } from "../bindings/ViewInfo";
+import type { FilterClause } from "../bindings/FilterClause";
+import type { TicketPage } from "../bindings/TicketPage";
 import type { WorkspaceInfo } from "../bindings/WorkspaceInfo";
 import { bindLocale, dirOf, errorText, isLocale, t, type Locale, type MessageKey } from "./i18n";
 import type { Changed } from "../bindings/Changed";
@@ -48,6 +50,8 @@ export interface Draft {
 }
 
 export const PAGE_SIZE = 200;
+/** The list's id while it shows the tickets a report opened. */
+export const REPORT_VIEW = "report";
 /** After a change, reload at most this many rows of the list at once. */
 const MAX_RELOAD_ROWS = 2000;
 /** Presence is re-sent this often while a ticket is on screen (the server forgets it otherwise). */
@@ -95,9 +99,14 @@ class AppState {
   overlay = $state<Overlay | null>(null);
   /** Which part of the app fills the workspace: the tickets, the knowledge base or the
    *  automation settings (rules, SLA policies, calendars, macros). */
-  area = $state<"tickets" | "kb" | "admin">("tickets");
+  area = $state<"tickets" | "kb" | "admin" | "reports">("tickets");
+  /** Tickets a report opened (a bar, a figure or a table row): listed like a view, with the
+   *  report's words for what they are, until another view is chosen. */
+  reportView = $state.raw<{ name: string; filters: FilterClause[] } | null>(null);
   settingsSection = $state<SettingsSection | null>(null);
   editingView = $state.raw<ViewInfo | null>(null);
+  /** A new view's name and conditions to start from (a report's tickets saved as a view). */
+  viewDraft = $state.raw<{ name: string; filters: FilterClause[] } | null>(null);
   toasts = $state<Toast[]>([]);
 
   /** Bumped to ask the composer to focus itself in a mode (shortcuts r / n). */
@@ -336,6 +345,7 @@ class AppState {
 
   selectView(id: string): void {
     if (this.viewId === id) return;
+    if (id !== REPORT_VIEW) this.reportView = null;
     this.viewId = id;
     this.clearSelection();
     this.rows = [];
@@ -373,7 +383,7 @@ class AppState {
       let rows: TicketSummary[] = [];
       let cursor: PageCursor | null = null;
       do {
-        const page = await ipc.ticketPage(this.viewId, this.sort, cursor, Math.min(PAGE_SIZE, want - rows.length));
+        const page = await this.page(cursor, Math.min(PAGE_SIZE, want - rows.length));
         if (gen !== this.listGen) return () => {};
         rows = rows.concat(page.rows);
         cursor = page.next;
@@ -399,13 +409,28 @@ class AppState {
     }
   }
 
+  /** A page of the current view, or of the tickets a report opened. */
+  private page(cursor: PageCursor | null, limit: number): Promise<TicketPage> {
+    const rv = this.reportView;
+    if (this.viewId === REPORT_VIEW && rv) return ipc.filteredPage(rv.filters, this.sort, cursor, limit);
+    return ipc.ticketPage(this.viewId, this.sort, cursor, limit);
+  }
+
+  /** Lists the tickets behind a report's figure, in the ticket workspace. */
+  openReportTickets(name: string, filters: FilterClause[]): void {
+    this.reportView = { name, filters };
+    this.area = "tickets";
+    this.viewId = "";
+    this.selectView(REPORT_VIEW);
+  }
+
   /** Fetches the next keyset page and appends it. */
   async loadMore(): Promise<void> {
     if (!this.next || this.listLoading) return;
     const gen = this.listGen;
     this.listLoading = true;
     try {
-      const page = await ipc.ticketPage(this.viewId, this.sort, this.next, PAGE_SIZE);
+      const page = await this.page(this.next, PAGE_SIZE);
       if (gen !== this.listGen) return;
       const seen = new Set(this.rows.map((r) => r.id));
       this.rows = this.rows.concat(page.rows.filter((r) => !seen.has(r.id)));
@@ -616,6 +641,7 @@ class AppState {
   close(): void {
     this.overlay = null;
     this.editingView = null;
+    this.viewDraft = null;
     this.settingsSection = null;
   }
 
@@ -626,6 +652,15 @@ class AppState {
 
   editView(v: ViewInfo | null): void {
     this.editingView = v;
+    this.viewDraft = null;
+    this.overlay = "view_editor";
+  }
+
+  /** Opens the view editor for a new view holding the tickets a report opened. */
+  saveReportView(): void {
+    if (!this.reportView) return;
+    this.editingView = null;
+    this.viewDraft = this.reportView;
     this.overlay = "view_editor";
   }
 

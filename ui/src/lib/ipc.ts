@@ -25,6 +25,11 @@ import type { TagUsage } from "../bindings/TagUsage";
 import type { TicketDetail } from "../bindings/TicketDetail";
 import type { TicketPage } from "../bindings/TicketPage";
 import type { ViewInfo } from "../bindings/ViewInfo";
+import type { FilterClause } from "../bindings/FilterClause";
+import type { PeopleBy } from "../bindings/PeopleBy";
+import type { PeopleRow } from "../bindings/PeopleRow";
+import type { ReportOverview } from "../bindings/ReportOverview";
+import type { ReportRequest } from "../bindings/ReportRequest";
 import type { ArticleRevision } from "../bindings/ArticleRevision";
 import type { DiffLine } from "../bindings/DiffLine";
 import type { KbArticleDetail } from "../bindings/KbArticleDetail";
@@ -105,6 +110,13 @@ export const ipc = {
   setPreference: (key: "locale" | "theme", value: string) => call<null>("set_preference", { key, value }),
   loadDemoData: () => call<number>("load_demo_data"),
   views: () => call<ViewInfo[]>("views"),
+  reportOverview: (request: ReportRequest) => call<ReportOverview>("report_overview", { request }),
+  reportPeople: (request: ReportRequest, by: PeopleBy) => call<PeopleRow[]>("report_people", { request, by }),
+  /** A page of the tickets matching ad-hoc clauses (a report's tickets). */
+  filteredPage: (filters: FilterClause[], sort: SortKey, cursor: PageCursor | null, limit: number) =>
+    call<TicketPage>("filtered_page", { filters, sort, cursor, limit }),
+  /** Saves CSV text in the Downloads folder; answers the file's path. */
+  exportCsv: (file_name: string, text: string) => call<string>("export_csv", { file_name, text }),
   ticketPage: (view_id: string, sort: SortKey, cursor: PageCursor | null, limit: number) =>
     call<TicketPage>("ticket_page", { view_id, sort, cursor, limit }),
   ticketDetail: (ticket_id: string, show_images: string[]) =>
