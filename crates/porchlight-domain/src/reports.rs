@@ -85,10 +85,12 @@ fn is_done(s: TicketStatus) -> bool {
 
 /// One ticket's metrics from its history: the status changes among `changes` (other fields
 /// are ignored), its messages, its SLA state (`None` without a policy) and the business
-/// calendar of its policy.
+/// calendar of its policy. `solved_at` is the ticket's own record of its last solve, used
+/// when the history does not say (tickets imported without their audit events).
 pub fn ticket_metrics(
     created_at: i64,
     status: TicketStatus,
+    solved_at: Option<i64>,
     changes: &[FieldChange<'_>],
     thread: &[ThreadEntry<'_>],
     sla: Option<&SlaState>,
@@ -108,7 +110,12 @@ pub fn ticket_metrics(
     // Stable: changes at one instant keep the order they were recorded in.
     statuses.sort_by_key(|s| s.0);
     let mut flow = vec![(FlowKind::Created, created_at)];
-    let initial = statuses.first().and_then(|s| s.1).unwrap_or(status);
+    let initial = match statuses.first() {
+        Some(s) => s.1.unwrap_or(status),
+        // No recorded change, yet solved after it was created: it was open until then.
+        None if is_done(status) && solved_at.is_some_and(|s| s > created_at) => TicketStatus::Open,
+        None => status,
+    };
     let mut done = is_done(initial);
     let mut last_solved = if done { Some(created_at) } else { None };
     if done {
@@ -134,6 +141,7 @@ pub fn ticket_metrics(
     if done != is_done(status) {
         let at = statuses.last().map_or(created_at, |s| s.0);
         if is_done(status) {
+            let at = solved_at.filter(|&s| s >= at).unwrap_or(at);
             flow.push((FlowKind::Solved, at));
             last_solved = Some(at);
         } else {
@@ -142,6 +150,7 @@ pub fn ticket_metrics(
         }
     }
     let solved_at = if is_done(status) { last_solved } else { None };
+    flow.sort_by_key(|f| f.1);
     let replies: Vec<(i64, Option<String>)> = thread
         .iter()
         .filter(|m| {
@@ -613,6 +622,7 @@ mod tests {
         let m = ticket_metrics(
             0,
             TicketStatus::Solved,
+            None,
             &[change(3 * H, "open", "solved")],
             &thread,
             None,
@@ -641,6 +651,7 @@ mod tests {
         let m = ticket_metrics(
             0,
             TicketStatus::Closed,
+            None,
             &changes,
             &thread,
             None,
@@ -655,6 +666,7 @@ mod tests {
         let open = ticket_metrics(
             0,
             TicketStatus::Open,
+            None,
             &changes[..2],
             &thread,
             None,
@@ -662,6 +674,24 @@ mod tests {
         );
         assert_eq!(open.solved_at, None);
         assert_eq!(open.resolution_ms, None);
+    }
+
+    #[test]
+    fn a_solved_ticket_without_its_events_is_solved_when_it_says() {
+        let m = ticket_metrics(
+            0,
+            TicketStatus::Solved,
+            Some(5 * H),
+            &[],
+            &[],
+            None,
+            &Schedule::always_open(),
+        );
+        assert_eq!(m.resolution_ms, Some(5 * H));
+        assert_eq!(
+            m.flow,
+            vec![(FlowKind::Created, 0), (FlowKind::Solved, 5 * H)]
+        );
     }
 
     #[test]

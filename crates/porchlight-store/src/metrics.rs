@@ -25,6 +25,7 @@ fn metrics_of(book: &SlaBook, h: &History) -> TicketMetrics {
     ticket_metrics(
         h.created_at,
         h.status,
+        h.solved_at,
         &changes,
         &thread,
         sla.as_ref().map(|s| &s.state),

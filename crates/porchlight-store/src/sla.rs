@@ -36,6 +36,8 @@ pub(crate) struct History {
     pub(crate) language: String,
     /// The mailbox of its first e-mail.
     pub(crate) mailbox_id: Option<String>,
+    /// The ticket's own record of its last solve.
+    pub(crate) solved_at: Option<i64>,
     /// The SLA fields as stored (policy, due, warn).
     pub(crate) stored_sla: StoredSla,
     pub(crate) tags: Vec<String>,
@@ -54,13 +56,21 @@ fn parse<T>(
 pub(crate) fn history(c: &Connection, id: &str, full: bool) -> StoreResult<Option<History>> {
     type Row = (
         (String, String, String, Option<String>, Option<String>, i64),
-        (bool, bool, Option<String>, String, i64, StoredSla),
+        (
+            bool,
+            bool,
+            Option<String>,
+            String,
+            i64,
+            StoredSla,
+            Option<i64>,
+        ),
     );
     let row: Option<Row> = c
         .prepare_cached(
             "SELECT t.status, t.priority, t.channel, t.group_id, cu.organization_id, t.created_at,
                     t.deleted_at IS NOT NULL, t.merged_into_id IS NOT NULL, t.assignee_id,
-                    t.language, t.rowid, t.sla_policy_id, t.sla_due_at, t.sla_warn_at
+                    t.language, t.rowid, t.sla_policy_id, t.sla_due_at, t.sla_warn_at, t.solved_at
              FROM tickets t LEFT JOIN customers cu ON cu.id = t.requester_id WHERE t.id = ?1",
         )?
         .query_row([id], |r| {
@@ -80,13 +90,14 @@ pub(crate) fn history(c: &Connection, id: &str, full: bool) -> StoreResult<Optio
                     r.get(9)?,
                     r.get(10)?,
                     (r.get(11)?, r.get(12)?, r.get(13)?),
+                    r.get(14)?,
                 ),
             ))
         })
         .optional()?;
     let Some((
         (status, priority, channel, group_id, organization_id, created_at),
-        (deleted, merged, assignee_id, language, rowid, stored_sla),
+        (deleted, merged, assignee_id, language, rowid, stored_sla, solved_at),
     )) = row
     else {
         return Ok(None);
@@ -111,6 +122,7 @@ pub(crate) fn history(c: &Connection, id: &str, full: bool) -> StoreResult<Optio
         assignee_id,
         language,
         mailbox_id: None,
+        solved_at,
         stored_sla,
         tags: Vec::new(),
         changes: Vec::new(),
@@ -292,7 +304,7 @@ pub(crate) fn histories(c: &Connection, unsolved: bool) -> StoreResult<Vec<Histo
         let mut st = c.prepare(&format!(
             "SELECT t.id, t.status, t.priority, t.channel, t.group_id, t.requester_id,
                     t.created_at, t.assignee_id, t.language, t.rowid, t.sla_policy_id,
-                    t.sla_due_at, t.sla_warn_at
+                    t.sla_due_at, t.sla_warn_at, t.solved_at
              FROM tickets t NOT INDEXED WHERE {which}"
         ))?;
         let mut rows = st.query([])?;
@@ -318,6 +330,7 @@ pub(crate) fn histories(c: &Connection, unsolved: bool) -> StoreResult<Vec<Histo
                 assignee_id: r.get(7)?,
                 language: r.get(8)?,
                 mailbox_id: None,
+                solved_at: r.get(13)?,
                 stored_sla: (r.get(10)?, r.get(11)?, r.get(12)?),
                 tags: Vec::new(),
                 changes: Vec::new(),

@@ -1,11 +1,28 @@
 // The Reports section's pure parts: periods, how figures are written, CSV, and the filter
 // clauses that open a figure's tickets. The figures themselves come from the backend
 // (`porchlight_domain::reports`), defined once for the desktop and the server.
+import type uPlot from "uplot";
 import type { DayVolume } from "../bindings/DayVolume";
 import type { FilterClause } from "../bindings/FilterClause";
 import type { PeopleRow } from "../bindings/PeopleRow";
 import type { ReportFilter } from "../bindings/ReportFilter";
 import type { Share } from "../bindings/Share";
+
+/**
+ * uPlot, loaded when a chart is first shown (the workspace's start-up does not pay for it).
+ * uPlot builds a number format from `navigator.language` as it loads; WebKitGTK reports the
+ * POSIX locale "C" there when LANG is unset, which no Intl constructor accepts, so such a
+ * value is replaced by "en-US" first (the charts format their own labels in the app's
+ * language anyway).
+ */
+export async function loadUPlot(): Promise<typeof uPlot> {
+  try {
+    new Intl.NumberFormat(navigator.language);
+  } catch {
+    Object.defineProperty(navigator, "language", { value: "en-US", configurable: true });
+  }
+  return (await import("uplot")).default;
+}
 
 export const PERIODS = ["today", "7d", "30d", "90d", "this_month", "last_month", "custom"] as const;
 export type Period = (typeof PERIODS)[number];
