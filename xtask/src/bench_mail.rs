@@ -39,7 +39,6 @@ use porchlight_mail::{
 use porchlight_store::mail::{DesktopMail, MailSecrets};
 use porchlight_store::{new_id, Store};
 
-use crate::bench_mail_server::Backend;
 use crate::bench_util::{median, p95, seed_store, timed};
 use crate::target_dir;
 
@@ -53,9 +52,9 @@ const APPENDERS: usize = 4;
 pub const RSS_CHILD: &str = "bench-mail-rss";
 const PASSWORD_VAR: &str = "PORCHLIGHT_BENCH_MAIL_PASSWORD";
 
-pub fn run(put: &mut dyn FnMut(&str, f64, &str)) -> Result<()> {
+/// Whether `PORCHLIGHT_BENCH_MAIL` (comma-separated; empty: every part) names `part`.
+pub(crate) fn part(name: &str) -> Result<bool> {
     let parts = std::env::var("PORCHLIGHT_BENCH_MAIL").unwrap_or_default();
-    let part = |name: &str| parts.is_empty() || parts.split(',').any(|p| p.trim() == name);
     let known = ["desktop", "server-postgres", "server-sqlite"];
     if let Some(other) = parts
         .split(',')
@@ -64,9 +63,15 @@ pub fn run(put: &mut dyn FnMut(&str, f64, &str)) -> Result<()> {
     {
         bail!("PORCHLIGHT_BENCH_MAIL: unknown part '{other}' (desktop, server-postgres or server-sqlite)");
     }
-    let server = Server::get()?;
-    let rt = runtime()?;
-    if part("desktop") {
+    Ok(parts.is_empty() || parts.split(',').any(|p| p.trim() == name))
+}
+
+/// The desktop's part: parsing, intake, sending and the channel's memory (the team server's
+/// part is `bench_mail_server`).
+pub fn run(put: &mut dyn FnMut(&str, f64, &str)) -> Result<()> {
+    if part("desktop")? {
+        let server = Server::get()?;
+        let rt = runtime()?;
         bench_parse(put)?;
         let (store, mail, mailbox) = bench_ingest(&rt, &server, put)?;
         bench_send(&rt, &store, &mail, &mailbox, put)?;
@@ -76,11 +81,7 @@ pub fn run(put: &mut dyn FnMut(&str, f64, &str)) -> Result<()> {
         bench_rss(&rt, &server, put)?;
         let _ = std::fs::remove_dir_all(rss_dir());
     }
-    let backends: Vec<_> = [Backend::Postgres, Backend::Sqlite]
-        .into_iter()
-        .filter(|b| part(b.part()))
-        .collect();
-    crate::bench_mail_server::run(&rt, &server, &backends, put)
+    Ok(())
 }
 
 fn copy_dir() -> PathBuf {
@@ -91,7 +92,7 @@ fn rss_dir() -> PathBuf {
     target_dir().join("bench/mail-rss-store")
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -110,7 +111,7 @@ pub(crate) struct Server {
 }
 
 impl Server {
-    fn get() -> Result<Server> {
+    pub(crate) fn get() -> Result<Server> {
         let json = match std::env::var("PORCHLIGHT_TEST_MAIL") {
             Ok(v) => v,
             Err(_) => crate::mail_server::ensure_at(&target_dir().join("mail-server"))?,
