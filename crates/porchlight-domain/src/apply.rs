@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use crate::docs::{
     AgentDoc, CustomerDoc, Doc, DocKey, DocKind, DocWrite, GroupDoc, MessageDoc, OrganizationDoc,
-    TagDoc, TicketDoc,
+    RatingDoc, TagDoc, TicketDoc,
 };
 use crate::error::{DomainError, ErrorCode};
 use crate::mail::{
@@ -60,6 +60,8 @@ pub trait StateView {
     fn ticket_by_number(&mut self, number: i64) -> Result<Option<TicketDoc>, DomainError>;
     /// Every mailbox, in id order.
     fn mailboxes(&mut self) -> Result<Vec<Mailbox>, DomainError>;
+    /// A customer's rating by id (see `records::rating_doc_id`).
+    fn rating(&mut self, id: &str) -> Result<Option<RatingDoc>, DomainError>;
 }
 
 pub use crate::model::Actor;
@@ -98,6 +100,13 @@ pub fn authorize(m: &Mutation, actor: &Actor) -> Result<(), DomainError> {
             "Only the mail channel records received mail and deliveries.",
         ));
     }
+    if matches!(m, Mutation::RateTicket { .. }) {
+        return Err(DomainError::new(
+            ErrorCode::Forbidden,
+            None,
+            "Only the customer rates their ticket.",
+        ));
+    }
     if actor.role == AgentRole::Admin {
         return Ok(());
     }
@@ -108,7 +117,9 @@ pub fn authorize(m: &Mutation, actor: &Actor) -> Result<(), DomainError> {
         Mutation::SetAgentGroups { .. } => Some("Changing group membership"),
         Mutation::DeleteTag { .. } => Some("Deleting tags"),
         Mutation::DeleteTicket { .. } => Some("Deleting tickets"),
-        Mutation::ReceiveMail { .. } | Mutation::SetDelivery { .. } => {
+        Mutation::ReceiveMail { .. }
+        | Mutation::SetDelivery { .. }
+        | Mutation::RateTicket { .. } => {
             unreachable!("refused above")
         }
         Mutation::CreateTicket { .. }
@@ -331,11 +342,18 @@ pub fn apply_as_customer(
             // The engine answers for a missing ticket.
             None => String::new(),
         },
+        Mutation::RateTicket { ticket_id, .. } => match state.ticket(ticket_id)? {
+            Some(t) => state
+                .customer(&t.requester_id)?
+                .map(|c| c.name)
+                .unwrap_or_default(),
+            None => String::new(),
+        },
         _ => {
             return Err(DomainError::new(
                 ErrorCode::Forbidden,
                 None,
-                "A customer can only open a request or reply on their own ticket.",
+                "A customer can only open a request, reply on their own ticket or rate it.",
             ))
         }
     };
@@ -464,6 +482,7 @@ impl StateView for Overlay<'_> {
         agent: Agent => AgentDoc,
         group: Group => GroupDoc,
         tag: Tag => TagDoc,
+        rating: Rating => RatingDoc,
     }
 
     fn messages_of(&mut self, ticket_id: &str) -> Result<Vec<MessageDoc>, DomainError> {
@@ -880,6 +899,43 @@ impl Engine<'_, '_, '_> {
                 t.deleted_at = Some(at);
                 self.event(ticket_id, &me, "deleted", None, None);
                 self.save_ticket(t);
+            }
+            Mutation::RateTicket {
+                ticket_id,
+                kind,
+                score,
+                comment,
+                via,
+            } => {
+                // A ticket merged away keeps its rating: the answer is about that ticket.
+                let t = self
+                    .view
+                    .ticket(ticket_id)?
+                    .filter(|t| t.deleted_at.is_none())
+                    .ok_or_else(|| DomainError::not_found("ticket", ticket_id))?;
+                let id = crate::records::rating_doc_id(ticket_id, *kind);
+                let before = self.view.rating(&id)?;
+                let old = before
+                    .as_ref()
+                    .map(|r| format!("{}:{}", kind.as_str(), r.score));
+                let new = format!("{}:{score}", kind.as_str());
+                let same = before
+                    .as_ref()
+                    .is_some_and(|r| r.score == *score && r.comment == *comment);
+                if !same {
+                    self.view.put(Doc::Rating(RatingDoc {
+                        id,
+                        kind: *kind,
+                        ticket_id: ticket_id.clone(),
+                        customer_id: t.requester_id.clone(),
+                        score: *score,
+                        comment: comment.clone(),
+                        via: *via,
+                        created_at: before.as_ref().map_or(at, |r| r.created_at),
+                        updated_at: at,
+                    }));
+                    self.event(ticket_id, &me, "rating", old.as_deref(), Some(&new));
+                }
             }
             Mutation::SaveCustomer {
                 id,
@@ -1806,6 +1862,7 @@ mod tests {
         agents: BTreeMap<String, AgentDoc>,
         groups: BTreeMap<String, GroupDoc>,
         tags: BTreeMap<String, TagDoc>,
+        ratings: BTreeMap<String, RatingDoc>,
         mailboxes: Vec<Mailbox>,
         last_number: i64,
         clock: i64,
@@ -1815,6 +1872,9 @@ mod tests {
     impl StateView for MemState {
         fn ticket(&mut self, id: &str) -> Result<Option<TicketDoc>, DomainError> {
             Ok(self.tickets.get(id).cloned())
+        }
+        fn rating(&mut self, id: &str) -> Result<Option<RatingDoc>, DomainError> {
+            Ok(self.ratings.get(id).cloned())
         }
         fn message(&mut self, id: &str) -> Result<Option<MessageDoc>, DomainError> {
             Ok(self.messages.get(id).cloned())
@@ -1932,6 +1992,7 @@ mod tests {
                 agents: agents.into_iter().map(|a| (a.id.clone(), a)).collect(),
                 groups: BTreeMap::from([("g1".into(), group)]),
                 tags: BTreeMap::new(),
+                ratings: BTreeMap::new(),
                 mailboxes: Vec::new(),
                 last_number: 1000,
                 clock: 1_000_000,
@@ -1972,6 +2033,9 @@ mod tests {
                         }
                         Doc::Tag(t) => {
                             self.tags.insert(t.name.clone(), t);
+                        }
+                        Doc::Rating(r) => {
+                            self.ratings.insert(r.id.clone(), r);
                         }
                         other => panic!("the ticket engine wrote a KB document: {other:?}"),
                     },
@@ -2212,6 +2276,64 @@ mod tests {
         assert_eq!(c, ErrorCode::Conflict);
         assert_eq!(st.customers["c-t1"], before);
         assert!(!st.tickets.contains_key("t8"));
+    }
+
+    fn rate(kind: crate::records::SurveyKind, score: i64, comment: &str) -> Mutation {
+        Mutation::RateTicket {
+            ticket_id: "t1".into(),
+            kind,
+            score,
+            comment: comment.into(),
+            via: crate::records::RatingVia::Page,
+        }
+    }
+
+    #[test]
+    fn a_customer_rates_once_per_kind_and_answering_again_changes_the_answer() {
+        use crate::records::SurveyKind;
+        let mut st = MemState::new();
+        st.ok(&admin(), new_ticket("t1", Some("ayse@example.com")));
+        st.run_as_customer(rate(SurveyKind::Csat, 1, "  Slow.  "))
+            .unwrap();
+        let first = st.ratings["t1/csat"].clone();
+        assert_eq!((first.score, first.comment.as_str()), (1, "Slow."));
+        assert_eq!(first.customer_id, st.tickets["t1"].requester_id);
+        st.run_as_customer(rate(SurveyKind::Csat, 3, "Sorted in the end."))
+            .unwrap();
+        let again = &st.ratings["t1/csat"];
+        assert_eq!(st.ratings.len(), 1, "changed, not added");
+        assert_eq!((again.score, again.created_at), (3, first.created_at));
+        assert!(again.updated_at > first.updated_at);
+        // The timeline says what changed, in the customer's name.
+        let events = st.events("t1", "rating");
+        assert_eq!(events.len(), 2);
+        assert_eq!(events[1].old_value.as_deref(), Some("csat:1"));
+        assert_eq!(events[1].new_value.as_deref(), Some("csat:3"));
+        assert_eq!(events[1].actor_id, None);
+        // Each kind is its own answer.
+        st.run_as_customer(rate(SurveyKind::Nps, 9, "")).unwrap();
+        assert_eq!(st.ratings.len(), 2);
+    }
+
+    #[test]
+    fn a_rating_out_of_its_scale_or_by_an_agent_is_refused() {
+        use crate::records::SurveyKind;
+        let mut st = MemState::new();
+        st.ok(&admin(), new_ticket("t1", None));
+        let err = st
+            .run_as_customer(rate(SurveyKind::Csat, 4, ""))
+            .unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("score"));
+        assert!(err.message.contains("1 to 3"), "{}", err.message);
+        let err = st
+            .run_as_customer(rate(SurveyKind::Nps, -1, ""))
+            .unwrap_err();
+        assert!(err.message.contains("0 to 10"), "{}", err.message);
+        let long = "x".repeat(crate::validate::MAX_COMMENT + 1);
+        assert!(st.run_as_customer(rate(SurveyKind::Ces, 5, &long)).is_err());
+        let (c, _) = code(st.run(&admin(), rate(SurveyKind::Csat, 3, "")));
+        assert_eq!(c, ErrorCode::Forbidden);
+        assert!(st.ratings.is_empty());
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::rules::Rule;
 use crate::sla::{BusinessCalendar, SlaPolicy};
 
 pub use crate::records::{
-    AgentDoc, CustomerDoc, GroupDoc, MessageDoc, OrganizationDoc, TagDoc, TicketDoc,
+    AgentDoc, CustomerDoc, GroupDoc, MessageDoc, OrganizationDoc, RatingDoc, TagDoc, TicketDoc,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
@@ -42,6 +42,8 @@ pub enum DocKind {
     SlaPolicy,
     Calendar,
     Mailbox,
+    /// Id: `{ticket_id}/{kind}` (see `records::rating_doc_id`).
+    Rating,
 }
 
 /// The document id of an article's translation into `locale`.
@@ -59,6 +61,7 @@ impl DocKind {
         DocKind::Ticket,
         DocKind::Message,
         DocKind::Event,
+        DocKind::Rating,
         DocKind::KbCategory,
         DocKind::KbArticle,
         DocKind::KbTranslation,
@@ -92,6 +95,7 @@ impl DocKind {
             DocKind::SlaPolicy => "sla_policy",
             DocKind::Calendar => "calendar",
             DocKind::Mailbox => "mailbox",
+            DocKind::Rating => "rating",
         }
     }
     pub fn parse(s: &str) -> Option<DocKind> {
@@ -130,6 +134,7 @@ pub enum Doc {
     SlaPolicy(SlaPolicy),
     Calendar(BusinessCalendar),
     Mailbox(Mailbox),
+    Rating(RatingDoc),
 }
 
 impl Doc {
@@ -151,6 +156,7 @@ impl Doc {
             Doc::SlaPolicy(d) => (DocKind::SlaPolicy, &d.id),
             Doc::Calendar(d) => (DocKind::Calendar, &d.id),
             Doc::Mailbox(d) => (DocKind::Mailbox, &d.id),
+            Doc::Rating(d) => (DocKind::Rating, &d.id),
             Doc::Ticket(d) => (DocKind::Ticket, &d.id),
             Doc::Message(d) => (DocKind::Message, &d.id),
             Doc::Event(d) => (DocKind::Event, &d.id),
@@ -172,6 +178,7 @@ impl Doc {
         match self {
             Doc::Message(d) => Some(&d.ticket_id),
             Doc::Event(d) => Some(&d.ticket_id),
+            Doc::Rating(d) => Some(&d.ticket_id),
             Doc::KbTranslation(d) => Some(&d.article_id),
             Doc::KbRevision(d) => Some(&d.article_id),
             Doc::KbConflict(d) => Some(&d.article_id),
@@ -299,6 +306,7 @@ impl Changed {
             Some(Doc::Ticket(t)) => self.ticket(&t.id),
             Some(Doc::Message(m)) => self.ticket(&m.ticket_id),
             Some(Doc::Event(e)) => self.ticket(&e.ticket_id),
+            Some(Doc::Rating(r)) => self.ticket(&r.ticket_id),
             _ => self.other = true,
         }
     }

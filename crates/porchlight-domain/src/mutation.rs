@@ -138,6 +138,16 @@ pub enum Mutation {
     DeleteTicket {
         ticket_id: String,
     },
+    /// The customer's answer to a survey about their ticket (never an agent's: see
+    /// `apply::apply_as_customer`). Answering again changes the answer.
+    RateTicket {
+        ticket_id: String,
+        kind: crate::records::SurveyKind,
+        #[ts(type = "number")]
+        score: i64,
+        comment: String,
+        via: crate::records::RatingVia,
+    },
     SaveCustomer {
         id: String,
         name: String,
@@ -198,6 +208,7 @@ impl Mutation {
             Mutation::RemoveTag { .. } => "remove_tag",
             Mutation::MergeTickets { .. } => "merge_tickets",
             Mutation::DeleteTicket { .. } => "delete_ticket",
+            Mutation::RateTicket { .. } => "rate_ticket",
             Mutation::SaveCustomer { .. } => "save_customer",
             Mutation::SaveOrganization { .. } => "save_organization",
             Mutation::SaveAgent { .. } => "save_agent",
@@ -334,6 +345,34 @@ impl Mutation {
                 }
             }
             Mutation::DeleteTicket { ticket_id } => require_id("ticket_id", ticket_id)?,
+            Mutation::RateTicket {
+                ticket_id,
+                kind,
+                score,
+                comment,
+                ..
+            } => {
+                require_id("ticket_id", ticket_id)?;
+                let range = kind.scores();
+                if !range.contains(score) {
+                    return Err(DomainError::invalid(
+                        "score",
+                        format!(
+                            "A {} answer is a number from {} to {}; {score} is not one.",
+                            kind.as_str().to_uppercase(),
+                            range.start(),
+                            range.end()
+                        ),
+                    ));
+                }
+                *comment = comment.trim().to_owned();
+                if comment.chars().count() > crate::validate::MAX_COMMENT {
+                    return Err(DomainError::too_long(
+                        "comment",
+                        crate::validate::MAX_COMMENT,
+                    ));
+                }
+            }
             Mutation::SaveCustomer {
                 id,
                 name,

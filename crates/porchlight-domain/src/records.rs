@@ -1,5 +1,5 @@
 //! The records behind the ticket documents: tickets, messages, customers, organizations,
-//! agents, groups and tags, as the server stores them and every desktop mirrors them. Below
+//! agents, groups, tags and customers' ratings, as the server stores them and every desktop mirrors them. Below
 //! `docs` (which wraps them, with the configuration and knowledge-base documents, into
 //! `Doc`), so the rules and the configuration can read a ticket without depending on
 //! everything a document can be.
@@ -7,6 +7,8 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::error::DomainError;
+use crate::macros::string_enum;
 use crate::model::{
     AgentRole, AuthorKind, Channel, MessageKind, Priority, TicketStatus, TicketType,
 };
@@ -136,4 +138,53 @@ pub struct TagDoc {
     pub name: String,
     #[ts(type = "number")]
     pub created_at: i64,
+}
+
+string_enum!(
+    /// What a customer is asked after a ticket is solved: satisfaction (CSAT: 1 bad, 2 okay,
+    /// 3 good), effort (CES: 1 very hard … 7 very easy), or how likely they would recommend
+    /// the company (NPS: 0 … 10).
+    SurveyKind { Csat => "csat", Ces => "ces", Nps => "nps" }
+);
+
+impl SurveyKind {
+    /// The scores a rating of this kind may take.
+    pub fn scores(self) -> std::ops::RangeInclusive<i64> {
+        match self {
+            SurveyKind::Csat => 1..=3,
+            SurveyKind::Ces => 1..=7,
+            SurveyKind::Nps => 0..=10,
+        }
+    }
+}
+
+string_enum!(
+    /// How the answer came: the server's survey page (or the portal's tracking page), or an
+    /// e-mail reply.
+    RatingVia { Page => "page", Email => "email" }
+);
+
+/// A customer's answer to one survey about one ticket. One per ticket and kind: answering
+/// again changes it (see [`rating_doc_id`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RatingDoc {
+    pub id: String,
+    pub kind: SurveyKind,
+    pub ticket_id: String,
+    pub customer_id: String,
+    #[ts(type = "number")]
+    pub score: i64,
+    /// What the customer wrote beside the score (plain text, may be empty).
+    pub comment: String,
+    pub via: RatingVia,
+    #[ts(type = "number")]
+    pub created_at: i64,
+    #[ts(type = "number")]
+    pub updated_at: i64,
+}
+
+/// The id of the rating of `kind` on a ticket.
+pub fn rating_doc_id(ticket_id: &str, kind: SurveyKind) -> String {
+    format!("{ticket_id}/{}", kind.as_str())
 }

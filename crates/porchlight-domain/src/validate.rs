@@ -8,6 +8,8 @@ pub const MAX_NAME: usize = 200;
 pub const MAX_BODY: usize = 200_000;
 pub const MAX_TAG: usize = 64;
 pub const MAX_NOTES: usize = 10_000;
+/// A rating's comment.
+pub const MAX_COMMENT: usize = 2_000;
 
 pub fn required_text(field: &str, s: &str, max: usize) -> Result<String, DomainError> {
     let t = s.trim();

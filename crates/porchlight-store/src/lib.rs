@@ -80,8 +80,10 @@ impl Store {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
         // Derived SLA fields follow whatever this transaction changed, before anyone sees it.
-        sla::refresh_dirty(&tx)?;
+        // Report rows first: they compute the SLA of the tickets they read, and the SLA pass
+        // then skips those.
         metrics::refresh_dirty(&tx)?;
+        sla::refresh_dirty(&tx)?;
         tx.commit()?;
         Ok(out)
     }

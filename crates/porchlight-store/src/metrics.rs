@@ -11,8 +11,9 @@ use porchlight_domain::sla::SlaBook;
 use rusqlite::{params, Connection};
 
 use crate::queries::config_docs;
-use crate::sla::{compute, entries, facts, histories, history, History};
+use crate::sla::{compute, entries, facts, histories, history, store_running, History};
 use crate::StoreResult;
+use porchlight_domain::sla::TicketSla;
 
 fn metrics_of(book: &SlaBook, h: &History) -> TicketMetrics {
     let sla = if book.is_empty() {
@@ -20,6 +21,11 @@ fn metrics_of(book: &SlaBook, h: &History) -> TicketMetrics {
     } else {
         compute(book, h)
     };
+    metrics_with(book, h, sla.as_ref())
+}
+
+/// The metrics of a ticket whose SLA (from its full history) is known.
+fn metrics_with(book: &SlaBook, h: &History, sla: Option<&TicketSla>) -> TicketMetrics {
     let schedule = book.schedule_of(book.policy_for(&facts(h)));
     let (changes, thread) = entries(h);
     ticket_metrics(
@@ -28,7 +34,7 @@ fn metrics_of(book: &SlaBook, h: &History) -> TicketMetrics {
         h.solved_at,
         &changes,
         &thread,
-        sla.as_ref().map(|s| &s.state),
+        sla.map(|s| &s.state),
         schedule,
     )
 }
@@ -62,19 +68,73 @@ fn write(c: &Connection, h: &History, m: &TicketMetrics) -> StoreResult<()> {
         h.language,
         h.mailbox_id,
     ])?;
-    let mut step = c.prepare_cached(
-        "INSERT INTO ticket_flow(at, ticket_rowid, seq, kind) VALUES (?1, ?2, ?3, ?4)",
+    // A change usually adds a step or a reply at the end: rows already stored as computed
+    // stay, only the rest is written (a reply to a long thread writes one row, not fifty).
+    let flow: Vec<(String, i64)> = m
+        .flow
+        .iter()
+        .map(|(k, at)| (k.as_str().to_owned(), *at))
+        .collect();
+    let (kept, stored) = kept_prefix(
+        c,
+        "SELECT kind, at FROM ticket_flow WHERE ticket_rowid = ?1 ORDER BY seq",
+        h.rowid,
+        &flow,
     )?;
-    for (seq, (kind, at)) in m.flow.iter().enumerate() {
-        step.execute(params![at, h.rowid, seq as i64, kind.as_str()])?;
+    if kept < flow.len() || stored != kept {
+        c.prepare_cached("DELETE FROM ticket_flow WHERE ticket_rowid = ?1 AND seq >= ?2")?
+            .execute(params![h.rowid, kept as i64])?;
+        let mut step = c.prepare_cached(
+            "INSERT INTO ticket_flow(at, ticket_rowid, seq, kind) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for (seq, (kind, at)) in flow.iter().enumerate().skip(kept) {
+            step.execute(params![at, h.rowid, seq as i64, kind])?;
+        }
     }
-    let mut reply = c.prepare_cached(
-        "INSERT INTO ticket_replies(at, ticket_rowid, seq, agent_id) VALUES (?1, ?2, ?3, ?4)",
+    let replies: Vec<(Option<String>, i64)> =
+        m.replies.iter().map(|(at, a)| (a.clone(), *at)).collect();
+    let (kept, stored) = kept_prefix(
+        c,
+        "SELECT agent_id, at FROM ticket_replies WHERE ticket_rowid = ?1 ORDER BY seq",
+        h.rowid,
+        &replies,
     )?;
-    for (seq, (at, agent)) in m.replies.iter().enumerate() {
-        reply.execute(params![at, h.rowid, seq as i64, agent])?;
+    if kept < replies.len() || stored != kept {
+        c.prepare_cached("DELETE FROM ticket_replies WHERE ticket_rowid = ?1 AND seq >= ?2")?
+            .execute(params![h.rowid, kept as i64])?;
+        let mut reply = c.prepare_cached(
+            "INSERT INTO ticket_replies(at, ticket_rowid, seq, agent_id) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for (seq, (agent, at)) in replies.iter().enumerate().skip(kept) {
+            reply.execute(params![at, h.rowid, seq as i64, agent])?;
+        }
     }
     Ok(())
+}
+
+/// How many of `want` (in order) are stored already as the first rows `sql` reads, and how
+/// many rows are stored.
+fn kept_prefix<T: rusqlite::types::FromSql + PartialEq>(
+    c: &Connection,
+    sql: &str,
+    rowid: i64,
+    want: &[(T, i64)],
+) -> StoreResult<(usize, usize)> {
+    let mut st = c.prepare_cached(sql)?;
+    let mut rows = st.query([rowid])?;
+    let (mut kept, mut stored) = (0, 0);
+    while let Some(r) = rows.next()? {
+        if kept == stored
+            && want.get(kept).is_some_and(|(v, at)| {
+                r.get::<_, T>(0).is_ok_and(|x| x == *v)
+                    && r.get::<_, i64>(1).is_ok_and(|x| x == *at)
+            })
+        {
+            kept += 1;
+        }
+        stored += 1;
+    }
+    Ok((kept, stored))
 }
 
 fn forget(c: &Connection, rowid: i64) -> StoreResult<()> {
@@ -101,13 +161,32 @@ pub(crate) fn refresh_dirty(c: &Connection) -> StoreResult<usize> {
     let n = if ids.iter().any(|id| id == "*") {
         rebuild_all(c, &book)?
     } else {
+        // The SLA fields of these tickets are computed here from the same history (the SLA
+        // pass after this one then skips them), unless every ticket's are due anyway.
+        let sla_all: bool = c
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM sla_dirty WHERE ticket_id = '*')")?
+            .query_row([], |r| r.get(0))?;
         for id in &ids {
             let Some(h) = history(c, id, true)? else {
                 continue;
             };
-            forget(c, h.rowid)?;
-            if !h.deleted && !h.merged {
-                write(c, &h, &metrics_of(&book, &h))?;
+            let sla = if book.is_empty() {
+                None
+            } else {
+                compute(&book, &h)
+            };
+            if !sla_all {
+                let marked = c
+                    .prepare_cached("DELETE FROM sla_dirty WHERE ticket_id = ?1")?
+                    .execute([id])?;
+                if marked > 0 {
+                    store_running(c, &h, sla.as_ref())?;
+                }
+            }
+            if h.deleted || h.merged {
+                forget(c, h.rowid)?;
+            } else {
+                write(c, &h, &metrics_with(&book, &h, sla.as_ref()))?;
             }
         }
         ids.len()

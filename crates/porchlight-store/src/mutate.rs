@@ -7,7 +7,7 @@
 use porchlight_domain::apply::{apply, apply_mail, Actor, ApplyContext, StateView};
 use porchlight_domain::docs::{
     AgentDoc, Changed, CustomerDoc, Doc, DocKind, DocWrite, GroupDoc, MessageDoc, OrganizationDoc,
-    TagDoc, TicketDoc,
+    RatingDoc, TagDoc, TicketDoc,
 };
 use porchlight_domain::mail::Mailbox;
 use porchlight_domain::{DomainError, ErrorCode, Mutation};
@@ -69,6 +69,7 @@ impl StateView for TxView<'_> {
     typed_get!(agent, Agent, AgentDoc);
     typed_get!(group, Group, GroupDoc);
     typed_get!(tag, Tag, TagDoc);
+    typed_get!(rating, Rating, RatingDoc);
 
     fn messages_of(&mut self, ticket_id: &str) -> Result<Vec<MessageDoc>, DomainError> {
         let ids = self

@@ -662,7 +662,7 @@ CREATE INDEX mail_sent_auto_address ON mail_sent_auto(address, at);
 /// arrivals, solves and reopens (`ticket_flow`, the backlog's steps), its agents' public
 /// replies by time (`ticket_replies`, the people table's reply counts), and the tickets to
 /// compute again (`metrics_dirty`; '*' for all, as here, to fill the rows of an existing
-/// store).
+/// store); and customers' survey answers (`ratings`, one per ticket and kind).
 const V12: &str = r#"
 CREATE TABLE ticket_metrics (
   ticket_rowid INTEGER PRIMARY KEY,
@@ -707,6 +707,19 @@ CREATE TABLE ticket_replies (
 CREATE INDEX ticket_replies_ticket ON ticket_replies(ticket_rowid);
 CREATE TABLE metrics_dirty (ticket_id TEXT PRIMARY KEY) WITHOUT ROWID;
 INSERT INTO metrics_dirty(ticket_id) VALUES ('*');
+CREATE TABLE ratings (
+  id TEXT PRIMARY KEY,
+  ticket_id TEXT NOT NULL,
+  customer_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  score INTEGER NOT NULL,
+  comment TEXT NOT NULL,
+  via TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX ratings_answered ON ratings(updated_at, kind);
+CREATE INDEX ratings_ticket ON ratings(ticket_id);
 "#;
 
 const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12];

@@ -211,19 +211,34 @@ pub(crate) fn compute(book: &SlaBook, h: &History) -> Option<TicketSla> {
 /// Recomputes the SLA fields of one ticket; a solved, closed or deleted ticket, or one no
 /// policy covers, has none.
 fn refresh_one(c: &Connection, book: &SlaBook, id: &str) -> StoreResult<()> {
-    let sla = match history(c, id, false)? {
-        Some(h) if !h.deleted && h.status.is_open_like() && !book.is_empty() => compute(book, &h),
-        _ => None,
+    let Some(h) = history(c, id, false)? else {
+        return Ok(());
     };
+    let sla = if book.is_empty() || h.deleted || !h.status.is_open_like() {
+        None
+    } else {
+        compute(book, &h)
+    };
+    store_running(c, &h, sla.as_ref())
+}
+
+/// Stores what of `sla` (the ticket's SLA computed from its full history) runs: nothing for
+/// a solved, closed or deleted ticket. Written only when it differs.
+pub(crate) fn store_running(
+    c: &Connection,
+    h: &History,
+    sla: Option<&TicketSla>,
+) -> StoreResult<()> {
+    let sla = sla.filter(|_| !h.deleted && h.status.is_open_like());
     c.prepare_cached(
         "UPDATE tickets SET sla_policy_id = ?2, sla_due_at = ?3, sla_warn_at = ?4
-         WHERE id = ?1 AND (sla_policy_id IS NOT ?2 OR sla_due_at IS NOT ?3 OR sla_warn_at IS NOT ?4)",
+         WHERE rowid = ?1 AND (sla_policy_id IS NOT ?2 OR sla_due_at IS NOT ?3 OR sla_warn_at IS NOT ?4)",
     )?
     .execute(params![
-        id,
-        sla.as_ref().map(|s| &s.policy_id),
-        sla.as_ref().and_then(|s| s.due_at),
-        sla.as_ref().and_then(|s| s.warn_at),
+        h.rowid,
+        sla.map(|s| &s.policy_id),
+        sla.and_then(|s| s.due_at),
+        sla.and_then(|s| s.warn_at),
     ])?;
     Ok(())
 }

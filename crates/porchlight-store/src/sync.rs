@@ -375,8 +375,8 @@ impl Store {
         let out = (|| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let out = f(&tx)?;
-            crate::sla::refresh_dirty(&tx)?;
             crate::metrics::refresh_dirty(&tx)?;
+            crate::sla::refresh_dirty(&tx)?;
             tx.commit()?;
             Ok(out)
         })();

@@ -16,7 +16,7 @@ use porchlight_domain::config::{ConfigMutation, Macro};
 use porchlight_domain::config_apply::{self, ConfigView};
 use porchlight_domain::docs::{
     mail_lookup_key, revision_lookup_key, translation_doc_id, AgentDoc, CustomerDoc, Doc, DocKey,
-    DocKind, DocWrite, GroupDoc, MessageDoc, OrganizationDoc, TagDoc, TicketDoc,
+    DocKind, DocWrite, GroupDoc, MessageDoc, OrganizationDoc, RatingDoc, TagDoc, TicketDoc,
 };
 use porchlight_domain::kb::{
     Article, ArticleRevision, ArticleTranslation, ArticleVotes, KbCategory, KbMutation,
@@ -1264,6 +1264,7 @@ impl StateView for TxState<'_> {
     typed_get!(agent, Agent, AgentDoc);
     typed_get!(group, Group, GroupDoc);
     typed_get!(tag, Tag, TagDoc);
+    typed_get!(rating, Rating, RatingDoc);
 
     fn messages_of(&mut self, ticket_id: &str) -> Result<Vec<MessageDoc>, DomainError> {
         let bodies = self.tx.docs_by_parent(DocKind::Message, ticket_id);

@@ -3,9 +3,11 @@
 //! comparing stores in tests).
 
 use porchlight_domain::docs::{
-    AgentDoc, CustomerDoc, Doc, DocKind, GroupDoc, MessageDoc, OrganizationDoc, TagDoc, TicketDoc,
+    AgentDoc, CustomerDoc, Doc, DocKind, GroupDoc, MessageDoc, OrganizationDoc, RatingDoc, TagDoc,
+    TicketDoc,
 };
 use porchlight_domain::mail::{DeliveryState, MessageMail};
+use porchlight_domain::records::{RatingVia, SurveyKind};
 use porchlight_domain::{
     AgentRole, AuthorKind, Channel, MessageKind, Priority, TicketStatus, TicketType,
 };
@@ -31,6 +33,16 @@ pub(crate) fn write(c: &Connection, doc: &Doc) -> StoreResult<()> {
             super::config_docs::write_doc(c, doc)?
         }
         Doc::Ticket(t) => write_ticket(c, t, None)?,
+        Doc::Rating(r) => {
+            c.prepare_cached(
+                "INSERT OR REPLACE INTO ratings(id, ticket_id, customer_id, kind, score, comment, via, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(params![
+                r.id, r.ticket_id, r.customer_id, r.kind.as_str(), r.score, r.comment,
+                r.via.as_str(), r.created_at, r.updated_at
+            ])?;
+        }
         Doc::Message(m) => {
             let meta = m.email.as_ref().map(serde_json::to_string).transpose()?;
             c.prepare_cached(
@@ -165,7 +177,11 @@ pub(crate) fn delete(c: &Connection, kind: DocKind, id: &str) -> StoreResult<()>
         | DocKind::SlaPolicy
         | DocKind::Calendar
         | DocKind::Mailbox => super::config_docs::delete_doc(c, kind, id)?,
+        DocKind::Rating => {
+            c.execute("DELETE FROM ratings WHERE id = ?1", [id])?;
+        }
         DocKind::Ticket => {
+            c.execute("DELETE FROM ratings WHERE ticket_id = ?1", [id])?;
             c.execute(
                 "UPDATE attachments SET message_id = NULL WHERE message_id IN (SELECT id FROM messages WHERE ticket_id = ?1)",
                 [id],
@@ -468,6 +484,14 @@ pub(crate) fn read(c: &Connection, kind: DocKind, id: &str) -> StoreResult<Optio
         | DocKind::SlaPolicy
         | DocKind::Calendar
         | DocKind::Mailbox => super::config_docs::read_doc(c, kind, id)?,
+        DocKind::Rating => c
+            .prepare_cached(
+                "SELECT id, kind, ticket_id, customer_id, score, comment, via, created_at, updated_at
+                 FROM ratings WHERE id = ?1",
+            )?
+            .query_row([id], rating_row)
+            .optional()?
+            .map(Doc::Rating),
         DocKind::Ticket => {
             let t = c
                 .prepare_cached(&format!(
@@ -674,6 +698,22 @@ pub(crate) fn ticket_doc_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TicketDo
     })
 }
 
+/// A `ratings` row (id, kind, ticket_id, customer_id, score, comment, via, created_at,
+/// updated_at) as its document.
+pub(crate) fn rating_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RatingDoc> {
+    Ok(RatingDoc {
+        id: r.get(0)?,
+        kind: enum_col(r, 1, SurveyKind::parse)?,
+        ticket_id: r.get(2)?,
+        customer_id: r.get(3)?,
+        score: r.get(4)?,
+        comment: r.get(5)?,
+        via: enum_col(r, 6, RatingVia::parse)?,
+        created_at: r.get(7)?,
+        updated_at: r.get(8)?,
+    })
+}
+
 /// Ids of every row of a kind (for canonical dumps).
 pub(crate) fn ids(c: &Connection, kind: DocKind) -> StoreResult<Vec<String>> {
     let sql = match kind {
@@ -696,6 +736,7 @@ pub(crate) fn ids(c: &Connection, kind: DocKind) -> StoreResult<Vec<String>> {
         DocKind::Agent => "SELECT id FROM agents",
         DocKind::Group => "SELECT id FROM agent_group",
         DocKind::Tag => "SELECT name FROM tags",
+        DocKind::Rating => "SELECT id FROM ratings",
     };
     let mut st = c.prepare(sql)?;
     let rows = st
