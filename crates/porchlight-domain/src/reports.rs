@@ -18,6 +18,9 @@
 //!   (first response: answered in the period; resolution: solved in the period), the share met
 //!   without a breach.
 //! - **Backlog**: tickets created and not solved at the end of a day.
+//! - **CSAT**: of the satisfaction answers given in the period, the share "good"; **NPS**:
+//!   promoters (9–10) minus detractors (0–6) in percent of all answers; **CES**: the average
+//!   effort answer (1 very hard … 7 very easy). An answer counts when it was last given.
 //! - Deleted and merged tickets count nowhere.
 
 use chrono::{Datelike, TimeZone, Timelike};
@@ -28,6 +31,7 @@ use ts_rs::TS;
 use crate::error::DomainError;
 use crate::macros::string_enum;
 use crate::model::{AuthorKind, Channel, MessageKind, Priority, TicketStatus};
+use crate::records::SurveyKind;
 use crate::sla::{FieldChange, Schedule, SlaMetric, SlaState, ThreadEntry};
 
 const DAY_MS: i64 = 86_400_000;
@@ -333,6 +337,104 @@ pub struct Totals {
     pub reopen_rate: Share,
     pub sla_first_response: Share,
     pub sla_resolution: Share,
+    /// Customer satisfaction: "good" answers of all CSAT answers in the period.
+    pub csat: Share,
+    pub nps: Nps,
+    /// Customer effort: the sum and number of CES answers (average = sum / count).
+    pub ces_sum: u32,
+    pub ces_count: u32,
+}
+
+/// Net promoter answers: 9–10 promoters, 7–8 passives, 0–6 detractors.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Nps {
+    pub promoters: u32,
+    pub passives: u32,
+    pub detractors: u32,
+}
+
+impl Nps {
+    /// Promoters minus detractors, in whole percent of all answers (−100 … 100).
+    pub fn score(&self) -> Option<i64> {
+        let all = (self.promoters + self.passives + self.detractors) as i64;
+        (all > 0).then(|| ((self.promoters as i64 - self.detractors as i64) * 100) / all)
+    }
+}
+
+/// One survey answer as a report reads it: when it was (last) given, and whose ticket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RatingRow {
+    pub kind: SurveyKind,
+    pub score: i64,
+    pub answered_at: i64,
+    pub assignee_id: Option<String>,
+    pub group_id: Option<String>,
+}
+
+/// Whether a CSAT score is the good one.
+pub fn csat_good(score: i64) -> bool {
+    score == *SurveyKind::Csat.scores().end()
+}
+
+/// Adds the period's survey answers to its figures.
+pub fn add_ratings<'a>(
+    t: &mut Totals,
+    ratings: impl IntoIterator<Item = &'a RatingRow>,
+    from: i64,
+    to: i64,
+) {
+    for r in ratings {
+        if !within(Some(r.answered_at), from, to) {
+            continue;
+        }
+        match r.kind {
+            SurveyKind::Csat => t.csat.add(csat_good(r.score)),
+            SurveyKind::Ces => {
+                t.ces_sum += r.score.max(0) as u32;
+                t.ces_count += 1;
+            }
+            SurveyKind::Nps => match r.score {
+                9.. => t.nps.promoters += 1,
+                7..=8 => t.nps.passives += 1,
+                _ => t.nps.detractors += 1,
+            },
+        }
+    }
+}
+
+/// How many answers gave each score of a kind's scale, lowest score first.
+pub fn distribution<'a>(
+    kind: SurveyKind,
+    ratings: impl IntoIterator<Item = &'a RatingRow>,
+    from: i64,
+    to: i64,
+) -> Vec<u32> {
+    let scale = kind.scores();
+    let mut out = vec![0u32; (scale.end() - scale.start() + 1) as usize];
+    for r in ratings {
+        if r.kind == kind && scale.contains(&r.score) && within(Some(r.answered_at), from, to) {
+            out[(r.score - scale.start()) as usize] += 1;
+        }
+    }
+    out
+}
+
+/// A customer's comment beside a rating, linked to its ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RatingComment {
+    pub ticket_id: String,
+    #[ts(type = "number | null")]
+    pub ticket_number: Option<i64>,
+    pub subject: String,
+    pub customer_name: String,
+    pub kind: SurveyKind,
+    #[ts(type = "number")]
+    pub score: i64,
+    pub comment: String,
+    #[ts(type = "number")]
+    pub at: i64,
 }
 
 fn within(at: Option<i64>, from: i64, to: i64) -> bool {
@@ -509,7 +611,16 @@ pub struct ReportOverview {
     pub days: Vec<DayVolume>,
     /// New tickets per weekday (Monday first) × hour, 168 counts.
     pub arrivals: Vec<u32>,
+    /// Answers per score in the period: NPS 0–10, CES 1–7, CSAT 1–3.
+    pub nps_scores: Vec<u32>,
+    pub ces_scores: Vec<u32>,
+    pub csat_scores: Vec<u32>,
+    /// The period's comments, newest first (at most [`MAX_COMMENTS`]).
+    pub comments: Vec<RatingComment>,
 }
+
+/// The most comments an overview lists.
+pub const MAX_COMMENTS: usize = 100;
 
 /// One agent's or group's line of the people table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -525,6 +636,8 @@ pub struct PeopleRow {
     #[ts(type = "number | null")]
     pub resolution_median_ms: Option<i64>,
     pub one_touch: Share,
+    /// "Good" CSAT answers on the line's tickets.
+    pub csat: Share,
 }
 
 /// Whose line a row counts on.
@@ -545,6 +658,7 @@ pub fn people(
     from: i64,
     to: i64,
     replies: &[(Option<String>, u32)],
+    ratings: &[RatingRow],
 ) -> Vec<PeopleRow> {
     use std::collections::BTreeMap;
     #[derive(Default)]
@@ -554,6 +668,7 @@ pub fn people(
         first: Vec<i64>,
         resolution: Vec<i64>,
         one_touch: Share,
+        csat: Share,
     }
     let mut acc: BTreeMap<Option<String>, Acc> = BTreeMap::new();
     for r in rows {
@@ -575,6 +690,18 @@ pub fn people(
     for (id, n) in replies {
         acc.entry(id.clone()).or_default().replies += n;
     }
+    for r in ratings {
+        if r.kind == SurveyKind::Csat && within(Some(r.answered_at), from, to) {
+            let key = match by {
+                PeopleBy::Agent => &r.assignee_id,
+                PeopleBy::Group => &r.group_id,
+            };
+            acc.entry(key.clone())
+                .or_default()
+                .csat
+                .add(csat_good(r.score));
+        }
+    }
     acc.into_iter()
         .map(|(id, a)| PeopleRow {
             name: String::new(),
@@ -584,6 +711,7 @@ pub fn people(
             first_response_median_ms: Spans::of(a.first).median_ms,
             resolution_median_ms: Spans::of(a.resolution).median_ms,
             one_touch: a.one_touch,
+            csat: a.csat,
         })
         .collect()
 }
@@ -692,6 +820,38 @@ mod tests {
             m.flow,
             vec![(FlowKind::Created, 0), (FlowKind::Solved, 5 * H)]
         );
+    }
+
+    #[test]
+    fn survey_answers_make_csat_nps_and_ces() {
+        let r = |kind, score, at| RatingRow {
+            kind,
+            score,
+            answered_at: at,
+            assignee_id: None,
+            group_id: None,
+        };
+        let rows = [
+            r(SurveyKind::Csat, 3, 1),
+            r(SurveyKind::Csat, 1, 2),
+            r(SurveyKind::Csat, 3, 3),
+            r(SurveyKind::Nps, 10, 4),
+            r(SurveyKind::Nps, 9, 5),
+            r(SurveyKind::Nps, 7, 6),
+            r(SurveyKind::Nps, 2, 7),
+            r(SurveyKind::Ces, 6, 8),
+            r(SurveyKind::Ces, 3, 9),
+            // Outside the period.
+            r(SurveyKind::Csat, 1, 100),
+        ];
+        let mut t = Totals::default();
+        add_ratings(&mut t, &rows, 0, 50);
+        assert_eq!(t.csat, Share { n: 2, of: 3 });
+        assert_eq!(t.nps.score(), Some(25));
+        assert_eq!((t.ces_sum, t.ces_count), (9, 2));
+        assert_eq!(distribution(SurveyKind::Csat, &rows, 0, 50), vec![1, 0, 2]);
+        assert_eq!(distribution(SurveyKind::Nps, &rows, 0, 50)[9..], [1, 1]);
+        assert_eq!(Nps::default().score(), None);
     }
 
     #[test]

@@ -26,6 +26,39 @@ impl Store {
         self.apply_many_at(ms, now_ms())
     }
 
+    /// Records a customer's survey answer ([`Mutation::RateTicket`]) at `at`, as the customer:
+    /// standalone, where this desktop takes in the customer's e-mail. In a team the server
+    /// records answers (its survey page, its mail channel) and they arrive with a pull.
+    pub fn rate_as_customer(&self, m: Mutation, at: i64) -> StoreResult<Changed> {
+        if !matches!(m, Mutation::RateTicket { .. }) {
+            return Err(DomainError::new(
+                ErrorCode::Forbidden,
+                None,
+                "Only a survey answer is recorded as the customer.",
+            )
+            .into());
+        }
+        let m = m.validated()?;
+        self.with_tx(|tx| {
+            if crate::outbox::is_connected(tx)? {
+                return Err(DomainError::new(
+                    ErrorCode::Forbidden,
+                    None,
+                    "In a team, the server records the customers' answers.",
+                )
+                .into());
+            }
+            let tickets = crate::queries::docs::TicketCache::default();
+            let actor = porchlight_domain::apply::Actor {
+                id: String::new(),
+                name: String::new(),
+                role: porchlight_domain::AgentRole::Agent,
+            };
+            let writes = crate::mutate::decide(tx, &m, &actor, at, &tickets)?;
+            crate::mutate::write_change(tx, &m, writes, false, &tickets)
+        })
+    }
+
     /// [`Store::apply_many`] for changes made at a known time `at` (UTC ms; work whose time
     /// is known, such as an import): the documents, audit events and rule runs of the batch
     /// carry `at`, and a connected store sends it with each mutation, as it does for any

@@ -228,6 +228,10 @@ pub(crate) fn decide(
         Mutation::ReceiveMail { .. } | Mutation::SetDelivery { .. } => {
             apply_mail(m, at, &mut fresh, &mut view)
         }
+        // Only a customer rates (see `Store::rate_as_customer`).
+        Mutation::RateTicket { .. } => {
+            porchlight_domain::apply::apply_as_customer(m, None, at, &mut fresh, &mut view)
+        }
         _ => {
             let mut ctx = ApplyContext {
                 actor,

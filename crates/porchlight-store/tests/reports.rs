@@ -4,6 +4,7 @@
 //! deletes) applied at random times.
 
 use porchlight_domain::mutation::{RequesterRef, TicketFieldChanges};
+use porchlight_domain::records::{RatingVia, SurveyKind};
 use porchlight_domain::reports::{PeopleBy, ReportFilter, ReportRequest};
 use porchlight_domain::{
     AuthorKind, Channel, MessageKind, Mutation, Priority, TicketDetail, TicketStatus, TicketType,
@@ -25,6 +26,8 @@ enum Step {
     Priority(usize, Priority),
     Merge(usize, usize),
     Delete(usize),
+    /// The customer's CSAT answer (1 bad … 3 good).
+    Rate(usize, i64),
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -39,6 +42,7 @@ fn step() -> impl Strategy<Value = Step> {
         1 => ((0..6usize), priority).prop_map(|(t, p)| Step::Priority(t, p)),
         1 => ((0..6usize), (0..6usize)).prop_map(|(a, b)| Step::Merge(a, b)),
         1 => (0..6usize).prop_map(Step::Delete),
+        2 => ((0..6usize), (1..=3i64)).prop_map(|(t, n)| Step::Rate(t, n)),
     ]
 }
 
@@ -105,6 +109,13 @@ fn mutation(step: &Step, tickets: &mut Vec<String>) -> Option<Mutation> {
         },
         Step::Delete(i) => Mutation::DeleteTicket {
             ticket_id: pick(i)?,
+        },
+        Step::Rate(i, score) => Mutation::RateTicket {
+            ticket_id: pick(i)?,
+            kind: SurveyKind::Csat,
+            score: *score,
+            comment: String::new(),
+            via: RatingVia::Email,
         },
     })
 }
@@ -214,13 +225,30 @@ proptest! {
         let s = Store::open(dir.path()).unwrap();
         let me = s.create_profile("Deniz Admin", "deniz@example.com").unwrap().id;
         let mut tickets: Vec<String> = Vec::new();
+        // (ticket, score, when) of each ticket's latest CSAT answer.
+        let mut answers: Vec<(String, i64, i64)> = Vec::new();
         let mut at = BASE;
         for (step, gap) in &steps {
             at += gap * MIN;
             let Some(m) = mutation(step, &mut tickets) else { continue };
             // Refused changes (a merge into itself, a change to a deleted ticket) change
             // nothing, as for an agent.
-            let _ = s.apply_many_at(vec![m], at);
+            if matches!(m, Mutation::RateTicket { .. }) {
+                let _ = s.rate_as_customer(m, at);
+                // The brute force below reads answers as the customer gave them.
+                if let Step::Rate(i, score) = step {
+                    let id = tickets[i % tickets.len()].clone();
+                    let deleted = s.ticket(&id).unwrap().deleted_at.is_some();
+                    // The same answer again changes nothing, not even when it was given.
+                    let same = answers.iter().any(|(t, n, _)| *t == id && n == score);
+                    if !deleted && !same {
+                        answers.retain(|(t, _, _)| *t != id);
+                        answers.push((id, *score, at));
+                    }
+                }
+            } else {
+                let _ = s.apply_many_at(vec![m], at);
+            }
         }
         let from = BASE + window.0 * MIN;
         let to = from + window.1 * MIN;
@@ -281,6 +309,21 @@ proptest! {
                 "backlog at the end of {}", d.day
             );
         }
+        // CSAT: the latest answer of each live ticket, counted when it was given.
+        let live_ids: Vec<String> = tickets
+            .iter()
+            .filter(|id| {
+                let d = s.ticket_detail(id, &[]).unwrap();
+                d.ticket.deleted_at.is_none() && d.ticket.merged_into_id.is_none()
+            })
+            .cloned()
+            .collect();
+        let given: Vec<&(String, i64, i64)> = answers
+            .iter()
+            .filter(|(t, _, when)| live_ids.contains(t) && inside(*when))
+            .collect();
+        prop_assert_eq!(c.csat.of as usize, given.len());
+        prop_assert_eq!(c.csat.n as usize, given.iter().filter(|a| a.1 == 3).count());
         // Every agent reply in the period is on the agent's line.
         let replies_in: usize = live.iter().map(|r| r.replies.iter().filter(|&&t| inside(t)).count()).sum();
         let mine = people.iter().find(|p| p.id.as_deref() == Some(me.as_str())).map_or(0, |p| p.replies);

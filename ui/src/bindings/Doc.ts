@@ -12,6 +12,7 @@ import type { Macro } from "./Macro";
 import type { Mailbox } from "./Mailbox";
 import type { MessageDoc } from "./MessageDoc";
 import type { OrganizationDoc } from "./OrganizationDoc";
+import type { RatingDoc } from "./RatingDoc";
 import type { Rule } from "./Rule";
 import type { SlaPolicy } from "./SlaPolicy";
 import type { TagDoc } from "./TagDoc";
@@ -19,4 +20,4 @@ import type { TicketDoc } from "./TicketDoc";
 import type { TicketEvent } from "./TicketEvent";
 import type { TranslationConflict } from "./TranslationConflict";
 
-export type Doc = { "kind": "ticket", "doc": TicketDoc } | { "kind": "message", "doc": MessageDoc } | { "kind": "event", "doc": TicketEvent } | { "kind": "customer", "doc": CustomerDoc } | { "kind": "organization", "doc": OrganizationDoc } | { "kind": "agent", "doc": AgentDoc } | { "kind": "group", "doc": GroupDoc } | { "kind": "tag", "doc": TagDoc } | { "kind": "kb_category", "doc": KbCategory } | { "kind": "kb_article", "doc": Article } | { "kind": "kb_translation", "doc": ArticleTranslation } | { "kind": "kb_revision", "doc": ArticleRevision } | { "kind": "kb_conflict", "doc": TranslationConflict } | { "kind": "kb_votes", "doc": ArticleVotes } | { "kind": "rule", "doc": Rule } | { "kind": "macro", "doc": Macro } | { "kind": "sla_policy", "doc": SlaPolicy } | { "kind": "calendar", "doc": BusinessCalendar } | { "kind": "mailbox", "doc": Mailbox };
+export type Doc = { "kind": "ticket", "doc": TicketDoc } | { "kind": "message", "doc": MessageDoc } | { "kind": "event", "doc": TicketEvent } | { "kind": "customer", "doc": CustomerDoc } | { "kind": "organization", "doc": OrganizationDoc } | { "kind": "agent", "doc": AgentDoc } | { "kind": "group", "doc": GroupDoc } | { "kind": "tag", "doc": TagDoc } | { "kind": "kb_category", "doc": KbCategory } | { "kind": "kb_article", "doc": Article } | { "kind": "kb_translation", "doc": ArticleTranslation } | { "kind": "kb_revision", "doc": ArticleRevision } | { "kind": "kb_conflict", "doc": TranslationConflict } | { "kind": "kb_votes", "doc": ArticleVotes } | { "kind": "rule", "doc": Rule } | { "kind": "macro", "doc": Macro } | { "kind": "sla_policy", "doc": SlaPolicy } | { "kind": "calendar", "doc": BusinessCalendar } | { "kind": "mailbox", "doc": Mailbox } | { "kind": "rating", "doc": RatingDoc };

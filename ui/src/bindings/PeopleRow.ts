@@ -8,4 +8,8 @@ export type PeopleRow = {
 /**
  * The agent or group; `None` for tickets without one.
  */
-id: string | null, name: string, solved: number, replies: number, first_response_median_ms: number | null, resolution_median_ms: number | null, one_touch: Share, };
+id: string | null, name: string, solved: number, replies: number, first_response_median_ms: number | null, resolution_median_ms: number | null, one_touch: Share, 
+/**
+ * "Good" CSAT answers on the line's tickets.
+ */
+csat: Share, };

@@ -2,9 +2,11 @@
 //! the store selects the rows of a period by index ranges and the domain computes the
 //! figures (`porchlight_domain::reports`), as the server does with its own rows.
 
+use porchlight_domain::records::SurveyKind;
 use porchlight_domain::reports::{
-    arrivals_by_hour, people, totals, volume, FlowKind, MetricRow, PeopleBy, PeopleRow,
-    ReportFilter, ReportOverview, ReportRequest, SlaOutcome,
+    add_ratings, arrivals_by_hour, distribution, people, totals, volume, FlowKind, MetricRow,
+    PeopleBy, PeopleRow, RatingComment, RatingRow, ReportFilter, ReportOverview, ReportRequest,
+    SlaOutcome, MAX_COMMENTS,
 };
 use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection, OptionalExtension};
@@ -121,6 +123,72 @@ fn flow_since(c: &Connection, req: &ReportRequest, from: i64) -> StoreResult<Vec
     Ok(steps)
 }
 
+/// The survey answers given (last) in `[from, to)` on the matching tickets.
+fn ratings(c: &Connection, req: &ReportRequest, from: i64, to: i64) -> StoreResult<Vec<RatingRow>> {
+    let mut args = vec![Value::Integer(from), Value::Integer(to)];
+    let filter = filter_sql(&req.filter, &mut args);
+    let sql = format!(
+        "SELECT r.kind, r.score, r.updated_at, m.assignee_id, m.group_id
+         FROM ratings r JOIN tickets t ON t.id = r.ticket_id JOIN ticket_metrics m ON m.ticket_rowid = t.rowid
+         WHERE r.updated_at >= ?1 AND r.updated_at < ?2 {filter}"
+    );
+    let mut st = c.prepare_cached(&sql)?;
+    let rows = st
+        .query_map(params_from_iter(args), |r| {
+            let kind: String = r.get(0)?;
+            Ok((kind, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
+        .filter_map(|r| match r {
+            Ok((kind, score, answered_at, assignee_id, group_id)) => {
+                SurveyKind::parse("kind", &kind).ok().map(|kind| {
+                    Ok(RatingRow {
+                        kind,
+                        score,
+                        answered_at,
+                        assignee_id,
+                        group_id,
+                    })
+                })
+            }
+            Err(e) => Some(Err(e)),
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
+/// The period's comments beside ratings, newest first.
+fn comments(c: &Connection, req: &ReportRequest) -> StoreResult<Vec<RatingComment>> {
+    let mut args = vec![
+        Value::Integer(req.from),
+        Value::Integer(req.to),
+        Value::Integer(MAX_COMMENTS as i64),
+    ];
+    let filter = filter_sql(&req.filter, &mut args);
+    let sql = format!(
+        "SELECT r.ticket_id, t.number, t.subject, coalesce(cu.name, ''), r.kind, r.score, r.comment, r.updated_at
+         FROM ratings r JOIN tickets t ON t.id = r.ticket_id JOIN ticket_metrics m ON m.ticket_rowid = t.rowid
+           LEFT JOIN customers cu ON cu.id = r.customer_id
+         WHERE r.updated_at >= ?1 AND r.updated_at < ?2 AND r.comment <> '' {filter}
+         ORDER BY r.updated_at DESC LIMIT ?3"
+    );
+    let mut st = c.prepare_cached(&sql)?;
+    let rows = st
+        .query_map(params_from_iter(args), |r| {
+            Ok(RatingComment {
+                ticket_id: r.get(0)?,
+                ticket_number: r.get(1)?,
+                subject: r.get(2)?,
+                customer_name: r.get(3)?,
+                kind: super::enum_col(r, 4, SurveyKind::parse)?,
+                score: r.get(5)?,
+                comment: r.get(6)?,
+                at: r.get(7)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
 /// Tickets open now.
 fn open_now(c: &Connection, req: &ReportRequest) -> StoreResult<u32> {
     let mut args = Vec::new();
@@ -187,20 +255,23 @@ impl Store {
             let days = porchlight_domain::reports::day_starts(tz, req.from, req.to);
             let steps = flow_since(c, req, pfrom.min(days[0]))?;
             let open = open_now(c, req)?;
-            let current = totals(
+            let answers = ratings(c, req, pfrom, req.to)?;
+            let mut current = totals(
                 &rows,
                 req.from,
                 req.to,
                 reopened_between(&steps, req.from, req.to),
                 backlog_at(open, &steps, req.to),
             );
-            let previous = totals(
+            let mut previous = totals(
                 &rows,
                 pfrom,
                 req.from,
                 reopened_between(&steps, pfrom, req.from),
                 backlog_at(open, &steps, req.from),
             );
+            add_ratings(&mut current, &answers, req.from, req.to);
+            add_ratings(&mut previous, &answers, pfrom, req.from);
             let first_day = days[0];
             let day_steps: Vec<(FlowKind, i64)> =
                 steps.iter().copied().filter(|s| s.1 >= first_day).collect();
@@ -214,6 +285,10 @@ impl Store {
                         .map(|r| r.created_at)
                         .filter(|&at| at >= req.from && at < req.to),
                 ),
+                nps_scores: distribution(SurveyKind::Nps, &answers, req.from, req.to),
+                ces_scores: distribution(SurveyKind::Ces, &answers, req.from, req.to),
+                csat_scores: distribution(SurveyKind::Csat, &answers, req.from, req.to),
+                comments: comments(c, req)?,
             })
         })
     }
@@ -224,7 +299,8 @@ impl Store {
         self.read(|c| {
             let rows = rows(c, req, req.from, req.to)?;
             let replies = replies(c, req, by)?;
-            let mut lines = people(&rows, by, req.from, req.to, &replies);
+            let answers = ratings(c, req, req.from, req.to)?;
+            let mut lines = people(&rows, by, req.from, req.to, &replies, &answers);
             let names_sql = match by {
                 PeopleBy::Agent => "SELECT name FROM agents WHERE id = ?1",
                 PeopleBy::Group => "SELECT name FROM agent_group WHERE id = ?1",
