@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PeopleRow } from "../bindings/PeopleRow";
-import { changePercent, dayEnd, drillClauses, percent, periodRange, sortPeople, spanParts, toCsv } from "./reports";
+import { changePercent, dayEnd, drillClauses, npsScore, percent, periodRange, sortPeople, spanParts, toCsv } from "./reports";
 
 const none = { group_ids: [], agent_ids: [], channels: [], mailbox_ids: [], priorities: [], tags: [], languages: [] };
 
@@ -28,6 +28,11 @@ describe("figures", () => {
   it("spans read as minutes, hours or days", () => {
     expect(spanParts(90 * 60_000)).toEqual({ d: 0, h: 1, m: 30 });
     expect(spanParts(3 * 86_400_000 + 5 * 3_600_000)).toEqual({ d: 3, h: 5, m: 0 });
+  });
+  it("NPS is promoters minus detractors, truncated as the backend does", () => {
+    expect(npsScore({ promoters: 2, passives: 1, detractors: 1 })).toBe(25);
+    expect(npsScore({ promoters: 0, passives: 1, detractors: 2 })).toBe(-66);
+    expect(npsScore({ promoters: 0, passives: 0, detractors: 0 })).toBeNull();
   });
   it("shares and changes have no value without a base", () => {
     expect(percent({ n: 1, of: 3 })).toBe(33);
@@ -75,6 +80,7 @@ describe("people table", () => {
     first_response_median_ms: fr,
     resolution_median_ms: null,
     one_touch: { n: 0, of: 0 },
+    csat: { n: 0, of: 0 },
   });
   const rows = [row("Ümit", 3, 50), row("Ada", 9, null), row("Zofia", 1, 10)];
   const collator = new Intl.Collator("tr");

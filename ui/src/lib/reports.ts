@@ -4,6 +4,7 @@
 import type uPlot from "uplot";
 import type { DayVolume } from "../bindings/DayVolume";
 import type { FilterClause } from "../bindings/FilterClause";
+import type { Nps } from "../bindings/Nps";
 import type { PeopleRow } from "../bindings/PeopleRow";
 import type { ReportFilter } from "../bindings/ReportFilter";
 import type { Share } from "../bindings/Share";
@@ -132,7 +133,7 @@ export function volumeCsv(days: DayVolume[]): string {
 
 export function peopleCsv(rows: PeopleRow[], noneName: string): string {
   return toCsv(
-    ["name", "solved", "replies", "first_response_median_min", "resolution_median_min", "one_touch_percent"],
+    ["name", "solved", "replies", "first_response_median_min", "resolution_median_min", "one_touch_percent", "csat_percent"],
     rows.map((r) => [
       r.id === null ? noneName : r.name,
       r.solved,
@@ -140,11 +141,18 @@ export function peopleCsv(rows: PeopleRow[], noneName: string): string {
       minutes(r.first_response_median_ms),
       minutes(r.resolution_median_ms),
       percent(r.one_touch),
+      percent(r.csat),
     ]),
   );
 }
 
-export type PeopleSort = "name" | "solved" | "replies" | "first_response" | "resolution" | "one_touch";
+export type PeopleSort = "name" | "solved" | "replies" | "first_response" | "resolution" | "one_touch" | "csat";
+
+/** Promoters minus detractors in whole percent of all answers (as the backend counts it). */
+export function npsScore(n: Nps): number | null {
+  const all = n.promoters + n.passives + n.detractors;
+  return all === 0 ? null : Math.trunc(((n.promoters - n.detractors) * 100) / all);
+}
 
 /** The people table sorted by a column; empty figures last either way. */
 export function sortPeople(rows: PeopleRow[], by: PeopleSort, desc: boolean, collator: Intl.Collator): PeopleRow[] {
@@ -162,6 +170,8 @@ export function sortPeople(rows: PeopleRow[], by: PeopleSort, desc: boolean, col
         return r.resolution_median_ms;
       case "one_touch":
         return percent(r.one_touch);
+      case "csat":
+        return percent(r.csat);
     }
   };
   return [...rows].sort((a, b) => {

@@ -115,6 +115,7 @@ export const CHANGE_LABELS: Record<Mutation["name"], MessageKey> = {
   delete_tag: "change.delete_tag",
   save_view: "change.save_view",
   delete_view: "change.delete_view",
+  rate_ticket: "change.rate_ticket",
 };
 
 /** "Your change (ticket update) was refused by the server: <reason>". */
