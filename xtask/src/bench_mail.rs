@@ -183,6 +183,7 @@ fn mailbox_at(host: &str, imap: u16, smtp: u16, address: &str) -> Mailbox {
         signature: "Acme — support team".into(),
         acknowledgements: Vec::new(),
         tag_prefix: "#".into(),
+        csat_survey: false,
         active: true,
         updated_at: 0,
     }

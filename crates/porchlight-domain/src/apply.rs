@@ -22,6 +22,7 @@ use crate::model::{
     AgentRole, AuthorKind, Channel, MessageKind, Priority, TicketEvent, TicketStatus, TicketType,
 };
 use crate::mutation::{Mutation, RequesterRef, TicketFieldChanges};
+use crate::records::{RatingVia, SurveyKind};
 use crate::sanitize::{html_to_text, sanitize_for_storage};
 
 /// Read access to the current documents. Storage failures are reported as
@@ -870,7 +871,11 @@ impl Engine<'_, '_, '_> {
             }
             Mutation::SetTicketFields { ticket_id, changes } => {
                 let mut t = self.live_ticket(ticket_id)?;
+                let was_open = t.status.is_open_like();
                 self.set_fields(&mut t, changes, &me)?;
+                if was_open && t.status == TicketStatus::Solved {
+                    self.ask_satisfaction(&mut t)?;
+                }
                 self.save_ticket(t);
             }
             Mutation::AddTag { ticket_id, tag } => {
@@ -906,37 +911,7 @@ impl Engine<'_, '_, '_> {
                 score,
                 comment,
                 via,
-            } => {
-                // A ticket merged away keeps its rating: the answer is about that ticket.
-                let t = self
-                    .view
-                    .ticket(ticket_id)?
-                    .filter(|t| t.deleted_at.is_none())
-                    .ok_or_else(|| DomainError::not_found("ticket", ticket_id))?;
-                let id = crate::records::rating_doc_id(ticket_id, *kind);
-                let before = self.view.rating(&id)?;
-                let old = before
-                    .as_ref()
-                    .map(|r| format!("{}:{}", kind.as_str(), r.score));
-                let new = format!("{}:{score}", kind.as_str());
-                let same = before
-                    .as_ref()
-                    .is_some_and(|r| r.score == *score && r.comment == *comment);
-                if !same {
-                    self.view.put(Doc::Rating(RatingDoc {
-                        id,
-                        kind: *kind,
-                        ticket_id: ticket_id.clone(),
-                        customer_id: t.requester_id.clone(),
-                        score: *score,
-                        comment: comment.clone(),
-                        via: *via,
-                        created_at: before.as_ref().map_or(at, |r| r.created_at),
-                        updated_at: at,
-                    }));
-                    self.event(ticket_id, &me, "rating", old.as_deref(), Some(&new));
-                }
-            }
+            } => self.record_rating(ticket_id, *kind, *score, comment, *via)?,
             Mutation::SaveCustomer {
                 id,
                 name,
@@ -1361,6 +1336,7 @@ impl Engine<'_, '_, '_> {
             auth_warning: None,
             automatic: false,
             new_text: None,
+            survey: None,
         }))
     }
 
@@ -1413,10 +1389,17 @@ impl Engine<'_, '_, '_> {
             ));
         }
         let mut answered: Option<TicketDoc> = None;
+        // The survey the mail answers, if it answers one: (kind, the survey's ticket).
+        let mut survey: Option<(SurveyKind, String)> = None;
         for key in &mail.references {
             if let Some(m) = self.view.message_by_mail_id(key)? {
                 answered = self.view.ticket(&m.ticket_id)?;
                 if answered.is_some() {
+                    survey = m
+                        .email
+                        .as_ref()
+                        .and_then(|e| e.survey)
+                        .map(|k| (k, m.ticket_id.clone()));
                     break;
                 }
             }
@@ -1461,12 +1444,46 @@ impl Engine<'_, '_, '_> {
             auth_warning: mail.auth_warning.clone(),
             automatic: mail.automatic,
             new_text: mail.new_text.clone(),
+            survey: None,
         };
         let sender_name = if mail.from_name.is_empty() {
             mail.from.split('@').next().unwrap_or(&mail.from).to_owned()
         } else {
             mail.from_name.clone()
         };
+
+        // The requester's reply to a survey that begins with an answer is recorded as their
+        // rating: kept on the ticket as a system message, without reopening it.
+        if let (Some((kind, survey_ticket)), Some(mut t), None) =
+            (&survey, answered.clone(), &agent)
+        {
+            let text = mail.new_text.as_deref().unwrap_or(&body_text);
+            let requester = self.view.customer_by_email(&mail.from)?;
+            if let (Some(c), Some((score, comment))) = (
+                requester.filter(|c| c.id == t.requester_id),
+                crate::mail::survey_answer(text, *kind),
+            ) {
+                let on = t.id.clone();
+                self.insert_message(
+                    &mut t,
+                    MessageDoc {
+                        id: message_id.to_owned(),
+                        ticket_id: on,
+                        kind: MessageKind::System,
+                        author_kind: AuthorKind::Customer,
+                        author_id: Some(c.id.clone()),
+                        author_name: c.name.clone(),
+                        body_text,
+                        body_html,
+                        attachment_ids: mail.attachment_ids.clone(),
+                        created_at: at,
+                        email: Some(meta),
+                    },
+                )?;
+                self.save_ticket(t);
+                return self.record_rating(survey_ticket, *kind, score, &comment, RatingVia::Email);
+            }
+        }
 
         if let (Some(mut t), true) = (answered.clone(), joins) {
             let (kind, author_kind, author_id, author_name) = match &agent {
@@ -1594,6 +1611,132 @@ impl Engine<'_, '_, '_> {
         })
     }
 
+    /// Stores a customer's answer (one per ticket and kind; answering again changes it) with
+    /// an audit event in the customer's name. A ticket merged away keeps its rating: the
+    /// answer is about that ticket.
+    fn record_rating(
+        &mut self,
+        ticket_id: &str,
+        kind: SurveyKind,
+        score: i64,
+        comment: &str,
+        via: RatingVia,
+    ) -> Result<(), DomainError> {
+        let at = self.ctx.at;
+        let t = self
+            .view
+            .ticket(ticket_id)?
+            .filter(|t| t.deleted_at.is_none())
+            .ok_or_else(|| DomainError::not_found("ticket", ticket_id))?;
+        let id = crate::records::rating_doc_id(ticket_id, kind);
+        let before = self.view.rating(&id)?;
+        if before
+            .as_ref()
+            .is_some_and(|r| r.score == score && r.comment == comment)
+        {
+            return Ok(());
+        }
+        let old = before
+            .as_ref()
+            .map(|r| format!("{}:{}", kind.as_str(), r.score));
+        self.view.put(Doc::Rating(RatingDoc {
+            id,
+            kind,
+            ticket_id: ticket_id.to_owned(),
+            customer_id: t.requester_id.clone(),
+            score,
+            comment: comment.to_owned(),
+            via,
+            created_at: before.as_ref().map_or(at, |r| r.created_at),
+            updated_at: at,
+        }));
+        let who = self.me();
+        let new = format!("{}:{score}", kind.as_str());
+        self.event(ticket_id, &who, "rating", old.as_deref(), Some(&new));
+        Ok(())
+    }
+
+    /// The satisfaction survey mail when a ticket is solved: sent from the mailbox the
+    /// conversation used, when that mailbox asks (`Mailbox::csat_survey`), once per ticket, to
+    /// the requester, in their language. The customer answers by replying with a number (see
+    /// `receive_mail`). A ticket that never went by e-mail is not surveyed.
+    fn ask_satisfaction(&mut self, t: &mut TicketDoc) -> Result<(), DomainError> {
+        let thread = self.view.messages_of(&t.id)?;
+        let asked = thread.iter().any(|m| {
+            m.email
+                .as_ref()
+                .is_some_and(|e| e.survey == Some(SurveyKind::Csat))
+        });
+        let Some(last) = thread.iter().rev().find_map(|m| m.email.as_ref()) else {
+            return Ok(());
+        };
+        if asked {
+            return Ok(());
+        }
+        let Some(customer) = self.view.customer(&t.requester_id)? else {
+            return Ok(());
+        };
+        let mailboxes = self.view.mailboxes()?;
+        let Ok(r) = route(
+            Some(last),
+            &mailboxes,
+            customer.emails.first().map(String::as_str),
+        ) else {
+            return Ok(());
+        };
+        if !r.mailbox.csat_survey {
+            return Ok(());
+        }
+        let language = if t.language.is_empty() {
+            customer.language.as_str()
+        } else {
+            t.language.as_str()
+        };
+        let locale = crate::catalog::Locale::closest(language);
+        let number = t.number.map_or_else(String::new, |n| format!("#{n}"));
+        let args = [
+            ("subject", t.subject.as_str()),
+            ("name", customer.name.as_str()),
+            ("number", number.as_str()),
+        ];
+        let id = (self.ctx.new_id)();
+        let survey = MessageDoc {
+            id: id.clone(),
+            ticket_id: t.id.clone(),
+            kind: MessageKind::System,
+            author_kind: AuthorKind::System,
+            author_id: None,
+            author_name: r.mailbox.name.clone(),
+            body_text: crate::catalog::fill(locale.t("mail.survey_body"), &args),
+            body_html: None,
+            attachment_ids: Vec::new(),
+            created_at: self.ctx.at,
+            email: Some(MessageMail {
+                mailbox_id: r.mailbox.id.clone(),
+                mail_id: outgoing_mail_id(&id, r.mailbox.domain()),
+                from: r.mailbox.address.clone(),
+                from_name: r.mailbox.name.clone(),
+                to: vec![r.to.clone()],
+                cc: Vec::new(),
+                subject: crate::catalog::fill(locale.t("mail.survey_subject"), &args),
+                references: reply_references(Some(last)),
+                raw_attachment_id: None,
+                delivery: Some(Delivery {
+                    state: DeliveryState::Queued,
+                    error: None,
+                    attempts: 0,
+                    updated_at: self.ctx.at,
+                }),
+                problems: Vec::new(),
+                auth_warning: None,
+                automatic: true,
+                new_text: None,
+                survey: Some(SurveyKind::Csat),
+            }),
+        };
+        self.insert_message(t, survey)
+    }
+
     /// The automatic "we received your request" mail, in the customer's language, as a system
     /// message queued for sending (it is no agent's first response).
     fn acknowledge(
@@ -1663,6 +1806,7 @@ impl Engine<'_, '_, '_> {
                 auth_warning: None,
                 automatic: true,
                 new_text: None,
+                survey: None,
             }),
         };
         self.insert_message(t, ack)
@@ -3427,5 +3571,126 @@ mod tests {
             s.run(&agent(), empty).unwrap_err().code,
             ErrorCode::EmptyField
         );
+    }
+
+    /// A mail from Ayşe opens t1 in a mailbox that asks for ratings; an agent answers and
+    /// solves it. Returns the survey mail.
+    fn solved_with_survey(st: &mut MemState) -> MessageDoc {
+        st.mailboxes[0].csat_survey = true;
+        st.receive(
+            "t1",
+            "m1",
+            inbound("ayse@example.com", "first@mail.example", &[]),
+        )
+        .unwrap();
+        st.ok(&agent(), message("t1", "r1", MessageKind::Reply, false));
+        st.ok(
+            &agent(),
+            Mutation::SetTicketFields {
+                ticket_id: "t1".into(),
+                changes: TicketFieldChanges {
+                    status: Some(TicketStatus::Solved),
+                    ..Default::default()
+                },
+            },
+        );
+        let surveys: Vec<MessageDoc> = st
+            .thread("t1")
+            .into_iter()
+            .filter(|m| m.email.as_ref().is_some_and(|e| e.survey.is_some()))
+            .collect();
+        assert_eq!(surveys.len(), 1, "one survey when solved");
+        surveys[0].clone()
+    }
+
+    #[test]
+    fn solving_a_mailed_ticket_asks_the_customer_once_in_their_language() {
+        let mut st = MemState::with_mailbox();
+        let survey = solved_with_survey(&mut st);
+        let e = survey.email.as_ref().unwrap();
+        assert_eq!(e.to, vec!["ayse@example.com".to_string()]);
+        assert_eq!(e.delivery.as_ref().unwrap().state, DeliveryState::Queued);
+        assert!(e.automatic);
+        // The mail was Turkish: so is the question.
+        assert!(survey.body_text.contains("3 – iyi"), "{}", survey.body_text);
+        assert!(e.references.contains(&"first@mail.example".to_string()));
+        // Reopened and solved again: not asked twice.
+        for status in [TicketStatus::Open, TicketStatus::Solved] {
+            st.ok(
+                &agent(),
+                Mutation::SetTicketFields {
+                    ticket_id: "t1".into(),
+                    changes: TicketFieldChanges {
+                        status: Some(status),
+                        ..Default::default()
+                    },
+                },
+            );
+        }
+        let asked = st
+            .thread("t1")
+            .iter()
+            .filter(|m| m.email.as_ref().is_some_and(|e| e.survey.is_some()))
+            .count();
+        assert_eq!(asked, 1);
+    }
+
+    #[test]
+    fn a_mailbox_that_does_not_ask_sends_no_survey() {
+        let mut st = MemState::with_mailbox();
+        st.receive(
+            "t1",
+            "m1",
+            inbound("ayse@example.com", "first@mail.example", &[]),
+        )
+        .unwrap();
+        st.ok(
+            &agent(),
+            Mutation::SetTicketFields {
+                ticket_id: "t1".into(),
+                changes: TicketFieldChanges {
+                    status: Some(TicketStatus::Solved),
+                    ..Default::default()
+                },
+            },
+        );
+        assert!(st
+            .thread("t1")
+            .iter()
+            .all(|m| m.email.as_ref().is_none_or(|e| e.survey.is_none())));
+    }
+
+    #[test]
+    fn a_reply_to_the_survey_with_a_number_is_the_rating_and_reopens_nothing() {
+        let mut st = MemState::with_mailbox();
+        let survey = solved_with_survey(&mut st);
+        let sid = survey.email.unwrap().mail_id;
+        let mut answer = inbound("ayse@example.com", "answer@mail.example", &[&sid]);
+        answer.body_text = "3 – çok hızlıydınız, teşekkürler\n\n> Nasıl yardımcı olduk?".into();
+        answer.new_text = Some("3 – çok hızlıydınız, teşekkürler".into());
+        st.receive("t9", "m9", answer).unwrap();
+        let t = &st.tickets["t1"];
+        assert_eq!(
+            t.status,
+            TicketStatus::Solved,
+            "an answer is no new request"
+        );
+        assert_eq!(t.reopen_count, 0);
+        assert!(!st.tickets.contains_key("t9"));
+        let r = &st.ratings["t1/csat"];
+        assert_eq!(
+            (r.score, r.comment.as_str()),
+            (3, "çok hızlıydınız, teşekkürler")
+        );
+        assert_eq!(r.via, RatingVia::Email);
+        // The mail is kept on the ticket.
+        assert!(st.thread("t1").iter().any(|m| m.id == "m9"));
+
+        // Words that only begin with a number are no answer: the ticket reopens.
+        let mut more = inbound("ayse@example.com", "more@mail.example", &[&sid]);
+        more.body_text = "2 more questions about the invoice".into();
+        st.receive("t10", "m10", more).unwrap();
+        assert_eq!(st.tickets["t1"].status, TicketStatus::Open);
+        assert_eq!(st.ratings["t1/csat"].score, 3);
     }
 }

@@ -624,6 +624,24 @@ const CATALOG: &[Row] = &[
         ],
     ),
     (
+        "mail.survey_subject",
+        [
+            "How did we do? {subject}",
+            "Nasıl yardımcı olduk? {subject}",
+            "Jak nam poszło? {subject}",
+            "کار ما چطور بود؟ {subject}",
+        ],
+    ),
+    (
+        "mail.survey_body",
+        [
+            "Hello {name},\n\nYour request {number} is solved. How satisfied are you with our help? Reply to this e-mail with a number:\n\n3 – good\n2 – okay\n1 – bad\n\nA few words after the number are welcome. If something is still not right, simply write to us and we will look again.",
+            "Merhaba {name},\n\n{number} numaralı talebiniz çözüldü. Yardımımızdan ne kadar memnunsunuz? Bu e-postayı bir sayıyla yanıtlayın:\n\n3 – iyi\n2 – idare eder\n1 – kötü\n\nSayının ardından birkaç kelime yazabilirsiniz. Hâlâ bir sorun varsa bize yazmanız yeterli, yeniden bakarız.",
+            "Dzień dobry, {name},\n\nTwoje zgłoszenie {number} zostało rozwiązane. Jak oceniasz naszą pomoc? Odpowiedz na tę wiadomość liczbą:\n\n3 – dobrze\n2 – tak sobie\n1 – źle\n\nChętnie przeczytamy kilka słów po liczbie. Jeśli coś nadal nie działa, po prostu napisz, a przyjrzymy się temu ponownie.",
+            "سلام {name}،\n\nدرخواست {number} شما حل شد. از کمک ما چقدر راضی هستید؟ با یک عدد به این ایمیل پاسخ دهید:\n\n۳ – خوب\n۲ – متوسط\n۱ – بد\n\nخوشحال می‌شویم پس از عدد چند کلمه هم بنویسید. اگر هنوز مشکلی هست، کافی است برای ما بنویسید تا دوباره بررسی کنیم.",
+        ],
+    ),
+    (
         "notify.assigned",
         [
             "Assigned to you",

@@ -79,6 +79,10 @@ pub struct Mailbox {
     pub acknowledgements: Vec<Acknowledgement>,
     /// The subject tag's prefix: `#` gives `[#1234]`.
     pub tag_prefix: String,
+    /// Ask the customer how satisfied they are (CSAT) when their ticket is solved, by e-mail
+    /// from this mailbox; they answer by replying with a number.
+    #[serde(default)]
+    pub csat_survey: bool,
     pub active: bool,
     #[ts(type = "number")]
     pub updated_at: i64,
@@ -243,6 +247,54 @@ pub struct MessageMail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub new_text: Option<String>,
+    /// Outgoing: the survey this mail asks (a reply to it is the customer's answer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub survey: Option<crate::records::SurveyKind>,
+}
+
+/// A customer's answer in a reply to a survey mail: the score the reply begins with (Persian
+/// and Arabic-Indic digits too) when it is on the survey's scale, and the words after it as
+/// the comment. The number must stand alone on its line or be followed by a separator ("3",
+/// "3 – thank you", "3: fast"), so a reply such as "2 more questions…" is no answer. `None`
+/// when the reply is no answer: it then reopens the ticket, as any reply does.
+pub fn survey_answer(text: &str, kind: crate::records::SurveyKind) -> Option<(i64, String)> {
+    let text = text.trim_start();
+    let mut digits = String::new();
+    let mut rest = "";
+    for (i, c) in text.char_indices() {
+        let d = match c {
+            '0'..='9' => c as u32 - '0' as u32,
+            '۰'..='۹' => c as u32 - '۰' as u32,
+            '٠'..='٩' => c as u32 - '٠' as u32,
+            _ => {
+                rest = &text[i..];
+                break;
+            }
+        };
+        digits.push(char::from_digit(d, 10)?);
+        if digits.len() > 2 {
+            return None;
+        }
+    }
+    let score: i64 = digits.parse().ok()?;
+    if !kind.scores().contains(&score) {
+        return None;
+    }
+    let line_end = rest.find('\n').unwrap_or(rest.len());
+    let first_line = rest[..line_end].trim();
+    let separated = first_line.is_empty()
+        || first_line.starts_with(['-', '–', '—', ':', ',', '.', ')', '/', '!']);
+    if !separated {
+        return None;
+    }
+    let comment = rest
+        .trim_start_matches(|c: char| {
+            c.is_whitespace() || matches!(c, '-' | '–' | '—' | ':' | ',' | '.' | '/' | ')' | '!')
+        })
+        .trim();
+    let comment: String = comment.chars().take(crate::validate::MAX_COMMENT).collect();
+    Some((score, comment))
 }
 
 /// A fetched mail as the channel hands it to the engine: parsed, sanitised later by the
@@ -553,6 +605,7 @@ pub(crate) mod tests {
             signature: String::new(),
             acknowledgements: Vec::new(),
             tag_prefix: "#".into(),
+            csat_survey: false,
             active: true,
             updated_at: 0,
         }
@@ -653,6 +706,7 @@ pub(crate) mod tests {
             auth_warning: None,
             automatic: false,
             new_text: None,
+            survey: None,
         };
         let refs = reply_references(Some(&parent));
         assert_eq!(refs.len(), MAX_REFERENCES);
@@ -679,5 +733,33 @@ pub(crate) mod tests {
             clean_addresses(&["nope".into(), "B@y.org".into()]),
             vec!["b@y.org".to_string()]
         );
+    }
+
+    #[test]
+    fn a_survey_answer_is_a_number_on_the_scale_standing_alone_or_before_a_separator() {
+        use crate::records::SurveyKind::{Csat, Nps};
+        assert_eq!(survey_answer("3", Csat), Some((3, String::new())));
+        assert_eq!(
+            survey_answer(" 3 – great help!\nAyşe", Csat),
+            Some((3, "great help!\nAyşe".into()))
+        );
+        assert_eq!(
+            survey_answer("1: too slow", Csat),
+            Some((1, "too slow".into()))
+        );
+        assert_eq!(
+            survey_answer("۲", Csat),
+            Some((2, String::new())),
+            "Persian digits"
+        );
+        assert_eq!(
+            survey_answer("10\nWould recommend", Nps),
+            Some((10, "Would recommend".into()))
+        );
+        assert_eq!(survey_answer("4", Csat), None, "off the scale");
+        assert_eq!(survey_answer("2 more questions", Csat), None);
+        assert_eq!(survey_answer("Thanks! 3", Csat), None);
+        assert_eq!(survey_answer("", Csat), None);
+        assert_eq!(survey_answer("333", Nps), None);
     }
 }

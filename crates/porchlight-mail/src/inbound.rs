@@ -232,6 +232,7 @@ mod tests {
             signature: String::new(),
             acknowledgements: Vec::new(),
             tag_prefix: "#".into(),
+            csat_survey: false,
             active: true,
             updated_at: 0,
         }

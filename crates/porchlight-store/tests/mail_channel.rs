@@ -94,6 +94,7 @@ impl TestMail {
             signature: "Acme — support team".into(),
             acknowledgements: Vec::new(),
             tag_prefix: "#".into(),
+            csat_survey: false,
             active: true,
             updated_at: 0,
         }
