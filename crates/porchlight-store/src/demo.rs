@@ -468,3 +468,83 @@ pub fn load_demo(store: &Store) -> StoreResult<usize> {
     }
     Ok(tickets)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sha2::{Digest, Sha256};
+
+    /// Everything the benchmark generator decides, times relative to its `now`: a digest of
+    /// it changes whenever the benchmarks' helpdesk would.
+    fn bench_fingerprint(store: &Store) -> String {
+        store
+            .read(|c| {
+                let now: i64 =
+                    settings::get(c, "demo_seeded_at")?.map_or(0, |v| v.parse().unwrap_or(0));
+                let mut h = Sha256::new();
+                let mut dump = |sql: &str| -> StoreResult<()> {
+                    let mut st = c.prepare(sql)?;
+                    let cols = st.column_count();
+                    let mut rows = st.query([now])?;
+                    while let Some(r) = rows.next()? {
+                        for i in 0..cols {
+                            let v: rusqlite::types::Value = r.get(i)?;
+                            h.update(format!("{v:?}|"));
+                        }
+                        h.update("\n");
+                    }
+                    Ok(())
+                };
+                dump(
+                    "SELECT t.number, t.subject, t.status, t.priority, t.ticket_type, t.channel,
+                            cu.name, cu.language, a.name, g.name, t.preview, t.message_count,
+                            t.created_at - ?1, t.updated_at - ?1, t.first_response_at - ?1,
+                            t.last_customer_message_at - ?1, t.last_agent_reply_at - ?1,
+                            t.solved_at - ?1, t.reopen_count,
+                            (SELECT group_concat(tag, ',') FROM (SELECT tag FROM ticket_tags
+                               WHERE ticket_id = t.id ORDER BY tag))
+                     FROM tickets t JOIN customers cu ON cu.id = t.requester_id
+                     LEFT JOIN agents a ON a.id = t.assignee_id
+                     LEFT JOIN agent_group g ON g.id = t.group_id
+                     ORDER BY t.number",
+                )?;
+                dump(
+                    "SELECT t.number, m.kind, m.author_kind, m.author_name, m.body_text,
+                            m.created_at - ?1
+                     FROM messages m JOIN tickets t ON t.id = m.ticket_id
+                     ORDER BY t.number, m.rowid",
+                )?;
+                dump(
+                    "SELECT t.number, e.actor_name, e.field, e.old_value, e.new_value,
+                            e.created_at - ?1
+                     FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id
+                     ORDER BY t.number, e.rowid",
+                )?;
+                dump(
+                    "SELECT name, email_list, phone, language, ?1 - created_at FROM customers
+                     ORDER BY rowid",
+                )?;
+                Ok(hex::encode(h.finalize()))
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn the_benchmark_helpdesk_is_what_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        store
+            .create_profile("Deniz Agent", "deniz@porchlight.example")
+            .unwrap();
+        let opts = SeedOptions {
+            tickets: 300,
+            messages_per_ticket: 5,
+            seed: 7,
+        };
+        seed(&store, &opts).unwrap();
+        assert_eq!(
+            bench_fingerprint(&store),
+            "df0f6ddafce70af06844106ffa90cbbc6a230f359f1004a489730a0c881c6aa1"
+        );
+    }
+}
