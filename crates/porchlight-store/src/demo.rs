@@ -464,7 +464,7 @@ pub fn load_demo(store: &Store) -> StoreResult<usize> {
         },
     )?;
     if store.kb_categories()?.is_empty() {
-        crate::demo_kb::seed_kb(store, 36, rng.gen())?;
+        crate::demo_kb::seed_demo_kb(store)?;
     }
     Ok(tickets)
 }
