@@ -10,6 +10,7 @@ use crate::demo_kb::{DemoArticle, Text};
 
 // Category indexes, in the order of `demo_kb`'s categories.
 const BILLING: usize = 0;
+const SHIPPING: usize = 1;
 const RETURNS: usize = 3;
 
 /// What each category holds, in English, Turkish, Polish and Persian.
@@ -471,6 +472,408 @@ Jeśli to trzeci przypadek, napisz do nas, podając numer zamówienia oraz daty 
 3. **برداشت تکراری واقعی.** به‌ندرت، مثلاً پس از قطع ارتباط در برنامه، پرداخت دو بار انجام می‌شود. در این حالت هر دو تراکنش با مبلغ یکسان *انجام‌شده* هستند، نه *در انتظار*.
 
 اگر فکر می‌کنید حالت سوم است، شمارهٔ سفارش و تاریخ و مبلغ هر دو تراکنش را برای ما بفرستید. برداشت تکراری تأییدشده همان روز بازگردانده می‌شود.",
+            },
+        ],
+    },
+    DemoArticle {
+        category: SHIPPING,
+        status: Published,
+        visibility: Public,
+        tags: &["delivery", "express"],
+        age_days: 230,
+        earlier_source: None,
+        behind: &[],
+        texts: &[
+            Text {
+                locale: "en",
+                title: "Delivery options and times",
+                body: "\
+We pack orders every day, and parcels leave our warehouse on working days. Orders placed before **15:00** on a working day ship the same day.
+
+| Option | Delivery time | Price | Free for |
+|---|---|---|---|
+| Standard courier | 2–4 working days | €4.99 | orders over €50 |
+| Parcel locker or pickup point | 2–3 working days | €3.49 | orders over €30 |
+| Express | next working day when ordered by 15:00 | €9.99 | Kestrel Plus members |
+| Large items (furniture, big appliances) | 5–10 working days, time slot agreed by phone | €29 | orders over €500 |
+
+Delivery times count from the day the parcel ships. You get an e-mail with a tracking link when it does.
+
+**Why might it take longer?**
+
+- Items from different warehouses can arrive in separate parcels, on different days.
+- Around public holidays and during sales, couriers may need a day or two more.
+- Pre-order items ship on the release date shown on the product page.",
+            },
+            Text {
+                locale: "tr",
+                title: "Teslimat seçenekleri ve süreleri",
+                body: "\
+Siparişleri her gün paketliyoruz; kargolar iş günlerinde depodan çıkar. İş günü saat **15:00**'e kadar verilen siparişler aynı gün kargoya verilir.
+
+| Seçenek | Teslimat süresi | Ücret | Ücretsiz |
+|---|---|---|---|
+| Standart kurye | 2–4 iş günü | 4,99 € | 50 € üzeri siparişlerde |
+| Kargo dolabı veya teslim noktası | 2–3 iş günü | 3,49 € | 30 € üzeri siparişlerde |
+| Ekspres | 15:00'e kadar verilen siparişlerde ertesi iş günü | 9,99 € | Kestrel Plus üyelerine |
+| Büyük ürünler (mobilya, büyük ev aletleri) | 5–10 iş günü, teslimat saati telefonla belirlenir | 29 € | 500 € üzeri siparişlerde |
+
+Teslimat süreleri paketin kargoya verildiği günden itibaren sayılır. Paket yola çıktığında size takip bağlantısı içeren bir e-posta göndeririz.
+
+**Neden daha uzun sürebilir?**
+
+- Farklı depolardaki ürünler ayrı paketlerde ve farklı günlerde gelebilir.
+- Resmî tatillerde ve kampanya dönemlerinde kargo firmaları bir iki gün daha fazla süreye ihtiyaç duyabilir.
+- Ön siparişli ürünler, ürün sayfasında belirtilen çıkış tarihinde gönderilir.",
+            },
+            Text {
+                locale: "pl",
+                title: "Opcje i czas dostawy",
+                body: "\
+Zamówienia pakujemy codziennie, a paczki wyjeżdżają z magazynu w dni robocze. Zamówienia złożone w dzień roboczy do **15:00** wysyłamy tego samego dnia.
+
+| Opcja | Czas dostawy | Cena | Gratis |
+|---|---|---|---|
+| Kurier standardowy | 2–4 dni robocze | 4,99 € | przy zamówieniu powyżej 50 € |
+| Paczkomat lub punkt odbioru | 2–3 dni robocze | 3,49 € | przy zamówieniu powyżej 30 € |
+| Ekspres | następny dzień roboczy przy zamówieniu do 15:00 | 9,99 € | dla członków Kestrel Plus |
+| Duże produkty (meble, duże AGD) | 5–10 dni roboczych, termin ustalany telefonicznie | 29 € | przy zamówieniu powyżej 500 € |
+
+Czas dostawy liczymy od dnia wysyłki paczki. Gdy paczka wyjedzie, dostaniesz e-mail z linkiem do śledzenia.
+
+**Dlaczego może to potrwać dłużej?**
+
+- Produkty z różnych magazynów mogą przyjść w osobnych paczkach, w różne dni.
+- W okolicach świąt i w czasie wyprzedaży kurierzy mogą potrzebować dnia lub dwóch więcej.
+- Produkty w przedsprzedaży wysyłamy w dniu premiery podanym na stronie produktu.",
+            },
+            Text {
+                locale: "fa",
+                title: "روش‌ها و زمان ارسال",
+                body: "\
+سفارش‌ها هر روز بسته‌بندی می‌شوند و بسته‌ها در روزهای کاری از انبار خارج می‌شوند. سفارش‌هایی که در روز کاری تا ساعت **۱۵:۰۰** ثبت شوند، همان روز ارسال می‌شوند.
+
+| روش | زمان تحویل | هزینه | رایگان برای |
+|---|---|---|---|
+| پیک عادی | ۲ تا ۴ روز کاری | ۴٫۹۹ یورو | سفارش‌های بالای ۵۰ یورو |
+| صندوق امانات یا نقطهٔ تحویل | ۲ تا ۳ روز کاری | ۳٫۴۹ یورو | سفارش‌های بالای ۳۰ یورو |
+| اکسپرس | روز کاری بعد، اگر تا ساعت ۱۵:۰۰ سفارش دهید | ۹٫۹۹ یورو | اعضای Kestrel Plus |
+| کالاهای حجیم (مبلمان، لوازم خانگی بزرگ) | ۵ تا ۱۰ روز کاری، زمان تحویل تلفنی هماهنگ می‌شود | ۲۹ یورو | سفارش‌های بالای ۵۰۰ یورو |
+
+زمان تحویل از روزی که بسته ارسال می‌شود حساب می‌شود. هنگام ارسال، ایمیلی با پیوند رهگیری برایتان می‌فرستیم.
+
+**چرا ممکن است بیشتر طول بکشد؟**
+
+- کالاهای انبارهای مختلف ممکن است در بسته‌های جداگانه و در روزهای متفاوت برسند.
+- در ایام تعطیلات رسمی و حراج‌ها، شرکت‌های حمل ممکن است یکی دو روز بیشتر زمان لازم داشته باشند.
+- کالاهای پیش‌فروش در تاریخ عرضه‌ای که در صفحهٔ کالا آمده ارسال می‌شوند.",
+            },
+        ],
+    },
+    DemoArticle {
+        category: SHIPPING,
+        status: Published,
+        visibility: Public,
+        tags: &["delivery", "tracking"],
+        age_days: 225,
+        earlier_source: None,
+        behind: &[],
+        texts: &[
+            Text {
+                locale: "en",
+                title: "Tracking your parcel",
+                body: "\
+As soon as your parcel leaves the warehouse we e-mail you a tracking link. You can also find it any time under **Orders**: choose the order and press **Track parcel**. If your order came in several parcels, each has its own link.
+
+What the statuses mean:
+
+- **Label created**: the courier knows about the parcel but has not collected it yet. This can last until the evening of the shipping day.
+- **In transit**: the parcel is moving between the courier's depots. It may not update for a day or so; that is normal.
+- **Out for delivery**: it arrives today. Many couriers let you follow the driver on a map from the tracking page.
+- **Delivery attempted**: nobody was home. The courier tries again the next working day or leaves the parcel at a nearby pickup point; the tracking page says which.
+- **Delivered**: if you cannot find it, see *The tracking says delivered but I have no parcel*.
+
+**No tracking update for three working days?** Write to us with your order number and we will open an investigation with the courier.",
+            },
+            Text {
+                locale: "tr",
+                title: "Kargonuzu takip etme",
+                body: "\
+Paketiniz depodan çıkar çıkmaz size kargo takip bağlantısını e-postayla göndeririz. Bağlantıyı istediğiniz zaman **Siparişler** sayfasında da bulabilirsiniz: siparişi seçip **Kargoyu takip et** düğmesine basın. Siparişiniz birden fazla pakette geldiyse her paketin kendi bağlantısı vardır.
+
+Durumların anlamı:
+
+- **Etiket oluşturuldu**: kargo firması paketten haberdar, ancak henüz teslim almadı. Bu durum gönderim gününün akşamına kadar sürebilir.
+- **Yolda**: paket kargo firmasının aktarma merkezleri arasında ilerliyor. Bir gün kadar güncellenmemesi normaldir.
+- **Dağıtımda**: paket bugün geliyor. Birçok kargo firması, takip sayfasında kuryeyi haritada izlemenize olanak tanır.
+- **Teslim edilemedi**: adreste kimse yoktu. Kurye ertesi iş günü tekrar dener ya da paketi yakındaki bir teslim noktasına bırakır; hangisi olduğu takip sayfasında yazar.
+- **Teslim edildi**: paketi bulamıyorsanız *Kargo teslim edildi görünüyor ama paket elime ulaşmadı* makalesine bakın.
+
+**Üç iş günüdür takipte değişiklik yok mu?** Sipariş numaranızla bize yazın, kargo firmasıyla birlikte araştırma başlatalım.",
+            },
+            Text {
+                locale: "pl",
+                title: "Śledzenie przesyłki",
+                body: "\
+Gdy tylko paczka opuści magazyn, wysyłamy Ci e-mailem link do śledzenia. Znajdziesz go też w każdej chwili w **Zamówieniach**: wybierz zamówienie i kliknij **Śledź przesyłkę**. Jeśli zamówienie przyszło w kilku paczkach, każda ma własny link.
+
+Co oznaczają statusy:
+
+- **Etykieta utworzona**: kurier wie o paczce, ale jeszcze jej nie odebrał. Może to potrwać do wieczora w dniu wysyłki.
+- **W drodze**: paczka przemieszcza się między sortowniami. Brak aktualizacji przez mniej więcej dzień jest normalny.
+- **Wydana do doręczenia**: paczka dotrze dziś. Wielu kurierów pozwala śledzić kierowcę na mapie na stronie śledzenia.
+- **Nieudana próba doręczenia**: nikogo nie było w domu. Kurier spróbuje ponownie następnego dnia roboczego albo zostawi paczkę w pobliskim punkcie odbioru; strona śledzenia podaje, co wybrał.
+- **Doręczona**: jeśli nie możesz jej znaleźć, zobacz *Status mówi doręczona, ale nie mam paczki*.
+
+**Brak zmian w śledzeniu od trzech dni roboczych?** Napisz do nas, podając numer zamówienia, a wyjaśnimy sprawę z kurierem.",
+            },
+            Text {
+                locale: "fa",
+                title: "رهگیری مرسوله",
+                body: "\
+به محض خروج بسته از انبار، پیوند رهگیری را برایتان ایمیل می‌کنیم. همچنین هر زمان در صفحهٔ **سفارش‌ها** آن را پیدا می‌کنید: سفارش را انتخاب کنید و **رهگیری بسته** را بزنید. اگر سفارش شما در چند بسته ارسال شده باشد، هر بسته پیوند جداگانه‌ای دارد.
+
+معنای وضعیت‌ها:
+
+- **برچسب صادر شد**: شرکت حمل از بسته خبر دارد اما هنوز آن را تحویل نگرفته است. این وضعیت ممکن است تا عصر روز ارسال ادامه داشته باشد.
+- **در مسیر**: بسته بین مراکز توزیع شرکت حمل در حرکت است. به‌روز نشدن آن برای حدود یک روز طبیعی است.
+- **در حال توزیع**: بسته امروز می‌رسد. بسیاری از شرکت‌های حمل امکان دنبال‌کردن راننده روی نقشه را در صفحهٔ رهگیری فراهم می‌کنند.
+- **تحویل ناموفق**: کسی در محل نبود. مأمور روز کاری بعد دوباره مراجعه می‌کند یا بسته را در نزدیک‌ترین نقطهٔ تحویل می‌گذارد؛ صفحهٔ رهگیری مشخص می‌کند کدام.
+- **تحویل داده شد**: اگر بسته را پیدا نمی‌کنید، مقالهٔ *وضعیت «تحویل داده شد» است اما بسته به دستم نرسیده* را ببینید.
+
+**سه روز کاری است که وضعیت رهگیری تغییر نکرده؟** با ذکر شمارهٔ سفارش به ما پیام دهید تا پیگیری را با شرکت حمل آغاز کنیم.",
+            },
+        ],
+    },
+    DemoArticle {
+        category: SHIPPING,
+        status: Published,
+        visibility: Public,
+        tags: &["address-change", "delivery"],
+        age_days: 160,
+        earlier_source: None,
+        behind: &[],
+        texts: &[
+            Text {
+                locale: "en",
+                title: "Changing the delivery address after ordering",
+                body: "\
+You can change the address yourself as long as the order has not been packed:
+
+1. Open **Orders** and choose the order.
+2. Press **Change address** (you only see it while the order is *Confirmed*).
+3. Pick a saved address or enter a new one, and save.
+
+**The button is gone?** The order is already being packed or has shipped. Then:
+
+- **Packed but not shipped**: contact us straight away. We can often still stop the parcel and relabel it, but cannot promise it.
+- **Shipped**: most couriers let you redirect the parcel from their tracking page to another address, a pickup point or a neighbour, usually for free. Open the tracking link and look for *Change delivery*.
+
+For your safety we cannot send a shipped parcel to another country, or change the address of an order paid with pay later (Klarna): cancel it and order again instead.",
+            },
+            Text {
+                locale: "tr",
+                title: "Sipariş sonrası teslimat adresini değiştirme",
+                body: "\
+Sipariş paketlenmediği sürece adresi kendiniz değiştirebilirsiniz:
+
+1. **Siparişler** sayfasını açın ve siparişi seçin.
+2. **Adresi değiştir** düğmesine basın (yalnızca sipariş *Onaylandı* durumundayken görünür).
+3. Kayıtlı bir adres seçin veya yeni bir adres girip kaydedin.
+
+**Düğme görünmüyor mu?** Sipariş paketleniyor ya da kargoya verilmiş demektir. Bu durumda:
+
+- **Paketlendi ama kargoya verilmedi**: hemen bize yazın. Çoğu zaman paketi durdurup yeni etiket basabiliriz, ancak bunu garanti edemeyiz.
+- **Kargoya verildi**: kargo firmalarının çoğu, takip sayfasından paketi başka bir adrese, bir teslim noktasına veya komşunuza, genellikle ücretsiz olarak yönlendirmenize izin verir. Takip bağlantısını açın ve *Teslimatı değiştir* seçeneğini arayın.
+
+Güvenliğiniz için kargoya verilmiş bir paketi başka bir ülkeye yönlendiremiyor, sonra öde (Klarna) ile ödenmiş siparişlerin adresini de değiştiremiyoruz; bu durumda siparişi iptal edip yeniden verin.",
+            },
+            Text {
+                locale: "pl",
+                title: "Zmiana adresu dostawy po złożeniu zamówienia",
+                body: "\
+Adres możesz zmienić samodzielnie, dopóki zamówienie nie zostało spakowane:
+
+1. Otwórz **Zamówienia** i wybierz zamówienie.
+2. Kliknij **Zmień adres** (przycisk widać tylko przy statusie *Potwierdzone*).
+3. Wybierz zapisany adres albo wpisz nowy i zapisz.
+
+**Nie ma przycisku?** Zamówienie jest już pakowane albo zostało wysłane. Wtedy:
+
+- **Spakowane, ale niewysłane**: napisz do nas od razu. Często możemy jeszcze zatrzymać paczkę i zmienić etykietę, ale nie możemy tego obiecać.
+- **Wysłane**: większość kurierów pozwala przekierować paczkę ze strony śledzenia na inny adres, do punktu odbioru lub do sąsiada, zwykle bezpłatnie. Otwórz link do śledzenia i poszukaj opcji *Zmień dostawę*.
+
+Ze względów bezpieczeństwa nie przekierowujemy wysłanych paczek do innego kraju ani nie zmieniamy adresu w zamówieniach opłaconych płatnością odroczoną (Klarna): w takim przypadku anuluj zamówienie i złóż je ponownie.",
+            },
+            Text {
+                locale: "fa",
+                title: "تغییر نشانی تحویل پس از ثبت سفارش",
+                body: "\
+تا زمانی که سفارش بسته‌بندی نشده است، می‌توانید خودتان نشانی را تغییر دهید:
+
+1. صفحهٔ **سفارش‌ها** را باز کنید و سفارش را انتخاب کنید.
+2. **تغییر نشانی** را بزنید (این دکمه فقط وقتی سفارش در وضعیت *تأییدشده* است دیده می‌شود).
+3. یکی از نشانی‌های ذخیره‌شده را انتخاب کنید یا نشانی جدیدی وارد و ذخیره کنید.
+
+**دکمه را نمی‌بینید؟** سفارش در حال بسته‌بندی است یا ارسال شده است. در این صورت:
+
+- **بسته‌بندی شده ولی ارسال نشده**: فوراً با ما تماس بگیرید. اغلب هنوز می‌توانیم بسته را نگه داریم و برچسب آن را عوض کنیم، اما تضمینی نیست.
+- **ارسال شده**: بیشتر شرکت‌های حمل اجازه می‌دهند از صفحهٔ رهگیری، بسته را معمولاً رایگان به نشانی دیگر، نقطهٔ تحویل یا همسایه بفرستید. پیوند رهگیری را باز کنید و گزینهٔ *تغییر تحویل* را پیدا کنید.
+
+برای امنیت شما، بستهٔ ارسال‌شده را به کشور دیگری نمی‌فرستیم و نشانی سفارش‌هایی را که با پرداخت بعدی (Klarna) پرداخت شده‌اند تغییر نمی‌دهیم؛ در این حالت سفارش را لغو کنید و دوباره ثبت کنید.",
+            },
+        ],
+    },
+    DemoArticle {
+        category: SHIPPING,
+        status: Published,
+        visibility: Public,
+        tags: &["delivery", "parcel-locker"],
+        age_days: 120,
+        earlier_source: None,
+        behind: &[],
+        texts: &[
+            Text {
+                locale: "en",
+                title: "Delivery to a parcel locker or pickup point",
+                body: "\
+A parcel locker or pickup point is often the cheapest and most flexible way to get your order: you collect it when it suits you, and nobody needs to be home.
+
+1. At checkout, choose **Parcel locker or pickup point**.
+2. Search by address or postcode and pick a point on the map. Your favourite points are saved for next time.
+3. When the parcel arrives you get a text message and an e-mail with a **pickup code** and a QR code.
+4. Enter the code or scan the QR code at the locker, or show it at the pickup point's counter.
+
+**Good to know**
+
+- You have **48 hours** to collect from a locker and **7 days** from a pickup point. A locker's time can be extended once by 24 hours in the courier's app.
+- Parcels over 25 kg or longer than 60 cm do not fit in a locker; checkout only offers points that suit your order.
+- A parcel not collected in time comes back to us and is refunded like a return, less the delivery cost.",
+            },
+            Text {
+                locale: "pl",
+                title: "Dostawa do paczkomatu lub punktu odbioru",
+                body: "\
+Paczkomat lub punkt odbioru to często najtańszy i najwygodniejszy sposób odbioru zamówienia: odbierasz paczkę, kiedy Ci pasuje, i nikt nie musi czekać w domu.
+
+1. W podsumowaniu zamówienia wybierz **Paczkomat lub punkt odbioru**.
+2. Wyszukaj punkt po adresie lub kodzie pocztowym i wybierz go na mapie. Ulubione punkty zapamiętamy na następny raz.
+3. Gdy paczka dotrze, dostaniesz SMS i e-mail z **kodem odbioru** oraz kodem QR.
+4. Wpisz kod lub zeskanuj kod QR przy paczkomacie albo pokaż go w punkcie odbioru.
+
+**Warto wiedzieć**
+
+- Na odbiór z paczkomatu masz **48 godzin**, a z punktu odbioru **7 dni**. Czas odbioru z paczkomatu możesz raz przedłużyć o 24 godziny w aplikacji kuriera.
+- Paczki cięższe niż 25 kg lub dłuższe niż 60 cm nie zmieszczą się w paczkomacie; przy zamówieniu pokazujemy tylko punkty, które pasują.
+- Nieodebrana w terminie paczka wraca do nas, a zamówienie rozliczamy jak zwrot, pomniejszony o koszt dostawy.",
+            },
+        ],
+    },
+    DemoArticle {
+        category: SHIPPING,
+        status: Published,
+        visibility: Public,
+        tags: &["customs", "delivery", "international"],
+        age_days: 95,
+        earlier_source: None,
+        behind: &[],
+        texts: &[
+            Text {
+                locale: "en",
+                title: "Shipping to Türkiye and the United Kingdom: customs and import fees",
+                body: "\
+Orders to countries outside the European Union pass through customs. The total at checkout tells you whether import charges are included:
+
+| Destination | Import VAT and duty | Who pays |
+|---|---|---|
+| EU countries | none | nobody |
+| United Kingdom, orders up to £135 | UK VAT, added at checkout | included in your total |
+| United Kingdom, orders over £135 | VAT and duty, collected by the courier | you, before delivery |
+| Türkiye | customs tax and VAT, collected by the courier | you, before delivery |
+
+When the courier collects charges, you get a text message with a payment link before delivery; the parcel is held until you pay. Customs sometimes asks for your identity number (the T.C. kimlik numarası in Türkiye); the courier contacts you if so.
+
+If you refuse a parcel because of import charges, we refund the items once it is back with us, but not the shipping cost or the charges the courier paid on your behalf.",
+            },
+            Text {
+                locale: "tr",
+                title: "Türkiye ve Birleşik Krallık'a gönderim: gümrük ve ithalat vergileri",
+                body: "\
+Avrupa Birliği dışındaki ülkelere gönderilen siparişler gümrükten geçer. Ödeme adımındaki toplam tutar, ithalat masraflarının dahil olup olmadığını gösterir:
+
+| Varış yeri | İthalat KDV'si ve gümrük vergisi | Kim öder |
+|---|---|---|
+| AB ülkeleri | yok | kimse |
+| Birleşik Krallık, 135 £'a kadar siparişler | Birleşik Krallık KDV'si, ödeme adımında eklenir | toplam tutara dahildir |
+| Birleşik Krallık, 135 £ üzeri siparişler | KDV ve gümrük vergisi, kurye tahsil eder | siz, teslimattan önce |
+| Türkiye | gümrük vergisi ve KDV, kurye tahsil eder | siz, teslimattan önce |
+
+Kurye vergi tahsil edecekse teslimattan önce size ödeme bağlantısı içeren bir SMS gelir; ödeme yapılana kadar paket bekletilir. Gümrük bazen T.C. kimlik numaranızı isteyebilir; bu durumda kargo firması sizinle iletişime geçer.
+
+İthalat masrafları nedeniyle paketi teslim almazsanız, paket bize geri döndüğünde ürün bedelini iade ederiz; ancak kargo ücretini ve kuryenin sizin adınıza ödediği masrafları iade edemeyiz.",
+            },
+        ],
+    },
+    DemoArticle {
+        category: SHIPPING,
+        status: Published,
+        visibility: Public,
+        tags: &["delivery", "missing-parcel", "tracking"],
+        age_days: 140,
+        earlier_source: None,
+        behind: &[],
+        texts: &[
+            Text {
+                locale: "en",
+                title: "The tracking says delivered but I have no parcel",
+                body: "\
+Don't worry: most parcels marked as delivered turn up within a day. Before contacting us, please check:
+
+- [ ] Your mailbox, porch, garage, garden shed and other safe places around the house.
+- [ ] With your neighbours and your building's reception or caretaker.
+- [ ] The tracking page: it often shows a photo of where the parcel was left, or a signature.
+- [ ] Whether the parcel went to a pickup point after a failed delivery attempt.
+
+If you still cannot find it **24 hours** after the delivery time, contact us with your order number. We open a claim with the courier, who checks the driver's GPS record. This takes up to 5 working days; if the parcel is not found, we send a replacement or refund you in full, whichever you prefer.",
+            },
+            Text {
+                locale: "tr",
+                title: "Kargo teslim edildi görünüyor ama paket elime ulaşmadı",
+                body: "\
+Endişelenmeyin: teslim edildi olarak görünen paketlerin çoğu bir gün içinde bulunur. Bize yazmadan önce lütfen şunları kontrol edin:
+
+- [ ] Posta kutunuz, kapı önü, garaj, bahçe ve evin çevresindeki diğer güvenli yerler.
+- [ ] Komşularınız ve binanızın güvenliği veya yönetimi.
+- [ ] Takip sayfası: çoğu zaman paketin bırakıldığı yerin fotoğrafını veya teslim alan kişinin imzasını gösterir.
+- [ ] Başarısız bir teslimat denemesinden sonra paketin bir teslim noktasına bırakılıp bırakılmadığı.
+
+Teslimat saatinden **24 saat** sonra hâlâ bulamadıysanız sipariş numaranızla bize yazın. Kargo firması nezdinde bir inceleme başlatırız; firma kuryenin GPS kaydını kontrol eder. Bu işlem 5 iş gününe kadar sürebilir; paket bulunamazsa tercihinize göre yenisini gönderir ya da ücretin tamamını iade ederiz.",
+            },
+            Text {
+                locale: "pl",
+                title: "Status mówi doręczona, ale nie mam paczki",
+                body: "\
+Bez obaw: większość paczek oznaczonych jako doręczone odnajduje się w ciągu doby. Zanim do nas napiszesz, sprawdź:
+
+- [ ] Skrzynkę pocztową, wycieraczkę, garaż, altanę i inne bezpieczne miejsca wokół domu.
+- [ ] U sąsiadów oraz w recepcji lub u dozorcy budynku.
+- [ ] Stronę śledzenia: często jest tam zdjęcie miejsca, w którym zostawiono paczkę, albo podpis odbiorcy.
+- [ ] Czy po nieudanej próbie doręczenia paczka nie trafiła do punktu odbioru.
+
+Jeśli **24 godziny** po doręczeniu nadal jej nie masz, napisz do nas, podając numer zamówienia. Złożymy reklamację u kuriera, który sprawdzi zapis GPS kierowcy. Trwa to do 5 dni roboczych; jeśli paczka się nie znajdzie, wyślemy nową albo zwrócimy całą kwotę, jak wolisz.",
+            },
+            Text {
+                locale: "fa",
+                title: "وضعیت «تحویل داده شد» است اما بسته به دستم نرسیده",
+                body: "\
+نگران نباشید؛ بیشتر بسته‌هایی که «تحویل داده شد» نشان داده می‌شوند ظرف یک روز پیدا می‌شوند. پیش از تماس با ما لطفاً این موارد را بررسی کنید:
+
+- [ ] صندوق پست، جلوی در، پارکینگ، حیاط و دیگر جاهای امن اطراف خانه.
+- [ ] همسایه‌ها و نگهبانی یا سرایدار ساختمان.
+- [ ] صفحهٔ رهگیری: اغلب عکسی از محل گذاشتن بسته یا امضای تحویل‌گیرنده در آن هست.
+- [ ] اینکه آیا بسته پس از تحویل ناموفق به نقطهٔ تحویل برده شده است.
+
+اگر **۲۴ ساعت** پس از زمان تحویل هنوز آن را پیدا نکرده‌اید، با ذکر شمارهٔ سفارش به ما پیام دهید. نزد شرکت حمل درخواست پیگیری ثبت می‌کنیم و آن‌ها سابقهٔ GPS مأمور را بررسی می‌کنند. این کار تا ۵ روز کاری طول می‌کشد؛ اگر بسته پیدا نشد، به انتخاب شما کالای جدید می‌فرستیم یا کل مبلغ را برمی‌گردانیم.",
             },
         ],
     },
