@@ -11,6 +11,7 @@ use crate::demo_kb::{DemoArticle, Text};
 // Category indexes, in the order of `demo_kb`'s categories.
 const BILLING: usize = 0;
 const SHIPPING: usize = 1;
+const ACCOUNT: usize = 2;
 const RETURNS: usize = 3;
 
 /// What each category holds, in English, Turkish, Polish and Persian.
@@ -874,6 +875,274 @@ Jeśli **24 godziny** po doręczeniu nadal jej nie masz, napisz do nas, podając
 - [ ] اینکه آیا بسته پس از تحویل ناموفق به نقطهٔ تحویل برده شده است.
 
 اگر **۲۴ ساعت** پس از زمان تحویل هنوز آن را پیدا نکرده‌اید، با ذکر شمارهٔ سفارش به ما پیام دهید. نزد شرکت حمل درخواست پیگیری ثبت می‌کنیم و آن‌ها سابقهٔ GPS مأمور را بررسی می‌کنند. این کار تا ۵ روز کاری طول می‌کشد؛ اگر بسته پیدا نشد، به انتخاب شما کالای جدید می‌فرستیم یا کل مبلغ را برمی‌گردانیم.",
+            },
+        ],
+    },
+    DemoArticle {
+        category: ACCOUNT,
+        status: Published,
+        visibility: Public,
+        tags: &["login", "password"],
+        age_days: 235,
+        earlier_source: None,
+        behind: &[],
+        texts: &[
+            Text {
+                locale: "en",
+                title: "Resetting your password",
+                body: "\
+1. On the sign-in page, press **Forgot password?**
+2. Enter the e-mail address of your account. For your privacy we show the same message whether or not the address has an account.
+3. Open the e-mail from *no-reply@kestrel.example* and press **Choose a new password**. The link works for **one hour**, and only once.
+4. Choose a password of at least 10 characters that you do not use anywhere else. A passphrase of three or four words is easy to remember and hard to guess.
+
+You are then signed out on all your other devices: sign in again there with the new password.
+
+**No e-mail after 10 minutes?**
+
+- Look in the spam or *Promotions* folder.
+- Make sure you typed the address you signed up with; you may have used a work or an older address.
+- If you signed up with Apple or Google, you have no Kestrel password: use the **Continue with Apple/Google** button instead.
+
+**Still cannot sign in right after resetting?** Your browser or password manager may be filling in the old password. Type the new one by hand, then update the saved one.",
+            },
+            Text {
+                locale: "tr",
+                title: "Şifrenizi sıfırlama",
+                body: "\
+1. Giriş sayfasında **Şifremi unuttum** bağlantısına basın.
+2. Hesabınızın e-posta adresini girin. Gizliliğiniz için, bu adrese kayıtlı bir hesap olsa da olmasa da aynı mesajı gösteririz.
+3. *no-reply@kestrel.example* adresinden gelen e-postayı açın ve **Yeni şifre belirle** düğmesine basın. Bağlantı **bir saat** geçerlidir ve yalnızca bir kez kullanılabilir.
+4. Başka hiçbir yerde kullanmadığınız, en az 10 karakterlik bir şifre seçin. Üç dört kelimeden oluşan bir parola cümlesinin hatırlanması kolay, tahmin edilmesi zordur.
+
+Ardından diğer tüm cihazlarınızda oturumunuz kapatılır; oralarda yeni şifrenizle tekrar giriş yapın.
+
+**10 dakika geçti, e-posta gelmedi mi?**
+
+- İstenmeyen e-posta veya *Promosyonlar* klasörüne bakın.
+- Kayıt olurken kullandığınız adresi yazdığınızdan emin olun; iş adresinizi veya eski bir adresinizi kullanmış olabilirsiniz.
+- Apple veya Google ile kayıt olduysanız Kestrel şifreniz yoktur: bunun yerine **Apple/Google ile devam et** düğmesini kullanın.
+
+**Sıfırladıktan hemen sonra hâlâ giriş yapamıyor musunuz?** Tarayıcınız veya şifre yöneticiniz eski şifreyi otomatik dolduruyor olabilir. Yeni şifreyi elle yazın, ardından kayıtlı şifreyi güncelleyin.",
+            },
+            Text {
+                locale: "pl",
+                title: "Resetowanie hasła",
+                body: "\
+1. Na stronie logowania kliknij **Nie pamiętasz hasła?**
+2. Podaj adres e-mail konta. Ze względu na prywatność pokazujemy ten sam komunikat niezależnie od tego, czy konto z tym adresem istnieje.
+3. Otwórz wiadomość od *no-reply@kestrel.example* i kliknij **Ustaw nowe hasło**. Link działa przez **godzinę** i tylko raz.
+4. Wybierz hasło o długości co najmniej 10 znaków, którego nie używasz nigdzie indziej. Fraza z trzech lub czterech słów jest łatwa do zapamiętania i trudna do odgadnięcia.
+
+Potem nastąpi wylogowanie na wszystkich pozostałych urządzeniach: zaloguj się na nich ponownie nowym hasłem.
+
+**Po 10 minutach nadal brak wiadomości?**
+
+- Zajrzyj do folderu spam lub *Oferty*.
+- Upewnij się, że wpisujesz adres użyty przy rejestracji; może to być adres służbowy lub starszy.
+- Jeśli konto zostało założone przez Apple lub Google, nie ma hasła w Kestrel: użyj przycisku **Kontynuuj z Apple/Google**.
+
+**Zaraz po zmianie hasła nadal nie możesz się zalogować?** Przeglądarka lub menedżer haseł może wpisywać stare hasło. Wpisz nowe ręcznie, a potem zaktualizuj zapisane.",
+            },
+            Text {
+                locale: "fa",
+                title: "بازنشانی گذرواژه",
+                body: "\
+1. در صفحهٔ ورود، روی **گذرواژه را فراموش کرده‌اید؟** بزنید.
+2. نشانی ایمیل حساب خود را وارد کنید. برای حفظ حریم خصوصی، چه حسابی با این نشانی وجود داشته باشد چه نه، پیام یکسانی نشان می‌دهیم.
+3. ایمیل ارسالی از *no-reply@kestrel.example* را باز کنید و **انتخاب گذرواژهٔ جدید** را بزنید. این پیوند **یک ساعت** و فقط یک بار معتبر است.
+4. گذرواژه‌ای دست‌کم ۱۰ نویسه‌ای انتخاب کنید که جای دیگری از آن استفاده نمی‌کنید. عبارتی سه یا چهار کلمه‌ای هم به‌خاطر سپردنش آسان است و هم حدس‌زدنش دشوار.
+
+پس از آن، از همهٔ دستگاه‌های دیگرتان خارج می‌شوید؛ در آن‌ها با گذرواژهٔ جدید دوباره وارد شوید.
+
+**پس از ۱۰ دقیقه ایمیلی نرسید؟**
+
+- پوشهٔ هرزنامه یا *تبلیغات* را بررسی کنید.
+- مطمئن شوید نشانی‌ای را وارد کرده‌اید که با آن ثبت‌نام کرده‌اید؛ شاید از نشانی کاری یا قدیمی استفاده کرده باشید.
+- اگر با Apple یا Google ثبت‌نام کرده‌اید، گذرواژهٔ Kestrel ندارید؛ به‌جای آن از دکمهٔ **ادامه با Apple/Google** استفاده کنید.
+
+**درست پس از بازنشانی هنوز نمی‌توانید وارد شوید؟** ممکن است مرورگر یا برنامهٔ مدیریت گذرواژه، گذرواژهٔ قدیمی را خودکار وارد کند. گذرواژهٔ جدید را دستی تایپ کنید و سپس گذرواژهٔ ذخیره‌شده را به‌روز کنید.",
+            },
+        ],
+    },
+    DemoArticle {
+        category: ACCOUNT,
+        status: Published,
+        visibility: Public,
+        tags: &["account", "checkout"],
+        age_days: 245,
+        earlier_source: None,
+        behind: &[],
+        texts: &[Text {
+            locale: "en",
+            title: "Creating an account or checking out as a guest",
+            body: "\
+You do not need an account to shop: choose **Check out as a guest** and we e-mail you a link to follow the order.
+
+An account is free and gives you:
+
+- your order history and invoices in one place;
+- returns in a few clicks, without looking up the order number;
+- saved addresses and a faster checkout;
+- wish lists and price alerts;
+- Kestrel Plus, if you want it.
+
+**To create an account**, press **Sign in → Create account**, or continue with Apple or Google. If you ordered as a guest with the same e-mail address before, those orders appear in your new account automatically.",
+        }],
+    },
+    DemoArticle {
+        category: ACCOUNT,
+        status: Published,
+        visibility: Public,
+        tags: &["account", "profile"],
+        age_days: 110,
+        earlier_source: None,
+        behind: &[],
+        texts: &[
+            Text {
+                locale: "en",
+                title: "Changing your e-mail address, name or phone number",
+                body: "\
+Open **Account → Personal details**.
+
+- **Name and phone number**: edit them and press **Save**. Changes apply to new orders; an order already on its way keeps the details it was placed with.
+- **E-mail address**: enter the new address and confirm with your password. We send a confirmation link to the *new* address and a notice to the old one. The change takes effect once you press the link, which works for 24 hours.
+
+If you no longer have access to your old address and cannot sign in, contact us from the new address. For your security we will ask you to confirm a recent order (its number, date and amount) before we change anything.",
+            },
+            Text {
+                locale: "pl",
+                title: "Zmiana adresu e-mail, imienia i nazwiska lub numeru telefonu",
+                body: "\
+Otwórz **Konto → Dane osobowe**.
+
+- **Imię, nazwisko i numer telefonu**: popraw dane i kliknij **Zapisz**. Zmiany dotyczą nowych zamówień; zamówienie, które jest już w drodze, zachowuje dane z chwili złożenia.
+- **Adres e-mail**: wpisz nowy adres i potwierdź go hasłem. Na *nowy* adres wyślemy link potwierdzający, a na stary powiadomienie. Zmiana zacznie obowiązywać po kliknięciu linku, który jest ważny 24 godziny.
+
+Jeśli nie masz już dostępu do starego adresu i nie możesz się zalogować, napisz do nas z nowego adresu. Ze względów bezpieczeństwa, zanim cokolwiek zmienimy, poprosimy o potwierdzenie ostatniego zamówienia (numer, data i kwota).",
+            },
+        ],
+    },
+    DemoArticle {
+        category: ACCOUNT,
+        status: Published,
+        visibility: Public,
+        tags: &["newsletter", "notifications"],
+        age_days: 100,
+        earlier_source: None,
+        behind: &[],
+        texts: &[
+            Text {
+                locale: "en",
+                title: "Choosing which e-mails and notifications you get",
+                body: "\
+Open **Account → Notifications**. There are two kinds of messages:
+
+| Kind | Examples | Can I turn it off? |
+|---|---|---|
+| Service messages | order confirmation, shipping and delivery updates, refunds, security alerts | No: you need them to follow your orders |
+| Marketing | newsletter, offers, price drops on your wish list, requests to review a product | Yes, each one separately |
+
+Changes apply at once, but an e-mail that was already scheduled may still arrive within 48 hours. Every marketing e-mail also has an **Unsubscribe** link at the bottom.
+
+Notifications from the app are switched on and off in your phone's settings: see *Getting order updates as app notifications*.",
+            },
+            Text {
+                locale: "tr",
+                title: "Hangi e-postaları ve bildirimleri alacağınızı seçme",
+                body: "\
+**Hesap → Bildirimler** bölümünü açın. İki tür mesaj vardır:
+
+| Tür | Örnekler | Kapatabilir miyim? |
+|---|---|---|
+| Hizmet mesajları | sipariş onayı, kargo ve teslimat bildirimleri, iadeler, güvenlik uyarıları | Hayır: siparişlerinizi takip etmek için bunlara ihtiyacınız var |
+| Pazarlama | bülten, kampanyalar, istek listenizdeki ürünlerde fiyat düşüşleri, ürün değerlendirme istekleri | Evet, her biri ayrı ayrı |
+
+Değişiklikler hemen geçerli olur, ancak önceden planlanmış bir e-posta 48 saat içinde yine de gelebilir. Her pazarlama e-postasının altında bir **Abonelikten çık** bağlantısı da bulunur.
+
+Uygulama bildirimlerini telefonunuzun ayarlarından açıp kapatabilirsiniz: *Sipariş güncellemelerini uygulama bildirimi olarak alma* makalesine bakın.",
+            },
+        ],
+    },
+    DemoArticle {
+        category: ACCOUNT,
+        status: Published,
+        visibility: Public,
+        tags: &["account", "business", "kestrel-plus"],
+        age_days: 75,
+        earlier_source: None,
+        behind: &[],
+        texts: &[
+            Text {
+                locale: "en",
+                title: "Sharing your account with family or a team",
+                body: "\
+Everyone who shops should have their own sign-in: payment details and order history stay private, and security alerts reach the right person.
+
+**Family:** each person creates a free account. A Kestrel Plus membership can be shared with up to **four** other people in your household: open **Account → Kestrel Plus → Share** and enter their e-mail addresses. They get free express delivery on their own accounts.
+
+**Business:** a business account lets a team order on one invoice. The owner invites colleagues under **Account → Team** and gives each a role:
+
+| Role | Can order | Sees all team orders | Manages invoices and payment |
+|---|---|---|---|
+| Buyer | yes | no | no |
+| Manager | yes | yes | no |
+| Owner | yes | yes | yes |
+
+A business account needs a VAT number; see *Getting a VAT invoice for your order*.",
+            },
+            Text {
+                locale: "pl",
+                title: "Wspólne konto dla rodziny lub zespołu",
+                body: "\
+Każda osoba, która robi zakupy, powinna logować się na własne konto: dane płatności i historia zamówień pozostają prywatne, a alerty bezpieczeństwa trafiają do właściwej osoby.
+
+**Rodzina:** każdy zakłada własne bezpłatne konto. Członkostwem Kestrel Plus możesz podzielić się z maksymalnie **czterema** domownikami: otwórz **Konto → Kestrel Plus → Udostępnij** i wpisz ich adresy e-mail. Dostaną darmową dostawę ekspresową na swoich kontach.
+
+**Firma:** konto firmowe pozwala zespołowi zamawiać na jedną fakturę. Właściciel zaprasza współpracowników w **Konto → Zespół** i każdemu nadaje rolę:
+
+| Rola | Może zamawiać | Widzi zamówienia zespołu | Zarządza fakturami i płatnościami |
+|---|---|---|---|
+| Kupujący | tak | nie | nie |
+| Menedżer | tak | tak | nie |
+| Właściciel | tak | tak | tak |
+
+Konto firmowe wymaga numeru NIP; zobacz *Faktura VAT do zamówienia*.",
+            },
+        ],
+    },
+    DemoArticle {
+        category: ACCOUNT,
+        status: Published,
+        visibility: Public,
+        tags: &["account", "privacy"],
+        age_days: 60,
+        earlier_source: None,
+        behind: &[],
+        texts: &[
+            Text {
+                locale: "en",
+                title: "Closing your account",
+                body: "\
+You can close your account at any time under **Account → Privacy → Close account**. Before you do:
+
+- Wait until open orders, returns and refunds are finished; we cannot close an account while one is in progress.
+- Use or download anything you want to keep: invoices (see *Downloading your order history and invoices*), gift card balance and store credit. **Unused store credit is lost** when the account is closed.
+- Cancel Kestrel Plus if it renews automatically; the rest of the paid period is refunded pro rata.
+
+After you confirm, we send an e-mail with a link to undo the request. After **14 days** the account is closed for good and your personal data is deleted, except what the law requires us to keep, such as invoices, which are kept for 5 years (see *How we use your personal data*).",
+            },
+            Text {
+                locale: "fa",
+                title: "بستن حساب کاربری",
+                body: "\
+هر زمان بخواهید می‌توانید از مسیر **حساب ← حریم خصوصی ← بستن حساب** حساب خود را ببندید. پیش از آن:
+
+- صبر کنید تا سفارش‌ها، مرجوعی‌ها و بازپرداخت‌های باز به پایان برسند؛ تا وقتی یکی از آن‌ها در جریان است نمی‌توانیم حساب را ببندیم.
+- هر چه را می‌خواهید نگه دارید استفاده یا دانلود کنید: فاکتورها (مقالهٔ *دریافت سابقهٔ سفارش‌ها و فاکتورها* را ببینید)، موجودی کارت هدیه و اعتبار فروشگاه. **اعتبار استفاده‌نشدهٔ فروشگاه** با بستن حساب از بین می‌رود.
+- اگر اشتراک Kestrel Plus به‌طور خودکار تمدید می‌شود، آن را لغو کنید؛ مبلغ باقی‌ماندهٔ دورهٔ پرداخت‌شده به نسبت برگردانده می‌شود.
+
+پس از تأیید، ایمیلی با پیوندی برای لغو درخواست برایتان می‌فرستیم. پس از **۱۴ روز** حساب برای همیشه بسته می‌شود و اطلاعات شخصی شما حذف می‌شود، به‌جز آنچه قانون ما را به نگهداری‌اش ملزم می‌کند، مانند فاکتورها که ۵ سال نگهداری می‌شوند (مقالهٔ *چگونه از اطلاعات شخصی شما استفاده می‌کنیم* را ببینید).",
             },
         ],
     },
