@@ -1146,4 +1146,353 @@ After you confirm, we send an e-mail with a link to undo the request. After **14
             },
         ],
     },
+    DemoArticle {
+        category: BILLING,
+        status: Published,
+        visibility: Public,
+        tags: &["business", "invoice", "vat"],
+        age_days: 200,
+        earlier_source: None,
+        behind: &[],
+        texts: &[
+            Text {
+                locale: "en",
+                title: "Getting a VAT invoice for your order",
+                body: "\
+Every order comes with a receipt. If you buy for a company, you can get a VAT invoice with your company's details instead.
+
+**Before you order:** at checkout, tick **I need a VAT invoice** and enter the company name, address and VAT number. Save them under **Account → Billing details** to have them filled in next time. We check EU VAT numbers in the VIES register, so an invalid number is flagged before you pay.
+
+**After you order:** the invoice is issued when the order ships and appears under **Orders → Invoices** as a PDF.
+
+**Wrong details on an issued invoice?** An issued invoice cannot be edited, but we can replace it with a corrected one:
+
+1. Update the details under **Account → Billing details**.
+2. Contact us with the order number and what needs to change, for example an old VAT number.
+3. Within two working days you get the corrected invoice; the old one is cancelled automatically.
+
+We can correct invoices until the end of the calendar year after the one they were issued in.",
+            },
+            Text {
+                locale: "tr",
+                title: "Siparişiniz için kurumsal fatura alma",
+                body: "\
+Her siparişle birlikte bireysel fatura düzenlenir. Şirketiniz adına alışveriş yapıyorsanız bunun yerine şirket bilgilerinizi içeren kurumsal fatura alabilirsiniz.
+
+**Sipariş vermeden önce:** ödeme adımında **Kurumsal fatura istiyorum** kutusunu işaretleyin ve şirket unvanını, adresini, vergi dairesini ve vergi numarasını girin. Bir dahaki sefere otomatik dolması için bu bilgileri **Hesap → Fatura bilgileri** bölümüne kaydedin.
+
+**Sipariş verdikten sonra:** fatura, sipariş kargoya verildiğinde düzenlenir ve **Siparişler → Faturalar** bölümünde PDF olarak görünür.
+
+**Düzenlenmiş faturada yanlış bilgi mi var?** Düzenlenmiş bir fatura değiştirilemez, ancak yerine düzeltilmiş bir fatura düzenleyebiliriz:
+
+1. **Hesap → Fatura bilgileri** bölümündeki bilgileri güncelleyin.
+2. Sipariş numarasını ve neyin değişmesi gerektiğini (örneğin eski bir vergi numarası) bize yazın.
+3. İki iş günü içinde düzeltilmiş faturanız gelir; eskisi otomatik olarak iptal edilir.
+
+Faturaları, düzenlendikleri yılı izleyen takvim yılının sonuna kadar düzeltebiliriz.",
+            },
+            Text {
+                locale: "pl",
+                title: "Faktura VAT do zamówienia",
+                body: "\
+Do każdego zamówienia wystawiamy paragon. Jeśli kupujesz na firmę, zamiast niego możesz otrzymać fakturę VAT z danymi firmy.
+
+**Przed złożeniem zamówienia:** w podsumowaniu zaznacz **Chcę fakturę VAT** i podaj nazwę firmy, adres i numer NIP. Zapisz je w **Konto → Dane do faktury**, a następnym razem uzupełnią się same. Numery VAT z UE sprawdzamy w rejestrze VIES, więc błędny numer zobaczysz jeszcze przed płatnością.
+
+**Po złożeniu zamówienia:** faktura jest wystawiana w dniu wysyłki i pojawia się w **Zamówienia → Faktury** jako plik PDF.
+
+**Błędne dane na wystawionej fakturze?** Wystawionej faktury nie można edytować, ale możemy wystawić fakturę korygującą:
+
+1. Zaktualizuj dane w **Konto → Dane do faktury**.
+2. Napisz do nas, podając numer zamówienia i to, co trzeba zmienić, na przykład stary numer NIP.
+3. W ciągu dwóch dni roboczych otrzymasz fakturę korygującą.
+
+Faktury możemy korygować do końca roku kalendarzowego następującego po roku ich wystawienia.",
+            },
+        ],
+    },
+    DemoArticle {
+        category: BILLING,
+        status: Published,
+        visibility: Public,
+        tags: &["kestrel-plus", "membership", "subscription"],
+        age_days: 130,
+        earlier_source: None,
+        behind: &[],
+        texts: &[
+            Text {
+                locale: "en",
+                title: "Kestrel Plus: monthly or annual membership",
+                body: "\
+Kestrel Plus gives you free express delivery on every order, 60 days to return instead of 30, early access to sales and member prices on selected products.
+
+| | Monthly | Annual |
+|---|---|---|
+| Price | €5.99 a month | €49 a year (about €4.08 a month) |
+| Free trial | 30 days, once per account | 30 days, once per account |
+| Cancelling | any time; runs to the end of the month | any time; unused full months are refunded |
+| Sharing with your household | up to 4 people | up to 4 people |
+
+**Switching plans:** under **Account → Kestrel Plus → Change plan**. Moving from monthly to annual takes effect at once, and the rest of the current month is credited to you. Moving from annual to monthly takes effect on your next renewal date.
+
+**Renewal:** we e-mail you 7 days before an annual membership renews. Renewal uses the card saved in your account; if the payment fails, your benefits continue for 14 days while you update the card.",
+            },
+            Text {
+                locale: "tr",
+                title: "Kestrel Plus: aylık veya yıllık üyelik",
+                body: "\
+Kestrel Plus ile her siparişte ücretsiz ekspres teslimat, 30 yerine 60 günlük iade süresi, indirimlere erken erişim ve seçili ürünlerde üyelere özel fiyatlardan yararlanırsınız.
+
+| | Aylık | Yıllık |
+|---|---|---|
+| Ücret | ayda 5,99 € | yılda 49 € (ayda yaklaşık 4,08 €) |
+| Ücretsiz deneme | 30 gün, hesap başına bir kez | 30 gün, hesap başına bir kez |
+| İptal | istediğiniz zaman; ay sonuna kadar devam eder | istediğiniz zaman; kullanılmayan tam aylar iade edilir |
+| Hane halkıyla paylaşım | en fazla 4 kişi | en fazla 4 kişi |
+
+**Plan değiştirme:** **Hesap → Kestrel Plus → Planı değiştir** bölümünden yapılır. Aylıktan yıllığa geçiş hemen geçerli olur ve içinde bulunduğunuz ayın kalanı hesabınıza alacak olarak yansıtılır. Yıllıktan aylığa geçiş bir sonraki yenileme tarihinizde geçerli olur.
+
+**Yenileme:** yıllık üyeliğiniz yenilenmeden 7 gün önce size e-posta göndeririz. Yenileme, hesabınızda kayıtlı kartla yapılır; ödeme alınamazsa kartınızı güncelleyebilmeniz için ayrıcalıklarınız 14 gün daha devam eder.",
+            },
+            Text {
+                locale: "fa",
+                title: "Kestrel Plus: اشتراک ماهانه یا سالانه",
+                body: "\
+با Kestrel Plus برای همهٔ سفارش‌ها ارسال اکسپرس رایگان، مهلت مرجوعی ۶۰ روزه به‌جای ۳۰ روز، دسترسی زودهنگام به حراج‌ها و قیمت ویژهٔ اعضا برای کالاهای منتخب دارید.
+
+| | ماهانه | سالانه |
+|---|---|---|
+| هزینه | ماهی ۵٫۹۹ یورو | سالی ۴۹ یورو (حدود ۴٫۰۸ یورو در ماه) |
+| دورهٔ آزمایشی رایگان | ۳۰ روز، یک بار برای هر حساب | ۳۰ روز، یک بار برای هر حساب |
+| لغو | هر زمان؛ تا پایان ماه ادامه دارد | هر زمان؛ مبلغ ماه‌های کامل استفاده‌نشده برگردانده می‌شود |
+| اشتراک‌گذاری با اعضای خانواده | حداکثر ۴ نفر | حداکثر ۴ نفر |
+
+**تغییر طرح:** از مسیر **حساب ← Kestrel Plus ← تغییر طرح**. تغییر از ماهانه به سالانه فوراً اعمال می‌شود و باقی‌ماندهٔ ماه جاری به حسابتان منظور می‌شود. تغییر از سالانه به ماهانه از تاریخ تمدید بعدی اعمال می‌شود.
+
+**تمدید:** ۷ روز پیش از تمدید اشتراک سالانه به شما ایمیل می‌زنیم. تمدید با کارت ذخیره‌شده در حسابتان انجام می‌شود؛ اگر پرداخت ناموفق باشد، مزایای شما ۱۴ روز دیگر ادامه دارد تا کارت را به‌روز کنید.",
+            },
+        ],
+    },
+    DemoArticle {
+        category: BILLING,
+        status: Published,
+        visibility: Public,
+        tags: &["discount", "gift-card"],
+        age_days: 90,
+        earlier_source: None,
+        behind: &[],
+        texts: &[
+            Text {
+                locale: "en",
+                title: "Gift cards and discount codes",
+                body: "\
+**Gift cards** come as an e-mail with a 16-character code, or as a printed card. To use one, enter the code at checkout under **Gift card or discount code**. If the order costs more than the card's balance, pay the rest with any other method. The unused balance stays on the card for next time; you can check it under **Account → Gift cards**. Gift cards are valid for 3 years and cannot be exchanged for cash.
+
+**Discount codes** from our newsletter or our partners go in the same field. Good to know:
+
+- One discount code per order; it can be combined with a gift card.
+- Codes do not apply to shipping, gift cards or items already on sale, unless the code says so.
+- If you return part of an order bought with a discount, you get back what you actually paid for those items.
+
+**The code is not accepted?** Check the expiry date and the minimum order value in the e-mail that brought the code. Codes do not care about capital letters, but they do tell the letter O from the digit 0, which is the usual culprit.",
+            },
+            Text {
+                locale: "tr",
+                title: "Hediye kartları ve indirim kodları",
+                body: "\
+**Hediye kartları** 16 karakterlik bir kod içeren e-posta ya da basılı kart olarak gelir. Kullanmak için kodu ödeme adımında **Hediye kartı veya indirim kodu** alanına girin. Sipariş tutarı kart bakiyesinden fazlaysa kalanını başka bir yöntemle ödeyin. Kullanılmayan bakiye bir sonraki alışverişiniz için kartta kalır; bakiyenizi **Hesap → Hediye kartları** bölümünden görebilirsiniz. Hediye kartları 3 yıl geçerlidir ve nakde çevrilemez.
+
+Bültenimizden veya iş ortaklarımızdan gelen **indirim kodları** da aynı alana girilir. Bilmeniz gerekenler:
+
+- Her siparişte bir indirim kodu kullanılabilir; kod, hediye kartıyla birlikte kullanılabilir.
+- Kodlar, aksi belirtilmedikçe kargo ücretinde, hediye kartlarında ve indirimdeki ürünlerde geçerli değildir.
+- İndirimle alınan bir siparişin bir kısmını iade ederseniz, o ürünler için gerçekte ödediğiniz tutar iade edilir.
+
+**Kod kabul edilmiyor mu?** Kodun geldiği e-postadaki son kullanma tarihini ve en düşük sipariş tutarını kontrol edin. Kodlarda büyük-küçük harf ayrımı yoktur, ancak O harfi ile 0 rakamı farklıdır ve sorun çoğu zaman buradan kaynaklanır.",
+            },
+        ],
+    },
+    DemoArticle {
+        category: RETURNS,
+        status: Published,
+        visibility: Public,
+        tags: &["exchange", "returns"],
+        age_days: 170,
+        earlier_source: None,
+        behind: &[],
+        texts: &[Text {
+            locale: "en",
+            title: "Exchanging an item for another size or colour",
+            body: "\
+We do not swap items directly: the quickest way to get the right one is to order it again and return the first one for a refund. That way the new item leaves the warehouse today, instead of after your return has arrived.
+
+1. Order the size or colour you want as a new order.
+2. Register a return for the first item under **Orders → Return items**, with the reason *Wrong size or colour*.
+3. Send it back within 14 days; the refund follows once the warehouse has checked it.
+
+If the item you want is now cheaper because of a sale, you simply pay the lower price. Kestrel Plus members have 60 days instead of 30 to decide.",
+        }],
+    },
+    DemoArticle {
+        category: RETURNS,
+        status: Published,
+        visibility: Public,
+        tags: &["repair", "warranty"],
+        age_days: 190,
+        earlier_source: None,
+        behind: &[],
+        texts: &[
+            Text {
+                locale: "en",
+                title: "Warranty repairs",
+                body: "\
+Everything we sell has at least a **2-year** guarantee, and many brands add their own warranty on top. If an item stops working after the first 30 days:
+
+1. Open **Orders**, choose the order and press **Report a problem → Stopped working**.
+2. Describe the fault and, if you can, add a short video or photo.
+3. We send you a free return label, or arrange a pickup for large items.
+
+| Step | Usual time |
+|---|---|
+| Our reply to your report | 1 working day |
+| Parcel to the repair centre | 2–3 working days |
+| Repair | up to 14 days |
+| Parcel back to you | 2–3 working days |
+
+If the item cannot be repaired, or the same fault comes back, you get a replacement or a refund. Before sending in a phone, laptop or smart device, back up your data and remove passwords and accounts: a repair often means a reset.
+
+Damage from drops, liquids or wear is not covered, but we can give you a quote for a paid repair.",
+            },
+            Text {
+                locale: "tr",
+                title: "Garanti kapsamında onarım",
+                body: "\
+Sattığımız her ürün en az **2 yıl** garantilidir; birçok marka buna kendi garantisini de ekler. Ürün ilk 30 günden sonra çalışmayı bırakırsa:
+
+1. **Siparişler** sayfasını açın, siparişi seçin ve **Sorun bildir → Çalışmayı durdurdu** seçeneğine basın.
+2. Arızayı anlatın ve mümkünse kısa bir video ya da fotoğraf ekleyin.
+3. Size ücretsiz bir iade etiketi göndeririz; büyük ürünler için adresinizden alım ayarlarız.
+
+| Adım | Olağan süre |
+|---|---|
+| Bildiriminize yanıtımız | 1 iş günü |
+| Paketin servise ulaşması | 2–3 iş günü |
+| Onarım | en fazla 14 gün |
+| Paketin size geri dönmesi | 2–3 iş günü |
+
+Ürün onarılamazsa ya da aynı arıza tekrarlarsa yenisini veya paranızın iadesini alırsınız. Telefon, dizüstü bilgisayar ve akıllı cihazları göndermeden önce lütfen verilerinizi yedekleyin, şifrelerinizi ve hesaplarınızı kaldırın: onarım çoğu zaman cihazın sıfırlanması demektir.
+
+Düşme, sıvı teması veya aşınmadan kaynaklanan hasarlar garanti kapsamında değildir, ancak ücretli onarım için fiyat teklifi verebiliriz.",
+            },
+            Text {
+                locale: "pl",
+                title: "Naprawy gwarancyjne",
+                body: "\
+Każdy sprzedawany przez nas produkt jest objęty co najmniej **2-letnią** ochroną, a wiele marek dodaje do tego własną gwarancję. Jeśli produkt przestanie działać po pierwszych 30 dniach:
+
+1. Otwórz **Zamówienia**, wybierz zamówienie i kliknij **Zgłoś problem → Przestał działać**.
+2. Opisz usterkę i, jeśli możesz, dodaj krótki film lub zdjęcie.
+3. Wyślemy Ci bezpłatną etykietę zwrotną, a po duże produkty zamówimy kuriera.
+
+| Etap | Zwykle trwa |
+|---|---|
+| Nasza odpowiedź na zgłoszenie | 1 dzień roboczy |
+| Dostarczenie paczki do serwisu | 2–3 dni robocze |
+| Naprawa | do 14 dni |
+| Odesłanie paczki do Ciebie | 2–3 dni robocze |
+
+Jeśli produktu nie da się naprawić albo usterka wróci, otrzymasz nowy egzemplarz lub zwrot pieniędzy. Przed wysłaniem telefonu, laptopa czy urządzenia smart zrób kopię zapasową danych i usuń hasła oraz konta: naprawa często oznacza przywrócenie ustawień fabrycznych.
+
+Uszkodzenia mechaniczne, zalanie i zużycie nie są objęte gwarancją, ale możemy przygotować wycenę płatnej naprawy.",
+            },
+            Text {
+                locale: "fa",
+                title: "تعمیر در دورهٔ گارانتی",
+                body: "\
+همهٔ کالاهایی که می‌فروشیم دست‌کم **۲ سال** ضمانت دارند و بسیاری از برندها ضمانت خودشان را هم به آن اضافه می‌کنند. اگر کالا پس از ۳۰ روز اول از کار افتاد:
+
+1. صفحهٔ **سفارش‌ها** را باز کنید، سفارش را انتخاب کنید و **گزارش مشکل ← از کار افتاده** را بزنید.
+2. ایراد را شرح دهید و اگر می‌توانید، ویدیو یا عکس کوتاهی اضافه کنید.
+3. برایتان برچسب مرجوعی رایگان می‌فرستیم یا برای کالاهای حجیم، دریافت از محل را هماهنگ می‌کنیم.
+
+| مرحله | زمان معمول |
+|---|---|
+| پاسخ ما به گزارش شما | ۱ روز کاری |
+| رسیدن بسته به مرکز تعمیر | ۲ تا ۳ روز کاری |
+| تعمیر | حداکثر ۱۴ روز |
+| بازگشت بسته به شما | ۲ تا ۳ روز کاری |
+
+اگر کالا تعمیرشدنی نباشد یا همان ایراد دوباره پیدا شود، کالای جدید یا بازپرداخت دریافت می‌کنید. پیش از ارسال گوشی، لپ‌تاپ یا دستگاه‌های هوشمند، لطفاً از اطلاعات خود نسخهٔ پشتیبان بگیرید و گذرواژه‌ها و حساب‌ها را حذف کنید؛ تعمیر اغلب به بازنشانی دستگاه می‌انجامد.
+
+آسیب ناشی از ضربه، مایعات یا فرسودگی مشمول ضمانت نیست، اما می‌توانیم برای تعمیر با هزینه، برآورد قیمت بدهیم.",
+            },
+        ],
+    },
+    DemoArticle {
+        category: RETURNS,
+        status: Published,
+        visibility: Public,
+        tags: &["returns"],
+        age_days: 208,
+        earlier_source: None,
+        behind: &[],
+        texts: &[
+            Text {
+                locale: "en",
+                title: "Items that cannot be returned",
+                body: "\
+For hygiene and safety reasons, and because some products cannot be sold again once opened, these items can only be returned if they are faulty:
+
+- earphones and in-ear headphones, once the hygiene seal is broken;
+- toothbrushes, shavers, hair trimmers and other personal care items, once unpacked;
+- software, games and gift cards whose code has been revealed or used;
+- food, coffee and other items with a best-before date;
+- items made or engraved to your order.
+
+Everything else can be returned within 30 days (60 days for Kestrel Plus members), even if you have opened the box. If a returned item comes back incomplete or damaged, we refund it less the loss in value, and tell you why before we do.",
+            },
+            Text {
+                locale: "tr",
+                title: "İade edilemeyen ürünler",
+                body: "\
+Hijyen ve güvenlik nedeniyle, ayrıca bazı ürünler açıldıktan sonra yeniden satılamadığı için aşağıdaki ürünler yalnızca arızalıysa iade edilebilir:
+
+- hijyen bandı açılmış kulak içi kulaklıklar;
+- ambalajından çıkarılmış diş fırçaları, tıraş makineleri, saç kesme makineleri ve diğer kişisel bakım ürünleri;
+- kodu açığa çıkmış veya kullanılmış yazılımlar, oyunlar ve hediye kartları;
+- gıda, kahve ve son tüketim tarihi olan diğer ürünler;
+- size özel üretilen veya üzerine isim yazdırılan ürünler.
+
+Diğer tüm ürünleri, kutusunu açmış olsanız bile 30 gün içinde (Kestrel Plus üyeleri için 60 gün) iade edebilirsiniz. İade edilen ürün eksik veya hasarlı gelirse, değer kaybını düşerek iade ederiz ve bunu yapmadan önce nedenini size bildiririz.",
+            },
+            Text {
+                locale: "pl",
+                title: "Produkty, których nie można zwrócić",
+                body: "\
+Ze względów higienicznych i bezpieczeństwa, a także dlatego, że niektórych produktów po otwarciu nie da się ponownie sprzedać, poniższe rzeczy można zwrócić tylko wtedy, gdy są wadliwe:
+
+- słuchawki douszne z zerwaną plombą higieniczną;
+- szczoteczki do zębów, golarki, trymery i inne produkty do higieny osobistej wyjęte z opakowania;
+- oprogramowanie, gry i karty podarunkowe, których kod został odsłonięty lub użyty;
+- żywność, kawa i inne produkty z datą przydatności;
+- produkty wykonane lub grawerowane na zamówienie.
+
+Wszystko inne możesz zwrócić w ciągu 30 dni (60 dni dla członków Kestrel Plus), również po otwarciu pudełka. Jeśli zwrócony produkt wróci niekompletny lub uszkodzony, zwrócimy kwotę pomniejszoną o utratę wartości, a wcześniej wyjaśnimy dlaczego.",
+            },
+            Text {
+                locale: "fa",
+                title: "کالاهایی که مرجوع نمی‌شوند",
+                body: "\
+به دلایل بهداشتی و ایمنی، و چون برخی کالاها پس از بازشدن دیگر قابل فروش نیستند، کالاهای زیر فقط در صورت معیوب بودن قابل مرجوع‌اند:
+
+- هندزفری‌ها و هدفون‌های داخل گوش، پس از باز شدن برچسب بهداشتی؛
+- مسواک، ماشین اصلاح، ماشین موزن و دیگر لوازم بهداشت شخصی، پس از خارج‌شدن از بسته‌بندی؛
+- نرم‌افزار، بازی و کارت هدیه‌ای که کد آن نمایان یا استفاده شده است؛
+- خوراکی، قهوه و دیگر کالاهای تاریخ‌دار؛
+- کالاهایی که به سفارش شما ساخته یا حکاکی شده‌اند.
+
+همهٔ کالاهای دیگر را حتی اگر جعبه‌شان را باز کرده باشید، تا ۳۰ روز (برای اعضای Kestrel Plus تا ۶۰ روز) می‌توانید مرجوع کنید. اگر کالای مرجوعی ناقص یا آسیب‌دیده به دست ما برسد، مبلغ را پس از کسر افت ارزش برمی‌گردانیم و پیش از آن دلیلش را به شما اطلاع می‌دهیم.",
+            },
+        ],
+    },
 ];
