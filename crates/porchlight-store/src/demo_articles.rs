@@ -13,6 +13,7 @@ const BILLING: usize = 0;
 const SHIPPING: usize = 1;
 const ACCOUNT: usize = 2;
 const RETURNS: usize = 3;
+const APP: usize = 4;
 
 /// What each category holds, in English, Turkish, Polish and Persian.
 pub(crate) const CATEGORY_DESCRIPTIONS: &[[&str; 4]] = &[
@@ -1492,6 +1493,267 @@ Wszystko inne możesz zwrócić w ciągu 30 dni (60 dni dla członków Kestrel P
 - کالاهایی که به سفارش شما ساخته یا حکاکی شده‌اند.
 
 همهٔ کالاهای دیگر را حتی اگر جعبه‌شان را باز کرده باشید، تا ۳۰ روز (برای اعضای Kestrel Plus تا ۶۰ روز) می‌توانید مرجوع کنید. اگر کالای مرجوعی ناقص یا آسیب‌دیده به دست ما برسد، مبلغ را پس از کسر افت ارزش برمی‌گردانیم و پیش از آن دلیلش را به شما اطلاع می‌دهیم.",
+            },
+        ],
+    },
+    DemoArticle {
+        category: APP,
+        status: Published,
+        visibility: Public,
+        tags: &["app", "login"],
+        age_days: 220,
+        earlier_source: None,
+        behind: &[],
+        texts: &[
+            Text {
+                locale: "en",
+                title: "Installing the Kestrel app and signing in",
+                body: "\
+The Kestrel app is free for iPhone (iOS 16 or later) and Android (version 10 or later).
+
+1. Search for **Kestrel Market** in the App Store or Google Play, or scan the QR code at the bottom of our website.
+2. Open the app and sign in with the same e-mail address and password as on the website, or with Apple or Google.
+3. Allow notifications if you want to hear when your orders ship and arrive.
+
+Your basket, wish lists and orders are the same in the app and on the website. In the app you can also scan a product's barcode in a shop to compare prices, and show the pickup code of a parcel locker delivery.
+
+**Trouble signing in?** Check that the app is up to date, then see *Resetting your password*. If you use two-step verification, the app asks for a code the first time you sign in on a new phone.",
+            },
+            Text {
+                locale: "fa",
+                title: "نصب برنامهٔ Kestrel و ورود به آن",
+                body: "\
+برنامهٔ Kestrel برای آیفون (iOS ۱۶ یا جدیدتر) و اندروید (نسخهٔ ۱۰ یا جدیدتر) رایگان است.
+
+1. در App Store یا Google Play عبارت **Kestrel Market** را جست‌وجو کنید یا کد QR پایین وب‌سایت ما را اسکن کنید.
+2. برنامه را باز کنید و با همان ایمیل و گذرواژهٔ وب‌سایت، یا با Apple یا Google، وارد شوید.
+3. اگر می‌خواهید از ارسال و رسیدن سفارش‌هایتان باخبر شوید، اجازهٔ ارسال اعلان را بدهید.
+
+سبد خرید، فهرست‌های علاقه‌مندی و سفارش‌های شما در برنامه و وب‌سایت یکسان است. در برنامه همچنین می‌توانید در فروشگاه‌ها بارکد کالا را برای مقایسهٔ قیمت اسکن کنید و کد تحویل بستهٔ صندوق امانات را نشان دهید.
+
+**در ورود مشکل دارید؟** مطمئن شوید برنامه به‌روز است و سپس مقالهٔ *بازنشانی گذرواژه* را ببینید. اگر ورود دومرحله‌ای را فعال کرده‌اید، برنامه بار اولی که در گوشی جدید وارد می‌شوید کد تأیید می‌خواهد.",
+            },
+        ],
+    },
+    DemoArticle {
+        category: APP,
+        status: Published,
+        visibility: Public,
+        tags: &["app", "bug", "photos"],
+        age_days: 45,
+        earlier_source: None,
+        behind: &[],
+        texts: &[
+            Text {
+                locale: "en",
+                title: "The app closes when I upload photos",
+                body: "\
+You upload photos when you report a damaged item, write a review or send us an attachment. If the app closes or freezes while doing so, try these steps in order:
+
+1. **Update the app** from the App Store or Google Play. Version 4.2 fixed the most common cause: very large photos from newer phones.
+2. **Allow access to your photos.** iPhone: *Settings → Kestrel → Photos → Full Access*. Android: *Settings → Apps → Kestrel → Permissions → Photos and videos → Allow*.
+3. **Free up space.** The app needs about 500 MB of free storage to prepare photos for upload.
+4. **Try one photo at a time**, or take the photo from inside the app instead of choosing it from the gallery.
+5. **Restart your phone**, then try again.
+
+Still closing? Send us the phone model, the system version and the app version (**Account → About the app**). In the meantime you can attach the photos to your message on our website.",
+            },
+            Text {
+                locale: "tr",
+                title: "Fotoğraf yüklerken uygulama kapanıyor",
+                body: "\
+Hasarlı ürün bildirirken, değerlendirme yazarken veya bize ek gönderirken fotoğraf yüklersiniz. Bu sırada uygulama kapanıyor ya da donuyorsa şu adımları sırayla deneyin:
+
+1. **Uygulamayı güncelleyin** (App Store veya Google Play). 4.2 sürümü en yaygın nedeni, yani yeni telefonlarla çekilen çok büyük fotoğrafları, giderdi.
+2. **Fotoğraflara erişim izni verin.** iPhone: *Ayarlar → Kestrel → Fotoğraflar → Tam Erişim*. Android: *Ayarlar → Uygulamalar → Kestrel → İzinler → Fotoğraflar ve videolar → İzin ver*.
+3. **Yer açın.** Uygulamanın fotoğrafları yüklemeye hazırlamak için yaklaşık 500 MB boş alana ihtiyacı vardır.
+4. **Fotoğrafları tek tek yükleyin** ya da fotoğrafı galeriden seçmek yerine uygulamanın içinden çekin.
+5. **Telefonunuzu yeniden başlatın** ve tekrar deneyin.
+
+Hâlâ kapanıyor mu? Telefon modelinizi, işletim sistemi sürümünü ve uygulama sürümünü (**Hesap → Uygulama hakkında**) bize gönderin. Bu arada fotoğrafları web sitemiz üzerinden mesajınıza ekleyebilirsiniz.",
+            },
+            Text {
+                locale: "pl",
+                title: "Aplikacja zamyka się podczas wysyłania zdjęć",
+                body: "\
+Zdjęcia wysyłasz, gdy zgłaszasz uszkodzony produkt, piszesz opinię lub dołączasz załącznik do wiadomości. Jeśli aplikacja się wtedy zamyka lub zawiesza, wykonaj po kolei te kroki:
+
+1. **Zaktualizuj aplikację** w App Store lub Google Play. Wersja 4.2 usunęła najczęstszą przyczynę: bardzo duże zdjęcia z nowszych telefonów.
+2. **Zezwól na dostęp do zdjęć.** iPhone: *Ustawienia → Kestrel → Zdjęcia → Pełny dostęp*. Android: *Ustawienia → Aplikacje → Kestrel → Uprawnienia → Zdjęcia i filmy → Zezwalaj*.
+3. **Zwolnij miejsce.** Aplikacja potrzebuje około 500 MB wolnej pamięci, aby przygotować zdjęcia do wysłania.
+4. **Wysyłaj po jednym zdjęciu** albo zrób zdjęcie w aplikacji, zamiast wybierać je z galerii.
+5. **Uruchom telefon ponownie** i spróbuj jeszcze raz.
+
+Nadal się zamyka? Prześlij nam model telefonu, wersję systemu i wersję aplikacji (**Konto → O aplikacji**). W międzyczasie możesz dołączyć zdjęcia do wiadomości na naszej stronie.",
+            },
+            Text {
+                locale: "fa",
+                title: "برنامه هنگام بارگذاری عکس بسته می‌شود",
+                body: "\
+هنگام گزارش کالای آسیب‌دیده، نوشتن نظر یا فرستادن پیوست برای ما، عکس بارگذاری می‌کنید. اگر در این حین برنامه بسته می‌شود یا از کار می‌افتد، این مراحل را به ترتیب امتحان کنید:
+
+1. **برنامه را به‌روز کنید** (App Store یا Google Play). نسخهٔ ۴٫۲ رایج‌ترین علت، یعنی عکس‌های بسیار حجیم گوشی‌های جدید، را برطرف کرده است.
+2. **اجازهٔ دسترسی به عکس‌ها را بدهید.** آیفون: *Settings ← Kestrel ← Photos ← Full Access*. اندروید: *تنظیمات ← برنامه‌ها ← Kestrel ← مجوزها ← عکس‌ها و ویدیوها ← اجازه دادن*.
+3. **فضا آزاد کنید.** برنامه برای آماده‌سازی عکس‌ها حدود ۵۰۰ مگابایت فضای خالی لازم دارد.
+4. **عکس‌ها را یکی‌یکی بفرستید** یا به‌جای انتخاب از گالری، عکس را از داخل خود برنامه بگیرید.
+5. **گوشی را دوباره راه‌اندازی کنید** و دوباره امتحان کنید.
+
+هنوز بسته می‌شود؟ مدل گوشی، نسخهٔ سیستم‌عامل و نسخهٔ برنامه (**حساب ← دربارهٔ برنامه**) را برای ما بفرستید. در این فاصله می‌توانید عکس‌ها را از طریق وب‌سایت به پیامتان پیوست کنید.",
+            },
+        ],
+    },
+    DemoArticle {
+        category: APP,
+        status: Published,
+        visibility: Public,
+        tags: &["app", "price-alert", "wish-list"],
+        age_days: 80,
+        earlier_source: None,
+        behind: &[],
+        texts: &[Text {
+            locale: "en",
+            title: "Wish lists and price alerts",
+            body: "\
+Tap the heart on any product to save it to your wish list. You can keep several lists, for example *Birthday* or *Kitchen*, and share a list by link: whoever opens it sees the items and can buy them as a gift, without seeing your account.
+
+**Price alerts:** on a saved product, tap the bell and choose
+
+- **Any price drop**, or
+- **Below a price I choose**.
+
+We send one notification when the price drops, and another if an item you saved is about to sell out, in the app or by e-mail as set under **Account → Notifications**. Alerts stop after 6 months, or when you remove the item from the list.",
+        }],
+    },
+    DemoArticle {
+        category: APP,
+        status: Published,
+        visibility: Public,
+        tags: &["export", "invoice", "orders"],
+        age_days: 115,
+        earlier_source: None,
+        behind: &[],
+        texts: &[
+            Text {
+                locale: "en",
+                title: "Downloading your order history and invoices",
+                body: "\
+You can download your orders as a spreadsheet, for your own records or for your accounting.
+
+1. Open **Account → Orders → Download**.
+2. Choose a period (up to 3 years back) and a format: **CSV** for spreadsheets or **PDF** for a printable summary.
+3. Tick **Include invoices** to get every invoice of the period as PDFs in one ZIP file.
+4. Press **Prepare download**. Small files are ready at once; larger ones arrive by e-mail within about 10 minutes, with a link that works for 7 days.
+
+The CSV has one row per item: order number, date, product, quantity, price, VAT and status. It opens in Excel, Numbers or Google Sheets; if accented letters look wrong in Excel, use *Data → From Text/CSV* and choose UTF-8.
+
+**Want all the personal data we hold about you, not only your orders?** That is a separate request: see *How we use your personal data*.",
+            },
+            Text {
+                locale: "tr",
+                title: "Sipariş geçmişinizi ve faturalarınızı indirme",
+                body: "\
+Siparişlerinizi kendi kayıtlarınız veya muhasebeniz için tablo olarak indirebilirsiniz.
+
+1. **Hesap → Siparişler → İndir** bölümünü açın.
+2. Bir dönem (en fazla 3 yıl geriye) ve biçim seçin: tablolar için **CSV**, yazdırılabilir özet için **PDF**.
+3. Dönemin tüm faturalarını tek bir ZIP dosyasında PDF olarak almak için **Faturaları ekle** kutusunu işaretleyin.
+4. **İndirmeyi hazırla** düğmesine basın. Küçük dosyalar hemen hazır olur; büyük olanlar yaklaşık 10 dakika içinde, 7 gün geçerli bir bağlantıyla e-postanıza gelir.
+
+CSV dosyasında her ürün için bir satır bulunur: sipariş numarası, tarih, ürün, adet, fiyat, KDV ve durum. Dosya Excel, Numbers veya Google E-Tablolar'da açılır; Türkçe karakterler Excel'de bozuk görünürse *Veri → Metinden/CSV'den* seçeneğini kullanıp UTF-8'i seçin.
+
+**Yalnızca siparişlerinizi değil, hakkınızda tuttuğumuz tüm kişisel verileri mi istiyorsunuz?** Bu ayrı bir taleptir: *Kişisel verilerinizi nasıl kullanıyoruz* makalesine bakın.",
+            },
+            Text {
+                locale: "pl",
+                title: "Pobieranie historii zamówień i faktur",
+                body: "\
+Zamówienia możesz pobrać jako arkusz, do własnej dokumentacji lub dla księgowości.
+
+1. Otwórz **Konto → Zamówienia → Pobierz**.
+2. Wybierz okres (do 3 lat wstecz) i format: **CSV** do arkuszy kalkulacyjnych lub **PDF** jako podsumowanie do wydruku.
+3. Zaznacz **Dołącz faktury**, aby otrzymać wszystkie faktury z tego okresu jako pliki PDF w jednym archiwum ZIP.
+4. Kliknij **Przygotuj plik**. Małe pliki są gotowe od razu, większe wyślemy e-mailem w ciągu około 10 minut, z linkiem ważnym 7 dni.
+
+Plik CSV ma jeden wiersz na każdy produkt: numer zamówienia, datę, produkt, ilość, cenę, VAT i status. Otworzysz go w Excelu, Numbers lub Arkuszach Google; jeśli polskie znaki wyglądają w Excelu źle, użyj *Dane → Z pliku tekstowego/CSV* i wybierz UTF-8.
+
+**Chcesz otrzymać wszystkie dane osobowe, które o Tobie przechowujemy, a nie tylko zamówienia?** To osobny wniosek: zobacz *Jak wykorzystujemy Twoje dane osobowe*.",
+            },
+            Text {
+                locale: "fa",
+                title: "دریافت سابقهٔ سفارش‌ها و فاکتورها",
+                body: "\
+می‌توانید سفارش‌های خود را برای نگهداری سوابق یا امور حسابداری به‌صورت صفحه‌گسترده دانلود کنید.
+
+1. به **حساب ← سفارش‌ها ← دانلود** بروید.
+2. بازهٔ زمانی (حداکثر تا ۳ سال قبل) و قالب را انتخاب کنید: **CSV** برای صفحه‌گسترده یا **PDF** برای خلاصه‌ای قابل چاپ.
+3. اگر می‌خواهید همهٔ فاکتورهای آن بازه را به‌صورت PDF در یک فایل ZIP بگیرید، گزینهٔ **افزودن فاکتورها** را علامت بزنید.
+4. **آماده‌سازی فایل** را بزنید. فایل‌های کوچک فوراً آماده می‌شوند؛ فایل‌های بزرگ‌تر ظرف حدود ۱۰ دقیقه با پیوندی که ۷ روز معتبر است ایمیل می‌شوند.
+
+فایل CSV برای هر کالا یک سطر دارد: شمارهٔ سفارش، تاریخ، کالا، تعداد، قیمت، مالیات بر ارزش افزوده و وضعیت. این فایل در Excel، Numbers یا Google Sheets باز می‌شود؛ اگر حروف فارسی در Excel به‌هم‌ریخته نمایش داده شد، از *Data ← From Text/CSV* استفاده کنید و UTF-8 را برگزینید.
+
+**همهٔ اطلاعات شخصی‌ای را که از شما نگه می‌داریم می‌خواهید، نه فقط سفارش‌ها را؟** این درخواست جداگانه‌ای است؛ مقالهٔ *چگونه از اطلاعات شخصی شما استفاده می‌کنیم* را ببینید.",
+            },
+        ],
+    },
+    DemoArticle {
+        category: APP,
+        status: Published,
+        visibility: Public,
+        tags: &["app", "notifications"],
+        age_days: 70,
+        earlier_source: None,
+        behind: &[],
+        texts: &[
+            Text {
+                locale: "en",
+                title: "Getting order updates as app notifications",
+                body: "\
+The app can tell you when an order ships, when it is out for delivery, when it is waiting in a locker and when a refund has been sent.
+
+**To turn them on:**
+
+1. In the app, open **Account → Notifications** and switch on **Order updates**.
+2. If your phone asks, allow Kestrel to send notifications. If you said no earlier, change it in your phone's settings: on iPhone *Settings → Notifications → Kestrel*, on Android *Settings → Apps → Kestrel → Notifications*.
+
+**Not getting them?**
+
+- On some Android phones the battery saver blocks notifications: set Kestrel to *Unrestricted* under *Settings → Apps → Kestrel → Battery*.
+- *Do Not Disturb* and focus modes hold notifications back until they end.
+- Notifications go to the phone you signed in on last. Sign out and in again to move them to a new phone.",
+            },
+            Text {
+                locale: "tr",
+                title: "Sipariş güncellemelerini uygulama bildirimi olarak alma",
+                body: "\
+Uygulama, siparişiniz kargoya verildiğinde, dağıtıma çıktığında, kargo dolabında sizi beklediğinde ve para iadeniz gönderildiğinde size haber verebilir.
+
+**Bildirimleri açmak için:**
+
+1. Uygulamada **Hesap → Bildirimler** bölümünü açın ve **Sipariş güncellemeleri** seçeneğini etkinleştirin.
+2. Telefonunuz sorarsa Kestrel'in bildirim göndermesine izin verin. Daha önce reddettiyseniz bunu telefonunuzun ayarlarından değiştirin: iPhone'da *Ayarlar → Bildirimler → Kestrel*, Android'de *Ayarlar → Uygulamalar → Kestrel → Bildirimler*.
+
+**Bildirim gelmiyor mu?**
+
+- Bazı Android telefonlarda pil tasarrufu bildirimleri engeller: *Ayarlar → Uygulamalar → Kestrel → Pil* bölümünde Kestrel'i *Kısıtlanmamış* olarak ayarlayın.
+- *Rahatsız Etmeyin* ve odak modları, sona erene kadar bildirimleri bekletir.
+- Bildirimler en son giriş yaptığınız telefona gönderilir. Yeni telefonunuzda almak için çıkış yapıp yeniden giriş yapın.",
+            },
+            Text {
+                locale: "pl",
+                title: "Powiadomienia o zamówieniach w aplikacji",
+                body: "\
+Aplikacja może powiadomić Cię, gdy zamówienie zostanie wysłane, gdy kurier wyruszy z nim w drogę, gdy paczka czeka w paczkomacie i gdy zlecimy zwrot pieniędzy.
+
+**Jak je włączyć:**
+
+1. W aplikacji otwórz **Konto → Powiadomienia** i włącz **Aktualizacje zamówień**.
+2. Jeśli telefon o to zapyta, zezwól aplikacji Kestrel na wysyłanie powiadomień. Jeśli wcześniej nie udzielono zgody, zmień to w ustawieniach telefonu: na iPhonie *Ustawienia → Powiadomienia → Kestrel*, na Androidzie *Ustawienia → Aplikacje → Kestrel → Powiadomienia*.
+
+**Powiadomienia nie przychodzą?**
+
+- Na niektórych telefonach z Androidem oszczędzanie baterii blokuje powiadomienia: ustaw Kestrel jako *Bez ograniczeń* w *Ustawienia → Aplikacje → Kestrel → Bateria*.
+- Tryb *Nie przeszkadzać* i tryby skupienia wstrzymują powiadomienia do czasu ich wyłączenia.
+- Powiadomienia trafiają na telefon, na którym zalogowano się ostatnio. Aby przenieść je na nowy telefon, wyloguj się i zaloguj ponownie.",
             },
         ],
     },
