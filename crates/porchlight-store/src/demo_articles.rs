@@ -3,8 +3,8 @@
 //! Written by hand in English, with Turkish, Polish and Persian translations of many
 //! articles; bodies are markdown in the form the article editor stores.
 
-use porchlight_domain::kb::ArticleStatus::Published;
-use porchlight_domain::kb::ArticleVisibility::Public;
+use porchlight_domain::kb::ArticleStatus::{Draft, Published};
+use porchlight_domain::kb::ArticleVisibility::{Internal, Public};
 
 use crate::demo_kb::{DemoArticle, Text};
 
@@ -14,6 +14,7 @@ const SHIPPING: usize = 1;
 const ACCOUNT: usize = 2;
 const RETURNS: usize = 3;
 const APP: usize = 4;
+const SECURITY: usize = 5;
 
 /// What each category holds, in English, Turkish, Polish and Persian.
 pub(crate) const CATEGORY_DESCRIPTIONS: &[[&str; 4]] = &[
@@ -287,7 +288,7 @@ Genellikle bir iş günü içinde yanıt veriyoruz. Değişimde yeni ürünü he
                 locale: "pl",
                 title: "Produkt dotarł uszkodzony lub nie działa",
                 body: "\
-Bardzo nam przykro! Uszkodzony lub wadliwy produkt wymienimy albo zwrócimy za niego pieniądze bez żadnych kosztów po Twojej stronie. Nie musisz czekać na 30-dniowy termin zwrotu.
+Paczka dotarła uszkodzona albo produkt nie działa? Bardzo nam przykro! Uszkodzony lub wadliwy produkt wymienimy albo zwrócimy za niego pieniądze bez żadnych kosztów po Twojej stronie. Nie musisz czekać na 30-dniowy termin zwrotu.
 
 **Zgłoś to w ciągu 14 dni od dostawy:**
 
@@ -1756,5 +1757,328 @@ Aplikacja może powiadomić Cię, gdy zamówienie zostanie wysłane, gdy kurier 
 - Powiadomienia trafiają na telefon, na którym zalogowano się ostatnio. Aby przenieść je na nowy telefon, wyloguj się i zaloguj ponownie.",
             },
         ],
+    },
+    DemoArticle {
+        category: SECURITY,
+        status: Published,
+        visibility: Public,
+        tags: &["2fa", "security"],
+        age_days: 215,
+        earlier_source: None,
+        behind: &[],
+        texts: &[
+            Text {
+                locale: "en",
+                title: "Turning on two-step verification",
+                body: "\
+Two-step verification protects your account even if someone learns your password: signing in on a new device also needs a code from your phone.
+
+1. Open **Account → Security → Two-step verification** and press **Turn on**.
+2. Choose how to get codes:
+   - **Authenticator app** (recommended): scan the QR code with Google Authenticator, Microsoft Authenticator, 1Password or a similar app. It works without signal.
+   - **Text message**: enter your mobile number, and we send a 6-digit code each time.
+3. Enter the code shown to confirm.
+4. Save your **backup codes**: ten single-use codes for when your phone is lost. Print them or keep them in a password manager.
+
+Devices you are already signed in on stay signed in. To sign in on a new device you need your password and a code; tick **Trust this device** to skip the code there for 30 days.
+
+**Lost your phone?** Sign in with a backup code and set up two-step verification again on the new phone. Without backup codes, contact us: we will confirm your identity before turning it off.",
+            },
+            Text {
+                locale: "tr",
+                title: "İki adımlı doğrulamayı açma",
+                body: "\
+İki adımlı doğrulama, biri şifrenizi öğrense bile hesabınızı korur: yeni bir cihazdan giriş yapmak için telefonunuza gelen bir kod da gerekir.
+
+1. **Hesap → Güvenlik → İki adımlı doğrulama** bölümünü açın ve **Aç** düğmesine basın.
+2. Kodları nasıl alacağınızı seçin:
+   - **Doğrulama uygulaması** (önerilir): QR kodunu Google Authenticator, Microsoft Authenticator, 1Password veya benzeri bir uygulamayla tarayın. Telefon çekmese de çalışır.
+   - **SMS**: cep telefonu numaranızı girin; her seferinde 6 haneli bir kod göndeririz.
+3. Onaylamak için ekranda görünen kodu girin.
+4. **Yedek kodlarınızı** saklayın: telefonunuzu kaybederseniz kullanabileceğiniz, her biri tek kullanımlık on kod. Yazdırın veya bir şifre yöneticisinde saklayın.
+
+Daha önce giriş yaptığınız cihazlarda oturumunuz açık kalır. Yeni bir cihazda giriş yapmak için şifreniz ve bir kod gerekir; o cihazda 30 gün boyunca kod sorulmaması için **Bu cihaza güven** kutusunu işaretleyebilirsiniz.
+
+**Telefonunuzu mu kaybettiniz?** Bir yedek kodla giriş yapın ve yeni telefonunuzda iki adımlı doğrulamayı yeniden kurun. Yedek kodunuz yoksa bize yazın: doğrulamayı kapatmadan önce kimliğinizi teyit ederiz.",
+            },
+            Text {
+                locale: "pl",
+                title: "Włączanie weryfikacji dwuetapowej",
+                body: "\
+Weryfikacja dwuetapowa chroni konto nawet wtedy, gdy ktoś pozna Twoje hasło: logowanie na nowym urządzeniu wymaga też kodu z telefonu.
+
+1. Otwórz **Konto → Bezpieczeństwo → Weryfikacja dwuetapowa** i kliknij **Włącz**.
+2. Wybierz sposób otrzymywania kodów:
+   - **Aplikacja uwierzytelniająca** (zalecana): zeskanuj kod QR w Google Authenticator, Microsoft Authenticator, 1Password lub podobnej aplikacji. Działa bez zasięgu.
+   - **SMS**: podaj numer komórki, a za każdym razem wyślemy 6-cyfrowy kod.
+3. Wpisz wyświetlony kod, aby potwierdzić.
+4. Zachowaj **kody zapasowe**: dziesięć jednorazowych kodów na wypadek utraty telefonu. Wydrukuj je lub przechowuj w menedżerze haseł.
+
+Urządzenia, na których już się zalogowano, pozostają zalogowane. Logowanie na nowym urządzeniu wymaga hasła i kodu; zaznacz **Ufaj temu urządzeniu**, aby przez 30 dni nie podawać tam kodu.
+
+**Zgubiony telefon?** Zaloguj się kodem zapasowym i skonfiguruj weryfikację dwuetapową na nowym telefonie. Jeśli nie masz kodów zapasowych, napisz do nas: przed jej wyłączeniem potwierdzimy Twoją tożsamość.",
+            },
+            Text {
+                locale: "fa",
+                title: "فعال‌کردن تأیید دومرحله‌ای",
+                body: "\
+تأیید دومرحله‌ای حتی اگر کسی گذرواژهٔ شما را بداند، از حسابتان محافظت می‌کند: ورود از دستگاه جدید به کدی از گوشی شما هم نیاز دارد.
+
+1. به **حساب ← امنیت ← تأیید دومرحله‌ای** بروید و **فعال‌سازی** را بزنید.
+2. روش دریافت کد را انتخاب کنید:
+   - **برنامهٔ احراز هویت** (پیشنهادی): کد QR را با Google Authenticator، Microsoft Authenticator، 1Password یا برنامه‌ای مشابه اسکن کنید. بدون آنتن هم کار می‌کند.
+   - **پیامک**: شمارهٔ همراه خود را وارد کنید؛ هر بار یک کد ۶ رقمی می‌فرستیم.
+3. برای تأیید، کد نمایش‌داده‌شده را وارد کنید.
+4. **کدهای پشتیبان** را نگه دارید: ده کد یک‌بارمصرف برای زمانی که گوشی‌تان گم شود. آن‌ها را چاپ کنید یا در یک برنامهٔ مدیریت گذرواژه نگه دارید.
+
+در دستگاه‌هایی که قبلاً وارد شده‌اید، همچنان وارد می‌مانید. برای ورود از دستگاه جدید، گذرواژه و کد لازم است؛ با علامت‌زدن **به این دستگاه اعتماد کن** تا ۳۰ روز در آن دستگاه کد خواسته نمی‌شود.
+
+**گوشی‌تان را گم کرده‌اید؟** با یک کد پشتیبان وارد شوید و تأیید دومرحله‌ای را روی گوشی جدید دوباره راه‌اندازی کنید. اگر کد پشتیبان ندارید، با ما تماس بگیرید؛ پیش از غیرفعال‌کردن آن، هویت شما را تأیید می‌کنیم.",
+            },
+        ],
+    },
+    DemoArticle {
+        category: SECURITY,
+        status: Published,
+        visibility: Public,
+        tags: &["2fa", "login", "sms"],
+        age_days: 65,
+        earlier_source: None,
+        behind: &[],
+        texts: &[
+            Text {
+                locale: "en",
+                title: "Two-step verification codes do not arrive",
+                body: "\
+**Codes by text message**
+
+- Wait a minute before asking for a new code: each new request cancels the previous code, and messages can arrive out of order.
+- Check that the number under **Account → Security** is right, including the country code.
+- Some phones and carriers block texts from short numbers. Look in your blocked or spam messages, and check that you have signal (with Wi-Fi calling, texts do not always arrive).
+- Travelling? Roaming networks sometimes delay texts by several minutes.
+
+**Codes from an authenticator app**
+
+- The code changes every 30 seconds and depends on your phone's clock. If codes are always refused, turn on *automatic date and time* in your phone's settings.
+- If the app holds codes for several services, make sure you use the *Kestrel* entry.
+
+**Nothing works?** Press **Use a backup code** on the sign-in page. If you have none left, contact us from the e-mail address of your account; we will verify your identity and switch two-step verification off so that you can set it up again.",
+            },
+            Text {
+                locale: "tr",
+                title: "İki adımlı doğrulama kodları gelmiyor",
+                body: "\
+**SMS ile gelen kodlar**
+
+- Yeni kod istemeden önce bir dakika bekleyin: her yeni istek bir önceki kodu geçersiz kılar ve mesajlar farklı sırayla gelebilir.
+- **Hesap → Güvenlik** bölümündeki numaranın ülke koduyla birlikte doğru olduğunu kontrol edin.
+- Bazı telefonlar ve operatörler kısa numaralardan gelen SMS'leri engeller. Engellenen veya istenmeyen mesajlarınıza bakın ve telefonunuzun çektiğinden emin olun (Wi-Fi araması açıkken SMS her zaman gelmeyebilir).
+- Yurt dışında mısınız? Dolaşım ağlarında SMS'ler birkaç dakika gecikebilir.
+
+**Doğrulama uygulamasından alınan kodlar**
+
+- Kod her 30 saniyede bir değişir ve telefonunuzun saatine bağlıdır. Kodlar sürekli reddediliyorsa telefon ayarlarınızda *otomatik tarih ve saat* seçeneğini açın.
+- Uygulamada birden fazla hizmetin kodu varsa *Kestrel* kaydını kullandığınızdan emin olun.
+
+**Hiçbiri işe yaramadı mı?** Giriş sayfasında **Yedek kod kullan** seçeneğine basın. Yedek kodunuz kalmadıysa hesabınızın e-posta adresinden bize yazın; kimliğinizi doğruladıktan sonra iki adımlı doğrulamayı kapatırız, böylece yeniden kurabilirsiniz.",
+            },
+            Text {
+                locale: "pl",
+                title: "Nie przychodzą kody weryfikacji dwuetapowej",
+                body: "\
+**Kody SMS**
+
+- Zanim poprosisz o nowy kod, odczekaj minutę: każda nowa prośba unieważnia poprzedni kod, a wiadomości mogą przyjść w innej kolejności.
+- Sprawdź, czy numer w **Konto → Bezpieczeństwo** jest poprawny, razem z numerem kierunkowym kraju.
+- Niektóre telefony i sieci blokują SMS-y z numerów skróconych. Zajrzyj do wiadomości zablokowanych lub spamu i sprawdź, czy masz zasięg (przy połączeniach przez Wi-Fi SMS-y nie zawsze docierają).
+- Jesteś za granicą? W roamingu SMS-y bywają opóźnione o kilka minut.
+
+**Kody z aplikacji uwierzytelniającej**
+
+- Kod zmienia się co 30 sekund i zależy od zegara telefonu. Jeśli kody są stale odrzucane, włącz *automatyczną datę i godzinę* w ustawieniach telefonu.
+- Jeśli aplikacja przechowuje kody kilku usług, upewnij się, że korzystasz z pozycji *Kestrel*.
+
+**Nic nie pomaga?** Na stronie logowania kliknij **Użyj kodu zapasowego**. Jeśli nie masz już kodów, napisz do nas z adresu e-mail przypisanego do konta; po potwierdzeniu tożsamości wyłączymy weryfikację dwuetapową, aby można ją było skonfigurować od nowa.",
+            },
+        ],
+    },
+    DemoArticle {
+        category: SECURITY,
+        status: Published,
+        visibility: Public,
+        tags: &["phishing", "security"],
+        age_days: 55,
+        earlier_source: None,
+        behind: &[],
+        texts: &[
+            Text {
+                locale: "en",
+                title: "Recognising fake Kestrel e-mails and messages",
+                body: "\
+Scammers sometimes send messages that look like ours. We will **never**:
+
+- ask for your password, a two-step code or your full card number by e-mail, text, phone or chat;
+- ask you to pay a customs or delivery fee through a link in a text message, other than the courier's own payment link described in *Shipping to Türkiye and the United Kingdom: customs and import fees*;
+- send an attachment you have to open to see an order.
+
+**Check before you click**
+
+| Look at | Genuine | Suspicious |
+|---|---|---|
+| Sender | an address ending in *@kestrel.example* | a look-alike domain, or a free mail address |
+| Links | lead to *kestrel.example* | shortened links, or a domain with extra words |
+| Tone | calm, with your name and order number | urgent threats: *your account will be closed today* |
+
+If in doubt, do not click: open the app or type our address yourself and look under **Orders**. Forward suspicious messages to *abuse@kestrel.example*. If you entered your password on a fake page, change it straight away (see *Resetting your password*) and turn on two-step verification.",
+            },
+            Text {
+                locale: "fa",
+                title: "تشخیص ایمیل‌ها و پیام‌های جعلی به نام Kestrel",
+                body: "\
+کلاهبرداران گاهی پیام‌هایی شبیه پیام‌های ما می‌فرستند. ما **هرگز**:
+
+- گذرواژه، کد تأیید دومرحله‌ای یا شمارهٔ کامل کارت شما را از طریق ایمیل، پیامک، تلفن یا گفت‌وگوی آنلاین نمی‌خواهیم؛
+- از شما نمی‌خواهیم هزینهٔ گمرک یا ارسال را از طریق پیوندی در پیامک بپردازید، مگر پیوند پرداخت خود شرکت حمل که در راهنمای گمرک توضیح داده شده است؛
+- پیوستی نمی‌فرستیم که برای دیدن سفارش مجبور به باز کردنش باشید.
+
+**پیش از کلیک بررسی کنید**
+
+| به چه نگاه کنید | پیام واقعی | پیام مشکوک |
+|---|---|---|
+| فرستنده | نشانی‌ای که به *@kestrel.example* ختم می‌شود | دامنه‌ای شبیه به ما یا نشانی ایمیل رایگان |
+| پیوندها | به *kestrel.example* می‌روند | پیوندهای کوتاه‌شده یا دامنه‌ای با کلمات اضافه |
+| لحن | آرام، همراه با نام شما و شمارهٔ سفارش | تهدید و عجله: *حساب شما امروز بسته می‌شود* |
+
+اگر تردید دارید، کلیک نکنید: برنامه را باز کنید یا نشانی ما را خودتان تایپ کنید و بخش **سفارش‌ها** را ببینید. پیام‌های مشکوک را به *abuse@kestrel.example* بفرستید. اگر گذرواژهٔ خود را در صفحه‌ای جعلی وارد کرده‌اید، فوراً آن را تغییر دهید (مقالهٔ *بازنشانی گذرواژه* را ببینید) و تأیید دومرحله‌ای را فعال کنید.",
+            },
+        ],
+    },
+    DemoArticle {
+        category: SECURITY,
+        status: Published,
+        visibility: Public,
+        tags: &["gdpr", "privacy"],
+        age_days: 250,
+        earlier_source: None,
+        behind: &[],
+        texts: &[
+            Text {
+                locale: "en",
+                title: "How we use your personal data",
+                body: "\
+We collect only what we need to sell and deliver your orders and to run your account, and we never sell your data.
+
+| Data | Why we use it | How long we keep it |
+|---|---|---|
+| Name, addresses, phone | delivering orders, contacting you about them | while you have an account |
+| Order and payment history | invoices, returns, warranty | 5 years (tax law) |
+| Messages to customer service | answering you and improving our help | 2 years |
+| Browsing and app usage | recommendations, only if you allow it | 13 months |
+
+Couriers, payment providers and our customer-service tools get only the data they need for their part, under contracts that forbid any other use.
+
+**Your rights.** You can ask for a copy of your data, have it corrected or deleted, object to marketing, or take your data to another service. Open **Account → Privacy → Request my data**, or write to *privacy@kestrel.example*. We answer within 30 days, usually much sooner. If you are unhappy with our answer, you can complain to the data protection authority of your country.",
+            },
+            Text {
+                locale: "tr",
+                title: "Kişisel verilerinizi nasıl kullanıyoruz",
+                body: "\
+Yalnızca siparişlerinizi satıp teslim etmek ve hesabınızı yönetmek için gereken verileri toplarız; verilerinizi asla satmayız.
+
+| Veri | Ne için kullanırız | Ne kadar saklarız |
+|---|---|---|
+| Ad, adresler, telefon | siparişleri teslim etmek, siparişlerle ilgili sizinle iletişim kurmak | hesabınız olduğu sürece |
+| Sipariş ve ödeme geçmişi | faturalar, iadeler, garanti | 5 yıl (vergi mevzuatı) |
+| Müşteri hizmetlerine mesajlarınız | size yanıt vermek ve yardım içeriklerimizi iyileştirmek | 2 yıl |
+| Site ve uygulama kullanımı | öneriler, yalnızca izin verirseniz | 13 ay |
+
+Kargo firmaları, ödeme kuruluşları ve müşteri hizmetleri araçlarımız yalnızca kendi işleri için gereken verileri, başka amaçla kullanılmasını yasaklayan sözleşmeler çerçevesinde alır.
+
+**Haklarınız.** Verilerinizin bir kopyasını isteyebilir, düzeltilmesini veya silinmesini talep edebilir, pazarlama amaçlı kullanıma itiraz edebilir ya da verilerinizi başka bir hizmete taşıyabilirsiniz. **Hesap → Gizlilik → Verilerimi iste** bölümünü açın veya *privacy@kestrel.example* adresine yazın. 30 gün içinde, çoğu zaman çok daha önce yanıt veririz. Yanıtımızdan memnun kalmazsanız ülkenizin veri koruma kurumuna şikâyette bulunabilirsiniz.",
+            },
+            Text {
+                locale: "pl",
+                title: "Jak wykorzystujemy Twoje dane osobowe",
+                body: "\
+Zbieramy tylko to, czego potrzebujemy, aby sprzedawać i dostarczać zamówienia oraz prowadzić Twoje konto, i nigdy nie sprzedajemy Twoich danych.
+
+| Dane | Do czego ich używamy | Jak długo je przechowujemy |
+|---|---|---|
+| Imię i nazwisko, adresy, telefon | dostawa zamówień i kontakt w ich sprawie | dopóki masz konto |
+| Historia zamówień i płatności | faktury, zwroty, gwarancja | 5 lat (przepisy podatkowe) |
+| Wiadomości do obsługi klienta | odpowiedzi na nie i ulepszanie naszej pomocy | 2 lata |
+| Korzystanie ze strony i aplikacji | rekomendacje, tylko za Twoją zgodą | 13 miesięcy |
+
+Kurierzy, operatorzy płatności i nasze narzędzia obsługi klienta otrzymują tylko dane potrzebne do ich części pracy, na podstawie umów zakazujących innego wykorzystania.
+
+**Twoje prawa.** Możesz poprosić o kopię swoich danych, ich poprawienie lub usunięcie, sprzeciwić się marketingowi albo przenieść dane do innej usługi. Otwórz **Konto → Prywatność → Poproś o moje dane** lub napisz na *privacy@kestrel.example*. Odpowiadamy w ciągu 30 dni, zwykle znacznie szybciej. Jeśli nasza odpowiedź Cię nie zadowala, możesz złożyć skargę do Prezesa Urzędu Ochrony Danych Osobowych lub organu ochrony danych w swoim kraju.",
+            },
+            Text {
+                locale: "fa",
+                title: "چگونه از اطلاعات شخصی شما استفاده می‌کنیم",
+                body: "\
+ما فقط اطلاعاتی را جمع‌آوری می‌کنیم که برای فروش و تحویل سفارش‌ها و مدیریت حساب شما لازم است و هرگز اطلاعات شما را نمی‌فروشیم.
+
+| اطلاعات | کاربرد | مدت نگهداری |
+|---|---|---|
+| نام، نشانی‌ها، تلفن | تحویل سفارش‌ها و تماس با شما دربارهٔ آن‌ها | تا زمانی که حساب دارید |
+| سابقهٔ سفارش و پرداخت | فاکتور، مرجوعی، ضمانت | ۵ سال (قوانین مالیاتی) |
+| پیام‌های شما به پشتیبانی | پاسخ به شما و بهبود راهنماها | ۲ سال |
+| استفاده از وب‌سایت و برنامه | پیشنهاد کالا، فقط با اجازهٔ شما | ۱۳ ماه |
+
+شرکت‌های حمل، درگاه‌های پرداخت و ابزارهای پشتیبانی ما فقط اطلاعات لازم برای بخش کار خود را دریافت می‌کنند، آن هم طبق قراردادهایی که هر استفادهٔ دیگری را ممنوع می‌کند.
+
+**حقوق شما.** می‌توانید نسخه‌ای از اطلاعات خود را درخواست کنید، اصلاح یا حذف آن را بخواهید، با استفادهٔ تبلیغاتی مخالفت کنید یا اطلاعاتتان را به سرویس دیگری منتقل کنید. به **حساب ← حریم خصوصی ← درخواست اطلاعات من** بروید یا به *privacy@kestrel.example* بنویسید. ظرف ۳۰ روز، و معمولاً خیلی زودتر، پاسخ می‌دهیم. اگر از پاسخ ما راضی نبودید، می‌توانید به نهاد حفاظت از داده‌های کشور خود شکایت کنید.",
+            },
+        ],
+    },
+    DemoArticle {
+        category: SECURITY,
+        status: Published,
+        visibility: Internal,
+        tags: &["identity", "process"],
+        age_days: 185,
+        earlier_source: None,
+        behind: &[],
+        texts: &[Text {
+            locale: "en",
+            title: "Checking a customer's identity before changing an account",
+            body: "\
+*For the support team only.* Before you change anything that could hand an account to someone else (e-mail address, phone number, two-step verification, closing the account), make sure you are talking to its owner.
+
+1. Act only on requests from the account's e-mail address, or from a new address when the customer cannot sign in.
+2. Ask for **two** of: the number of a recent order, its date, its total, the last four digits of the card used, the delivery postcode.
+3. Never read details out and ask the customer to confirm them; the customer must give them.
+4. Check the account's security log (**Admin → Customer → Security**) for a recent password reset or a sign-in from a new country. If there is one, hand the ticket to the Technical group before changing anything.
+5. Note in the ticket which details were checked, without copying them: *identity checked: order number and postcode*.
+
+Never turn off two-step verification over the phone. If the customer is annoyed by the checks, explain that they protect their money and data, and offer to continue by e-mail.",
+        }],
+    },
+    DemoArticle {
+        category: SHIPPING,
+        status: Draft,
+        visibility: Public,
+        tags: &["christmas", "delivery"],
+        age_days: 3,
+        earlier_source: None,
+        behind: &[],
+        texts: &[Text {
+            locale: "en",
+            title: "Ordering in time for the holidays",
+            body: "\
+*Draft for the December campaign: dates to be confirmed with the warehouse.*
+
+To receive your order before 24 December, order by:
+
+| Delivery option | Last order date |
+|---|---|
+| Standard courier | 18 December |
+| Parcel locker or pickup point | 19 December |
+| Express | 22 December, 15:00 |
+| Large items | 10 December |
+
+Gift cards sent by e-mail arrive within minutes, right up to Christmas Eve. Items bought from 1 November can be returned until 15 January.",
+        }],
     },
 ];

@@ -370,6 +370,20 @@ mod tests {
 
     #[test]
     fn demo_articles_are_distinct_hand_written_texts_in_stored_form() {
+        assert!((28..=40).contains(&DEMO_ARTICLES.len()));
+        for (c, _) in CATEGORIES.iter().enumerate() {
+            assert!(
+                DEMO_ARTICLES.iter().filter(|a| a.category == c).count() >= 3,
+                "category {c} has few articles"
+            );
+        }
+        for l in &LOCALES[1..] {
+            let translated = DEMO_ARTICLES
+                .iter()
+                .filter(|a| a.texts.iter().any(|t| t.locale == *l))
+                .count();
+            assert!(translated >= 8, "{translated} articles in {l}");
+        }
         let mut titles = std::collections::HashSet::new();
         for a in DEMO_ARTICLES {
             assert!(a.category < CATEGORIES.len(), "{}", a.texts[0].title);
