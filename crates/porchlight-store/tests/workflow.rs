@@ -666,6 +666,54 @@ fn the_demo_knowledge_base_reads_like_a_real_help_center() {
     assert!(checked > 0, "no damaged-parcel ticket in this demo");
 }
 
+/// A team that keeps up with its queue: the demo's open tickets are mostly recent and on
+/// track, a few at risk, only some breached (one at least, for the "Breached" view to show).
+#[test]
+fn demo_deadlines_are_those_of_a_team_that_keeps_up() {
+    use porchlight_domain::sla::{sla_status, SlaStatus};
+    let (_d, s) = store();
+    porchlight_store::demo::load_demo(&s).unwrap();
+    let now = porchlight_store::now_ms();
+    let views = s.views_at(now).unwrap();
+    let count = |id: &str| views.iter().find(|v| v.id == id).unwrap().count;
+    let open = s
+        .ticket_page_at("open", SortKey::Created, None, 500, now)
+        .unwrap()
+        .rows;
+    assert_eq!(open.len() as i64, count("open"));
+    assert!(open.len() >= 15, "{} open", open.len());
+    let state = |t: &porchlight_domain::TicketSummary| {
+        sla_status(t.sla_due_at, t.sla_warn_at, now).unwrap_or(SlaStatus::OnTrack)
+    };
+    let of = |st: SlaStatus| open.iter().filter(|t| state(t) == st).count();
+    let (breached, at_risk, on_track) = (
+        of(SlaStatus::Breached),
+        of(SlaStatus::AtRisk),
+        of(SlaStatus::OnTrack),
+    );
+    assert!(
+        breached >= 1 && breached * 5 <= open.len(),
+        "{breached} of {} breached",
+        open.len()
+    );
+    assert!(at_risk >= 1, "none at risk");
+    assert!(
+        on_track * 2 > open.len(),
+        "{on_track} of {} on track",
+        open.len()
+    );
+    // The sidebar counts every unsolved ticket: the pending ones wait without breaching.
+    assert_eq!(count("breached"), breached as i64);
+    assert!(count("at_risk") >= at_risk as i64);
+    let mut ages: Vec<i64> = open.iter().map(|t| now - t.created_at).collect();
+    ages.sort_unstable();
+    assert!(
+        ages[ages.len() / 2] < 2 * 86_400_000,
+        "median age {} ms",
+        ages[ages.len() / 2]
+    );
+}
+
 #[test]
 fn preferences_and_profile() {
     let dir = tempfile::tempdir().unwrap();
