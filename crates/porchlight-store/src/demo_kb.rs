@@ -482,4 +482,44 @@ mod tests {
             edited.earlier_source
         );
     }
+
+    #[test]
+    fn the_benchmark_knowledge_base_keeps_its_shape() {
+        let docs = kb_documents(40, 42, "bench-editor");
+        let articles: Vec<&Article> = docs
+            .iter()
+            .filter_map(|d| match d {
+                Doc::KbArticle(a) => Some(a),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(articles.len(), 40);
+        let categories = docs
+            .iter()
+            .filter(|d| matches!(d, Doc::KbCategory(_)))
+            .count();
+        assert_eq!(categories, CATEGORIES.len());
+        for a in articles {
+            let translations: Vec<&ArticleTranslation> = docs
+                .iter()
+                .filter_map(|d| match d {
+                    Doc::KbTranslation(t) if t.article_id == a.id => Some(t),
+                    _ => None,
+                })
+                .collect();
+            assert!([1, 4].contains(&translations.len()));
+            for t in translations {
+                let revisions = docs
+                    .iter()
+                    .filter(|d| {
+                        matches!(d, Doc::KbRevision(r) if r.article_id == a.id && r.locale == t.locale)
+                    })
+                    .count();
+                assert_eq!(t.revision, revisions as i64, "{}", t.locale);
+                assert_eq!(t.source_revision, (t.locale != "en").then_some(1));
+                // Generated titles carry their number: the help-center benchmark looks one up.
+                assert!(t.title.chars().any(|c| c.is_ascii_digit()), "{}", t.title);
+            }
+        }
+    }
 }
