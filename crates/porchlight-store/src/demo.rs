@@ -12,7 +12,11 @@ use crate::queries::settings;
 use crate::schema::{create_derived_triggers, rebuild_derived, DROP_DERIVED_TRIGGERS};
 use crate::{new_id, now_ms, Store, StoreResult};
 use porchlight_domain::docs::Doc;
-use porchlight_domain::sla::{SlaConditions, SlaPolicy, SlaTargets, SlaTargetsByPriority};
+use porchlight_domain::sla::{
+    timeline_of, BusinessCalendar, FieldChange, Schedule, SlaBook, SlaConditions, SlaPolicy,
+    SlaStatus, SlaTargets, SlaTargetsByPriority, ThreadEntry, TicketFacts, TimeRange, WeeklyHours,
+};
+use porchlight_domain::{AuthorKind, Channel, MessageKind, Priority, TicketStatus};
 
 #[derive(Debug, Clone)]
 pub struct SeedOptions {
@@ -206,8 +210,519 @@ fn fill(template: &str, n: u32, name: &str) -> String {
         .replace("{name}", name)
 }
 
+const MINUTE: i64 = 60_000;
+const HOUR: i64 = 3_600_000;
+const WEEK: i64 = 7 * DAY;
+
+/// One message of a generated thread: kind, author kind, author id, author name, text, time.
+type Msg<'a> = (&'a str, &'a str, String, String, String, i64);
+
+/// Who made a change: an agent's id and name, or no id and the customer's or the system's name.
+type Actor = (Option<String>, String);
+
+/// How a generated helpdesk is spread over time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Timing {
+    /// The benchmarks' (pinned by `the_benchmark_helpdesk_is_what_it_was`): tickets evenly
+    /// over the span, threads at random intervals, no status history.
+    Even,
+    /// The demo's: a support team's days, see [`TeamClock`].
+    Team,
+}
+
+fn is_done(status: &str) -> bool {
+    matches!(status, "solved" | "closed")
+}
+
+/// One change of a demo ticket's status, as its audit event records it.
+struct StatusChange {
+    from: &'static str,
+    to: &'static str,
+    at: i64,
+    by: Actor,
+}
+
+/// A demo ticket's history (its messages' times are written into its thread).
+struct History {
+    created: i64,
+    assigned_at: i64,
+    status: &'static str,
+    changes: Vec<StatusChange>,
+}
+
+impl History {
+    /// When it was last solved: a reopened ticket keeps that time, as the ticket engine does.
+    fn solved_at(&self) -> Option<i64> {
+        self.changes
+            .iter()
+            .rev()
+            .find(|c| is_done(c.to) && !is_done(c.from))
+            .map(|c| c.at)
+    }
+
+    fn reopens(&self) -> i64 {
+        self.changes
+            .iter()
+            .filter(|c| is_done(c.from) && !is_done(c.to))
+            .count() as i64
+    }
+}
+
+fn set_status(
+    changes: &mut Vec<StatusChange>,
+    current: &mut &'static str,
+    to: &'static str,
+    at: i64,
+    by: &Actor,
+) {
+    if *current != to {
+        changes.push(StatusChange {
+            from: current,
+            to,
+            at,
+            by: by.clone(),
+        });
+        *current = to;
+    }
+}
+
+/// The demo team's shift, when agents mostly answer: 08:00–20:00 on weekdays and
+/// 09:00–17:00 at weekends, Warsaw time.
+pub(crate) fn team_shift() -> StoreResult<Schedule> {
+    let mut hours = WeeklyHours::weekdays(&[("08:00", "20:00")]);
+    hours.saturday = vec![TimeRange::new("09:00", "17:00")];
+    hours.sunday = hours.saturday.clone();
+    Ok(Schedule::new(&BusinessCalendar {
+        id: "demo-team".into(),
+        name: "Support team".into(),
+        time_zone: "Europe/Warsaw".into(),
+        hours,
+        holidays: Vec::new(),
+    })?)
+}
+
+/// The demo's times: a support team that answers within minutes to hours, mostly during its
+/// shift; customers who mostly write while awake and answer within hours to a day; solved
+/// tickets spread over the span with their status history; unsolved ones recent, each given
+/// an SLA state under the store's policies (most on track, one in eleven breached, another
+/// at risk), as a team that keeps up with its queue has.
+struct TeamClock {
+    shift: Schedule,
+    /// 07:00–23:30 every day, when customers mostly write.
+    awake: Schedule,
+    rng: StdRng,
+    now: i64,
+    span: i64,
+    book: std::sync::Arc<SlaBook>,
+    /// New and open tickets given an SLA state so far.
+    planned: usize,
+    /// Solved and open tickets that could have been reopened so far.
+    reopenable: [usize; 2],
+}
+
+/// Time left between a demo ticket's last activity and now, and kept from an SLA boundary.
+const QUIET: i64 = 2 * MINUTE;
+const MARGIN: i64 = 5 * MINUTE;
+
+impl TeamClock {
+    fn new(seed: u64, now: i64, span: i64, book: std::sync::Arc<SlaBook>) -> StoreResult<Self> {
+        let awake = Schedule::new(&BusinessCalendar {
+            id: "demo-customers".into(),
+            name: "Customers awake".into(),
+            time_zone: "Europe/Warsaw".into(),
+            hours: WeeklyHours::on_days(&[0, 1, 2, 3, 4, 5, 6], &[("07:00", "23:30")]),
+            holidays: Vec::new(),
+        })?;
+        Ok(TeamClock {
+            shift: team_shift()?,
+            awake,
+            // Its own stream: the demo's contents come from the generator's.
+            rng: StdRng::seed_from_u64(seed ^ 0x7ea3_c10c),
+            now,
+            span,
+            book,
+            planned: 0,
+            reopenable: [0, 0],
+        })
+    }
+
+    /// Skewed towards `lo`: as many waits under the geometric middle as over it.
+    fn wait(&mut self, lo: i64, hi: i64) -> i64 {
+        self.rng.gen_range((lo as f64).ln()..(hi as f64).ln()).exp() as i64
+    }
+
+    /// An agent acting `delay` after `t`: within the shift, or (now and then) out of hours;
+    /// otherwise once the next shift has worked through some of its queue.
+    fn agent_at(&mut self, t: i64, delay: i64) -> i64 {
+        let at = t + delay;
+        if self.shift.is_open_at(at) || self.rng.gen_ratio(1, 8) {
+            return at;
+        }
+        let queue = self.wait(2 * MINUTE, 90 * MINUTE);
+        self.shift.add_business_ms(at, queue)
+    }
+
+    /// A customer writing `delay` after `t`, mostly while awake.
+    fn customer_at(&mut self, t: i64, delay: i64) -> i64 {
+        let at = t + delay;
+        if self.awake.is_open_at(at) || self.rng.gen_ratio(1, 5) {
+            return at;
+        }
+        let later = self.wait(10 * MINUTE, 3 * HOUR);
+        self.awake.add_business_ms(at, later)
+    }
+
+    /// The agent reply after which the ticket was first solved, when it was reopened: every
+    /// fourth solved ticket whose customer wrote back after a reply and got another answer,
+    /// every third open one whose customer wrote back last.
+    fn reopen_after(&mut self, thread: &[Msg<'_>], status: &str) -> Option<usize> {
+        let agent_reply = |m: &Msg<'_>| m.0 == "reply" && m.1 == "agent";
+        let answered_after = |j: usize| thread[j + 1..].iter().any(agent_reply);
+        let mut points = (0..thread.len().saturating_sub(1))
+            .filter(|&j| agent_reply(&thread[j]) && thread[j + 1].1 == "customer");
+        match status {
+            "solved" | "closed" => {
+                let j = points.clone().find(|&j| answered_after(j + 1))?;
+                self.reopenable[0] += 1;
+                (self.reopenable[0] % 4 == 1).then_some(j)
+            }
+            "open" => {
+                let j = points.next_back().filter(|&j| !answered_after(j + 1))?;
+                self.reopenable[1] += 1;
+                (self.reopenable[1] % 3 == 1).then_some(j)
+            }
+            _ => None,
+        }
+    }
+
+    /// Times `thread` from `created` on, with the status changes an agent's desk makes along
+    /// the way, ending in `status`; returns the changes and the status reached (a pending
+    /// ticket whose customer wrote last is open again).
+    fn play(
+        &mut self,
+        thread: &mut [Msg<'_>],
+        created: i64,
+        status: &'static str,
+        reopen_after: Option<usize>,
+        agent: &Actor,
+        customer: &Actor,
+    ) -> (Vec<StatusChange>, &'static str) {
+        let mut changes = Vec::new();
+        let mut current = "new";
+        let mut replied = false;
+        let mut t = created;
+        for k in 0..thread.len() {
+            if k > 0 {
+                let after_customer = thread[k - 1].1 == "customer";
+                t = if thread[k].1 == "customer" {
+                    let d = self.wait(15 * MINUTE, 30 * HOUR);
+                    self.customer_at(t, d)
+                } else {
+                    let d = match (after_customer, replied, thread[k].0) {
+                        (true, false, _) => self.wait(4 * MINUTE, 5 * HOUR),
+                        (true, true, _) => self.wait(10 * MINUTE, 8 * HOUR),
+                        (false, _, "note") => self.wait(2 * MINUTE, 2 * HOUR),
+                        (false, _, _) => self.wait(30 * MINUTE, 20 * HOUR),
+                    };
+                    self.agent_at(t, d)
+                };
+            }
+            thread[k].5 = t;
+            if thread[k].1 == "customer" {
+                if k > 0 && (current == "pending" || is_done(current)) {
+                    set_status(&mut changes, &mut current, "open", t, customer);
+                }
+            } else if thread[k].0 == "reply" {
+                replied = true;
+                if current == "new" {
+                    set_status(&mut changes, &mut current, "open", t, agent);
+                }
+                if reopen_after == Some(k) {
+                    let at = t + self.rng.gen_range(5_000..90_000);
+                    set_status(&mut changes, &mut current, "solved", at, agent);
+                }
+            }
+        }
+        let last = thread.last().map(|m| (m.0, m.1));
+        let last_public = thread.iter().rev().find(|m| m.0 != "note").map(|m| m.1);
+        let last_agent = |kind: Option<&str>| {
+            thread
+                .iter()
+                .rev()
+                .find(|m| m.1 == "agent" && kind.is_none_or(|k| m.0 == k))
+                .map(|m| m.5)
+        };
+        let status = match status {
+            "pending" if last_public == Some("customer") => "open",
+            s => s,
+        };
+        match status {
+            "solved" | "closed" => {
+                let at = match last {
+                    Some(("reply", "agent")) => t + self.rng.gen_range(5_000..120_000),
+                    Some((_, "agent")) => t + self.wait(MINUTE, 15 * MINUTE),
+                    _ => {
+                        let d = self.wait(10 * MINUTE, 6 * HOUR);
+                        self.agent_at(t, d)
+                    }
+                };
+                set_status(&mut changes, &mut current, "solved", at, agent);
+                if status == "closed" {
+                    // Solved tickets close by themselves after four days.
+                    let system = (None, "Porchlight".to_string());
+                    set_status(&mut changes, &mut current, "closed", at + 4 * DAY, &system);
+                }
+            }
+            "pending" | "on_hold" => {
+                let since = last_agent((status == "pending").then_some("reply"));
+                let at = match since {
+                    Some(at) => at + self.rng.gen_range(5_000..120_000),
+                    None => created + self.wait(5 * MINUTE, HOUR),
+                };
+                set_status(&mut changes, &mut current, status, at, agent);
+            }
+            "open" if current == "new" => {
+                // Opened by the first agent to look at it (a note), or when it was triaged.
+                let at = match thread.iter().find(|m| m.1 == "agent") {
+                    Some(m) => m.5,
+                    None => created + self.wait(3 * MINUTE, 40 * MINUTE),
+                };
+                set_status(&mut changes, &mut current, "open", at, agent);
+            }
+            _ => {}
+        }
+        (changes, current)
+    }
+
+    /// A moment in the span for a solved ticket to have been opened: mostly in the day,
+    /// now and then in the evening or at night.
+    fn opened_in_span(&mut self) -> i64 {
+        let mut at = self.now - self.rng.gen_range(6 * HOUR..self.span.max(7 * HOUR));
+        for _ in 0..20 {
+            let likely = if self.shift.is_open_at(at) {
+                (1, 1)
+            } else if self.awake.is_open_at(at) {
+                (1, 3)
+            } else {
+                (1, 12)
+            };
+            if self.rng.gen_ratio(likely.0, likely.1) {
+                break;
+            }
+            at = self.now - self.rng.gen_range(6 * HOUR..self.span.max(7 * HOUR));
+        }
+        at
+    }
+
+    /// When the ticket's SLA (under the store's policies) is due and warns, counted from
+    /// `created`; `None` when nothing is due. Moving the whole history keeps these under an
+    /// around-the-clock policy (the demo's); under a business calendar they are close.
+    #[allow(clippy::too_many_arguments)]
+    fn deadlines(
+        &self,
+        thread: &[Msg<'_>],
+        changes: &[StatusChange],
+        created: i64,
+        status: &str,
+        priority: &str,
+        channel: &str,
+        group: Option<&str>,
+    ) -> StoreResult<(Option<i64>, Option<i64>)> {
+        let status = TicketStatus::parse("status", status)?;
+        let priority = Priority::parse("priority", priority)?;
+        let facts = TicketFacts {
+            priority,
+            channel: Channel::parse("channel", channel)?,
+            group_id: group,
+            organization_id: None,
+            tags: &[],
+        };
+        let changes: Vec<FieldChange<'_>> = changes
+            .iter()
+            .map(|c| FieldChange {
+                field: "status",
+                old_value: Some(c.from),
+                new_value: Some(c.to),
+                at: c.at,
+            })
+            .collect();
+        let entries = thread
+            .iter()
+            .map(|m| {
+                Ok(ThreadEntry {
+                    kind: MessageKind::parse("kind", m.0)?,
+                    author_kind: AuthorKind::parse("author_kind", m.1)?,
+                    author_id: Some(&m.2),
+                    at: m.5,
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        let timeline = timeline_of(created, status, priority, &changes, &entries);
+        Ok(match self.book.ticket_sla(&facts, &timeline) {
+            Some(sla) => (
+                sla.due_at.map(|d| d - created),
+                sla.warn_at.map(|w| w - created),
+            ),
+            None => (None, None),
+        })
+    }
+
+    /// An age for a ticket, `busy` long from opening to its last activity, that puts it in
+    /// state `want` at now, given when it is due and warns (from opening); `age` when it fits.
+    fn age_for(
+        &mut self,
+        want: SlaStatus,
+        busy: i64,
+        due: Option<i64>,
+        warn: Option<i64>,
+        age: i64,
+    ) -> Option<i64> {
+        match (want, due, warn) {
+            (SlaStatus::OnTrack, None, _) => Some(age.max(busy)),
+            (SlaStatus::OnTrack, Some(_), Some(w)) => {
+                (busy <= w - MARGIN).then(|| age.clamp(busy, w - MARGIN))
+            }
+            (SlaStatus::AtRisk, Some(d), Some(w)) => {
+                let lo = busy.max(w + MARGIN);
+                (lo <= d - MARGIN).then(|| self.rng.gen_range(lo..=d - MARGIN))
+            }
+            (SlaStatus::Breached, Some(d), _) => {
+                let lo = busy.max(d + 20 * MINUTE);
+                Some(self.rng.gen_range(lo..=lo.max(d + 12 * HOUR)))
+            }
+            _ => None,
+        }
+    }
+
+    /// Times a ticket's thread and status history; see [`TeamClock`].
+    #[allow(clippy::too_many_arguments)]
+    fn history(
+        &mut self,
+        thread: &mut [Msg<'_>],
+        status: &'static str,
+        priority: &str,
+        channel: &str,
+        group: Option<&str>,
+        agent: &Actor,
+        customer: &Actor,
+    ) -> StoreResult<History> {
+        let reopen_after = self.reopen_after(thread, status);
+        let (created, changes, status) = if is_done(status) {
+            let created = self.opened_in_span();
+            let (mut changes, status) =
+                self.play(thread, created, status, reopen_after, agent, customer);
+            // Nothing happens after now: the same weekdays and hours, weeks earlier.
+            let end = last_activity(thread, &changes, created);
+            let late = end - (self.now - 10 * MINUTE);
+            let back = if late > 0 {
+                (late + WEEK - 1) / WEEK * WEEK
+            } else {
+                0
+            };
+            shift(thread, &mut changes, -back);
+            (created - back, changes, status)
+        } else {
+            let mut age = if status == "new" {
+                self.wait(5 * MINUTE, 6 * HOUR)
+            } else {
+                self.wait(2 * HOUR, 44 * HOUR)
+            };
+            // A conversation that would run past now began earlier (told again from there,
+            // so replies stay in the shift).
+            let (mut opened, mut played) = (self.now, (Vec::new(), status));
+            for _ in 0..8 {
+                opened = self.now - age;
+                played = self.play(thread, opened, status, reopen_after, agent, customer);
+                let busy = last_activity(thread, &played.0, opened) - opened + QUIET;
+                if busy <= age {
+                    break;
+                }
+                age = busy + self.wait(10 * MINUTE, 3 * HOUR);
+            }
+            let (mut changes, status) = played;
+            let plan = if matches!(status, "new" | "open") {
+                self.planned += 1;
+                match self.planned % 11 {
+                    5 => SlaStatus::Breached,
+                    8 => SlaStatus::AtRisk,
+                    _ => SlaStatus::OnTrack,
+                }
+            } else {
+                SlaStatus::OnTrack
+            };
+            // A thread too long for its state is told faster; a state no thread can reach
+            // (an urgent ticket is at risk from the start) gives way to the next.
+            let wants = [SlaStatus::OnTrack, SlaStatus::AtRisk, SlaStatus::Breached];
+            let mut chosen = None;
+            'search: for want in wants.into_iter().skip_while(|w| *w != plan) {
+                for _ in 0..6 {
+                    let (due, warn) =
+                        self.deadlines(thread, &changes, opened, status, priority, channel, group)?;
+                    let busy = last_activity(thread, &changes, opened) - opened + QUIET;
+                    if let Some(a) = self.age_for(want, busy, due, warn, age) {
+                        chosen = Some(a);
+                        break 'search;
+                    }
+                    compress(thread, &mut changes, opened);
+                }
+            }
+            let busy = last_activity(thread, &changes, opened) - opened + QUIET;
+            let created = self.now - chosen.unwrap_or(busy);
+            shift(thread, &mut changes, created - opened);
+            (created, changes, status)
+        };
+        let first_agent = thread.iter().find(|m| m.1 == "agent").map(|m| m.5);
+        let pick = self.wait(MINUTE, 15 * MINUTE);
+        let assigned_at = match first_agent {
+            Some(at) => created + pick.min((at - created) / 2).max(1_000),
+            None => (created + pick).min(self.now),
+        };
+        Ok(History {
+            created,
+            assigned_at,
+            status,
+            changes,
+        })
+    }
+}
+
+fn last_activity(thread: &[Msg<'_>], changes: &[StatusChange], created: i64) -> i64 {
+    thread
+        .iter()
+        .map(|m| m.5)
+        .chain(changes.iter().map(|c| c.at))
+        .fold(created, i64::max)
+}
+
+fn shift(thread: &mut [Msg<'_>], changes: &mut [StatusChange], by: i64) {
+    thread.iter_mut().for_each(|m| m.5 += by);
+    changes.iter_mut().for_each(|c| c.at += by);
+}
+
+/// Halves every wait since `from`, keeping the order of everything.
+fn compress(thread: &mut [Msg<'_>], changes: &mut [StatusChange], from: i64) {
+    thread
+        .iter_mut()
+        .for_each(|m| m.5 = from + (m.5 - from) / 2);
+    changes
+        .iter_mut()
+        .for_each(|c| c.at = from + (c.at - from) / 2);
+}
+
 /// Generates a helpdesk of `opts.tickets` tickets into `store`, ending now.
 pub fn seed(store: &Store, opts: &SeedOptions) -> StoreResult<SeedReport> {
+    generate(store, opts, Timing::Even)
+}
+
+/// A helpdesk with no SLA policy gets the standard one, so the list shows deadlines.
+fn ensure_sla_policy(tx: &rusqlite::Connection) -> StoreResult<()> {
+    if crate::queries::config_docs::sla_config(tx)?.0.is_empty() {
+        crate::queries::config_docs::write_doc(tx, &Doc::SlaPolicy(demo_sla_policy()))?;
+    }
+    Ok(())
+}
+
+fn generate(store: &Store, opts: &SeedOptions, timing: Timing) -> StoreResult<SeedReport> {
     let started = Instant::now();
     let mut rng = StdRng::seed_from_u64(opts.seed);
     let me = store.me();
@@ -305,6 +820,15 @@ pub fn seed(store: &Store, opts: &SeedOptions) -> StoreResult<SeedReport> {
             "INSERT INTO ticket_events(id, ticket_id, actor_id, actor_name, field, old_value, new_value, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?;
+        // The demo's clock plans SLA states under the policies the tickets will have.
+        let mut team = match timing {
+            Timing::Even => None,
+            Timing::Team => {
+                ensure_sla_policy(tx)?;
+                let book = crate::queries::config_docs::sla_book(tx)?;
+                Some(TeamClock::new(opts.seed, now, span, book)?)
+            }
+        };
         let statuses = ["new", "open", "open", "pending", "on_hold", "solved", "solved", "solved", "closed", "open"];
         let priorities = [("low", 0), ("normal", 1), ("normal", 1), ("normal", 1), ("high", 2), ("urgent", 3)];
         let types = ["question", "incident", "problem", "task", "question"];
@@ -386,15 +910,37 @@ pub fn seed(store: &Store, opts: &SeedOptions) -> StoreResult<SeedReport> {
                 last_customer = scale(last_customer);
                 last_agent = last_agent.map(scale);
             }
-            let updated = thread.last().map(|m| m.5).unwrap_or(created).min(now);
-            let solved_at = matches!(status, "solved" | "closed").then_some(updated);
+            let mut updated = thread.last().map(|m| m.5).unwrap_or(created).min(now);
+            let mut solved_at = matches!(status, "solved" | "closed").then_some(updated);
+            let ticket_type = types[rng.gen_range(0..types.len())];
+            let mut reopens = rng.gen_ratio(1, 12) as i64;
+            let (mut status, mut created, mut assigned_at) = (status, created, created + 60_000);
+            let mut changes = Vec::new();
+            if let Some(team) = team.as_mut() {
+                // Status changes are the assignee's, or else the first agent's to write.
+                let first_writer = thread.iter().find(|m| m.1 == "agent").and_then(|m| agents.iter().find(|a| a.0 == m.2));
+                let desk = assignee.or(first_writer).unwrap_or(&agents[0]);
+                let h = team.history(
+                    &mut thread, status, priority, channel, group.map(String::as_str),
+                    &(Some(desk.0.clone()), desk.1.clone()), &(None, cust_name.clone()),
+                )?;
+                let replies = || thread.iter().filter(|m| m.0 == "reply" && m.1 == "agent").map(|m| m.5);
+                first_response = replies().next();
+                last_agent = replies().next_back();
+                last_customer = thread.iter().rev().find(|m| m.1 == "customer").map_or(h.created, |m| m.5);
+                updated = last_activity(&thread, &h.changes, h.created);
+                solved_at = h.solved_at();
+                reopens = h.reopens();
+                (status, created, assigned_at) = (h.status, h.created, h.assigned_at);
+                changes = h.changes;
+            }
             // The list preview shows the last public message, never an internal note.
             let last_text = thread.iter().rev().find(|m| m.0 != "note").map(|m| m.4.as_str()).unwrap_or("");
             ins_ticket.execute(params![
-                id, first_number + i as i64, subject, status, priority, rank, types[rng.gen_range(0..types.len())],
+                id, first_number + i as i64, subject, status, priority, rank, ticket_type,
                 channel, cust_id, assignee.map(|a| a.0.clone()), group.cloned(),
                 lang.code, porchlight_domain::apply::preview(last_text), thread.len() as i64, created, updated, first_response,
-                last_customer, last_agent, solved_at, rng.gen_ratio(1, 12) as i64
+                last_customer, last_agent, solved_at, reopens
             ])?;
             for (kind, author_kind, author_id, author_name, text, at) in &thread {
                 ins_msg.execute(params![new_id(), id, kind, author_kind, author_id, author_name, text, at])?;
@@ -405,15 +951,15 @@ pub fn seed(store: &Store, opts: &SeedOptions) -> StoreResult<SeedReport> {
             }
             ins_event.execute(params![new_id(), id, Option::<String>::None, "Porchlight", "created", Option::<String>::None, channel, created])?;
             if let Some(a) = assignee {
-                ins_event.execute(params![new_id(), id, a.0, a.1, "assignee", Option::<String>::None, a.1, created + 60_000])?;
+                ins_event.execute(params![new_id(), id, a.0, a.1, "assignee", Option::<String>::None, a.1, assigned_at])?;
+            }
+            for c in &changes {
+                ins_event.execute(params![new_id(), id, c.by.0, c.by.1, "status", c.from, c.to, c.at])?;
             }
         }
         drop((ins_ticket, ins_msg, ins_tag, ins_event));
-        // A helpdesk promises response times: the demo gets a standard SLA when it has none,
-        // so the list shows deadlines (rebuilding the derived data computes them).
-        if crate::queries::config_docs::sla_config(tx)?.0.is_empty() {
-            crate::queries::config_docs::write_doc(tx, &Doc::SlaPolicy(demo_sla_policy()))?;
-        }
+        // A helpdesk promises response times: rebuilding the derived data computes deadlines.
+        ensure_sla_policy(tx)?;
         rebuild_derived(tx)?;
         create_derived_triggers(tx)?;
         settings::set(tx, "demo_seeded_at", &now.to_string())?;
@@ -451,20 +997,300 @@ pub fn demo_sla_policy() -> SlaPolicy {
 }
 
 /// The "Load demo data" button: a small, varied helpdesk with threads in four languages,
-/// and a knowledge base (when there is none yet) in the same languages.
+/// timed as a support team's days ([`TeamClock`]), and the hand-written knowledge base of a
+/// fictional shop (when there is none yet) in the same languages.
 pub fn load_demo(store: &Store) -> StoreResult<usize> {
-    let mut rng = rand::thread_rng();
     let tickets = 80;
-    seed(
+    generate(
         store,
         &SeedOptions {
             tickets,
             messages_per_ticket: 5,
-            seed: rng.gen(),
+            seed: rand::thread_rng().gen(),
         },
+        Timing::Team,
     )?;
     if store.kb_categories()?.is_empty() {
-        crate::demo_kb::seed_kb(store, 36, rng.gen())?;
+        crate::demo_kb::seed_demo_kb(store)?;
     }
     Ok(tickets)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sha2::{Digest, Sha256};
+
+    /// Everything the benchmark generator decides, times relative to its `now`: a digest of
+    /// it changes whenever the benchmarks' helpdesk would.
+    fn bench_fingerprint(store: &Store) -> String {
+        store
+            .read(|c| {
+                let now: i64 =
+                    settings::get(c, "demo_seeded_at")?.map_or(0, |v| v.parse().unwrap_or(0));
+                let mut h = Sha256::new();
+                let mut dump = |sql: &str| -> StoreResult<()> {
+                    let mut st = c.prepare(sql)?;
+                    let cols = st.column_count();
+                    let mut rows = st.query([now])?;
+                    while let Some(r) = rows.next()? {
+                        for i in 0..cols {
+                            let v: rusqlite::types::Value = r.get(i)?;
+                            h.update(format!("{v:?}|"));
+                        }
+                        h.update("\n");
+                    }
+                    Ok(())
+                };
+                dump(
+                    "SELECT t.number, t.subject, t.status, t.priority, t.ticket_type, t.channel,
+                            cu.name, cu.language, a.name, g.name, t.preview, t.message_count,
+                            t.created_at - ?1, t.updated_at - ?1, t.first_response_at - ?1,
+                            t.last_customer_message_at - ?1, t.last_agent_reply_at - ?1,
+                            t.solved_at - ?1, t.reopen_count,
+                            (SELECT group_concat(tag, ',') FROM (SELECT tag FROM ticket_tags
+                               WHERE ticket_id = t.id ORDER BY tag))
+                     FROM tickets t JOIN customers cu ON cu.id = t.requester_id
+                     LEFT JOIN agents a ON a.id = t.assignee_id
+                     LEFT JOIN agent_group g ON g.id = t.group_id
+                     ORDER BY t.number",
+                )?;
+                dump(
+                    "SELECT t.number, m.kind, m.author_kind, m.author_name, m.body_text,
+                            m.created_at - ?1
+                     FROM messages m JOIN tickets t ON t.id = m.ticket_id
+                     ORDER BY t.number, m.rowid",
+                )?;
+                dump(
+                    "SELECT t.number, e.actor_name, e.field, e.old_value, e.new_value,
+                            e.created_at - ?1
+                     FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id
+                     ORDER BY t.number, e.rowid",
+                )?;
+                dump(
+                    "SELECT name, email_list, phone, language, ?1 - created_at FROM customers
+                     ORDER BY rowid",
+                )?;
+                Ok(hex::encode(h.finalize()))
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn the_benchmark_helpdesk_is_what_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        store
+            .create_profile("Deniz Agent", "deniz@porchlight.example")
+            .unwrap();
+        let opts = SeedOptions {
+            tickets: 300,
+            messages_per_ticket: 5,
+            seed: 7,
+        };
+        seed(&store, &opts).unwrap();
+        assert_eq!(
+            bench_fingerprint(&store),
+            "df0f6ddafce70af06844106ffa90cbbc6a230f359f1004a489730a0c881c6aa1"
+        );
+    }
+
+    /// A demo ticket as stored: its row, its status events and its messages, in time order.
+    struct Stored {
+        number: i64,
+        status: String,
+        created: i64,
+        updated: i64,
+        first_response: Option<i64>,
+        last_customer: Option<i64>,
+        last_agent: Option<i64>,
+        solved_at: Option<i64>,
+        reopens: i64,
+        /// (old, new, at)
+        events: Vec<(String, String, i64)>,
+        /// (kind, author kind, at)
+        messages: Vec<(String, String, i64)>,
+    }
+
+    fn demo() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        store
+            .create_profile("Deniz Agent", "deniz@porchlight.example")
+            .unwrap();
+        load_demo(&store).unwrap();
+        (dir, store)
+    }
+
+    fn stored(store: &Store) -> Vec<Stored> {
+        store
+            .read(|c| {
+                let mut tickets: Vec<(String, Stored)> = c
+                    .prepare(
+                        "SELECT id, number, status, created_at, updated_at, first_response_at,
+                                last_customer_message_at, last_agent_reply_at, solved_at,
+                                reopen_count
+                         FROM tickets ORDER BY number",
+                    )?
+                    .query_map([], |r| {
+                        Ok((
+                            r.get(0)?,
+                            Stored {
+                                number: r.get(1)?,
+                                status: r.get(2)?,
+                                created: r.get(3)?,
+                                updated: r.get(4)?,
+                                first_response: r.get(5)?,
+                                last_customer: r.get(6)?,
+                                last_agent: r.get(7)?,
+                                solved_at: r.get(8)?,
+                                reopens: r.get(9)?,
+                                events: Vec::new(),
+                                messages: Vec::new(),
+                            },
+                        ))
+                    })?
+                    .collect::<Result<_, _>>()?;
+                for (id, t) in &mut tickets {
+                    t.events = c
+                        .prepare(
+                            "SELECT old_value, new_value, created_at FROM ticket_events
+                             WHERE ticket_id = ?1 AND field = 'status' ORDER BY created_at, rowid",
+                        )?
+                        .query_map([&*id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                        .collect::<Result<_, _>>()?;
+                    t.messages = c
+                        .prepare(
+                            "SELECT kind, author_kind, created_at FROM messages
+                             WHERE ticket_id = ?1 ORDER BY created_at, rowid",
+                        )?
+                        .query_map([&*id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                        .collect::<Result<_, _>>()?;
+                }
+                Ok(tickets.into_iter().map(|(_, t)| t).collect())
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn demo_status_histories_agree_with_each_ticket() {
+        let (_dir, store) = demo();
+        let now = now_ms();
+        let tickets = stored(&store);
+        assert_eq!(tickets.len(), 80);
+        for t in &tickets {
+            let n = t.number;
+            assert_eq!(t.messages[0].1, "customer", "#{n} opens with the customer");
+            assert_eq!(t.messages[0].2, t.created, "#{n}");
+            let times = t
+                .messages
+                .iter()
+                .map(|m| m.2)
+                .chain(t.events.iter().map(|e| e.2));
+            assert!(
+                times.clone().all(|at| (t.created..=now).contains(&at)),
+                "#{n}"
+            );
+            assert_eq!(t.updated, times.fold(t.created, i64::max), "#{n}");
+            // Each change starts where the last one ended, from new to the current status.
+            let mut status = "new";
+            for (old, new, _) in &t.events {
+                assert_eq!(old, status, "#{n}: {:?}", t.events);
+                status = new;
+            }
+            assert_eq!(status, t.status, "#{n}: {:?}", t.events);
+            let solved = t
+                .events
+                .iter()
+                .rev()
+                .find(|(old, new, _)| is_done(new) && !is_done(old));
+            assert_eq!(t.solved_at, solved.map(|e| e.2), "#{n}: {:?}", t.events);
+            let reopened = t
+                .events
+                .iter()
+                .filter(|(old, new, _)| is_done(old) && !is_done(new))
+                .count();
+            assert_eq!(t.reopens, reopened as i64, "#{n}");
+            assert!(t.reopens <= 1, "#{n}");
+            match t.status.as_str() {
+                "solved" => assert_eq!(t.events.last().map(|e| e.2), t.solved_at, "#{n}"),
+                "closed" => assert!(t.events.last().unwrap().2 > t.solved_at.unwrap(), "#{n}"),
+                _ => {}
+            }
+            // Nobody writes to a solved ticket without reopening it: replayed in time order,
+            // a change before a message at the same instant.
+            let mut status = "new";
+            let mut events = t.events.iter().peekable();
+            for (k, (kind, author, at)) in t.messages.iter().enumerate() {
+                while let Some((_, new, _)) = events.next_if(|e| e.2 <= *at) {
+                    status = new;
+                }
+                if k > 0 && (author == "customer" || kind == "reply") {
+                    assert!(!is_done(status), "#{n}: a {author} {kind} while {status}");
+                }
+            }
+            let replies = || {
+                t.messages
+                    .iter()
+                    .filter(|m| m.0 == "reply" && m.1 == "agent")
+                    .map(|m| m.2)
+            };
+            assert_eq!(t.first_response, replies().next(), "#{n}");
+            assert_eq!(t.last_agent, replies().next_back(), "#{n}");
+            let mut customer = t.messages.iter().filter(|m| m.1 == "customer").map(|m| m.2);
+            assert_eq!(t.last_customer, customer.next_back(), "#{n}");
+        }
+        let reopened = tickets.iter().filter(|t| t.reopens > 0).count();
+        assert!((1..=20).contains(&reopened), "{reopened} reopened");
+        assert!(tickets.iter().any(|t| t.reopens > 0 && is_done(&t.status)));
+    }
+
+    fn median(mut v: Vec<i64>) -> i64 {
+        v.sort_unstable();
+        v[v.len() / 2]
+    }
+
+    #[test]
+    fn demo_response_times_are_those_of_a_real_team() {
+        let (_dir, store) = demo();
+        let tickets = stored(&store);
+        let solved: Vec<&Stored> = tickets.iter().filter(|t| is_done(&t.status)).collect();
+        assert!(solved.len() >= 15, "{} solved", solved.len());
+        let first: Vec<i64> = solved
+            .iter()
+            .filter_map(|t| t.first_response.map(|f| f - t.created))
+            .collect();
+        assert!(
+            first.iter().all(|f| (2 * MINUTE..4 * DAY).contains(f)),
+            "{first:?}"
+        );
+        let m = median(first.clone());
+        assert!(
+            (10 * MINUTE..6 * HOUR).contains(&m),
+            "median first response {m} ms"
+        );
+        // Skewed: most answers come fast, a few take much longer than the median.
+        assert!(first.iter().max().unwrap() > &(3 * m), "{first:?}");
+        let resolution: Vec<i64> = solved
+            .iter()
+            .map(|t| t.solved_at.unwrap() - t.created)
+            .collect();
+        let m = median(resolution.clone());
+        assert!((3 * HOUR..5 * DAY).contains(&m), "median resolution {m} ms");
+        assert!(resolution.iter().all(|r| *r < 14 * DAY), "{resolution:?}");
+        // Agents answer during their shift far more than outside it.
+        let shift = team_shift().unwrap();
+        let replies: Vec<i64> = tickets
+            .iter()
+            .flat_map(|t| &t.messages)
+            .filter(|m| m.0 == "reply" && m.1 == "agent")
+            .map(|m| m.2)
+            .collect();
+        let in_shift = replies.iter().filter(|at| shift.is_open_at(**at)).count();
+        assert!(
+            in_shift * 4 >= replies.len() * 3,
+            "{in_shift} of {} in the shift",
+            replies.len()
+        );
+    }
 }

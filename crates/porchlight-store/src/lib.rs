@@ -6,6 +6,7 @@ mod apply;
 pub mod automation;
 mod connection;
 pub mod demo;
+mod demo_articles;
 pub mod demo_kb;
 mod error;
 mod filter_sql;

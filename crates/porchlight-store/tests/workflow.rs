@@ -586,6 +586,134 @@ fn demo_data_is_multilingual_and_searchable() {
     assert_eq!(s.integrity_check().unwrap(), "ok");
 }
 
+/// Every ticket of a demo helpdesk, solved or not.
+fn demo_tickets(s: &Store) -> Vec<porchlight_domain::TicketSummary> {
+    ["open", "pending", "solved"]
+        .iter()
+        .flat_map(|v| s.ticket_page(v, SortKey::Created, None, 500).unwrap().rows)
+        .collect()
+}
+
+#[test]
+fn the_demo_knowledge_base_reads_like_a_real_help_center() {
+    let (_d, s) = store();
+    porchlight_store::demo::load_demo(&s).unwrap();
+    let mut titles = std::collections::HashSet::new();
+    for (locale, at_least) in [("en", 28), ("tr", 8), ("pl", 8), ("fa", 8)] {
+        let articles = s
+            .kb_articles(&porchlight_domain::kb::KbArticleFilter {
+                locale: Some(locale.into()),
+                ..Default::default()
+            })
+            .unwrap();
+        assert!(articles.len() >= at_least, "{} in {locale}", articles.len());
+        for a in articles.iter().filter(|a| a.locale == locale) {
+            assert!(
+                !a.title.chars().any(char::is_numeric),
+                "a generated-looking title: {}",
+                a.title
+            );
+            assert!(
+                titles.insert(a.title.clone()),
+                "two articles titled {}",
+                a.title
+            );
+        }
+    }
+    // What is offered while answering follows each ticket's topic, not one article for all.
+    let tickets = demo_tickets(&s);
+    let offered_first: std::collections::HashSet<String> = tickets
+        .iter()
+        .filter_map(|t| s.kb_suggestions(&t.id).unwrap().into_iter().next())
+        .map(|k| k.article_id)
+        .collect();
+    assert!(offered_first.len() >= 6, "{offered_first:?}");
+    // A damaged parcel, in whichever language it was reported, is offered the article about
+    // damaged items (nearly every demo has such tickets: four of ~40 subjects, 80 tickets).
+    let damaged_subjects = [
+        (
+            "Package arrived damaged",
+            "My item arrived damaged or faulty",
+        ),
+        ("Kargo hasarlı geldi", "Ürün hasarlı veya arızalı geldi"),
+        (
+            "Paczka dotarła uszkodzona",
+            "Produkt dotarł uszkodzony lub nie działa",
+        ),
+        (
+            "بسته آسیب‌دیده به دستم رسید",
+            "کالا آسیب‌دیده یا معیوب به دستم رسید",
+        ),
+    ];
+    let mut checked = 0;
+    for t in &tickets {
+        let Some((_, article)) = damaged_subjects.iter().find(|(s, _)| *s == t.subject) else {
+            continue;
+        };
+        let offered: Vec<String> = s
+            .kb_suggestions(&t.id)
+            .unwrap()
+            .into_iter()
+            .map(|k| k.title)
+            .collect();
+        assert!(
+            offered.iter().any(|k| k == article),
+            "{}: {offered:?}",
+            t.subject
+        );
+        checked += 1;
+    }
+    assert!(checked > 0, "no damaged-parcel ticket in this demo");
+}
+
+/// A team that keeps up with its queue: the demo's open tickets are mostly recent and on
+/// track, a few at risk, only some breached (one at least, for the "Breached" view to show).
+#[test]
+fn demo_deadlines_are_those_of_a_team_that_keeps_up() {
+    use porchlight_domain::sla::{sla_status, SlaStatus};
+    let (_d, s) = store();
+    porchlight_store::demo::load_demo(&s).unwrap();
+    let now = porchlight_store::now_ms();
+    let views = s.views_at(now).unwrap();
+    let count = |id: &str| views.iter().find(|v| v.id == id).unwrap().count;
+    let open = s
+        .ticket_page_at("open", SortKey::Created, None, 500, now)
+        .unwrap()
+        .rows;
+    assert_eq!(open.len() as i64, count("open"));
+    assert!(open.len() >= 15, "{} open", open.len());
+    let state = |t: &porchlight_domain::TicketSummary| {
+        sla_status(t.sla_due_at, t.sla_warn_at, now).unwrap_or(SlaStatus::OnTrack)
+    };
+    let of = |st: SlaStatus| open.iter().filter(|t| state(t) == st).count();
+    let (breached, at_risk, on_track) = (
+        of(SlaStatus::Breached),
+        of(SlaStatus::AtRisk),
+        of(SlaStatus::OnTrack),
+    );
+    assert!(
+        breached >= 1 && breached * 5 <= open.len(),
+        "{breached} of {} breached",
+        open.len()
+    );
+    assert!(at_risk >= 1, "none at risk");
+    assert!(
+        on_track * 2 > open.len(),
+        "{on_track} of {} on track",
+        open.len()
+    );
+    // The sidebar counts every unsolved ticket: the pending ones wait without breaching.
+    assert_eq!(count("breached"), breached as i64);
+    assert!(count("at_risk") >= at_risk as i64);
+    let mut ages: Vec<i64> = open.iter().map(|t| now - t.created_at).collect();
+    ages.sort_unstable();
+    assert!(
+        ages[ages.len() / 2] < 2 * 86_400_000,
+        "median age {} ms",
+        ages[ages.len() / 2]
+    );
+}
+
 #[test]
 fn preferences_and_profile() {
     let dir = tempfile::tempdir().unwrap();
