@@ -35,4 +35,9 @@ signature: string, acknowledgements: Array<Acknowledgement>,
 /**
  * The subject tag's prefix: `#` gives `[#1234]`.
  */
-tag_prefix: string, active: boolean, updated_at: number, };
+tag_prefix: string, 
+/**
+ * Ask the customer how satisfied they are (CSAT) when their ticket is solved, by e-mail
+ * from this mailbox; they answer by replying with a number.
+ */
+csat_survey: boolean, active: boolean, updated_at: number, };

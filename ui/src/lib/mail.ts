@@ -167,6 +167,7 @@ export function newMailbox(id: string): Mailbox {
     signature: "",
     acknowledgements: [],
     tag_prefix: "#",
+    csat_survey: false,
     active: true,
     updated_at: 0,
   };
