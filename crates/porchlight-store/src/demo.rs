@@ -12,11 +12,12 @@ use crate::queries::settings;
 use crate::schema::{create_derived_triggers, rebuild_derived, DROP_DERIVED_TRIGGERS};
 use crate::{new_id, now_ms, Store, StoreResult};
 use porchlight_domain::docs::Doc;
+use porchlight_domain::records::{RatingVia, SurveyKind};
 use porchlight_domain::sla::{
     timeline_of, BusinessCalendar, FieldChange, Schedule, SlaBook, SlaConditions, SlaPolicy,
     SlaStatus, SlaTargets, SlaTargetsByPriority, ThreadEntry, TicketFacts, TimeRange, WeeklyHours,
 };
-use porchlight_domain::{AuthorKind, Channel, MessageKind, Priority, TicketStatus};
+use porchlight_domain::{AuthorKind, Channel, MessageKind, Mutation, Priority, TicketStatus};
 
 #[derive(Debug, Clone)]
 pub struct SeedOptions {
@@ -1013,7 +1014,110 @@ pub fn load_demo(store: &Store) -> StoreResult<usize> {
     if store.kb_categories()?.is_empty() {
         crate::demo_kb::seed_demo_kb(store)?;
     }
+    rate_demo(store, &mut rand::thread_rng())?;
     Ok(tickets)
+}
+
+/// What demo customers write beside a rating, per language (en, tr, pl, fa): good, okay, bad.
+const DEMO_COMMENTS: [[&[&str]; 3]; 4] = [
+    [
+        &[
+            "Quick and friendly, thank you!",
+            "Solved in one e-mail. Great.",
+        ],
+        &["Took a while, but it works now."],
+        &["I had to explain the problem three times."],
+    ],
+    [
+        &[
+            "Hızlı ve nazik, teşekkürler!",
+            "Tek e-postayla çözüldü, harika.",
+        ],
+        &["Biraz uzun sürdü ama şimdi çalışıyor."],
+        &["Sorunu üç kez anlatmak zorunda kaldım."],
+    ],
+    [
+        &[
+            "Szybko i uprzejmie, dziękuję!",
+            "Załatwione jednym mailem. Super.",
+        ],
+        &["Trochę to trwało, ale teraz działa."],
+        &["Musiałem trzy razy tłumaczyć, o co chodzi."],
+    ],
+    [
+        &["سریع و مودبانه، ممنونم!", "با یک ایمیل حل شد. عالی بود."],
+        &["کمی طول کشید، ولی حالا درست کار می‌کند."],
+        &["مجبور شدم مشکل را سه بار توضیح بدهم."],
+    ],
+];
+
+/// Customers' answers for the demo's solved tickets, as real customers give them: most
+/// rate satisfaction (mostly good), some also say how easy it was and whether they would
+/// recommend the shop, and some add a few words in their language.
+fn rate_demo(store: &Store, rng: &mut impl Rng) -> StoreResult<()> {
+    let solved: Vec<(String, i64, String)> = store.read(|c| {
+        let mut st = c.prepare(
+            "SELECT id, solved_at, language FROM tickets
+             WHERE status IN ('solved', 'closed') AND solved_at IS NOT NULL AND deleted_at IS NULL
+               AND merged_into_id IS NULL",
+        )?;
+        let rows = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<_, _>>()?;
+        Ok(rows)
+    })?;
+    let now = now_ms();
+    for (ticket_id, solved_at, language) in solved {
+        if !rng.gen_bool(0.6) {
+            continue;
+        }
+        let lang = ["en", "tr", "pl", "fa"]
+            .iter()
+            .position(|l| *l == language)
+            .unwrap_or(0);
+        let at = (solved_at + rng.gen_range(20..20 * 60) * 60_000).min(now);
+        let csat = match rng.gen_range(0..100) {
+            0..=74 => 3,
+            75..=89 => 2,
+            _ => 1,
+        };
+        let comment = if rng.gen_bool(0.35) {
+            let pool = DEMO_COMMENTS[lang][(3 - csat) as usize];
+            pool[rng.gen_range(0..pool.len())].to_owned()
+        } else {
+            String::new()
+        };
+        let mut answers = vec![(SurveyKind::Csat, csat, comment)];
+        if rng.gen_bool(0.3) {
+            let ces = if csat == 3 {
+                rng.gen_range(5..=7)
+            } else {
+                rng.gen_range(2..=5)
+            };
+            answers.push((SurveyKind::Ces, ces, String::new()));
+        }
+        if rng.gen_bool(0.25) {
+            let nps = if csat == 3 {
+                rng.gen_range(7..=10)
+            } else {
+                rng.gen_range(2..=8)
+            };
+            answers.push((SurveyKind::Nps, nps, String::new()));
+        }
+        for (kind, score, comment) in answers {
+            store.rate_as_customer(
+                Mutation::RateTicket {
+                    ticket_id: ticket_id.clone(),
+                    kind,
+                    score,
+                    comment,
+                    via: RatingVia::Email,
+                },
+                at,
+            )?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
