@@ -177,6 +177,8 @@ fn a_customer_mail_is_answered_from_the_window_and_the_answer_threads() {
     );
     s.screenshot("mail-test-wrong-password");
     set_value(&s, "[data-testid=mailbox-field-imap_secret]", &t.password);
+    // Customers are asked to rate their solved tickets.
+    s.click_id("mailbox-field-csat_survey");
     s.click_id("mailbox-save");
     s.wait_js(
         "the mailbox listed with its stored passwords",
@@ -246,6 +248,51 @@ fn a_customer_mail_is_answered_from_the_window_and_the_answer_threads() {
     assert_eq!(rows, 1, "the answer is no new ticket");
     s.el("message-show-quoted");
     s.screenshot("mail-thread");
+
+    // ---- solved: the customer is asked how it went and answers by e-mail ----
+    s.select("prop-status", "solved");
+    let mails = t.inbox(&customer, 3);
+    let survey = mails
+        .iter()
+        .find(|m| m.subject.starts_with("Jak nam poszło?"))
+        .expect("the survey, in Polish");
+    assert!(survey.text.contains("3 – dobrze"), "{}", survey.text);
+    let asked = survey.message_id.clone().unwrap();
+    t.send(
+        &customer,
+        &support,
+        &format!("Re: {}", survey.subject),
+        "3 – szybko i konkretnie, dziękuję\n\n> Jak oceniasz naszą pomoc?\n",
+        Some(&format!("<{asked}>")),
+    );
+    s.wait_js(
+        "the rating in the timeline",
+        "[...document.querySelectorAll('[data-testid=timeline-event]')].some(e => e.dataset.field === 'rating')",
+        Duration::from_secs(30),
+    );
+    assert_eq!(
+        s.js(
+            "return document.querySelector('[data-testid=\"prop-status\"]').value",
+            json!([])
+        ),
+        json!("solved"),
+        "an answer does not reopen the ticket"
+    );
+    // Reports: today's satisfaction is this one good answer, with its comment.
+    s.click_id("nav-reports");
+    s.select("report-period", "today");
+    s.wait_js(
+        "CSAT counted",
+        "document.querySelector('[data-testid=\"report-kpi-csat\"] [data-testid=\"report-kpi-value\"]')?.textContent.includes('100')",
+        SHORT,
+    );
+    s.wait_js(
+        "the comment listed",
+        "[...document.querySelectorAll('[data-testid=\"report-comment\"]')].some(c => c.textContent.includes('szybko i konkretnie'))",
+        SHORT,
+    );
+    s.screenshot("mail-survey-answered");
+    s.click_id("view-open");
 
     // ---- the agent writes first: a new ticket that is an e-mail to the customer ----
     let jan = format!("jan-{nanos}@customer.example");

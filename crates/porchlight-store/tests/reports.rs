@@ -338,7 +338,8 @@ proptest! {
 fn the_demo_reports_look_like_a_real_team() {
     let dir = tempfile::tempdir().unwrap();
     let s = Store::open(dir.path()).unwrap();
-    s.create_profile("Deniz Admin", "deniz@example.com").unwrap();
+    s.create_profile("Deniz Admin", "deniz@example.com")
+        .unwrap();
     porchlight_store::demo::load_demo(&s).unwrap();
     let to = porchlight_store::now_ms() + 1;
     let req = ReportRequest {
@@ -351,11 +352,19 @@ fn the_demo_reports_look_like_a_real_team() {
     let r = s.report_overview(&req).unwrap();
     let c = &r.current;
     assert!(c.solved > 5, "solved: {}", c.solved);
-    assert!(c.csat.of >= c.solved / 3, "answers {} of {} solved", c.csat.of, c.solved);
+    assert!(
+        c.csat.of >= c.solved / 3,
+        "answers {} of {} solved",
+        c.csat.of,
+        c.solved
+    );
     let share = c.csat.n as f64 / c.csat.of as f64;
     assert!((0.5..=0.98).contains(&share), "CSAT {share}");
     assert!(!r.comments.is_empty(), "some customers wrote a few words");
     let first = c.first_response.median_ms.unwrap();
-    assert!((5 * 60_000..=8 * 3_600_000).contains(&first), "first response {first} ms");
+    assert!(
+        (5 * 60_000..=8 * 3_600_000).contains(&first),
+        "first response {first} ms"
+    );
     assert_eq!(r.csat_scores.iter().sum::<u32>(), c.csat.of);
 }
