@@ -367,4 +367,45 @@ fn the_demo_reports_look_like_a_real_team() {
         "first response {first} ms"
     );
     assert_eq!(r.csat_scores.iter().sum::<u32>(), c.csat.of);
+
+    // Every filter narrows, in the overview and the people table alike.
+    let group = s.groups().unwrap()[0].id.clone();
+    let filters = [
+        ReportFilter {
+            group_ids: vec![group],
+            ..ReportFilter::default()
+        },
+        ReportFilter {
+            languages: vec!["pl".into()],
+            ..ReportFilter::default()
+        },
+        ReportFilter {
+            tags: vec!["refund".into(), "shipping".into()],
+            ..ReportFilter::default()
+        },
+        ReportFilter {
+            channels: vec![porchlight_domain::Channel::Email],
+            priorities: vec![
+                porchlight_domain::Priority::High,
+                porchlight_domain::Priority::Urgent,
+            ],
+            agent_ids: vec!["nobody".into()],
+            mailbox_ids: vec!["mb".into()],
+            ..ReportFilter::default()
+        },
+    ];
+    for filter in filters {
+        let narrowed = ReportRequest {
+            filter: filter.clone(),
+            ..req.clone()
+        };
+        let f = s.report_overview(&narrowed).unwrap();
+        assert!(
+            f.current.created <= c.created && f.current.csat.of <= c.csat.of,
+            "{filter:?}"
+        );
+        for by in [PeopleBy::Agent, PeopleBy::Group] {
+            s.report_people(&narrowed, by).unwrap();
+        }
+    }
 }

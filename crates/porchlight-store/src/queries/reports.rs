@@ -158,18 +158,14 @@ fn ratings(c: &Connection, req: &ReportRequest, from: i64, to: i64) -> StoreResu
 
 /// The period's comments beside ratings, newest first.
 fn comments(c: &Connection, req: &ReportRequest) -> StoreResult<Vec<RatingComment>> {
-    let mut args = vec![
-        Value::Integer(req.from),
-        Value::Integer(req.to),
-        Value::Integer(MAX_COMMENTS as i64),
-    ];
+    let mut args = vec![Value::Integer(req.from), Value::Integer(req.to)];
     let filter = filter_sql(&req.filter, &mut args);
     let sql = format!(
         "SELECT r.ticket_id, t.number, t.subject, coalesce(cu.name, ''), r.kind, r.score, r.comment, r.updated_at
          FROM ratings r JOIN tickets t ON t.id = r.ticket_id JOIN ticket_metrics m ON m.ticket_rowid = t.rowid
            LEFT JOIN customers cu ON cu.id = r.customer_id
          WHERE r.updated_at >= ?1 AND r.updated_at < ?2 AND r.comment <> '' {filter}
-         ORDER BY r.updated_at DESC LIMIT ?3"
+         ORDER BY r.updated_at DESC LIMIT {MAX_COMMENTS}"
     );
     let mut st = c.prepare_cached(&sql)?;
     let rows = st
