@@ -642,6 +642,186 @@ const CATALOG: &[Row] = &[
         ],
     ),
     (
+        "mail.survey_link",
+        [
+            "You can also answer here: {link}",
+            "Buradan da yanıtlayabilirsiniz: {link}",
+            "Możesz też odpowiedzieć tutaj: {link}",
+            "می‌توانید از اینجا هم پاسخ دهید: {link}",
+        ],
+    ),
+    (
+        "survey.title",
+        [
+            "How did we do?",
+            "Nasıl yardımcı olduk?",
+            "Jak nam poszło?",
+            "کار ما چطور بود؟",
+        ],
+    ),
+    (
+        "survey.question_csat",
+        [
+            "How satisfied are you with our help?",
+            "Yardımımızdan ne kadar memnunsunuz?",
+            "Jak oceniasz naszą pomoc?",
+            "از کمک ما چقدر راضی هستید؟",
+        ],
+    ),
+    (
+        "survey.question_ces",
+        [
+            "How easy was it to get your request solved?",
+            "Talebinizi çözdürmek ne kadar kolaydı?",
+            "Jak łatwo było załatwić Twoją sprawę?",
+            "حل شدن درخواست‌تان چقدر آسان بود؟",
+        ],
+    ),
+    (
+        "survey.question_nps",
+        [
+            "How likely are you to recommend us to a friend or colleague?",
+            "Bizi bir arkadaşınıza veya iş arkadaşınıza önerme olasılığınız nedir?",
+            "Jak prawdopodobne jest, że polecisz nas znajomemu?",
+            "چقدر احتمال دارد ما را به یک دوست یا همکار پیشنهاد کنید؟",
+        ],
+    ),
+    (
+        "survey.csat_3",
+        [
+            "Good",
+            "İyi",
+            "Dobrze",
+            "خوب",
+        ],
+    ),
+    (
+        "survey.csat_2",
+        [
+            "Okay",
+            "İdare eder",
+            "Tak sobie",
+            "متوسط",
+        ],
+    ),
+    (
+        "survey.csat_1",
+        [
+            "Bad",
+            "Kötü",
+            "Źle",
+            "بد",
+        ],
+    ),
+    (
+        "survey.ces_low",
+        [
+            "Very hard",
+            "Çok zor",
+            "Bardzo trudno",
+            "بسیار دشوار",
+        ],
+    ),
+    (
+        "survey.ces_high",
+        [
+            "Very easy",
+            "Çok kolay",
+            "Bardzo łatwo",
+            "بسیار آسان",
+        ],
+    ),
+    (
+        "survey.nps_low",
+        [
+            "Not at all likely",
+            "Hiç olası değil",
+            "Zupełnie nieprawdopodobne",
+            "اصلاً محتمل نیست",
+        ],
+    ),
+    (
+        "survey.nps_high",
+        [
+            "Extremely likely",
+            "Çok olası",
+            "Bardzo prawdopodobne",
+            "بسیار محتمل",
+        ],
+    ),
+    (
+        "survey.about",
+        [
+            "About your request {subject}",
+            "{subject} talebiniz hakkında",
+            "Dotyczy zgłoszenia {subject}",
+            "دربارهٔ درخواست {subject}",
+        ],
+    ),
+    (
+        "survey.comment",
+        [
+            "Anything you would like to add? (optional)",
+            "Eklemek istediğiniz bir şey var mı? (isteğe bağlı)",
+            "Chcesz coś dodać? (opcjonalnie)",
+            "چیزی می‌خواهید اضافه کنید؟ (اختیاری)",
+        ],
+    ),
+    (
+        "survey.send",
+        [
+            "Send my answer",
+            "Yanıtımı gönder",
+            "Wyślij odpowiedź",
+            "ارسال پاسخ",
+        ],
+    ),
+    (
+        "survey.thanks",
+        [
+            "Thank you! We have your answer.",
+            "Teşekkürler! Yanıtınızı aldık.",
+            "Dziękujemy! Mamy Twoją odpowiedź.",
+            "سپاسگزاریم! پاسخ شما را دریافت کردیم.",
+        ],
+    ),
+    (
+        "survey.answered",
+        [
+            "Your answer: {answer}. You can change it here at any time.",
+            "Yanıtınız: {answer}. Buradan istediğiniz zaman değiştirebilirsiniz.",
+            "Twoja odpowiedź: {answer}. Możesz ją tu zmienić w każdej chwili.",
+            "پاسخ شما: {answer}. هر زمان بخواهید می‌توانید آن را اینجا تغییر دهید.",
+        ],
+    ),
+    (
+        "survey.err_score",
+        [
+            "Choose an answer first.",
+            "Önce bir yanıt seçin.",
+            "Najpierw wybierz odpowiedź.",
+            "ابتدا یک پاسخ انتخاب کنید.",
+        ],
+    ),
+    (
+        "survey.err_comment",
+        [
+            "The comment is too long: at most {max} characters.",
+            "Yorum çok uzun: en fazla {max} karakter.",
+            "Komentarz jest za długi: najwyżej {max} znaków.",
+            "نظر خیلی طولانی است: حداکثر {max} نویسه.",
+        ],
+    ),
+    (
+        "survey.invite",
+        [
+            "Your request is solved. Tell us how it went:",
+            "Talebiniz çözüldü. Nasıl geçtiğini bize anlatın:",
+            "Twoje zgłoszenie zostało rozwiązane. Powiedz nam, jak poszło:",
+            "درخواست شما حل شد. به ما بگویید چطور بود:",
+        ],
+    ),
+    (
         "notify.assigned",
         [
             "Assigned to you",

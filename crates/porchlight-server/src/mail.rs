@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use porchlight_domain::mail::{MailServerRole, Mailbox, MailboxStatus};
+use porchlight_domain::records::SurveyKind;
 use porchlight_mail::channel::{MailStorage, MailboxRun, Outgoing, StatusBook, TakenIn};
 
 use crate::storage::mail::{SecretKey, MAX_AUTOMATIC_PER_HOUR};
@@ -206,18 +207,21 @@ impl MailStorage for ServerMail {
             Some(_) => Some(self.storage().portal_secret().map_err(|e| e.to_string())?),
             None => None,
         };
-        let tracking = |ticket_id: &str, language: &str| {
+        let links = |ticket_id: &str, language: &str, survey: Option<SurveyKind>| {
             let (base, secret) = (self.public_url.as_ref()?, secret.as_ref()?);
-            let token = crate::portal::guard::token(secret, ticket_id);
             let lang = porchlight_domain::catalog::Locale::closest(language).tag();
-            Some(format!(
-                "{base}/help/requests/{ticket_id}/{token}?lang={lang}"
-            ))
+            Some(match survey {
+                Some(kind) => crate::portal::survey::link(base, secret, ticket_id, kind, lang),
+                None => {
+                    let token = crate::portal::guard::token(secret, ticket_id);
+                    format!("{base}/help/requests/{ticket_id}/{token}?lang={lang}")
+                }
+            })
         };
         let mut out = Vec::new();
         for o in self
             .storage()
-            .mail_outgoing(limit, &tracking)
+            .mail_outgoing(limit, &links)
             .map_err(|e| e.to_string())?
         {
             if o.reply.automatic {

@@ -16,6 +16,8 @@ on_both_backends!(
     hostile_input_is_shown_as_text,
     tracking_links_survive_restarts_and_work_on_every_process,
     automation_rules_act_on_requests_and_customer_replies,
+    a_solved_request_is_rated_on_the_survey_page,
+    survey_answers_are_rate_limited_in_parallel,
 );
 
 use std::collections::BTreeMap;
@@ -821,4 +823,184 @@ fn automation_rules_act_on_requests_and_customer_replies(backend: Backend) {
         docs[&format!("ticket:{id}")]["tags"],
         json!(["customer-replied"])
     );
+}
+
+/// POSTs an urlencoded form, as a browser sends the survey page's form.
+fn post_urlencoded(url: &str, path: &str, fields: &[(&str, &str)]) -> Page {
+    page(agent().post(&format!("{url}{path}")).send_form(fields))
+}
+
+/// The survey link a solved ticket's tracking page offers (without its query).
+fn survey_link(body: &str) -> String {
+    let at = body
+        .find("href=\"/help/survey/")
+        .unwrap_or_else(|| panic!("no survey link in {body}"));
+    let rest = &body[at + 6..];
+    let link = &rest[..rest.find('"').unwrap()];
+    link.split('?').next().unwrap().to_owned()
+}
+
+/// A request from Ayşe, answered and solved by the agent: its tracking link.
+fn solved_request(s: &Server, agent: &mut Client, subject: &str) -> String {
+    let link = submit(
+        &s.url,
+        "ayse@example.com",
+        subject,
+        "The lamp flickers.",
+        &[],
+    );
+    let ticket_id = ticket_id_of(&link);
+    let r = agent.push(&[
+        reply_to(&ticket_id, "A new lamp is on its way.", "reply"),
+        json!({"name": "set_ticket_fields", "args": {"ticket_id": ticket_id, "changes": {"status": "solved"}}}),
+    ]);
+    assert_eq!(r.status, 200, "{}", r.body);
+    link
+}
+
+fn a_solved_request_is_rated_on_the_survey_page(backend: Backend) {
+    let (s, mut agent) = team(backend);
+    let link = solved_request(&s, &mut agent, "Broken lamp");
+    let ticket_id = ticket_id_of(&link);
+    let tracking = get(&s.url, &link);
+    assert!(
+        tracking.body.contains("data-testid=\"survey-invite\""),
+        "{}",
+        tracking.body
+    );
+    let survey = survey_link(&tracking.body);
+    assert!(survey.starts_with(&format!("/help/survey/{ticket_id}/csat/")));
+
+    // The page: plain HTML, private, in the customer's language (Persian right to left).
+    let p = get(&s.url, &format!("{survey}?lang=fa"));
+    assert_eq!(p.status, 200);
+    assert!(!p.body.contains("<script"));
+    assert!(p.body.contains("dir=\"rtl\""));
+    assert!(p.body.contains("از کمک ما چقدر راضی هستید؟"), "{}", p.body);
+    assert_eq!(p.headers["cache-control"], "no-store");
+    assert_eq!(p.headers["referrer-policy"], "no-referrer");
+    let p = get(&s.url, &format!("{survey}?lang=en"));
+    for n in 1..=3 {
+        assert!(p
+            .body
+            .contains(&format!("data-testid=\"survey-score-{n}\"")));
+    }
+
+    // No answer chosen: the form comes back with the comment kept, nothing stored.
+    let p = post_urlencoded(
+        &s.url,
+        &format!("{survey}?lang=en"),
+        &[("comment", "Slow <b>reply</b>")],
+    );
+    assert_eq!(p.status, 422);
+    assert!(p.body.contains("Choose an answer first."));
+    assert!(
+        p.body.contains("Slow &lt;b&gt;reply&lt;/b&gt;"),
+        "the comment kept, as text"
+    );
+    let p = post_urlencoded(&s.url, &format!("{survey}?lang=en"), &[("score", "4")]);
+    assert_eq!(p.status, 422, "off the scale");
+    assert!(docs_of(&agent.pull_all(), "rating").is_empty());
+
+    // Answered: a rating the desktops pull, in the customer's name.
+    let p = post_urlencoded(
+        &s.url,
+        &format!("{survey}?lang=en"),
+        &[("score", "1"), ("comment", "Slow reply")],
+    );
+    assert_eq!(p.status, 303, "{}", p.body);
+    assert!(p.headers["location"].ends_with("&thanks=1"));
+    let docs = agent.pull_all();
+    let ratings = docs_of(&docs, "rating");
+    assert_eq!(ratings.len(), 1);
+    assert_eq!(ratings[0]["score"], 1);
+    assert_eq!(ratings[0]["via"], "page");
+    assert_eq!(ratings[0]["comment"], "Slow reply");
+    let created = ratings[0]["created_at"].clone();
+    let thanks = get(&s.url, &format!("{survey}?lang=en&thanks=1"));
+    assert!(thanks.body.contains("data-testid=\"survey-thanks\""));
+
+    // Answering again changes the answer, it does not add one.
+    let p = post_urlencoded(
+        &s.url,
+        &format!("{survey}?lang=en"),
+        &[("score", "3"), ("comment", "Sorted now, thanks")],
+    );
+    assert_eq!(p.status, 303);
+    let docs = agent.pull_all();
+    let ratings = docs_of(&docs, "rating");
+    assert_eq!(ratings.len(), 1);
+    assert_eq!(
+        (
+            ratings[0]["score"].clone(),
+            ratings[0]["created_at"].clone()
+        ),
+        (json!(3), created)
+    );
+    let again = get(&s.url, &format!("{survey}?lang=en"));
+    assert!(again.body.contains("data-testid=\"survey-answered\""));
+    assert!(again
+        .body
+        .contains("value=\"3\" required data-testid=\"survey-score-3\" checked"));
+    // The ticket stays solved; the timeline has the answer.
+    let t = docs_of(&docs, "ticket")
+        .into_iter()
+        .find(|t| t["id"] == ticket_id.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(t["status"], "solved");
+    assert!(docs_of(&docs, "event")
+        .iter()
+        .any(|e| e["ticket_id"] == ticket_id.as_str()
+            && e["field"] == "rating"
+            && e["new_value"] == "csat:3"));
+
+    // Any other link answers the same 404: another kind, a changed token, another ticket.
+    let other = ticket_id_of(&solved_request(&s, &mut agent, "Other lamp"));
+    let token = survey.rsplit('/').next().unwrap();
+    let mut changed = token.to_owned();
+    let last = changed.pop().unwrap();
+    changed.push(if last == 'A' { 'B' } else { 'A' });
+    for bad in [
+        format!("/help/survey/{ticket_id}/nps/{token}"),
+        format!("/help/survey/{ticket_id}/csat/{changed}"),
+        format!("/help/survey/{other}/csat/{token}"),
+        format!("/help/survey/{ticket_id}/bogus/{token}"),
+    ] {
+        assert_eq!(get(&s.url, &bad).status, 404, "{bad}");
+        assert_eq!(
+            post_urlencoded(&s.url, &bad, &[("score", "1")]).status,
+            404,
+            "{bad}"
+        );
+    }
+    assert_eq!(docs_of(&agent.pull_all(), "rating").len(), 1);
+}
+
+fn survey_answers_are_rate_limited_in_parallel(backend: Backend) {
+    let (s, mut agent) = team(backend);
+    let link = solved_request(&s, &mut agent, "Broken lamp");
+    let survey = survey_link(&get(&s.url, &link).body);
+    // Many answers at once from one address: the limit holds however they interleave.
+    let url = s.url.clone();
+    let statuses: Vec<u16> = std::thread::scope(|sc| {
+        let handles: Vec<_> = (0..45)
+            .map(|i| {
+                let (url, survey) = (url.clone(), survey.clone());
+                sc.spawn(move || {
+                    let score = (i % 3 + 1).to_string();
+                    post_urlencoded(&url, &format!("{survey}?lang=pl"), &[("score", &score)]).status
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let accepted = statuses.iter().filter(|&&c| c == 303).count();
+    let limited = statuses.iter().filter(|&&c| c == 429).count();
+    assert_eq!((accepted, limited), (30, 15), "{statuses:?}");
+    let p = post_urlencoded(&s.url, &format!("{survey}?lang=pl"), &[("score", "2")]);
+    assert_eq!(p.status, 429);
+    assert!(p.headers["retry-after"].parse::<u64>().unwrap() > 0);
+    // Still one answer, the last one stored.
+    assert_eq!(docs_of(&agent.pull_all(), "rating").len(), 1);
 }

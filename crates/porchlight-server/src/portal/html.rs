@@ -55,7 +55,13 @@ button{margin-top:1rem;font:inherit;padding:.5rem 1.25rem;border:0;border-radius
 .msg header{font-size:.9rem;color:#555}\
 .body{white-space:pre-wrap;overflow-wrap:anywhere}\
 .link{overflow-wrap:anywhere;font-family:monospace}\
-.msg header strong,.files a,[data-testid=ticket-subject],.body{unicode-bidi:plaintext}";
+.msg header strong,.files a,[data-testid=ticket-subject],.body{unicode-bidi:plaintext}\
+fieldset{border:1px solid #dde1e8;border-radius:6px;margin:1rem 0 0;padding:.75rem 1rem}\
+legend{font-weight:600;padding:0 .25rem}\
+.scale{display:flex;flex-wrap:wrap;gap:.5rem}\
+.scale label{display:flex;align-items:center;gap:.35rem;font-weight:400;margin:0;padding:.4rem .7rem;border:1px solid #b8bfcc;border-radius:4px;background:#fff}\
+.scale input{width:auto;margin:0}\
+.ends{display:flex;justify-content:space-between}";
 
 fn css_hash() -> &'static str {
     static HASH: OnceLock<String> = OnceLock::new();

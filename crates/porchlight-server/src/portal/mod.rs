@@ -24,6 +24,7 @@
 
 pub mod guard;
 pub mod html;
+pub mod survey;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -79,6 +80,7 @@ const FORM_FIELDS: &[&str] = &["name", "email", "subject", "message", "website"]
 pub struct Portal {
     requests: RateLimit,
     replies: RateLimit,
+    answers: RateLimit,
     uploads: UploadSlots,
     secret: OnceLock<Vec<u8>>,
 }
@@ -88,6 +90,7 @@ impl Default for Portal {
         Portal {
             requests: RateLimit::new(REQUESTS_PER_HOUR, Duration::from_secs(3600)),
             replies: RateLimit::new(REPLIES_PER_HOUR, Duration::from_secs(3600)),
+            answers: RateLimit::new(survey::ANSWERS_PER_HOUR, Duration::from_secs(3600)),
             uploads: UploadSlots::new(MAX_UPLOADS_AT_ONCE, MAX_UPLOADS_PER_CLIENT),
             secret: OnceLock::new(),
         }
@@ -96,7 +99,15 @@ impl Default for Portal {
 
 /// The portal's routes, to be merged into the server's router.
 pub fn router() -> Router<Shared> {
+    // A survey answer is a few bytes: its body is held to that, not to the upload limit.
+    let surveys = Router::new()
+        .route(
+            "/help/survey/{ticket_id}/{kind}/{token}",
+            get(survey::show).post(survey::answer),
+        )
+        .layer(DefaultBodyLimit::max(survey::BODY_LIMIT));
     Router::new()
+        .merge(surveys)
         .route("/help/{locale}/requests/new", get(new_form).post(submit))
         .route("/help/requests/{ticket_id}/{token}", get(track).post(reply))
         .route(
@@ -793,6 +804,7 @@ fn tracking_page(
     locale: Locale,
     thread: &Thread,
     path: &str,
+    survey: Option<&str>,
     draft: &str,
     error: Option<&str>,
     status: StatusCode,
@@ -850,6 +862,17 @@ fn tracking_page(
             esc(locale.t("portal.reply_reopens"))
         )
     };
+    // A solved ticket asks how it went.
+    let invite = match survey {
+        Some(link) if t.status == porchlight_domain::TicketStatus::Solved && t.merged_into_id.is_none() => format!(
+            "<p class=\"notice\" data-testid=\"survey-invite\">{} <a href=\"{}?lang={}\" data-testid=\"survey-link\">{}</a></p>",
+            esc(locale.t("survey.invite")),
+            esc(link),
+            locale.tag(),
+            esc(locale.t("survey.title")),
+        ),
+        _ => String::new(),
+    };
     let error = error
         .map(|e| {
             format!(
@@ -862,7 +885,7 @@ fn tracking_page(
     let body = format!(
         "<nav><a href=\"/help/{tag}/\">{home}</a></nav>\
 <h1>{title}</h1><h2 data-testid=\"ticket-subject\">{number}{subject}</h2>\
-<p>{status_label}: <strong data-testid=\"ticket-status\" data-status=\"{status_code}\">{status}</strong></p>\
+<p>{status_label}: <strong data-testid=\"ticket-status\" data-status=\"{status_code}\">{status}</strong></p>{invite}\
 <section aria-labelledby=\"conv\"><h2 id=\"conv\">{conversation}</h2>{msgs}</section>\
 <form method=\"post\" action=\"{path}?lang={tag}\" enctype=\"multipart/form-data\" data-testid=\"reply-form\">\
 <h2>{add_reply}</h2>{reopens}<label for=\"f-message\">{reply}</label>\
@@ -900,6 +923,16 @@ fn tracking_page(
     page(status, Privacy::Private, layout(locale, &t.subject, &body))
 }
 
+/// The satisfaction survey's path for a ticket's tracking page.
+async fn survey_path(state: &Shared, portal: &Portal, ticket_id: &str) -> Option<String> {
+    let secret = portal.secret(state).await.ok()?;
+    Some(survey::path(
+        &secret,
+        ticket_id,
+        porchlight_domain::records::SurveyKind::Csat,
+    ))
+}
+
 async fn track(
     State(state): State<Shared>,
     Extension(portal): Ext,
@@ -911,7 +944,16 @@ async fn track(
     match tracked(&state, &portal, &ticket_id, &token).await {
         Ok(Some(thread)) => {
             let path = format!("/help/requests/{ticket_id}/{token}");
-            tracking_page(locale, &thread, &path, "", None, StatusCode::OK)
+            let survey = survey_path(&state, &portal, &ticket_id).await;
+            tracking_page(
+                locale,
+                &thread,
+                &path,
+                survey.as_deref(),
+                "",
+                None,
+                StatusCode::OK,
+            )
         }
         Ok(None) => not_found(locale),
         Err(e) => unavailable(locale, &e),
@@ -934,11 +976,13 @@ async fn reply(
         Err(e) => return unavailable(locale, &e),
     };
     let path = format!("/help/requests/{ticket_id}/{token}");
+    let survey = survey_path(&state, &portal, &ticket_id).await;
     let back = |r: &Received, error: &str, status| {
         tracking_page(
             locale,
             &thread,
             &path,
+            survey.as_deref(),
             r.get("message"),
             Some(error),
             status,

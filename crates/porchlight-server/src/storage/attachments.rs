@@ -11,7 +11,8 @@ use std::io::{Seek, Write};
 use std::path::Path;
 
 use porchlight_domain::apply;
-use porchlight_domain::docs::{Doc, DocKind, DocWrite, MessageDoc, TicketDoc};
+use porchlight_domain::docs::{Doc, DocKind, DocWrite, MessageDoc, RatingDoc, TicketDoc};
+use porchlight_domain::records::{rating_doc_id, SurveyKind};
 use porchlight_domain::{Attachment, Mutation};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -270,6 +271,35 @@ impl Storage {
                 StorageError::Corrupt(format!("attachment {id} has no stored bytes"))
             })?;
             Ok(Some((a, bytes)))
+        })
+    }
+
+    /// The live ticket a survey link names, with the customer's answer of that kind so far.
+    pub fn survey(
+        &self,
+        ticket_id: &str,
+        kind: SurveyKind,
+    ) -> StorageResult<Option<(TicketDoc, Option<RatingDoc>)>> {
+        self.read(|tx| {
+            let Some(body) = tx.get_doc(DocKind::Ticket, ticket_id)? else {
+                return Ok(None);
+            };
+            let Doc::Ticket(ticket) = serde_json::from_str(&body)? else {
+                return Err(StorageError::Corrupt(format!(
+                    "ticket {ticket_id} is not a ticket"
+                )));
+            };
+            if ticket.deleted_at.is_some() {
+                return Ok(None);
+            }
+            let rating = match tx.get_doc(DocKind::Rating, &rating_doc_id(ticket_id, kind))? {
+                Some(b) => match serde_json::from_str(&b)? {
+                    Doc::Rating(r) => Some(r),
+                    _ => None,
+                },
+                None => None,
+            };
+            Ok(Some((ticket, rating)))
         })
     }
 

@@ -14,6 +14,7 @@ use porchlight_domain::apply;
 use porchlight_domain::docs::{Doc, DocKind, MAIL_QUEUED};
 use porchlight_domain::mail::{DeliveryState, InboundMail, MailServerRole, Mailbox};
 use porchlight_domain::model::AuthorKind;
+use porchlight_domain::records::SurveyKind;
 use porchlight_domain::rules::RuleTrigger;
 use porchlight_domain::{Attachment, Mutation};
 use porchlight_mail::build::OutgoingAttachment;
@@ -107,6 +108,9 @@ fn secret_place(mailbox_id: &str, role: MailServerRole) -> String {
 fn refused(e: porchlight_domain::DomainError) -> StorageError {
     StorageError::Refused(e)
 }
+
+/// The customer's link for an automatic mail: (ticket id, language, the survey it asks).
+pub type MailLinks<'a> = dyn Fn(&str, &str, Option<SurveyKind>) -> Option<String> + 'a;
 
 impl Storage {
     /// Every mailbox, in id order.
@@ -340,13 +344,14 @@ impl Storage {
         })
     }
 
-    /// Messages waiting to be sent, built as mail (`porchlight_mail::channel::outgoing`). An
-    /// acknowledgement carries the customer's tracking link when `tracking` gives one for its
-    /// ticket (id, language).
+    /// Messages waiting to be sent (at most `limit`), built as mail
+    /// (`porchlight_mail::channel::outgoing`). An acknowledgement carries the customer's
+    /// tracking link and a survey its answer page, when `links` gives one (the server knows
+    /// its public address).
     pub fn mail_outgoing(
         &self,
         limit: usize,
-        tracking: &dyn Fn(&str, &str) -> Option<String>,
+        links: &MailLinks<'_>,
     ) -> StorageResult<Vec<Outgoing>> {
         self.read(|tx| {
             let ids = tx.ids_by_lookup(DocKind::Message, MAIL_QUEUED, limit as i64)?;
@@ -375,13 +380,20 @@ impl Storage {
                 let Some(mut o) = outgoing(&msg, &boxes, t.number, attachments) else {
                     continue;
                 };
-                let acknowledgement = msg.kind == porchlight_domain::MessageKind::System
+                // An acknowledgement carries the tracking link, a survey its answer page.
+                let automatic = msg.kind == porchlight_domain::MessageKind::System
                     && msg.email.as_ref().is_some_and(|e| e.automatic);
-                if let (true, Some(link)) = (acknowledgement, tracking(&t.id, &t.language)) {
+                let survey = msg.email.as_ref().and_then(|e| e.survey);
+                if let (true, Some(link)) = (automatic, links(&t.id, &t.language, survey)) {
                     let locale = porchlight_domain::catalog::Locale::closest(&t.language);
+                    let key = if survey.is_some() {
+                        "mail.survey_link"
+                    } else {
+                        "mail.ack_track"
+                    };
                     o.reply.text.push_str("\n\n");
                     o.reply.text.push_str(&porchlight_domain::catalog::fill(
-                        locale.t("mail.ack_track"),
+                        locale.t(key),
                         &[("link", link.as_str())],
                     ));
                 }
