@@ -130,7 +130,7 @@ impl TestMail {
             "imap": {"host": self.host, "port": self.imap, "security": "start_tls", "user": address, "auth": "xoauth2"},
             "smtp": {"host": self.host, "port": self.submission, "security": "start_tls", "user": address, "auth": "password"},
             "folder": "INBOX", "after_fetch": "mark_read", "move_to": "", "group_id": null,
-            "signature": "Acme", "acknowledgements": [], "tag_prefix": "#", "active": true, "updated_at": 0
+            "signature": "Acme", "acknowledgements": [], "tag_prefix": "#", "csat_survey": true, "active": true, "updated_at": 0
         })
     }
 }
@@ -309,11 +309,62 @@ fn a_team_answers_mail_through_its_server(backend: Backend) {
     });
     assert_eq!(tickets(&docs).len(), 1, "the answer is no new ticket");
 
+    // Solved: the server mails the survey with its answer page; the customer answers by
+    // e-mail with a number, which is their rating, not a new request.
+    let r = agent.push(&[json!({"name": "set_ticket_fields", "args": {"ticket_id": ticket_id, "changes": {"status": "solved"}}})]);
+    assert_eq!(r.body["results"][0]["outcome"], "applied", "{}", r.body);
+    let inbox = t.inbox(&customer, 3);
+    let survey = inbox
+        .iter()
+        .find(|m| m.subject.starts_with("Nasıl yardımcı olduk?"))
+        .expect("the survey, in Turkish");
+    let page_prefix = format!("https://help.acme.example/help/survey/{ticket_id}/csat/");
+    let page_link = survey
+        .text
+        .split_whitespace()
+        .find(|w| w.starts_with(&page_prefix))
+        .unwrap_or_else(|| panic!("no survey page link in: {}", survey.text));
+    let page = ureq::get(&page_link.replacen("https://help.acme.example", &server.url, 1))
+        .call()
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let asked = survey.message_id.clone().unwrap();
+    t.send(
+        &customer,
+        &support,
+        &format!("Re: {}", survey.subject),
+        "3 - çok hızlıydı",
+        Some(&format!("<{asked}>")),
+    );
+    let docs = wait_docs(&agent, "the rating", |d| {
+        d.values()
+            .any(|v| v["ticket_id"] == ticket_id.as_str() && v["score"] == 3 && v["via"] == "email")
+    });
+    let t_doc = docs.get(&format!("ticket:{ticket_id}")).unwrap();
+    assert_eq!(
+        t_doc["status"], "solved",
+        "an answer does not reopen the ticket"
+    );
+
     // A team desktop shows the original of a mail the server read: fetched when asked for,
     // checked against the server's record of it.
     let rt = common::rt();
     let desk = Desk::connect(&rt, &server, "agent@acme.example");
     desk.sync(&rt);
+    // The desktop counts the customer's answer in its reports.
+    let now = porchlight_store::now_ms();
+    let report = desk
+        .store
+        .report_overview(&porchlight_domain::reports::ReportRequest {
+            from: now - 86_400_000,
+            to: now + 1,
+            time_zone: "Europe/Istanbul".into(),
+            business_hours: false,
+            filter: Default::default(),
+        })
+        .unwrap();
+    assert_eq!((report.current.csat.n, report.current.csat.of), (1, 1));
+    assert_eq!(report.comments[0].comment, "çok hızlıydı");
     let first = messages_of(&docs, &ticket_id)
         .into_iter()
         .find(|m| m["email"]["raw_attachment_id"].is_string() && m["author_kind"] == "customer")
