@@ -151,13 +151,13 @@ fn encode(text: &str) -> String {
 }
 
 /// The real server (bench_sync's process handle) and its host:port.
-struct Server {
+pub(crate) struct Server {
     process: ServerProc,
-    addr: String,
+    pub(crate) addr: String,
 }
 
 impl Server {
-    fn start(bin: &Path, data: &Path, log: &Path) -> Result<Server> {
+    pub(crate) fn start(bin: &Path, data: &Path, log: &Path) -> Result<Server> {
         let process = ServerProc::start(
             bin,
             &["--data-dir".to_string(), data.display().to_string()],
@@ -214,7 +214,7 @@ impl Server {
         Ok(paths)
     }
 
-    fn stop(self) {
+    pub(crate) fn stop(self) {
         self.process.stop();
     }
 }
@@ -284,28 +284,28 @@ impl Conn {
     }
 }
 
-enum Load {
+pub(crate) enum Load {
     /// Each path once, shared among the connections.
     Once,
     /// Round and round the paths for this long.
     For(Duration),
 }
 
-struct Outcome {
-    requests: usize,
-    secs: f64,
-    mean_ms: f64,
+pub(crate) struct Outcome {
+    pub(crate) requests: usize,
+    pub(crate) secs: f64,
+    pub(crate) mean_ms: f64,
 }
 
 impl Outcome {
-    fn rps(&self) -> f64 {
+    pub(crate) fn rps(&self) -> f64 {
         self.requests as f64 / self.secs
     }
 }
 
 /// Runs the load: [`CONNECTIONS`] threads, each on its own connection, taking the next
 /// path in turn. Every answer must be 200 and contain `expect`.
-fn load(addr: &str, paths: &[String], how: Load, expect: &str) -> Result<Outcome> {
+pub(crate) fn load(addr: &str, paths: &[String], how: Load, expect: &str) -> Result<Outcome> {
     let paths = Arc::new(paths.to_vec());
     let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();

@@ -1,15 +1,29 @@
 //! `cargo xtask bench reports`: the Reports section's reads on the seeded 100k-ticket /
 //! ~1M-message store: the overview of 30 days and of two years (every group), and the
 //! per-agent table of 90 days. A report reads the report rows the store keeps on write, so
-//! these figures must not grow with the messages.
+//! these figures must not grow with the messages. And `survey_page_rps`: the customers'
+//! survey page of the real `porchlight-server` release binary (SQLite), 1,000 solved tickets'
+//! pages fetched round and round over keep-alive connections by the help-center bench's load
+//! generator, for `PORCHLIGHT_BENCH_HELP_SECS` (default 5 s).
 
 use std::path::Path;
 
+use std::time::Duration;
+
 use anyhow::Result;
+use porchlight_domain::docs::{CustomerDoc, Doc, TicketDoc};
+use porchlight_domain::records::SurveyKind;
 use porchlight_domain::reports::{PeopleBy, ReportFilter, ReportRequest};
+use porchlight_domain::{Channel, Priority, TicketStatus, TicketType};
+use porchlight_server::Database;
 use porchlight_store::{now_ms, Store};
 
+use crate::bench_kb::{load, Load, Server};
 use crate::bench_util::{median, p95, seed_store, timed};
+use crate::{cargo, sh, target_dir};
+
+/// Solved tickets whose survey pages are fetched.
+const SURVEYED: usize = 1_000;
 
 const DAY: i64 = 86_400_000;
 const RUNS: usize = 30;
@@ -84,5 +98,98 @@ pub fn run(dir: &Path, tickets: usize, put: &mut dyn FnMut(&str, f64, &str)) -> 
     })?;
     println!("  agents, 90 days: median {m:.1} ms");
     put("report_agents_p95_ms", p, "ms");
+    drop(store);
+    survey_page(put)
+}
+
+/// A solved web ticket and its requester, as documents.
+fn solved_ticket(i: usize, at: i64) -> [Doc; 2] {
+    let customer = CustomerDoc {
+        id: format!("bench-customer-{i}"),
+        name: format!("Customer {i}"),
+        emails: vec![format!("customer{i}@example.com")],
+        phone: String::new(),
+        organization_id: None,
+        language: ["en", "tr", "pl", "fa"][i % 4].into(),
+        notes: String::new(),
+        created_at: at,
+        updated_at: at,
+    };
+    let ticket = TicketDoc {
+        id: format!("bench-ticket-{i}"),
+        number: Some(1000 + i as i64),
+        subject: format!("Order {i} arrived damaged"),
+        status: TicketStatus::Solved,
+        priority: Priority::Normal,
+        ticket_type: TicketType::Problem,
+        channel: Channel::Web,
+        requester_id: customer.id.clone(),
+        assignee_id: None,
+        group_id: None,
+        tags: Vec::new(),
+        language: customer.language.clone(),
+        preview: "A replacement is on its way.".into(),
+        message_count: 2,
+        created_at: at,
+        updated_at: at,
+        first_response_at: Some(at),
+        last_customer_message_at: Some(at),
+        last_agent_reply_at: Some(at),
+        solved_at: Some(at),
+        reopen_count: 0,
+        merged_into_id: None,
+        deleted_at: None,
+        version: 1,
+    };
+    [Doc::Customer(customer), Doc::Ticket(ticket)]
+}
+
+fn survey_page(put: &mut dyn FnMut(&str, f64, &str)) -> Result<()> {
+    sh(cargo().args(["build", "--release", "-p", "porchlight-server"]))?;
+    let bin = target_dir().join("release/porchlight-server");
+    let work = target_dir().join("bench/survey");
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work)?;
+    let data = work.join("data");
+    let storage = porchlight_server::open_storage(&Database::Sqlite(data.clone()))?;
+    let at = now_ms();
+    let docs: Vec<Doc> = (0..SURVEYED).flat_map(|i| solved_ticket(i, at)).collect();
+    storage.import_documents(&docs)?;
+    let secret = storage.portal_secret()?;
+    drop(storage);
+    let paths: Vec<String> = (0..SURVEYED)
+        .map(|i| {
+            let path = porchlight_server::portal::survey::path(
+                &secret,
+                &format!("bench-ticket-{i}"),
+                SurveyKind::Csat,
+            );
+            format!("{path}?lang={}", ["en", "tr", "pl", "fa"][i % 4])
+        })
+        .collect();
+    let server = Server::start(&bin, &data, &work.join("server.log"))?;
+    let secs = std::env::var("PORCHLIGHT_BENCH_HELP_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(5.0);
+    load(
+        &server.addr,
+        &paths,
+        Load::Once,
+        "data-testid=\"survey-form\"",
+    )?;
+    let out = load(
+        &server.addr,
+        &paths,
+        Load::For(Duration::from_secs_f64(secs)),
+        "data-testid=\"survey-form\"",
+    )?;
+    println!(
+        "  survey page: {} requests in {:.1} s, mean {:.2} ms",
+        out.requests, out.secs, out.mean_ms
+    );
+    put("survey_page_rps", out.rps(), "req/s");
+    server.stop();
+    let _ = std::fs::remove_dir_all(&data);
     Ok(())
 }
