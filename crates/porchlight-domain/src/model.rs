@@ -217,6 +217,8 @@ pub struct TicketDetail {
     pub requester_tickets: Vec<TicketSummary>,
     /// The SLA policy covering the ticket and its clocks; `None` when no policy applies.
     pub sla: Option<crate::sla::TicketSla>,
+    /// The customer's survey answers about this ticket (CSAT, CES, NPS), oldest first.
+    pub ratings: Vec<crate::records::RatingDoc>,
 }
 
 string_enum!(

@@ -701,5 +701,6 @@ function reuseDetail(prev: TicketDetail | null, next: TicketDetail): TicketDetai
     requester: reuse(prev.requester, next.requester),
     requester_tickets: reuseById(prev.requester_tickets, next.requester_tickets),
     sla: reuse(prev.sla, next.sla),
+    ratings: reuseById(prev.ratings, next.ratings),
   };
 }

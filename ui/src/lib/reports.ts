@@ -148,6 +148,14 @@ export function peopleCsv(rows: PeopleRow[], noneName: string): string {
 
 export type PeopleSort = "name" | "solved" | "replies" | "first_response" | "resolution" | "one_touch" | "csat";
 
+/** How a score reads at a glance for its scale: good, middling or bad (NPS: promoter,
+ *  passive, detractor). */
+export function scoreTone(kind: string, score: number): "good" | "mid" | "bad" {
+  if (kind === "csat") return score === 3 ? "good" : score === 2 ? "mid" : "bad";
+  if (kind === "nps") return score >= 9 ? "good" : score >= 7 ? "mid" : "bad";
+  return score >= 6 ? "good" : score >= 4 ? "mid" : "bad";
+}
+
 /** Promoters minus detractors in whole percent of all answers (as the backend counts it). */
 export function npsScore(n: Nps): number | null {
   const all = n.promoters + n.passives + n.detractors;

@@ -196,6 +196,13 @@ impl Store {
                 requester,
                 requester_tickets,
                 sla: crate::sla::ticket_sla(c, id)?,
+                ratings: c
+                    .prepare_cached(
+                        "SELECT id, kind, ticket_id, customer_id, score, comment, via, created_at, updated_at
+                         FROM ratings WHERE ticket_id = ?1 ORDER BY created_at, id",
+                    )?
+                    .query_map([id], super::docs::rating_row)?
+                    .collect::<Result<_, _>>()?,
             })
         })
     }
