@@ -159,7 +159,7 @@ fn survey_page(put: &mut dyn FnMut(&str, f64, &str)) -> Result<()> {
     drop(storage);
     let paths: Vec<String> = (0..SURVEYED)
         .map(|i| {
-            let path = porchlight_server::portal::survey::path(
+            let path = porchlight_server::portal::guard::survey_path(
                 &secret,
                 &format!("bench-ticket-{i}"),
                 SurveyKind::Csat,

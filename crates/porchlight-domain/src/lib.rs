@@ -22,6 +22,7 @@ pub mod reports;
 pub mod rules;
 pub mod sanitize;
 pub mod sla;
+pub mod survey;
 pub mod sync;
 pub mod validate;
 

@@ -250,7 +250,7 @@ pub struct MessageMail {
     /// Outgoing: the survey this mail asks (a reply to it is the customer's answer).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
-    pub survey: Option<crate::records::SurveyKind>,
+    pub survey: Option<crate::survey::SurveyKind>,
 }
 
 /// A customer's answer in a reply to a survey mail: the score the reply begins with (Persian
@@ -258,7 +258,7 @@ pub struct MessageMail {
 /// the comment. The number must stand alone on its line or be followed by a separator ("3",
 /// "3 – thank you", "3: fast"), so a reply such as "2 more questions…" is no answer. `None`
 /// when the reply is no answer: it then reopens the ticket, as any reply does.
-pub fn survey_answer(text: &str, kind: crate::records::SurveyKind) -> Option<(i64, String)> {
+pub fn survey_answer(text: &str, kind: crate::survey::SurveyKind) -> Option<(i64, String)> {
     let text = text.trim_start();
     let mut digits = String::new();
     let mut rest = "";
@@ -737,7 +737,7 @@ pub(crate) mod tests {
 
     #[test]
     fn a_survey_answer_is_a_number_on_the_scale_standing_alone_or_before_a_separator() {
-        use crate::records::SurveyKind::{Csat, Nps};
+        use crate::survey::SurveyKind::{Csat, Nps};
         assert_eq!(survey_answer("3", Csat), Some((3, String::new())));
         assert_eq!(
             survey_answer(" 3 – great help!\nAyşe", Csat),

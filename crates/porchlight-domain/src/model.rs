@@ -218,7 +218,7 @@ pub struct TicketDetail {
     /// The SLA policy covering the ticket and its clocks; `None` when no policy applies.
     pub sla: Option<crate::sla::TicketSla>,
     /// The customer's survey answers about this ticket (CSAT, CES, NPS), oldest first.
-    pub ratings: Vec<crate::records::RatingDoc>,
+    pub ratings: Vec<crate::survey::RatingDoc>,
 }
 
 string_enum!(

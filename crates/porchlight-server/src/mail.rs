@@ -211,7 +211,9 @@ impl MailStorage for ServerMail {
             let (base, secret) = (self.public_url.as_ref()?, secret.as_ref()?);
             let lang = porchlight_domain::catalog::Locale::closest(language).tag();
             Some(match survey {
-                Some(kind) => crate::portal::survey::link(base, secret, ticket_id, kind, lang),
+                Some(kind) => {
+                    crate::portal::guard::survey_link(base, secret, ticket_id, kind, lang)
+                }
                 None => {
                     let token = crate::portal::guard::token(secret, ticket_id);
                     format!("{base}/help/requests/{ticket_id}/{token}?lang={lang}")

@@ -6,7 +6,31 @@
 use porchlight_domain::kb::ArticleStatus::{Draft, Published};
 use porchlight_domain::kb::ArticleVisibility::{Internal, Public};
 
-use crate::demo_kb::{DemoArticle, Text};
+use porchlight_domain::kb::{ArticleStatus, ArticleVisibility};
+
+/// One language of a hand-written article: title and markdown body in stored form.
+pub(crate) struct Text {
+    pub locale: &'static str,
+    pub title: &'static str,
+    pub body: &'static str,
+}
+
+/// A hand-written article of the demo's knowledge base.
+pub(crate) struct DemoArticle {
+    /// Index into the six categories of the demo knowledge base (`demo_kb::CATEGORIES`).
+    pub category: usize,
+    pub status: ArticleStatus,
+    pub visibility: ArticleVisibility,
+    pub tags: &'static [&'static str],
+    /// Written this many days before the demo is loaded.
+    pub age_days: i64,
+    /// The source text first, then its translations.
+    pub texts: &'static [Text],
+    /// The source's first version when it was edited since (`texts[0]` is the current one).
+    pub earlier_source: Option<&'static str>,
+    /// Locales whose translation was made from that first version and not updated since.
+    pub behind: &'static [&'static str],
+}
 
 // Category indexes, in the order of `demo_kb`'s categories.
 const BILLING: usize = 0;

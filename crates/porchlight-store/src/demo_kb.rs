@@ -13,7 +13,7 @@ use porchlight_domain::kb::{
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use crate::demo_articles::{CATEGORY_DESCRIPTIONS, DEMO_ARTICLES};
+use crate::demo_articles::{DemoArticle, CATEGORY_DESCRIPTIONS, DEMO_ARTICLES};
 use crate::queries::kb_docs::write_doc;
 use crate::{new_id, now_ms, Store, StoreResult};
 
@@ -98,30 +98,6 @@ const TOPICS: &[[(&str, &str); 4]] = &[
         ("خروجی گرفتن از داده‌ها در صفحه‌گسترده ({n})", "در بخش **گزارش‌ها** گزینهٔ *خروجی* را انتخاب کنید و CSV یا Excel را برگزینید. خروجی‌های بزرگ پس از آماده‌شدن ایمیل می‌شوند."),
     ],
 ];
-
-/// One language of a hand-written article: title and markdown body in stored form.
-pub(crate) struct Text {
-    pub locale: &'static str,
-    pub title: &'static str,
-    pub body: &'static str,
-}
-
-/// A hand-written article of the demo's knowledge base (`crate::demo_articles`).
-pub(crate) struct DemoArticle {
-    /// Index into the six categories of [`CATEGORIES`].
-    pub category: usize,
-    pub status: ArticleStatus,
-    pub visibility: ArticleVisibility,
-    pub tags: &'static [&'static str],
-    /// Written this many days before the demo is loaded.
-    pub age_days: i64,
-    /// The source text first, then its translations.
-    pub texts: &'static [Text],
-    /// The source's first version when it was edited since (`texts[0]` is the current one).
-    pub earlier_source: Option<&'static str>,
-    /// Locales whose translation was made from that first version and not updated since.
-    pub behind: &'static [&'static str],
-}
 
 /// One translation of an article as it was written over time: its saved revisions, oldest
 /// first (the last is what readers see), each `(title, body, saved at)`; for a translation

@@ -7,6 +7,7 @@
 //! peer address (no `X-Forwarded-For` is trusted), so behind a reverse proxy every customer
 //! shares the proxy's budget; IPv6 addresses count per /64 network.
 
+use porchlight_domain::survey::SurveyKind;
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
@@ -40,6 +41,44 @@ pub fn verify(secret: &[u8], ticket_id: &str, token: &str) -> bool {
         Ok(sig) => mac(secret, ticket_id).verify_slice(&sig).is_ok(),
         Err(_) => false,
     }
+}
+
+fn survey_subject(ticket_id: &str, kind: SurveyKind) -> String {
+    format!("survey/{ticket_id}/{}", kind.as_str())
+}
+
+/// The token of a ticket's survey of `kind` (another kind or ticket has another token).
+pub fn survey_token(secret: &[u8], ticket_id: &str, kind: SurveyKind) -> String {
+    token(secret, &survey_subject(ticket_id, kind))
+}
+
+/// Whether `token` belongs to the survey of `kind` on `ticket_id`.
+pub fn verify_survey(secret: &[u8], ticket_id: &str, kind: SurveyKind, token: &str) -> bool {
+    verify(secret, &survey_subject(ticket_id, kind), token)
+}
+
+/// The path of a ticket's survey page of `kind`.
+pub fn survey_path(secret: &[u8], ticket_id: &str, kind: SurveyKind) -> String {
+    format!(
+        "/help/survey/{ticket_id}/{}/{}",
+        kind.as_str(),
+        survey_token(secret, ticket_id, kind)
+    )
+}
+
+/// The full link of a ticket's survey page, in the customer's language.
+pub fn survey_link(
+    base: &str,
+    secret: &[u8],
+    ticket_id: &str,
+    kind: SurveyKind,
+    lang: &str,
+) -> String {
+    format!(
+        "{}{}?lang={lang}",
+        base.trim_end_matches('/'),
+        survey_path(secret, ticket_id, kind)
+    )
 }
 
 /// At most `max` accepted actions per client network within `window`.

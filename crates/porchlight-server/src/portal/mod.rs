@@ -926,7 +926,7 @@ fn tracking_page(
 /// The satisfaction survey's path for a ticket's tracking page.
 async fn survey_path(state: &Shared, portal: &Portal, ticket_id: &str) -> Option<String> {
     let secret = portal.secret(state).await.ok()?;
-    Some(survey::path(
+    Some(guard::survey_path(
         &secret,
         ticket_id,
         porchlight_domain::records::SurveyKind::Csat,

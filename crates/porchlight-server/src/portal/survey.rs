@@ -33,28 +33,6 @@ pub const ANSWERS_PER_HOUR: usize = 30;
 /// A survey form body: a score and a comment of at most `MAX_COMMENT` characters.
 pub const BODY_LIMIT: usize = 16 * 1024;
 
-fn signed(ticket_id: &str, kind: SurveyKind) -> String {
-    format!("survey/{ticket_id}/{}", kind.as_str())
-}
-
-/// The path of a ticket's survey of `kind`.
-pub fn path(secret: &[u8], ticket_id: &str, kind: SurveyKind) -> String {
-    format!(
-        "/help/survey/{ticket_id}/{}/{}",
-        kind.as_str(),
-        guard::token(secret, &signed(ticket_id, kind))
-    )
-}
-
-/// The full link of a ticket's survey, in the customer's language.
-pub fn link(base: &str, secret: &[u8], ticket_id: &str, kind: SurveyKind, lang: &str) -> String {
-    format!(
-        "{}{}?lang={lang}",
-        base.trim_end_matches('/'),
-        path(secret, ticket_id, kind)
-    )
-}
-
 type Answered = (SurveyKind, TicketDoc, Option<RatingDoc>);
 
 /// The ticket and answer a link names, when the link is genuine.
@@ -72,7 +50,7 @@ async fn surveyed(
         return Ok(None);
     };
     let secret = portal.secret(state).await?;
-    if !guard::verify(&secret, &signed(ticket_id, kind), token) {
+    if !guard::verify_survey(&secret, ticket_id, kind, token) {
         return Ok(None);
     }
     let storage = state.storage.clone();
