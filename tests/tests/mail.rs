@@ -270,7 +270,12 @@ fn a_customer_mail_is_answered_from_the_window_and_the_answer_threads() {
         "[...document.querySelectorAll('[data-testid=timeline-event]')].some(e => e.dataset.field === 'rating')",
         Duration::from_secs(30),
     );
-    // The ticket shows the customer's answer and words.
+    // The ticket shows the customer's answer and words, and the customer's panel counts it.
+    s.wait_js(
+        "the customer's ratings",
+        "document.querySelector('[data-testid=customer-csat-3]')?.textContent.includes('1')",
+        SHORT,
+    );
     s.wait_js(
         "the rating on the ticket",
         "document.querySelector('[data-testid=ticket-rating][data-kind=csat]')?.dataset.score === '3' && document.querySelector('[data-testid=ticket-ratings]').textContent.includes('szybko i konkretnie')",

@@ -219,6 +219,8 @@ pub struct TicketDetail {
     pub sla: Option<crate::sla::TicketSla>,
     /// The customer's survey answers about this ticket (CSAT, CES, NPS), oldest first.
     pub ratings: Vec<crate::survey::RatingDoc>,
+    /// The requester's answers about any of their tickets, newest first (at most 50).
+    pub requester_ratings: Vec<crate::survey::RatingDoc>,
 }
 
 string_enum!(

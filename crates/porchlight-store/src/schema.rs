@@ -720,6 +720,7 @@ CREATE TABLE ratings (
 );
 CREATE INDEX ratings_answered ON ratings(updated_at, kind);
 CREATE INDEX ratings_ticket ON ratings(ticket_id);
+CREATE INDEX ratings_customer ON ratings(customer_id, updated_at);
 "#;
 
 const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12];

@@ -22,4 +22,8 @@ sla: TicketSla | null,
 /**
  * The customer's survey answers about this ticket (CSAT, CES, NPS), oldest first.
  */
-ratings: Array<RatingDoc>, };
+ratings: Array<RatingDoc>, 
+/**
+ * The requester's answers about any of their tickets, newest first (at most 50).
+ */
+requester_ratings: Array<RatingDoc>, };

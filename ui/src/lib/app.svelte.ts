@@ -702,5 +702,6 @@ function reuseDetail(prev: TicketDetail | null, next: TicketDetail): TicketDetai
     requester_tickets: reuseById(prev.requester_tickets, next.requester_tickets),
     sla: reuse(prev.sla, next.sla),
     ratings: reuseById(prev.ratings, next.ratings),
+    requester_ratings: reuseById(prev.requester_ratings, next.requester_ratings),
   };
 }

@@ -189,11 +189,17 @@ impl Store {
             let requester_tickets = st
                 .query_map(params![requester.id, id], summary_row)?
                 .collect::<Result<Vec<_>, _>>()?;
+            let requester_ratings = c
+                .prepare_cached(
+                    "SELECT id, kind, ticket_id, customer_id, score, comment, via, created_at, updated_at
+                     FROM ratings WHERE customer_id = ?1 ORDER BY updated_at DESC LIMIT 50",
+                )?
+                .query_map([&requester.id], super::docs::rating_row)?
+                .collect::<Result<_, _>>()?;
             Ok(TicketDetail {
                 ticket,
                 messages,
                 events,
-                requester,
                 requester_tickets,
                 sla: crate::sla::ticket_sla(c, id)?,
                 ratings: c
@@ -203,6 +209,8 @@ impl Store {
                     )?
                     .query_map([id], super::docs::rating_row)?
                     .collect::<Result<_, _>>()?,
+                requester,
+                requester_ratings,
             })
         })
     }
