@@ -416,6 +416,15 @@ fn merge_destination(
     Ok(Some((target, source)))
 }
 
+/// What an automatic mail says and where it goes (see `Engine::queue_automatic_mail`).
+struct AutomaticMail {
+    to: String,
+    subject: String,
+    body: String,
+    references: Vec<String>,
+    survey: Option<SurveyKind>,
+}
+
 /// The stored state with this mutation's pending writes on top, so later steps of a mutation
 /// read what earlier steps wrote (CreateTicket creates the customer, then reads it).
 struct Overlay<'s> {
@@ -1699,27 +1708,45 @@ impl Engine<'_, '_, '_> {
             ("name", customer.name.as_str()),
             ("number", number.as_str()),
         ];
+        let mail = AutomaticMail {
+            to: r.to.clone(),
+            subject: crate::catalog::fill(locale.t("mail.survey_subject"), &args),
+            body: crate::catalog::fill(locale.t("mail.survey_body"), &args),
+            references: reply_references(Some(last)),
+            survey: Some(SurveyKind::Csat),
+        };
+        self.queue_automatic_mail(t, &r.mailbox, mail)
+    }
+
+    /// An automatic mail from `mailbox` (an acknowledgement, a survey) as a system message
+    /// queued for sending: it is no agent's response.
+    fn queue_automatic_mail(
+        &mut self,
+        t: &mut TicketDoc,
+        mailbox: &Mailbox,
+        mail: AutomaticMail,
+    ) -> Result<(), DomainError> {
         let id = (self.ctx.new_id)();
-        let survey = MessageDoc {
+        let msg = MessageDoc {
             id: id.clone(),
             ticket_id: t.id.clone(),
             kind: MessageKind::System,
             author_kind: AuthorKind::System,
             author_id: None,
-            author_name: r.mailbox.name.clone(),
-            body_text: crate::catalog::fill(locale.t("mail.survey_body"), &args),
+            author_name: mailbox.name.clone(),
+            body_text: mail.body,
             body_html: None,
             attachment_ids: Vec::new(),
             created_at: self.ctx.at,
             email: Some(MessageMail {
-                mailbox_id: r.mailbox.id.clone(),
-                mail_id: outgoing_mail_id(&id, r.mailbox.domain()),
-                from: r.mailbox.address.clone(),
-                from_name: r.mailbox.name.clone(),
-                to: vec![r.to.clone()],
+                mailbox_id: mailbox.id.clone(),
+                mail_id: outgoing_mail_id(&id, mailbox.domain()),
+                from: mailbox.address.clone(),
+                from_name: mailbox.name.clone(),
+                to: vec![mail.to],
                 cc: Vec::new(),
-                subject: crate::catalog::fill(locale.t("mail.survey_subject"), &args),
-                references: reply_references(Some(last)),
+                subject: mail.subject,
+                references: mail.references,
                 raw_attachment_id: None,
                 delivery: Some(Delivery {
                     state: DeliveryState::Queued,
@@ -1731,10 +1758,10 @@ impl Engine<'_, '_, '_> {
                 auth_warning: None,
                 automatic: true,
                 new_text: None,
-                survey: Some(SurveyKind::Csat),
+                survey: mail.survey,
             }),
         };
-        self.insert_message(t, survey)
+        self.insert_message(t, msg)
     }
 
     /// The automatic "we received your request" mail, in the customer's language, as a system
@@ -1774,42 +1801,14 @@ impl Engine<'_, '_, '_> {
                 )
             }
         };
-        let id = (self.ctx.new_id)();
-        let ack = MessageDoc {
-            id: id.clone(),
-            ticket_id: t.id.clone(),
-            kind: MessageKind::System,
-            author_kind: AuthorKind::System,
-            author_id: None,
-            author_name: mailbox.name.clone(),
-            body_text: body,
-            body_html: None,
-            attachment_ids: Vec::new(),
-            created_at: self.ctx.at,
-            email: Some(MessageMail {
-                mailbox_id: mailbox.id.clone(),
-                mail_id: outgoing_mail_id(&id, mailbox.domain()),
-                from: mailbox.address.clone(),
-                from_name: mailbox.name.clone(),
-                to: vec![mail.from.clone()],
-                cc: Vec::new(),
-                subject,
-                references: vec![mail.mail_id.clone()],
-                raw_attachment_id: None,
-                delivery: Some(Delivery {
-                    state: DeliveryState::Queued,
-                    error: None,
-                    attempts: 0,
-                    updated_at: self.ctx.at,
-                }),
-                problems: Vec::new(),
-                auth_warning: None,
-                automatic: true,
-                new_text: None,
-                survey: None,
-            }),
+        let ack = AutomaticMail {
+            to: mail.from.clone(),
+            subject,
+            body,
+            references: vec![mail.mail_id.clone()],
+            survey: None,
         };
-        self.insert_message(t, ack)
+        self.queue_automatic_mail(t, mailbox, ack)
     }
 
     fn require_new_message(&mut self, id: &str) -> Result<(), DomainError> {

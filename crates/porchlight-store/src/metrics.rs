@@ -68,73 +68,61 @@ fn write(c: &Connection, h: &History, m: &TicketMetrics) -> StoreResult<()> {
         h.language,
         h.mailbox_id,
     ])?;
-    // A change usually adds a step or a reply at the end: rows already stored as computed
-    // stay, only the rest is written (a reply to a long thread writes one row, not fifty).
     let flow: Vec<(String, i64)> = m
         .flow
         .iter()
         .map(|(k, at)| (k.as_str().to_owned(), *at))
         .collect();
-    let (kept, stored) = kept_prefix(
-        c,
-        "SELECT kind, at FROM ticket_flow WHERE ticket_rowid = ?1 ORDER BY seq",
-        h.rowid,
-        &flow,
-    )?;
-    if kept < flow.len() || stored != kept {
-        c.prepare_cached("DELETE FROM ticket_flow WHERE ticket_rowid = ?1 AND seq >= ?2")?
-            .execute(params![h.rowid, kept as i64])?;
-        let mut step = c.prepare_cached(
-            "INSERT INTO ticket_flow(at, ticket_rowid, seq, kind) VALUES (?1, ?2, ?3, ?4)",
-        )?;
-        for (seq, (kind, at)) in flow.iter().enumerate().skip(kept) {
-            step.execute(params![at, h.rowid, seq as i64, kind])?;
-        }
-    }
+    write_steps(c, "ticket_flow", "kind", h.rowid, &flow)?;
     let replies: Vec<(Option<String>, i64)> =
         m.replies.iter().map(|(at, a)| (a.clone(), *at)).collect();
-    let (kept, stored) = kept_prefix(
-        c,
-        "SELECT agent_id, at FROM ticket_replies WHERE ticket_rowid = ?1 ORDER BY seq",
-        h.rowid,
-        &replies,
-    )?;
-    if kept < replies.len() || stored != kept {
-        c.prepare_cached("DELETE FROM ticket_replies WHERE ticket_rowid = ?1 AND seq >= ?2")?
-            .execute(params![h.rowid, kept as i64])?;
-        let mut reply = c.prepare_cached(
-            "INSERT INTO ticket_replies(at, ticket_rowid, seq, agent_id) VALUES (?1, ?2, ?3, ?4)",
-        )?;
-        for (seq, (agent, at)) in replies.iter().enumerate().skip(kept) {
-            reply.execute(params![at, h.rowid, seq as i64, agent])?;
-        }
-    }
+    write_steps(c, "ticket_replies", "agent_id", h.rowid, &replies)?;
     Ok(())
 }
 
-/// How many of `want` (in order) are stored already as the first rows `sql` reads, and how
-/// many rows are stored.
-fn kept_prefix<T: rusqlite::types::FromSql + PartialEq>(
+/// Stores a ticket's rows of a step table (`ticket_flow`: kind; `ticket_replies`: agent):
+/// `(value, at)` in order, numbered by `seq`. A change usually adds a step or a reply at the
+/// end, so the rows already stored as computed stay and only the rest is written (a reply to
+/// a long thread writes one row, not fifty).
+fn write_steps<T: rusqlite::ToSql + rusqlite::types::FromSql + PartialEq>(
     c: &Connection,
-    sql: &str,
+    table: &str,
+    column: &str,
     rowid: i64,
     want: &[(T, i64)],
-) -> StoreResult<(usize, usize)> {
-    let mut st = c.prepare_cached(sql)?;
-    let mut rows = st.query([rowid])?;
+) -> StoreResult<()> {
     let (mut kept, mut stored) = (0, 0);
-    while let Some(r) = rows.next()? {
-        if kept == stored
-            && want.get(kept).is_some_and(|(v, at)| {
-                r.get::<_, T>(0).is_ok_and(|x| x == *v)
-                    && r.get::<_, i64>(1).is_ok_and(|x| x == *at)
-            })
-        {
-            kept += 1;
+    {
+        let mut st = c.prepare_cached(&format!(
+            "SELECT {column}, at FROM {table} WHERE ticket_rowid = ?1 ORDER BY seq"
+        ))?;
+        let mut rows = st.query([rowid])?;
+        while let Some(r) = rows.next()? {
+            if kept == stored
+                && want.get(kept).is_some_and(|(v, at)| {
+                    r.get::<_, T>(0).is_ok_and(|x| x == *v)
+                        && r.get::<_, i64>(1).is_ok_and(|x| x == *at)
+                })
+            {
+                kept += 1;
+            }
+            stored += 1;
         }
-        stored += 1;
     }
-    Ok((kept, stored))
+    if kept == want.len() && stored == kept {
+        return Ok(());
+    }
+    c.prepare_cached(&format!(
+        "DELETE FROM {table} WHERE ticket_rowid = ?1 AND seq >= ?2"
+    ))?
+    .execute(params![rowid, kept as i64])?;
+    let mut insert = c.prepare_cached(&format!(
+        "INSERT INTO {table}(at, ticket_rowid, seq, {column}) VALUES (?1, ?2, ?3, ?4)"
+    ))?;
+    for (seq, (v, at)) in want.iter().enumerate().skip(kept) {
+        insert.execute(params![at, rowid, seq as i64, v])?;
+    }
+    Ok(())
 }
 
 fn forget(c: &Connection, rowid: i64) -> StoreResult<()> {

@@ -485,10 +485,7 @@ pub(crate) fn read(c: &Connection, kind: DocKind, id: &str) -> StoreResult<Optio
         | DocKind::Calendar
         | DocKind::Mailbox => super::config_docs::read_doc(c, kind, id)?,
         DocKind::Rating => c
-            .prepare_cached(
-                "SELECT id, kind, ticket_id, customer_id, score, comment, via, created_at, updated_at
-                 FROM ratings WHERE id = ?1",
-            )?
+            .prepare_cached(&format!("SELECT {RATING_COLS} FROM ratings WHERE id = ?1"))?
             .query_row([id], rating_row)
             .optional()?
             .map(Doc::Rating),
@@ -698,8 +695,11 @@ pub(crate) fn ticket_doc_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TicketDo
     })
 }
 
-/// A `ratings` row (id, kind, ticket_id, customer_id, score, comment, via, created_at,
-/// updated_at) as its document.
+/// The columns [`rating_row`] reads, in its order.
+pub(crate) const RATING_COLS: &str =
+    "id, kind, ticket_id, customer_id, score, comment, via, created_at, updated_at";
+
+/// A `ratings` row ([`RATING_COLS`]) as its document.
 pub(crate) fn rating_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RatingDoc> {
     Ok(RatingDoc {
         id: r.get(0)?,

@@ -190,10 +190,10 @@ impl Store {
                 .query_map(params![requester.id, id], summary_row)?
                 .collect::<Result<Vec<_>, _>>()?;
             let requester_ratings = c
-                .prepare_cached(
-                    "SELECT id, kind, ticket_id, customer_id, score, comment, via, created_at, updated_at
-                     FROM ratings WHERE customer_id = ?1 ORDER BY updated_at DESC LIMIT 50",
-                )?
+                .prepare_cached(&format!(
+                    "SELECT {} FROM ratings WHERE customer_id = ?1 ORDER BY updated_at DESC LIMIT 50",
+                    super::docs::RATING_COLS
+                ))?
                 .query_map([&requester.id], super::docs::rating_row)?
                 .collect::<Result<_, _>>()?;
             Ok(TicketDetail {
@@ -203,10 +203,10 @@ impl Store {
                 requester_tickets,
                 sla: crate::sla::ticket_sla(c, id)?,
                 ratings: c
-                    .prepare_cached(
-                        "SELECT id, kind, ticket_id, customer_id, score, comment, via, created_at, updated_at
-                         FROM ratings WHERE ticket_id = ?1 ORDER BY created_at, id",
-                    )?
+                    .prepare_cached(&format!(
+                    "SELECT {} FROM ratings WHERE ticket_id = ?1 ORDER BY created_at, id",
+                    super::docs::RATING_COLS
+                ))?
                     .query_map([id], super::docs::rating_row)?
                     .collect::<Result<_, _>>()?,
                 requester,
