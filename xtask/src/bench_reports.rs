@@ -4,7 +4,9 @@
 //! these figures must not grow with the messages. And `survey_page_rps`: the customers'
 //! survey page of the real `porchlight-server` release binary (SQLite), 1,000 solved tickets'
 //! pages fetched round and round over keep-alive connections by the help-center bench's load
-//! generator, for `PORCHLIGHT_BENCH_HELP_SECS` (default 5 s).
+//! generator, for `PORCHLIGHT_BENCH_HELP_SECS` (default 5 s). `server_report_*`: the same
+//! overview and agents table from the server's storage holding the sync benchmark's 100k
+//! tickets (the `/api/v1/reports` path, without HTTP).
 
 use std::path::Path;
 
@@ -99,7 +101,36 @@ pub fn run(dir: &Path, tickets: usize, put: &mut dyn FnMut(&str, f64, &str)) -> 
     println!("  agents, 90 days: median {m:.1} ms");
     put("report_agents_p95_ms", p, "ms");
     drop(store);
-    survey_page(put)
+    survey_page(put)?;
+    server_reports(put)
+}
+
+/// The same reports from the server's storage (the sync benchmark's 100k-ticket SQLite data),
+/// as `/api/v1/reports/…` computes them: the report rows of the tickets active in the
+/// period and those open, read and handed to the domain.
+fn server_reports(put: &mut dyn FnMut(&str, f64, &str)) -> Result<()> {
+    sh(cargo().args(["build", "--release", "-p", "porchlight-server"]))?;
+    let dir = crate::bench_sync::server_data(&target_dir().join("release/porchlight-server"))?;
+    let storage = porchlight_server::open_storage(&Database::Sqlite(dir))?;
+    println!("server reports (100k tickets, SQLite):");
+    for (name, days) in [
+        ("server_report_overview_p95_ms", 30),
+        ("server_report_overview_2y_p95_ms", 730),
+    ] {
+        let (p, m) = sample(|| {
+            storage.report_overview(&request(days, ReportFilter::default()))?;
+            Ok(())
+        })?;
+        println!("  overview, {days} days: median {m:.1} ms");
+        put(name, p, "ms");
+    }
+    let (p, m) = sample(|| {
+        storage.report_people(&request(90, ReportFilter::default()), PeopleBy::Agent)?;
+        Ok(())
+    })?;
+    println!("  agents, 90 days: median {m:.1} ms");
+    put("server_report_agents_p95_ms", p, "ms");
+    Ok(())
 }
 
 /// A solved web ticket and its requester, as documents.
@@ -155,6 +186,8 @@ fn survey_page(put: &mut dyn FnMut(&str, f64, &str)) -> Result<()> {
     let at = now_ms();
     let docs: Vec<Doc> = (0..SURVEYED).flat_map(|i| solved_ticket(i, at)).collect();
     storage.import_documents(&docs)?;
+    // Their report rows now, not in the measured server's background catch-up.
+    storage.catch_up_reports()?;
     let secret = storage.portal_secret()?;
     drop(storage);
     let paths: Vec<String> = (0..SURVEYED)

@@ -220,11 +220,13 @@ pub fn run(put: &mut dyn FnMut(&str, f64, &str)) -> Result<()> {
             status_since: 0,
             assigned_at: None,
             within_business_hours: true,
+            satisfaction: None,
         };
         let event = RuleEvent {
             kind: RuleTrigger::Updated,
             before: Some(&before),
             author: Some(porchlight_domain::AuthorKind::Customer),
+            rated: None,
             now: 1,
         };
         let (f, ms) = timed(|| run_triggers(&rules, &facts, &event, &mut NoEnv));

@@ -287,6 +287,7 @@ fn test_all() -> Result<()> {
             "cargo tests",
             Box::new(|| {
                 let pg = postgres::ensure()?;
+                postgres::drop_test_databases(&pg)?;
                 let mail = mail_server::ensure_at(&target_dir().join("mail-server"))?;
                 sh(cargo()
                     .args(["test", "--workspace", "--exclude", "porchlight-e2e"])

@@ -112,6 +112,34 @@ pub fn ensure_at(root: &Path, port: u16) -> Result<String> {
     Ok(format!("postgres://postgres@127.0.0.1:{port}/postgres"))
 }
 
+/// Drops the databases earlier test runs made (each server test makes its own, named
+/// `pl_…`), so the test cluster does not grow with every run.
+pub fn drop_test_databases(admin_url: &str) -> Result<()> {
+    let mut c = postgres::Client::connect(admin_url, postgres::NoTls)?;
+    let names: Vec<String> = c
+        .query(
+            "SELECT datname FROM pg_database WHERE datname LIKE 'pl\\_%'",
+            &[],
+        )?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    for name in &names {
+        // Names are the tests' own (`pl_` and hex digits); quoted all the same.
+        c.batch_execute(&format!(
+            "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
+            name.replace('"', "")
+        ))?;
+    }
+    if !names.is_empty() {
+        eprintln!(
+            "postgres: dropped {} databases of earlier test runs",
+            names.len()
+        );
+    }
+    Ok(())
+}
+
 /// Stops the cluster kept in `root` (if it runs).
 pub fn stop_at(root: &Path) -> Result<()> {
     let data = root.join("data").display().to_string();

@@ -360,3 +360,14 @@ impl DocWrite {
         }
     }
 }
+
+/// The satisfaction answer a change wrote (a survey answered on the page or by e-mail), for
+/// the rules (`RuleEvent::rated`).
+pub fn satisfaction_given(writes: &[DocWrite]) -> Option<i64> {
+    writes.iter().find_map(|w| match w {
+        DocWrite::Put {
+            doc: Doc::Rating(r),
+        } if r.kind == crate::survey::SurveyKind::Csat => Some(r.score),
+        _ => None,
+    })
+}

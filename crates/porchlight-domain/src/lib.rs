@@ -18,6 +18,7 @@ pub mod model;
 pub mod mutation;
 pub mod notify;
 pub mod records;
+pub mod report_docs;
 pub mod reports;
 pub mod rules;
 pub mod sanitize;

@@ -60,7 +60,7 @@ string_enum!(
 );
 
 /// What a report reads of one ticket, derived from its history.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TicketMetrics {
     pub created_at: i64,
     pub first_response_at: Option<i64>,
@@ -621,6 +621,87 @@ pub struct ReportOverview {
 
 /// The most comments an overview lists.
 pub const MAX_COMMENTS: usize = 100;
+
+/// The backlog at `at`: open now, less the steps since.
+fn backlog_at(open: u32, steps: &[(FlowKind, i64)], at: i64) -> u32 {
+    let later: i64 = steps
+        .iter()
+        .filter(|s| s.1 >= at)
+        .map(|s| if s.0 == FlowKind::Solved { -1 } else { 1 })
+        .sum();
+    (open as i64 - later).max(0) as u32
+}
+
+fn reopened_between(steps: &[(FlowKind, i64)], from: i64, to: i64) -> u32 {
+    steps
+        .iter()
+        .filter(|s| s.0 == FlowKind::Reopened && s.1 >= from && s.1 < to)
+        .count() as u32
+}
+
+/// What an overview is computed from, as a store selects it for a request: the rows of the
+/// tickets created, first answered or solved in the request's period or the one before it,
+/// the matching tickets' backlog steps from the earlier of the previous period's start and
+/// the first day's start (in time order), the matching tickets open now, the survey answers
+/// of both periods and the period's comments.
+pub struct OverviewInput {
+    pub rows: Vec<MetricRow>,
+    pub steps: Vec<(FlowKind, i64)>,
+    pub open_now: u32,
+    pub answers: Vec<RatingRow>,
+    pub comments: Vec<RatingComment>,
+}
+
+/// The whole overview of a request from what the store selected (see [`OverviewInput`]).
+pub fn overview(req: &ReportRequest, tz: Tz, input: OverviewInput) -> ReportOverview {
+    let OverviewInput {
+        rows,
+        steps,
+        open_now,
+        answers,
+        comments,
+    } = input;
+    let (pfrom, _) = req.previous();
+    let mut current = totals(
+        &rows,
+        req.from,
+        req.to,
+        reopened_between(&steps, req.from, req.to),
+        backlog_at(open_now, &steps, req.to),
+    );
+    let mut previous = totals(
+        &rows,
+        pfrom,
+        req.from,
+        reopened_between(&steps, pfrom, req.from),
+        backlog_at(open_now, &steps, req.from),
+    );
+    add_ratings(&mut current, &answers, req.from, req.to);
+    add_ratings(&mut previous, &answers, pfrom, req.from);
+    let first_day = day_starts(tz, req.from, req.to)[0];
+    let day_steps: Vec<(FlowKind, i64)> =
+        steps.iter().copied().filter(|s| s.1 >= first_day).collect();
+    ReportOverview {
+        current,
+        previous,
+        days: volume(tz, req.from, req.to, &day_steps, open_now),
+        arrivals: arrivals_by_hour(
+            tz,
+            rows.iter()
+                .map(|r| r.created_at)
+                .filter(|&at| at >= req.from && at < req.to),
+        ),
+        nps_scores: distribution(SurveyKind::Nps, &answers, req.from, req.to),
+        ces_scores: distribution(SurveyKind::Ces, &answers, req.from, req.to),
+        csat_scores: distribution(SurveyKind::Csat, &answers, req.from, req.to),
+        comments,
+    }
+}
+
+/// Where the steps an overview needs begin (see [`OverviewInput`]).
+pub fn steps_from(req: &ReportRequest, tz: Tz) -> i64 {
+    req.previous().0.min(day_starts(tz, req.from, req.to)[0])
+}
 
 /// One agent's or group's line of the people table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

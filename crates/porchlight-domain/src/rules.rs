@@ -37,12 +37,13 @@ string_enum!(
 );
 string_enum!(
     /// What a condition looks at. `author_kind`: who wrote the message that caused the
-    /// event (agent, customer, system).
+    /// event (agent, customer, system); `satisfaction`: the customer's satisfaction answer
+    /// (3 good, 2 okay, 1 bad; empty: not rated), "changed to" an answer given in the event.
     RuleField {
         Status => "status", Priority => "priority", TicketType => "ticket_type", Channel => "channel",
         Group => "group", Assignee => "assignee", Requester => "requester", Organization => "organization",
         Tags => "tags", Subject => "subject", Language => "language",
-        AuthorKind => "author_kind",
+        AuthorKind => "author_kind", Satisfaction => "satisfaction",
         WithinBusinessHours => "within_business_hours",
         HoursSinceCreated => "hours_since_created", HoursSinceUpdated => "hours_since_updated",
         HoursInStatus => "hours_in_status", HoursSinceAssigned => "hours_since_assigned",
@@ -140,6 +141,8 @@ pub struct TicketFacts {
     /// Whether the event happened within the ticket's business hours (the caller asks the
     /// SLA calendar).
     pub within_business_hours: bool,
+    /// The customer's satisfaction answer on the ticket (1–3), if any.
+    pub satisfaction: Option<i64>,
 }
 
 /// The event a trigger run is about.
@@ -149,6 +152,8 @@ pub struct RuleEvent<'a> {
     pub before: Option<&'a TicketDoc>,
     /// Author of the message that caused the event, when one did.
     pub author: Option<AuthorKind>,
+    /// The satisfaction answer the customer gave in this event, when they gave one.
+    pub rated: Option<i64>,
     pub now: i64,
 }
 
@@ -287,6 +292,7 @@ pub fn operators_for(field: RuleField) -> &'static [RuleOp] {
         RuleField::Tags => &[Contains, NotContains],
         RuleField::Subject => &[Is, Contains, NotContains, Changed],
         RuleField::AuthorKind | RuleField::WithinBusinessHours => &[Is, IsNot],
+        RuleField::Satisfaction => &[Is, IsNot, ChangedTo],
         RuleField::HoursSinceCreated
         | RuleField::HoursSinceUpdated
         | RuleField::HoursInStatus
@@ -342,6 +348,19 @@ fn validate_condition(c: &mut RuleCondition, trigger: RuleTrigger) -> Result<(),
         }
         RuleField::AuthorKind => {
             AuthorKind::parse("value", v)?;
+        }
+        RuleField::Satisfaction => {
+            let score = v.parse::<i64>().ok();
+            let scale = crate::survey::SurveyKind::Csat.scores();
+            let fits = score.is_some_and(|s| scale.contains(&s))
+                || (v.is_empty() && c.op != RuleOp::ChangedTo);
+            if !fits {
+                return Err(DomainError::invalid(
+                    "value",
+                    "Give a satisfaction answer: 3 (good), 2 (okay) or 1 (bad); \"is\" and \
+                     \"is not\" also take none (not rated).",
+                ));
+            }
         }
         RuleField::WithinBusinessHours => {
             if v != "true" && v != "false" {
@@ -456,6 +475,14 @@ fn holds(c: &RuleCondition, facts: &TicketFacts, event: &RuleEvent<'_>) -> bool 
         RuleField::WithinBusinessHours => {
             let is = facts.within_business_hours == (v == "true");
             return if c.op == RuleOp::Is { is } else { !is };
+        }
+        RuleField::Satisfaction => {
+            let wanted = v.parse::<i64>().ok();
+            return match c.op {
+                RuleOp::Is => facts.satisfaction == wanted,
+                RuleOp::IsNot => facts.satisfaction != wanted,
+                _ => event.rated.is_some() && event.rated == wanted,
+            };
         }
         RuleField::HoursSinceCreated => return compare(hours(event.now - t.created_at)),
         RuleField::HoursSinceUpdated => return compare(hours(event.now - t.updated_at)),
@@ -656,6 +683,7 @@ pub fn run_time_rules(
         kind: RuleTrigger::Time,
         before: None,
         author: None,
+        rated: None,
         now,
     };
     run_triggers(rules, facts, &event, env)
@@ -684,6 +712,9 @@ pub fn event_of(m: &Mutation) -> Option<(&str, RuleTrigger, Option<AuthorKind>)>
         Mutation::SetTicketFields { ticket_id, .. }
         | Mutation::AddTag { ticket_id, .. }
         | Mutation::RemoveTag { ticket_id, .. } => Some((ticket_id, RuleTrigger::Updated, None)),
+        Mutation::RateTicket { ticket_id, .. } => {
+            Some((ticket_id, RuleTrigger::Updated, Some(AuthorKind::Customer)))
+        }
         _ => None,
     }
 }
@@ -778,6 +809,7 @@ mod tests {
             status_since: 0,
             assigned_at: None,
             within_business_hours: true,
+            satisfaction: None,
         }
     }
 
@@ -814,6 +846,7 @@ mod tests {
             kind: RuleTrigger::Created,
             before: None,
             author: Some(AuthorKind::Customer),
+            rated: None,
             now,
         }
     }
@@ -836,6 +869,7 @@ mod tests {
             kind: RuleTrigger::Updated,
             before: Some(&before),
             author: Some(AuthorKind::Agent),
+            rated: None,
             now: 5 * H,
         };
         let trig = |c: RuleCondition| {
@@ -1213,5 +1247,58 @@ mod tests {
             .unwrap_err()
             .message
             .contains("belong to triggers"));
+    }
+
+    #[test]
+    fn a_bad_rating_fires_once_when_given_and_reads_as_the_tickets_answer() {
+        let t = ticket();
+        let mut f = facts(t.clone());
+        let reopen = rule(
+            "bad",
+            RuleTrigger::Updated,
+            vec![cond(RuleField::Satisfaction, RuleOp::ChangedTo, "1")],
+            vec![RuleAction::SetStatus {
+                status: TicketStatus::Open,
+            }],
+        );
+        let rated = |score: Option<i64>| RuleEvent {
+            kind: RuleTrigger::Updated,
+            before: Some(&t),
+            author: Some(AuthorKind::Customer),
+            rated: score,
+            now: 5 * H,
+        };
+        f.satisfaction = Some(1);
+        assert!(fires(&reopen, &f, &rated(Some(1))));
+        // Later changes to the ticket do not fire it again: the answer was given before.
+        assert!(!fires(&reopen, &f, &rated(None)));
+        assert!(!fires(&reopen, &f, &rated(Some(3))));
+        // "is" reads the ticket's answer, whatever the event; empty means not rated.
+        let is = |v: &str| {
+            rule(
+                "is",
+                RuleTrigger::Updated,
+                vec![cond(RuleField::Satisfaction, RuleOp::Is, v)],
+                vec![RuleAction::AddNote { text: "x".into() }],
+            )
+        };
+        assert!(fires(&is("1"), &f, &rated(None)));
+        assert!(!fires(&is(""), &f, &rated(None)));
+        f.satisfaction = None;
+        assert!(fires(&is(""), &f, &rated(None)));
+        // Only answers on the scale; "changed to" needs one.
+        for (op, v) in [
+            (RuleOp::Is, "4"),
+            (RuleOp::ChangedTo, ""),
+            (RuleOp::IsNot, "bad"),
+        ] {
+            let e = Rule {
+                conditions: vec![cond(RuleField::Satisfaction, op, v)],
+                ..is("1")
+            }
+            .validated()
+            .unwrap_err();
+            assert!(e.message.contains("3 (good)"), "{op:?} {v}: {}", e.message);
+        }
     }
 }

@@ -105,6 +105,7 @@ pub fn router(state: Shared) -> Router {
         .merge(crate::help::router(&state))
         .merge(crate::portal::router())
         .merge(crate::mail_api::router())
+        .merge(crate::reports_api::router())
         .fallback(|| async {
             Failure::new(
                 StatusCode::NOT_FOUND,

@@ -12,6 +12,7 @@ pub mod mail;
 pub mod mail_api;
 pub mod openapi;
 pub mod portal;
+pub mod reports_api;
 pub mod state;
 pub mod storage;
 
@@ -174,7 +175,8 @@ pub async fn serve(listen: SocketAddr, db: Database) -> Result<()> {
     // Tests and scripts read this line to learn the port when listening on port 0.
     println!("porchlight-server listening on http://{local}");
     tracing::info!(%local, database = ?db, "listening");
-    // Time rules every minute (PORCHLIGHT_TIME_RULES_INTERVAL_MS shortens it for tests).
+    // Time rules every minute (PORCHLIGHT_TIME_RULES_INTERVAL_MS shortens it for tests), and
+    // the report rows waiting for a catch-up (the first tick is at once).
     let rules_state = state.clone();
     let every = Duration::from_millis(connections::env_number(
         "PORCHLIGHT_TIME_RULES_INTERVAL_MS",
@@ -194,6 +196,11 @@ pub async fn serve(listen: SocketAddr, db: Database) -> Result<()> {
                 }
                 Ok(None) => {}
                 Err(e) => tracing::warn!(error = %e, "time rules pass failed"),
+            }
+            // Report rows an upgrade, an import or an SLA policy change left to compute.
+            let storage = rules_state.storage.clone();
+            if let Err(e) = storage::blocking(move || storage.catch_up_reports()).await {
+                tracing::warn!(error = %e, "computing report rows failed");
             }
         }
     });

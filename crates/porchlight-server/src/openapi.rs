@@ -70,22 +70,153 @@ fn with(mut base: Value, extra: Value) -> Value {
     base
 }
 
-pub fn document() -> Value {
-    let auth = json!([{"bearer": []}]);
-    let common = [
-        (
-            "401",
-            "missing, unknown or revoked token (unauthorized, invalid_token), or a session that ran out (session_expired)",
-        ),
-        ("403", "account disabled (account_disabled)"),
-        STORAGE_DOWN,
+/// The query parameters every report takes.
+fn report_parameters(extra: &[Value]) -> Value {
+    let names = |all: &[&str]| all.join(", ");
+    let channels = names(
+        &porchlight_domain::Channel::ALL
+            .iter()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>(),
+    );
+    let priorities = names(
+        &porchlight_domain::Priority::ALL
+            .iter()
+            .map(|p| p.as_str())
+            .collect::<Vec<_>>(),
+    );
+    let list = |name: &str, what: &str| {
+        json!({"name": name, "in": "query", "schema": {"type": "string"},
+        "description": format!("{what}, comma-separated; only tickets with one of them")})
+    };
+    let mut p = vec![
+        json!({"name": "from", "in": "query", "required": true, "schema": {"type": "string"},
+            "description": "the period's first day (YYYY-MM-DD, from midnight in tz) or UTC milliseconds"}),
+        json!({"name": "to", "in": "query", "required": true, "schema": {"type": "string"},
+            "description": format!("the first day after the period (YYYY-MM-DD) or UTC milliseconds; at most {} days after from",
+                porchlight_domain::reports::MAX_REPORT_DAYS)}),
+        json!({"name": "tz", "in": "query", "schema": {"type": "string", "default": "UTC"},
+            "description": "an IANA time zone: where days begin"}),
+        json!({"name": "business_hours", "in": "query", "schema": {"type": "boolean", "default": false},
+            "description": "count spans within the business calendar of each ticket's SLA policy"}),
+        list("group", "group ids"),
+        list("agent", "assignee agent ids"),
+        list("channel", &format!("channels ({channels})")),
+        list("mailbox", "mailbox ids (of the ticket's first e-mail)"),
+        list("priority", &format!("priorities ({priorities})")),
+        list("tag", "tags"),
+        list("language", "customer languages (BCP-47)"),
+        json!({"name": "format", "in": "query", "schema": {"enum": ["json", "csv"], "default": "json"}}),
     ];
+    p.extend(extra.iter().cloned());
+    Value::Array(p)
+}
+
+fn report_path(
+    summary: &str,
+    json_schema: &str,
+    csv: &str,
+    extra: &[Value],
+    common: &[(&str, &str)],
+) -> Value {
+    json!({"get": {"summary": summary, "security": [{"bearer": []}],
+        "parameters": report_parameters(extra),
+        "responses": with(json!({"200": {"description": "the report; with format=csv a CSV file (RFC 4180, a header line)",
+            "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{json_schema}")}},
+                "text/csv": {"schema": {"type": "string", "description": csv}}}}}),
+            error_responses(&[common[0], common[1], common[2],
+                ("400", "a parameter is missing or of the wrong type, or unknown (invalid_query)"),
+                ("422", "a bad date, time zone, period, channel, priority, format or line kind (invalid_input)")]))}})
+}
+
+pub fn document() -> Value {
+    let mut doc = base_document();
+    let (schemas, paths) = reports();
+    merge(&mut doc["components"]["schemas"], schemas);
+    merge(&mut doc["paths"], paths);
+    doc
+}
+
+fn merge(target: &mut Value, more: Value) {
+    if let (Some(t), Value::Object(m)) = (target.as_object_mut(), more) {
+        t.extend(m);
+    }
+}
+
+/// The reports' schemas and paths.
+fn reports() -> (Value, Value) {
+    let common = COMMON;
+    let schemas = json!({
+                "Share": {"type": "object", "required": ["n", "of"], "properties": {"n": {"type": "integer"}, "of": {"type": "integer"}}},
+                "Spans": {"type": "object", "required": ["count"], "properties": {"count": {"type": "integer"},
+                    "median_ms": {"type": ["integer", "null"]}, "p90_ms": {"type": ["integer", "null"]}}},
+                "ReportTotals": {"type": "object", "description": "A period's figures; the README defines each",
+                    "properties": {"created": {"type": "integer"}, "solved": {"type": "integer"}, "reopened": {"type": "integer"},
+                        "backlog": {"type": "integer"}, "first_response": {"$ref": "#/components/schemas/Spans"},
+                        "resolution": {"$ref": "#/components/schemas/Spans"}, "replies_per_solved": {"type": ["number", "null"]},
+                        "one_touch": {"$ref": "#/components/schemas/Share"}, "reopen_rate": {"$ref": "#/components/schemas/Share"},
+                        "sla_first_response": {"$ref": "#/components/schemas/Share"}, "sla_resolution": {"$ref": "#/components/schemas/Share"},
+                        "csat": {"$ref": "#/components/schemas/Share"},
+                        "nps": {"type": "object", "properties": {"promoters": {"type": "integer"}, "passives": {"type": "integer"}, "detractors": {"type": "integer"}}},
+                        "ces_sum": {"type": "integer"}, "ces_count": {"type": "integer"}}},
+                "ReportOverview": {"type": "object", "required": ["current", "previous", "days", "arrivals"], "properties": {
+                    "current": {"$ref": "#/components/schemas/ReportTotals"}, "previous": {"$ref": "#/components/schemas/ReportTotals"},
+                    "days": {"type": "array", "items": {"type": "object", "properties": {"day": {"type": "string"}, "start": {"type": "integer"},
+                        "created": {"type": "integer"}, "solved": {"type": "integer"}, "reopened": {"type": "integer"}, "backlog": {"type": "integer"}}}},
+                    "arrivals": {"type": "array", "items": {"type": "integer"}, "description": "new tickets per weekday (Monday first) × hour: 168 counts"},
+                    "nps_scores": {"type": "array", "items": {"type": "integer"}}, "ces_scores": {"type": "array", "items": {"type": "integer"}},
+                    "csat_scores": {"type": "array", "items": {"type": "integer"}},
+                    "comments": {"type": "array", "items": {"type": "object", "properties": {"ticket_id": {"type": "string"},
+                        "ticket_number": {"type": ["integer", "null"]}, "subject": {"type": "string"}, "customer_name": {"type": "string"},
+                        "kind": {"enum": ["csat", "ces", "nps"]}, "score": {"type": "integer"}, "comment": {"type": "string"}, "at": {"type": "integer"}}}}}},
+                "PeopleTable": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": ["string", "null"]},
+                    "name": {"type": "string"}, "solved": {"type": "integer"}, "replies": {"type": "integer"},
+                    "first_response_median_ms": {"type": ["integer", "null"]}, "resolution_median_ms": {"type": ["integer", "null"]},
+                    "one_touch": {"$ref": "#/components/schemas/Share"}, "csat": {"$ref": "#/components/schemas/Share"}}}},
+                "TicketReportLines": {"type": "array", "items": {"type": "object", "properties": {
+                    "ticket_id": {"type": "string"}, "number": {"type": ["integer", "null"]}, "subject": {"type": "string"},
+                    "channel": {"type": "string"}, "priority": {"type": "string"}, "group_id": {"type": ["string", "null"]},
+                    "assignee_id": {"type": ["string", "null"]}, "language": {"type": "string"}, "created_at": {"type": "integer"},
+                    "first_response_at": {"type": ["integer", "null"]}, "first_response_ms": {"type": ["integer", "null"]},
+                    "solved_at": {"type": ["integer", "null"]}, "resolution_ms": {"type": ["integer", "null"]},
+                    "agent_replies": {"type": "integer"}, "reopens": {"type": "integer"}, "first_contact_resolution": {"type": "boolean"},
+                    "sla_first_response": {"enum": ["met", "breached", null]}, "sla_resolution": {"enum": ["met", "breached", null]},
+                    "csat": {"type": ["integer", "null"]}, "ces": {"type": ["integer", "null"]}, "nps": {"type": ["integer", "null"]}}}}
+    });
+    let paths = json!({
+            "/api/v1/reports/overview": report_path(
+                "The overview of a period compared with the one before: volume, speed, quality, satisfaction, tickets per day, arrivals per weekday and hour, comments",
+                "ReportOverview", "day,created,solved,reopened,backlog per day", &[], &common),
+            "/api/v1/reports/people": report_path(
+                "The people table of a period: per agent (assignee) or group, tickets solved, replies, median first response and resolution, first-contact resolution, CSAT",
+                "PeopleTable", "one line per agent or group",
+                &[json!({"name": "by", "in": "query", "schema": {"enum": ["agent", "group"], "default": "agent"}})], &common),
+            "/api/v1/reports/tickets": report_path(
+                "Every ticket created, first answered or solved in the period, with its figures (for BI tools)",
+                "TicketReportLines", "one line per ticket; instants in UTC milliseconds", &[], &common)
+    });
+    (schemas, paths)
+}
+
+/// What every signed-in endpoint may answer.
+const COMMON: [(&str, &str); 3] = [
+    (
+        "401",
+        "missing, unknown or revoked token (unauthorized, invalid_token), or a session that ran out (session_expired)",
+    ),
+    ("403", "account disabled (account_disabled)"),
+    STORAGE_DOWN,
+];
+
+fn base_document() -> Value {
+    let auth = json!([{"bearer": []}]);
+    let common = COMMON;
     json!({
         "openapi": "3.1.0",
         "info": {
             "title": "Porchlight server",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "Sign-in and offline-first sync for Porchlight desktops. Errors are {code, message}."
+            "description": "Sign-in and offline-first sync for Porchlight desktops, and reports for BI tools. Errors are {code, message}."
         },
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},

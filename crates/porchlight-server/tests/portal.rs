@@ -17,6 +17,7 @@ on_both_backends!(
     tracking_links_survive_restarts_and_work_on_every_process,
     automation_rules_act_on_requests_and_customer_replies,
     a_solved_request_is_rated_on_the_survey_page,
+    a_bad_rating_reopens_the_ticket_by_rule,
     survey_answers_are_rate_limited_in_parallel,
 );
 
@@ -975,6 +976,59 @@ fn a_solved_request_is_rated_on_the_survey_page(backend: Backend) {
         );
     }
     assert_eq!(docs_of(&agent.pull_all(), "rating").len(), 1);
+}
+
+/// "Satisfaction changed to bad" is a rule condition: the answer reopens the ticket and leaves
+/// a note, once; a good answer or a later change does not fire it again.
+fn a_bad_rating_reopens_the_ticket_by_rule(backend: Backend) {
+    let (s, mut agent) = team(backend);
+    let rule = json!({"name": "save_rule", "args": {"rule": {
+        "id": "bad-rating", "name": "Unhappy customer", "position": 1, "active": true,
+        "trigger": "updated", "match_mode": "all",
+        "conditions": [{"field": "satisfaction", "op": "changed_to", "value": "1"}],
+        "actions": [{"action": "set_status", "status": "open"},
+                    {"action": "add_note", "text": "The customer was unhappy: call them."}]}}});
+    let r = agent.push(&[rule]);
+    assert_eq!(r.body["results"][0]["outcome"], "applied", "{}", r.body);
+    let happy = solved_request(&s, &mut agent, "Broken lamp");
+    let unhappy = solved_request(&s, &mut agent, "Broken kettle");
+    let answer = |link: &str, score: &str| {
+        let survey = survey_link(&get(&s.url, link).body);
+        let p = post_urlencoded(&s.url, &format!("{survey}?lang=en"), &[("score", score)]);
+        assert_eq!(p.status, 303, "{}", p.body);
+    };
+    answer(&happy, "3");
+    answer(&unhappy, "1");
+    let docs = agent.pull_all();
+    let status = |link: &str| {
+        let id = ticket_id_of(link);
+        docs_of(&docs, "ticket")
+            .into_iter()
+            .find(|t| t["id"] == id.as_str())
+            .unwrap()["status"]
+            .clone()
+    };
+    assert_eq!(status(&happy), "solved");
+    assert_eq!(status(&unhappy), "open");
+    let notes: Vec<_> = docs_of(&docs, "message")
+        .into_iter()
+        .filter(|m| m["ticket_id"] == ticket_id_of(&unhappy).as_str() && m["kind"] == "note")
+        .collect();
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0]["author_id"], "rule:bad-rating");
+    // Solved again, the ticket stays solved: the rule fired on the answer, not on its record.
+    let id = ticket_id_of(&unhappy);
+    let r = agent.push(&[
+        json!({"name": "set_ticket_fields", "args": {"ticket_id": id, "changes": {"status": "solved"}}}),
+    ]);
+    assert_eq!(r.body["results"][0]["outcome"], "applied", "{}", r.body);
+    let docs = agent.pull_all();
+    let t = docs_of(&docs, "ticket")
+        .into_iter()
+        .find(|t| t["id"] == id.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(t["status"], "solved");
 }
 
 fn survey_answers_are_rate_limited_in_parallel(backend: Backend) {

@@ -42,6 +42,9 @@ fn health_and_openapi_describe_every_route(backend: Backend) {
         "/api/v1/sync/pull",
         "/api/v1/events",
         "/api/v1/presence",
+        "/api/v1/reports/overview",
+        "/api/v1/reports/people",
+        "/api/v1/reports/tickets",
     ] {
         assert!(
             doc.body["paths"].get(path).is_some(),

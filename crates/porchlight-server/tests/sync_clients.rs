@@ -4,60 +4,13 @@
 
 mod common;
 
-use common::{assert_same, rt, server_dump, Backend, Desk, Server};
+use common::{assert_same, fields, message, new_ticket, rt, server_dump, Backend, Desk, Server};
 use porchlight_domain::kb::{ArticleVisibility, KbMutation};
-use porchlight_domain::mutation::{RequesterRef, TicketFieldChanges};
-use porchlight_domain::{Channel, MessageKind, Mutation, Priority, TicketStatus, TicketType};
+use porchlight_domain::mutation::TicketFieldChanges;
+use porchlight_domain::{MessageKind, Mutation, Priority, TicketStatus};
 use porchlight_store::{new_id, Store};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-
-fn new_ticket(subject: &str, email: &str) -> (String, Mutation) {
-    let id = new_id();
-    (
-        id.clone(),
-        Mutation::CreateTicket {
-            ticket_id: id,
-            message_id: new_id(),
-            subject: subject.into(),
-            requester: RequesterRef::New {
-                id: new_id(),
-                name: "Ayşe Yılmaz".into(),
-                email: Some(email.into()),
-                phone: None,
-            },
-            channel: Channel::Phone,
-            priority: Priority::Normal,
-            ticket_type: TicketType::Question,
-            assignee_id: None,
-            group_id: None,
-            tags: vec!["refund".into()],
-            body_text: "My parcel never came.".into(),
-            attachment_ids: vec![],
-            outbound: false,
-        },
-    )
-}
-
-fn message(ticket_id: &str, text: &str, kind: MessageKind, from_customer: bool) -> Mutation {
-    Mutation::AddMessage {
-        message_id: new_id(),
-        ticket_id: ticket_id.into(),
-        kind,
-        from_customer,
-        body_text: text.into(),
-        body_html: None,
-        attachment_ids: vec![],
-        cc: None,
-    }
-}
-
-fn fields(ticket_id: &str, changes: TicketFieldChanges) -> Mutation {
-    Mutation::SetTicketFields {
-        ticket_id: ticket_id.into(),
-        changes,
-    }
-}
 
 #[test]
 fn an_offline_edit_reaches_a_colleague_and_unsent_work_survives_a_rebase() {

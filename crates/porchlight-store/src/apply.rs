@@ -107,6 +107,9 @@ impl Store {
                         kind,
                         author,
                         before: before.as_ref(),
+                        // Agents record no answers (a customer's come by mail or from
+                        // the server).
+                        rated: None,
                     };
                     changed.merge(after_change(
                         tx, &rules, event, at, &tickets,

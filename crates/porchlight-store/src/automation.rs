@@ -30,6 +30,14 @@ fn last_event_at(tx: &Transaction<'_>, ticket_id: &str, field: &str) -> StoreRes
         .flatten())
 }
 
+/// The customer's satisfaction answer on a ticket, if any.
+fn satisfaction_of(tx: &Transaction<'_>, ticket_id: &str) -> StoreResult<Option<i64>> {
+    Ok(tx
+        .prepare_cached("SELECT score FROM ratings WHERE ticket_id = ?1 AND kind = 'csat'")?
+        .query_row([ticket_id], |r| r.get(0))
+        .optional()?)
+}
+
 fn facts(tx: &Transaction<'_>, t: TicketDoc, now: i64) -> StoreResult<TicketFacts> {
     let organization_id: Option<String> = tx
         .prepare_cached("SELECT organization_id FROM customers WHERE id = ?1")?
@@ -41,11 +49,13 @@ fn facts(tx: &Transaction<'_>, t: TicketDoc, now: i64) -> StoreResult<TicketFact
     let (policies, calendars) = config_docs::sla_config(tx)?;
     let within_business_hours =
         ticket_within_business_hours(&policies, &calendars, &t, organization_id.as_deref(), now);
+    let satisfaction = satisfaction_of(tx, &t.id)?;
     Ok(TicketFacts {
         organization_id,
         status_since,
         assigned_at,
         within_business_hours,
+        satisfaction,
         ticket: t,
     })
 }
@@ -117,6 +127,8 @@ pub(crate) struct Change<'a> {
     pub author: Option<AuthorKind>,
     /// The ticket before the change (`None` for a new one).
     pub before: Option<&'a TicketDoc>,
+    /// The satisfaction answer the change recorded, if it recorded one.
+    pub rated: Option<i64>,
 }
 
 /// Runs the triggers for a change the agent just made to a ticket, with the
@@ -135,6 +147,7 @@ pub(crate) fn after_change(
         kind,
         author,
         before,
+        rated,
     } = change;
     if rules.is_empty() {
         return Ok(Changed::default());
@@ -147,6 +160,7 @@ pub(crate) fn after_change(
         kind,
         before,
         author,
+        rated,
         now: at,
     };
     let fired = run_triggers(rules, &facts, &event, &mut Env { tx });
@@ -280,7 +294,8 @@ impl crate::Store {
         let sql = format!(
             "SELECT {cols}, (SELECT group_concat(tag, char(31)) FROM ticket_tags g WHERE g.ticket_id = t.id),
                {status_since}, {assigned_at},
-               (SELECT organization_id FROM customers c WHERE c.id = t.requester_id)
+               (SELECT organization_id FROM customers c WHERE c.id = t.requester_id),
+               (SELECT score FROM ratings r WHERE r.ticket_id = t.id AND r.kind = 'csat')
              FROM tickets t
              WHERE t.deleted_at IS NULL AND t.merged_into_id IS NULL
                AND t.status IN ('new', 'open', 'pending', 'on_hold'){narrowed}",
@@ -303,6 +318,7 @@ impl crate::Store {
                     let status_since = r.get::<_, Option<i64>>(n + 1)?.unwrap_or(t.created_at);
                     let organization_id: Option<String> = r.get(n + 3)?;
                     Ok(TicketFacts {
+                        satisfaction: r.get(n + 4)?,
                         status_since,
                         assigned_at: r.get(n + 2)?,
                         within_business_hours: ticket_within_business_hours(
@@ -323,6 +339,7 @@ impl crate::Store {
             kind: RuleTrigger::Time,
             before: None,
             author: None,
+            rated: None,
             now,
         };
         let mut matching: Vec<&TicketFacts> = candidates

@@ -82,6 +82,7 @@ impl Store {
                     },
                     author: Some(AuthorKind::Customer),
                     before: before.as_ref(),
+                    rated: porchlight_domain::docs::satisfaction_given(&writes),
                 };
                 changed.merge(crate::automation::after_change(
                     tx, &rules, change, at, &tickets,

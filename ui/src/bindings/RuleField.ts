@@ -2,6 +2,7 @@
 
 /**
  * What a condition looks at. `author_kind`: who wrote the message that caused the
- * event (agent, customer, system).
+ * event (agent, customer, system); `satisfaction`: the customer's satisfaction answer
+ * (3 good, 2 okay, 1 bad; empty: not rated), "changed to" an answer given in the event.
  */
-export type RuleField = "status" | "priority" | "ticket_type" | "channel" | "group" | "assignee" | "requester" | "organization" | "tags" | "subject" | "language" | "author_kind" | "within_business_hours" | "hours_since_created" | "hours_since_updated" | "hours_in_status" | "hours_since_assigned";
+export type RuleField = "status" | "priority" | "ticket_type" | "channel" | "group" | "assignee" | "requester" | "organization" | "tags" | "subject" | "language" | "author_kind" | "satisfaction" | "within_business_hours" | "hours_since_created" | "hours_since_updated" | "hours_in_status" | "hours_since_assigned";

@@ -34,6 +34,7 @@ export const RULE_FIELDS = keys<RuleField>({
   organization: true,
   language: true,
   author_kind: true,
+  satisfaction: true,
   within_business_hours: true,
   hours_since_created: true,
   hours_since_updated: true,
@@ -69,7 +70,7 @@ export function operatorTable(pairs: [RuleField, RuleOp[]][]): OperatorTable {
 }
 
 /** The picker a condition's value needs. */
-export type ValueKind = "status" | "priority" | "ticket_type" | "channel" | "group" | "agent" | "customer" | "organization" | "tag" | "text" | "language" | "author_kind" | "bool" | "hours";
+export type ValueKind = "status" | "priority" | "ticket_type" | "channel" | "group" | "agent" | "customer" | "organization" | "tag" | "text" | "language" | "author_kind" | "satisfaction" | "bool" | "hours";
 
 export function valueKind(field: RuleField): ValueKind {
   switch (field) {
@@ -81,6 +82,7 @@ export function valueKind(field: RuleField): ValueKind {
     case "organization":
     case "language":
     case "author_kind":
+    case "satisfaction":
       return field;
     case "assignee":
       return "agent";
@@ -124,6 +126,8 @@ export function defaultValue(kind: ValueKind): string {
       return "email";
     case "author_kind":
       return "customer";
+    case "satisfaction":
+      return "1";
     case "bool":
       return "true";
     case "hours":

@@ -218,7 +218,14 @@ impl Storage {
             }
             store_writes(tx, version, &writes)?;
             if let Some(event) = rules_event {
-                automation::run_after(tx, &mut automation::Setup::default(), version, event, at)?;
+                automation::run_after(
+                    tx,
+                    &mut automation::Setup::default(),
+                    version,
+                    event,
+                    &writes,
+                    at,
+                )?;
             }
             tx.set_version(version)?;
             Ok(version)

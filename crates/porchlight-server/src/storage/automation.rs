@@ -73,6 +73,15 @@ impl SlaConfig {
     }
 }
 
+/// The workspace's SLA policies and calendars, compiled for many tickets.
+pub(super) fn sla_book(tx: &mut dyn Tx) -> StorageResult<porchlight_domain::sla::SlaBook> {
+    let c = SlaConfig::read(tx)?;
+    Ok(porchlight_domain::sla::SlaBook::new(
+        c.policies,
+        &c.calendars,
+    ))
+}
+
 fn facts(tx: &mut dyn Tx, t: TicketDoc, now: i64, sla: &SlaConfig) -> StorageResult<TicketFacts> {
     let organization_id = match tx.get_doc(DocKind::Customer, &t.requester_id)? {
         Some(body) => match serde_json::from_str::<Doc>(&body)? {
@@ -98,11 +107,23 @@ fn facts(tx: &mut dyn Tx, t: TicketDoc, now: i64, sla: &SlaConfig) -> StorageRes
         organization_id.as_deref(),
         now,
     );
+    let rating = porchlight_domain::records::rating_doc_id(
+        &t.id,
+        porchlight_domain::records::SurveyKind::Csat,
+    );
+    let satisfaction = match tx.get_doc(DocKind::Rating, &rating)? {
+        Some(body) => match serde_json::from_str::<Doc>(&body)? {
+            Doc::Rating(r) => Some(r.score),
+            _ => None,
+        },
+        None => None,
+    };
     Ok(TicketFacts {
         organization_id,
         status_since,
         assigned_at,
         within_business_hours,
+        satisfaction,
         ticket: t,
     })
 }
@@ -217,6 +238,8 @@ pub(super) struct Pending {
     pub kind: RuleTrigger,
     pub author: Option<AuthorKind>,
     pub before: Option<TicketDoc>,
+    /// The satisfaction answer the change recorded (set once its writes are known).
+    pub rated: Option<i64>,
 }
 
 impl Pending {
@@ -234,6 +257,7 @@ impl Pending {
             kind,
             author,
             before,
+            rated: None,
         }))
     }
 }
@@ -268,16 +292,18 @@ impl Setup {
     }
 }
 
-/// Runs the triggers for a change already stored at `version` and stores what the rules do
-/// at the same version. A rule whose actions cannot apply (its group was deleted, say) does
+/// Runs the triggers for a change already stored at `version` (its `writes`) and stores
+/// what the rules do at the same version. A rule whose actions cannot apply (its group was deleted, say) does
 /// nothing and leaves a "rule_failed" event in the ticket's timeline.
 pub(super) fn run_after(
     tx: &mut dyn Tx,
     setup: &mut Setup,
     version: i64,
-    p: Pending,
+    mut p: Pending,
+    writes: &[porchlight_domain::docs::DocWrite],
     at: i64,
 ) -> StorageResult<Vec<Fired>> {
+    p.rated = porchlight_domain::docs::satisfaction_given(writes);
     if setup.rules(tx)?.is_empty() {
         return Ok(Vec::new());
     }
@@ -290,6 +316,7 @@ pub(super) fn run_after(
         kind: p.kind,
         before: p.before.as_ref(),
         author: p.author,
+        rated: p.rated,
         now: at,
     };
     let rules = setup.rules(tx)?;
@@ -401,6 +428,7 @@ impl super::Storage {
             kind: RuleTrigger::Time,
             before: None,
             author: None,
+            rated: None,
             now,
         };
         let mut due: Vec<String> = Vec::new();

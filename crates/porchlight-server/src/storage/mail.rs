@@ -505,6 +505,7 @@ fn apply_mail_in(
             } else {
                 automation::ticket(tx, ticket)?
             },
+            rated: None,
         }),
         None => None,
     };
@@ -520,7 +521,14 @@ fn apply_mail_in(
     }
     store_writes(tx, version, &writes)?;
     if let Some(event) = event {
-        automation::run_after(tx, &mut automation::Setup::default(), version, event, at)?;
+        automation::run_after(
+            tx,
+            &mut automation::Setup::default(),
+            version,
+            event,
+            &writes,
+            at,
+        )?;
     }
     Ok(landed.map(|(t, _)| t))
 }

@@ -6,6 +6,7 @@ pub mod attachments;
 mod automation;
 pub mod mail;
 pub mod postgres;
+mod reports;
 pub mod sqlite;
 
 use std::collections::VecDeque;
@@ -240,6 +241,21 @@ pub trait Tx {
 
     /// Remembers the ticket a message was written on, the first time it is stored (a merge
     /// later moves it); later calls for the same message change nothing.
+    /// Notes that a ticket's report row must be computed again: before this transaction
+    /// commits, or with `backfill` by the next catch-up (an upgrade, a bulk import). A mark
+    /// for now wins over a backfill mark.
+    fn mark_report(&mut self, ticket_id: &str, backfill: bool) -> StorageResult<()>;
+    /// Takes (and removes) up to `limit` marks of one kind.
+    fn take_report_marks(&mut self, backfill: bool, limit: i64) -> StorageResult<Vec<String>>;
+    /// Writes a ticket's report row (last activity, open now, the `ReportTicket` as JSON) or,
+    /// with `None`, removes it.
+    fn put_report_row(
+        &mut self,
+        ticket_id: &str,
+        row: Option<(i64, bool, &str)>,
+    ) -> StorageResult<()>;
+    /// The report rows of tickets open now or active at or after `since`.
+    fn report_rows(&mut self, since: i64) -> StorageResult<Vec<String>>;
     fn record_message_origin(&mut self, message_id: &str, ticket_id: &str) -> StorageResult<()>;
     /// The stored message documents written on a ticket, wherever they are now.
     fn messages_written_on(&mut self, ticket_id: &str) -> StorageResult<Vec<String>>;
@@ -327,6 +343,9 @@ impl Storage {
         let mut run = |tx: &mut dyn Tx| {
             let f = f.take().expect("a transaction closure runs once");
             out = Some(f(tx)?);
+            if write {
+                reports::refresh(tx)?;
+            }
             Ok(())
         };
         if write {
@@ -678,7 +697,7 @@ impl Storage {
             if version != start {
                 tx.set_version(version)?;
             }
-            Ok(())
+            reports::refresh(tx)
         });
         match written {
             Ok(()) => {
@@ -714,6 +733,7 @@ impl Storage {
             for doc in docs {
                 version += 1;
                 put_document(tx, version, doc)?;
+                reports::note(tx, &doc.key(), Some(doc), true)?;
                 if let Doc::Ticket(t) = doc {
                     top_number = top_number.max(t.number);
                 }
@@ -936,11 +956,15 @@ fn store_writes(tx: &mut dyn Tx, version: i64, writes: &[DocWrite]) -> StorageRe
         match w {
             DocWrite::Put { doc } => {
                 put_document(tx, version, doc)?;
+                reports::note(tx, &doc.key(), Some(doc), false)?;
                 if let Doc::Agent(agent) = doc {
                     align_account(tx, agent)?;
                 }
             }
-            DocWrite::Delete { key } => tx.put_doc(version, key, None, &[], None)?,
+            DocWrite::Delete { key } => {
+                tx.put_doc(version, key, None, &[], None)?;
+                reports::note(tx, key, None, false)?;
+            }
         }
     }
     Ok(())
@@ -1107,7 +1131,7 @@ fn push_one(
             let next = *version + 1;
             store_writes(tx, next, &writes)?;
             if let Some(event) = rules_event {
-                automation::run_after(tx, setup, next, event, at)?;
+                automation::run_after(tx, setup, next, event, &writes, at)?;
             }
             if undo {
                 tx.release("mutation")?;

@@ -144,6 +144,20 @@ SELECT 'ticket', 'number:' || ((body::jsonb) #>> '{doc,number}'), id FROM docs
 WHERE kind = 'ticket' AND body IS NOT NULL AND ((body::jsonb) #>> '{doc,number}') IS NOT NULL
 ON CONFLICT DO NOTHING;
 "#,
+    // Report rows, kept on write (see `storage/reports.rs`); every ticket is computed once.
+    r#"
+CREATE TABLE report_rows (
+  ticket_id TEXT PRIMARY KEY,
+  last_at BIGINT NOT NULL,
+  open BOOLEAN NOT NULL,
+  body TEXT NOT NULL
+);
+CREATE INDEX report_rows_last ON report_rows(last_at);
+CREATE INDEX report_rows_open ON report_rows(open) WHERE open;
+CREATE TABLE report_dirty (ticket_id TEXT PRIMARY KEY, backfill BOOLEAN NOT NULL);
+INSERT INTO report_dirty(ticket_id, backfill)
+SELECT id, TRUE FROM docs WHERE kind = 'ticket' AND body IS NOT NULL;
+"#,
 ];
 
 /// Most connections one server process keeps; a transaction beyond that waits for a free
@@ -917,6 +931,60 @@ impl Tx for PgTx<'_> {
                 message_id: r.get(2),
                 created_at: r.get(7),
             }))
+    }
+
+    fn mark_report(&mut self, ticket_id: &str, backfill: bool) -> StorageResult<()> {
+        self.exec(
+            "INSERT INTO report_dirty(ticket_id, backfill) VALUES ($1, $2)
+             ON CONFLICT(ticket_id) DO UPDATE SET backfill = report_dirty.backfill AND excluded.backfill",
+            &[&ticket_id, &backfill],
+        )?;
+        Ok(())
+    }
+
+    fn take_report_marks(&mut self, backfill: bool, limit: i64) -> StorageResult<Vec<String>> {
+        Ok(self
+            .all(
+                "DELETE FROM report_dirty WHERE ticket_id IN
+                   (SELECT ticket_id FROM report_dirty WHERE backfill = $1 LIMIT $2)
+                 RETURNING ticket_id",
+                &[&backfill, &limit],
+            )?
+            .into_iter()
+            .map(|r| r.get(0))
+            .collect())
+    }
+
+    fn put_report_row(
+        &mut self,
+        ticket_id: &str,
+        row: Option<(i64, bool, &str)>,
+    ) -> StorageResult<()> {
+        match row {
+            Some((last_at, open, body)) => self.exec(
+                "INSERT INTO report_rows(ticket_id, last_at, open, body) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT(ticket_id) DO UPDATE SET
+                   last_at = excluded.last_at, open = excluded.open, body = excluded.body",
+                &[&ticket_id, &last_at, &open, &body],
+            )?,
+            None => self.exec(
+                "DELETE FROM report_rows WHERE ticket_id = $1",
+                &[&ticket_id],
+            )?,
+        };
+        Ok(())
+    }
+
+    fn report_rows(&mut self, since: i64) -> StorageResult<Vec<String>> {
+        Ok(self
+            .all(
+                "SELECT body FROM report_rows WHERE last_at >= $1 AND NOT open
+                 UNION ALL SELECT body FROM report_rows WHERE open",
+                &[&since],
+            )?
+            .into_iter()
+            .map(|r| r.get(0))
+            .collect())
     }
 
     fn record_message_origin(&mut self, message_id: &str, ticket_id: &str) -> StorageResult<()> {

@@ -124,6 +124,20 @@ INSERT OR IGNORE INTO doc_lookup(kind, key, id)
 SELECT 'ticket', 'number:' || json_extract(body, '$.doc.number'), id FROM docs
 WHERE kind = 'ticket' AND body IS NOT NULL AND json_extract(body, '$.doc.number') IS NOT NULL;
 "#,
+    // Report rows, kept on write (see `storage/reports.rs`); every ticket is computed once.
+    r#"
+CREATE TABLE report_rows (
+  ticket_id TEXT PRIMARY KEY,
+  last_at INTEGER NOT NULL,
+  open INTEGER NOT NULL,
+  body TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX report_rows_last ON report_rows(last_at);
+CREATE INDEX report_rows_open ON report_rows(open) WHERE open;
+CREATE TABLE report_dirty (ticket_id TEXT PRIMARY KEY, backfill INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO report_dirty(ticket_id, backfill)
+SELECT id, 1 FROM docs WHERE kind = 'ticket' AND body IS NOT NULL;
+"#,
 ];
 
 pub struct SqliteBackend {
@@ -736,6 +750,76 @@ impl Tx for SqliteTx<'_> {
             )
             .optional()
             .map_err(be)
+    }
+
+    fn mark_report(&mut self, ticket_id: &str, backfill: bool) -> StorageResult<()> {
+        self.0
+            .prepare_cached(
+                "INSERT INTO report_dirty(ticket_id, backfill) VALUES (?1, ?2)
+                 ON CONFLICT(ticket_id) DO UPDATE SET backfill = backfill AND excluded.backfill",
+            )
+            .map_err(be)?
+            .execute(params![ticket_id, backfill])
+            .map_err(be)?;
+        Ok(())
+    }
+
+    fn take_report_marks(&mut self, backfill: bool, limit: i64) -> StorageResult<Vec<String>> {
+        let mut st = self
+            .0
+            .prepare_cached(
+                "DELETE FROM report_dirty WHERE ticket_id IN
+                   (SELECT ticket_id FROM report_dirty WHERE backfill = ?1 LIMIT ?2)
+                 RETURNING ticket_id",
+            )
+            .map_err(be)?;
+        let ids = st
+            .query_map(params![backfill, limit], |r| r.get(0))
+            .map_err(be)?
+            .collect::<Result<Vec<String>, _>>()
+            .map_err(be)?;
+        Ok(ids)
+    }
+
+    fn put_report_row(
+        &mut self,
+        ticket_id: &str,
+        row: Option<(i64, bool, &str)>,
+    ) -> StorageResult<()> {
+        match row {
+            Some((last_at, open, body)) => self
+                .0
+                .prepare_cached(
+                    "INSERT INTO report_rows(ticket_id, last_at, open, body) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT(ticket_id) DO UPDATE SET
+                       last_at = excluded.last_at, open = excluded.open, body = excluded.body",
+                )
+                .map_err(be)?
+                .execute(params![ticket_id, last_at, open, body]),
+            None => self
+                .0
+                .prepare_cached("DELETE FROM report_rows WHERE ticket_id = ?1")
+                .map_err(be)?
+                .execute([ticket_id]),
+        }
+        .map_err(be)?;
+        Ok(())
+    }
+
+    fn report_rows(&mut self, since: i64) -> StorageResult<Vec<String>> {
+        let mut st = self
+            .0
+            .prepare_cached(
+                "SELECT body FROM report_rows WHERE last_at >= ?1 AND NOT open
+                 UNION ALL SELECT body FROM report_rows WHERE open",
+            )
+            .map_err(be)?;
+        let rows = st
+            .query_map([since], |r| r.get(0))
+            .map_err(be)?
+            .collect::<Result<Vec<String>, _>>()
+            .map_err(be)?;
+        Ok(rows)
     }
 
     fn record_message_origin(&mut self, message_id: &str, ticket_id: &str) -> StorageResult<()> {

@@ -527,3 +527,60 @@ impl Desk {
         store_dump(&self.store)
     }
 }
+
+// Desktop mutations the suites record.
+use porchlight_domain::mutation::{RequesterRef, TicketFieldChanges};
+use porchlight_domain::{Channel, MessageKind, Mutation, Priority, TicketType};
+use porchlight_store::new_id;
+
+/// A phone call from a new customer, as a desktop records it: (ticket id, mutation).
+pub fn new_ticket(subject: &str, email: &str) -> (String, Mutation) {
+    new_ticket_with(subject, email, Priority::Normal)
+}
+
+pub fn new_ticket_with(subject: &str, email: &str, priority: Priority) -> (String, Mutation) {
+    let id = new_id();
+    (
+        id.clone(),
+        Mutation::CreateTicket {
+            ticket_id: id,
+            message_id: new_id(),
+            subject: subject.into(),
+            requester: RequesterRef::New {
+                id: new_id(),
+                name: "Ayşe Yılmaz".into(),
+                email: Some(email.into()),
+                phone: None,
+            },
+            channel: Channel::Phone,
+            priority,
+            ticket_type: TicketType::Question,
+            assignee_id: None,
+            group_id: None,
+            tags: vec!["refund".into()],
+            body_text: "My parcel never came.".into(),
+            attachment_ids: vec![],
+            outbound: false,
+        },
+    )
+}
+
+pub fn message(ticket_id: &str, text: &str, kind: MessageKind, from_customer: bool) -> Mutation {
+    Mutation::AddMessage {
+        message_id: new_id(),
+        ticket_id: ticket_id.into(),
+        kind,
+        from_customer,
+        body_text: text.into(),
+        body_html: None,
+        attachment_ids: vec![],
+        cc: None,
+    }
+}
+
+pub fn fields(ticket_id: &str, changes: TicketFieldChanges) -> Mutation {
+    Mutation::SetTicketFields {
+        ticket_id: ticket_id.into(),
+        changes,
+    }
+}

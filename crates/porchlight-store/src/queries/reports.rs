@@ -4,9 +4,9 @@
 
 use porchlight_domain::records::SurveyKind;
 use porchlight_domain::reports::{
-    add_ratings, arrivals_by_hour, distribution, people, totals, volume, FlowKind, MetricRow,
-    PeopleBy, PeopleRow, RatingComment, RatingRow, ReportFilter, ReportOverview, ReportRequest,
-    SlaOutcome, MAX_COMMENTS,
+    overview, people, steps_from, FlowKind, MetricRow, OverviewInput, PeopleBy, PeopleRow,
+    RatingComment, RatingRow, ReportFilter, ReportOverview, ReportRequest, SlaOutcome,
+    MAX_COMMENTS,
 };
 use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection, OptionalExtension};
@@ -194,23 +194,6 @@ fn open_now(c: &Connection, req: &ReportRequest) -> StoreResult<u32> {
         .query_row(params_from_iter(args), |r| r.get(0))?)
 }
 
-/// The backlog at `at`: open now, less the steps since.
-fn backlog_at(open: u32, steps: &[(FlowKind, i64)], at: i64) -> u32 {
-    let later: i64 = steps
-        .iter()
-        .filter(|s| s.1 >= at)
-        .map(|s| if s.0 == FlowKind::Solved { -1 } else { 1 })
-        .sum();
-    (open as i64 - later).max(0) as u32
-}
-
-fn reopened_between(steps: &[(FlowKind, i64)], from: i64, to: i64) -> u32 {
-    steps
-        .iter()
-        .filter(|s| s.0 == FlowKind::Reopened && s.1 >= from && s.1 < to)
-        .count() as u32
-}
-
 /// Public replies by agents (not rules) in `[from, to)` on the matching tickets, per agent or
 /// per the ticket's group.
 fn replies(
@@ -247,45 +230,14 @@ impl Store {
         let tz = req.validated()?;
         let (pfrom, _) = req.previous();
         self.read(|c| {
-            let rows = rows(c, req, pfrom, req.to)?;
-            let days = porchlight_domain::reports::day_starts(tz, req.from, req.to);
-            let steps = flow_since(c, req, pfrom.min(days[0]))?;
-            let open = open_now(c, req)?;
-            let answers = ratings(c, req, pfrom, req.to)?;
-            let mut current = totals(
-                &rows,
-                req.from,
-                req.to,
-                reopened_between(&steps, req.from, req.to),
-                backlog_at(open, &steps, req.to),
-            );
-            let mut previous = totals(
-                &rows,
-                pfrom,
-                req.from,
-                reopened_between(&steps, pfrom, req.from),
-                backlog_at(open, &steps, req.from),
-            );
-            add_ratings(&mut current, &answers, req.from, req.to);
-            add_ratings(&mut previous, &answers, pfrom, req.from);
-            let first_day = days[0];
-            let day_steps: Vec<(FlowKind, i64)> =
-                steps.iter().copied().filter(|s| s.1 >= first_day).collect();
-            Ok(ReportOverview {
-                current,
-                previous,
-                days: volume(tz, req.from, req.to, &day_steps, open),
-                arrivals: arrivals_by_hour(
-                    tz,
-                    rows.iter()
-                        .map(|r| r.created_at)
-                        .filter(|&at| at >= req.from && at < req.to),
-                ),
-                nps_scores: distribution(SurveyKind::Nps, &answers, req.from, req.to),
-                ces_scores: distribution(SurveyKind::Ces, &answers, req.from, req.to),
-                csat_scores: distribution(SurveyKind::Csat, &answers, req.from, req.to),
+            let input = OverviewInput {
+                rows: rows(c, req, pfrom, req.to)?,
+                steps: flow_since(c, req, steps_from(req, tz))?,
+                open_now: open_now(c, req)?,
+                answers: ratings(c, req, pfrom, req.to)?,
                 comments: comments(c, req)?,
-            })
+            };
+            Ok(overview(req, tz, input))
         })
     }
 

@@ -1,0 +1,227 @@
+//! Report rows on the server, kept on write as the desktop keeps its own: every document
+//! written for a ticket (the ticket, a message, an event, a rating) marks the ticket, and
+//! before the transaction commits each marked ticket's [`ReportTicket`] is computed again
+//! from its documents with the domain's definitions (`porchlight_domain::report_docs`). A
+//! bulk import and the upgrade that introduced the rows mark tickets for a catch-up instead,
+//! done in batches outside the writes that caused it (every minute) and before any report is
+//! answered. A report reads the rows of the tickets active since its
+//! comparison period began, and those open now; it never walks messages.
+
+use std::collections::HashMap;
+
+use porchlight_domain::docs::{Doc, DocKey, DocKind};
+use porchlight_domain::report_docs::{
+    overview_of, people_of, report_ticket, ticket_lines, ReportTicket, TicketReportLine,
+};
+use porchlight_domain::reports::{PeopleBy, PeopleRow, ReportOverview, ReportRequest};
+use porchlight_domain::sla::SlaBook;
+
+use super::automation::sla_book;
+use super::{Storage, StorageError, StorageResult, Tx};
+
+/// How many tickets one catch-up transaction computes.
+const CATCH_UP_BATCH: i64 = 500;
+
+/// Marks what a written document (`None`: a tombstone of `key`) changes in the reports.
+pub(super) fn note(
+    tx: &mut dyn Tx,
+    key: &DocKey,
+    doc: Option<&Doc>,
+    backfill: bool,
+) -> StorageResult<()> {
+    let ticket = match doc {
+        Some(d) => match d {
+            Doc::Ticket(t) => Some(t.id.as_str()),
+            Doc::Message(_) | Doc::Event(_) | Doc::Rating(_) => d.parent(),
+            _ => None,
+        },
+        None => (key.kind == DocKind::Ticket).then_some(key.id.as_str()),
+    };
+    // A change of SLA policies or calendars is not among them: an outcome is what the
+    // policy of its time decided (as on the desktop).
+    match ticket {
+        Some(id) => tx.mark_report(id, backfill),
+        None => Ok(()),
+    }
+}
+
+fn parsed(bodies: Vec<String>) -> StorageResult<Vec<Doc>> {
+    bodies
+        .iter()
+        .map(|b| serde_json::from_str::<Doc>(b).map_err(Into::into))
+        .collect()
+}
+
+fn doc_of(tx: &mut dyn Tx, kind: DocKind, id: &str) -> StorageResult<Option<Doc>> {
+    match tx.get_doc(kind, id)? {
+        Some(body) => Ok(Some(serde_json::from_str(&body)?)),
+        None => Ok(None),
+    }
+}
+
+/// Computes one ticket's row again from its documents.
+fn compute(tx: &mut dyn Tx, book: &SlaBook, id: &str) -> StorageResult<()> {
+    let Some(Doc::Ticket(t)) = doc_of(tx, DocKind::Ticket, id)? else {
+        return tx.put_report_row(id, None);
+    };
+    let organization_id = match doc_of(tx, DocKind::Customer, &t.requester_id)? {
+        Some(Doc::Customer(c)) => c.organization_id,
+        _ => None,
+    };
+    let messages: Vec<_> = parsed(tx.docs_by_parent(DocKind::Message, id)?)?
+        .into_iter()
+        .filter_map(|d| match d {
+            Doc::Message(m) => Some(m),
+            _ => None,
+        })
+        .collect();
+    let events: Vec<_> = parsed(tx.docs_by_parent(DocKind::Event, id)?)?
+        .into_iter()
+        .filter_map(|d| match d {
+            Doc::Event(e) => Some(e),
+            _ => None,
+        })
+        .collect();
+    let ratings: Vec<_> = parsed(tx.docs_by_parent(DocKind::Rating, id)?)?
+        .into_iter()
+        .filter_map(|d| match d {
+            Doc::Rating(r) => Some(r),
+            _ => None,
+        })
+        .collect();
+    match report_ticket(
+        &t,
+        organization_id.as_deref(),
+        &messages,
+        &events,
+        &ratings,
+        book,
+    ) {
+        Some(row) => {
+            let body = serde_json::to_string(&row)?;
+            tx.put_report_row(id, Some((row.last_at(), row.is_open(), &body)))
+        }
+        None => tx.put_report_row(id, None),
+    }
+}
+
+/// Computes the rows of the tickets this transaction marked; every write transaction ends
+/// with it.
+pub(super) fn refresh(tx: &mut dyn Tx) -> StorageResult<()> {
+    let ids = tx.take_report_marks(false, i64::MAX)?;
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let book = sla_book(tx)?;
+    for id in ids {
+        compute(tx, &book, &id)?;
+    }
+    Ok(())
+}
+
+/// A report's period, as the rows read it: from the start of the comparison period.
+fn rows(tx: &mut dyn Tx, since: i64) -> StorageResult<Vec<ReportTicket>> {
+    tx.report_rows(since)?
+        .iter()
+        .map(|b| serde_json::from_str::<ReportTicket>(b).map_err(Into::into))
+        .collect()
+}
+
+/// The names of documents of a kind by id (an agent's or group's, a customer's).
+fn names(
+    tx: &mut dyn Tx,
+    kind: DocKind,
+    ids: impl IntoIterator<Item = String>,
+) -> StorageResult<HashMap<String, String>> {
+    let mut out = HashMap::new();
+    for id in ids {
+        if out.contains_key(&id) {
+            continue;
+        }
+        let name = match doc_of(tx, kind, &id)? {
+            Some(Doc::Agent(a)) => a.name,
+            Some(Doc::Group(g)) => g.name,
+            Some(Doc::Customer(c)) => c.name,
+            _ => continue,
+        };
+        out.insert(id, name);
+    }
+    Ok(out)
+}
+
+impl Storage {
+    /// Computes the rows marked for a catch-up, in batches; returns how many were computed.
+    pub fn catch_up_reports(&self) -> StorageResult<usize> {
+        let mut done = 0;
+        loop {
+            let n = self.write(|tx| {
+                // In line with every other writer, so no push's newer row is overwritten.
+                tx.lock_version()?;
+                let ids = tx.take_report_marks(true, CATCH_UP_BATCH)?;
+                if !ids.is_empty() {
+                    let book = sla_book(tx)?;
+                    for id in &ids {
+                        compute(tx, &book, id)?;
+                    }
+                }
+                Ok(ids.len())
+            })?;
+            done += n;
+            if (n as i64) < CATCH_UP_BATCH {
+                return Ok(done);
+            }
+        }
+    }
+
+    /// The overview of a period, compared with the one before, as the desktop computes it.
+    pub fn report_overview(&self, req: &ReportRequest) -> StorageResult<ReportOverview> {
+        let tz = req.validated().map_err(StorageError::Refused)?;
+        self.catch_up_reports()?;
+        self.read(|tx| {
+            let tickets = rows(tx, req.previous().0)?;
+            let customers: Vec<String> = tickets
+                .iter()
+                .flat_map(|t| t.ratings.iter())
+                .filter(|r| !r.comment.is_empty() && r.at >= req.from && r.at < req.to)
+                .map(|r| r.customer_id.clone())
+                .collect();
+            let names = names(tx, DocKind::Customer, customers)?;
+            Ok(overview_of(req, tz, &tickets, |id| {
+                names.get(id).cloned().unwrap_or_default()
+            }))
+        })
+    }
+
+    /// The people table of a period, with the agents' or groups' names.
+    pub fn report_people(
+        &self,
+        req: &ReportRequest,
+        by: PeopleBy,
+    ) -> StorageResult<Vec<PeopleRow>> {
+        req.validated().map_err(StorageError::Refused)?;
+        self.catch_up_reports()?;
+        self.read(|tx| {
+            let tickets = rows(tx, req.from)?;
+            let mut lines = people_of(req, &tickets, by);
+            let kind = match by {
+                PeopleBy::Agent => DocKind::Agent,
+                PeopleBy::Group => DocKind::Group,
+            };
+            let names = names(tx, kind, lines.iter().filter_map(|l| l.id.clone()))?;
+            for l in &mut lines {
+                if let Some(id) = &l.id {
+                    // A deleted agent or group keeps its line, under its id.
+                    l.name = names.get(id).cloned().unwrap_or_else(|| id.clone());
+                }
+            }
+            Ok(lines)
+        })
+    }
+
+    /// The period's tickets with their figures, for BI tools.
+    pub fn report_tickets(&self, req: &ReportRequest) -> StorageResult<Vec<TicketReportLine>> {
+        req.validated().map_err(StorageError::Refused)?;
+        self.catch_up_reports()?;
+        self.read(|tx| Ok(ticket_lines(req, &rows(tx, req.from)?)))
+    }
+}
