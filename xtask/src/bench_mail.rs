@@ -184,6 +184,9 @@ fn mailbox_at(host: &str, imap: u16, smtp: u16, address: &str) -> Mailbox {
         acknowledgements: Vec::new(),
         tag_prefix: "#".into(),
         csat_survey: false,
+        ces_survey: false,
+        nps_survey: false,
+        survey_every_days: 0,
         active: true,
         updated_at: 0,
     }

@@ -63,6 +63,14 @@ pub trait StateView {
     fn mailboxes(&mut self) -> Result<Vec<Mailbox>, DomainError>;
     /// A customer's rating by id (see `records::rating_doc_id`).
     fn rating(&mut self, id: &str) -> Result<Option<RatingDoc>, DomainError>;
+    /// When a survey of `kind` was last mailed to `address` (on any ticket), if ever: the
+    /// messages whose `email.survey` is `kind` and whose first recipient is `address` (see
+    /// `docs::survey_lookup_key`).
+    fn last_survey_to(
+        &mut self,
+        address: &str,
+        kind: SurveyKind,
+    ) -> Result<Option<i64>, DomainError>;
 }
 
 pub use crate::model::Actor;
@@ -606,6 +614,24 @@ impl StateView for Overlay<'_> {
 
     fn mailboxes(&mut self) -> Result<Vec<Mailbox>, DomainError> {
         self.base.mailboxes()
+    }
+
+    fn last_survey_to(
+        &mut self,
+        address: &str,
+        kind: SurveyKind,
+    ) -> Result<Option<i64>, DomainError> {
+        let stored = self.base.last_survey_to(address, kind)?;
+        let pending = self
+            .pending_docs()
+            .filter_map(|d| match d {
+                Doc::Message(m) => m.email.as_ref().map(|e| (m.created_at, e)),
+                _ => None,
+            })
+            .filter(|(_, e)| e.survey == Some(kind) && e.to.first().is_some_and(|t| t == address))
+            .map(|(at, _)| at)
+            .max();
+        Ok(stored.max(pending))
     }
 }
 
@@ -1665,23 +1691,18 @@ impl Engine<'_, '_, '_> {
         Ok(())
     }
 
-    /// The satisfaction survey mail when a ticket is solved: sent from the mailbox the
-    /// conversation used, when that mailbox asks (`Mailbox::csat_survey`), once per ticket, to
-    /// the requester, in their language. The customer answers by replying with a number (see
-    /// `receive_mail`). A ticket that never went by e-mail is not surveyed.
+    /// The survey mails when a ticket is solved: sent from the mailbox the conversation used,
+    /// each kind that mailbox asks (`Mailbox::asks`: satisfaction, effort, recommendation) in
+    /// its own mail, once per ticket, to the requester, in their language, unless that address
+    /// was asked the same kind within the mailbox's pause (`Mailbox::survey_pause_days`; the
+    /// recommendation question at most every 90 days). The customer answers by replying with
+    /// a number (see `receive_mail`), or on the server's survey page. A ticket that never went
+    /// by e-mail is not surveyed.
     fn ask_satisfaction(&mut self, t: &mut TicketDoc) -> Result<(), DomainError> {
         let thread = self.view.messages_of(&t.id)?;
-        let asked = thread.iter().any(|m| {
-            m.email
-                .as_ref()
-                .is_some_and(|e| e.survey == Some(SurveyKind::Csat))
-        });
         let Some(last) = thread.iter().rev().find_map(|m| m.email.as_ref()) else {
             return Ok(());
         };
-        if asked {
-            return Ok(());
-        }
         let Some(customer) = self.view.customer(&t.requester_id)? else {
             return Ok(());
         };
@@ -1693,9 +1714,6 @@ impl Engine<'_, '_, '_> {
         ) else {
             return Ok(());
         };
-        if !r.mailbox.csat_survey {
-            return Ok(());
-        }
         let language = if t.language.is_empty() {
             customer.language.as_str()
         } else {
@@ -1703,19 +1721,45 @@ impl Engine<'_, '_, '_> {
         };
         let locale = crate::catalog::Locale::closest(language);
         let number = t.number.map_or_else(String::new, |n| format!("#{n}"));
-        let args = [
-            ("subject", t.subject.as_str()),
-            ("name", customer.name.as_str()),
-            ("number", number.as_str()),
-        ];
-        let mail = AutomaticMail {
-            to: r.to.clone(),
-            subject: crate::catalog::fill(locale.t("mail.survey_subject"), &args),
-            body: crate::catalog::fill(locale.t("mail.survey_body"), &args),
-            references: reply_references(Some(last)),
-            survey: Some(SurveyKind::Csat),
-        };
-        self.queue_automatic_mail(t, &r.mailbox, mail)
+        let references = reply_references(Some(last));
+        for kind in SurveyKind::ALL.iter().copied() {
+            if !r.mailbox.asks(kind) {
+                continue;
+            }
+            let asked_here = thread
+                .iter()
+                .any(|m| m.email.as_ref().is_some_and(|e| e.survey == Some(kind)));
+            if asked_here {
+                continue;
+            }
+            let pause = r.mailbox.survey_pause_days(kind) as i64 * 86_400_000;
+            let lately = self
+                .view
+                .last_survey_to(&r.to, kind)?
+                .is_some_and(|at| at > self.ctx.at - pause);
+            if pause > 0 && lately {
+                continue;
+            }
+            let (subject, body) = match kind {
+                SurveyKind::Csat => ("mail.survey_subject", "mail.survey_body"),
+                SurveyKind::Ces => ("mail.survey_ces_subject", "mail.survey_ces_body"),
+                SurveyKind::Nps => ("mail.survey_nps_subject", "mail.survey_nps_body"),
+            };
+            let args = [
+                ("subject", t.subject.as_str()),
+                ("name", customer.name.as_str()),
+                ("number", number.as_str()),
+            ];
+            let mail = AutomaticMail {
+                to: r.to.clone(),
+                subject: crate::catalog::fill(locale.t(subject), &args),
+                body: crate::catalog::fill(locale.t(body), &args),
+                references: references.clone(),
+                survey: Some(kind),
+            };
+            self.queue_automatic_mail(t, &r.mailbox, mail)?;
+        }
+        Ok(())
     }
 
     /// An automatic mail from `mailbox` (an acknowledgement, a survey) as a system message
@@ -2015,6 +2059,22 @@ mod tests {
     impl StateView for MemState {
         fn ticket(&mut self, id: &str) -> Result<Option<TicketDoc>, DomainError> {
             Ok(self.tickets.get(id).cloned())
+        }
+        fn last_survey_to(
+            &mut self,
+            address: &str,
+            kind: SurveyKind,
+        ) -> Result<Option<i64>, DomainError> {
+            Ok(self
+                .messages
+                .values()
+                .filter(|m| {
+                    m.email.as_ref().is_some_and(|e| {
+                        e.survey == Some(kind) && e.to.first().is_some_and(|t| t == address)
+                    })
+                })
+                .map(|m| m.created_at)
+                .max())
         }
         fn rating(&mut self, id: &str) -> Result<Option<RatingDoc>, DomainError> {
             Ok(self.ratings.get(id).cloned())
@@ -3632,6 +3692,106 @@ mod tests {
             .filter(|m| m.email.as_ref().is_some_and(|e| e.survey.is_some()))
             .count();
         assert_eq!(asked, 1);
+    }
+
+    /// A mail from Ayşe on a new ticket, answered and solved: the survey mails it got.
+    fn solve_another(st: &mut MemState, ticket: &str, mail_id: &str) -> Vec<SurveyKind> {
+        st.receive(
+            ticket,
+            &format!("m-{ticket}"),
+            inbound("ayse@example.com", mail_id, &[]),
+        )
+        .unwrap();
+        st.ok(
+            &agent(),
+            message(ticket, &format!("r-{ticket}"), MessageKind::Reply, false),
+        );
+        st.ok(
+            &agent(),
+            Mutation::SetTicketFields {
+                ticket_id: ticket.into(),
+                changes: TicketFieldChanges {
+                    status: Some(TicketStatus::Solved),
+                    ..Default::default()
+                },
+            },
+        );
+        st.thread(ticket)
+            .iter()
+            .filter_map(|m| m.email.as_ref().and_then(|e| e.survey))
+            .collect()
+    }
+
+    #[test]
+    fn effort_and_recommendation_are_asked_too_the_recommendation_at_most_every_90_days() {
+        let mut st = MemState::with_mailbox();
+        st.mailboxes[0].csat_survey = true;
+        st.mailboxes[0].ces_survey = true;
+        st.mailboxes[0].nps_survey = true;
+        let first = solve_another(&mut st, "t1", "a@mail.example");
+        assert_eq!(
+            first,
+            vec![SurveyKind::Csat, SurveyKind::Ces, SurveyKind::Nps],
+            "each in its own mail"
+        );
+        // Her next ticket: satisfaction and effort again, no recommendation question.
+        let second = solve_another(&mut st, "t2", "b@mail.example");
+        assert_eq!(second, vec![SurveyKind::Csat, SurveyKind::Ces]);
+        // Ninety days on, she is asked again.
+        st.clock += 91 * 86_400_000;
+        let later = solve_another(&mut st, "t3", "c@mail.example");
+        assert_eq!(
+            later,
+            vec![SurveyKind::Csat, SurveyKind::Ces, SurveyKind::Nps]
+        );
+
+        // Her answer to the recommendation mail is that kind's answer.
+        let nps = st
+            .thread("t3")
+            .into_iter()
+            .find(|m| {
+                m.email
+                    .as_ref()
+                    .is_some_and(|e| e.survey == Some(SurveyKind::Nps))
+            })
+            .unwrap();
+        let mut answer = inbound(
+            "ayse@example.com",
+            "nps-answer@mail.example",
+            &[&nps.email.unwrap().mail_id],
+        );
+        answer.body_text = "9 – you were quick".into();
+        st.receive("t9", "m9", answer).unwrap();
+        let r = &st.ratings["t3/nps"];
+        assert_eq!(
+            (r.kind, r.score, r.comment.as_str()),
+            (SurveyKind::Nps, 9, "you were quick")
+        );
+    }
+
+    #[test]
+    fn a_customer_is_asked_at_most_once_in_the_mailboxs_pause() {
+        let mut st = MemState::with_mailbox();
+        st.mailboxes[0].csat_survey = true;
+        st.mailboxes[0].survey_every_days = 30;
+        assert_eq!(
+            solve_another(&mut st, "t1", "a@mail.example"),
+            vec![SurveyKind::Csat]
+        );
+        st.clock += 86_400_000;
+        assert!(solve_another(&mut st, "t2", "b@mail.example").is_empty());
+        st.clock += 30 * 86_400_000;
+        assert_eq!(
+            solve_another(&mut st, "t3", "c@mail.example"),
+            vec![SurveyKind::Csat]
+        );
+        // Too long a pause is refused, naming the field.
+        let mut mb = st.mailboxes[0].clone();
+        mb.survey_every_days = 400;
+        assert_eq!(
+            mb.validated().unwrap_err().field.as_deref(),
+            Some("survey_every_days")
+        );
     }
 
     #[test]

@@ -642,6 +642,42 @@ const CATALOG: &[Row] = &[
         ],
     ),
     (
+        "mail.survey_ces_subject",
+        [
+            "Was it easy to get help? {subject}",
+            "Yardım almak kolay mıydı? {subject}",
+            "Czy łatwo było uzyskać pomoc? {subject}",
+            "گرفتن کمک آسان بود؟ {subject}",
+        ],
+    ),
+    (
+        "mail.survey_ces_body",
+        [
+            "Hello {name},\n\nYour request {number} is solved. How easy was it to get the help you needed? Reply to this e-mail with a number from 1 (very hard) to 7 (very easy).\n\nA few words after the number are welcome.",
+            "Merhaba {name},\n\n{number} numaralı talebiniz çözüldü. İhtiyacınız olan yardımı almak ne kadar kolaydı? Bu e-postayı 1 (çok zor) ile 7 (çok kolay) arasında bir sayıyla yanıtlayın.\n\nSayının ardından birkaç kelime yazabilirsiniz.",
+            "Dzień dobry, {name},\n\nTwoje zgłoszenie {number} zostało rozwiązane. Jak łatwo było uzyskać potrzebną pomoc? Odpowiedz na tę wiadomość liczbą od 1 (bardzo trudno) do 7 (bardzo łatwo).\n\nChętnie przeczytamy kilka słów po liczbie.",
+            "سلام {name}،\n\nدرخواست {number} شما حل شد. گرفتن کمکی که لازم داشتید چقدر آسان بود؟ با عددی از ۱ (خیلی سخت) تا ۷ (خیلی آسان) به این ایمیل پاسخ دهید.\n\nخوشحال می‌شویم پس از عدد چند کلمه هم بنویسید.",
+        ],
+    ),
+    (
+        "mail.survey_nps_subject",
+        [
+            "Would you recommend us?",
+            "Bizi tavsiye eder misiniz?",
+            "Czy poleciłbyś nas?",
+            "ما را به دیگران پیشنهاد می‌کنید؟",
+        ],
+    ),
+    (
+        "mail.survey_nps_body",
+        [
+            "Hello {name},\n\nHow likely are you to recommend us to a friend or colleague? Reply to this e-mail with a number from 0 (not at all likely) to 10 (extremely likely).\n\nA few words after the number are welcome. We ask this at most once every few months.",
+            "Merhaba {name},\n\nBizi bir arkadaşınıza veya iş arkadaşınıza tavsiye etme olasılığınız nedir? Bu e-postayı 0 (hiç olası değil) ile 10 (kesinlikle) arasında bir sayıyla yanıtlayın.\n\nSayının ardından birkaç kelime yazabilirsiniz. Bunu en fazla birkaç ayda bir soruyoruz.",
+            "Dzień dobry, {name},\n\nJak bardzo prawdopodobne jest, że polecisz nas znajomemu lub współpracownikowi? Odpowiedz na tę wiadomość liczbą od 0 (wcale) do 10 (na pewno).\n\nChętnie przeczytamy kilka słów po liczbie. Pytamy o to najwyżej raz na kilka miesięcy.",
+            "سلام {name}،\n\nچقدر احتمال دارد ما را به یک دوست یا همکار پیشنهاد کنید؟ با عددی از ۰ (اصلاً) تا ۱۰ (حتماً) به این ایمیل پاسخ دهید.\n\nخوشحال می‌شویم پس از عدد چند کلمه هم بنویسید. این را حداکثر هر چند ماه یک بار می‌پرسیم.",
+        ],
+    ),
+    (
         "mail.survey_link",
         [
             "You can also answer here: {link}",

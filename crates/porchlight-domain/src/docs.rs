@@ -195,6 +195,9 @@ impl Doc {
             Doc::Message(m) => match &m.email {
                 Some(e) => {
                     let mut keys = vec![mail_lookup_key(&e.mail_id)];
+                    if let (Some(kind), Some(to)) = (e.survey, e.to.first()) {
+                        keys.push(survey_lookup_key(to, kind));
+                    }
                     if e.delivery
                         .as_ref()
                         .is_some_and(|d| d.state == DeliveryState::Queued)
@@ -247,6 +250,12 @@ impl Doc {
 /// one ticket, not two.
 pub fn mail_lookup_key(mail_id: &str) -> String {
     format!("mail:{mail_id}")
+}
+
+/// The lookup key of the survey mails of a kind sent to an address (how often a customer
+/// was asked).
+pub fn survey_lookup_key(address: &str, kind: crate::survey::SurveyKind) -> String {
+    format!("survey:{}:{address}", kind.as_str())
 }
 
 /// The lookup key of messages waiting to be sent by e-mail.

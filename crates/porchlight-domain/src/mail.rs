@@ -83,6 +83,17 @@ pub struct Mailbox {
     /// from this mailbox; they answer by replying with a number.
     #[serde(default)]
     pub csat_survey: bool,
+    /// Also ask how easy it was to get help (CES, 1–7), in its own mail.
+    #[serde(default)]
+    pub ces_survey: bool,
+    /// Also ask how likely they are to recommend us (NPS, 0–10), in its own mail, at most
+    /// once every [`NPS_EVERY_DAYS`] days per customer address.
+    #[serde(default)]
+    pub nps_survey: bool,
+    /// Ask the same customer address a survey of a kind at most once in this many days (0:
+    /// after every solved ticket).
+    #[serde(default)]
+    pub survey_every_days: u32,
     pub active: bool,
     #[ts(type = "number")]
     pub updated_at: i64,
@@ -128,7 +139,30 @@ impl MailServerSettings {
     }
 }
 
+/// The longest pause between two surveys of a kind to one customer a mailbox may set.
+pub const MAX_SURVEY_EVERY_DAYS: u32 = 365;
+/// A customer address is asked the recommendation question (NPS) at most this often.
+pub const NPS_EVERY_DAYS: u32 = 90;
+
 impl Mailbox {
+    /// Whether this mailbox asks the customers of solved tickets this survey.
+    pub fn asks(&self, kind: crate::survey::SurveyKind) -> bool {
+        use crate::survey::SurveyKind;
+        match kind {
+            SurveyKind::Csat => self.csat_survey,
+            SurveyKind::Ces => self.ces_survey,
+            SurveyKind::Nps => self.nps_survey,
+        }
+    }
+
+    /// The fewest days between two surveys of `kind` to one customer address.
+    pub fn survey_pause_days(&self, kind: crate::survey::SurveyKind) -> u32 {
+        match kind {
+            crate::survey::SurveyKind::Nps => self.survey_every_days.max(NPS_EVERY_DAYS),
+            _ => self.survey_every_days,
+        }
+    }
+
     pub fn validated(mut self) -> Result<Self, DomainError> {
         if self.id.trim().is_empty() || self.id.len() > 64 {
             return Err(DomainError::invalid(
@@ -169,6 +203,14 @@ impl Mailbox {
             return Err(DomainError::invalid(
                 "tag_prefix",
                 "The subject tag prefix is at most 16 characters, without spaces, digits or brackets.",
+            ));
+        }
+        if self.survey_every_days > MAX_SURVEY_EVERY_DAYS {
+            return Err(DomainError::invalid(
+                "survey_every_days",
+                format!(
+                    "Ask a customer again after at most {MAX_SURVEY_EVERY_DAYS} days (0: after every solved ticket)."
+                ),
             ));
         }
         let mut seen = Vec::new();
@@ -606,6 +648,9 @@ pub(crate) mod tests {
             acknowledgements: Vec::new(),
             tag_prefix: "#".into(),
             csat_survey: false,
+            ces_survey: false,
+            nps_survey: false,
+            survey_every_days: 0,
             active: true,
             updated_at: 0,
         }

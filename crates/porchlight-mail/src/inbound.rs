@@ -233,6 +233,9 @@ mod tests {
             acknowledgements: Vec::new(),
             tag_prefix: "#".into(),
             csat_survey: false,
+            ces_survey: false,
+            nps_survey: false,
+            survey_every_days: 0,
             active: true,
             updated_at: 0,
         }

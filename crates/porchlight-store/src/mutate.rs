@@ -71,6 +71,24 @@ impl StateView for TxView<'_> {
     typed_get!(tag, Tag, TagDoc);
     typed_get!(rating, Rating, RatingDoc);
 
+    fn last_survey_to(
+        &mut self,
+        address: &str,
+        kind: porchlight_domain::records::SurveyKind,
+    ) -> Result<Option<i64>, DomainError> {
+        // The partial index `messages_survey_to` answers this without a scan.
+        let found = self
+            .c
+            .prepare_cached(
+                "SELECT max(created_at) FROM messages
+                 WHERE json_extract(channel_meta, '$.survey') IS NOT NULL
+                   AND json_extract(channel_meta, '$.to[0]') = ?1
+                   AND json_extract(channel_meta, '$.survey') = ?2",
+            )
+            .and_then(|mut st| st.query_row([address, kind.as_str()], |r| r.get(0)));
+        found.map_err(|e| self.fail(e.into()))
+    }
+
     fn messages_of(&mut self, ticket_id: &str) -> Result<Vec<MessageDoc>, DomainError> {
         let ids = self
             .c

@@ -723,7 +723,15 @@ CREATE INDEX ratings_ticket ON ratings(ticket_id);
 CREATE INDEX ratings_customer ON ratings(customer_id, updated_at);
 "#;
 
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12];
+/// Survey mails by their first recipient and kind: how long ago an address was last asked
+/// (see `mutate::TxView::last_survey_to`).
+const V13: &str = r#"
+CREATE INDEX IF NOT EXISTS messages_survey_to ON messages(
+  json_extract(channel_meta, '$.to[0]'), json_extract(channel_meta, '$.survey'), created_at)
+  WHERE json_extract(channel_meta, '$.survey') IS NOT NULL;
+"#;
+
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13];
 
 /// Recomputes everything the derived triggers maintain, after a bulk import without them.
 pub(crate) fn rebuild_derived(conn: &Connection) -> StoreResult<()> {

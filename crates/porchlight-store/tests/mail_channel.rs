@@ -95,6 +95,9 @@ impl TestMail {
             acknowledgements: Vec::new(),
             tag_prefix: "#".into(),
             csat_survey: false,
+            ces_survey: false,
+            nps_survey: false,
+            survey_every_days: 0,
             active: true,
             updated_at: 0,
         }

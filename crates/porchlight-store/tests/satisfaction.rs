@@ -38,6 +38,9 @@ fn mailbox() -> Mailbox {
         acknowledgements: Vec::new(),
         tag_prefix: "#".into(),
         csat_survey: true,
+        ces_survey: false,
+        nps_survey: false,
+        survey_every_days: 0,
         active: true,
         updated_at: 0,
     }
@@ -175,4 +178,34 @@ fn a_bad_answer_by_mail_reopens_the_ticket_by_rule_once() {
     s.apply(solve()).unwrap();
     let d = s.ticket_detail(&ticket, &[]).unwrap();
     assert_eq!(d.ticket.summary.status, TicketStatus::Solved);
+
+    // Asked at most once a month: her next ticket, solved today, brings no survey; with the
+    // recommendation question switched on, that one goes (she was never asked it).
+    let mut monthly = mb.clone();
+    monthly.survey_every_days = 30;
+    monthly.nps_survey = true;
+    s.apply_config(ConfigMutation::SaveMailbox { mailbox: monthly })
+        .unwrap();
+    let (taken, _) = s
+        .take_in_mail(&mb, &customer_mail("Kablo", "Kablo kısa.", None))
+        .unwrap();
+    let TakenIn::Ticket(next) = taken else {
+        panic!("not a ticket: {taken:?}")
+    };
+    s.apply(Mutation::SetTicketFields {
+        ticket_id: next.clone(),
+        changes: TicketFieldChanges {
+            status: Some(TicketStatus::Solved),
+            ..Default::default()
+        },
+    })
+    .unwrap();
+    let surveys: Vec<_> = s
+        .ticket_detail(&next, &[])
+        .unwrap()
+        .messages
+        .iter()
+        .filter_map(|m| m.email.as_ref().and_then(|e| e.survey))
+        .collect();
+    assert_eq!(surveys, vec![porchlight_domain::records::SurveyKind::Nps]);
 }

@@ -40,4 +40,18 @@ tag_prefix: string,
  * Ask the customer how satisfied they are (CSAT) when their ticket is solved, by e-mail
  * from this mailbox; they answer by replying with a number.
  */
-csat_survey: boolean, active: boolean, updated_at: number, };
+csat_survey: boolean, 
+/**
+ * Also ask how easy it was to get help (CES, 1–7), in its own mail.
+ */
+ces_survey: boolean, 
+/**
+ * Also ask how likely they are to recommend us (NPS, 0–10), in its own mail, at most
+ * once every [`NPS_EVERY_DAYS`] days per customer address.
+ */
+nps_survey: boolean, 
+/**
+ * Ask the same customer address a survey of a kind at most once in this many days (0:
+ * after every solved ticket).
+ */
+survey_every_days: number, active: boolean, updated_at: number, };

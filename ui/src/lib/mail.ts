@@ -168,6 +168,9 @@ export function newMailbox(id: string): Mailbox {
     acknowledgements: [],
     tag_prefix: "#",
     csat_survey: false,
+    ces_survey: false,
+    nps_survey: false,
+    survey_every_days: 0,
     active: true,
     updated_at: 0,
   };

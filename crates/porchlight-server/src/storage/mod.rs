@@ -1356,6 +1356,25 @@ impl StateView for TxState<'_> {
             .map_err(|e| self.fail(e))
     }
 
+    fn last_survey_to(
+        &mut self,
+        address: &str,
+        kind: porchlight_domain::records::SurveyKind,
+    ) -> Result<Option<i64>, DomainError> {
+        let key = porchlight_domain::docs::survey_lookup_key(address, kind);
+        let ids = self
+            .tx
+            .ids_by_lookup(DocKind::Message, &key, 100_000)
+            .map_err(|e| self.fail(e))?;
+        let mut last = None;
+        for id in ids {
+            if let Some(m) = self.message(&id)? {
+                last = last.max(Some(m.created_at));
+            }
+        }
+        Ok(last)
+    }
+
     fn message_by_mail_id(&mut self, mail_id: &str) -> Result<Option<MessageDoc>, DomainError> {
         let ids = self
             .tx

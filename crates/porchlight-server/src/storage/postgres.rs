@@ -158,6 +158,17 @@ CREATE TABLE report_dirty (ticket_id TEXT PRIMARY KEY, backfill BOOLEAN NOT NULL
 INSERT INTO report_dirty(ticket_id, backfill)
 SELECT id, TRUE FROM docs WHERE kind = 'ticket' AND body IS NOT NULL;
 "#,
+    // Survey mails are found by recipient and kind (how often a customer was asked).
+    r#"
+INSERT INTO doc_lookup(kind, key, id)
+SELECT 'message', 'survey:' || ((body::jsonb) #>> '{doc,email,survey}') || ':'
+    || ((body::jsonb) #>> '{doc,email,to,0}'), id
+FROM docs
+WHERE kind = 'message' AND body IS NOT NULL
+  AND ((body::jsonb) #>> '{doc,email,survey}') IS NOT NULL
+  AND ((body::jsonb) #>> '{doc,email,to,0}') IS NOT NULL
+ON CONFLICT DO NOTHING;
+"#,
 ];
 
 /// Most connections one server process keeps; a transaction beyond that waits for a free
