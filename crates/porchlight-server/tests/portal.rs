@@ -878,6 +878,9 @@ fn a_solved_request_is_rated_on_the_survey_page(backend: Backend) {
     assert!(!p.body.contains("<script"));
     assert!(p.body.contains("dir=\"rtl\""));
     assert!(p.body.contains("از کمک ما چقدر راضی هستید؟"), "{}", p.body);
+    // The English subject keeps its own direction (and its number before it).
+    assert!(p.body.contains(" Broken lamp</bdi>"), "{}", p.body);
+    assert!(p.body.contains("<bdi>#"), "{}", p.body);
     assert_eq!(p.headers["cache-control"], "no-store");
     assert_eq!(p.headers["referrer-policy"], "no-referrer");
     let p = get(&s.url, &format!("{survey}?lang=en"));

@@ -146,9 +146,17 @@ fn survey_page(s: Shown<'_>, status: StatusCode) -> Response {
         .number
         .map(|n| format!("#{n} "))
         .unwrap_or_default();
+    // The subject in its own direction: "#1001 Lamba yanmıyor" stays in that order on a
+    // Persian page.
     let about = fill(
-        locale.t("survey.about"),
-        &[("subject", &format!("{number}{}", s.ticket.subject))],
+        &esc(locale.t("survey.about")),
+        &[(
+            "subject",
+            &format!(
+                "<bdi>{}</bdi>",
+                esc(&format!("{number}{}", s.ticket.subject))
+            ),
+        )],
     );
     let body = format!(
         "<nav><a href=\"/help/{tag}/\">{home}</a></nav>\
@@ -160,7 +168,6 @@ fn survey_page(s: Shown<'_>, status: StatusCode) -> Response {
 <button type=\"submit\" data-testid=\"survey-send\">{send}</button></form>",
         home = esc(locale.t("help.help_center")),
         title = esc(locale.t("survey.title")),
-        about = esc(&about),
         path = esc(s.path),
         question = esc(locale.t(&format!("survey.question_{}", s.kind.as_str()))),
         comment_label = esc(locale.t("survey.comment")),
