@@ -228,12 +228,14 @@ impl ReportTicket {
 }
 
 /// The overview of a request over the report rows of every ticket active since
-/// `req.previous().0` or open now (more do no harm); `customer_name` names a comment's
-/// customer.
+/// `req.previous().0` (more do no harm), with the tickets open now that were not: among
+/// `tickets`, or only counted, `idle_open` (for a request without a filter); `customer_name`
+/// names a comment's customer.
 pub fn overview_of(
     req: &ReportRequest,
     tz: Tz,
     tickets: &[ReportTicket],
+    idle_open: u32,
     customer_name: impl Fn(&str) -> String,
 ) -> ReportOverview {
     let (pfrom, _) = req.previous();
@@ -259,7 +261,7 @@ pub fn overview_of(
             .map(|t| t.row(req.business_hours))
             .collect(),
         steps,
-        open_now: mine.iter().filter(|t| t.is_open()).count() as u32,
+        open_now: mine.iter().filter(|t| t.is_open()).count() as u32 + idle_open,
         answers: mine.iter().flat_map(|t| t.answers(pfrom, req.to)).collect(),
         comments: said
             .into_iter()

@@ -241,12 +241,10 @@ pub trait Tx {
 
     /// Remembers the ticket a message was written on, the first time it is stored (a merge
     /// later moves it); later calls for the same message change nothing.
-    /// Notes that a ticket's report row must be computed again: before this transaction
-    /// commits, or with `backfill` by the next catch-up (an upgrade, a bulk import). A mark
-    /// for now wins over a backfill mark.
-    fn mark_report(&mut self, ticket_id: &str, backfill: bool) -> StorageResult<()>;
-    /// Takes (and removes) up to `limit` marks of one kind.
-    fn take_report_marks(&mut self, backfill: bool, limit: i64) -> StorageResult<Vec<String>>;
+    /// Notes that a ticket's report row must be computed again (by the next catch-up).
+    fn mark_report(&mut self, ticket_id: &str) -> StorageResult<()>;
+    /// Takes (and removes) up to `limit` marks.
+    fn take_report_marks(&mut self, limit: i64) -> StorageResult<Vec<String>>;
     /// Writes a ticket's report row (last activity, open now, the `ReportTicket` as JSON) or,
     /// with `None`, removes it.
     fn put_report_row(
@@ -254,8 +252,11 @@ pub trait Tx {
         ticket_id: &str,
         row: Option<(i64, bool, &str)>,
     ) -> StorageResult<()>;
-    /// The report rows of tickets open now or active at or after `since`.
-    fn report_rows(&mut self, since: i64) -> StorageResult<Vec<String>>;
+    /// The report rows of tickets active at or after `since`, and with `idle_open` those open
+    /// now that were not.
+    fn report_rows(&mut self, since: i64, idle_open: bool) -> StorageResult<Vec<String>>;
+    /// How many tickets are open now without activity at or after `since`.
+    fn idle_open_count(&mut self, since: i64) -> StorageResult<i64>;
     fn record_message_origin(&mut self, message_id: &str, ticket_id: &str) -> StorageResult<()>;
     /// The stored message documents written on a ticket, wherever they are now.
     fn messages_written_on(&mut self, ticket_id: &str) -> StorageResult<Vec<String>>;
@@ -343,9 +344,6 @@ impl Storage {
         let mut run = |tx: &mut dyn Tx| {
             let f = f.take().expect("a transaction closure runs once");
             out = Some(f(tx)?);
-            if write {
-                reports::refresh(tx)?;
-            }
             Ok(())
         };
         if write {
@@ -697,7 +695,7 @@ impl Storage {
             if version != start {
                 tx.set_version(version)?;
             }
-            reports::refresh(tx)
+            Ok(())
         });
         match written {
             Ok(()) => {
@@ -733,7 +731,7 @@ impl Storage {
             for doc in docs {
                 version += 1;
                 put_document(tx, version, doc)?;
-                reports::note(tx, &doc.key(), Some(doc), true)?;
+                reports::note(tx, &doc.key(), Some(doc))?;
                 if let Doc::Ticket(t) = doc {
                     top_number = top_number.max(t.number);
                 }
@@ -956,14 +954,14 @@ fn store_writes(tx: &mut dyn Tx, version: i64, writes: &[DocWrite]) -> StorageRe
         match w {
             DocWrite::Put { doc } => {
                 put_document(tx, version, doc)?;
-                reports::note(tx, &doc.key(), Some(doc), false)?;
+                reports::note(tx, &doc.key(), Some(doc))?;
                 if let Doc::Agent(agent) = doc {
                     align_account(tx, agent)?;
                 }
             }
             DocWrite::Delete { key } => {
                 tx.put_doc(version, key, None, &[], None)?;
-                reports::note(tx, key, None, false)?;
+                reports::note(tx, key, None)?;
             }
         }
     }

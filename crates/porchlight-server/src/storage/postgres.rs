@@ -158,6 +158,13 @@ CREATE TABLE report_dirty (ticket_id TEXT PRIMARY KEY, backfill BOOLEAN NOT NULL
 INSERT INTO report_dirty(ticket_id, backfill)
 SELECT id, TRUE FROM docs WHERE kind = 'ticket' AND body IS NOT NULL;
 "#,
+    // Report marks are all for the catch-up (computed after the writes, not inside them):
+    // every ticket once more.
+    r#"
+DROP TABLE report_dirty;
+CREATE TABLE report_dirty (ticket_id TEXT PRIMARY KEY);
+INSERT INTO report_dirty(ticket_id) SELECT id FROM docs WHERE kind = 'ticket' AND body IS NOT NULL;
+"#,
     // Survey mails are found by recipient and kind (how often a customer was asked).
     r#"
 INSERT INTO doc_lookup(kind, key, id)
@@ -944,22 +951,21 @@ impl Tx for PgTx<'_> {
             }))
     }
 
-    fn mark_report(&mut self, ticket_id: &str, backfill: bool) -> StorageResult<()> {
+    fn mark_report(&mut self, ticket_id: &str) -> StorageResult<()> {
         self.exec(
-            "INSERT INTO report_dirty(ticket_id, backfill) VALUES ($1, $2)
-             ON CONFLICT(ticket_id) DO UPDATE SET backfill = report_dirty.backfill AND excluded.backfill",
-            &[&ticket_id, &backfill],
+            "INSERT INTO report_dirty(ticket_id) VALUES ($1) ON CONFLICT DO NOTHING",
+            &[&ticket_id],
         )?;
         Ok(())
     }
 
-    fn take_report_marks(&mut self, backfill: bool, limit: i64) -> StorageResult<Vec<String>> {
+    fn take_report_marks(&mut self, limit: i64) -> StorageResult<Vec<String>> {
         Ok(self
             .all(
                 "DELETE FROM report_dirty WHERE ticket_id IN
-                   (SELECT ticket_id FROM report_dirty WHERE backfill = $1 LIMIT $2)
+                   (SELECT ticket_id FROM report_dirty LIMIT $1 FOR UPDATE SKIP LOCKED)
                  RETURNING ticket_id",
-                &[&backfill, &limit],
+                &[&limit],
             )?
             .into_iter()
             .map(|r| r.get(0))
@@ -986,16 +992,25 @@ impl Tx for PgTx<'_> {
         Ok(())
     }
 
-    fn report_rows(&mut self, since: i64) -> StorageResult<Vec<String>> {
+    fn report_rows(&mut self, since: i64, idle_open: bool) -> StorageResult<Vec<String>> {
         Ok(self
             .all(
-                "SELECT body FROM report_rows WHERE last_at >= $1 AND NOT open
-                 UNION ALL SELECT body FROM report_rows WHERE open",
-                &[&since],
+                "SELECT body FROM report_rows WHERE last_at >= $1
+                 UNION ALL SELECT body FROM report_rows WHERE $2 AND open AND last_at < $1",
+                &[&since, &idle_open],
             )?
             .into_iter()
             .map(|r| r.get(0))
             .collect())
+    }
+
+    fn idle_open_count(&mut self, since: i64) -> StorageResult<i64> {
+        Ok(self
+            .opt(
+                "SELECT count(*) FROM report_rows WHERE open AND last_at < $1",
+                &[&since],
+            )?
+            .map_or(0, |r| r.get(0)))
     }
 
     fn record_message_origin(&mut self, message_id: &str, ticket_id: &str) -> StorageResult<()> {

@@ -1,11 +1,12 @@
-//! Report rows on the server, kept on write as the desktop keeps its own: every document
-//! written for a ticket (the ticket, a message, an event, a rating) marks the ticket, and
-//! before the transaction commits each marked ticket's [`ReportTicket`] is computed again
-//! from its documents with the domain's definitions (`porchlight_domain::report_docs`). A
-//! bulk import and the upgrade that introduced the rows mark tickets for a catch-up instead,
-//! done in batches outside the writes that caused it (every minute) and before any report is
-//! answered. A report reads the rows of the tickets active since its
-//! comparison period began, and those open now; it never walks messages.
+//! Report rows on the server, computed with the desktop's definitions
+//! (`porchlight_domain::report_docs`): every document written for a ticket (the ticket, a
+//! message, an event, a rating) marks the ticket in the same transaction, and a catch-up
+//! computes each marked ticket's [`ReportTicket`] from its documents, in batches, after the
+//! writes (so a push pays one insert per document, not a ticket's history): every minute,
+//! and before any report is answered, so a report always counts every change made before it.
+//! A report reads the rows of the tickets active since its comparison period began (the
+//! overview also counts those open now, or reads them when a filter asks what they are); it
+//! never walks messages.
 
 use std::collections::HashMap;
 
@@ -13,7 +14,9 @@ use porchlight_domain::docs::{Doc, DocKey, DocKind};
 use porchlight_domain::report_docs::{
     overview_of, people_of, report_ticket, ticket_lines, ReportTicket, TicketReportLine,
 };
-use porchlight_domain::reports::{PeopleBy, PeopleRow, ReportOverview, ReportRequest};
+use porchlight_domain::reports::{
+    PeopleBy, PeopleRow, ReportFilter, ReportOverview, ReportRequest,
+};
 use porchlight_domain::sla::SlaBook;
 
 use super::automation::sla_book;
@@ -22,13 +25,10 @@ use super::{Storage, StorageError, StorageResult, Tx};
 /// How many tickets one catch-up transaction computes.
 const CATCH_UP_BATCH: i64 = 500;
 
-/// Marks what a written document (`None`: a tombstone of `key`) changes in the reports.
-pub(super) fn note(
-    tx: &mut dyn Tx,
-    key: &DocKey,
-    doc: Option<&Doc>,
-    backfill: bool,
-) -> StorageResult<()> {
+/// Marks the ticket a written document (`None`: a tombstone of `key`) belongs to. A change
+/// of SLA policies or calendars is not among them: an outcome is what the policy of its time
+/// decided (as on the desktop).
+pub(super) fn note(tx: &mut dyn Tx, key: &DocKey, doc: Option<&Doc>) -> StorageResult<()> {
     let ticket = match doc {
         Some(d) => match d {
             Doc::Ticket(t) => Some(t.id.as_str()),
@@ -37,10 +37,8 @@ pub(super) fn note(
         },
         None => (key.kind == DocKind::Ticket).then_some(key.id.as_str()),
     };
-    // A change of SLA policies or calendars is not among them: an outcome is what the
-    // policy of its time decided (as on the desktop).
     match ticket {
-        Some(id) => tx.mark_report(id, backfill),
+        Some(id) => tx.mark_report(id),
         None => Ok(()),
     }
 }
@@ -105,23 +103,10 @@ fn compute(tx: &mut dyn Tx, book: &SlaBook, id: &str) -> StorageResult<()> {
     }
 }
 
-/// Computes the rows of the tickets this transaction marked; every write transaction ends
-/// with it.
-pub(super) fn refresh(tx: &mut dyn Tx) -> StorageResult<()> {
-    let ids = tx.take_report_marks(false, i64::MAX)?;
-    if ids.is_empty() {
-        return Ok(());
-    }
-    let book = sla_book(tx)?;
-    for id in ids {
-        compute(tx, &book, &id)?;
-    }
-    Ok(())
-}
-
-/// A report's period, as the rows read it: from the start of the comparison period.
-fn rows(tx: &mut dyn Tx, since: i64) -> StorageResult<Vec<ReportTicket>> {
-    tx.report_rows(since)?
+/// The rows of the tickets active since `since` (and with `idle_open` those open now that
+/// were not).
+fn rows(tx: &mut dyn Tx, since: i64, idle_open: bool) -> StorageResult<Vec<ReportTicket>> {
+    tx.report_rows(since, idle_open)?
         .iter()
         .map(|b| serde_json::from_str::<ReportTicket>(b).map_err(Into::into))
         .collect()
@@ -157,7 +142,7 @@ impl Storage {
             let n = self.write(|tx| {
                 // In line with every other writer, so no push's newer row is overwritten.
                 tx.lock_version()?;
-                let ids = tx.take_report_marks(true, CATCH_UP_BATCH)?;
+                let ids = tx.take_report_marks(CATCH_UP_BATCH)?;
                 if !ids.is_empty() {
                     let book = sla_book(tx)?;
                     for id in &ids {
@@ -178,7 +163,16 @@ impl Storage {
         let tz = req.validated().map_err(StorageError::Refused)?;
         self.catch_up_reports()?;
         self.read(|tx| {
-            let tickets = rows(tx, req.previous().0)?;
+            let since = req.previous().0;
+            // Open tickets idle since the comparison period began count only in the backlog:
+            // unfiltered, the storage counts them; a filter must read what they are.
+            let unfiltered = req.filter == ReportFilter::default();
+            let tickets = rows(tx, since, !unfiltered)?;
+            let idle_open = if unfiltered {
+                tx.idle_open_count(since)? as u32
+            } else {
+                0
+            };
             let customers: Vec<String> = tickets
                 .iter()
                 .flat_map(|t| t.ratings.iter())
@@ -186,7 +180,7 @@ impl Storage {
                 .map(|r| r.customer_id.clone())
                 .collect();
             let names = names(tx, DocKind::Customer, customers)?;
-            Ok(overview_of(req, tz, &tickets, |id| {
+            Ok(overview_of(req, tz, &tickets, idle_open, |id| {
                 names.get(id).cloned().unwrap_or_default()
             }))
         })
@@ -201,7 +195,7 @@ impl Storage {
         req.validated().map_err(StorageError::Refused)?;
         self.catch_up_reports()?;
         self.read(|tx| {
-            let tickets = rows(tx, req.from)?;
+            let tickets = rows(tx, req.from, false)?;
             let mut lines = people_of(req, &tickets, by);
             let kind = match by {
                 PeopleBy::Agent => DocKind::Agent,
@@ -222,6 +216,6 @@ impl Storage {
     pub fn report_tickets(&self, req: &ReportRequest) -> StorageResult<Vec<TicketReportLine>> {
         req.validated().map_err(StorageError::Refused)?;
         self.catch_up_reports()?;
-        self.read(|tx| Ok(ticket_lines(req, &rows(tx, req.from)?)))
+        self.read(|tx| Ok(ticket_lines(req, &rows(tx, req.from, false)?)))
     }
 }

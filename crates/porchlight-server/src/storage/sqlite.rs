@@ -138,6 +138,13 @@ CREATE TABLE report_dirty (ticket_id TEXT PRIMARY KEY, backfill INTEGER NOT NULL
 INSERT INTO report_dirty(ticket_id, backfill)
 SELECT id, 1 FROM docs WHERE kind = 'ticket' AND body IS NOT NULL;
 "#,
+    // Report marks are all for the catch-up (computed after the writes, not inside them):
+    // every ticket once more.
+    r#"
+DROP TABLE report_dirty;
+CREATE TABLE report_dirty (ticket_id TEXT PRIMARY KEY) WITHOUT ROWID;
+INSERT INTO report_dirty(ticket_id) SELECT id FROM docs WHERE kind = 'ticket' AND body IS NOT NULL;
+"#,
     // Survey mails are found by recipient and kind (how often a customer was asked).
     r#"
 INSERT OR IGNORE INTO doc_lookup(kind, key, id)
@@ -765,29 +772,28 @@ impl Tx for SqliteTx<'_> {
             .map_err(be)
     }
 
-    fn mark_report(&mut self, ticket_id: &str, backfill: bool) -> StorageResult<()> {
+    fn mark_report(&mut self, ticket_id: &str) -> StorageResult<()> {
         self.0
             .prepare_cached(
-                "INSERT INTO report_dirty(ticket_id, backfill) VALUES (?1, ?2)
-                 ON CONFLICT(ticket_id) DO UPDATE SET backfill = backfill AND excluded.backfill",
+                "INSERT INTO report_dirty(ticket_id) VALUES (?1) ON CONFLICT DO NOTHING",
             )
             .map_err(be)?
-            .execute(params![ticket_id, backfill])
+            .execute([ticket_id])
             .map_err(be)?;
         Ok(())
     }
 
-    fn take_report_marks(&mut self, backfill: bool, limit: i64) -> StorageResult<Vec<String>> {
+    fn take_report_marks(&mut self, limit: i64) -> StorageResult<Vec<String>> {
         let mut st = self
             .0
             .prepare_cached(
                 "DELETE FROM report_dirty WHERE ticket_id IN
-                   (SELECT ticket_id FROM report_dirty WHERE backfill = ?1 LIMIT ?2)
+                   (SELECT ticket_id FROM report_dirty LIMIT ?1)
                  RETURNING ticket_id",
             )
             .map_err(be)?;
         let ids = st
-            .query_map(params![backfill, limit], |r| r.get(0))
+            .query_map([limit], |r| r.get(0))
             .map_err(be)?
             .collect::<Result<Vec<String>, _>>()
             .map_err(be)?;
@@ -819,20 +825,28 @@ impl Tx for SqliteTx<'_> {
         Ok(())
     }
 
-    fn report_rows(&mut self, since: i64) -> StorageResult<Vec<String>> {
+    fn report_rows(&mut self, since: i64, idle_open: bool) -> StorageResult<Vec<String>> {
         let mut st = self
             .0
             .prepare_cached(
-                "SELECT body FROM report_rows WHERE last_at >= ?1 AND NOT open
-                 UNION ALL SELECT body FROM report_rows WHERE open",
+                "SELECT body FROM report_rows WHERE last_at >= ?1
+                 UNION ALL SELECT body FROM report_rows WHERE ?2 AND open AND last_at < ?1",
             )
             .map_err(be)?;
         let rows = st
-            .query_map([since], |r| r.get(0))
+            .query_map(params![since, idle_open], |r| r.get(0))
             .map_err(be)?
             .collect::<Result<Vec<String>, _>>()
             .map_err(be)?;
         Ok(rows)
+    }
+
+    fn idle_open_count(&mut self, since: i64) -> StorageResult<i64> {
+        self.0
+            .prepare_cached("SELECT count(*) FROM report_rows WHERE open AND last_at < ?1")
+            .map_err(be)?
+            .query_row([since], |r| r.get(0))
+            .map_err(be)
     }
 
     fn record_message_origin(&mut self, message_id: &str, ticket_id: &str) -> StorageResult<()> {
