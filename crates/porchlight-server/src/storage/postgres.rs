@@ -158,13 +158,6 @@ CREATE TABLE report_dirty (ticket_id TEXT PRIMARY KEY, backfill BOOLEAN NOT NULL
 INSERT INTO report_dirty(ticket_id, backfill)
 SELECT id, TRUE FROM docs WHERE kind = 'ticket' AND body IS NOT NULL;
 "#,
-    // Report marks are all for the catch-up (computed after the writes, not inside them):
-    // every ticket once more.
-    r#"
-DROP TABLE report_dirty;
-CREATE TABLE report_dirty (ticket_id TEXT PRIMARY KEY);
-INSERT INTO report_dirty(ticket_id) SELECT id FROM docs WHERE kind = 'ticket' AND body IS NOT NULL;
-"#,
     // Survey mails are found by recipient and kind (how often a customer was asked).
     r#"
 INSERT INTO doc_lookup(kind, key, id)
@@ -175,6 +168,13 @@ WHERE kind = 'message' AND body IS NOT NULL
   AND ((body::jsonb) #>> '{doc,email,survey}') IS NOT NULL
   AND ((body::jsonb) #>> '{doc,email,to,0}') IS NOT NULL
 ON CONFLICT DO NOTHING;
+"#,
+    // Report marks are all for the catch-up (computed after the writes, not inside them):
+    // every ticket once more.
+    r#"
+DROP TABLE report_dirty;
+CREATE TABLE report_dirty (ticket_id TEXT PRIMARY KEY);
+INSERT INTO report_dirty(ticket_id) SELECT id FROM docs WHERE kind = 'ticket' AND body IS NOT NULL;
 "#,
 ];
 

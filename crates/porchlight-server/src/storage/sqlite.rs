@@ -138,13 +138,6 @@ CREATE TABLE report_dirty (ticket_id TEXT PRIMARY KEY, backfill INTEGER NOT NULL
 INSERT INTO report_dirty(ticket_id, backfill)
 SELECT id, 1 FROM docs WHERE kind = 'ticket' AND body IS NOT NULL;
 "#,
-    // Report marks are all for the catch-up (computed after the writes, not inside them):
-    // every ticket once more.
-    r#"
-DROP TABLE report_dirty;
-CREATE TABLE report_dirty (ticket_id TEXT PRIMARY KEY) WITHOUT ROWID;
-INSERT INTO report_dirty(ticket_id) SELECT id FROM docs WHERE kind = 'ticket' AND body IS NOT NULL;
-"#,
     // Survey mails are found by recipient and kind (how often a customer was asked).
     r#"
 INSERT OR IGNORE INTO doc_lookup(kind, key, id)
@@ -154,6 +147,13 @@ FROM docs
 WHERE kind = 'message' AND body IS NOT NULL
   AND json_extract(body, '$.doc.email.survey') IS NOT NULL
   AND json_extract(body, '$.doc.email.to[0]') IS NOT NULL;
+"#,
+    // Report marks are all for the catch-up (computed after the writes, not inside them):
+    // every ticket once more.
+    r#"
+DROP TABLE report_dirty;
+CREATE TABLE report_dirty (ticket_id TEXT PRIMARY KEY) WITHOUT ROWID;
+INSERT INTO report_dirty(ticket_id) SELECT id FROM docs WHERE kind = 'ticket' AND body IS NOT NULL;
 "#,
 ];
 
