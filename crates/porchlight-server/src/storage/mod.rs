@@ -241,8 +241,8 @@ pub trait Tx {
 
     /// Remembers the ticket a message was written on, the first time it is stored (a merge
     /// later moves it); later calls for the same message change nothing.
-    /// Notes that a ticket's report row must be computed again (by the next catch-up).
-    fn mark_report(&mut self, ticket_id: &str) -> StorageResult<()>;
+    /// Notes that these tickets' report rows must be computed again (by the next catch-up).
+    fn mark_reports(&mut self, ticket_ids: &[String]) -> StorageResult<()>;
     /// Takes (and removes) up to `limit` marks.
     fn take_report_marks(&mut self, limit: i64) -> StorageResult<Vec<String>>;
     /// Writes a ticket's report row (last activity, open now, the `ReportTicket` as JSON) or,
@@ -728,10 +728,11 @@ impl Storage {
         self.write(|tx| {
             let mut version = tx.lock_version()?;
             let mut top_number = None;
+            let mut tickets: Vec<String> = Vec::new();
             for doc in docs {
                 version += 1;
                 put_document(tx, version, doc)?;
-                reports::note(tx, &doc.key(), Some(doc))?;
+                tickets.extend(reports::ticket_of(&doc.key(), Some(doc)));
                 if let Doc::Ticket(t) = doc {
                     top_number = top_number.max(t.number);
                 }
@@ -739,6 +740,7 @@ impl Storage {
             if let Some(top) = top_number {
                 while tx.next_counter("ticket_number", top)? <= top {}
             }
+            reports::mark(tx, tickets)?;
             tx.set_version(version)?;
             Ok(version)
         })
@@ -950,22 +952,23 @@ fn put_document(tx: &mut dyn Tx, version: i64, doc: &Doc) -> StorageResult<()> {
 }
 
 fn store_writes(tx: &mut dyn Tx, version: i64, writes: &[DocWrite]) -> StorageResult<()> {
+    let mut tickets: Vec<String> = Vec::new();
     for w in writes {
         match w {
             DocWrite::Put { doc } => {
                 put_document(tx, version, doc)?;
-                reports::note(tx, &doc.key(), Some(doc))?;
+                tickets.extend(reports::ticket_of(&doc.key(), Some(doc)));
                 if let Doc::Agent(agent) = doc {
                     align_account(tx, agent)?;
                 }
             }
             DocWrite::Delete { key } => {
                 tx.put_doc(version, key, None, &[], None)?;
-                reports::note(tx, key, None)?;
+                tickets.extend(reports::ticket_of(key, None));
             }
         }
     }
-    Ok(())
+    reports::mark(tx, tickets)
 }
 
 /// An agent document is the one truth about its account: the account follows its e-mail,

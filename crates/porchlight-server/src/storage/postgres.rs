@@ -951,10 +951,11 @@ impl Tx for PgTx<'_> {
             }))
     }
 
-    fn mark_report(&mut self, ticket_id: &str) -> StorageResult<()> {
+    fn mark_reports(&mut self, ticket_ids: &[String]) -> StorageResult<()> {
+        // One round trip for a mutation's (or a whole import's) tickets.
         self.exec(
-            "INSERT INTO report_dirty(ticket_id) VALUES ($1) ON CONFLICT DO NOTHING",
-            &[&ticket_id],
+            "INSERT INTO report_dirty(ticket_id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING",
+            &[&ticket_ids],
         )?;
         Ok(())
     }

@@ -25,22 +25,28 @@ use super::{Storage, StorageError, StorageResult, Tx};
 /// How many tickets one catch-up transaction computes.
 const CATCH_UP_BATCH: i64 = 500;
 
-/// Marks the ticket a written document (`None`: a tombstone of `key`) belongs to. A change
-/// of SLA policies or calendars is not among them: an outcome is what the policy of its time
-/// decided (as on the desktop).
-pub(super) fn note(tx: &mut dyn Tx, key: &DocKey, doc: Option<&Doc>) -> StorageResult<()> {
-    let ticket = match doc {
+/// The ticket a written document (`None`: a tombstone of `key`) belongs to, for its report
+/// row. A change of SLA policies or calendars is not among them: an outcome is what the
+/// policy of its time decided (as on the desktop).
+pub(super) fn ticket_of(key: &DocKey, doc: Option<&Doc>) -> Option<String> {
+    match doc {
         Some(d) => match d {
-            Doc::Ticket(t) => Some(t.id.as_str()),
-            Doc::Message(_) | Doc::Event(_) | Doc::Rating(_) => d.parent(),
+            Doc::Ticket(t) => Some(t.id.clone()),
+            Doc::Message(_) | Doc::Event(_) | Doc::Rating(_) => d.parent().map(str::to_owned),
             _ => None,
         },
-        None => (key.kind == DocKind::Ticket).then_some(key.id.as_str()),
-    };
-    match ticket {
-        Some(id) => tx.mark_report(id),
-        None => Ok(()),
+        None => (key.kind == DocKind::Ticket).then(|| key.id.clone()),
     }
+}
+
+/// Marks these tickets' report rows for the catch-up, each once, in one call.
+pub(super) fn mark(tx: &mut dyn Tx, mut tickets: Vec<String>) -> StorageResult<()> {
+    if tickets.is_empty() {
+        return Ok(());
+    }
+    tickets.sort_unstable();
+    tickets.dedup();
+    tx.mark_reports(&tickets)
 }
 
 fn parsed(bodies: Vec<String>) -> StorageResult<Vec<Doc>> {

@@ -772,14 +772,16 @@ impl Tx for SqliteTx<'_> {
             .map_err(be)
     }
 
-    fn mark_report(&mut self, ticket_id: &str) -> StorageResult<()> {
-        self.0
+    fn mark_reports(&mut self, ticket_ids: &[String]) -> StorageResult<()> {
+        let mut st = self
+            .0
             .prepare_cached(
                 "INSERT INTO report_dirty(ticket_id) VALUES (?1) ON CONFLICT DO NOTHING",
             )
-            .map_err(be)?
-            .execute([ticket_id])
             .map_err(be)?;
+        for id in ticket_ids {
+            st.execute([id]).map_err(be)?;
+        }
         Ok(())
     }
 
