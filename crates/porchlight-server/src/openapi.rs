@@ -85,14 +85,17 @@ fn report_parameters(extra: &[Value]) -> Value {
             .map(|p| p.as_str())
             .collect::<Vec<_>>(),
     );
+    // A date or UTC milliseconds, as the handler reads them.
+    let instant =
+        json!({"type": "string", "pattern": "^([0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{1,15})$"});
     let list = |name: &str, what: &str| {
         json!({"name": name, "in": "query", "schema": {"type": "string"},
         "description": format!("{what}, comma-separated; only tickets with one of them")})
     };
     let mut p = vec![
-        json!({"name": "from", "in": "query", "required": true, "schema": {"type": "string"},
+        json!({"name": "from", "in": "query", "required": true, "schema": instant.clone(),
             "description": "the period's first day (YYYY-MM-DD, from midnight in tz) or UTC milliseconds"}),
-        json!({"name": "to", "in": "query", "required": true, "schema": {"type": "string"},
+        json!({"name": "to", "in": "query", "required": true, "schema": instant,
             "description": format!("the first day after the period (YYYY-MM-DD) or UTC milliseconds; at most {} days after from",
                 porchlight_domain::reports::MAX_REPORT_DAYS)}),
         json!({"name": "tz", "in": "query", "schema": {"type": "string", "default": "UTC"},
