@@ -273,18 +273,12 @@ pub(crate) fn import(db: &Database, docs: &[Doc]) -> Result<i64> {
     for chunk in docs.chunks(50_000) {
         version = storage.import_documents(chunk)?;
     }
-    let started = Instant::now();
-    let n = storage.catch_up_reports()?;
-    println!(
-        "server data: report rows of {n} tickets in {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
+    prepare_reports(&storage)?;
     Ok(version)
 }
 
 /// Computes the report rows a server's data still lacks.
-fn prepare_reports(dir: &Path) -> Result<()> {
-    let storage = porchlight_server::open_storage(&Database::Sqlite(dir.to_path_buf()))?;
+fn prepare_reports(storage: &porchlight_server::storage::Storage) -> Result<()> {
     let started = Instant::now();
     let n = storage.catch_up_reports()?;
     if n > 0 {
@@ -303,7 +297,9 @@ pub(crate) fn server_data(bin: &Path) -> Result<PathBuf> {
         println!("server data: reusing {}", dir.display());
         // Data cached by an older server: its report rows are computed here, once, not by
         // the measured server's catch-up.
-        prepare_reports(&dir)?;
+        prepare_reports(&porchlight_server::open_storage(&Database::Sqlite(
+            dir.clone(),
+        ))?)?;
         return Ok(dir);
     }
     let started = Instant::now();

@@ -625,14 +625,22 @@ impl StateView for Overlay<'_> {
         let pending = self
             .pending_docs()
             .filter_map(|d| match d {
-                Doc::Message(m) => m.email.as_ref().map(|e| (m.created_at, e)),
+                Doc::Message(m) => Some(m),
                 _ => None,
             })
-            .filter(|(_, e)| e.survey == Some(kind) && e.to.first().is_some_and(|t| t == address))
-            .map(|(at, _)| at)
+            .filter(|m| asks(m, kind, address))
+            .map(|m| m.created_at)
             .max();
         Ok(stored.max(pending))
     }
+}
+
+/// Whether `m` is a survey mail of `kind` to `address`.
+fn asks(m: &MessageDoc, kind: SurveyKind, address: &str) -> bool {
+    m.email
+        .as_ref()
+        .and_then(|e| e.survey_to())
+        .is_some_and(|asked| asked == (kind, address))
 }
 
 /// Who an audit event or message is attributed to.
@@ -1733,11 +1741,12 @@ impl Engine<'_, '_, '_> {
                 continue;
             }
             let pause = r.mailbox.survey_pause_days(kind) as i64 * 86_400_000;
-            let lately = self
-                .view
-                .last_survey_to(&r.to, kind)?
-                .is_some_and(|at| at > self.ctx.at - pause);
-            if pause > 0 && lately {
+            if pause > 0
+                && self
+                    .view
+                    .last_survey_to(&r.to, kind)?
+                    .is_some_and(|at| at > self.ctx.at - pause)
+            {
                 continue;
             }
             let (subject, body) = match kind {
@@ -2068,11 +2077,7 @@ mod tests {
             Ok(self
                 .messages
                 .values()
-                .filter(|m| {
-                    m.email.as_ref().is_some_and(|e| {
-                        e.survey == Some(kind) && e.to.first().is_some_and(|t| t == address)
-                    })
-                })
+                .filter(|m| asks(m, kind, address))
                 .map(|m| m.created_at)
                 .max())
         }

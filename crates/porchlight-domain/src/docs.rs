@@ -195,7 +195,7 @@ impl Doc {
             Doc::Message(m) => match &m.email {
                 Some(e) => {
                     let mut keys = vec![mail_lookup_key(&e.mail_id)];
-                    if let (Some(kind), Some(to)) = (e.survey, e.to.first()) {
+                    if let Some((kind, to)) = e.survey_to() {
                         keys.push(survey_lookup_key(to, kind));
                     }
                     if e.delivery

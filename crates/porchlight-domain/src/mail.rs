@@ -295,6 +295,13 @@ pub struct MessageMail {
     pub survey: Option<crate::survey::SurveyKind>,
 }
 
+impl MessageMail {
+    /// For a survey mail, its kind and first recipient: who was asked what.
+    pub fn survey_to(&self) -> Option<(crate::survey::SurveyKind, &str)> {
+        Some((self.survey?, self.to.first()?.as_str()))
+    }
+}
+
 /// A customer's answer in a reply to a survey mail: the score the reply begins with (Persian
 /// and Arabic-Indic digits too) when it is on the survey's scale, and the words after it as
 /// the comment. The number must stand alone on its line or be followed by a separator ("3",

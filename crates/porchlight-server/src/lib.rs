@@ -197,7 +197,7 @@ pub async fn serve(listen: SocketAddr, db: Database) -> Result<()> {
                 Ok(None) => {}
                 Err(e) => tracing::warn!(error = %e, "time rules pass failed"),
             }
-            // Report rows an upgrade, an import or an SLA policy change left to compute.
+            // The report rows of the tickets changed since (see `storage/reports.rs`).
             let storage = rules_state.storage.clone();
             if let Err(e) = storage::blocking(move || storage.catch_up_reports()).await {
                 tracing::warn!(error = %e, "computing report rows failed");

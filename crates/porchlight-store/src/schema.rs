@@ -724,8 +724,10 @@ CREATE INDEX ratings_customer ON ratings(customer_id, updated_at);
 "#;
 
 /// Survey mails by their first recipient and kind: how long ago an address was last asked
-/// (see `mutate::TxView::last_survey_to`).
+/// (see `mutate::TxView::last_survey_to`). And a customer's ratings, for stores that ran V12
+/// before it had that index.
 const V13: &str = r#"
+CREATE INDEX IF NOT EXISTS ratings_customer ON ratings(customer_id, updated_at);
 CREATE INDEX IF NOT EXISTS messages_survey_to ON messages(
   json_extract(channel_meta, '$.to[0]'), json_extract(channel_meta, '$.survey'), created_at)
   WHERE json_extract(channel_meta, '$.survey') IS NOT NULL;

@@ -83,16 +83,13 @@ pub(super) fn sla_book(tx: &mut dyn Tx) -> StorageResult<porchlight_domain::sla:
 }
 
 fn facts(tx: &mut dyn Tx, t: TicketDoc, now: i64, sla: &SlaConfig) -> StorageResult<TicketFacts> {
-    let organization_id = match tx.get_doc(DocKind::Customer, &t.requester_id)? {
-        Some(body) => match serde_json::from_str::<Doc>(&body)? {
-            Doc::Customer(c) => c.organization_id,
-            _ => None,
-        },
-        None => None,
+    let organization_id = match super::doc(tx, DocKind::Customer, &t.requester_id)? {
+        Some(Doc::Customer(c)) => c.organization_id,
+        _ => None,
     };
     let (mut status_since, mut assigned_at) = (t.created_at, None);
-    for body in tx.docs_by_parent(DocKind::Event, &t.id)? {
-        if let Doc::Event(e) = serde_json::from_str::<Doc>(&body)? {
+    for d in super::children(tx, DocKind::Event, &t.id)? {
+        if let Doc::Event(e) = d {
             match e.field.as_str() {
                 "status" => status_since = status_since.max(e.created_at),
                 "assignee" => assigned_at = assigned_at.max(Some(e.created_at)),
@@ -111,12 +108,9 @@ fn facts(tx: &mut dyn Tx, t: TicketDoc, now: i64, sla: &SlaConfig) -> StorageRes
         &t.id,
         porchlight_domain::records::SurveyKind::Csat,
     );
-    let satisfaction = match tx.get_doc(DocKind::Rating, &rating)? {
-        Some(body) => match serde_json::from_str::<Doc>(&body)? {
-            Doc::Rating(r) => Some(r.score),
-            _ => None,
-        },
-        None => None,
+    let satisfaction = match super::doc(tx, DocKind::Rating, &rating)? {
+        Some(Doc::Rating(r)) => Some(r.score),
+        _ => None,
     };
     Ok(TicketFacts {
         organization_id,
@@ -238,8 +232,6 @@ pub(super) struct Pending {
     pub kind: RuleTrigger,
     pub author: Option<AuthorKind>,
     pub before: Option<TicketDoc>,
-    /// The satisfaction answer the change recorded (set once its writes are known).
-    pub rated: Option<i64>,
 }
 
 impl Pending {
@@ -257,7 +249,6 @@ impl Pending {
             kind,
             author,
             before,
-            rated: None,
         }))
     }
 }
@@ -292,18 +283,18 @@ impl Setup {
     }
 }
 
-/// Runs the triggers for a change already stored at `version` (its `writes`) and stores
-/// what the rules do at the same version. A rule whose actions cannot apply (its group was deleted, say) does
-/// nothing and leaves a "rule_failed" event in the ticket's timeline.
+/// Runs the triggers for a change already stored at `version` (its `writes`: a satisfaction
+/// answer among them is the event's `rated`) and stores what the rules do at the same
+/// version. A rule whose actions cannot apply (its group was deleted, say) does nothing and
+/// leaves a "rule_failed" event in the ticket's timeline.
 pub(super) fn run_after(
     tx: &mut dyn Tx,
     setup: &mut Setup,
     version: i64,
-    mut p: Pending,
+    p: Pending,
     writes: &[porchlight_domain::docs::DocWrite],
     at: i64,
 ) -> StorageResult<Vec<Fired>> {
-    p.rated = porchlight_domain::docs::satisfaction_given(writes);
     if setup.rules(tx)?.is_empty() {
         return Ok(Vec::new());
     }
@@ -316,7 +307,7 @@ pub(super) fn run_after(
         kind: p.kind,
         before: p.before.as_ref(),
         author: p.author,
-        rated: p.rated,
+        rated: porchlight_domain::docs::satisfaction_given(writes),
         now: at,
     };
     let rules = setup.rules(tx)?;

@@ -26,7 +26,7 @@ use ring::rand::{SecureRandom, SystemRandom};
 use sha2::{Digest, Sha256};
 
 use super::attachments::AttachmentRecord;
-use super::{automation, store_writes, Storage, StorageError, StorageResult, Tx, TxState};
+use super::{automation, doc, store_writes, Storage, StorageError, StorageResult, Tx, TxState};
 
 /// Raw mails larger than this stay in the mailbox.
 pub const MAX_RAW_MAIL: usize = 50 * 1024 * 1024;
@@ -467,13 +467,6 @@ pub(super) fn mailboxes_in(tx: &mut dyn Tx) -> StorageResult<Vec<Mailbox>> {
     Ok(all)
 }
 
-fn doc(tx: &mut dyn Tx, kind: DocKind, id: &str) -> StorageResult<Option<Doc>> {
-    match tx.get_doc(kind, id)? {
-        Some(body) => Ok(Some(serde_json::from_str(&body)?)),
-        None => Ok(None),
-    }
-}
-
 /// Applies a mail channel mutation at `version` with the files it carries, and runs the
 /// triggers on the ticket it created or joined. Returns that ticket.
 fn apply_mail_in(
@@ -505,7 +498,6 @@ fn apply_mail_in(
             } else {
                 automation::ticket(tx, ticket)?
             },
-            rated: None,
         }),
         None => None,
     };

@@ -239,8 +239,6 @@ pub trait Tx {
     fn insert_attachment(&mut self, a: &attachments::AttachmentRecord) -> StorageResult<()>;
     fn attachment(&mut self, id: &str) -> StorageResult<Option<attachments::AttachmentRecord>>;
 
-    /// Remembers the ticket a message was written on, the first time it is stored (a merge
-    /// later moves it); later calls for the same message change nothing.
     /// Notes that these tickets' report rows must be computed again (by the next catch-up).
     fn mark_reports(&mut self, ticket_ids: &[String]) -> StorageResult<()>;
     /// Takes (and removes) up to `limit` marks.
@@ -257,6 +255,8 @@ pub trait Tx {
     fn report_rows(&mut self, since: i64, idle_open: bool) -> StorageResult<Vec<String>>;
     /// How many tickets are open now without activity at or after `since`.
     fn idle_open_count(&mut self, since: i64) -> StorageResult<i64>;
+    /// Remembers the ticket a message was written on, the first time it is stored (a merge
+    /// later moves it); later calls for the same message change nothing.
     fn record_message_origin(&mut self, message_id: &str, ticket_id: &str) -> StorageResult<()>;
     /// The stored message documents written on a ticket, wherever they are now.
     fn messages_written_on(&mut self, ticket_id: &str) -> StorageResult<Vec<String>>;
@@ -933,6 +933,23 @@ fn write_server_docs(tx: &mut dyn Tx, writes: &[DocWrite]) -> StorageResult<i64>
     store_writes(tx, version, writes)?;
     tx.set_version(version)?;
     Ok(version)
+}
+
+/// A stored document, parsed.
+pub(super) fn doc(tx: &mut dyn Tx, kind: DocKind, id: &str) -> StorageResult<Option<Doc>> {
+    match tx.get_doc(kind, id)? {
+        Some(body) => Ok(Some(serde_json::from_str(&body)?)),
+        None => Ok(None),
+    }
+}
+
+/// The stored documents of a kind under a parent (a ticket's messages, events, ratings),
+/// parsed.
+pub(super) fn children(tx: &mut dyn Tx, kind: DocKind, parent: &str) -> StorageResult<Vec<Doc>> {
+    tx.docs_by_parent(kind, parent)?
+        .iter()
+        .map(|b| serde_json::from_str::<Doc>(b).map_err(Into::into))
+        .collect()
 }
 
 /// Writes one document at `version`, with its parent and lookup keys.

@@ -20,7 +20,7 @@ use porchlight_domain::reports::{
 use porchlight_domain::sla::SlaBook;
 
 use super::automation::sla_book;
-use super::{Storage, StorageError, StorageResult, Tx};
+use super::{children, doc, Storage, StorageError, StorageResult, Tx};
 
 /// How many tickets one catch-up transaction computes.
 const CATCH_UP_BATCH: i64 = 500;
@@ -49,50 +49,26 @@ pub(super) fn mark(tx: &mut dyn Tx, mut tickets: Vec<String>) -> StorageResult<(
     tx.mark_reports(&tickets)
 }
 
-fn parsed(bodies: Vec<String>) -> StorageResult<Vec<Doc>> {
-    bodies
-        .iter()
-        .map(|b| serde_json::from_str::<Doc>(b).map_err(Into::into))
-        .collect()
-}
-
-fn doc_of(tx: &mut dyn Tx, kind: DocKind, id: &str) -> StorageResult<Option<Doc>> {
-    match tx.get_doc(kind, id)? {
-        Some(body) => Ok(Some(serde_json::from_str(&body)?)),
-        None => Ok(None),
-    }
-}
-
 /// Computes one ticket's row again from its documents.
 fn compute(tx: &mut dyn Tx, book: &SlaBook, id: &str) -> StorageResult<()> {
-    let Some(Doc::Ticket(t)) = doc_of(tx, DocKind::Ticket, id)? else {
+    let Some(Doc::Ticket(t)) = doc(tx, DocKind::Ticket, id)? else {
         return tx.put_report_row(id, None);
     };
-    let organization_id = match doc_of(tx, DocKind::Customer, &t.requester_id)? {
+    let organization_id = match doc(tx, DocKind::Customer, &t.requester_id)? {
         Some(Doc::Customer(c)) => c.organization_id,
         _ => None,
     };
-    let messages: Vec<_> = parsed(tx.docs_by_parent(DocKind::Message, id)?)?
-        .into_iter()
-        .filter_map(|d| match d {
-            Doc::Message(m) => Some(m),
-            _ => None,
-        })
-        .collect();
-    let events: Vec<_> = parsed(tx.docs_by_parent(DocKind::Event, id)?)?
-        .into_iter()
-        .filter_map(|d| match d {
-            Doc::Event(e) => Some(e),
-            _ => None,
-        })
-        .collect();
-    let ratings: Vec<_> = parsed(tx.docs_by_parent(DocKind::Rating, id)?)?
-        .into_iter()
-        .filter_map(|d| match d {
-            Doc::Rating(r) => Some(r),
-            _ => None,
-        })
-        .collect();
+    let (mut messages, mut events, mut ratings) = (Vec::new(), Vec::new(), Vec::new());
+    for kind in [DocKind::Message, DocKind::Event, DocKind::Rating] {
+        for d in children(tx, kind, id)? {
+            match d {
+                Doc::Message(m) => messages.push(m),
+                Doc::Event(e) => events.push(e),
+                Doc::Rating(r) => ratings.push(r),
+                _ => {}
+            }
+        }
+    }
     match report_ticket(
         &t,
         organization_id.as_deref(),
@@ -129,7 +105,7 @@ fn names(
         if out.contains_key(&id) {
             continue;
         }
-        let name = match doc_of(tx, kind, &id)? {
+        let name = match doc(tx, kind, &id)? {
             Some(Doc::Agent(a)) => a.name,
             Some(Doc::Group(g)) => g.name,
             Some(Doc::Customer(c)) => c.name,
