@@ -352,5 +352,57 @@ fn a_customer_mail_is_answered_from_the_window_and_the_answer_threads() {
     );
     s.wait_text("pieniądze dotarły", Duration::from_secs(30));
     s.screenshot("mail-outbound-answered");
+
+    // ---- the mailbox holds its survey back; Jan writes again first, so it never goes ----
+    open_mailboxes(&s);
+    s.js(
+        "[...document.querySelectorAll('[data-testid=mailbox-row]')].find(r => r.textContent.includes('Acme Support')).querySelector('[data-testid=mailbox-open]').click();",
+        json!([]),
+    );
+    s.el("mailbox-editor");
+    set_value(&s, "[data-testid=mailbox-field-survey_delay_minutes]", "45");
+    s.click_id("mailbox-save");
+    s.wait_js(
+        "the mailbox saved",
+        "[...document.querySelectorAll('[data-testid=toast-info]')].some(t => t.textContent.includes('Saved.'))",
+        SHORT,
+    );
+    s.click_id("view-open");
+    s.js(
+        "[...document.querySelectorAll('[data-testid=ticket-row]')].find(r => r.textContent.includes('Zwrot pieniędzy')).click();",
+        json!([]),
+    );
+    s.wait_text("pieniądze dotarły", SHORT);
+    s.select("prop-status", "solved");
+    s.wait_js(
+        "the survey shown with the time it goes",
+        "[...document.querySelectorAll('[data-testid=message-ack]')].some(a => a.textContent.includes('Satisfaction survey to')) && !!document.querySelector('[data-testid=message-delivery-scheduled]')",
+        SHORT,
+    );
+    s.screenshot("mail-survey-scheduled");
+    let answer = t.inbox(&jan, 1);
+    t.send(
+        &jan,
+        &support,
+        &format!("Re: {}", answer[0].subject),
+        "Jeszcze jedno: potrzebuję faktury.",
+        Some(&format!("<{ours}>")),
+    );
+    s.wait_css(
+        "[data-testid=message-delivery-withdrawn]",
+        Duration::from_secs(30),
+    );
+    assert_eq!(
+        s.js(
+            "return document.querySelector('[data-testid=\"prop-status\"]').value",
+            json!([])
+        ),
+        json!("open"),
+        "Jan's mail reopened the ticket"
+    );
+    assert!(s
+        .find_all("[data-testid=message-delivery-scheduled]")
+        .is_empty());
+    s.screenshot("mail-survey-withdrawn");
     s.quit();
 }

@@ -25,9 +25,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{bail, Context, Result};
 use porchlight_domain::config::ConfigMutation;
-use porchlight_domain::mail::{
-    AfterFetch, MailAuthKind, MailSecurity, MailServerRole, MailServerSettings, Mailbox,
-};
+use porchlight_domain::mail::{MailSecurity, MailServerRole, Mailbox};
 use porchlight_domain::{MessageKind, Mutation, SortKey};
 use porchlight_mail::channel;
 use porchlight_mail::imap::{self, ImapSession};
@@ -162,34 +160,14 @@ impl Server {
     }
 }
 
+/// A mailbox on the test mail server: both of its servers speak STARTTLS.
 fn mailbox_at(host: &str, imap: u16, smtp: u16, address: &str) -> Mailbox {
-    let settings = |port| MailServerSettings {
-        host: host.into(),
-        port,
-        security: MailSecurity::StartTls,
-        user: address.into(),
-        auth: MailAuthKind::Password,
-    };
-    Mailbox {
-        id: new_id(),
-        name: "Acme Destek".into(),
-        address: address.into(),
-        imap: settings(imap),
-        smtp: settings(smtp),
-        folder: "INBOX".into(),
-        after_fetch: AfterFetch::MarkRead,
-        move_to: String::new(),
-        group_id: None,
-        signature: "Acme — support team".into(),
-        acknowledgements: Vec::new(),
-        tag_prefix: "#".into(),
-        csat_survey: false,
-        ces_survey: false,
-        nps_survey: false,
-        survey_every_days: 0,
-        active: true,
-        updated_at: 0,
-    }
+    let mut mb = Mailbox::new(&new_id(), "Acme Destek", address, host);
+    mb.imap.port = imap;
+    mb.imap.security = MailSecurity::StartTls;
+    mb.smtp.port = smtp;
+    mb.signature = "Acme — support team".into();
+    mb
 }
 
 struct Password(String);
@@ -721,7 +699,7 @@ fn bench_send(
     // measured here, so they are recorded as sent: the queue then holds only the replies.
     let mut acks = 0;
     loop {
-        let queued = store.mail_outgoing(1000)?;
+        let queued = store.mail_outgoing(1000, porchlight_store::now_ms())?;
         if queued.is_empty() {
             break;
         }

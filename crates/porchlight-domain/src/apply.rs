@@ -431,6 +431,8 @@ struct AutomaticMail {
     body: String,
     references: Vec<String>,
     survey: Option<SurveyKind>,
+    /// Not sent before this instant (a survey's delay).
+    not_before: Option<i64>,
 }
 
 /// The stored state with this mutation's pending writes on top, so later steps of a mutation
@@ -862,12 +864,12 @@ impl Engine<'_, '_, '_> {
                     },
                 )?;
                 match (author_kind, kind) {
-                    (AuthorKind::Customer, _) => self.customer_wrote(&mut t, author.name),
+                    (AuthorKind::Customer, _) => self.customer_wrote(&mut t, author.name)?,
                     (_, MessageKind::Reply) => {
                         t.last_agent_reply_at = Some(at);
                         t.first_response_at.get_or_insert(at);
                         if t.status == TicketStatus::New {
-                            self.set_status(&mut t, TicketStatus::Open, &me);
+                            self.set_status(&mut t, TicketStatus::Open, &me)?;
                         }
                     }
                     _ => {}
@@ -945,6 +947,7 @@ impl Engine<'_, '_, '_> {
             Mutation::DeleteTicket { ticket_id } => {
                 let mut t = self.live_ticket(ticket_id)?;
                 t.deleted_at = Some(at);
+                self.withdraw_scheduled_surveys(ticket_id)?;
                 self.event(ticket_id, &me, "deleted", None, None);
                 self.save_ticket(t);
             }
@@ -1170,10 +1173,15 @@ impl Engine<'_, '_, '_> {
 
     /// Changes the status with its audit event and metrics. Solving or closing an open ticket
     /// sets `solved_at`; closing a solved one keeps it; leaving solved/closed counts a reopen.
-    fn set_status(&mut self, t: &mut TicketDoc, to: TicketStatus, who: &Who) {
+    fn set_status(
+        &mut self,
+        t: &mut TicketDoc,
+        to: TicketStatus,
+        who: &Who,
+    ) -> Result<(), DomainError> {
         let from = t.status;
         if from == to {
-            return;
+            return Ok(());
         }
         if !to.is_open_like() {
             t.solved_at = match (from.is_open_like(), t.solved_at) {
@@ -1183,9 +1191,31 @@ impl Engine<'_, '_, '_> {
         }
         if !from.is_open_like() && to.is_open_like() {
             t.reopen_count += 1;
+            self.withdraw_scheduled_surveys(&t.id)?;
         }
         t.status = to;
         self.event(&t.id, who, "status", Some(from.as_str()), Some(to.as_str()));
+        Ok(())
+    }
+
+    /// A survey still waiting for its delay (`Mailbox::survey_delay_minutes`) is not sent
+    /// once the ticket is reopened or deleted: the customer is not asked how it went while it
+    /// is still going. The mail stays in the thread, withdrawn, and counts as no survey (see
+    /// `MessageMail::survey_to`), so solving the ticket again asks again.
+    fn withdraw_scheduled_surveys(&mut self, ticket_id: &str) -> Result<(), DomainError> {
+        let at = self.ctx.at;
+        for mut msg in self.view.messages_of(ticket_id)? {
+            let Some(e) = msg.email.as_mut().filter(|e| e.survey.is_some()) else {
+                continue;
+            };
+            let Some(d) = e.delivery.as_mut().filter(|d| d.is_scheduled(at)) else {
+                continue;
+            };
+            d.state = DeliveryState::Withdrawn;
+            d.updated_at = at;
+            self.view.put(Doc::Message(msg));
+        }
+        Ok(())
     }
 
     /// Field changes in the desktop's order, one event per field that really changes.
@@ -1239,7 +1269,7 @@ impl Engine<'_, '_, '_> {
             t.assignee_id = a.clone();
             // Someone took a new ticket: it is being worked on now.
             if a.is_some() && t.status == TicketStatus::New && ch.status.is_none() {
-                self.set_status(t, TicketStatus::Open, me);
+                self.set_status(t, TicketStatus::Open, me)?;
             }
         }
         if let Some(g) = ch.group_id.as_ref().filter(|g| **g != t.group_id) {
@@ -1255,7 +1285,7 @@ impl Engine<'_, '_, '_> {
             t.group_id = g.clone();
         }
         if let Some(s) = ch.status {
-            self.set_status(t, s, me);
+            self.set_status(t, s, me)?;
         }
         Ok(())
     }
@@ -1283,7 +1313,7 @@ impl Engine<'_, '_, '_> {
             .count() as i64;
         src.merged_into_id = Some(target_id.to_owned());
         src.message_count = 0;
-        self.set_status(&mut src, TicketStatus::Closed, me);
+        self.set_status(&mut src, TicketStatus::Closed, me)?;
         self.event(source_id, me, "merged_into", None, Some(&dst_label));
         self.event(target_id, me, "merged_from", None, Some(&src_label));
         let into_target = format!("{} merged {src_label} into this ticket.", me.name);
@@ -1297,12 +1327,13 @@ impl Engine<'_, '_, '_> {
 
     /// The customer wrote: a solved or waiting ticket needs an agent again. The change is the
     /// customer's doing, so no agent id.
-    fn customer_wrote(&mut self, t: &mut TicketDoc, name: String) {
+    fn customer_wrote(&mut self, t: &mut TicketDoc, name: String) -> Result<(), DomainError> {
         t.last_customer_message_at = Some(self.ctx.at);
         if !t.status.is_open_like() || t.status == TicketStatus::Pending {
             let customer = Who { id: None, name };
-            self.set_status(t, TicketStatus::Open, &customer);
+            self.set_status(t, TicketStatus::Open, &customer)?;
         }
+        Ok(())
     }
 
     /// A message that is (to be) sent by e-mail.
@@ -1374,6 +1405,7 @@ impl Engine<'_, '_, '_> {
                 error: None,
                 attempts: 0,
                 updated_at: self.ctx.at,
+                not_before: None,
             }),
             problems: Vec::new(),
             auth_warning: None,
@@ -1561,7 +1593,7 @@ impl Engine<'_, '_, '_> {
             )?;
             // An out-of-office answer is kept but does not reopen the ticket.
             if author_kind == AuthorKind::Customer && !mail.automatic {
-                self.customer_wrote(&mut t, author_name);
+                self.customer_wrote(&mut t, author_name)?;
             }
             self.save_ticket(t);
             return Ok(());
@@ -1736,7 +1768,8 @@ impl Engine<'_, '_, '_> {
             }
             let asked_here = thread
                 .iter()
-                .any(|m| m.email.as_ref().is_some_and(|e| e.survey == Some(kind)));
+                .filter_map(|m| m.email.as_ref()?.survey_to())
+                .any(|(k, _)| k == kind);
             if asked_here {
                 continue;
             }
@@ -1765,6 +1798,7 @@ impl Engine<'_, '_, '_> {
                 body: crate::catalog::fill(locale.t(body), &args),
                 references: references.clone(),
                 survey: Some(kind),
+                not_before: r.mailbox.survey_delay(self.ctx.at),
             };
             self.queue_automatic_mail(t, &r.mailbox, mail)?;
         }
@@ -1806,6 +1840,7 @@ impl Engine<'_, '_, '_> {
                     error: None,
                     attempts: 0,
                     updated_at: self.ctx.at,
+                    not_before: mail.not_before,
                 }),
                 problems: Vec::new(),
                 auth_warning: None,
@@ -1860,6 +1895,7 @@ impl Engine<'_, '_, '_> {
             body,
             references: vec![mail.mail_id.clone()],
             survey: None,
+            not_before: None,
         };
         self.queue_automatic_mail(t, mailbox, ack)
     }
@@ -3796,6 +3832,77 @@ mod tests {
         assert_eq!(
             mb.validated().unwrap_err().field.as_deref(),
             Some("survey_every_days")
+        );
+    }
+
+    #[test]
+    fn a_delayed_survey_waits_and_is_withdrawn_when_the_customer_writes_back_first() {
+        use crate::docs::{mail_due_key, MAIL_QUEUED};
+        let mut st = MemState::with_mailbox();
+        st.mailboxes[0].csat_survey = true;
+        st.mailboxes[0].survey_delay_minutes = 120;
+        let solved_at = st.clock;
+        assert_eq!(
+            solve_another(&mut st, "t1", "a@mail.example"),
+            vec![SurveyKind::Csat]
+        );
+        let survey = |st: &MemState| {
+            st.thread("t1")
+                .into_iter()
+                .filter(|m| m.email.as_ref().is_some_and(|e| e.survey.is_some()))
+                .collect::<Vec<_>>()
+        };
+        let first = survey(&st).remove(0);
+        let d = first.email.as_ref().unwrap().delivery.clone().unwrap();
+        let due = solved_at + 120 * 60_000;
+        assert!(d.not_before.is_some_and(|t| t >= due && t < due + 60_000));
+        // The senders find it among the mails due at its time, not in the queue of now.
+        let keys = Doc::Message(first.clone()).lookup_keys();
+        assert!(keys.contains(&mail_due_key(d.not_before.unwrap())));
+        assert!(!keys.contains(&MAIL_QUEUED.to_string()));
+
+        // She writes back an hour later: the ticket reopens and the survey never goes.
+        st.clock += 3_600_000;
+        let answered = first.email.as_ref().unwrap().mail_id.clone();
+        let mut more = inbound("ayse@example.com", "more@mail.example", &[&answered]);
+        more.body_text = "It broke again.".into();
+        st.receive("t-new", "m-more", more).unwrap();
+        assert_eq!(st.tickets["t1"].status, TicketStatus::Open);
+        let withdrawn = survey(&st).remove(0);
+        let e = withdrawn.email.as_ref().unwrap();
+        assert_eq!(e.delivery.as_ref().unwrap().state, DeliveryState::Withdrawn);
+        assert_eq!(e.survey_to(), None, "a withdrawn survey asked nobody");
+        let keys = Doc::Message(withdrawn).lookup_keys();
+        assert!(keys
+            .iter()
+            .all(|k| !k.starts_with("mail_due:") && !k.starts_with("survey:")));
+
+        // Solved again: she is asked now, since the first question never reached her.
+        st.ok(
+            &agent(),
+            Mutation::SetTicketFields {
+                ticket_id: "t1".into(),
+                changes: TicketFieldChanges {
+                    status: Some(TicketStatus::Solved),
+                    ..Default::default()
+                },
+            },
+        );
+        let states: Vec<DeliveryState> = survey(&st)
+            .iter()
+            .map(|m| m.email.as_ref().unwrap().delivery.as_ref().unwrap().state)
+            .collect();
+        assert_eq!(
+            states,
+            vec![DeliveryState::Withdrawn, DeliveryState::Queued]
+        );
+
+        // A week at most, refused by field beyond.
+        let mut mb = st.mailboxes[0].clone();
+        mb.survey_delay_minutes = crate::mail::MAX_SURVEY_DELAY_MINUTES + 1;
+        assert_eq!(
+            mb.validated().unwrap_err().field.as_deref(),
+            Some("survey_delay_minutes")
         );
     }
 

@@ -198,11 +198,12 @@ impl Doc {
                     if let Some((kind, to)) = e.survey_to() {
                         keys.push(survey_lookup_key(to, kind));
                     }
-                    if e.delivery
-                        .as_ref()
-                        .is_some_and(|d| d.state == DeliveryState::Queued)
-                    {
-                        keys.push(MAIL_QUEUED.to_string());
+                    match &e.delivery {
+                        Some(d) if d.state == DeliveryState::Queued => keys.push(
+                            d.not_before
+                                .map_or_else(|| MAIL_QUEUED.to_string(), mail_due_key),
+                        ),
+                        _ => {}
                     }
                     keys
                 }
@@ -260,6 +261,16 @@ pub fn survey_lookup_key(address: &str, kind: crate::survey::SurveyKind) -> Stri
 
 /// The lookup key of messages waiting to be sent by e-mail.
 pub const MAIL_QUEUED: &str = "mail_queued";
+
+/// The prefix of [`mail_due_key`].
+pub const MAIL_DUE_PREFIX: &str = "mail_due:";
+
+/// The lookup key of a queued message not to be sent before `at` (a survey's delay): the
+/// instant in fixed-width digits, so the keys of the mails due by a time form one range and
+/// scheduled mail never stands in the queue ahead of the replies that may go now.
+pub fn mail_due_key(at: i64) -> String {
+    format!("{MAIL_DUE_PREFIX}{:015}", at.max(0))
+}
 
 /// The lookup key of a translation's revision number `revision`.
 pub fn revision_lookup_key(article_id: &str, locale: &str, revision: i64) -> String {

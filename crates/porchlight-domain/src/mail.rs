@@ -24,7 +24,11 @@ string_enum!(
     /// What happens in the mailbox to a mail once it is safely stored.
     AfterFetch { MarkRead => "mark_read", Move => "move" }
 );
-string_enum!(DeliveryState { Queued => "queued", Sent => "sent", Failed => "failed" });
+string_enum!(
+    /// Where an outgoing mail stands. `Withdrawn`: a scheduled survey that will not be sent
+    /// (its ticket was reopened or deleted before its time).
+    DeliveryState { Queued => "queued", Sent => "sent", Failed => "failed", Withdrawn => "withdrawn" }
+);
 string_enum!(
     /// Which server of a mailbox a secret or a connection test is for.
     MailServerRole { Imap => "imap", Smtp => "smtp" }
@@ -94,6 +98,10 @@ pub struct Mailbox {
     /// after every solved ticket).
     #[serde(default)]
     pub survey_every_days: u32,
+    /// Send the surveys this many minutes after the ticket is solved (0: at once), so a
+    /// customer who writes back first is not asked yet; at most [`MAX_SURVEY_DELAY_MINUTES`].
+    #[serde(default)]
+    pub survey_delay_minutes: u32,
     pub active: bool,
     #[ts(type = "number")]
     pub updated_at: i64,
@@ -141,10 +149,47 @@ impl MailServerSettings {
 
 /// The longest pause between two surveys of a kind to one customer a mailbox may set.
 pub const MAX_SURVEY_EVERY_DAYS: u32 = 365;
+/// The longest a mailbox may hold its surveys back after a ticket is solved: a week.
+pub const MAX_SURVEY_DELAY_MINUTES: u32 = 7 * 24 * 60;
 /// A customer address is asked the recommendation question (NPS) at most this often.
 pub const NPS_EVERY_DAYS: u32 = 90;
 
 impl Mailbox {
+    /// An active mailbox at `address` on the mail server `host`, as the app's "New mailbox"
+    /// form starts it: IMAP over TLS (993), SMTP with STARTTLS (587), both signed in as the
+    /// address with a password; the INBOX read and marked read; no signature,
+    /// acknowledgements or surveys.
+    pub fn new(id: &str, name: &str, address: &str, host: &str) -> Mailbox {
+        let server = |port, security| MailServerSettings {
+            host: host.into(),
+            port,
+            security,
+            user: address.into(),
+            auth: MailAuthKind::Password,
+        };
+        Mailbox {
+            id: id.into(),
+            name: name.into(),
+            address: address.into(),
+            imap: server(993, MailSecurity::Tls),
+            smtp: server(587, MailSecurity::StartTls),
+            folder: "INBOX".into(),
+            after_fetch: AfterFetch::MarkRead,
+            move_to: String::new(),
+            group_id: None,
+            signature: String::new(),
+            acknowledgements: Vec::new(),
+            tag_prefix: "#".into(),
+            csat_survey: false,
+            ces_survey: false,
+            nps_survey: false,
+            survey_every_days: 0,
+            survey_delay_minutes: 0,
+            active: true,
+            updated_at: 0,
+        }
+    }
+
     /// Whether this mailbox asks the customers of solved tickets this survey.
     pub fn asks(&self, kind: crate::survey::SurveyKind) -> bool {
         use crate::survey::SurveyKind;
@@ -153,6 +198,11 @@ impl Mailbox {
             SurveyKind::Ces => self.ces_survey,
             SurveyKind::Nps => self.nps_survey,
         }
+    }
+
+    /// When the surveys of a ticket solved at `at` may go, if they wait at all.
+    pub fn survey_delay(&self, at: i64) -> Option<i64> {
+        (self.survey_delay_minutes > 0).then(|| at + self.survey_delay_minutes as i64 * 60_000)
     }
 
     /// The fewest days between two surveys of `kind` to one customer address.
@@ -213,6 +263,14 @@ impl Mailbox {
                 ),
             ));
         }
+        if self.survey_delay_minutes > MAX_SURVEY_DELAY_MINUTES {
+            return Err(DomainError::invalid(
+                "survey_delay_minutes",
+                format!(
+                    "Hold a survey back at most {MAX_SURVEY_DELAY_MINUTES} minutes (a week; 0: send it at once)."
+                ),
+            ));
+        }
         let mut seen = Vec::new();
         for a in &mut self.acknowledgements {
             a.language = a.language.trim().to_ascii_lowercase();
@@ -257,6 +315,18 @@ pub struct Delivery {
     pub attempts: i64,
     #[ts(type = "number")]
     pub updated_at: i64,
+    /// Queued but not to be sent before this instant (a survey's delay); the senders skip it
+    /// until then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "number")]
+    pub not_before: Option<i64>,
+}
+
+impl Delivery {
+    /// Queued and waiting for its time at `now`.
+    pub fn is_scheduled(&self, now: i64) -> bool {
+        self.state == DeliveryState::Queued && self.not_before.is_some_and(|t| t > now)
+    }
 }
 
 /// The e-mail side of a message: what arrived, or what is (to be) sent.
@@ -296,8 +366,16 @@ pub struct MessageMail {
 }
 
 impl MessageMail {
-    /// For a survey mail, its kind and first recipient: who was asked what.
+    /// For a survey mail, its kind and first recipient: who was asked what. A withdrawn
+    /// survey asked nobody.
     pub fn survey_to(&self) -> Option<(crate::survey::SurveyKind, &str)> {
+        if self
+            .delivery
+            .as_ref()
+            .is_some_and(|d| d.state == DeliveryState::Withdrawn)
+        {
+            return None;
+        }
         Some((self.survey?, self.to.first()?.as_str()))
     }
 }
@@ -634,33 +712,7 @@ pub(crate) mod tests {
     use super::*;
 
     pub(crate) fn mailbox(id: &str, address: &str) -> Mailbox {
-        let server = |port| MailServerSettings {
-            host: "mail.example.com".into(),
-            port,
-            security: MailSecurity::Tls,
-            user: address.into(),
-            auth: MailAuthKind::Password,
-        };
-        Mailbox {
-            id: id.into(),
-            name: "Support".into(),
-            address: address.into(),
-            imap: server(993),
-            smtp: server(465),
-            folder: "INBOX".into(),
-            after_fetch: AfterFetch::MarkRead,
-            move_to: String::new(),
-            group_id: None,
-            signature: String::new(),
-            acknowledgements: Vec::new(),
-            tag_prefix: "#".into(),
-            csat_survey: false,
-            ces_survey: false,
-            nps_survey: false,
-            survey_every_days: 0,
-            active: true,
-            updated_at: 0,
-        }
+        Mailbox::new(id, "Support", address, "mail.example.com")
     }
 
     #[test]

@@ -209,36 +209,14 @@ pub fn detect_language(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use porchlight_domain::mail::{AfterFetch, MailAuthKind, MailSecurity, MailServerSettings};
 
     fn mailbox() -> Mailbox {
-        let server = MailServerSettings {
-            host: "mail.desk.example".into(),
-            port: 993,
-            security: MailSecurity::Tls,
-            user: "support@desk.example".into(),
-            auth: MailAuthKind::Password,
-        };
-        Mailbox {
-            id: "mb1".into(),
-            name: "Support".into(),
-            address: "support@desk.example".into(),
-            imap: server.clone(),
-            smtp: server,
-            folder: "INBOX".into(),
-            after_fetch: AfterFetch::MarkRead,
-            move_to: String::new(),
-            group_id: None,
-            signature: String::new(),
-            acknowledgements: Vec::new(),
-            tag_prefix: "#".into(),
-            csat_survey: false,
-            ces_survey: false,
-            nps_survey: false,
-            survey_every_days: 0,
-            active: true,
-            updated_at: 0,
-        }
+        Mailbox::new(
+            "mb1",
+            "Support",
+            "support@desk.example",
+            "mail.desk.example",
+        )
     }
 
     #[test]

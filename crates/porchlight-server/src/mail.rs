@@ -193,7 +193,11 @@ impl MailStorage for ServerMail {
     fn outgoing(&self, limit: usize) -> Result<Vec<Outgoing>, String> {
         let now = crate::now_ms();
         // Every push wakes the sender; most leave nothing to send.
-        if !self.storage().mail_waiting().map_err(|e| e.to_string())? {
+        if !self
+            .storage()
+            .mail_waiting(now)
+            .map_err(|e| e.to_string())?
+        {
             return Ok(Vec::new());
         }
         if !self
@@ -223,7 +227,7 @@ impl MailStorage for ServerMail {
         let mut out = Vec::new();
         for o in self
             .storage()
-            .mail_outgoing(limit, &links)
+            .mail_outgoing(limit, now, &links)
             .map_err(|e| e.to_string())?
         {
             if o.reply.automatic {

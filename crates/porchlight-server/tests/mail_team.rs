@@ -472,3 +472,136 @@ fn two_server_processes_take_each_mail_in_once() {
     }
     drop(second);
 }
+
+/// A mailbox that holds its surveys back half an hour, on the server's storage: a survey
+/// scheduled on a desktop (and synced) is not handed to the sender before its time, never
+/// stands ahead of a reply that may go now, and is handed over once due. The storage finds
+/// due mail by a range of time-ordered keys, which PostgreSQL walks in its own collation.
+fn scheduled_mail_waits_its_time(storage: porchlight_server::storage::Storage) {
+    use porchlight_domain::config::ConfigMutation;
+    use porchlight_domain::mail::Mailbox;
+    use porchlight_domain::mutation::TicketFieldChanges;
+    use porchlight_domain::{MessageKind, Mutation, TicketStatus};
+    use porchlight_mail::channel::TakenIn;
+    use porchlight_store::{new_id, now_ms, Store};
+
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::open(dir.path()).unwrap();
+    s.create_profile("Deniz Admin", "deniz@example.com")
+        .unwrap();
+    let mut mb = Mailbox::new(
+        &new_id(),
+        "Acme Destek",
+        "destek@acme.example",
+        "mail.acme.example",
+    );
+    mb.csat_survey = true;
+    mb.ces_survey = true;
+    mb.survey_delay_minutes = 30;
+    s.apply_config(ConfigMutation::SaveMailbox {
+        mailbox: mb.clone(),
+    })
+    .unwrap();
+    let raw = build_reply(
+        &OutgoingReply {
+            from: MailAddress::new(Some("Ayşe Yılmaz"), "ayse@customer.example"),
+            to: vec![MailAddress::new(None, "destek@acme.example")],
+            cc: vec![],
+            reply_to: None,
+            subject: "Fatura".into(),
+            ticket_number: None,
+            message_id: format!("<{}@customer.example>", new_id()),
+            in_reply_to: None,
+            references: vec![],
+            text: "Fatura gelmedi.".into(),
+            html: None,
+            attachments: vec![],
+            automatic: false,
+            date: None,
+        },
+        &SubjectTag::default(),
+    )
+    .unwrap()
+    .formatted();
+    let (taken, _) = s.take_in_mail(&mb, &raw).unwrap();
+    let TakenIn::Ticket(ticket) = taken else {
+        panic!("not a ticket: {taken:?}")
+    };
+    s.apply(Mutation::SetTicketFields {
+        ticket_id: ticket.clone(),
+        changes: TicketFieldChanges {
+            status: Some(TicketStatus::Solved),
+            ..Default::default()
+        },
+    })
+    .unwrap();
+    let solved_at = now_ms();
+    s.apply(Mutation::AddMessage {
+        message_id: new_id(),
+        ticket_id: ticket.clone(),
+        kind: MessageKind::Reply,
+        from_customer: false,
+        body_text: "Makbuz ekte.".into(),
+        body_html: None,
+        attachment_ids: vec![],
+        cc: None,
+    })
+    .unwrap();
+    storage
+        .import_documents(&s.canonical_dump().unwrap())
+        .unwrap();
+
+    let surveys: Vec<String> = s
+        .ticket_detail(&ticket, &[])
+        .unwrap()
+        .messages
+        .iter()
+        .filter(|m| m.email.as_ref().is_some_and(|e| e.survey.is_some()))
+        .map(|m| m.id.clone())
+        .collect();
+    assert_eq!(surveys.len(), 2);
+    let links = |_: &str, _: &str, _| None;
+    // Of what may go at `at` (at most `limit`): (is it a survey, its subject).
+    let outgoing = |at: i64, limit: usize| -> Vec<(bool, String)> {
+        storage
+            .mail_outgoing(limit, at, &links)
+            .unwrap()
+            .into_iter()
+            .map(|o| (surveys.contains(&o.message_id), o.reply.subject))
+            .collect()
+    };
+    let now = outgoing(now_ms(), 10);
+    assert_eq!(now.len(), 2, "the acknowledgement and the reply: {now:?}");
+    assert!(now.iter().all(|(survey, _)| !survey), "{now:?}");
+    assert!(storage.mail_waiting(now_ms()).unwrap());
+    let first = outgoing(now_ms(), 1);
+    assert!(
+        !first[0].0,
+        "one at a time, no survey comes first: {first:?}"
+    );
+    let due = outgoing(solved_at + 31 * 60_000, 10);
+    assert_eq!(
+        due.iter().filter(|(survey, _)| *survey).count(),
+        2,
+        "both surveys once due: {due:?}"
+    );
+    assert_eq!(due.len(), 4);
+}
+
+#[test]
+fn scheduled_mail_waits_its_time_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let storage = porchlight_server::open_storage(&porchlight_server::Database::Sqlite(
+        dir.path().to_path_buf(),
+    ))
+    .unwrap();
+    scheduled_mail_waits_its_time(storage);
+}
+
+#[test]
+fn scheduled_mail_waits_its_time_on_postgres() {
+    let url = common::fresh_postgres_database();
+    let storage =
+        porchlight_server::open_storage(&porchlight_server::Database::Postgres(url)).unwrap();
+    scheduled_mail_waits_its_time(storage);
+}

@@ -250,14 +250,15 @@ impl Store {
         self.read(config_docs::mailboxes)
     }
 
-    /// Messages waiting to be sent, built as mail: the mailbox's signature below the text, the
-    /// ticket's tag in the subject, the thread's Message-IDs, the files. Automatic mail to an
-    /// address that already had [`MAX_AUTOMATIC_PER_HOUR`] this hour is failed instead.
-    pub fn mail_outgoing(&self, limit: usize) -> StoreResult<Vec<Outgoing>> {
+    /// Messages that may be sent at `now`, built as mail: the mailbox's signature below the
+    /// text, the ticket's tag in the subject, the thread's Message-IDs, the files. A scheduled
+    /// mail (a survey's delay) waits for its time. Automatic mail to an address that already
+    /// had [`MAX_AUTOMATIC_PER_HOUR`] this hour is failed instead.
+    pub fn mail_outgoing(&self, limit: usize, now: i64) -> StoreResult<Vec<Outgoing>> {
         let ids: Vec<String> = self.read(|c| {
             let mut st = c.prepare_cached(crate::refresh::MAIL_QUEUED)?;
             let ids = st
-                .query_map([limit as i64], |r| r.get(0))?
+                .query_map([limit as i64, now], |r| r.get(0))?
                 .collect::<Result<Vec<String>, _>>()?;
             Ok(ids)
         })?;
@@ -276,7 +277,7 @@ impl Store {
                     Ok(c.prepare_cached(
                         "SELECT count(*) FROM mail_sent_auto WHERE address = ?1 AND at > ?2",
                     )?
-                    .query_row(params![to, now_ms() - 3_600_000], |r| r.get(0))?)
+                    .query_row(params![to, now - 3_600_000], |r| r.get(0))?)
                 })?;
                 if recent >= MAX_AUTOMATIC_PER_HOUR {
                     self.mail_delivered(
@@ -556,7 +557,7 @@ impl<K: MailSecrets> MailStorage for DesktopMail<K> {
         if !self.standalone()? {
             return Ok(Vec::new());
         }
-        self.store.mail_outgoing(limit).map_err(text)
+        self.store.mail_outgoing(limit, now_ms()).map_err(text)
     }
     fn delivered(&self, message_id: &str, outcome: Result<(), String>) -> Result<(), String> {
         let changed = self

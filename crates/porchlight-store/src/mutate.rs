@@ -83,7 +83,8 @@ impl StateView for TxView<'_> {
                 "SELECT max(created_at) FROM messages
                  WHERE json_extract(channel_meta, '$.survey') IS NOT NULL
                    AND json_extract(channel_meta, '$.to[0]') = ?1
-                   AND json_extract(channel_meta, '$.survey') = ?2",
+                   AND json_extract(channel_meta, '$.survey') = ?2
+                   AND json_extract(channel_meta, '$.delivery.state') IS NOT 'withdrawn'",
             )
             .and_then(|mut st| st.query_row([address, kind.as_str()], |r| r.get(0)));
         found.map_err(|e| self.fail(e.into()))

@@ -130,11 +130,12 @@ pub(crate) const UNREAD_NOTIFICATIONS: &str =
 pub(crate) const UNDELIVERED_WAITING: &str =
     "SELECT EXISTS (SELECT 1 FROM notifications WHERE delivered = 0)";
 
-/// The oldest replies waiting to be mailed, up to `?1`. Walks the (small) queue and finds each
-/// message by its key: left to itself the planner walks every message when the queue is empty,
-/// pulling the whole table into memory at start-up.
+/// The oldest replies waiting to be mailed that may go at `?2`, up to `?1`. Walks the (small)
+/// queue and finds each message by its key: left to itself the planner walks every message
+/// when the queue is empty, pulling the whole table into memory at start-up.
 pub(crate) const MAIL_QUEUED: &str =
     "SELECT q.message_id FROM mail_queue q CROSS JOIN messages m ON m.id = q.message_id
+     WHERE q.not_before <= ?2
      ORDER BY m.created_at, m.rowid LIMIT ?1";
 
 /// Every statement above, named, for the plan check.

@@ -733,7 +733,13 @@ CREATE INDEX IF NOT EXISTS messages_survey_to ON messages(
   WHERE json_extract(channel_meta, '$.survey') IS NOT NULL;
 "#;
 
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13];
+/// Scheduled mail (a survey's delay): the send queue knows when each mail may go, so mail
+/// that must wait never stands ahead of the replies that may go now.
+const V14: &str = r#"
+ALTER TABLE mail_queue ADD COLUMN not_before INTEGER NOT NULL DEFAULT 0;
+"#;
+
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13, V14];
 
 /// Recomputes everything the derived triggers maintain, after a bulk import without them.
 pub(crate) fn rebuild_derived(conn: &Connection) -> StoreResult<()> {

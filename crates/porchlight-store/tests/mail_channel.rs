@@ -10,10 +10,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use porchlight_domain::config::ConfigMutation;
 use porchlight_domain::docs::Changed;
-use porchlight_domain::mail::{
-    AfterFetch, DeliveryState, MailAuthKind, MailSecurity, MailServerRole, MailServerSettings,
-    Mailbox,
-};
+use porchlight_domain::mail::{DeliveryState, MailSecurity, MailServerRole, Mailbox};
 use porchlight_domain::{Channel, MessageKind, Mutation, TicketStatus};
 use porchlight_mail::channel::{self, MailStorage};
 use porchlight_mail::imap;
@@ -74,33 +71,13 @@ impl TestMail {
     }
 
     fn mailbox(&self, address: &str) -> Mailbox {
-        let settings = |port| MailServerSettings {
-            host: self.host.clone(),
-            port,
-            security: MailSecurity::StartTls,
-            user: address.into(),
-            auth: MailAuthKind::Password,
-        };
-        Mailbox {
-            id: new_id(),
-            name: "Acme Destek".into(),
-            address: address.into(),
-            imap: settings(self.imap),
-            smtp: settings(self.submission),
-            folder: "INBOX".into(),
-            after_fetch: AfterFetch::MarkRead,
-            move_to: String::new(),
-            group_id: None,
-            signature: "Acme — support team".into(),
-            acknowledgements: Vec::new(),
-            tag_prefix: "#".into(),
-            csat_survey: false,
-            ces_survey: false,
-            nps_survey: false,
-            survey_every_days: 0,
-            active: true,
-            updated_at: 0,
-        }
+        // Both of the test mail server's services speak STARTTLS.
+        let mut mb = Mailbox::new(&new_id(), "Acme Destek", address, &self.host);
+        mb.imap.port = self.imap;
+        mb.imap.security = MailSecurity::StartTls;
+        mb.smtp.port = self.submission;
+        mb.signature = "Acme — support team".into();
+        mb
     }
 }
 

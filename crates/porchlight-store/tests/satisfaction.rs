@@ -4,9 +4,7 @@
 //! the store's own intake (`take_in_mail`), as the channel hands fetched mail to it.
 
 use porchlight_domain::config::ConfigMutation;
-use porchlight_domain::mail::{
-    AfterFetch, MailAuthKind, MailSecurity, MailServerSettings, Mailbox,
-};
+use porchlight_domain::mail::Mailbox;
 use porchlight_domain::mutation::TicketFieldChanges;
 use porchlight_domain::rules::{
     MatchMode, Rule, RuleAction, RuleCondition, RuleField, RuleOp, RuleTrigger,
@@ -17,33 +15,14 @@ use porchlight_mail::{build_reply, MailAddress, OutgoingReply, SubjectTag};
 use porchlight_store::{new_id, Store};
 
 fn mailbox() -> Mailbox {
-    let settings = |port| MailServerSettings {
-        host: "mail.acme.example".into(),
-        port,
-        security: MailSecurity::StartTls,
-        user: "destek@acme.example".into(),
-        auth: MailAuthKind::Password,
-    };
-    Mailbox {
-        id: new_id(),
-        name: "Acme Destek".into(),
-        address: "destek@acme.example".into(),
-        imap: settings(143),
-        smtp: settings(587),
-        folder: "INBOX".into(),
-        after_fetch: AfterFetch::MarkRead,
-        move_to: String::new(),
-        group_id: None,
-        signature: String::new(),
-        acknowledgements: Vec::new(),
-        tag_prefix: "#".into(),
-        csat_survey: true,
-        ces_survey: false,
-        nps_survey: false,
-        survey_every_days: 0,
-        active: true,
-        updated_at: 0,
-    }
+    let mut mb = Mailbox::new(
+        &new_id(),
+        "Acme Destek",
+        "destek@acme.example",
+        "mail.acme.example",
+    );
+    mb.csat_survey = true;
+    mb
 }
 
 fn customer_mail(subject: &str, text: &str, in_reply_to: Option<&str>) -> Vec<u8> {
@@ -134,7 +113,7 @@ fn a_bad_answer_by_mail_reopens_the_ticket_by_rule_once() {
     };
     s.apply(solve()).unwrap();
     let survey = s
-        .mail_outgoing(10)
+        .mail_outgoing(10, porchlight_store::now_ms())
         .unwrap()
         .into_iter()
         .find(|o| o.reply.automatic && o.reply.text.contains("3"))
@@ -208,4 +187,106 @@ fn a_bad_answer_by_mail_reopens_the_ticket_by_rule_once() {
         .filter_map(|m| m.email.as_ref().and_then(|e| e.survey))
         .collect();
     assert_eq!(surveys, vec![porchlight_domain::records::SurveyKind::Nps]);
+}
+
+/// The surveys a mailbox holds back for half an hour: not handed to the sender before their
+/// time (nor standing in the way of the replies that may go now), handed over after it, and
+/// withdrawn when the customer writes back first; solved again, she is asked then.
+#[test]
+fn a_delayed_survey_waits_its_time_and_is_withdrawn_when_the_customer_writes_back() {
+    use porchlight_domain::mail::DeliveryState;
+    use porchlight_store::now_ms;
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::open(dir.path()).unwrap();
+    s.create_profile("Deniz Admin", "deniz@example.com")
+        .unwrap();
+    let mut mb = mailbox();
+    mb.survey_delay_minutes = 30;
+    s.apply_config(ConfigMutation::SaveMailbox {
+        mailbox: mb.clone(),
+    })
+    .unwrap();
+    let (taken, _) = s
+        .take_in_mail(&mb, &customer_mail("Fatura", "Fatura gelmedi.", None))
+        .unwrap();
+    let TakenIn::Ticket(ticket) = taken else {
+        panic!("not a ticket: {taken:?}")
+    };
+    let reply = |text: &str| Mutation::AddMessage {
+        message_id: new_id(),
+        ticket_id: ticket.clone(),
+        kind: MessageKind::Reply,
+        from_customer: false,
+        body_text: text.into(),
+        body_html: None,
+        attachment_ids: vec![],
+        cc: None,
+    };
+    let solve = || Mutation::SetTicketFields {
+        ticket_id: ticket.clone(),
+        changes: TicketFieldChanges {
+            status: Some(TicketStatus::Solved),
+            ..Default::default()
+        },
+    };
+    s.apply(reply("Faturanız yolda.")).unwrap();
+    for o in s.mail_outgoing(10, now_ms()).unwrap() {
+        s.mail_delivered(&o.message_id, Ok(())).unwrap();
+    }
+    s.apply(solve()).unwrap();
+    let solved_at = now_ms();
+    // An agent's reply queued after the survey goes first: the queue holds the survey back.
+    s.apply(reply("Bir şey daha: makbuz ekte.")).unwrap();
+    let now = s.mail_outgoing(1, now_ms()).unwrap();
+    assert_eq!(now.len(), 1);
+    assert!(!now[0].reply.automatic, "the reply, not the survey");
+    assert!(s
+        .mail_outgoing(10, now_ms())
+        .unwrap()
+        .iter()
+        .all(|o| !o.reply.automatic));
+    let later = s.mail_outgoing(10, solved_at + 31 * 60_000).unwrap();
+    assert!(
+        later.iter().any(|o| o.reply.automatic),
+        "due after 30 minutes"
+    );
+
+    // She writes back before it went: reopened, and the survey is withdrawn for good.
+    let (taken, _) = s
+        .take_in_mail(
+            &mb,
+            &customer_mail(
+                "Re: Fatura",
+                "Makbuz açılmıyor.",
+                Some(&now[0].reply.message_id),
+            ),
+        )
+        .unwrap();
+    assert!(
+        matches!(taken, TakenIn::Ticket(ref t) if *t == ticket),
+        "{taken:?}"
+    );
+    let survey_states = || -> Vec<DeliveryState> {
+        s.ticket_detail(&ticket, &[])
+            .unwrap()
+            .messages
+            .iter()
+            .filter_map(|m| m.email.as_ref())
+            .filter(|e| e.survey.is_some())
+            .filter_map(|e| e.delivery.as_ref().map(|d| d.state))
+            .collect()
+    };
+    assert_eq!(survey_states(), vec![DeliveryState::Withdrawn]);
+    assert!(s
+        .mail_outgoing(10, solved_at + 31 * 60_000)
+        .unwrap()
+        .iter()
+        .all(|o| !o.reply.automatic));
+
+    // Solved again: the question that never reached her is asked now.
+    s.apply(solve()).unwrap();
+    assert_eq!(
+        survey_states(),
+        vec![DeliveryState::Withdrawn, DeliveryState::Queued]
+    );
 }

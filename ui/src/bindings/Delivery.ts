@@ -8,4 +8,9 @@ export type Delivery = { state: DeliveryState,
 /**
  * The mail server's answer when it refused or could not be reached.
  */
-error: string | null, attempts: number, updated_at: number, };
+error: string | null, attempts: number, updated_at: number, 
+/**
+ * Queued but not to be sent before this instant (a survey's delay); the senders skip it
+ * until then.
+ */
+not_before?: number, };

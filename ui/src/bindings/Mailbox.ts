@@ -54,4 +54,9 @@ nps_survey: boolean,
  * Ask the same customer address a survey of a kind at most once in this many days (0:
  * after every solved ticket).
  */
-survey_every_days: number, active: boolean, updated_at: number, };
+survey_every_days: number, 
+/**
+ * Send the surveys this many minutes after the ticket is solved (0: at once), so a
+ * customer who writes back first is not asked yet; at most [`MAX_SURVEY_DELAY_MINUTES`].
+ */
+survey_delay_minutes: number, active: boolean, updated_at: number, };

@@ -14,6 +14,8 @@ import {
   parsePort,
   revealBidiControls,
   mailProblemKey,
+  scheduledAt,
+  SURVEY_MAIL_KEYS,
   NOT_MAILED_KEYS,
   portAfterSecurityChange,
   sentToast,
@@ -90,6 +92,29 @@ describe("catalogue keys for mail states", () => {
 
   it("label every delivery state and every reason a reply is not mailed", () => {
     for (const k of [...Object.values(DELIVERY_KEYS), ...Object.values(NOT_MAILED_KEYS)]) expect(catalogs.en[k]).toBeTruthy();
+  });
+
+  it("name each survey mail by its question, in every language", () => {
+    for (const loc of ["en", "tr", "pl", "fa"] as const) {
+      const texts = Object.values(SURVEY_MAIL_KEYS).map((k) => catalogs[loc][k]);
+      expect(texts.every((x) => x && x.includes("{to}"))).toBe(true);
+      expect(new Set(texts).size).toBe(3);
+    }
+  });
+});
+
+describe("scheduledAt", () => {
+  const d = { state: "queued" as const, error: null, attempts: 0, updated_at: 0 };
+
+  it("is the time a held-back mail goes, until that time", () => {
+    expect(scheduledAt({ ...d, not_before: 5_000 }, 4_999)).toBe(5_000);
+    expect(scheduledAt({ ...d, not_before: 5_000 }, 5_000)).toBeNull();
+  });
+
+  it("is nothing for mail that goes at once, was sent or was withdrawn", () => {
+    expect(scheduledAt(d, 0)).toBeNull();
+    expect(scheduledAt({ ...d, state: "withdrawn", not_before: 5_000 }, 0)).toBeNull();
+    expect(scheduledAt({ ...d, state: "sent", not_before: 5_000 }, 0)).toBeNull();
   });
 });
 

@@ -2,6 +2,7 @@
 // whether the edited list goes out), the words for each connection problem and delivery state,
 // and the mailbox editor's defaults (ports, acknowledgements per language).
 import type { Acknowledgement } from "../bindings/Acknowledgement";
+import type { Delivery } from "../bindings/Delivery";
 import type { DeliveryState } from "../bindings/DeliveryState";
 import type { MailProblem } from "../bindings/MailProblem";
 import type { MailSecurity } from "../bindings/MailSecurity";
@@ -9,6 +10,7 @@ import type { MailServerRole } from "../bindings/MailServerRole";
 import type { Mailbox } from "../bindings/Mailbox";
 import type { NotMailed } from "../bindings/NotMailed";
 import type { ReplyRecipients } from "../bindings/ReplyRecipients";
+import type { SurveyKind } from "../bindings/SurveyKind";
 import type { MessageKey, Params } from "./i18n";
 
 // ---- addresses and CC chips --------------------------------------------------------------
@@ -121,7 +123,20 @@ export const DELIVERY_KEYS: Record<DeliveryState, MessageKey> = {
   queued: "message.delivery.queued",
   sent: "message.delivery.sent",
   failed: "message.delivery.failed",
+  withdrawn: "message.delivery.withdrawn",
 };
+
+/** The line a survey mail makes in the thread: which question went to whom. */
+export const SURVEY_MAIL_KEYS: Record<SurveyKind, MessageKey> = {
+  csat: "message.survey.csat",
+  ces: "message.survey.ces",
+  nps: "message.survey.nps",
+};
+
+/** A queued mail held back until its time (a survey's delay), as of `now`. */
+export function scheduledAt(d: Delivery, now: number): number | null {
+  return d.state === "queued" && d.not_before !== undefined && d.not_before > now ? d.not_before : null;
+}
 
 /**
  * The toast after sending: a note, a reply on its way by e-mail, a reply kept only in
@@ -171,6 +186,7 @@ export function newMailbox(id: string): Mailbox {
     ces_survey: false,
     nps_survey: false,
     survey_every_days: 0,
+    survey_delay_minutes: 0,
     active: true,
     updated_at: 0,
   };

@@ -11,7 +11,7 @@
 //!   are stored, and never appear in documents, logs or answers.
 
 use porchlight_domain::apply;
-use porchlight_domain::docs::{Doc, DocKind, MAIL_QUEUED};
+use porchlight_domain::docs::{mail_due_key, Doc, DocKind, MAIL_DUE_PREFIX, MAIL_QUEUED};
 use porchlight_domain::mail::{DeliveryState, InboundMail, MailServerRole, Mailbox};
 use porchlight_domain::model::AuthorKind;
 use porchlight_domain::records::SurveyKind;
@@ -99,6 +99,24 @@ impl SecretKey {
             })?;
         String::from_utf8(plain.to_vec()).map_err(|_| "a stored secret is damaged".into())
     }
+}
+
+/// The messages that may be sent at `now`, at most `limit`: the queue of mail to send at once
+/// (replies, acknowledgements) first, then the scheduled mail whose time has come (a
+/// survey's delay), oldest time first. Scheduled mail keys carry their time, so mail still
+/// waiting is never read.
+fn sendable(tx: &mut dyn Tx, limit: usize, now: i64) -> StorageResult<Vec<String>> {
+    let mut ids = tx.ids_by_lookup(DocKind::Message, MAIL_QUEUED, limit as i64)?;
+    if ids.len() < limit {
+        let room = (limit - ids.len()) as i64;
+        ids.extend(tx.ids_by_lookup_upto(
+            DocKind::Message,
+            MAIL_DUE_PREFIX,
+            &mail_due_key(now),
+            room,
+        )?);
+    }
+    Ok(ids)
 }
 
 fn secret_place(mailbox_id: &str, role: MailServerRole) -> String {
@@ -334,14 +352,10 @@ impl Storage {
         })
     }
 
-    /// Whether any message waits to be sent: a read, so that the wake-up every push gives the
-    /// sender costs no write (the sending lease is written only when there is work).
-    pub fn mail_waiting(&self) -> StorageResult<bool> {
-        self.read(|tx| {
-            Ok(!tx
-                .ids_by_lookup(DocKind::Message, MAIL_QUEUED, 1)?
-                .is_empty())
-        })
+    /// Whether any message may be sent at `now`: a read, so that the wake-up every push gives
+    /// the sender costs no write (the sending lease is written only when there is work).
+    pub fn mail_waiting(&self, now: i64) -> StorageResult<bool> {
+        self.read(|tx| Ok(!sendable(tx, 1, now)?.is_empty()))
     }
 
     /// Messages waiting to be sent (at most `limit`), built as mail
@@ -351,10 +365,11 @@ impl Storage {
     pub fn mail_outgoing(
         &self,
         limit: usize,
+        now: i64,
         links: &MailLinks<'_>,
     ) -> StorageResult<Vec<Outgoing>> {
         self.read(|tx| {
-            let ids = tx.ids_by_lookup(DocKind::Message, MAIL_QUEUED, limit as i64)?;
+            let ids = sendable(tx, limit, now)?;
             let boxes = mailboxes_in(tx)?;
             let mut out = Vec::new();
             for id in ids {

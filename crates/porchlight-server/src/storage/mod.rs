@@ -138,6 +138,16 @@ pub trait Tx {
     fn ids_by_lookup(&mut self, kind: DocKind, key: &str, limit: i64)
         -> StorageResult<Vec<String>>;
     fn count_by_lookup(&mut self, kind: DocKind, key: &str) -> StorageResult<i64>;
+    /// Document ids whose lookup key starts with `prefix` and sorts at most `upto` (keys of
+    /// one prefix and a fixed width, such as `docs::mail_due_key`), in key order, at most
+    /// `limit`.
+    fn ids_by_lookup_upto(
+        &mut self,
+        kind: DocKind,
+        prefix: &str,
+        upto: &str,
+        limit: i64,
+    ) -> StorageResult<Vec<String>>;
     /// Writes (or with `body: None`, tombstones) a document at `version`, replacing its
     /// parent and lookup keys.
     fn put_doc(

@@ -561,6 +561,27 @@ impl Tx for PgTx<'_> {
             .collect())
     }
 
+    fn ids_by_lookup_upto(
+        &mut self,
+        kind: DocKind,
+        prefix: &str,
+        upto: &str,
+        limit: i64,
+    ) -> StorageResult<Vec<String>> {
+        // The range walks the primary key in the database's collation, which may order
+        // punctuation unlike bytes: `starts_with` keeps only the prefix's keys.
+        Ok(self
+            .all(
+                "SELECT id FROM doc_lookup WHERE kind = $1 AND key >= $2 AND key <= $3
+                   AND starts_with(key, $2)
+                 ORDER BY key, id LIMIT $4",
+                &[&kind.as_str(), &prefix, &upto, &limit],
+            )?
+            .into_iter()
+            .map(|r| r.get(0))
+            .collect())
+    }
+
     fn count_by_lookup(&mut self, kind: DocKind, key: &str) -> StorageResult<i64> {
         Ok(self
             .opt(

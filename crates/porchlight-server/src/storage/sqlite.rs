@@ -337,6 +337,28 @@ impl Tx for SqliteTx<'_> {
         Ok(rows)
     }
 
+    fn ids_by_lookup_upto(
+        &mut self,
+        kind: DocKind,
+        prefix: &str,
+        upto: &str,
+        limit: i64,
+    ) -> StorageResult<Vec<String>> {
+        let mut st = self
+            .0
+            .prepare_cached(
+                "SELECT id FROM doc_lookup WHERE kind = ?1 AND key >= ?2 AND key <= ?3
+                 ORDER BY key, id LIMIT ?4",
+            )
+            .map_err(be)?;
+        let rows = st
+            .query_map(params![kind.as_str(), prefix, upto, limit], |r| r.get(0))
+            .map_err(be)?
+            .collect::<Result<Vec<String>, _>>()
+            .map_err(be)?;
+        Ok(rows)
+    }
+
     fn count_by_lookup(&mut self, kind: DocKind, key: &str) -> StorageResult<i64> {
         self.0
             .prepare_cached("SELECT count(*) FROM doc_lookup WHERE kind = ?1 AND key = ?2")

@@ -757,10 +757,13 @@ fn write_mail_keys(c: &Connection, message_id: &str, e: &MessageMail) -> StoreRe
     let queued = e
         .delivery
         .as_ref()
-        .is_some_and(|d| d.state == DeliveryState::Queued);
-    if queued {
-        c.prepare_cached("INSERT OR IGNORE INTO mail_queue(message_id) VALUES (?1)")?
-            .execute([message_id])?;
+        .filter(|d| d.state == DeliveryState::Queued);
+    if let Some(d) = queued {
+        c.prepare_cached(
+            "INSERT INTO mail_queue(message_id, not_before) VALUES (?1, ?2)
+             ON CONFLICT(message_id) DO UPDATE SET not_before = excluded.not_before",
+        )?
+        .execute(params![message_id, d.not_before.unwrap_or(0)])?;
     } else {
         c.prepare_cached("DELETE FROM mail_queue WHERE message_id = ?1")?
             .execute([message_id])?;
