@@ -60,4 +60,9 @@ pub const NAMES: &[&str] = &[
     "report_people",
     "filtered_page",
     "export_csv",
+    "backups",
+    "set_backup_settings",
+    "back_up_now",
+    "restore_backup",
+    "restart_app",
 ];

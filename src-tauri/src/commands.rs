@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use porchlight_domain::backup::{BackupInfo, BackupsView};
 use porchlight_domain::config::{ConfigMutation, Macro};
 use porchlight_domain::docs::Changed;
 use porchlight_domain::kb::{
@@ -75,6 +76,36 @@ pub fn filtered_page(
     limit: usize,
 ) -> Res<TicketPage> {
     Ok(db.filtered_page(&filters, sort, cursor.as_ref(), limit)?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn backups(db: Db<'_>) -> Res<BackupsView> {
+    Ok(db.backups()?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn set_backup_settings(db: Db<'_>, dir: String, daily: bool, keep: i64) -> Res<BackupsView> {
+    db.set_backup_settings(&dir, daily, keep)?;
+    Ok(db.backups()?)
+}
+
+/// A backup now (the app keeps working meanwhile), then the oldest beyond those kept go.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn back_up_now(db: Db<'_>) -> Res<BackupInfo> {
+    Ok(db.back_up_now(crate::APP_VERSION, porchlight_store::now_ms())?)
+}
+
+/// Checks a backup and stages it: it replaces this helpdesk when the app next starts.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn restore_backup(db: Db<'_>, path: String) -> Res<BackupInfo> {
+    Ok(db.stage_restore(std::path::Path::new(&path))?)
+}
+
+/// Starts the app again (to finish a restore). Unsent changes are in the store: nothing is
+/// lost by quitting.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn restart_app<R: Runtime>(app: AppHandle<R>) -> Res<()> {
+    app.restart()
 }
 
 /// Saves a report's table as a CSV file in the Downloads folder (a new name when one is

@@ -1,6 +1,7 @@
 //! The desktop shell: opens the store, registers the commands and starts the window. All
 //! behaviour lives in porchlight-store; the commands here only translate.
 
+pub mod backup;
 pub mod changes;
 pub mod command_names;
 pub mod commands;
@@ -13,6 +14,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use porchlight_store::Store;
+
+/// This app's version, as backups record it.
+pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// The store directory: `--data-dir DIR`, else `PORCHLIGHT_DATA_DIR`, else the OS app-data dir.
 pub fn data_dir_from(args: &[String], env: Option<std::ffi::OsString>) -> Result<PathBuf, String> {
@@ -66,6 +70,11 @@ pub fn with_commands<R: tauri::Runtime>(
             commands::report_people,
             commands::filtered_page,
             commands::export_csv,
+            commands::backups,
+            commands::set_backup_settings,
+            commands::back_up_now,
+            commands::restore_backup,
+            commands::restart_app,
             commands::ticket_page,
             commands::ticket_detail,
             commands::mutate,

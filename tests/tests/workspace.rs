@@ -143,3 +143,64 @@ fn an_agents_ticket_survives_a_restart_and_is_found_by_its_note() {
     s.screenshot("workspace-persian");
     s.quit();
 }
+
+/// Settings → Backups in the real window: a backup made while the app runs, a ticket added
+/// after it, the restore confirmed (its words name the backup's date and ticket count), and
+/// after a restart the helpdesk is the backup's: the later ticket is gone, the earlier one is
+/// there.
+#[test]
+fn a_backup_restored_from_settings_brings_back_the_helpdesk_of_its_moment() {
+    let driver = Driver::start();
+    let dir = tempfile::tempdir().unwrap();
+    let s = driver.launch(dir.path());
+    create_profile(&s, "Deniz Aydın", "deniz@example.com", false);
+    new_phone_ticket(
+        &s,
+        "Ayşe Yılmaz",
+        "ayse@example.com",
+        "Kept in the backup",
+        "The lamp is dark.",
+    );
+    s.click_id("settings-button");
+    s.el("settings-backups");
+    s.el("backup-none");
+    s.click_id("backup-now");
+    s.wait_css("[data-testid=backup-row]", SHORT);
+    s.wait_js(
+        "the backup counted",
+        "document.querySelector('[data-testid=backup-row]').textContent.includes('Tickets: 1 ')",
+        SHORT,
+    );
+    s.screenshot("backup-made");
+    s.click_id("settings-done");
+
+    new_phone_ticket(
+        &s,
+        "Jan Kowalski",
+        "jan@example.com",
+        "Made after the backup",
+        "Where is my parcel?",
+    );
+    s.click_id("settings-button");
+    s.wait_css("[data-testid=backup-row]", SHORT);
+    s.click_id("backup-restore");
+    let words = s.text(&s.el("backup-confirm"));
+    assert!(words.contains("(1 ticket)"), "{words}");
+    s.screenshot("backup-confirm");
+    s.click_id("backup-confirm-restore");
+    s.wait_css("[data-testid=backup-restore-staged]", SHORT);
+    s.quit();
+
+    // Started again (as "Restart now" does): the backup's helpdesk.
+    let s = driver.launch(dir.path());
+    s.wait_js(
+        "the backup's ticket listed",
+        "[...document.querySelectorAll('[data-testid=\"ticket-row\"]')].some(r => r.textContent.includes('Kept in the backup'))",
+        SHORT,
+    );
+    assert!(!s
+        .find_all("[data-testid=\"ticket-row\"]")
+        .iter()
+        .any(|r| s.text(r).contains("Made after the backup")));
+    s.quit();
+}

@@ -1,6 +1,8 @@
 //! `cargo xtask bench [store|app|sync|kb|rules|mail|reports]`: speed on a generated 100k-ticket / ~1M-message store
 //! (sync: see bench_sync.rs; mail: bench_mail.rs). `mutation_apply_p95_ms`: a reply to a 50-message ticket with 50
-//! active triggers, standalone, at 100k tickets.
+//! active triggers, standalone, at 100k tickets. `backup_100k_s`: a backup of that store while
+//! another thread keeps adding notes; `restore_100k_s`: that backup checked and staged into an
+//! empty desktop, and the desktop opened on it.
 //! Results merge into target/bench/report.json as {metric: {value, unit}}.
 
 use std::path::PathBuf;
@@ -249,6 +251,59 @@ fn bench_store(report: &mut Report) -> Result<()> {
         }
     }
     report.put("mutation_apply_p95_ms", p95(replies), "ms");
+    bench_backup(report, store, &dir)
+}
+
+fn bench_backup(report: &mut Report, store: Store, dir: &std::path::Path) -> Result<()> {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    let store = Arc::new(store);
+    let backups = dir.with_file_name("store-100k-backups");
+    let _ = std::fs::remove_dir_all(&backups);
+    let ticket = long_ticket(&store)?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let writer = {
+        let (store, stop) = (store.clone(), stop.clone());
+        std::thread::spawn(move || -> Result<usize> {
+            let mut n = 0;
+            while !stop.load(Ordering::Relaxed) {
+                store.apply(Mutation::AddMessage {
+                    message_id: new_id(),
+                    ticket_id: ticket.clone(),
+                    kind: MessageKind::Note,
+                    from_customer: false,
+                    body_text: format!("Note {n} written during the backup."),
+                    body_html: None,
+                    attachment_ids: vec![],
+                    cc: None,
+                })?;
+                n += 1;
+            }
+            Ok(n)
+        })
+    };
+    let (info, ms) = timed(|| store.back_up_to(&backups, "bench", porchlight_store::now_ms()));
+    stop.store(true, Ordering::Relaxed);
+    let written = writer.join().expect("the writer thread")?;
+    let info = info?;
+    println!(
+        "backup: {} tickets, {} MB, while {written} notes were written",
+        info.tickets,
+        info.bytes / 1_000_000
+    );
+    report.put("backup_100k_s", ms / 1000.0, "s");
+
+    let fresh = dir.with_file_name("store-100k-restored");
+    let _ = std::fs::remove_dir_all(&fresh);
+    let (restored, ms) = timed(|| -> Result<usize> {
+        Store::open(&fresh)?.stage_restore(std::path::Path::new(&info.path))?;
+        let opened = Store::open(&fresh)?;
+        Ok(opened.views()?.len())
+    });
+    restored?;
+    report.put("restore_100k_s", ms / 1000.0, "s");
+    let _ = std::fs::remove_dir_all(&fresh);
+    let _ = std::fs::remove_dir_all(&backups);
     Ok(())
 }
 

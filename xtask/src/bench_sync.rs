@@ -277,8 +277,10 @@ pub(crate) fn import(db: &Database, docs: &[Doc]) -> Result<i64> {
     Ok(version)
 }
 
-/// Computes the report rows a server's data still lacks.
-fn prepare_reports(storage: &porchlight_server::storage::Storage) -> Result<()> {
+/// Computes the report rows a server's data still lacks (data cached by an older server marks
+/// every ticket when it is first opened): the measured server must not pay that one-time
+/// catch-up.
+pub(crate) fn prepare_reports(storage: &porchlight_server::storage::Storage) -> Result<()> {
     let started = Instant::now();
     let n = storage.catch_up_reports()?;
     if n > 0 {

@@ -2,6 +2,7 @@
 //! mutations that change them. Pure: no I/O, no SQL, no clocks — callers pass ids and times.
 
 pub mod apply;
+pub mod backup;
 pub mod bidi;
 pub mod catalog;
 pub mod config;

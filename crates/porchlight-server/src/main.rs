@@ -18,9 +18,15 @@ const USAGE: &str = "usage:
   porchlight-server user set-password --email EMAIL [DATABASE]
   porchlight-server user sessions --email EMAIL [DATABASE]
   porchlight-server user end-sessions --email EMAIL [DATABASE]
+  porchlight-server backup --to DIR [--data-dir DIR]
+  porchlight-server restore --from BACKUP --data-dir NEW_DIR
 
 DATABASE is --data-dir DIR (embedded SQLite, the default) or --database-url postgres://….
 PORCHLIGHT_DATABASE_URL may hold the URL instead, so the password stays off the command line.
+
+A backup is taken while the server runs, into a new folder under --to; a restore goes into a
+data directory that holds no database yet (stop the server and point it there). PostgreSQL is
+backed up with pg_dump (see the README).
 
 Passwords are read from standard input (one line). The default data directory is
 ./porchlight-data (or PORCHLIGHT_SERVER_DATA_DIR); the default address is 127.0.0.1:8080.
@@ -33,6 +39,8 @@ struct Options {
     email: Option<String>,
     name: Option<String>,
     role: Option<AgentRole>,
+    to: Option<PathBuf>,
+    from: Option<PathBuf>,
 }
 
 fn parse(args: &[String]) -> Result<Options> {
@@ -46,6 +54,8 @@ fn parse(args: &[String]) -> Result<Options> {
         email: None,
         name: None,
         role: None,
+        to: None,
+        from: None,
     };
     if let Ok(url) = std::env::var("PORCHLIGHT_DATABASE_URL") {
         if !url.is_empty() {
@@ -75,6 +85,8 @@ fn parse(args: &[String]) -> Result<Options> {
                 o.db = Database::Postgres(v);
             }
             "--email" => o.email = Some(value("an e-mail address")?),
+            "--to" => o.to = Some(PathBuf::from(value("a directory")?)),
+            "--from" => o.from = Some(PathBuf::from(value("a backup folder")?)),
             "--name" => o.name = Some(value("a name")?),
             "--role" => {
                 let v = value("admin, agent or kb_editor")?;
@@ -223,6 +235,44 @@ fn run() -> Result<()> {
                 }
                 other => bail!("unknown user command '{other}'\n{USAGE}"),
             }
+            Ok(())
+        }
+        ["backup", ..] => {
+            let o = parse(&args[1..])?;
+            let to =
+                o.to.context("--to DIR is required: the folder backups go into")?;
+            let Database::Sqlite(dir) = &o.db else {
+                bail!("a PostgreSQL database is backed up with pg_dump: pg_dump --format=custom --file=porchlight.dump \"$PORCHLIGHT_DATABASE_URL\" (it holds the files too; see the README)");
+            };
+            let (path, info) = porchlight_server::backup::back_up(dir, &to, now_ms())?;
+            println!(
+                "backed up {} documents ({} tickets, {} MB) to {}",
+                info.documents,
+                info.tickets,
+                info.bytes / 1_000_000,
+                path.display()
+            );
+            Ok(())
+        }
+        ["restore", ..] => {
+            let o = parse(&args[1..])?;
+            let from = o
+                .from
+                .context("--from BACKUP is required: a backup folder")?;
+            let Database::Sqlite(dir) = &o.db else {
+                bail!("a PostgreSQL database is restored with pg_restore (see the README)");
+            };
+            if !args.iter().any(|a| a == "--data-dir") {
+                bail!("--data-dir NEW_DIR is required: an empty directory to restore into");
+            }
+            let info = porchlight_server::backup::restore(&from, dir)?;
+            println!(
+                "restored {} documents ({} tickets) into {}; start the server with --data-dir {}",
+                info.documents,
+                info.tickets,
+                dir.display(),
+                dir.display()
+            );
             Ok(())
         }
         ["help" | "--help" | "-h", ..] | [] => {

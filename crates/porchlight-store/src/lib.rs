@@ -4,6 +4,7 @@
 
 mod apply;
 pub mod automation;
+pub mod backup;
 mod connection;
 pub mod demo;
 mod demo_articles;
@@ -47,6 +48,8 @@ impl Store {
     /// Opens (creating if needed) the store in `dir`, running pending migrations.
     pub fn open(dir: &Path) -> StoreResult<Store> {
         std::fs::create_dir_all(dir)?;
+        // A restore chosen before the last quit takes its place before anything opens.
+        backup::finish_pending_restore(dir, now_ms())?;
         let mut writer = connection::open(&dir.join(DB_FILE))?;
         schema::migrate(&mut writer)?;
         let me = queries::settings::get(&writer, "profile_agent_id")?;

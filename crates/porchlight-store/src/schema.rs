@@ -741,6 +741,9 @@ ALTER TABLE mail_queue ADD COLUMN not_before INTEGER NOT NULL DEFAULT 0;
 
 const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13, V14];
 
+/// The schema version this app's migrations lead to (`PRAGMA user_version`).
+pub(crate) const VERSION: i64 = MIGRATIONS.len() as i64;
+
 /// Recomputes everything the derived triggers maintain, after a bulk import without them.
 pub(crate) fn rebuild_derived(conn: &Connection) -> StoreResult<()> {
     conn.execute_batch(REBUILD_DERIVED)?;

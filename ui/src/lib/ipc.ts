@@ -3,6 +3,8 @@
 import { invoke as tauriInvoke, type InvokeArgs, type InvokeOptions } from "@tauri-apps/api/core";
 import { listen as tauriListen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { Changed } from "../bindings/Changed";
+import type { BackupInfo } from "../bindings/BackupInfo";
+import type { BackupsView } from "../bindings/BackupsView";
 import type { Agent } from "../bindings/Agent";
 import type { Attachment } from "../bindings/Attachment";
 import type { Customer } from "../bindings/Customer";
@@ -115,6 +117,12 @@ export const ipc = {
   /** A page of the tickets matching ad-hoc clauses (a report's tickets). */
   filteredPage: (filters: FilterClause[], sort: SortKey, cursor: PageCursor | null, limit: number) =>
     call<TicketPage>("filtered_page", { filters, sort, cursor, limit }),
+  backups: () => call<BackupsView>("backups"),
+  setBackupSettings: (dir: string, daily: boolean, keep: number) => call<BackupsView>("set_backup_settings", { dir, daily, keep }),
+  backUpNow: () => call<BackupInfo>("back_up_now"),
+  /** Checks a backup and stages it to replace this helpdesk when the app restarts. */
+  restoreBackup: (path: string) => call<BackupInfo>("restore_backup", { path }),
+  restartApp: () => call<null>("restart_app"),
   /** Saves CSV text in the Downloads folder; answers the file's path. */
   exportCsv: (file_name: string, text: string) => call<string>("export_csv", { file_name, text }),
   ticketPage: (view_id: string, sort: SortKey, cursor: PageCursor | null, limit: number) =>

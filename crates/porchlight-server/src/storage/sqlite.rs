@@ -16,6 +16,9 @@ pub const DB_FILE: &str = "porchlight-server.db";
 /// Where portal uploads wait, inside the data directory, until they are stored.
 const UPLOADS_DIR: &str = "uploads";
 
+/// The schema version this server's migrations lead to (`PRAGMA user_version`).
+pub const SCHEMA_VERSION: i64 = SCHEMA.len() as i64;
+
 const SCHEMA: &[&str] = &[
     r#"
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
