@@ -901,3 +901,45 @@ fn a_backup_taken_while_serving_restores_into_a_new_server() {
         "{notes} new documents for {pushed} notes"
     );
 }
+
+/// The README's PostgreSQL backup: `pg_dump` of a serving server's database, `pg_restore`
+/// into a new database, and a server there serves every document and account.
+#[test]
+fn a_pg_dump_of_a_serving_database_restores_into_a_new_server() {
+    let s = Server::start(Backend::Postgres);
+    s.add_user("admin@porch.test", "Admin", "admin");
+    let mut c = s.login("admin@porch.test");
+    for i in 0..20 {
+        let (_, m) = common::create_ticket(&format!("Ticket {i}"), "ayse@customer.example");
+        assert_eq!(c.push(&[m]).status, 200);
+    }
+    let before = c.pull_all();
+    let url = s.db_args[1].clone();
+    let dump = tempfile::tempdir().unwrap();
+    let file = dump.path().join("porchlight.dump");
+    let out = Command::new("pg_dump")
+        .args(["--format=custom", "--file"])
+        .arg(&file)
+        .arg(&url)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let restored_url = common::fresh_postgres_database();
+    let out = Command::new("pg_restore")
+        .args(["--no-owner", "--dbname", &restored_url])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let restored = Server::start_with(&s.dir, vec!["--database-url".into(), restored_url]);
+    let after = restored.login("admin@porch.test").pull_all();
+    assert_eq!(after, before);
+}
