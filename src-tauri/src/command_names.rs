@@ -65,4 +65,5 @@ pub const NAMES: &[&str] = &[
     "back_up_now",
     "restore_backup",
     "restart_app",
+    "export_data",
 ];

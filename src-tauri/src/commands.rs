@@ -6,6 +6,7 @@ use std::sync::Arc;
 use porchlight_domain::backup::{BackupInfo, BackupsView};
 use porchlight_domain::config::{ConfigMutation, Macro};
 use porchlight_domain::docs::Changed;
+use porchlight_domain::export::ExportManifest;
 use porchlight_domain::kb::{
     line_diff, ArticleRevision, DiffLine, KbArticleDetail, KbArticleFilter, KbArticleSummary,
     KbCategory, KbDraft, KbMutation, KbSuggestion,
@@ -99,6 +100,19 @@ pub fn back_up_now(db: Db<'_>) -> Res<BackupInfo> {
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn restore_backup(db: Db<'_>, path: String) -> Res<BackupInfo> {
     Ok(db.stage_restore(std::path::Path::new(&path))?)
+}
+
+/// Exports the helpdesk (documents, files, CSV tables) into a new folder in Downloads;
+/// answers its manifest with the folder.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn export_data<R: Runtime>(app: AppHandle<R>, db: Db<'_>) -> Res<ExportManifest> {
+    use tauri::Manager;
+    let dir = app
+        .path()
+        .download_dir()
+        .or_else(|_| app.path().home_dir())
+        .map_err(|e| DomainError::new(ErrorCode::Io, None, format!("No folder to save in: {e}")))?;
+    Ok(db.export_to(&dir, crate::APP_VERSION, porchlight_store::now_ms())?)
 }
 
 /// Starts the app again (to finish a restore). Unsent changes are in the store: nothing is

@@ -75,6 +75,7 @@ pub fn with_commands<R: tauri::Runtime>(
             commands::back_up_now,
             commands::restore_backup,
             commands::restart_app,
+            commands::export_data,
             commands::ticket_page,
             commands::ticket_detail,
             commands::mutate,

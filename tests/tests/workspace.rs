@@ -172,6 +172,27 @@ fn a_backup_restored_from_settings_brings_back_the_helpdesk_of_its_moment() {
         SHORT,
     );
     s.screenshot("backup-made");
+    // All data exported: a folder in Downloads with the ticket in its CSV table.
+    s.click_id("export-data");
+    s.wait_js(
+        "exported",
+        "[...document.querySelectorAll('[data-testid=\"toast-info\"]')].some(t => t.textContent.includes('Exported to '))",
+        SHORT,
+    );
+    let toast = s
+        .js(
+            "return [...document.querySelectorAll('[data-testid=\"toast-info\"]')].map(t => t.textContent).find(t => t.includes('Exported to '))",
+            json!([]),
+        )
+        .as_str()
+        .unwrap()
+        .to_string();
+    let folder = std::path::PathBuf::from(toast.split_once("Exported to ").unwrap().1.trim());
+    let tickets = std::fs::read_to_string(folder.join("tickets.csv")).unwrap_or_default();
+    let manifest = folder.join("manifest.json").is_file();
+    let _ = std::fs::remove_dir_all(&folder);
+    assert!(manifest, "{folder:?}");
+    assert!(tickets.contains("Kept in the backup"), "{tickets}");
     s.click_id("settings-done");
 
     new_phone_ticket(

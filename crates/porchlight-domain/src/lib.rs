@@ -9,6 +9,7 @@ pub mod config;
 pub mod config_apply;
 pub mod docs;
 pub mod error;
+pub mod export;
 pub mod filter;
 pub mod kb;
 pub mod kb_apply;

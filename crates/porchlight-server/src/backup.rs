@@ -44,30 +44,43 @@ pub fn back_up(data_dir: &Path, to: &Path, at: i64) -> Result<(PathBuf, ServerBa
     if !db.is_file() {
         bail!("{} holds no Porchlight server database", data_dir.display());
     }
-    std::fs::create_dir_all(to).with_context(|| format!("cannot create {}", to.display()))?;
+    write_folder(to, PREFIX, at, |part| write_backup(&db, part, at))
+}
+
+/// Writes a new folder `{prefix}{UTC time}` under `parent` with `write`: built under a
+/// hidden name and renamed when `write` succeeded, removed when it failed, so a folder of
+/// that name is always whole. Answers the folder and what `write` answered.
+pub fn write_folder<T>(
+    parent: &Path,
+    prefix: &str,
+    at: i64,
+    write: impl FnOnce(&Path) -> Result<T>,
+) -> Result<(PathBuf, T)> {
+    std::fs::create_dir_all(parent)
+        .with_context(|| format!("cannot create {}", parent.display()))?;
     let stamp = chrono::DateTime::from_timestamp_millis(at)
         .unwrap_or_default()
         .format("%Y%m%d-%H%M%S")
         .to_string();
-    let mut done = to.join(format!("{PREFIX}{stamp}"));
+    let mut done = parent.join(format!("{prefix}{stamp}"));
     let mut n = 2;
     while done.exists() {
-        done = to.join(format!("{PREFIX}{stamp}-{n}"));
+        done = parent.join(format!("{prefix}{stamp}-{n}"));
         n += 1;
     }
-    let part = to.join(format!(
+    let part = parent.join(format!(
         ".{}.partial",
         done.file_name().unwrap_or_default().to_string_lossy()
     ));
     let _ = std::fs::remove_dir_all(&part);
     std::fs::create_dir_all(&part)?;
-    let written = write_backup(&db, &part, at);
+    let written = write(&part);
     if written.is_err() {
         let _ = std::fs::remove_dir_all(&part);
     }
-    let info = written?;
+    let out = written?;
     std::fs::rename(&part, &done)?;
-    Ok((done, info))
+    Ok((done, out))
 }
 
 fn write_backup(db: &Path, into: &Path, at: i64) -> Result<ServerBackup> {

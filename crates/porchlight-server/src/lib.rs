@@ -7,6 +7,7 @@ pub mod auth;
 pub mod backup;
 pub mod connections;
 pub mod events;
+pub mod export;
 pub mod help;
 pub mod http;
 pub mod mail;

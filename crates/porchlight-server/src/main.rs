@@ -20,13 +20,16 @@ const USAGE: &str = "usage:
   porchlight-server user end-sessions --email EMAIL [DATABASE]
   porchlight-server backup --to DIR [--data-dir DIR]
   porchlight-server restore --from BACKUP --data-dir NEW_DIR
+  porchlight-server export --to DIR [DATABASE]
+  porchlight-server import --from EXPORT [DATABASE]
 
 DATABASE is --data-dir DIR (embedded SQLite, the default) or --database-url postgres://….
 PORCHLIGHT_DATABASE_URL may hold the URL instead, so the password stays off the command line.
 
 A backup is taken while the server runs, into a new folder under --to; a restore goes into a
 data directory that holds no database yet (stop the server and point it there). PostgreSQL is
-backed up with pg_dump (see the README).
+backed up with pg_dump (see the README). An export (JSON Lines and CSV, the format the README
+describes, from a server or a desktop) is imported into a database that holds no helpdesk yet.
 
 Passwords are read from standard input (one line). The default data directory is
 ./porchlight-data (or PORCHLIGHT_SERVER_DATA_DIR); the default address is 127.0.0.1:8080.
@@ -272,6 +275,36 @@ fn run() -> Result<()> {
                 info.tickets,
                 dir.display(),
                 dir.display()
+            );
+            Ok(())
+        }
+        ["export", ..] => {
+            let o = parse(&args[1..])?;
+            let to =
+                o.to.context("--to DIR is required: the folder the export goes into")?;
+            let storage = open_storage(&o.db)?;
+            let (path, info) = porchlight_server::export::export(&storage, &to, now_ms())?;
+            println!(
+                "exported {} documents ({} tickets, {} customers, {} articles, {} files) to {}",
+                info.documents,
+                info.tickets,
+                info.customers,
+                info.articles,
+                info.attachments,
+                path.display()
+            );
+            Ok(())
+        }
+        ["import", ..] => {
+            let o = parse(&args[1..])?;
+            let from = o
+                .from
+                .context("--from EXPORT is required: an export folder")?;
+            let storage = open_storage(&o.db)?;
+            let info = porchlight_server::export::import(&storage, &from)?;
+            println!(
+                "imported {} documents ({} tickets, {} files) from a {} export; give the agents accounts with `user add`",
+                info.documents, info.tickets, info.attachments, info.source
             );
             Ok(())
         }

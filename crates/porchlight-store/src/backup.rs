@@ -129,21 +129,9 @@ impl Store {
 
     /// Writes a backup into a new folder under `parent` (see the module documentation).
     pub fn back_up_to(&self, parent: &Path, app_version: &str, at: i64) -> StoreResult<BackupInfo> {
-        std::fs::create_dir_all(parent)?;
-        let name = format!("{PREFIX}{}", stamp(at));
-        let done = unique(parent, &name);
-        let part = parent.join(format!(
-            ".{}.partial",
-            done.file_name().unwrap_or_default().to_string_lossy()
-        ));
-        let _ = std::fs::remove_dir_all(&part);
-        std::fs::create_dir_all(&part)?;
-        let written = self.write_backup(&part, app_version, at);
-        if written.is_err() {
-            let _ = std::fs::remove_dir_all(&part);
-        }
-        let mut info = written?;
-        std::fs::rename(&part, &done)?;
+        let (done, mut info) = write_folder(parent, PREFIX, at, |part| {
+            self.write_backup(part, app_version, at)
+        })?;
         info.path = done.display().to_string();
         Ok(info)
     }
@@ -334,6 +322,32 @@ fn prune(dir: &Path, keep: usize) -> StoreResult<()> {
     Ok(())
 }
 
+/// Writes a new folder `{prefix}{UTC time}` under `parent` with `write`: built under a
+/// hidden name and renamed when `write` succeeded, removed when it failed, so a folder of
+/// that name is always whole. Answers the folder and what `write` answered.
+pub(crate) fn write_folder<T>(
+    parent: &Path,
+    prefix: &str,
+    at: i64,
+    write: impl FnOnce(&Path) -> StoreResult<T>,
+) -> StoreResult<(PathBuf, T)> {
+    std::fs::create_dir_all(parent)?;
+    let done = unique(parent, &format!("{prefix}{}", stamp(at)));
+    let part = parent.join(format!(
+        ".{}.partial",
+        done.file_name().unwrap_or_default().to_string_lossy()
+    ));
+    let _ = std::fs::remove_dir_all(&part);
+    std::fs::create_dir_all(&part)?;
+    let written = write(&part);
+    if written.is_err() {
+        let _ = std::fs::remove_dir_all(&part);
+    }
+    let out = written?;
+    std::fs::rename(&part, &done)?;
+    Ok((done, out))
+}
+
 /// `20261203-141502` (UTC) for a folder name.
 fn stamp(at: i64) -> String {
     chrono::DateTime::from_timestamp_millis(at)
@@ -409,7 +423,7 @@ fn tree_bytes(dir: &Path) -> StoreResult<u64> {
     Ok(n)
 }
 
-fn sync_file(path: &Path) -> std::io::Result<()> {
+pub(crate) fn sync_file(path: &Path) -> std::io::Result<()> {
     std::fs::File::open(path)?.sync_all()
 }
 

@@ -10,6 +10,7 @@ pub mod demo;
 mod demo_articles;
 pub mod demo_kb;
 mod error;
+mod export;
 mod filter_sql;
 pub mod mail;
 mod metrics;

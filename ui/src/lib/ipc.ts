@@ -5,6 +5,7 @@ import { listen as tauriListen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { Changed } from "../bindings/Changed";
 import type { BackupInfo } from "../bindings/BackupInfo";
 import type { BackupsView } from "../bindings/BackupsView";
+import type { ExportManifest } from "../bindings/ExportManifest";
 import type { Agent } from "../bindings/Agent";
 import type { Attachment } from "../bindings/Attachment";
 import type { Customer } from "../bindings/Customer";
@@ -123,6 +124,8 @@ export const ipc = {
   /** Checks a backup and stages it to replace this helpdesk when the app restarts. */
   restoreBackup: (path: string) => call<BackupInfo>("restore_backup", { path }),
   restartApp: () => call<null>("restart_app"),
+  /** Exports the helpdesk into a new folder in Downloads; answers its manifest (with the path). */
+  exportData: () => call<ExportManifest>("export_data"),
   /** Saves CSV text in the Downloads folder; answers the file's path. */
   exportCsv: (file_name: string, text: string) => call<string>("export_csv", { file_name, text }),
   ticketPage: (view_id: string, sort: SortKey, cursor: PageCursor | null, limit: number) =>

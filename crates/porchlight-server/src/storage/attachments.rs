@@ -265,6 +265,34 @@ impl Storage {
         self.read(|tx| tx.attachment(id))
     }
 
+    /// Stores an imported file: its bytes and its record (`porchlight-server import`).
+    pub fn import_attachment(
+        &self,
+        a: &porchlight_domain::export::ExportedAttachment,
+        bytes: &[u8],
+    ) -> StorageResult<()> {
+        self.write(|tx| {
+            tx.put_blob(&a.sha256, bytes)?;
+            tx.insert_attachment(&AttachmentRecord {
+                attachment: porchlight_domain::Attachment {
+                    id: a.id.clone(),
+                    filename: a.filename.clone(),
+                    mime: a.mime.clone(),
+                    size: a.size,
+                    sha256: a.sha256.clone(),
+                },
+                ticket_id: a.ticket_id.clone(),
+                message_id: a.message_id.clone(),
+                created_at: a.created_at,
+            })
+        })
+    }
+
+    /// Whether the database holds any document yet.
+    pub fn holds_documents(&self) -> StorageResult<bool> {
+        self.read(|tx| Ok(!tx.docs_since(0, 1)?.is_empty()))
+    }
+
     /// An attachment with its bytes.
     pub fn attachment_with_bytes(
         &self,
