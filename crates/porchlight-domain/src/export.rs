@@ -6,8 +6,8 @@
 //!   customers, organizations, agents, groups, tags, the configuration and the knowledge
 //!   base), one JSON object a line, `{"kind": "...", "doc": {...}}` as the sync protocol
 //!   carries them, in key order;
-//! - `attachments.jsonl`: one line per file attached to a message ([`ExportedAttachment`]),
-//!   its bytes in `attachments/{sha256}`;
+//! - `attachments.jsonl`: one line per file attached to a message or shown in an article
+//!   ([`ExportedAttachment`]), its bytes in `attachments/{sha256}`;
 //! - `tickets.csv` and `customers.csv` for spreadsheets (RFC 4180, UTF-8; a cell a
 //!   spreadsheet would run as a formula is kept as text);
 //! - `manifest.json` ([`ExportManifest`]), written last.
@@ -49,7 +49,8 @@ pub struct ExportManifest {
     pub path: String,
 }
 
-/// A file attached to a message: its record, its bytes in `attachments/{sha256}`.
+/// A file attached to a message (or, with empty ticket and message ids, one an article shows):
+/// its record, its bytes in `attachments/{sha256}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExportedAttachment {
     pub id: String,
@@ -60,6 +61,18 @@ pub struct ExportedAttachment {
     pub size: i64,
     pub sha256: String,
     pub created_at: i64,
+}
+
+/// The files the knowledge base's texts (every translation and revision) refer to.
+pub fn article_files(docs: &[Doc]) -> std::collections::BTreeSet<String> {
+    docs.iter()
+        .filter_map(|d| match d {
+            Doc::KbTranslation(t) => Some(t.body_markdown.as_str()),
+            Doc::KbRevision(r) => Some(r.body_markdown.as_str()),
+            _ => None,
+        })
+        .flat_map(crate::markdown::referenced_attachments)
+        .collect()
 }
 
 /// The manifest of `docs` (with `attachments` files) made at `at`.

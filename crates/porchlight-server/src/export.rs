@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use porchlight_domain::docs::Doc;
 use porchlight_domain::export::{
-    customers_csv, jsonl, manifest, read_jsonl, tickets_csv, ExportManifest, ExportedAttachment,
-    EXPORT_FORMAT,
+    article_files, customers_csv, jsonl, manifest, read_jsonl, tickets_csv, ExportManifest,
+    ExportedAttachment, EXPORT_FORMAT,
 };
 use sha2::{Digest, Sha256};
 
@@ -30,29 +30,36 @@ pub fn export(storage: &Storage, to: &Path, at: i64) -> Result<(PathBuf, ExportM
 fn write_export(storage: &Storage, docs: &[Doc], part: &Path, at: i64) -> Result<ExportManifest> {
     let mut files = Vec::new();
     let mut stored = HashSet::new();
-    for d in docs {
-        let Doc::Message(m) = d else { continue };
-        for id in &m.attachment_ids {
-            let Some((rec, bytes)) = storage.attachment_with_bytes(id)? else {
-                continue;
-            };
-            if stored.insert(rec.attachment.sha256.clone()) {
-                std::fs::write(
-                    part.join("attachments").join(&rec.attachment.sha256),
-                    &bytes,
-                )?;
-            }
-            files.push(ExportedAttachment {
-                id: rec.attachment.id,
-                ticket_id: rec.ticket_id,
-                message_id: rec.message_id,
-                filename: rec.attachment.filename,
-                mime: rec.attachment.mime,
-                size: rec.attachment.size,
-                sha256: rec.attachment.sha256,
-                created_at: rec.created_at,
-            });
+    // A message's files, then those articles show.
+    let ids = docs
+        .iter()
+        .filter_map(|d| match d {
+            Doc::Message(m) => Some(m.attachment_ids.iter().cloned()),
+            _ => None,
+        })
+        .flatten()
+        .chain(article_files(docs));
+    let mut seen = HashSet::new();
+    for id in ids.filter(|id| seen.insert(id.clone())) {
+        let Some((rec, bytes)) = storage.attachment_with_bytes(&id)? else {
+            continue;
+        };
+        if stored.insert(rec.attachment.sha256.clone()) {
+            std::fs::write(
+                part.join("attachments").join(&rec.attachment.sha256),
+                &bytes,
+            )?;
         }
+        files.push(ExportedAttachment {
+            id: rec.attachment.id,
+            ticket_id: rec.ticket_id,
+            message_id: rec.message_id,
+            filename: rec.attachment.filename,
+            mime: rec.attachment.mime,
+            size: rec.attachment.size,
+            sha256: rec.attachment.sha256,
+            created_at: rec.created_at,
+        });
     }
     files.sort_by(|a, b| a.id.cmp(&b.id));
     std::fs::write(part.join("documents.jsonl"), jsonl(docs)?)?;

@@ -10,6 +10,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use porchlight_domain::kb::{ArticleVisibility, KbMutation};
 use porchlight_domain::mutation::RequesterRef;
 use porchlight_domain::{Channel, MessageKind, Mutation, Priority, TicketType};
 use porchlight_server::storage::{canonical_dump, Storage};
@@ -62,6 +63,21 @@ fn desktop(dir: &Path) -> (Store, String) {
         .unwrap();
     }
     porchlight_store::demo_kb::seed_kb(&s, 3, 7).unwrap();
+    // An article showing a picture (a file no message carries).
+    let shot = s
+        .stage_attachment("shot.png", "image/png", b"\x89PNG\r\n\x1a\nshot")
+        .unwrap();
+    s.apply_kb(KbMutation::CreateArticle {
+        id: new_id(),
+        revision_id: new_id(),
+        category_id: None,
+        source_locale: "en".into(),
+        title: "Changing the bulb".into(),
+        body_markdown: format!("Unscrew it.\n\n![the lamp](attachments/{})", shot.id),
+        visibility: ArticleVisibility::Public,
+        tags: vec![],
+    })
+    .unwrap();
     (s, photo.sha256)
 }
 
@@ -100,7 +116,11 @@ fn a_desktop_export_moves_to_a_server_and_the_servers_export_to_another() {
     let exports = home.path().join("exports");
     let info = s.export_to(&exports, "0.1.0", now_ms()).unwrap();
     let folder = PathBuf::from(&info.path);
-    assert_eq!((info.tickets, info.attachments), (1, 1));
+    assert_eq!(
+        (info.tickets, info.attachments),
+        (1, 2),
+        "the photo and the article's picture"
+    );
     assert!(info.articles >= 3);
     assert!(folder.join("attachments").join(&sha).is_file());
     // A spreadsheet gets text, not a formula, and reads the file as UTF-8.
@@ -121,6 +141,14 @@ fn a_desktop_export_moves_to_a_server_and_the_servers_export_to_another() {
     let server_docs = canonical_dump(&server).unwrap();
     assert_eq!(server_docs, desk_docs);
     assert_eq!(file_bytes(&server, &server_docs), vec![0xFF, 0xD8, 1, 2, 3]);
+    let shown = porchlight_domain::export::article_files(&server_docs);
+    assert_eq!(shown.len(), 1);
+    let picture = server
+        .attachment_with_bytes(shown.iter().next().unwrap())
+        .unwrap()
+        .expect("the article's picture on the server")
+        .1;
+    assert!(picture.ends_with(b"shot"));
     // A second import into that helpdesk is refused and writes nothing.
     let e = porchlight_server::export::import(&server, &folder).unwrap_err();
     assert!(e.to_string().contains("already holds a helpdesk"), "{e}");

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use porchlight_domain::export::{
-    customers_csv, jsonl, manifest, tickets_csv, ExportManifest, ExportedAttachment,
+    article_files, customers_csv, jsonl, manifest, tickets_csv, ExportManifest, ExportedAttachment,
 };
 
 use crate::backup::{sync_file, write_folder};
@@ -25,11 +25,13 @@ impl Store {
         at: i64,
     ) -> StoreResult<ExportManifest> {
         let docs = self.canonical_dump()?;
+        let shown = article_files(&docs);
         let files: Vec<ExportedAttachment> = self.read(|c| {
+            // A message's files, and the files articles show (no message: empty ids).
             let mut st = c.prepare(
-                "SELECT a.id, m.ticket_id, a.message_id, a.filename, a.mime, a.size, a.sha256,
-                        a.created_at
-                 FROM attachments a JOIN messages m ON m.id = a.message_id ORDER BY a.id",
+                "SELECT a.id, coalesce(m.ticket_id, ''), coalesce(a.message_id, ''), a.filename,
+                        a.mime, a.size, a.sha256, a.created_at
+                 FROM attachments a LEFT JOIN messages m ON m.id = a.message_id ORDER BY a.id",
             )?;
             let rows = st
                 .query_map([], |r| {
@@ -45,7 +47,10 @@ impl Store {
                     })
                 })?
                 .collect::<Result<Vec<_>, _>>()?;
-            Ok(rows)
+            Ok(rows
+                .into_iter()
+                .filter(|a| !a.message_id.is_empty() || shown.contains(&a.id))
+                .collect())
         })?;
         let (done, mut info) = write_folder(parent, "porchlight-export-", at, |part| {
             std::fs::create_dir_all(part.join("attachments"))?;
