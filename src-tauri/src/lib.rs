@@ -9,6 +9,7 @@ pub mod mail;
 pub mod minute;
 pub mod notifications;
 pub mod sync;
+pub mod window_state;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -155,6 +156,8 @@ pub fn run(dir: &std::path::Path) -> Result<(), String> {
             use tauri::Manager;
             app.state::<Arc<sync::SyncHub>>().resume(app.handle());
             minute::start(app.handle().clone(), for_pass);
+            window_state::start(app.handle(), app.state::<Arc<Store>>().inner().clone());
+            backup::start(app.state::<Arc<Store>>().inner().clone());
             app.state::<Arc<mail::MailHub>>().start(app.handle());
             let store = app.state::<Arc<Store>>().inner().clone();
             app.state::<Arc<notifications::Notifier>>()

@@ -322,6 +322,13 @@ impl Session {
         out
     }
 
+    /// Resizes the window as a person dragging its corner would (WebDriver Set Window Rect);
+    /// the window's rectangle afterwards.
+    pub fn set_window_size(&self, width: u32, height: u32) -> Value {
+        self.cmd("window/rect", json!({"width": width, "height": height}))
+            .unwrap_or_else(|e| panic!("set window rect: {e}"))
+    }
+
     pub fn find_all(&self, css: &str) -> Vec<Element> {
         self.cmd("elements", json!({"using": "css selector", "value": css}))
             .ok()

@@ -225,3 +225,26 @@ fn a_backup_restored_from_settings_brings_back_the_helpdesk_of_its_moment() {
         .any(|r| s.text(r).contains("Made after the backup")));
     s.quit();
 }
+
+/// The window opens at the size it was left at.
+#[test]
+fn the_window_opens_at_the_size_it_was_left_at() {
+    let driver = Driver::start();
+    let dir = tempfile::tempdir().unwrap();
+    let s = driver.launch(dir.path());
+    create_profile(&s, "Deniz Aydın", "deniz@example.com", false);
+    let rect = s.set_window_size(1100, 760);
+    assert_eq!(rect["width"], json!(1100), "{rect}");
+    // The place is written within half a second of the last change.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    s.quit();
+
+    let s = driver.launch(dir.path());
+    s.el("new-ticket-button");
+    s.wait_js(
+        "the window at its last size",
+        "window.innerWidth === 1100 && window.innerHeight === 760",
+        SHORT,
+    );
+    s.quit();
+}

@@ -32,6 +32,7 @@ use rusqlite::Connection;
 
 pub use error::{StoreError, StoreResult};
 pub use queries::attachments::DEFAULT_ATTACHMENT_LIMIT;
+pub use queries::settings::WindowGeometry;
 
 /// File name of the database inside the data directory.
 pub const DB_FILE: &str = "porchlight.db";

@@ -25,7 +25,30 @@ pub(crate) fn set(conn: &Connection, key: &str, value: &str) -> StoreResult<()> 
 pub const LOCALES: &[&str] = &["en", "tr", "pl", "fa"];
 pub const THEMES: &[&str] = &["light", "dark"];
 
+/// Where the window was left: its outer position, its inner size (physical pixels) and whether
+/// it was maximized.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct WindowGeometry {
+    pub x: i32,
+    pub y: i32,
+    pub width: u32,
+    pub height: u32,
+    pub maximized: bool,
+}
+
 impl Store {
+    /// Where the window was left, if it ever was.
+    pub fn window_geometry(&self) -> StoreResult<Option<WindowGeometry>> {
+        self.read(|c| {
+            Ok(get(c, "window_geometry")?.and_then(|json| serde_json::from_str(&json).ok()))
+        })
+    }
+
+    pub fn set_window_geometry(&self, g: &WindowGeometry) -> StoreResult<()> {
+        let json = serde_json::to_string(g)?;
+        self.with_tx(|tx| set(tx, "window_geometry", &json))
+    }
+
     /// Stores a UI preference; only known keys and values are accepted.
     pub fn set_preference(&self, key: &str, value: &str) -> StoreResult<()> {
         let allowed: &[&str] = match key {
