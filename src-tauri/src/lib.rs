@@ -8,6 +8,7 @@ pub mod commands;
 pub mod mail;
 pub mod minute;
 pub mod notifications;
+pub mod single;
 pub mod sync;
 pub mod window_state;
 
@@ -147,16 +148,35 @@ fn attachment_response(store: &Store, path: &str) -> tauri::http::Response<Vec<u
 }
 
 pub fn run(dir: &std::path::Path) -> Result<(), String> {
+    let claim = match single::claim(dir)
+        .map_err(|e| format!("cannot open the data folder {}: {e}", dir.display()))?
+    {
+        single::Launch::First(claim) => claim,
+        single::Launch::AlreadyOpen(shown) => {
+            println!(
+                "Porchlight is already open on {}{}",
+                dir.display(),
+                if shown {
+                    "; its window was brought to the front."
+                } else {
+                    "."
+                }
+            );
+            return Ok(());
+        }
+    };
     let store =
         Store::open(dir).map_err(|e| format!("cannot open the store in {}: {e}", dir.display()))?;
     let store = Arc::new(store);
     let for_pass = store.clone();
-    with_commands(tauri::Builder::default(), store)
+    let listen_dir = dir.to_path_buf();
+    let ran = with_commands(tauri::Builder::default(), store)
         .setup(move |app| {
             use tauri::Manager;
             app.state::<Arc<sync::SyncHub>>().resume(app.handle());
             minute::start(app.handle().clone(), for_pass);
             window_state::start(app.handle(), app.state::<Arc<Store>>().inner().clone());
+            single::listen(app.handle().clone(), &listen_dir);
             backup::start(app.state::<Arc<Store>>().inner().clone());
             app.state::<Arc<mail::MailHub>>().start(app.handle());
             let store = app.state::<Arc<Store>>().inner().clone();
@@ -165,5 +185,8 @@ pub fn run(dir: &std::path::Path) -> Result<(), String> {
             Ok(())
         })
         .run(tauri::generate_context!())
-        .map_err(|e| format!("the window could not start: {e}"))
+        .map_err(|e| format!("the window could not start: {e}"));
+    // The data folder is this process's until the app has ended.
+    drop(claim);
+    ran
 }

@@ -248,3 +248,33 @@ fn the_window_opens_at_the_size_it_was_left_at() {
     );
     s.quit();
 }
+
+/// A second launch on a data folder that is already open hands over to the first window and
+/// ends; the first keeps working. (Two processes on one store would both sync and fetch.)
+#[test]
+fn a_second_launch_on_the_same_data_folder_brings_the_open_window_forward() {
+    let driver = Driver::start();
+    let dir = tempfile::tempdir().unwrap();
+    let s = driver.launch(dir.path());
+    create_profile(&s, "Deniz Aydın", "deniz@example.com", false);
+    let out = std::process::Command::new(std::env::var("PORCHLIGHT_BIN").unwrap())
+        .args(["--data-dir", dir.path().to_str().unwrap()])
+        .env("DISPLAY", driver.display())
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{said}");
+    assert!(
+        said.contains("already open") && said.contains("brought to the front"),
+        "{said}"
+    );
+    // The first window still answers.
+    new_phone_ticket(
+        &s,
+        "Ayşe Yılmaz",
+        "ayse@example.com",
+        "Still working",
+        "Hello.",
+    );
+    s.quit();
+}

@@ -1,0 +1,102 @@
+//! One app per data folder. Two processes on one store would each sync, fetch mail and run
+//! the every-minute pass on the same data, so a second launch on a data folder that is
+//! already open hands over to the first instead: the first window comes to the front, and
+//! the second process ends. Different data folders (two agents' stores on one machine) run
+//! side by side.
+//!
+//! The first process holds an exclusive lock on `porchlight.lock` for its life (released
+//! by the OS however it ends, so a crash leaves no stale lock) and listens on
+//! `porchlight.sock` in the data folder (Unix; elsewhere the second launch only says the app
+//! is open).
+
+use std::fs::File;
+use std::path::Path;
+
+const LOCK: &str = "porchlight.lock";
+#[cfg(unix)]
+const SOCKET: &str = "porchlight.sock";
+
+/// This process's hold on its data folder, kept for the app's life.
+pub struct Claim {
+    _lock: File,
+}
+
+/// What a launch on `dir` should do.
+pub enum Launch {
+    /// No other instance: run, holding the claim.
+    First(Claim),
+    /// Another instance has this folder; it was asked to show its window (`true` when it
+    /// answered).
+    AlreadyOpen(bool),
+}
+
+/// Claims `dir` for this process, or asks the instance that has it to come forward.
+pub fn claim(dir: &Path) -> std::io::Result<Launch> {
+    std::fs::create_dir_all(dir)?;
+    let lock = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join(LOCK))?;
+    match lock.try_lock() {
+        Ok(()) => Ok(Launch::First(Claim { _lock: lock })),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(Launch::AlreadyOpen(ask_to_show(dir))),
+        Err(std::fs::TryLockError::Error(e)) => Err(e),
+    }
+}
+
+#[cfg(unix)]
+fn ask_to_show(dir: &Path) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut s) = std::os::unix::net::UnixStream::connect(dir.join(SOCKET)) else {
+        return false;
+    };
+    let _ = s.set_read_timeout(Some(std::time::Duration::from_secs(5)));
+    let mut answer = [0u8; 2];
+    s.write_all(b"show\n").is_ok() && s.read_exact(&mut answer).is_ok() && &answer == b"ok"
+}
+
+#[cfg(not(unix))]
+fn ask_to_show(_dir: &Path) -> bool {
+    false
+}
+
+/// Listens for later launches on this data folder and brings the window forward for each.
+#[cfg(unix)]
+pub fn listen<R: tauri::Runtime>(app: tauri::AppHandle<R>, dir: &Path) {
+    use std::io::{BufRead, BufReader, Write};
+    use tauri::Manager;
+    let path = dir.join(SOCKET);
+    // Left by a process that ended without cleaning up: this process holds the lock now.
+    let _ = std::fs::remove_file(&path);
+    let listener = match std::os::unix::net::UnixListener::bind(&path) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("porchlight: cannot listen for later launches: {e}");
+            return;
+        }
+    };
+    let spawned = std::thread::Builder::new()
+        .name("single-instance".into())
+        .spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let mut line = String::new();
+                let mut reader = BufReader::new(&stream);
+                if reader.read_line(&mut line).is_err() || line.trim() != "show" {
+                    continue;
+                }
+                if let Some(w) = app.get_webview_window("main") {
+                    let _ = w.unminimize();
+                    let _ = w.show();
+                    let _ = w.set_focus();
+                }
+                let _ = (&stream).write_all(b"ok");
+            }
+        });
+    if let Err(e) = spawned {
+        eprintln!("porchlight: cannot listen for later launches: {e}");
+    }
+}
+
+#[cfg(not(unix))]
+pub fn listen<R: tauri::Runtime>(_app: tauri::AppHandle<R>, _dir: &Path) {}
