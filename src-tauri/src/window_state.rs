@@ -3,18 +3,19 @@
 //! closes, and put back at start, unless that place is on no screen any more (a monitor
 //! unplugged), where the window keeps its default place.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
 use porchlight_store::{Store, WindowGeometry};
 use tauri::{Manager, PhysicalPosition, PhysicalSize, Runtime, WebviewWindow, WindowEvent};
 
-/// How often a changed place is written, at most.
+/// How long the window must be still before its place is written.
 const SAVE_EVERY: Duration = Duration::from_millis(500);
 
 /// Puts the main window back where it was and keeps its place from now on: window events
-/// note the latest place, a thread writes it when it changed (the last place of a drag is
-/// never skipped), and closing writes it at once.
+/// send the latest place to a thread, which writes it once the window has been still for
+/// half a second (the end of a drag is never skipped, and an idle app never wakes), and
+/// closing writes it at once.
 pub fn start<R: Runtime>(app: &tauri::AppHandle<R>, store: Arc<Store>) {
     let Some(window) = app.get_webview_window("main") else {
         return;
@@ -22,46 +23,48 @@ pub fn start<R: Runtime>(app: &tauri::AppHandle<R>, store: Arc<Store>) {
     if let Ok(Some(g)) = store.window_geometry() {
         restore(&window, &g);
     }
-    let latest: Arc<Mutex<Option<WindowGeometry>>> = Arc::new(Mutex::new(None));
-    let written: Arc<Mutex<Option<WindowGeometry>>> = Arc::new(Mutex::new(None));
-    let write = {
-        let (store, written) = (store.clone(), written.clone());
-        move |g: WindowGeometry| {
-            let mut w = written.lock().unwrap_or_else(|p| p.into_inner());
-            if *w == Some(g) {
-                return;
-            }
-            match store.set_window_geometry(&g) {
-                Ok(()) => *w = Some(g),
-                Err(e) => eprintln!("porchlight: cannot keep the window's place: {e}"),
-            }
-        }
-    };
+    let (noted, moves) = mpsc::channel::<WindowGeometry>();
     let watched = window.clone();
-    let (noted, write_now) = (latest.clone(), write.clone());
+    let at_close = store.clone();
     window.on_window_event(move |event| match event {
         WindowEvent::Moved(_) | WindowEvent::Resized(_) => {
             if let Some(g) = current(&watched) {
-                *noted.lock().unwrap_or_else(|p| p.into_inner()) = Some(g);
+                let _ = noted.send(g);
             }
         }
         WindowEvent::CloseRequested { .. } => {
             if let Some(g) = current(&watched) {
-                write_now(g);
+                keep(&at_close, &g);
             }
         }
         _ => {}
     });
     let spawned = std::thread::Builder::new()
         .name("window-state".into())
-        .spawn(move || loop {
-            std::thread::sleep(SAVE_EVERY);
-            let g = *latest.lock().unwrap_or_else(|p| p.into_inner());
-            if let Some(g) = g {
-                write(g);
+        .spawn(move || {
+            let mut written = None;
+            while let Ok(mut g) = moves.recv() {
+                // The latest place, once no other came for a moment.
+                loop {
+                    match moves.recv_timeout(SAVE_EVERY) {
+                        Ok(later) => g = later,
+                        Err(mpsc::RecvTimeoutError::Timeout) => break,
+                        Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                    }
+                }
+                if written != Some(g) {
+                    keep(&store, &g);
+                    written = Some(g);
+                }
             }
         });
     if let Err(e) = spawned {
+        eprintln!("porchlight: cannot keep the window's place: {e}");
+    }
+}
+
+fn keep(store: &Store, g: &WindowGeometry) {
+    if let Err(e) = store.set_window_geometry(g) {
         eprintln!("porchlight: cannot keep the window's place: {e}");
     }
 }

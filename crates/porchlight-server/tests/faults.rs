@@ -812,6 +812,17 @@ fn a_pull_cut_midway_applies_nothing_partial_and_recovers() {
     assert_eq!(eva.search("quokka", 50).unwrap().hits.len(), 1);
 }
 
+/// An admin signed in to `s`, who has pushed `n` new tickets.
+fn admin_with_tickets(s: &Server, n: usize) -> common::Client {
+    s.add_user("admin@porch.test", "Admin", "admin");
+    let mut c = s.login("admin@porch.test");
+    for i in 0..n {
+        let (_, m) = common::create_ticket(&format!("Ticket {i}"), "ayse@customer.example");
+        assert_eq!(c.push(&[m]).status, 200);
+    }
+    c
+}
+
 /// Runs `porchlight-server ARGS`; (succeeded, stdout and stderr).
 fn server_cli(args: &[&str]) -> (bool, String) {
     let out = Command::new(common::BIN).args(args).output().unwrap();
@@ -827,12 +838,7 @@ fn server_cli(args: &[&str]) -> (bool, String) {
 #[test]
 fn a_backup_taken_while_serving_restores_into_a_new_server() {
     let s = Server::start(Backend::Sqlite);
-    s.add_user("admin@porch.test", "Admin", "admin");
-    let mut c = s.login("admin@porch.test");
-    for i in 0..30 {
-        let (_, m) = common::create_ticket(&format!("Ticket {i}"), "ayse@customer.example");
-        assert_eq!(c.push(&[m]).status, 200);
-    }
+    let mut c = admin_with_tickets(&s, 30);
     let (ticket, m) = common::create_ticket("Kept busy", "ayse@customer.example");
     assert_eq!(c.push(&[m]).status, 200);
     let before = c.pull_all();
@@ -907,12 +913,7 @@ fn a_backup_taken_while_serving_restores_into_a_new_server() {
 #[test]
 fn a_pg_dump_of_a_serving_database_restores_into_a_new_server() {
     let s = Server::start(Backend::Postgres);
-    s.add_user("admin@porch.test", "Admin", "admin");
-    let mut c = s.login("admin@porch.test");
-    for i in 0..20 {
-        let (_, m) = common::create_ticket(&format!("Ticket {i}"), "ayse@customer.example");
-        assert_eq!(c.push(&[m]).status, 200);
-    }
+    let c = admin_with_tickets(&s, 20);
     let before = c.pull_all();
     let url = s.db_args[1].clone();
     let dump = tempfile::tempdir().unwrap();

@@ -47,12 +47,9 @@ impl Store {
     /// The backup settings and the backups in the backup folder, newest first.
     pub fn backups(&self) -> StoreResult<BackupsView> {
         let dir = self.backup_dir()?;
-        let (daily, keep, last_error) = self.read(|c| {
+        let ((daily, keep), last_error) = self.read(|c| {
             Ok((
-                settings::get(c, "backup_daily")?.as_deref() != Some("0"),
-                settings::get(c, "backup_keep")?
-                    .and_then(|k| k.parse().ok())
-                    .unwrap_or(DEFAULT_BACKUPS_KEPT),
+                daily_and_keep(c)?,
                 settings::get(c, "backup_last_error")?.filter(|e| !e.is_empty()),
             ))
         })?;
@@ -100,7 +97,7 @@ impl Store {
     /// kept. The app keeps working meanwhile.
     pub fn back_up_now(&self, app_version: &str, at: i64) -> StoreResult<BackupInfo> {
         let dir = self.backup_dir()?;
-        let keep = self.backups()?.keep;
+        let (_, keep) = self.read(daily_and_keep)?;
         let made = self.back_up_to(&dir, app_version, at);
         let error = made
             .as_ref()
@@ -118,8 +115,7 @@ impl Store {
     /// profile), and no backup made in 24 hours.
     pub fn daily_backup_due(&self, now: i64) -> StoreResult<bool> {
         self.read(|c| {
-            let on = settings::get(c, "backup_daily")?.as_deref() != Some("0")
-                && settings::get(c, "profile_agent_id")?.is_some();
+            let on = daily_and_keep(c)?.0 && settings::get(c, "profile_agent_id")?.is_some();
             let last: i64 = settings::get(c, "backup_last_at")?
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(0);
@@ -221,6 +217,16 @@ pub fn copy_all_pages(src: &Connection, dst: &mut Connection) -> StoreResult<()>
         "The database stayed busy: the backup could not be made. Try again.",
     )
     .into())
+}
+
+/// Whether the daily backup is on (it is unless switched off) and how many backups are kept.
+fn daily_and_keep(c: &Connection) -> StoreResult<(bool, i64)> {
+    Ok((
+        settings::get(c, "backup_daily")?.as_deref() != Some("0"),
+        settings::get(c, "backup_keep")?
+            .and_then(|k| k.parse().ok())
+            .unwrap_or(DEFAULT_BACKUPS_KEPT),
+    ))
 }
 
 /// Reads and checks a backup folder: its manifest, a database that passes
