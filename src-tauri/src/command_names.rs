@@ -4,6 +4,7 @@ pub const NAMES: &[&str] = &[
     "workspace_info",
     "create_profile",
     "set_preference",
+    "take_launch_ticket",
     "load_demo_data",
     "views",
     "ticket_page",

@@ -48,8 +48,24 @@ pub fn create_profile(db: Db<'_>, name: String, email: String) -> Res<Agent> {
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn set_preference(db: Db<'_>, key: String, value: String) -> Res<()> {
-    Ok(db.set_preference(&key, &value)?)
+pub fn set_preference<R: Runtime>(
+    app: AppHandle<R>,
+    db: Db<'_>,
+    key: String,
+    value: String,
+) -> Res<()> {
+    db.set_preference(&key, &value)?;
+    if key == "locale" {
+        // The menu bar speaks the app's language.
+        crate::app_menu::install(&app, &value);
+    }
+    Ok(())
+}
+
+/// The ticket a `porchlight://ticket/…` link at launch named, once (the UI opens it).
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn take_launch_ticket(link: State<'_, crate::LaunchLink>) -> Res<Option<String>> {
+    Ok(link.0.lock().unwrap_or_else(|p| p.into_inner()).take())
 }
 
 #[tauri::command(async, rename_all = "snake_case")]

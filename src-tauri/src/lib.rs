@@ -1,10 +1,12 @@
 //! The desktop shell: opens the store, registers the commands and starts the window. All
 //! behaviour lives in porchlight-store; the commands here only translate.
 
+pub mod app_menu;
 pub mod backup;
 pub mod changes;
 pub mod command_names;
 pub mod commands;
+pub mod links;
 pub mod mail;
 pub mod minute;
 pub mod notifications;
@@ -57,6 +59,7 @@ pub fn with_commands<R: tauri::Runtime>(
         .manage(hub)
         .manage(mail)
         .manage(Arc::new(notifications::Notifier::default()))
+        .manage(LaunchLink::default())
         .register_uri_scheme_protocol("attachment", |ctx, request| {
             use tauri::Manager;
             let store = ctx.app_handle().state::<Arc<Store>>();
@@ -66,6 +69,7 @@ pub fn with_commands<R: tauri::Runtime>(
             commands::workspace_info,
             commands::create_profile,
             commands::set_preference,
+            commands::take_launch_ticket,
             commands::load_demo_data,
             commands::views,
             commands::report_overview,
@@ -147,8 +151,12 @@ fn attachment_response(store: &Store, path: &str) -> tauri::http::Response<Vec<u
     .unwrap_or_else(|_| tauri::http::Response::new(Vec::new()))
 }
 
-pub fn run(dir: &std::path::Path) -> Result<(), String> {
-    let claim = match single::claim(dir)
+/// The ticket a `porchlight://` link at launch asked for, until the UI takes it.
+#[derive(Default)]
+pub struct LaunchLink(pub std::sync::Mutex<Option<String>>);
+
+pub fn run(dir: &std::path::Path, ticket: Option<String>) -> Result<(), String> {
+    let claim = match single::claim(dir, ticket.as_deref())
         .map_err(|e| format!("cannot open the data folder {}: {e}", dir.display()))?
     {
         single::Launch::First(claim) => claim,
@@ -171,8 +179,19 @@ pub fn run(dir: &std::path::Path) -> Result<(), String> {
     let for_pass = store.clone();
     let listen_dir = dir.to_path_buf();
     let ran = with_commands(tauri::Builder::default(), store)
+        .on_menu_event(|app, event| app_menu::on_event(app, event.id().as_ref()))
         .setup(move |app| {
             use tauri::Manager;
+            let locale = app
+                .state::<Arc<Store>>()
+                .workspace_info()
+                .map(|w| w.locale)
+                .unwrap_or_else(|_| "en".into());
+            app_menu::install(app.handle(), &locale);
+            *app.state::<LaunchLink>()
+                .0
+                .lock()
+                .unwrap_or_else(|p| p.into_inner()) = ticket;
             app.state::<Arc<sync::SyncHub>>().resume(app.handle());
             minute::start(app.handle().clone(), for_pass);
             window_state::start(app.handle(), app.state::<Arc<Store>>().inner().clone());

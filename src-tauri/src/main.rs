@@ -10,7 +10,8 @@ fn main() {
             std::process::exit(2);
         }
     };
-    if let Err(e) = porchlight_app::run(&dir) {
+    let ticket = porchlight_app::links::ticket_in(&args);
+    if let Err(e) = porchlight_app::run(&dir, ticket) {
         eprintln!("porchlight: {e}");
         std::process::exit(1);
     }

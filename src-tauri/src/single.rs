@@ -2,7 +2,8 @@
 //! the every-minute pass on the same data, so a second launch on a data folder that is
 //! already open hands over to the first instead: the first window comes to the front, and
 //! the second process ends. Different data folders (two agents' stores on one machine) run
-//! side by side.
+//! side by side. A `porchlight://ticket/…` link the second launch was given is handed over
+//! too, and the first window opens that ticket.
 //!
 //! The first process holds an exclusive lock on `porchlight.lock` for its life (released
 //! by the OS however it ends, so a crash leaves no stale lock) and listens on
@@ -30,8 +31,9 @@ pub enum Launch {
     AlreadyOpen(bool),
 }
 
-/// Claims `dir` for this process, or asks the instance that has it to come forward.
-pub fn claim(dir: &Path) -> std::io::Result<Launch> {
+/// Claims `dir` for this process, or asks the instance that has it to come forward (and to
+/// open `ticket`, when the launch was given a link to one).
+pub fn claim(dir: &Path, ticket: Option<&str>) -> std::io::Result<Launch> {
     std::fs::create_dir_all(dir)?;
     let lock = File::options()
         .create(true)
@@ -40,32 +42,37 @@ pub fn claim(dir: &Path) -> std::io::Result<Launch> {
         .open(dir.join(LOCK))?;
     match lock.try_lock() {
         Ok(()) => Ok(Launch::First(Claim { _lock: lock })),
-        Err(std::fs::TryLockError::WouldBlock) => Ok(Launch::AlreadyOpen(ask_to_show(dir))),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(Launch::AlreadyOpen(ask_to_show(dir, ticket))),
         Err(std::fs::TryLockError::Error(e)) => Err(e),
     }
 }
 
 #[cfg(unix)]
-fn ask_to_show(dir: &Path) -> bool {
+fn ask_to_show(dir: &Path, ticket: Option<&str>) -> bool {
     use std::io::{Read, Write};
     let Ok(mut s) = std::os::unix::net::UnixStream::connect(dir.join(SOCKET)) else {
         return false;
     };
     let _ = s.set_read_timeout(Some(std::time::Duration::from_secs(5)));
     let mut answer = [0u8; 2];
-    s.write_all(b"show\n").is_ok() && s.read_exact(&mut answer).is_ok() && &answer == b"ok"
+    let request = match ticket {
+        Some(id) => format!("open {id}\n"),
+        None => "show\n".to_string(),
+    };
+    s.write_all(request.as_bytes()).is_ok() && s.read_exact(&mut answer).is_ok() && &answer == b"ok"
 }
 
 #[cfg(not(unix))]
-fn ask_to_show(_dir: &Path) -> bool {
+fn ask_to_show(_dir: &Path, _ticket: Option<&str>) -> bool {
     false
 }
 
-/// Listens for later launches on this data folder and brings the window forward for each.
+/// Listens for later launches on this data folder and brings the window forward for each
+/// (opening the ticket a launch's link names).
 #[cfg(unix)]
 pub fn listen<R: tauri::Runtime>(app: tauri::AppHandle<R>, dir: &Path) {
-    use std::io::{BufRead, BufReader, Write};
-    use tauri::Manager;
+    use std::io::{BufRead, BufReader, Read, Write};
+    use tauri::{Emitter, Manager};
     let path = dir.join(SOCKET);
     // Left by a process that ended without cleaning up: this process holds the lock now.
     let _ = std::fs::remove_file(&path);
@@ -82,13 +89,26 @@ pub fn listen<R: tauri::Runtime>(app: tauri::AppHandle<R>, dir: &Path) {
             for stream in listener.incoming().flatten() {
                 let mut line = String::new();
                 let mut reader = BufReader::new(&stream);
-                if reader.read_line(&mut line).is_err() || line.trim() != "show" {
+                // One short line; a peer that sends more is not a launch of this app.
+                if reader.by_ref().take(256).read_line(&mut line).is_err() {
                     continue;
                 }
+                let line = line.trim();
+                let ticket = match line.strip_prefix("open ") {
+                    Some(id) => match crate::links::ticket_of(&crate::links::ticket_link(id)) {
+                        Some(id) => Some(id),
+                        None => continue,
+                    },
+                    None if line == "show" => None,
+                    None => continue,
+                };
                 if let Some(w) = app.get_webview_window("main") {
                     let _ = w.unminimize();
                     let _ = w.show();
                     let _ = w.set_focus();
+                }
+                if let Some(id) = ticket {
+                    let _ = app.emit(crate::notifications::OPEN_TICKET_EVENT, id);
                 }
                 let _ = (&stream).write_all(b"ok");
             }

@@ -113,9 +113,15 @@ impl Driver {
     pub fn launch(&self, data_dir: &Path) -> Session {
         let app =
             std::env::var("PORCHLIGHT_BIN").expect("PORCHLIGHT_BIN: run through `cargo xtask e2e`");
+        self.launch_binary(&app, &["--data-dir", &data_dir.to_string_lossy()])
+    }
+
+    /// Starts `app` with `args` (an installed app as its desktop entry starts it, say) and
+    /// waits until its first screen is shown.
+    pub fn launch_binary(&self, app: &str, args: &[&str]) -> Session {
         let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {
             "application": app,
-            "args": ["--data-dir", data_dir.to_string_lossy()],
+            "args": args,
         }}}});
         let started = Instant::now();
         // tauri-driver listens before WebKitWebDriver behind it is ready: retry briefly.

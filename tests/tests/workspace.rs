@@ -276,5 +276,48 @@ fn a_second_launch_on_the_same_data_folder_brings_the_open_window_forward() {
         "Still working",
         "Hello.",
     );
+    let first = s
+        .js(
+            "return document.querySelector('[data-testid=ticket-row].current')?.dataset.ticketId ?? null;",
+            json!([]),
+        )
+        .as_str()
+        .expect("the open ticket's row")
+        .to_string();
+    new_phone_ticket(&s, "Ali Rezaei", "ali@example.com", "Another call", "Hi.");
+
+    // A porchlight:// link given to a second launch (a link clicked in a chat) opens its ticket
+    // in the window already open.
+    let link = format!("porchlight://ticket/{first}");
+    let out = std::process::Command::new(std::env::var("PORCHLIGHT_BIN").unwrap())
+        .args(["--data-dir", dir.path().to_str().unwrap(), &link])
+        .env("DISPLAY", driver.display())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let subject_is = |want: &str| {
+        format!("document.querySelector('[data-testid=\"ticket-subject\"]')?.textContent.includes({want:?})")
+    };
+    s.wait_js(
+        "the linked ticket open",
+        &subject_is("Still working"),
+        SHORT,
+    );
+    s.quit();
+
+    // A first launch with a link opens that ticket once the workspace has loaded.
+    let s = driver.launch_binary(
+        &std::env::var("PORCHLIGHT_BIN").unwrap(),
+        &["--data-dir", dir.path().to_str().unwrap(), &link],
+    );
+    s.wait_js(
+        "the linked ticket open at start",
+        &subject_is("Still working"),
+        SHORT,
+    );
     s.quit();
 }

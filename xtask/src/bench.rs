@@ -19,13 +19,13 @@ use crate::{cargo, sh, target_dir};
 
 const TICKETS: usize = 100_000;
 
-struct Report {
+pub(crate) struct Report {
     path: PathBuf,
     data: Map<String, Value>,
 }
 
 impl Report {
-    fn load() -> Result<Report> {
+    pub(crate) fn load() -> Result<Report> {
         let path = target_dir().join("bench/report.json");
         std::fs::create_dir_all(path.parent().unwrap())?;
         let data = std::fs::read_to_string(&path)
@@ -35,13 +35,13 @@ impl Report {
             .unwrap_or_default();
         Ok(Report { path, data })
     }
-    fn put(&mut self, name: &str, value: f64, unit: &str) {
+    pub(crate) fn put(&mut self, name: &str, value: f64, unit: &str) {
         let rounded = (value * 100.0).round() / 100.0;
         println!("{name:<32} {rounded:>12} {unit}");
         self.data
             .insert(name.into(), json!({"value": rounded, "unit": unit}));
     }
-    fn save(&self) -> Result<()> {
+    pub(crate) fn save(&self) -> Result<()> {
         std::fs::write(
             &self.path,
             serde_json::to_string_pretty(&Value::Object(self.data.clone()))? + "\n",

@@ -21,7 +21,7 @@ fn packages(g: Group) -> (&'static str, &'static [&'static str]) {
             ],
         ),
         Group::E2e => (
-            "to run the tests (WebDriver for the real window, headless Chromium for the help center, virtual display, D-Bus session with its monitor, keyring, a notification daemon, fonts, PostgreSQL for the server suite, Dovecot and Postfix for the mail tests)",
+            "to run the tests (WebDriver for the real window, headless Chromium for the help center, virtual display, D-Bus session with its monitor, keyring, a notification daemon, fonts, PostgreSQL for the server suite, Dovecot and Postfix for the mail tests, desktop-file-validate and rpm for the installer checks)",
             &[
                 "postgresql",
                 "dovecot-imapd", "dovecot-lmtpd", "postfix", "openssl",
@@ -29,6 +29,7 @@ fn packages(g: Group) -> (&'static str, &'static [&'static str]) {
                 "notification-daemon",
                 "at-spi2-core", "fonts-noto-core", "fonts-dejavu-core", "imagemagick",
                 "chromium", "chromium-driver",
+                "desktop-file-utils", "rpm",
             ],
         ),
     }

@@ -10,9 +10,11 @@ mod bench_reports;
 mod bench_rules;
 mod bench_sync;
 mod bench_util;
+mod bundle;
 mod deps;
 mod e2e;
 mod fuzz;
+mod install_test;
 mod mail_server;
 mod postgres;
 
@@ -31,6 +33,11 @@ const USAGE: &str = "usage: cargo xtask <command>
   bench [store|app|sync|kb|rules|mail|reports]
                                     benchmarks on a 100k-ticket helpdesk, a 10k-article KB,
                                     e-mail on the test mail server -> target/bench/report.json
+  bundle                            release installers: the app's .deb and .rpm, the server's
+                                    .deb (systemd unit) -> target/release/bundle/
+  installers                        bundle, then install both .debs with apt, start the app from
+                                    its desktop entry and the server as its unit says, remove
+                                    and purge them (needs root; part of `test`)
   bindings                          regenerate ui/src/bindings from the Rust types
   deps                              install the system packages the build and tests need
   postgres                          start the private PostgreSQL test cluster, print its URL
@@ -62,6 +69,11 @@ fn run_cli() -> Result<()> {
             e2e::run()
         }
         "fuzz-api" => fuzz::run(),
+        "bundle" => bundle::run().map(|_| ()),
+        "installers" => {
+            deps::ensure(&[deps::Group::Build, deps::Group::E2e])?;
+            install_test::bundle_and_test()
+        }
         "seed" => seed(rest),
         "bench" if cfg!(debug_assertions) => {
             // Measure optimised code: run this same command from a release build of xtask.
@@ -300,6 +312,10 @@ fn test_all() -> Result<()> {
         ("svelte-check and tsc", Box::new(|| npm(&["run", "check"]))),
         ("vitest", Box::new(|| npm(&["test"]))),
         ("end-to-end", Box::new(e2e::run)),
+        (
+            "installers (bundle, install, run, remove)",
+            Box::new(install_test::bundle_and_test),
+        ),
     ];
     let total = steps.len();
     for (i, (name, step)) in steps.iter().enumerate() {

@@ -138,7 +138,7 @@ pub fn keys_named_in(source: &str) -> usize {
         for (i, _) in source.match_indices(call) {
             let rest = &source[i + call.len()..];
             let key = &rest[..rest.find('"').unwrap_or(rest.len())];
-            if !["help.", "portal.", "notify.", "mail."]
+            if !["help.", "portal.", "notify.", "mail.", "menu."]
                 .iter()
                 .any(|p| key.starts_with(p))
             {
@@ -866,6 +866,36 @@ const CATALOG: &[Row] = &[
             "به شما واگذار شد",
         ],
     ),
+    ("menu.file", ["File", "Dosya", "Plik", "پرونده"]),
+    ("menu.edit", ["Edit", "Düzen", "Edycja", "ویرایش"]),
+    ("menu.view", ["View", "Görünüm", "Widok", "نما"]),
+    ("menu.window", ["Window", "Pencere", "Okno", "پنجره"]),
+    ("menu.help", ["Help", "Yardım", "Pomoc", "راهنما"]),
+    ("menu.new_ticket", ["New ticket", "Yeni talep", "Nowe zgłoszenie", "تیکت جدید"]),
+    ("menu.back_up", ["Back up now", "Şimdi yedekle", "Utwórz kopię teraz", "اکنون پشتیبان بگیر"]),
+    ("menu.export", ["Export all data…", "Tüm verileri dışa aktar…", "Eksportuj wszystkie dane…", "برون‌بری همهٔ داده‌ها…"]),
+    ("menu.settings", ["Settings…", "Ayarlar…", "Ustawienia…", "تنظیمات…"]),
+    ("menu.quit", ["Quit Porchlight", "Porchlight'tan çık", "Zakończ Porchlight", "خروج از Porchlight"]),
+    ("menu.undo", ["Undo", "Geri al", "Cofnij", "واگرد"]),
+    ("menu.redo", ["Redo", "Yinele", "Ponów", "ازنو"]),
+    ("menu.cut", ["Cut", "Kes", "Wytnij", "برش"]),
+    ("menu.copy", ["Copy", "Kopyala", "Kopiuj", "رونوشت"]),
+    ("menu.paste", ["Paste", "Yapıştır", "Wklej", "چسباندن"]),
+    ("menu.select_all", ["Select all", "Tümünü seç", "Zaznacz wszystko", "انتخاب همه"]),
+    ("menu.tickets", ["Tickets", "Talepler", "Zgłoszenia", "تیکت‌ها"]),
+    ("menu.kb", ["Knowledge base", "Bilgi bankası", "Baza wiedzy", "پایگاه دانش"]),
+    ("menu.reports", ["Reports", "Raporlar", "Raporty", "گزارش‌ها"]),
+    ("menu.automation", ["Automation", "Otomasyon", "Automatyzacja", "خودکارسازی"]),
+    ("menu.palette", ["Command palette…", "Komut paleti…", "Paleta poleceń…", "پالت فرمان…"]),
+    ("menu.fullscreen", ["Full screen", "Tam ekran", "Pełny ekran", "تمام‌صفحه"]),
+    ("menu.minimize", ["Minimize", "Simge durumuna küçült", "Minimalizuj", "کوچک کردن"]),
+    ("menu.maximize", ["Zoom", "Yakınlaştır", "Powiększ", "بزرگ کردن"]),
+    ("menu.close_window", ["Close window", "Pencereyi kapat", "Zamknij okno", "بستن پنجره"]),
+    ("menu.shortcuts", ["Keyboard shortcuts", "Klavye kısayolları", "Skróty klawiszowe", "میان‌برهای صفحه‌کلید"]),
+    ("menu.data_folder", ["Open data folder", "Veri klasörünü aç", "Otwórz folder danych", "باز کردن پوشهٔ داده‌ها"]),
+    ("menu.help_center", ["Team's help center", "Ekibin yardım merkezi", "Centrum pomocy zespołu", "مرکز راهنمایی تیم"]),
+    ("menu.about", ["About Porchlight", "Porchlight hakkında", "O programie Porchlight", "دربارهٔ Porchlight"]),
+    ("menu.about_text", ["The offline-first helpdesk.", "Çevrimdışı da çalışan yardım masası.", "Helpdesk, który działa także offline.", "میز پشتیبانی که بدون شبکه هم کار می‌کند."]),
     ("notify.by", ["by", "Atayan:", "Przypisał(a):", "توسط"]),
     (
         "notify.customer_reply",

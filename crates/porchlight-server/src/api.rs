@@ -106,6 +106,7 @@ pub fn router(state: Shared) -> Router {
         .merge(crate::portal::router())
         .merge(crate::mail_api::router())
         .merge(crate::reports_api::router())
+        .merge(crate::releases::router())
         .fallback(|| async {
             Failure::new(
                 StatusCode::NOT_FOUND,

@@ -14,6 +14,7 @@ pub mod mail;
 pub mod mail_api;
 pub mod openapi;
 pub mod portal;
+pub mod releases;
 pub mod reports_api;
 pub mod state;
 pub mod storage;
@@ -131,6 +132,7 @@ pub fn app_state(storage: Storage, db: &Database) -> Result<Arc<AppState>> {
         mail: std::sync::OnceLock::new(),
         mail_wake: Arc::new(tokio::sync::Notify::new()),
         mail_fetch: Arc::new(tokio::sync::Notify::new()),
+        releases: releases::releases_dir(db),
     });
     if let Database::Postgres(url) = db {
         let (url, listener) = (url.clone(), Arc::downgrade(&state));

@@ -22,6 +22,8 @@ const USAGE: &str = "usage:
   porchlight-server restore --from BACKUP --data-dir NEW_DIR
   porchlight-server export --to DIR [DATABASE]
   porchlight-server import --from EXPORT [DATABASE]
+  porchlight-server release add FILE… [--notes TEXT] [--data-dir DIR]
+  porchlight-server release list [--data-dir DIR]
 
 DATABASE is --data-dir DIR (embedded SQLite, the default) or --database-url postgres://….
 PORCHLIGHT_DATABASE_URL may hold the URL instead, so the password stays off the command line.
@@ -31,8 +33,13 @@ data directory that holds no database yet (stop the server and point it there). 
 backed up with pg_dump (see the README). An export (JSON Lines and CSV, the format the README
 describes, from a server or a desktop) is imported into a database that holds no helpdesk yet.
 
+Desktop updates: `release add` copies installers (each with the .sig the release key made
+beside it) into PORCHLIGHT_RELEASES_DIR (default: releases in the data directory), which the
+server offers to desktops; the desktops check the signature themselves.
+
 Passwords are read from standard input (one line). The default data directory is
-./porchlight-data (or PORCHLIGHT_SERVER_DATA_DIR); the default address is 127.0.0.1:8080.
+./porchlight-data (or PORCHLIGHT_SERVER_DATA_DIR); the default address is 127.0.0.1:8080
+(or PORCHLIGHT_LISTEN).
 Logging follows RUST_LOG (default: info). A sign-in ends after PORCHLIGHT_SESSION_IDLE_SECS
 without use (default 30 days) or PORCHLIGHT_SESSION_MAX_SECS in all (default 90 days).";
 
@@ -63,6 +70,13 @@ fn parse(args: &[String]) -> Result<Options> {
     if let Ok(url) = std::env::var("PORCHLIGHT_DATABASE_URL") {
         if !url.is_empty() {
             o.db = Database::Postgres(url);
+        }
+    }
+    if let Ok(v) = std::env::var("PORCHLIGHT_LISTEN") {
+        if !v.is_empty() {
+            o.listen = v.parse().with_context(|| {
+                format!("PORCHLIGHT_LISTEN='{v}' is not an address such as 0.0.0.0:8080")
+            })?;
         }
     }
     let mut it = args.iter();
@@ -306,6 +320,56 @@ fn run() -> Result<()> {
                 "imported {} documents ({} tickets, {} files) from a {} export; give the agents accounts with `user add`",
                 info.documents, info.tickets, info.attachments, info.source
             );
+            Ok(())
+        }
+        ["release", sub] => {
+            // Installer files are the arguments that are no option (or an option's value).
+            let mut files = Vec::new();
+            let mut options = Vec::new();
+            let mut notes = None;
+            let mut it = args[2..].iter();
+            while let Some(a) = it.next() {
+                match a.as_str() {
+                    "--notes" => notes = Some(it.next().context("--notes needs a text")?.clone()),
+                    o if o.starts_with("--") => {
+                        options.push(a.clone());
+                        options.extend(it.next().cloned());
+                    }
+                    _ => files.push(PathBuf::from(a)),
+                }
+            }
+            let o = parse(&options)?;
+            let dir = porchlight_server::releases::releases_dir(&o.db).context(
+                "set PORCHLIGHT_RELEASES_DIR: with PostgreSQL there is no data directory to keep releases in",
+            )?;
+            match *sub {
+                "add" => {
+                    let now = chrono::DateTime::from_timestamp_millis(now_ms())
+                        .unwrap_or_default()
+                        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+                    for line in
+                        porchlight_server::releases::add(&dir, &files, notes.as_deref(), &now)?
+                    {
+                        println!("added {line}");
+                    }
+                    println!(
+                        "desktops are offered the newest release for their platform from {}",
+                        dir.display()
+                    );
+                }
+                "list" => {
+                    let m = porchlight_server::releases::read_manifest(&dir)?;
+                    if m.releases.is_empty() {
+                        println!("no releases in {}", dir.display());
+                    }
+                    for r in m.releases.iter().rev() {
+                        for f in &r.files {
+                            println!("{}\t{}\t{}\t{}", r.version, f.platform, f.file, r.pub_date);
+                        }
+                    }
+                }
+                other => bail!("unknown release command '{other}'\n{USAGE}"),
+            }
             Ok(())
         }
         ["help" | "--help" | "-h", ..] | [] => {

@@ -137,7 +137,40 @@ pub fn document() -> Value {
     let (schemas, paths) = reports();
     merge(&mut doc["components"]["schemas"], schemas);
     merge(&mut doc["paths"], paths);
+    merge(&mut doc["paths"], updates());
     doc
+}
+
+/// Desktop updates (`releases.rs`): public, like the help center; the files are signed.
+fn updates() -> Value {
+    let segment = |name: &str, what: &str| {
+        json!({"name": name, "in": "path", "required": true, "description": what,
+            "schema": {"type": "string", "minLength": 1, "maxLength": 100}})
+    };
+    let not_found = json!({"description": "this server serves no updates, or no such file (no_releases, not_found)",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}});
+    json!({
+        "/api/v1/updates/{os}/{arch}/{bundle}/{current}": {"get": {
+            "summary": "The newest desktop release for a platform, when it is newer than the desktop's version",
+            "parameters": [segment("os", "linux, windows or darwin"), segment("arch", "x86_64, aarch64, …"),
+                segment("bundle", "deb, rpm, nsis, msi, app"), segment("current", "the desktop's version")],
+            "responses": {
+                "200": {"description": "an update", "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["version", "notes", "pub_date", "url", "signature"],
+                    "properties": {"version": {"type": "string"}, "notes": {"type": "string"},
+                        "pub_date": {"type": "string"}, "url": {"type": "string"},
+                        "signature": {"type": "string", "description": "minisign signature (base64) of the file"}}}}}},
+                "204": {"description": "no newer release for this platform"},
+                "404": not_found.clone(),
+                "500": {"description": "the releases directory cannot be read"}}}},
+        "/api/v1/updates/files/{version}/{file}": {"get": {
+            "summary": "An installer listed in the releases",
+            "parameters": [segment("version", "a release's version"), segment("file", "the installer's file name")],
+            "responses": {
+                "200": {"description": "the file", "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
+                "404": not_found,
+                "500": {"description": "the releases directory cannot be read"}}}}
+    })
 }
 
 fn merge(target: &mut Value, more: Value) {

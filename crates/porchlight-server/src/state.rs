@@ -26,6 +26,8 @@ pub struct AppState {
     pub mail_wake: Arc<tokio::sync::Notify>,
     /// Wakes the mail channel for a whole round: a mailbox's passwords changed.
     pub mail_fetch: Arc<tokio::sync::Notify>,
+    /// The desktop updates an admin added (`release add`); `None` serves none.
+    pub releases: Option<std::path::PathBuf>,
 }
 
 pub type Shared = Arc<AppState>;

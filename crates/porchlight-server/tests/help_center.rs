@@ -339,6 +339,13 @@ fn pages_locales_and_not_found(backend: Backend) {
         );
     }
 
+    // The server's own address is the way in too (an installed server's first page).
+    let root = get_with(&s, "/", &[("Accept-Language", "tr")]);
+    assert_eq!(
+        (root.status, root.header("location")),
+        (303, Some("/help/tr/"))
+    );
+
     // Home: categories in their order with their articles; no hidden titles anywhere.
     let home = get(&s, "/help/en/");
     assert_html_page(&home);

@@ -2,6 +2,7 @@
 // its methods; every backend call goes through ipc.ts.
 import type { Agent } from "../bindings/Agent";
 import type { Attachment } from "../bindings/Attachment";
+import type { BackupInfo } from "../bindings/BackupInfo";
 import type { Group } from "../bindings/Group";
 import type { Mutation } from "../bindings/Mutation";
 import type { Organization } from "../bindings/Organization";
@@ -23,6 +24,7 @@ import type { Changed } from "../bindings/Changed";
 import { announceNow, onChanges } from "./changes";
 import { reuse, reuseById } from "./reuse";
 import { pushToast } from "./toasts";
+import { formatBytes } from "./format";
 import { ipc, onBackendEvent, toDomainError, type IpcError } from "./ipc";
 import { hasServer, refusalText, type ThreadMark } from "./sync";
 
@@ -630,6 +632,19 @@ class AppState {
 
   open(o: Overlay): void {
     this.overlay = o;
+  }
+
+  /** Backs the helpdesk up now and says so (a failure is thrown to the caller to show). */
+  async backUpNow(): Promise<BackupInfo> {
+    const made = await ipc.backUpNow();
+    this.info(t("backup.made", { count: made.tickets, size: formatBytes(made.bytes, this.locale) }));
+    return made;
+  }
+
+  /** Exports all data into a new folder in Downloads and names it (failures are thrown). */
+  async exportAll(): Promise<void> {
+    const made = await ipc.exportData();
+    this.info(t("backup.exported", { path: made.path ?? "" }));
   }
 
   /** Opens the settings, scrolled to a section. */

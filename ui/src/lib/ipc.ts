@@ -124,6 +124,8 @@ export const ipc = {
   /** Checks a backup and stages it to replace this helpdesk when the app restarts. */
   restoreBackup: (path: string) => call<BackupInfo>("restore_backup", { path }),
   restartApp: () => call<null>("restart_app"),
+  /** The ticket a porchlight://ticket/… link at launch named, once (null: none). */
+  takeLaunchTicket: () => call<string | null>("take_launch_ticket"),
   /** Exports the helpdesk into a new folder in Downloads; answers its manifest (with the path). */
   exportData: () => call<ExportManifest>("export_data"),
   /** Saves CSV text in the Downloads folder; answers the file's path. */
@@ -237,8 +239,10 @@ export interface BackendEvents {
   presence: PresenceEntry[];
   /** The unread notification count changed. */
   "notifications-changed": number;
-  /** A native notification was clicked: open this ticket. */
+  /** A native notification was clicked, or a porchlight:// link handed over: open this ticket. */
   "open-ticket": string;
+  /** An application-menu item for the workspace was chosen (its id). */
+  "menu-action": string;
 }
 
 /** Subscribes to a backend event; the handler receives its payload (typed for known events). */

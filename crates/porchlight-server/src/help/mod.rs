@@ -106,6 +106,8 @@ pub fn router(app: &Shared) -> Router<Shared> {
         rt.spawn(async move { h.fresh().await });
     }
     Router::new()
+        // The server's own address leads readers to the help center in their language.
+        .route("/", get(start))
         .route("/help", get(start))
         .route("/help/", get(start))
         .route("/help/sitemap.xml", get(sitemap))
