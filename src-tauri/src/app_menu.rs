@@ -94,7 +94,7 @@ pub fn build<R: Runtime>(app: &AppHandle<R>, locale: &str) -> tauri::Result<Menu
         comments: Some(l.t("menu.about_text").into()),
         copyright: Some("© 2026 the Porchlight authors".into()),
         license: Some("AGPL-3.0-or-later".into()),
-        icon: app.default_window_icon().cloned(),
+        // The dialog shows the window's icon; the 16-bit PNG is not a menu icon's RGBA.
         ..Default::default()
     };
     let help = Submenu::with_items(

@@ -62,6 +62,48 @@ pub fn set_preference<R: Runtime>(
     Ok(())
 }
 
+/// Where updates come from and whether one is offered.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn update_status<R: Runtime>(
+    app: AppHandle<R>,
+    hub: State<'_, Arc<crate::updates::UpdateHub>>,
+) -> Res<porchlight_domain::update::UpdateStatus> {
+    Ok(hub.status(&app))
+}
+
+/// Asks the update source now.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn update_check<R: Runtime>(
+    app: AppHandle<R>,
+    hub: State<'_, Arc<crate::updates::UpdateHub>>,
+) -> Res<porchlight_domain::update::UpdateStatus> {
+    Ok(hub.check(&app).await)
+}
+
+/// Installs the offered update and starts the app again (after a sync round in flight).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn update_install<R: Runtime>(
+    app: AppHandle<R>,
+    hub: State<'_, Arc<crate::updates::UpdateHub>>,
+) -> Res<()> {
+    hub.inner().clone().install(&app).await
+}
+
+/// A standalone desktop's update URL ("" for none); checked at once when set.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn set_update_url<R: Runtime>(
+    app: AppHandle<R>,
+    db: Db<'_>,
+    hub: State<'_, Arc<crate::updates::UpdateHub>>,
+    url: String,
+) -> Res<porchlight_domain::update::UpdateStatus> {
+    let url = db.set_update_url(&url)?;
+    if url.is_empty() {
+        return Ok(hub.status(&app));
+    }
+    Ok(hub.check(&app).await)
+}
+
 /// The ticket a `porchlight://ticket/…` link at launch named, once (the UI opens it).
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn take_launch_ticket(link: State<'_, crate::LaunchLink>) -> Res<Option<String>> {
@@ -135,7 +177,8 @@ pub fn export_data<R: Runtime>(app: AppHandle<R>, db: Db<'_>) -> Res<ExportManif
 /// lost by quitting.
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn restart_app<R: Runtime>(app: AppHandle<R>) -> Res<()> {
-    app.restart()
+    crate::single::restart(&app);
+    Ok(())
 }
 
 /// Saves a report's table as a CSV file in the Downloads folder (a new name when one is

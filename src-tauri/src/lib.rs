@@ -12,6 +12,7 @@ pub mod minute;
 pub mod notifications;
 pub mod single;
 pub mod sync;
+pub mod updates;
 pub mod window_state;
 
 use std::path::PathBuf;
@@ -60,6 +61,7 @@ pub fn with_commands<R: tauri::Runtime>(
         .manage(mail)
         .manage(Arc::new(notifications::Notifier::default()))
         .manage(LaunchLink::default())
+        .manage(Arc::new(updates::UpdateHub::default()))
         .register_uri_scheme_protocol("attachment", |ctx, request| {
             use tauri::Manager;
             let store = ctx.app_handle().state::<Arc<Store>>();
@@ -70,6 +72,10 @@ pub fn with_commands<R: tauri::Runtime>(
             commands::create_profile,
             commands::set_preference,
             commands::take_launch_ticket,
+            commands::update_status,
+            commands::update_check,
+            commands::update_install,
+            commands::set_update_url,
             commands::load_demo_data,
             commands::views,
             commands::report_overview,
@@ -179,6 +185,7 @@ pub fn run(dir: &std::path::Path, ticket: Option<String>) -> Result<(), String> 
     let for_pass = store.clone();
     let listen_dir = dir.to_path_buf();
     let ran = with_commands(tauri::Builder::default(), store)
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .on_menu_event(|app, event| app_menu::on_event(app, event.id().as_ref()))
         .setup(move |app| {
             use tauri::Manager;
@@ -197,6 +204,7 @@ pub fn run(dir: &std::path::Path, ticket: Option<String>) -> Result<(), String> 
             window_state::start(app.handle(), app.state::<Arc<Store>>().inner().clone());
             single::listen(app.handle().clone(), &listen_dir);
             backup::start(app.state::<Arc<Store>>().inner().clone());
+            app.state::<Arc<updates::UpdateHub>>().start(app.handle());
             app.state::<Arc<mail::MailHub>>().start(app.handle());
             let store = app.state::<Arc<Store>>().inner().clone();
             app.state::<Arc<notifications::Notifier>>()

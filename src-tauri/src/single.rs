@@ -17,6 +17,26 @@ const LOCK: &str = "porchlight.lock";
 #[cfg(unix)]
 const SOCKET: &str = "porchlight.sock";
 
+/// Set for the process a restart starts: it waits for this one to let go of the folder.
+const RESTARTED: &str = "PORCHLIGHT_RESTARTED";
+
+/// Starts the app again (same program, same arguments) once this process has ended, and ends
+/// this one cleanly. The new process waits for the data folder instead of handing over to
+/// this one.
+pub fn restart<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
+    use tauri::Manager;
+    if let Ok(exe) = tauri::process::current_binary(&app.env()) {
+        if let Err(e) = std::process::Command::new(exe)
+            .args(std::env::args_os().skip(1))
+            .env(RESTARTED, "1")
+            .spawn()
+        {
+            eprintln!("porchlight: cannot start again: {e}");
+        }
+    }
+    app.exit(0);
+}
+
 /// This process's hold on its data folder, kept for the app's life.
 pub struct Claim {
     _lock: File,
@@ -40,6 +60,19 @@ pub fn claim(dir: &Path, ticket: Option<&str>) -> std::io::Result<Launch> {
         .truncate(false)
         .write(true)
         .open(dir.join(LOCK))?;
+    // A restart (after an update or a restore) waits for the process it replaces to end.
+    if std::env::var_os(RESTARTED).is_some() {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while std::time::Instant::now() < deadline {
+            match lock.try_lock() {
+                Ok(()) => return Ok(Launch::First(Claim { _lock: lock })),
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    std::thread::sleep(std::time::Duration::from_millis(100))
+                }
+                Err(std::fs::TryLockError::Error(e)) => return Err(e),
+            }
+        }
+    }
     match lock.try_lock() {
         Ok(()) => Ok(Launch::First(Claim { _lock: lock })),
         Err(std::fs::TryLockError::WouldBlock) => Ok(Launch::AlreadyOpen(ask_to_show(dir, ticket))),

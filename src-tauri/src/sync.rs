@@ -201,6 +201,15 @@ impl SyncHub {
         }
     }
 
+    /// Stops syncing until `resume` (before an update replaces the app): a round in flight
+    /// finishes first; unsent changes stay queued in the store.
+    pub async fn pause(&self) {
+        let engine = self.engine.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(e) = engine {
+            e.stop().await;
+        }
+    }
+
     /// At start-up: resumes syncing when this store is connected and its token is in the
     /// keyring.
     pub fn resume<R: Runtime>(&self, app: &AppHandle<R>) {

@@ -20,7 +20,25 @@ pub struct Artifacts {
     pub server_deb: PathBuf,
 }
 
+/// What a bundle run may change from `src-tauri/tauri.conf.json` (the tests build a throwaway
+/// signed pair of versions; a release uses the committed key and version).
+#[derive(Default)]
+pub struct Options {
+    /// Another version than the workspace's.
+    pub version: Option<String>,
+    /// Another update public key built into the app (the tests' throwaway key).
+    pub pubkey: Option<String>,
+    /// The minisign private key file that signs the installers for the updater (`.sig`
+    /// beside each). Else `TAURI_SIGNING_PRIVATE_KEY` when set, else no signatures.
+    pub signing_key: Option<PathBuf>,
+}
+
+/// `cargo xtask bundle`: the release, signed when `TAURI_SIGNING_PRIVATE_KEY` is set.
 pub fn run() -> Result<Artifacts> {
+    build(&Options::default())
+}
+
+pub fn build(opts: &Options) -> Result<Artifacts> {
     if !cfg!(target_os = "linux") {
         bail!(
             "cargo xtask bundle builds the Linux packages; on macOS and Windows run the Tauri \
@@ -29,15 +47,23 @@ pub fn run() -> Result<Artifacts> {
     }
     deps::ensure(&[deps::Group::Build])?;
     crate::ui_build()?;
-    sh(cargo().args([
-        "build",
-        "--release",
-        "--locked",
-        "-p",
-        "porchlight",
-        "-p",
-        "porchlight-server",
-    ]))?;
+    let version = opts.version.clone().map_or_else(version, Ok)?;
+    // Compiled into the app (its version, the update key): tauri-build merges TAURI_CONFIG.
+    let mut built_in = serde_json::json!({ "version": version });
+    if let Some(key) = &opts.pubkey {
+        built_in["plugins"] = serde_json::json!({"updater": {"pubkey": key}});
+    }
+    sh(cargo()
+        .args([
+            "build",
+            "--release",
+            "--locked",
+            "-p",
+            "porchlight",
+            "-p",
+            "porchlight-server",
+        ])
+        .env("TAURI_CONFIG", built_in.to_string()))?;
     let release = target_dir().join("release");
     let app_bin = release.join("porchlight");
     let server_bin = release.join("porchlight-server");
@@ -45,7 +71,6 @@ pub fn run() -> Result<Artifacts> {
     for bin in [&app_bin, &server_bin] {
         sh(Command::new("strip").arg("--strip-unneeded").arg(bin))?;
     }
-    let version = version()?;
     let arch = output_of(Command::new("dpkg").arg("--print-architecture"))?;
 
     let bundle_dir = release.join("bundle");
@@ -55,14 +80,28 @@ pub fn run() -> Result<Artifacts> {
     // The tray (the unread count) loads its indicator library at run time, so the linker
     // does not name it.
     app_depends.push("libayatana-appindicator3-1".into());
-    let config = serde_json::json!({
-        "version": version,
-        "bundle": {"linux": {"deb": {"depends": app_depends}}},
+    let signing_key = opts
+        .signing_key
+        .clone()
+        .or_else(|| std::env::var_os("TAURI_SIGNING_PRIVATE_KEY").map(PathBuf::from));
+    let mut config = built_in.clone();
+    config["bundle"] = serde_json::json!({
+        "linux": {"deb": {"depends": app_depends}},
+        // The updater's .sig beside each installer, when there is a key to sign with.
+        "createUpdaterArtifacts": signing_key.is_some(),
     });
-    sh(Command::new(root().join("ui/node_modules/.bin/tauri"))
+    let mut tauri = Command::new(root().join("ui/node_modules/.bin/tauri"));
+    tauri
         .args(["bundle", "--bundles", "deb,rpm", "--ci", "--config"])
         .arg(config.to_string())
-        .current_dir(root().join("src-tauri")))?;
+        .current_dir(root().join("src-tauri"));
+    if let Some(key) = &signing_key {
+        tauri.env("TAURI_SIGNING_PRIVATE_KEY", key);
+        if std::env::var_os("TAURI_SIGNING_PRIVATE_KEY_PASSWORD").is_none() {
+            tauri.env("TAURI_SIGNING_PRIVATE_KEY_PASSWORD", "");
+        }
+    }
+    sh(&mut tauri)?;
     let app_deb = only_file(&bundle_dir.join("deb"), ".deb")?;
     let app_rpm = only_file(&bundle_dir.join("rpm"), ".rpm")?;
 
@@ -88,7 +127,7 @@ pub fn run() -> Result<Artifacts> {
 }
 
 /// The workspace version (every crate and the app share it).
-fn version() -> Result<String> {
+pub fn version() -> Result<String> {
     let toml = std::fs::read_to_string(root().join("Cargo.toml"))?;
     let in_workspace_package = toml
         .split("[workspace.package]")

@@ -22,7 +22,13 @@ const SERVER_DATA: &str = "/var/lib/porchlight";
 const SERVER_DEFAULTS: &str = "/etc/default/porchlight-server";
 const UNIT: &str = "/lib/systemd/system/porchlight-server.service";
 
-pub fn run(built: &Artifacts) -> Result<()> {
+/// The next version's installer (and its .sig), for the update test.
+pub struct Next {
+    pub version: String,
+    pub deb: std::path::PathBuf,
+}
+
+pub fn run(built: &Artifacts, next: &Next) -> Result<()> {
     ensure!(
         crate::deps::is_root(),
         "installing packages needs root: run `sudo cargo xtask test` (CI runs as root)"
@@ -45,8 +51,37 @@ pub fn run(built: &Artifacts) -> Result<()> {
     dependencies_declared(APP, "/usr/bin/porchlight")?;
     dependencies_declared(SERVER, "/usr/bin/porchlight-server")?;
     let exec = desktop_entry_program()?;
-    installed_app(&exec)?;
-    installed_server()?;
+    let home = target_dir().join("install-test-home");
+    let _ = std::fs::remove_dir_all(&home);
+    installed_app(
+        &exec,
+        &home,
+        "the_installed_app_starts_from_its_desktop_entry_and_keeps_its_data_in_the_users_folder",
+        &[],
+    )?;
+    let server = start_installed_server()?;
+    let checked = check_server(&server.base, "porchlight").and_then(|()| {
+        let (next_file, tampered) = release_files(next)?;
+        // The admin adds the next version as the README says; the app finds it there.
+        release_add(&next_file, "Faster search.\nReplies keep their drafts.")?;
+        installed_app(
+            &exec,
+            &home,
+            "the_installed_app_updates_itself_from_the_team_server_and_refuses_a_bad_signature",
+            &[
+                (
+                    "PORCHLIGHT_UPDATE_ENDPOINT",
+                    format!(
+                        "{}/api/v1/updates/{{{{target}}}}/{{{{arch}}}}/{{{{bundle_type}}}}/{{{{current_version}}}}",
+                        server.base
+                    ),
+                ),
+                ("PORCHLIGHT_UPDATE_NEXT", next.version.clone()),
+                ("PORCHLIGHT_UPDATE_TAMPERED", tampered.display().to_string()),
+            ],
+        )
+    });
+    server.stop(checked)?;
 
     eprintln!("install: apt-get remove keeps the data and settings and nothing else");
     sh(apt().args(["remove", "-y", APP, SERVER]))?;
@@ -385,10 +420,9 @@ fn desktop_entry_program() -> Result<String> {
     Ok(resolved)
 }
 
-/// The e2e test `installed` against the installed program, in a fresh home.
-fn installed_app(exec: &str) -> Result<()> {
-    let home = target_dir().join("install-test-home");
-    let _ = std::fs::remove_dir_all(&home);
+/// One test of the e2e file `installed` against the installed program, in `home` (made
+/// fresh by the caller, kept between the tests: the update test finds the first one's data).
+fn installed_app(exec: &str, home: &Path, test: &str, env: &[(&str, String)]) -> Result<()> {
     for d in ["data", "config", "cache", "state"] {
         std::fs::create_dir_all(home.join(d))?;
     }
@@ -404,7 +438,7 @@ fn installed_app(exec: &str) -> Result<()> {
             "--test",
             "installed",
         ])
-        .args(["--", "--ignored", "--test-threads=1"])
+        .args(["--", "--ignored", "--exact", test, "--test-threads=1"])
         .current_dir(root())
         .env("PORCHLIGHT_INSTALLED_EXEC", exec)
         .env("XDG_DATA_HOME", home.join("data"))
@@ -413,21 +447,104 @@ fn installed_app(exec: &str) -> Result<()> {
         .env("XDG_STATE_HOME", home.join("state"))
         .env("TAURI_DRIVER", &driver)
         .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+        .envs(env.iter().map(|(k, v)| (*k, v)))
         .env_remove("DISPLAY")
         .env_remove("PORCHLIGHT_DATA_DIR")
         .status()
         .context("dbus-run-session")?;
     ensure!(
         status.success(),
-        "the installed app failed its test (screenshots in target/e2e/)"
+        "the installed app failed {test} (screenshots in target/e2e/)"
     );
     Ok(())
 }
 
-/// The installed server: the unit verified, then started as it says, answering on its address
-/// with its data in /var/lib/porchlight owned by its user; an admin added the documented way
-/// signs in; SIGTERM ends it cleanly.
-fn installed_server() -> Result<()> {
+/// The next version's installer and a tampered copy of it as a later version (the same
+/// signature, other bytes), where the service's user can read them.
+fn release_files(next: &Next) -> Result<(std::path::PathBuf, std::path::PathBuf)> {
+    let dir = Path::new("/tmp/porchlight-release-test");
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir)?;
+    let name = next
+        .deb
+        .file_name()
+        .context("a file name")?
+        .to_string_lossy()
+        .into_owned();
+    let file = dir.join(&name);
+    std::fs::copy(&next.deb, &file)?;
+    let sig = std::fs::read(format!("{}.sig", next.deb.display()))
+        .context("the next version was not signed (no .sig beside it)")?;
+    std::fs::write(format!("{}.sig", file.display()), &sig)?;
+    let later = bump(&next.version);
+    let tampered = dir.join(name.replace(&format!("_{}_", next.version), &format!("_{later}_")));
+    let mut bytes = std::fs::read(&next.deb)?;
+    bytes.push(0);
+    std::fs::write(&tampered, bytes)?;
+    std::fs::write(format!("{}.sig", tampered.display()), &sig)?;
+    sh(Command::new("chmod").args(["-R", "a+rX"]).arg(dir))?;
+    Ok((file, tampered))
+}
+
+/// The next patch version: 0.1.0 -> 0.1.1.
+pub fn bump(version: &str) -> String {
+    let mut parts: Vec<u64> = version
+        .split(['.', '-'])
+        .take(3)
+        .map(|p| p.parse().unwrap_or(0))
+        .collect();
+    parts.resize(3, 0);
+    parts[2] += 1;
+    format!("{}.{}.{}", parts[0], parts[1], parts[2])
+}
+
+/// `porchlight-server release add`, as the service's user, into its data directory.
+fn release_add(file: &Path, notes: &str) -> Result<()> {
+    sh(Command::new("runuser")
+        .args([
+            "-u",
+            "porchlight",
+            "--",
+            "porchlight-server",
+            "release",
+            "add",
+        ])
+        .arg(file)
+        .args(["--notes", notes, "--data-dir", SERVER_DATA]))
+}
+
+/// The installed server, running as its unit says until `stop`.
+struct RunningServer {
+    base: String,
+    child: Option<std::process::Child>,
+}
+
+impl RunningServer {
+    /// Stops it (SIGTERM, a clean end), then reports `checked` (what was tested meanwhile).
+    fn stop(mut self, checked: Result<()>) -> Result<()> {
+        if let Some(child) = self.child.as_mut() {
+            let _ = Command::new("kill")
+                .args(["-TERM", &child.id().to_string()])
+                .status();
+            let status = child.wait()?;
+            checked?;
+            ensure!(
+                status.success(),
+                "the server ended with {status} on SIGTERM"
+            );
+        } else {
+            let _ = Command::new("systemctl")
+                .args(["stop", "porchlight-server"])
+                .status();
+            checked?;
+        }
+        Ok(())
+    }
+}
+
+/// The installed server: the unit verified, then started as it says (by systemd, or its
+/// `ExecStart` under its `User=` with its environment where systemd does not run).
+fn start_installed_server() -> Result<RunningServer> {
     let unit = std::fs::read_to_string(UNIT).with_context(|| format!("{UNIT} is not installed"))?;
     let verify = Command::new("systemd-analyze")
         .args(["verify", UNIT])
@@ -469,7 +586,7 @@ fn installed_server() -> Result<()> {
     )?;
     let base = format!("http://127.0.0.1:{port}");
 
-    let mut server = if Path::new("/run/systemd/system").exists() {
+    let server = if Path::new("/run/systemd/system").exists() {
         sh(Command::new("systemctl").args(["restart", "porchlight-server"]))?;
         None
     } else {
@@ -521,26 +638,14 @@ fn installed_server() -> Result<()> {
                 .context("setpriv (package util-linux)")?,
         )
     };
-    let checked = check_server(&base, &user);
-    if let Some(child) = server.as_mut() {
-        let _ = Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status();
-        let status = child.wait()?;
-        checked?;
-        ensure!(
-            status.success(),
-            "the server ended with {status} on SIGTERM"
-        );
-    } else {
-        let _ = Command::new("systemctl")
-            .args(["stop", "porchlight-server"])
-            .status();
-        checked?;
-    }
-    Ok(())
+    Ok(RunningServer {
+        base,
+        child: server,
+    })
 }
 
+/// It answers on its address with its data in /var/lib/porchlight owned by its user; an admin
+/// added the documented way signs in; its address leads to the help center.
 fn check_server(base: &str, user: &str) -> Result<()> {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
@@ -634,9 +739,47 @@ fn free_port() -> u16 {
         .unwrap_or(18_431)
 }
 
-/// `cargo xtask test`'s installer step: bundle, then the tests above.
+/// `cargo xtask test`'s installer step: a throwaway release key; the next version bundled and
+/// signed with it, then this version (both with its public key built in); then the tests above.
 pub fn bundle_and_test() -> Result<()> {
-    let built = crate::bundle::run()?;
+    let work = target_dir().join("update-test");
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work)?;
+    let key = work.join("release.key");
+    // The real release key never leaves its owner; the tests make their own.
+    sh(Command::new(root().join("ui/node_modules/.bin/tauri"))
+        .args([
+            "signer",
+            "generate",
+            "--ci",
+            "--password",
+            "",
+            "--write-keys",
+        ])
+        .arg(&key))?;
+    let pubkey = std::fs::read_to_string(work.join("release.key.pub"))?
+        .trim()
+        .to_string();
+    let current = crate::bundle::version()?;
+    let next_version = bump(&current);
+    let next = crate::bundle::build(&crate::bundle::Options {
+        version: Some(next_version.clone()),
+        pubkey: Some(pubkey.clone()),
+        signing_key: Some(key.clone()),
+    })?;
+    let next_deb = work.join(next.app_deb.file_name().context("a file name")?);
+    std::fs::copy(&next.app_deb, &next_deb)?;
+    std::fs::copy(
+        format!("{}.sig", next.app_deb.display()),
+        format!("{}.sig", next_deb.display()),
+    )
+    .context("the bundler wrote no .sig for the next version")?;
+    let built = crate::bundle::build(&crate::bundle::Options {
+        version: None,
+        pubkey: Some(pubkey),
+        signing_key: Some(key),
+    })?;
+
     // The install test's own WebDriver test is compiled before anything is installed.
     sh(cargo().args([
         "test",
@@ -647,5 +790,11 @@ pub fn bundle_and_test() -> Result<()> {
         "--no-run",
     ]))?;
     rpm_contents(&built.app_rpm)?;
-    run(&built)
+    run(
+        &built,
+        &Next {
+            version: next_version,
+            deb: next_deb,
+        },
+    )
 }

@@ -27,6 +27,7 @@ pub mod sanitize;
 pub mod sla;
 pub mod survey;
 pub mod sync;
+pub mod update;
 pub mod validate;
 
 pub use error::{DomainError, ErrorCode};

@@ -32,7 +32,7 @@ export type Theme = "light" | "dark";
 export type Overlay = "palette" | "help" | "settings" | "new_ticket" | "view_editor" | "merge" | "confirm_delete";
 export type ComposerMode = "reply" | "note";
 /** A section of the settings to scroll to when they open. */
-export type SettingsSection = "server";
+export type SettingsSection = "server" | "updates";
 
 export interface Toast {
   id: number;

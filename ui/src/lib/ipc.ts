@@ -2,6 +2,7 @@
 // reject with a DomainError {code, field, message}.
 import { invoke as tauriInvoke, type InvokeArgs, type InvokeOptions } from "@tauri-apps/api/core";
 import { listen as tauriListen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { UpdateStatus } from "../bindings/UpdateStatus";
 import type { Changed } from "../bindings/Changed";
 import type { BackupInfo } from "../bindings/BackupInfo";
 import type { BackupsView } from "../bindings/BackupsView";
@@ -126,6 +127,13 @@ export const ipc = {
   restartApp: () => call<null>("restart_app"),
   /** The ticket a porchlight://ticket/… link at launch named, once (null: none). */
   takeLaunchTicket: () => call<string | null>("take_launch_ticket"),
+  updateStatus: () => call<UpdateStatus>("update_status"),
+  /** Asks the update source now (the team server, or the URL set in Settings). */
+  updateCheck: () => call<UpdateStatus>("update_check"),
+  /** Downloads, verifies and installs the offer, then restarts the app. */
+  updateInstall: () => call<null>("update_install"),
+  /** A standalone desktop's update address ("" for none); checked at once. */
+  setUpdateUrl: (url: string) => call<UpdateStatus>("set_update_url", { url }),
   /** Exports the helpdesk into a new folder in Downloads; answers its manifest (with the path). */
   exportData: () => call<ExportManifest>("export_data"),
   /** Saves CSV text in the Downloads folder; answers the file's path. */
@@ -243,6 +251,8 @@ export interface BackendEvents {
   "open-ticket": string;
   /** An application-menu item for the workspace was chosen (its id). */
   "menu-action": string;
+  /** The update check or installation moved on. */
+  "update-status": UpdateStatus;
 }
 
 /** Subscribes to a backend event; the handler receives its payload (typed for known events). */

@@ -49,6 +49,18 @@ impl Store {
         self.with_tx(|tx| set(tx, "window_geometry", &json))
     }
 
+    /// The update manifest URL of a standalone desktop ("" when none).
+    pub fn update_url(&self) -> StoreResult<String> {
+        self.read(|c| Ok(get(c, "update_url")?.unwrap_or_default()))
+    }
+
+    /// Sets (or with "" clears) the update URL; anything but an http(s) address is refused.
+    pub fn set_update_url(&self, url: &str) -> StoreResult<String> {
+        let url = porchlight_domain::update::check_update_url(url)?;
+        self.with_tx(|tx| set(tx, "update_url", &url))?;
+        Ok(url)
+    }
+
     /// Stores a UI preference; only known keys and values are accepted.
     pub fn set_preference(&self, key: &str, value: &str) -> StoreResult<()> {
         let allowed: &[&str] = match key {
