@@ -80,6 +80,8 @@ describe("editor shortcuts", () => {
     expect(editorShortcut(k("I", { metaKey: true }))).toBe("italic");
     expect(editorShortcut(k("k", { ctrlKey: true }))).toBe("link");
     expect(editorShortcut(k("s", { metaKey: true }))).toBe("save");
+    // A Persian keyboard: Ctrl and the B key (which types ذ) is still bold.
+    expect(editorShortcut({ ...k("ذ", { ctrlKey: true }), code: "KeyB" })).toBe("bold");
   });
   it("ignores plain keys and other combinations", () => {
     expect(editorShortcut(k("b"))).toBeNull();

@@ -1,5 +1,6 @@
 // The knowledge-base editor's pure logic: markdown toolbar edits, editor shortcuts, the
 // autosave state machine, locale helpers and composer suggestions. No DOM, no IPC.
+import { shortcutKey } from "./shortcuts";
 import type { ArticleVotes } from "../bindings/ArticleVotes";
 import type { KbSuggestion } from "../bindings/KbSuggestion";
 
@@ -112,10 +113,10 @@ export function imageMarkdown(name: string, attachmentId: string): string {
 
 export type EditorAction = "bold" | "italic" | "link" | "save";
 
-/** Ctrl/Cmd+B, I, K, S inside the article editor. */
-export function editorShortcut(e: { key: string; ctrlKey: boolean; metaKey: boolean; altKey: boolean; shiftKey?: boolean }): EditorAction | null {
+/** Ctrl/Cmd+B, I, K, S inside the article editor (on every keyboard layout, as `shortcutKey` says). */
+export function editorShortcut(e: { key: string; code?: string; ctrlKey: boolean; metaKey: boolean; altKey: boolean; shiftKey?: boolean }): EditorAction | null {
   if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey) return null;
-  switch (e.key.toLowerCase()) {
+  switch (shortcutKey(e).toLowerCase()) {
     case "b":
       return "bold";
     case "i":

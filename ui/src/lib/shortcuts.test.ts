@@ -25,6 +25,26 @@ describe("resolveShortcut", () => {
     expect(resolveShortcut(key("a", { altKey: true }))).toBeNull();
   });
 
+  it("works on every layout: letters by the physical key where the layout types no Latin letter", () => {
+    // Persian (the key J types ت, K types ن, / types پ's neighbour…), Russian, Greek.
+    expect(resolveShortcut(key("ت", { code: "KeyJ" }))).toBe("next");
+    expect(resolveShortcut(key("ن", { code: "KeyK" }))).toBe("previous");
+    expect(resolveShortcut(key("ق", { code: "KeyR" }))).toBe("reply");
+    expect(resolveShortcut(key("ش", { code: "KeyA" }))).toBe("assign_to_me");
+    expect(resolveShortcut(key("о", { code: "KeyJ" }))).toBe("next");
+    expect(resolveShortcut(key("σ", { code: "KeyS" }))).toBe("solve");
+    expect(resolveShortcut(key("؟", { code: "Slash", shiftKey: true }))).toBe("help");
+    expect(resolveShortcut(key("ن", { code: "KeyK", ctrlKey: true }))).toBe("palette");
+    // Latin layouts keep their letters: AZERTY's A (the US Q key) assigns, its Q does not.
+    expect(resolveShortcut(key("a", { code: "KeyQ" }))).toBe("assign_to_me");
+    expect(resolveShortcut(key("q", { code: "KeyA" }))).toBeNull();
+    // Turkish Q: the dotless ı on the I key is no shortcut; Polish programmer's is US.
+    expect(resolveShortcut(key("ı", { code: "KeyI" }))).toBeNull();
+    expect(resolveShortcut(key("ą", { code: "KeyA" }))).toBeNull();
+    // Still quiet while typing Persian text.
+    expect(resolveShortcut(key("ت", { code: "KeyJ", typing: true }))).toBeNull();
+  });
+
   it("opens the palette with Ctrl+K or Cmd+K, even while typing", () => {
     expect(resolveShortcut(key("k", { ctrlKey: true }))).toBe("palette");
     expect(resolveShortcut(key("K", { metaKey: true, typing: true }))).toBe("palette");

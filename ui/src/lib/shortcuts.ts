@@ -17,6 +17,8 @@ export type ShortcutAction =
 
 export interface KeyLike {
   key: string;
+  /** The physical key (`KeyboardEvent.code`), e.g. "KeyJ" whatever the layout types there. */
+  code?: string;
   ctrlKey: boolean;
   metaKey: boolean;
   altKey: boolean;
@@ -54,12 +56,29 @@ const PLAIN: Record<string, ShortcutAction> = {
   "?": "help",
 };
 
+/**
+ * The key a shortcut means. On a Latin layout that is the typed letter (so an AZERTY "a" is
+ * A, Turkish F keeps its letters, and Polish AltGr+A's "ą" is no shortcut); on any other layout (Persian, Russian, Greek…) the
+ * letter the US layout has on that physical key, so J, which types ت on a Persian keyboard,
+ * still moves to the next ticket. Persian's "؟" is the question-mark key.
+ */
+export function shortcutKey(e: Pick<KeyLike, "key" | "code">): string {
+  if (e.key === "؟") return "?";
+  // A Latin-script letter (with its accents: ą, ş, ı) is what the agent typed.
+  if (/^\p{Script=Latin}$/u.test(e.key) || [...e.key].length !== 1) return e.key;
+  const physical = e.code?.match(/^Key([A-Z])$/);
+  if (physical) return physical[1].toLowerCase();
+  if (e.code === "Slash" && !/^[/?]$/.test(e.key)) return "/";
+  return e.key;
+}
+
 export function resolveShortcut(e: KeyLike): ShortcutAction | null {
   const mod = e.ctrlKey || e.metaKey;
-  if (mod && !e.altKey && e.key.toLowerCase() === "k") return "palette";
+  const k = shortcutKey(e);
+  if (mod && !e.altKey && k.toLowerCase() === "k") return "palette";
   if (e.key === "Escape") return "close";
   if (e.typing || mod || e.altKey) return null;
-  return PLAIN[e.key] ?? null;
+  return PLAIN[k] ?? null;
 }
 
 /** Whether a DOM element is one where keys type text (so single-key shortcuts stay off). */
