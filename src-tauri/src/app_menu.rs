@@ -112,7 +112,15 @@ pub fn build<R: Runtime>(app: &AppHandle<R>, locale: &str) -> tauri::Result<Menu
     Menu::with_items(app, &[&file, &edit, &view, &window, &help])
 }
 
-/// Sets the menu bar in `locale` (at start and when the agent changes the language).
+/// The menu bar in `locale`, or none when it cannot be built (the app starts regardless).
+pub fn build_or_empty<R: Runtime>(app: &AppHandle<R>, locale: &str) -> tauri::Result<Menu<R>> {
+    build(app, locale).or_else(|e| {
+        eprintln!("porchlight: no application menu ({e})");
+        Menu::new(app)
+    })
+}
+
+/// Sets the menu bar in `locale` (when the agent changes the language).
 pub fn install<R: Runtime>(app: &AppHandle<R>, locale: &str) {
     match build(app, locale) {
         Ok(menu) => {

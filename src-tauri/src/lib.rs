@@ -184,17 +184,17 @@ pub fn run(dir: &std::path::Path, ticket: Option<String>) -> Result<(), String> 
     let store = Arc::new(store);
     let for_pass = store.clone();
     let listen_dir = dir.to_path_buf();
+    let locale = store
+        .workspace_info()
+        .map(|w| w.locale)
+        .unwrap_or_else(|_| "en".into());
     let ran = with_commands(tauri::Builder::default(), store)
         .plugin(tauri_plugin_updater::Builder::new().build())
+        // The window is made with its menu bar (set later, the page would be laid out twice).
+        .menu(move |handle| app_menu::build_or_empty(handle, &locale))
         .on_menu_event(|app, event| app_menu::on_event(app, event.id().as_ref()))
         .setup(move |app| {
             use tauri::Manager;
-            let locale = app
-                .state::<Arc<Store>>()
-                .workspace_info()
-                .map(|w| w.locale)
-                .unwrap_or_else(|_| "en".into());
-            app_menu::install(app.handle(), &locale);
             *app.state::<LaunchLink>()
                 .0
                 .lock()
