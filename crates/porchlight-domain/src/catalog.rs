@@ -138,7 +138,7 @@ pub fn keys_named_in(source: &str) -> usize {
         for (i, _) in source.match_indices(call) {
             let rest = &source[i + call.len()..];
             let key = &rest[..rest.find('"').unwrap_or(rest.len())];
-            if !["help.", "portal.", "notify.", "mail.", "menu."]
+            if !["help.", "portal.", "notify.", "mail.", "menu.", "date."]
                 .iter()
                 .any(|p| key.starts_with(p))
             {
@@ -163,8 +163,8 @@ pub fn fill(text: &str, args: &[(&str, &str)]) -> String {
 type Row = (&'static str, [&'static str; 4]);
 
 /// key → [en, tr, pl, fa]. `help.*`: the help center; `portal.*`: requests and tracking
-/// pages; `notify.*`: the desktop's pop-ups and tray menu; `mail.*`: the e-mails Porchlight
-/// writes itself.
+/// pages; `date.*`: dates on those pages; `notify.*`: the desktop's pop-ups and tray menu;
+/// `mail.*`: the e-mails Porchlight writes itself.
 const CATALOG: &[Row] = &[
     ("help.help_center", ["Help center", "Yardım merkezi", "Centrum pomocy", "مرکز راهنمایی"]),
     (
@@ -355,7 +355,31 @@ const CATALOG: &[Row] = &[
             "بازگشت به مقاله",
         ],
     ),
-    ("portal.help_center", ["Help center", "Yardım merkezi", "Centrum pomocy", "مرکز راهنما"]),
+    (
+        "help.home_description",
+        [
+            "Answers to common questions and step-by-step guides. Search the help center or send us a request.",
+            "Sık sorulan soruların yanıtları ve adım adım rehberler. Yardım merkezinde arayın ya da bize talep gönderin.",
+            "Odpowiedzi na częste pytania i instrukcje krok po kroku. Przeszukaj centrum pomocy lub wyślij nam zgłoszenie.",
+            "پاسخ پرسش‌های رایج و راهنماهای گام‌به‌گام. در مرکز راهنمایی جست‌وجو کنید یا برای ما درخواست بفرستید.",
+        ],
+    ),
+    // Dates (`dates.rs`): each language in its own calendar — Gregorian month names for
+    // en/tr/pl (Polish in the genitive, as in a date), Solar Hijri month names for fa.
+    ("date.long", ["{month} {day}, {year}", "{day} {month} {year}", "{day} {month} {year}", "{day} {month} {year}"]),
+    ("date.date_time", ["{date}, {time} UTC", "{date} {time} UTC", "{date}, {time} UTC", "{date}، ساعت {time} (UTC)"]),
+    ("date.month_1", ["January", "Ocak", "stycznia", "فروردین"]),
+    ("date.month_2", ["February", "Şubat", "lutego", "اردیبهشت"]),
+    ("date.month_3", ["March", "Mart", "marca", "خرداد"]),
+    ("date.month_4", ["April", "Nisan", "kwietnia", "تیر"]),
+    ("date.month_5", ["May", "Mayıs", "maja", "مرداد"]),
+    ("date.month_6", ["June", "Haziran", "czerwca", "شهریور"]),
+    ("date.month_7", ["July", "Temmuz", "lipca", "مهر"]),
+    ("date.month_8", ["August", "Ağustos", "sierpnia", "آبان"]),
+    ("date.month_9", ["September", "Eylül", "września", "آذر"]),
+    ("date.month_10", ["October", "Ekim", "października", "دی"]),
+    ("date.month_11", ["November", "Kasım", "listopada", "بهمن"]),
+    ("date.month_12", ["December", "Aralık", "grudnia", "اسفند"]),
     (
         "portal.new_title",
         [

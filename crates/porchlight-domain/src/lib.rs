@@ -7,6 +7,7 @@ pub mod bidi;
 pub mod catalog;
 pub mod config;
 pub mod config_apply;
+pub mod dates;
 pub mod docs;
 pub mod error;
 pub mod export;
