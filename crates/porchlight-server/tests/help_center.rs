@@ -1,7 +1,9 @@
 //! The public help center against the real server process: a knowledge base written through
 //! real pushes of KB mutations, then read as a customer's browser would — pages in three
 //! locales, 404s that reveal nothing, hostile markdown made inert, search, hreflang and the
-//! sitemap, votes that sync to desktops, and edits visible on the next request.
+//! sitemap, votes that sync to desktops, edits visible on the next request, and what search
+//! engines and browsers look for: robots.txt, the icon, descriptions, compression, caching,
+//! dates in the reader's calendar.
 
 mod common;
 
@@ -12,6 +14,9 @@ on_both_backends!(
     sitemap_and_alternates_list_only_public_translations,
     votes_count_once_per_browser_and_reach_desktops,
     edits_show_on_the_next_request,
+    crawlers_find_robots_txt_the_sitemap_and_descriptions,
+    pages_are_compressed_and_assets_cached,
+    persian_pages_are_titled_once_and_dated_in_the_persian_calendar,
 );
 
 use std::collections::BTreeMap;
@@ -27,6 +32,7 @@ struct Page {
     status: u16,
     headers: Vec<(String, String)>,
     body: String,
+    bytes: Vec<u8>,
 }
 
 impl Page {
@@ -62,10 +68,13 @@ fn answer(r: Result<ureq::Response, ureq::Error>) -> Page {
                 .collect::<Vec<_>>()
         })
         .collect();
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut r.into_reader(), &mut bytes).unwrap();
     Page {
         status,
         headers,
-        body: r.into_string().unwrap(),
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+        bytes,
     }
 }
 
@@ -511,16 +520,13 @@ fn pages_locales_and_not_found(backend: Backend) {
         404
     );
 
-    // The stylesheet: long-lived and named by its content.
-    let css = link_to(&home.body, "/help/assets/");
-    let sheet = get(&s, &css);
-    assert_eq!(sheet.status, 200);
-    assert_eq!(
-        sheet.header("content-type"),
-        Some("text/css; charset=utf-8")
-    );
-    assert!(sheet.header("cache-control").unwrap().contains("immutable"));
-    assert!(sheet.body.contains("inset-inline-start"));
+    // The stylesheet travels inside the page (nothing to wait for before the first paint),
+    // allowed by its hash and nothing else; the same on every page.
+    let style = |b: &str| b[b.find("<style>").unwrap()..b.find("</style>").unwrap()].to_string();
+    assert!(style(&home.body).contains("inset-inline-start"));
+    assert_eq!(style(&home.body), style(&fa_article.body));
+    let csp = home.header("content-security-policy").unwrap();
+    assert!(csp.contains("style-src 'sha256-"), "{csp}");
     assert_eq!(get(&s, "/help/assets/other.css").status, 404);
 }
 
@@ -555,14 +561,16 @@ fn hostile_markdown_renders_inert(backend: Backend) {
     assert!(home
         .body
         .contains("&lt;script&gt;alert(2)&lt;/script&gt; &quot;quoted&quot; title"));
-    assert!(!home.body.contains("<img"));
+    assert!(!home.body.contains("<img src=x"));
+    // The one image is the help center's icon in the header.
+    assert_eq!(home.body.matches("<img").count(), 1);
     let path = link_to(&home.body, &format!("/help/en/articles/{evil}"));
     let page = get(&s, &path);
     assert_html_page(&page);
     assert!(page
         .body
         .contains("<title>&lt;script&gt;alert(2)&lt;/script&gt;"));
-    assert!(!page.body.contains("<img"));
+    assert!(!page.body.contains("<img src=x"));
     let p = get(
         &s,
         &format!("/help/en/articles/{}-hostile-content-test", kb.hostile),
@@ -916,4 +924,307 @@ fn edits_show_on_the_next_request(backend: Backend) {
             std::thread::sleep(Duration::from_millis(100));
         }
     }
+}
+
+/// The `content` of the page's `<meta name="description">`.
+fn description(page: &str) -> String {
+    let at = page
+        .find("<meta name=\"description\" content=\"")
+        .unwrap_or_else(|| panic!("no meta description in:\n{page}"))
+        + 34;
+    page[at..at + page[at..].find('"').unwrap()].to_string()
+}
+
+fn crawlers_find_robots_txt_the_sitemap_and_descriptions(backend: Backend) {
+    let s = Server::start(backend);
+    let (mut c, kb) = seed(&s);
+    let (described, reset) = (uuid(), uuid());
+    push_ok(
+        &mut c,
+        &[
+            m(KbMutation::CreateCategory {
+                id: described.clone(),
+                position: 4,
+                names: [("en".to_string(), "Accounts".to_string())].into(),
+                descriptions: [(
+                    "en".to_string(),
+                    "Signing in, passwords and\nyour profile.".to_string(),
+                )]
+                .into(),
+            }),
+            create_article(
+                &reset,
+                &described,
+                "Reset a password",
+                "Press Forgot.",
+                true,
+            ),
+            set_status(&reset, ArticleStatus::Published),
+        ],
+    );
+
+    // robots.txt lets crawlers read every public page and names the sitemap; it keeps them
+    // out of private tracking and survey links and the agents' API only.
+    let robots = get(&s, "/robots.txt");
+    assert_eq!(robots.status, 200);
+    assert_eq!(
+        robots.header("content-type"),
+        Some("text/plain; charset=utf-8")
+    );
+    let lines: Vec<&str> = robots.body.lines().collect();
+    assert!(lines.contains(&"User-agent: *"), "{}", robots.body);
+    assert!(lines.contains(&"Allow: /help/"), "{}", robots.body);
+    let sitemap = format!("{}/help/sitemap.xml", s.url);
+    assert!(
+        lines.contains(&format!("Sitemap: {sitemap}").as_str()),
+        "{}",
+        robots.body
+    );
+    let disallowed: Vec<&str> = lines
+        .iter()
+        .filter_map(|l| l.strip_prefix("Disallow:"))
+        .map(str::trim)
+        .collect();
+    assert_eq!(disallowed, ["/help/requests/", "/help/survey/", "/api/"]);
+    let home = get(&s, "/help/en/");
+    let public = [
+        "/help/en/".to_string(),
+        "/help/fa/".to_string(),
+        link_to(&home.body, "/help/en/categories/"),
+        link_to(&home.body, "/help/en/articles/"),
+        "/help/en/search?q=refund".to_string(),
+        "/help/en/requests/new".to_string(),
+        "/help/sitemap.xml".to_string(),
+        "/".to_string(),
+    ];
+    for path in &public {
+        assert!(
+            !disallowed.iter().any(|d| path.starts_with(d)),
+            "robots.txt keeps crawlers from {path}"
+        );
+    }
+    assert_eq!(get(&s, "/help/sitemap.xml").status, 200);
+
+    // Each page describes itself in its own words.
+    assert!(description(&home.body).starts_with("Answers to common questions"));
+    assert!(description(&get(&s, "/help/tr/").body).starts_with("Sık sorulan soruların"));
+    let article = get(
+        &s,
+        &format!("/help/en/articles/{}-how-to-request-a-refund", kb.refund),
+    );
+    assert_eq!(
+        description(&article.body),
+        "Open Orders and press Request refund. Refunds reach your card within five working days."
+    );
+    let fa_article = get(
+        &s,
+        &link_to(&get(&s, "/help/fa/").body, "/help/fa/articles/"),
+    );
+    assert!(
+        description(&fa_article.body).starts_with("صفحهٔ سفارش‌ها را باز کنید."),
+        "{}",
+        description(&fa_article.body)
+    );
+    // A category by its own description, else by its name and its articles' titles.
+    let accounts = get(&s, &format!("/help/en/categories/{described}-accounts"));
+    assert_eq!(accounts.status, 200, "{}", accounts.body);
+    assert_eq!(
+        description(&accounts.body),
+        "Signing in, passwords and your profile."
+    );
+    let billing = get(&s, &format!("/help/en/categories/{}-billing", kb.billing));
+    let d = description(&billing.body);
+    assert!(
+        d.starts_with("Billing: ")
+            && d.contains("How to request a refund")
+            && d.contains("Hostile content test"),
+        "{d}"
+    );
+    // Indexable pages name their canonical address; the language versions stay listed.
+    assert!(article.body.contains(&format!(
+        "<link rel=\"canonical\" href=\"{}/help/en/articles/{}-how-to-request-a-refund\">",
+        s.url, kb.refund
+    )));
+    assert!(!get(&s, "/help/en/search?q=refund")
+        .body
+        .contains("rel=\"canonical\""));
+}
+
+fn pages_are_compressed_and_assets_cached(backend: Backend) {
+    let s = Server::start(backend);
+    let (_c, kb) = seed(&s);
+    let article = format!("/help/en/articles/{}-how-to-request-a-refund", kb.refund);
+    for path in [
+        "/help/en/",
+        article.as_str(),
+        "/help/en/requests/new",
+        "/help/sitemap.xml",
+    ] {
+        let plain = get(&s, path);
+        assert_eq!(plain.status, 200, "{path}");
+        assert_eq!(plain.header("content-encoding"), None, "{path}");
+        let gz = get_with(&s, path, &[("Accept-Encoding", "gzip")]);
+        assert_eq!(gz.status, 200, "{path}");
+        assert_eq!(gz.header("content-encoding"), Some("gzip"), "{path}");
+        assert_eq!(&gz.bytes[..2], &[0x1f, 0x8b], "{path}: not gzip data");
+        assert!(
+            gz.bytes.len() * 2 < plain.bytes.len(),
+            "{path}: {} bytes compressed of {}",
+            gz.bytes.len(),
+            plain.bytes.len()
+        );
+        assert!(
+            gz.headers
+                .iter()
+                .any(|(n, v)| n.eq_ignore_ascii_case("vary")
+                    && v.to_ascii_lowercase().contains("accept-encoding")),
+            "{path}: no Vary: Accept-Encoding"
+        );
+        let br = get_with(&s, path, &[("Accept-Encoding", "gzip, deflate, br")]);
+        assert_eq!(br.header("content-encoding"), Some("br"), "{path}");
+    }
+    // A compressed page still revalidates: the same (weak) validator, a 304.
+    let gz = get_with(&s, &article, &[("Accept-Encoding", "gzip")]);
+    let etag = gz.header("etag").unwrap().to_string();
+    assert!(etag.starts_with("W/\""), "{etag}");
+    let again = get_with(
+        &s,
+        &article,
+        &[("Accept-Encoding", "gzip"), ("If-None-Match", &etag)],
+    );
+    assert_eq!(again.status, 304);
+
+    // The icon every page shows: named by its content, cached for a year.
+    let home = get(&s, "/help/en/");
+    let icon = link_to(&home.body, "/help/assets/icon-");
+    assert!(home.body.contains(&format!(
+        "<link rel=\"icon\" href=\"{icon}\" type=\"image/svg+xml\">"
+    )));
+    let svg = get(&s, &icon);
+    assert_eq!(svg.status, 200);
+    assert_eq!(svg.header("content-type"), Some("image/svg+xml"));
+    assert_eq!(
+        svg.header("cache-control"),
+        Some("public, max-age=31536000, immutable")
+    );
+    assert!(svg.body.starts_with("<svg"));
+    let svg_gz = get_with(&s, &icon, &[("Accept-Encoding", "gzip")]);
+    assert_eq!(svg_gz.header("content-encoding"), Some("gzip"));
+    let etag = svg.header("etag").unwrap().to_string();
+    assert_eq!(get_with(&s, &icon, &[("If-None-Match", &etag)]).status, 304);
+    // /favicon.ico, where browsers look by themselves: an icon, cached for a day.
+    let ico = get(&s, "/favicon.ico");
+    assert_eq!(ico.status, 200);
+    assert_eq!(ico.header("content-type"), Some("image/x-icon"));
+    assert!(ico
+        .header("cache-control")
+        .is_some_and(|c| c.starts_with("public, max-age=")));
+    assert_eq!(&ico.bytes[..4], &[0, 0, 1, 0], "an ICO file");
+    assert!(ico.bytes.windows(4).any(|w| w == b"\x89PNG"));
+    // Images are sent as they are.
+    assert_eq!(
+        get_with(&s, "/favicon.ico", &[("Accept-Encoding", "gzip")]).header("content-encoding"),
+        None
+    );
+}
+
+/// The text of the first `<time>` element and its `datetime`.
+fn first_time(page: &str) -> (String, String) {
+    let at = page.find("<time datetime=\"").expect("a <time>") + 16;
+    let datetime = page[at..at + 10].to_string();
+    let text_at = at + page[at..].find('>').unwrap() + 1;
+    let text = page[text_at..text_at + page[text_at..].find("</time>").unwrap()].to_string();
+    (datetime, text)
+}
+
+fn persian_pages_are_titled_once_and_dated_in_the_persian_calendar(backend: Backend) {
+    let s = Server::start(backend);
+    let (_c, kb) = seed(&s);
+    // The home page is titled by the help center's name alone, in every language.
+    for (l, name) in [
+        ("fa", "مرکز راهنمایی"),
+        ("en", "Help center"),
+        ("tr", "Yardım merkezi"),
+    ] {
+        let home = get(&s, &format!("/help/{l}/"));
+        assert!(
+            home.body.contains(&format!("<title>{name}</title>")),
+            "{l}: {}",
+            &home.body[..home.body.find("</title>").unwrap()]
+        );
+    }
+    let fa = get(&s, &format!("/help/fa/articles/{}", kb.refund));
+    let fa = get(&s, fa.header("location").unwrap());
+    assert!(fa
+        .body
+        .contains("<title>درخواست بازپرداخت · مرکز راهنمایی</title>"));
+
+    // The Persian article's date: Solar Hijri month, Persian digits, the Solar Hijri year.
+    let (iso, text) = first_time(&fa.body);
+    let months = [
+        "فروردین",
+        "اردیبهشت",
+        "خرداد",
+        "تیر",
+        "مرداد",
+        "شهریور",
+        "مهر",
+        "آبان",
+        "آذر",
+        "دی",
+        "بهمن",
+        "اسفند",
+    ];
+    let words: Vec<&str> = text.split(' ').collect();
+    assert_eq!(words.len(), 3, "{text}");
+    assert!(months.contains(&words[1]), "{text}");
+    let persian_number = |w: &str| -> u32 {
+        assert!(
+            !w.is_empty() && w.chars().all(|c| ('۰'..='۹').contains(&c)),
+            "{w} is not written in Persian digits"
+        );
+        w.chars().fold(0, |n, c| n * 10 + (c as u32 - '۰' as u32))
+    };
+    let (day, year) = (persian_number(words[0]), persian_number(words[2]));
+    assert!((1..=31).contains(&day), "{text}");
+    // Nowruz falls on 20 or 21 March: the Solar Hijri year is 621 or 622 behind.
+    let (gy, gm, gd): (u32, u32, u32) = (
+        iso[..4].parse().unwrap(),
+        iso[5..7].parse().unwrap(),
+        iso[8..].parse().unwrap(),
+    );
+    let expected = if (gm, gd) > (3, 21) {
+        vec![gy - 621]
+    } else if (gm, gd) < (3, 20) {
+        vec![gy - 622]
+    } else {
+        vec![gy - 622, gy - 621]
+    };
+    assert!(expected.contains(&year), "{iso} is not in {text}");
+    // English readers get the Gregorian date with the month's name.
+    let en = get(
+        &s,
+        &format!("/help/en/articles/{}-how-to-request-a-refund", kb.refund),
+    );
+    let (en_iso, en_text) = first_time(&en.body);
+    assert_eq!(en_iso, iso);
+    let english = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    assert_eq!(
+        en_text,
+        format!("{} {gd}, {gy}", english[gm as usize - 1]),
+        "{en_text}"
+    );
 }

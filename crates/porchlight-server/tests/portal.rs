@@ -19,6 +19,7 @@ on_both_backends!(
     a_solved_request_is_rated_on_the_survey_page,
     a_bad_rating_reopens_the_ticket_by_rule,
     survey_answers_are_rate_limited_in_parallel,
+    the_request_form_wears_the_help_centers_look,
 );
 
 use std::collections::BTreeMap;
@@ -73,6 +74,14 @@ fn page(r: Result<ureq::Response, ureq::Error>) -> Page {
 
 fn get(url: &str, path: &str) -> Page {
     page(agent().get(&format!("{url}{path}")).call())
+}
+
+fn get_with(url: &str, path: &str, headers: &[(&str, &str)]) -> Page {
+    let mut req = agent().get(&format!("{url}{path}"));
+    for (n, v) in headers {
+        req = req.set(n, v);
+    }
+    page(req.call())
 }
 
 fn get_as(url: &str, path: &str, token: &str) -> Page {
@@ -423,9 +432,10 @@ fn refused_forms_come_back_with_the_text_in_the_customers_language(backend: Back
     );
     assert_eq!(p.status, 422);
     assert!(p.body.contains("<html lang=\"fa\" dir=\"rtl\">"));
+    // Numbers in Persian digits, as everywhere on Persian pages.
     assert!(
         p.body
-            .contains("data-testid=\"error-attachments\">حجم big.bin برابر 10 مگابایت"),
+            .contains("data-testid=\"error-attachments\">حجم big.bin برابر ۱۰ مگابایت"),
         "{}",
         p.body
     );
@@ -707,7 +717,9 @@ fn hostile_input_is_shown_as_text(backend: Backend) {
     let p = get(&s.url, &link);
     assert_eq!(p.status, 200);
     assert!(!p.body.contains("<script"), "{}", p.body);
-    assert!(!p.body.contains("<img"));
+    // The one image is the help center's icon in the header.
+    assert!(!p.body.contains("<img src=x"));
+    assert_eq!(p.body.matches("<img").count(), 1, "{}", p.body);
     assert!(!p.body.contains("<svg"));
     assert!(!p.body.contains("<a href=\"javascript"));
     assert!(p
@@ -1060,4 +1072,98 @@ fn survey_answers_are_rate_limited_in_parallel(backend: Backend) {
     assert!(p.headers["retry-after"].parse::<u64>().unwrap() > 0);
     // Still one answer, the last one stored.
     assert_eq!(docs_of(&agent.pull_all(), "rating").len(), 1);
+}
+
+/// The part of `body` from `start` to the end of the first `end` after it.
+fn between<'a>(body: &'a str, start: &str, end: &str) -> &'a str {
+    let from = body
+        .find(start)
+        .unwrap_or_else(|| panic!("no {start} in:\n{body}"));
+    let to = from + body[from..].find(end).expect("the end") + end.len();
+    &body[from..to]
+}
+
+fn the_request_form_wears_the_help_centers_look(backend: Backend) {
+    let (s, _agent) = team(backend);
+    // One header (brand, search box), one stylesheet, one policy: the help center's.
+    for (l, help_page) in [("en", "/help/en/"), ("fa", "/help/fa/no-such-page")] {
+        let help = get(&s.url, help_page);
+        let form = get(&s.url, &format!("/help/{l}/requests/new"));
+        assert_eq!(form.status, 200);
+        let header = |p: &Page| between(&p.body, "<a class=\"skip\"", "</form>").to_string();
+        assert_eq!(header(&form), header(&help), "{l}: the headers differ");
+        assert!(header(&form).contains("class=\"brand\""));
+        assert!(header(&form).contains(&format!("action=\"/help/{l}/search\"")));
+        assert_eq!(
+            between(&form.body, "<style>", "</style>"),
+            between(&help.body, "<style>", "</style>")
+        );
+        let style_src = |p: &Page| {
+            p.headers["content-security-policy"]
+                .split(';')
+                .find(|d| d.trim().starts_with("style-src"))
+                .unwrap()
+                .trim()
+                .to_string()
+        };
+        assert_eq!(style_src(&form), style_src(&help));
+    }
+    let form = get(&s.url, "/help/fa/requests/new");
+    assert!(form.body.contains("<html lang=\"fa\" dir=\"rtl\">"));
+    assert!(
+        form.body.contains("جست‌وجو در مرکز راهنمایی"),
+        "the Persian search box"
+    );
+    assert!(form
+        .body
+        .contains("<title>ارسال درخواست · مرکز راهنمایی</title>"));
+
+    // Findable like the help center's pages: described, in four languages, canonical.
+    let form = get(&s.url, "/help/en/requests/new");
+    assert!(form.body.contains(
+        "<meta name=\"description\" content=\"Tell us what you need and we will answer as soon as we can.\">"
+    ));
+    assert!(form.body.contains(&format!(
+        "<link rel=\"canonical\" href=\"{}/help/en/requests/new\">",
+        s.url
+    )));
+    for l in ["en", "tr", "pl", "fa"] {
+        assert!(
+            form.body.contains(&format!(
+                "<link rel=\"alternate\" hreflang=\"{l}\" href=\"{}/help/{l}/requests/new\">",
+                s.url
+            )),
+            "alternate {l}"
+        );
+    }
+    assert!(!form.body.contains("noindex") && !form.headers.contains_key("x-robots-tag"));
+    // Compressed for browsers that accept it, like every help-center page.
+    let gz = get_with(
+        &s.url,
+        "/help/en/requests/new",
+        &[("Accept-Encoding", "gzip")],
+    );
+    assert_eq!(
+        gz.headers.get("content-encoding").map(String::as_str),
+        Some("gzip")
+    );
+    assert_eq!(&gz.bytes[..2], &[0x1f, 0x8b]);
+
+    // The tracking page wears the same header, and dates messages in the reader's calendar.
+    let link = submit(&s.url, "z@example.com", "Lamp", "It flickers.", &[]);
+    let en = get(&s.url, &format!("{link}?lang=en"));
+    let help = get(&s.url, "/help/en/");
+    assert_eq!(
+        between(&en.body, "<a class=\"skip\"", "</form>"),
+        between(&help.body, "<a class=\"skip\"", "</form>")
+    );
+    let fa = get(&s.url, &format!("{link}?lang=fa"));
+    let time = between(&fa.body, "<time datetime=", "</time>");
+    assert!(time.contains("(UTC)") && time.contains("ساعت"), "{time}");
+    let shown = &time[time.find('>').unwrap() + 1..];
+    assert!(
+        !shown.chars().any(|c| c.is_ascii_digit()),
+        "Latin digits in {shown}"
+    );
+    assert!(shown.chars().any(|c| ('۰'..='۹').contains(&c)), "{shown}");
 }

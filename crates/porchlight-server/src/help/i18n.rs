@@ -23,6 +23,7 @@ macro_rules! help_words {
 
 help_words!(
     help_center,
+    home_description,
     skip_to_content,
     search_label,
     search_placeholder,

@@ -9,7 +9,11 @@
 //! - `POST /help/{locale}/articles/{id}/vote` "was this helpful?" (`helpful=yes|no`)
 //! - `GET /help/{locale}/search?q=` (`&page=N`)
 //! - `GET /help/sitemap.xml` every public translation with its hreflang alternates
-//! - `GET /help/assets/help-<hash>.css` the stylesheet, cached for a year
+//! - `GET /help/assets/icon-<hash>.svg` the icon, cached for a year; `GET /favicon.ico`;
+//!   `GET /robots.txt` (see [`assets`]: the stylesheet is inline in every page)
+//!
+//! Pages are compressed (Brotli or gzip, as the browser accepts) and carry a weak ETag: a
+//! second view of an unchanged page is a 304.
 //!
 //! Pages come from an in-memory [`index::Index`] of the KB documents, filled from storage
 //! by the same pull the desktops use: everything on start, then whatever changed since the
@@ -22,6 +26,7 @@
 //! Anything not public (unknown locale or article, draft, internal, archived, deleted, a
 //! category with no public article in the locale) answers the same 404 page.
 
+pub mod assets;
 pub mod i18n;
 pub mod index;
 pub mod pages;
@@ -32,7 +37,7 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
-use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
+use std::sync::{Arc, Mutex, OnceLock, RwLock, RwLockReadGuard};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
@@ -47,6 +52,7 @@ use porchlight_domain::sync::{ServerEvent, MAX_PULL_LIMIT};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use tokio::sync::broadcast::{self, error::TryRecvError};
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 
 use crate::state::Shared;
 use crate::storage::StorageResult;
@@ -54,12 +60,30 @@ use index::{Index, Page};
 use pages::{Chrome, VoteState};
 use text::escape;
 
-const CSS: &str = include_str!("help.css");
-/// Policy of every help-center response: no scripts, no plugins, no framing; styles and
-/// forms only from this server; article images from this server or the web (the renderer
-/// allows http(s) images and this server's attachments only).
-const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' https: http:; \
-                   form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+/// Policy of every help-center response: no scripts, no plugins, no framing; the one
+/// inline stylesheet; forms only to this server; article images from this server or the
+/// web (the renderer allows http(s) images and this server's attachments only).
+fn csp() -> &'static str {
+    static CSP: OnceLock<String> = OnceLock::new();
+    CSP.get_or_init(|| {
+        format!(
+            "default-src 'none'; style-src {}; img-src 'self' https: http:; {CONNECT} \
+             form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+            assets::style_src()
+        )
+    })
+}
+
+/// `connect-src 'self'` in the public pages' policies. No script can run on them, so it
+/// lets nothing on the page connect anywhere; it lets auditing tools that read
+/// `/robots.txt` from inside the page (Lighthouse's SEO audit) read it.
+pub(crate) const CONNECT: &str = "connect-src 'self';";
+
+/// Compression of the public pages: Brotli or gzip at a level that costs a page well
+/// under a millisecond (Brotli's default, 11, would cost more than the page itself).
+pub fn compression() -> CompressionLayer {
+    CompressionLayer::new().quality(CompressionLevel::Precise(4))
+}
 /// Articles per category or search page.
 const PER_PAGE: usize = 50;
 /// Articles listed per category on the home page.
@@ -88,8 +112,6 @@ pub struct HelpCenter {
     /// One catch-up at a time.
     refresh: tokio::sync::Mutex<()>,
     renderer: Renderer,
-    css_file: String,
-    css_etag: String,
     votes: VoteLimiter,
     /// (index version, origin) → sitemap XML.
     sitemap: Mutex<Option<(i64, String, Arc<String>)>>,
@@ -110,6 +132,8 @@ pub fn router(app: &Shared) -> Router<Shared> {
         .route("/", get(start))
         .route("/help", get(start))
         .route("/help/", get(start))
+        .route("/robots.txt", get(robots))
+        .route("/favicon.ico", get(favicon))
         .route("/help/sitemap.xml", get(sitemap))
         .route("/help/assets/{file}", get(asset))
         .route("/help/attachments/{id}", get(public_file))
@@ -121,6 +145,7 @@ pub fn router(app: &Shared) -> Router<Shared> {
         .route("/help/{locale}/search", get(search))
         // Any other address under a locale: the same 404 page as a hidden article.
         .route("/help/{locale}/{*rest}", get(elsewhere))
+        .layer(compression())
         .with_state(help)
 }
 
@@ -128,7 +153,6 @@ type Help = State<Arc<HelpCenter>>;
 
 impl HelpCenter {
     fn new(app: Shared) -> HelpCenter {
-        let digest = hex::encode(Sha256::digest(CSS.as_bytes()));
         HelpCenter {
             pokes: Mutex::new(app.hub.subscribe()),
             app,
@@ -140,8 +164,6 @@ impl HelpCenter {
             renderer: Renderer::new(&RenderOptions {
                 attachment_url_prefix: Some("/help/attachments/".into()),
             }),
-            css_file: format!("help-{}.css", &digest[..12]),
-            css_etag: format!("\"{}\"", &digest[..16]),
             votes: VoteLimiter::default(),
             sitemap: Mutex::new(None),
             public_files: Mutex::new(None),
@@ -222,21 +244,25 @@ impl HelpCenter {
             }
         }
     }
-
-    fn css_href(&self) -> String {
-        format!("/help/assets/{}", self.css_file)
-    }
 }
 
 // ---- responses ---------------------------------------------------------------------------
 
+/// The quoted validator of a body (its hash).
 fn etag_of(body: &str) -> String {
     let mut h = DefaultHasher::new();
     body.hash(&mut h);
     format!("\"{:016x}\"", h.finish())
 }
 
-fn matches_etag(req: &HeaderMap, etag: &str) -> bool {
+/// The ETag header of a quoted validator: weak, since the same validator names the page
+/// whether it is sent compressed or not.
+pub(crate) fn weak_etag(quoted: &str) -> String {
+    format!("W/{quoted}")
+}
+
+/// Whether the reader's If-None-Match names `etag` (a quoted validator), weak or strong.
+pub(crate) fn matches_etag(req: &HeaderMap, etag: &str) -> bool {
     req.get_all(header::IF_NONE_MATCH).iter().any(|v| {
         v.to_str().is_ok_and(|v| {
             v.split(',')
@@ -248,7 +274,7 @@ fn matches_etag(req: &HeaderMap, etag: &str) -> bool {
 fn security_headers(h: &mut HeaderMap) {
     h.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
+        HeaderValue::from_static(csp()),
     );
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -277,7 +303,7 @@ fn html(req: &HeaderMap, status: StatusCode, body: String, vary_cookie: bool) ->
     );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     if status == StatusCode::OK {
-        if let Ok(v) = HeaderValue::from_str(&etag) {
+        if let Ok(v) = HeaderValue::from_str(&weak_etag(&etag)) {
             h.insert(header::ETAG, v);
         }
     }
@@ -301,7 +327,7 @@ fn redirect(status: StatusCode, location: &str) -> Response {
 
 /// `scheme://host` as the reader addressed this server (for absolute hreflang and sitemap
 /// addresses). A Host header with anything but host-name characters is not used.
-fn origin(req: &HeaderMap) -> String {
+pub(crate) fn origin(req: &HeaderMap) -> String {
     let host = req
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
@@ -336,16 +362,11 @@ impl HelpCenter {
             t.not_found_text,
             (&home, t.go_home),
         );
-        let css = self.css_href();
         let body = pages::document(
             &Chrome {
-                locale,
-                title: t.not_found_title,
-                origin: "",
-                css_href: &css,
-                alternates: &[],
-                query: "",
+                description: t.not_found_text,
                 noindex: true,
+                ..Chrome::new(locale, t.not_found_title)
             },
             &main,
         );
@@ -503,16 +524,13 @@ async fn home(
     drop(sections);
     drop(ix);
     let t = i18n::ui(&locale);
-    let (origin, css) = (origin(&req), help.css_href());
+    let origin = origin(&req);
     let body = pages::document(
         &Chrome {
-            locale: &locale,
-            title: t.help_center,
+            description: t.home_description,
             origin: &origin,
-            css_href: &css,
             alternates: &alternates,
-            query: "",
-            noindex: false,
+            ..Chrome::new(&locale, "")
         },
         &main,
     );
@@ -570,17 +588,15 @@ async fn category(
         .map(|l| (l.to_string(), pages::category_path(l, c)))
         .collect();
     let title = pages::category_name(c, &locale).to_string();
+    let description = pages::category_summary(c, &locale, &list);
     drop(ix);
-    let (origin, css) = (origin(&req), help.css_href());
+    let origin = origin(&req);
     let body = pages::document(
         &Chrome {
-            locale: &locale,
-            title: &title,
+            description: &description,
             origin: &origin,
-            css_href: &css,
             alternates: &alternates,
-            query: "",
-            noindex: false,
+            ..Chrome::new(&locale, &title)
         },
         &main,
     );
@@ -635,16 +651,14 @@ async fn article(
         category.as_ref(),
         vote,
     );
-    let (origin, css) = (origin(&req), help.css_href());
+    let origin = origin(&req);
+    let description = pages::summary(&page.excerpt);
     let body = pages::document(
         &Chrome {
-            locale: &locale,
-            title: &page.title,
+            description: &description,
             origin: &origin,
-            css_href: &css,
             alternates: &alternates,
-            query: "",
-            noindex: false,
+            ..Chrome::new(&locale, &page.title)
         },
         &main,
     );
@@ -684,21 +698,27 @@ async fn search(
     let page_count = found.total.div_ceil(PER_PAGE);
     let main = pages::search_main(&locale, &query, found.total, &found.pages, page, page_count);
     let t = i18n::ui(&locale);
-    let (origin, css) = (origin(&req), help.css_href());
+    let origin = origin(&req);
+    let description = if query.is_empty() {
+        t.search_prompt.to_string()
+    } else {
+        t.results_count
+            .replace("{n}", &i18n::number(&locale, found.total))
+    };
+    let title = if query.is_empty() {
+        t.search_label
+    } else {
+        &query
+    };
     let body = pages::document(
         &Chrome {
-            locale: &locale,
-            title: if query.is_empty() {
-                t.search_label
-            } else {
-                &query
-            },
+            description: &description,
             origin: &origin,
-            css_href: &css,
             alternates: &alternates,
             query: &query,
             // Result pages are not content of their own.
             noindex: true,
+            ..Chrome::new(&locale, title)
         },
         &main,
     );
@@ -741,7 +761,7 @@ async fn sitemap(State(help): Help, req: HeaderMap) -> Response {
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=300"),
     );
-    if let Ok(v) = HeaderValue::from_str(&etag) {
+    if let Ok(v) = HeaderValue::from_str(&weak_etag(&etag)) {
         h.insert(header::ETAG, v);
     }
     security_headers(h);
@@ -766,7 +786,7 @@ fn sitemap_xml(ix: &Index, origin: &str) -> String {
                 x,
                 "<url><loc>{origin}{}</loc><lastmod>{}</lastmod>",
                 escape(&pages::page_path(page)),
-                pages::date(page.updated_at)
+                porchlight_domain::dates::iso_date(page.updated_at)
             );
             if by_locale.len() > 1 {
                 for alt in by_locale.values() {
@@ -839,32 +859,15 @@ async fn public_file(State(help): Help, Path(id): Path<String>, req: HeaderMap) 
 }
 
 async fn asset(State(help): Help, Path(file): Path<String>, req: HeaderMap) -> Response {
-    if file != help.css_file {
-        return help.not_found(&req, "en");
-    }
-    let mut res = if matches_etag(&req, &help.css_etag) {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        CSS.into_response()
-    };
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/css; charset=utf-8"),
-    );
-    // The name carries the content's hash: a new stylesheet is a new address.
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=31536000, immutable"),
-    );
-    if let Ok(v) = HeaderValue::from_str(&help.css_etag) {
-        h.insert(header::ETAG, v);
-    }
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    res
+    assets::asset(&file, &req).unwrap_or_else(|| help.not_found(&req, "en"))
+}
+
+async fn favicon(req: HeaderMap) -> Response {
+    assets::favicon(&req)
+}
+
+async fn robots(req: HeaderMap) -> Response {
+    assets::robots(&origin(&req))
 }
 
 // ---- votes -------------------------------------------------------------------------------
@@ -958,7 +961,7 @@ async fn vote(
         return html(
             &req,
             StatusCode::FORBIDDEN,
-            frame(&help, &locale, t.not_found_title, &main),
+            frame(&locale, t.not_found_title, &main),
             false,
         );
     }
@@ -988,7 +991,7 @@ async fn vote(
         let mut res = html(
             &req,
             StatusCode::TOO_MANY_REQUESTS,
-            frame(&help, &locale, t.too_many_title, &main),
+            frame(&locale, t.too_many_title, &main),
             false,
         );
         if let Ok(v) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
@@ -1028,17 +1031,11 @@ async fn vote(
 }
 
 /// A message page in the help center's frame.
-fn frame(help: &HelpCenter, locale: &str, title: &str, main: &str) -> String {
-    let css = help.css_href();
+fn frame(locale: &str, title: &str, main: &str) -> String {
     pages::document(
         &Chrome {
-            locale,
-            title,
-            origin: "",
-            css_href: &css,
-            alternates: &[],
-            query: "",
             noindex: true,
+            ..Chrome::new(locale, title)
         },
         main,
     )

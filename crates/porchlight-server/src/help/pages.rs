@@ -1,5 +1,6 @@
-//! The help center's HTML: one page frame (language, direction, hreflang alternates,
-//! search box, language switcher, "Submit a request") and the bodies of each page. Every
+//! The help center's HTML: one page frame, which the portal's pages use too (language,
+//! direction, description, hreflang alternates, the header's brand, search box and language
+//! switcher, "Submit a request"), and the bodies of each page. Every
 //! text that is not article HTML from the domain renderer goes through [`escape`]; text the
 //! help center did not write itself, shown inline beside other words (links in lists and
 //! crumbs, the query in "Results for …"), also goes through [`isolated`]. Headings and
@@ -8,8 +9,11 @@
 use std::fmt::Write as _;
 
 use porchlight_domain::bidi::strip_bidi_controls;
+use porchlight_domain::catalog::Locale;
+use porchlight_domain::dates::{iso_date, long_date};
 use porchlight_domain::kb::{article_slug, text_direction, KbCategory};
 
+use super::assets::{self, CSS};
 use super::i18n::{language_name, number, ui};
 use super::index::Page;
 use super::text::{encode_segment, escape, escape_into};
@@ -63,40 +67,95 @@ pub fn search_path(locale: &str, query: &str) -> String {
     }
 }
 
-/// `YYYY-MM-DD` (UTC) of a time in milliseconds.
-pub fn date(ms: i64) -> String {
-    // Days to civil date (Howard Hinnant's algorithm).
-    let z = ms.div_euclid(86_400_000) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+/// The longest meta description, in characters (what search engines show of one).
+const DESCRIPTION_CHARS: usize = 160;
+
+/// A page's own text as its `<meta name="description">`: one line, no directional
+/// controls, cut after a word near [`DESCRIPTION_CHARS`].
+pub fn summary(text: &str) -> String {
+    let line = strip_bidi_controls(text)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if line.chars().count() <= DESCRIPTION_CHARS {
+        return line;
+    }
+    let cut: String = line.chars().take(DESCRIPTION_CHARS - 1).collect();
+    let words = cut.rsplit_once(' ').map_or(cut.as_str(), |(w, _)| w);
+    format!(
+        "{}…",
+        words.trim_end_matches([',', ';', ':', '.', '،', '؛'])
+    )
 }
 
-/// What the frame of every page needs.
+/// A category page's description: the category's own description, else its name and the
+/// titles of its first articles.
+pub fn category_summary(c: &KbCategory, locale: &str, pages: &[std::sync::Arc<Page>]) -> String {
+    if let Some(d) = c.descriptions.get(locale).filter(|d| !d.trim().is_empty()) {
+        return summary(d);
+    }
+    let list = if text_direction(locale) == "rtl" {
+        "، "
+    } else {
+        ", "
+    };
+    let titles: Vec<&str> = pages.iter().map(|p| p.title.as_str()).collect();
+    summary(&format!(
+        "{}: {}",
+        category_name(c, locale),
+        titles.join(list)
+    ))
+}
+
+/// What the frame of every page (help center and portal alike) needs.
 pub struct Chrome<'a> {
+    /// The language of the page: `lang`, `dir` and the frame's words (the closest catalog).
     pub locale: &'a str,
+    /// The help center's locale the header and footer lead to (home, search, requests): the
+    /// page's own, but for a request form in a language the portal has no words for
+    /// (`/help/pt-BR/requests/new` is shown in English and still leads to `pt-BR`).
+    pub site: &'a str,
+    /// The page's own title; empty for the home page, titled by the help center's name.
     pub title: &'a str,
-    /// `scheme://host` the reader used, for absolute hreflang addresses.
+    /// The meta description, from the page's own text (see [`summary`]).
+    pub description: &'a str,
+    /// `scheme://host` the reader used, for absolute hreflang and canonical addresses.
     pub origin: &'a str,
-    pub css_href: &'a str,
     /// (locale, path) of this page in every locale it exists in, itself included.
     pub alternates: &'a [(String, String)],
     pub query: &'a str,
-    /// Error pages: kept out of search engines.
+    /// Error, result and private pages: kept out of search engines.
     pub noindex: bool,
+    /// The footer's "Still need help? Submit a request" (not on the request form itself).
+    pub request_link: bool,
 }
 
-/// A complete HTML document around `main`.
+impl<'a> Chrome<'a> {
+    /// A page of `locale` titled `title`, linking to the help center in the same locale,
+    /// with no description, alternates or query; indexable, with the request link.
+    pub fn new(locale: &'a str, title: &'a str) -> Chrome<'a> {
+        Chrome {
+            locale,
+            site: locale,
+            title,
+            description: "",
+            origin: "",
+            alternates: &[],
+            query: "",
+            noindex: false,
+            request_link: true,
+        }
+    }
+}
+
+/// A complete HTML document around `main`: the one frame of the help center and the
+/// portal (language and direction, the inline stylesheet, the icon, the header with the
+/// brand, search and languages, the footer).
 pub fn document(c: &Chrome, main: &str) -> String {
     let t = ui(c.locale);
     let l = escape(c.locale);
-    let mut h = String::with_capacity(main.len() + 3000);
+    let site = escape(c.site);
+    let mut h = String::with_capacity(main.len() + CSS.len() + 3000);
     let _ = write!(
         h,
         "<!DOCTYPE html>\n<html lang=\"{l}\" dir=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -104,17 +163,34 @@ pub fn document(c: &Chrome, main: &str) -> String {
         text_direction(c.locale)
     );
     // A <title> holds no markup to isolate with: directional controls are dropped instead.
-    escape_into(&mut h, &strip_bidi_controls(c.title));
-    h.push_str(" · ");
+    let title = strip_bidi_controls(c.title);
+    if !title.is_empty() && title != t.help_center {
+        escape_into(&mut h, &title);
+        h.push_str(" · ");
+    }
     escape_into(&mut h, t.help_center);
     h.push_str("</title>\n");
+    if !c.description.is_empty() {
+        let _ = writeln!(
+            h,
+            "<meta name=\"description\" content=\"{}\">",
+            escape(c.description)
+        );
+    }
     if c.noindex {
         h.push_str("<meta name=\"robots\" content=\"noindex\">\n");
+    } else if let Some((_, path)) = c.alternates.iter().find(|(l, _)| l == c.site) {
+        let _ = writeln!(
+            h,
+            "<link rel=\"canonical\" href=\"{}{}\">",
+            escape(c.origin),
+            escape(path)
+        );
     }
     let _ = writeln!(
         h,
-        "<link rel=\"stylesheet\" href=\"{}\">",
-        escape(c.css_href)
+        "<link rel=\"icon\" href=\"{}\" type=\"image/svg+xml\">",
+        assets::icon_path()
     );
     for (locale, path) in c.alternates {
         let _ = writeln!(
@@ -125,16 +201,18 @@ pub fn document(c: &Chrome, main: &str) -> String {
             escape(path)
         );
     }
+    // Inline (allowed by its hash): the page needs no other request before it can show.
     let _ = write!(
         h,
-        "</head>\n<body>\n<a class=\"skip\" href=\"#main\">{}</a>\n\
+        "<style>{CSS}</style>\n</head>\n<body>\n<a class=\"skip\" href=\"#main\">{}</a>\n\
          <header class=\"top\"><div class=\"wrap\">\n\
-         <a class=\"brand\" href=\"{}\">{}</a>\n\
-         <form class=\"search\" role=\"search\" method=\"get\" action=\"/help/{l}/search\">\
+         <a class=\"brand\" href=\"{}\"><img src=\"{}\" alt=\"\" width=\"32\" height=\"32\">{}</a>\n\
+         <form class=\"search\" role=\"search\" method=\"get\" action=\"/help/{site}/search\">\
          <label class=\"sr\" for=\"q\">{}</label>\
          <input id=\"q\" type=\"search\" name=\"q\" maxlength=\"200\" value=\"",
         escape(t.skip_to_content),
-        escape(&home_path(c.locale)),
+        escape(&home_path(c.site)),
+        assets::icon_path(),
         escape(t.help_center),
         escape(t.search_label),
     );
@@ -152,7 +230,7 @@ pub fn document(c: &Chrome, main: &str) -> String {
             escape(t.language)
         );
         for (locale, path) in c.alternates {
-            let current = if locale == c.locale {
+            let current = if locale == c.site {
                 " aria-current=\"page\""
             } else {
                 ""
@@ -170,13 +248,17 @@ pub fn document(c: &Chrome, main: &str) -> String {
     }
     h.push_str("</div></header>\n<main id=\"main\" class=\"wrap\">\n");
     h.push_str(main);
-    let _ = write!(
-        h,
-        "\n</main>\n<footer class=\"foot\"><div class=\"wrap\"><p>{}</p>\
-         <a class=\"button\" href=\"/help/{l}/requests/new\">{}</a></div></footer>\n</body>\n</html>\n",
-        escape(t.still_need_help),
-        escape(t.submit_request)
-    );
+    h.push_str("\n</main>\n");
+    if c.request_link {
+        let _ = writeln!(
+            h,
+            "<footer class=\"foot\"><div class=\"wrap\"><p>{}</p>\
+             <a class=\"button\" href=\"/help/{site}/requests/new\">{}</a></div></footer>",
+            escape(t.still_need_help),
+            escape(t.submit_request)
+        );
+    }
+    h.push_str("</body>\n</html>\n");
     h
 }
 
@@ -349,10 +431,11 @@ pub fn article_main(
     let _ = write!(
         h,
         "</nav>\n<article class=\"body-card\">\n<h1>{}</h1>\n\
-         <p class=\"meta\">{} <time datetime=\"{d}\">{d}</time></p>\n<div class=\"body\">\n",
+         <p class=\"meta\">{} <time datetime=\"{}\">{}</time></p>\n<div class=\"body\">\n",
         escape(&p.title),
         escape(t.updated),
-        d = date(p.updated_at)
+        iso_date(p.updated_at),
+        escape(&long_date(Locale::closest(locale), p.updated_at))
     );
     h.push_str(body_html);
     h.push_str("\n</div>\n</article>\n<section class=\"vote\" id=\"vote\">");
@@ -454,9 +537,26 @@ mod tests {
     }
 
     #[test]
-    fn dates_are_civil_utc() {
-        assert_eq!(date(0), "1970-01-01");
-        assert_eq!(date(1_709_164_800_000), "2024-02-29");
-        assert_eq!(date(1_798_761_600_000 - 1), "2026-12-31");
+    fn descriptions_are_one_line_cut_after_a_word() {
+        assert_eq!(
+            summary("  Open\n**Orders**\u{202E} now. "),
+            "Open **Orders** now."
+        );
+        let long = "word ".repeat(60);
+        let s = summary(&long);
+        assert!(
+            s.ends_with("word…") && s.chars().count() <= DESCRIPTION_CHARS,
+            "{s}"
+        );
+    }
+
+    #[test]
+    fn the_home_page_is_titled_once_and_pages_by_their_own_title_first() {
+        let fa = document(&Chrome::new("fa", ""), "");
+        assert!(fa.contains("<title>مرکز راهنمایی</title>"), "{fa}");
+        let fa = document(&Chrome::new("fa", "مرکز راهنمایی"), "");
+        assert!(fa.contains("<title>مرکز راهنمایی</title>"), "{fa}");
+        let en = document(&Chrome::new("en", "Refunds"), "");
+        assert!(en.contains("<title>Refunds · Help center</title>"), "{en}");
     }
 }

@@ -1,85 +1,32 @@
 //! HTML for the portal: escaping (every customer or agent string goes through [`esc`]), the
-//! page frame with its language and direction, and the security headers every portal answer
-//! carries. No script anywhere; the one stylesheet is inline and allowed by its hash.
+//! page frame — the help center's own ([`document`]: one header, search, brand and look for
+//! both) — and the security headers every portal answer carries. No script anywhere; the
+//! one stylesheet is inline and allowed by its hash.
 //!
 //! Customer and agent text on the pages (the subject, author names, file names, message
 //! bodies) sits in elements the stylesheet gives `unicode-bidi: plaintext` (a `<bdi>` in
 //! CSS: an isolate whose direction comes from its own first strong character), so a Persian
 //! name on an English page or a U+202E in a file name never reorders the page's own words.
 
-use std::sync::OnceLock;
-
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
-use porchlight_domain::bidi::strip_bidi_controls;
-use sha2::{Digest, Sha256};
 
+use crate::help::assets;
+use crate::help::pages::{document, Chrome};
 use porchlight_domain::catalog::Locale;
 
 /// Escapes text for HTML element content and quoted attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::help::text::escape as esc;
 
-const CSS: &str = "\
-body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1d2330;background:#f6f7f9}\
-main{max-width:46rem;margin:0 auto;padding:1.5rem}\
-nav{display:flex;gap:1rem;flex-wrap:wrap;font-size:.9rem;margin-bottom:1rem}\
-a{color:#1a56b0}\
-label{display:block;font-weight:600;margin-top:1rem}\
-input,textarea{box-sizing:border-box;width:100%;font:inherit;padding:.5rem;border:1px solid #b8bfcc;border-radius:4px;background:#fff}\
-textarea{min-height:10rem}\
-input[aria-invalid=true],textarea[aria-invalid=true]{border-color:#b3261e}\
-.error{color:#b3261e;margin:.25rem 0 0}\
-.hint{color:#555;font-size:.9rem;margin:.25rem 0 0}\
-.alert{border:1px solid #b3261e;background:#fdecea;padding:.75rem;border-radius:4px}\
-.notice{border:1px solid #2e7d32;background:#edf7ee;padding:.75rem;border-radius:4px}\
-.hp{position:absolute;left:-10000px;top:auto;width:1px;height:1px;overflow:hidden}\
-button{margin-top:1rem;font:inherit;padding:.5rem 1.25rem;border:0;border-radius:4px;background:#1a56b0;color:#fff}\
-.msg{background:#fff;border:1px solid #dde1e8;border-radius:6px;padding:.75rem 1rem;margin:.75rem 0}\
-.msg.customer{border-inline-start:4px solid #1a56b0}\
-.msg.agent{border-inline-start:4px solid #2e7d32}\
-.msg header{font-size:.9rem;color:#555}\
-.body{white-space:pre-wrap;overflow-wrap:anywhere}\
-.link{overflow-wrap:anywhere;font-family:monospace}\
-.msg header strong,.files a,[data-testid=ticket-subject],.body{unicode-bidi:plaintext}\
-fieldset{border:1px solid #dde1e8;border-radius:6px;margin:1rem 0 0;padding:.75rem 1rem}\
-legend{font-weight:600;padding:0 .25rem}\
-.scale{display:flex;flex-wrap:wrap;gap:.5rem}\
-.scale label{display:flex;align-items:center;gap:.35rem;font-weight:400;margin:0;padding:.4rem .7rem;border:1px solid #b8bfcc;border-radius:4px;background:#fff}\
-.scale input{width:auto;margin:0}\
-.ends{display:flex;justify-content:space-between}";
-
-fn css_hash() -> &'static str {
-    static HASH: OnceLock<String> = OnceLock::new();
-    HASH.get_or_init(|| format!("sha256-{}", STANDARD.encode(Sha256::digest(CSS))))
-}
-
-/// A whole page: `lang`/`dir` from the locale, the title, the inline stylesheet and `body`
-/// (already escaped HTML).
+/// A private page (tracking, survey, "received", "not found") in the help center's frame,
+/// in `locale`, kept out of search engines.
 pub fn layout(locale: Locale, title: &str, body: &str) -> String {
-    format!(
-        "<!doctype html>\n<html lang=\"{lang}\" dir=\"{dir}\"><head><meta charset=\"utf-8\">\
-<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-<meta name=\"referrer\" content=\"no-referrer\">\
-<title>{title}</title><style>{CSS}</style></head><body><main>{body}</main></body></html>\n",
-        lang = locale.tag(),
-        dir = locale.dir(),
-        // A <title> holds no markup to isolate with: directional controls are dropped.
-        title = esc(&strip_bidi_controls(title)),
+    document(
+        &Chrome {
+            noindex: true,
+            ..Chrome::new(locale.tag(), title)
+        },
+        body,
     )
 }
 
@@ -95,9 +42,10 @@ pub enum Privacy {
 /// must not leak through links the customer follows), no caching.
 pub fn secure(headers: &mut HeaderMap, privacy: Privacy) {
     let csp = format!(
-        "default-src 'none'; style-src '{}'; img-src 'self'; form-action 'self'; \
+        "default-src 'none'; style-src {}; img-src 'self'; {} form-action 'self'; \
          frame-ancestors 'none'; base-uri 'none'",
-        css_hash()
+        assets::style_src(),
+        crate::help::CONNECT
     );
     let pairs: [(header::HeaderName, &str); 5] = [
         (header::REFERRER_POLICY, "no-referrer"),
@@ -141,25 +89,14 @@ pub fn not_found(locale: Locale) -> Response {
     )
 }
 
-/// UTC "YYYY-MM-DD HH:MM" for a time in ms since the epoch (days to civil date after
-/// Howard Hinnant's algorithm).
+/// UTC "YYYY-MM-DD HH:MM" for a time in ms since the epoch (the server's command line lists
+/// sessions with it; pages write dates in the reader's calendar, see
+/// `porchlight_domain::dates`).
 pub fn utc_time(ms: i64) -> String {
-    let secs = ms.div_euclid(1000);
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}",
-        rem / 3600,
-        (rem % 3600) / 60
-    )
+    chrono::DateTime::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 /// Megabytes with one decimal, for size messages.
@@ -205,16 +142,20 @@ mod tests {
     fn pages_carry_language_direction_and_an_allowed_stylesheet() {
         let html = layout(Locale::Fa, "<t>", "x");
         assert!(html.contains("<html lang=\"fa\" dir=\"rtl\">"));
-        assert!(html.contains("<title>&lt;t&gt;</title>"));
+        assert!(
+            html.contains("<title>&lt;t&gt; · مرکز راهنمایی</title>"),
+            "{html}"
+        );
+        assert!(html.contains("<meta name=\"robots\" content=\"noindex\">"));
         let reversed = layout(Locale::En, "invoice\u{202E}gpj.exe", "x");
         assert!(
-            reversed.contains("<title>invoicegpj.exe</title>"),
+            reversed.contains("<title>invoicegpj.exe · Help center</title>"),
             "{reversed}"
         );
         let mut h = HeaderMap::new();
         secure(&mut h, Privacy::Private);
         let csp = h[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
-        assert!(csp.contains(css_hash()) && csp.starts_with("default-src 'none'"));
+        assert!(csp.contains(assets::style_src()) && csp.starts_with("default-src 'none'"));
         assert_eq!(h["x-robots-tag"], "noindex, nofollow");
     }
 }

@@ -45,6 +45,7 @@ use porchlight_domain::{
 };
 use sha2::{Digest, Sha256};
 
+use crate::help::pages::{document, Chrome};
 use crate::http::{Failure, SignedIn};
 use crate::state::Shared;
 use crate::storage::attachments::{AttachmentRecord, StagedFile, Staging, Thread};
@@ -52,6 +53,7 @@ use crate::storage::{blocking, StorageError};
 use guard::{RateLimit, UploadSlots};
 use html::{esc, layout, mb, not_found, page, Privacy};
 use porchlight_domain::catalog::{fill, Locale};
+use porchlight_domain::dates::{iso_date, long_date_time};
 
 /// Each uploaded file may be at most this large.
 pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
@@ -106,10 +108,14 @@ pub fn router() -> Router<Shared> {
             get(survey::show).post(survey::answer),
         )
         .layer(DefaultBodyLimit::max(survey::BODY_LIMIT));
-    Router::new()
+    // The pages are compressed like the help center's; files go as they were stored.
+    let pages = Router::new()
         .merge(surveys)
         .route("/help/{locale}/requests/new", get(new_form).post(submit))
         .route("/help/requests/{ticket_id}/{token}", get(track).post(reply))
+        .layer(crate::help::compression());
+    Router::new()
+        .merge(pages)
         .route(
             "/help/requests/{ticket_id}/{token}/files/{attachment_id}",
             get(customer_file),
@@ -242,7 +248,7 @@ async fn read_form(
                     &mut r,
                     fill(
                         locale.t("portal.err_total_too_large"),
-                        &[("max", &mb(MAX_TOTAL_BYTES))],
+                        &[("max", &locale.number(mb(MAX_TOTAL_BYTES)))],
                     ),
                 );
                 break;
@@ -277,7 +283,7 @@ async fn read_form(
                     &mut r,
                     fill(
                         locale.t("portal.err_total_too_large"),
-                        &[("max", &mb(MAX_TOTAL_BYTES))],
+                        &[("max", &locale.number(mb(MAX_TOTAL_BYTES)))],
                     ),
                 );
                 break;
@@ -300,8 +306,8 @@ async fn read_form(
                         locale.t("portal.err_file_too_large"),
                         &[
                             ("file", &shown),
-                            ("size", &mb(size)),
-                            ("max", &mb(MAX_FILE_BYTES)),
+                            ("size", &locale.number(mb(size))),
+                            ("max", &locale.number(mb(MAX_FILE_BYTES))),
                         ],
                     ),
                 );
@@ -310,7 +316,7 @@ async fn read_form(
                     &mut r,
                     fill(
                         locale.t("portal.err_too_many_files"),
-                        &[("max", &MAX_FILES.to_string())],
+                        &[("max", &locale.number(MAX_FILES))],
                     ),
                 );
             } else if total > MAX_TOTAL_BYTES {
@@ -318,7 +324,7 @@ async fn read_form(
                     &mut r,
                     fill(
                         locale.t("portal.err_total_too_large"),
-                        &[("max", &mb(MAX_TOTAL_BYTES))],
+                        &[("max", &locale.number(mb(MAX_TOTAL_BYTES)))],
                     ),
                 );
             } else {
@@ -388,7 +394,7 @@ fn check_text(
             field,
             fill(
                 locale.t("portal.err_too_long"),
-                &[("max", &max.to_string())],
+                &[("max", &locale.number(max))],
             ),
         ));
     }
@@ -426,7 +432,7 @@ fn records(
 fn limited(locale: Locale, wait: Duration, page: impl FnOnce(&str) -> Response) -> Response {
     let msg = fill(
         locale.t("portal.err_rate"),
-        &[("minutes", &wait_minutes(wait))],
+        &[("minutes", &locale.number(wait_minutes(wait)))],
     );
     let mut res = page(&msg);
     if let Ok(v) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
@@ -486,6 +492,18 @@ fn field_html(
     )
 }
 
+/// "Optional: up to 5 files, 10 MB each and 20 MB in all." under both forms' file inputs.
+fn attachments_hint(locale: Locale) -> String {
+    fill(
+        locale.t("portal.attachments_hint"),
+        &[
+            ("files", &locale.number(MAX_FILES)),
+            ("per", &locale.number(mb(MAX_FILE_BYTES))),
+            ("total", &locale.number(mb(MAX_TOTAL_BYTES))),
+        ],
+    )
+}
+
 /// The language of a request form's address: one the portal speaks, or any other valid
 /// language tag the help center may have articles in (`pt-BR`), shown in the closest language
 /// the portal speaks (else English) and kept as the request's language. `None`: not a tag.
@@ -501,24 +519,23 @@ fn form_locale(tag: &str) -> Option<(Locale, String)> {
     Some((ui, tag))
 }
 
+/// Where a request form was asked for: its language and the address the reader used.
+struct FormAt<'a> {
+    locale: Locale,
+    /// The language tag of the address (`pt-BR`), kept as the request's language.
+    tag: &'a str,
+    /// `scheme://host`, for the absolute hreflang and canonical addresses.
+    origin: &'a str,
+}
+
 fn request_form(
-    (locale, tag): (Locale, &str),
+    at: &FormAt<'_>,
     r: &Received,
     errors: &Errors,
     alert: Option<&str>,
     status: StatusCode,
 ) -> Response {
-    let languages: String = Locale::ALL
-        .iter()
-        .filter(|l| **l != locale)
-        .map(|l| {
-            format!(
-                "<a href=\"/help/{t}/requests/new\" hreflang=\"{t}\" lang=\"{t}\">{}</a>",
-                esc(l.t("portal.new_title")),
-                t = l.tag()
-            )
-        })
-        .collect();
+    let (locale, tag) = (at.locale, at.tag);
     let mut alerts = Vec::new();
     if !errors.is_empty() {
         alerts.push(locale.t("portal.err_summary").to_owned());
@@ -551,9 +568,8 @@ fn request_form(
         })
         .unwrap_or_default();
     let body = format!(
-        "<nav><a href=\"/help/{tag}/\" data-testid=\"help-home\">{home}</a>{languages}</nav>\
-<h1>{title}</h1><p>{intro}</p>{alert_html}\
-<form method=\"post\" action=\"/help/{tag}/requests/new\" enctype=\"multipart/form-data\" data-testid=\"request-form\">\
+        "<h1>{title}</h1><p>{intro}</p>{alert_html}\
+<form class=\"form body-card\" method=\"post\" action=\"/help/{tag}/requests/new\" enctype=\"multipart/form-data\" data-testid=\"request-form\">\
 {name}{email}{subject}{message}\
 <div class=\"hp\" aria-hidden=\"true\"><label for=\"f-website\">{hp}</label>\
 <input id=\"f-website\" name=\"website\" tabindex=\"-1\" autocomplete=\"off\" value=\"\"></div>\
@@ -561,7 +577,6 @@ fn request_form(
 <input id=\"f-attachments\" type=\"file\" name=\"attachments\" multiple data-testid=\"request-files\">\
 <p class=\"hint\">{hint}</p>{file_error}</div>\
 <button type=\"submit\" data-testid=\"request-send\">{send}</button></form>",
-        home = esc(locale.t("help.help_center")),
         title = esc(locale.t("portal.new_title")),
         intro = esc(locale.t("portal.new_intro")),
         name = field_html(
@@ -598,27 +613,46 @@ fn request_form(
         ),
         hp = esc(locale.t("portal.honeypot")),
         att = esc(locale.t("portal.attachments")),
-        hint = esc(&fill(
-            locale.t("portal.attachments_hint"),
-            &[
-                ("files", &MAX_FILES.to_string()),
-                ("per", &mb(MAX_FILE_BYTES)),
-                ("total", &mb(MAX_TOTAL_BYTES)),
-            ]
-        )),
+        hint = esc(&attachments_hint(locale)),
         send = esc(locale.t("portal.send_request")),
     );
-    page(
-        status,
-        Privacy::Public,
-        layout(locale, locale.t("portal.new_title"), &body),
-    )
+    // The form in each language the portal speaks, as the help center's pages list theirs.
+    let mut alternates: Vec<(String, String)> = Locale::ALL
+        .iter()
+        .map(|l| {
+            (
+                l.tag().to_owned(),
+                format!("/help/{}/requests/new", l.tag()),
+            )
+        })
+        .collect();
+    alternates.sort();
+    let title = locale.t("portal.new_title");
+    let html = document(
+        &Chrome {
+            site: tag,
+            description: locale.t("portal.new_intro"),
+            origin: at.origin,
+            alternates: &alternates,
+            // A form that came back with errors is no page of its own.
+            noindex: status != StatusCode::OK,
+            request_link: false,
+            ..Chrome::new(locale.tag(), title)
+        },
+        &body,
+    );
+    page(status, Privacy::Public, html)
 }
 
-async fn new_form(Path(tag): Path<String>) -> Response {
+async fn new_form(Path(tag): Path<String>, headers: HeaderMap) -> Response {
+    let origin = crate::help::origin(&headers);
     match form_locale(&tag) {
-        Some((l, tag)) => request_form(
-            (l, &tag),
+        Some((locale, tag)) => request_form(
+            &FormAt {
+                locale,
+                tag: &tag,
+                origin: &origin,
+            },
             &Received::default(),
             &Vec::new(),
             None,
@@ -650,10 +684,17 @@ async fn submit(
     Extension(portal): Ext,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     Path(tag): Path<String>,
+    headers: HeaderMap,
     form: Result<Multipart, MultipartRejection>,
 ) -> Response {
     let Some((locale, tag)) = form_locale(&tag) else {
         return not_found(Locale::En);
+    };
+    let origin = crate::help::origin(&headers);
+    let asked = FormAt {
+        locale,
+        tag: &tag,
+        origin: &origin,
     };
     // Counted before the body is read, so a client over its budget costs no upload. The
     // reservation is kept for whatever the request became (a ticket, a honeypot decoy, a
@@ -666,7 +707,7 @@ async fn submit(
         Err(wait) => {
             return limited(locale, wait, |msg| {
                 request_form(
-                    (locale, &tag),
+                    &asked,
                     &Received::default(),
                     &Vec::new(),
                     Some(msg),
@@ -707,13 +748,7 @@ async fn submit(
     let message = check_text(&mut errors, &r, "message", MAX_BODY, locale);
     if !errors.is_empty() || r.file_error.is_some() {
         portal.requests.give_back(ip, reserved);
-        return request_form(
-            (locale, &tag),
-            &r,
-            &errors,
-            None,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
+        return request_form(&asked, &r, &errors, None, StatusCode::UNPROCESSABLE_ENTITY);
     }
     let at = crate::now_ms();
     let ticket_id = uuid::Uuid::now_v7().to_string();
@@ -752,7 +787,7 @@ async fn submit(
             // a refusal nobody foresaw): the form comes back with the text kept.
             tracing::error!(error = %e, "portal: could not store a request");
             request_form(
-                (locale, &tag),
+                &asked,
                 &r,
                 &Vec::new(),
                 Some(locale.t("portal.err_unavailable")),
@@ -826,7 +861,7 @@ fn tracking_page(
                     "<li><a href=\"{path}/files/{id}\" data-testid=\"attachment\" download>{name}</a> ({size})</li>",
                     id = esc(&a.attachment.id),
                     name = esc(&a.attachment.filename),
-                    size = html::file_size(a.attachment.size.max(0) as u64),
+                    size = locale.number(html::file_size(a.attachment.size.max(0) as u64)),
                 )
             })
             .collect();
@@ -840,11 +875,12 @@ fn tracking_page(
         };
         msgs.push_str(&format!(
             "<article class=\"msg {class}\" id=\"m-{id}\" data-testid=\"message\" data-author=\"{class}\">\
-<header><strong data-testid=\"message-author\">{who}</strong> · <time>{time} UTC</time></header>\
+<header><strong data-testid=\"message-author\">{who}</strong> · <time datetime=\"{iso}\">{time}</time></header>\
 <div class=\"body\" data-testid=\"message-body\">{body}</div>{files}</article>",
             id = esc(&m.id),
             who = esc(&who),
-            time = html::utc_time(m.created_at),
+            iso = iso_date(m.created_at),
+            time = esc(&long_date_time(locale, m.created_at)),
             body = esc(&m.body_text),
         ));
     }
@@ -881,20 +917,21 @@ fn tracking_page(
             )
         })
         .unwrap_or_default();
-    let number = t.number.map(|n| format!("#{n} · ")).unwrap_or_default();
+    let number = t
+        .number
+        .map(|n| format!("#{} · ", locale.number(n)))
+        .unwrap_or_default();
     let body = format!(
-        "<nav><a href=\"/help/{tag}/\">{home}</a></nav>\
-<h1>{title}</h1><h2 data-testid=\"ticket-subject\">{number}{subject}</h2>\
+        "<h1>{title}</h1><h2 data-testid=\"ticket-subject\">{number}{subject}</h2>\
 <p>{status_label}: <strong data-testid=\"ticket-status\" data-status=\"{status_code}\">{status}</strong></p>{invite}\
 <section aria-labelledby=\"conv\"><h2 id=\"conv\">{conversation}</h2>{msgs}</section>\
-<form method=\"post\" action=\"{path}?lang={tag}\" enctype=\"multipart/form-data\" data-testid=\"reply-form\">\
+<form class=\"form\" method=\"post\" action=\"{path}?lang={tag}\" enctype=\"multipart/form-data\" data-testid=\"reply-form\">\
 <h2>{add_reply}</h2>{reopens}<label for=\"f-message\">{reply}</label>\
 <textarea id=\"f-message\" name=\"message\" required data-testid=\"reply-message\"{invalid}>{draft}</textarea>{error}\
 <label for=\"f-attachments\">{att}</label>\
 <input id=\"f-attachments\" type=\"file\" name=\"attachments\" multiple data-testid=\"reply-files\">\
 <p class=\"hint\">{hint}</p>\
 <button type=\"submit\" data-testid=\"reply-send\">{send}</button></form>",
-        home = esc(locale.t("help.help_center")),
         title = esc(locale.t("portal.track_title")),
         subject = esc(&t.subject),
         status_label = esc(locale.t("portal.status")),
@@ -910,14 +947,7 @@ fn tracking_page(
         },
         draft = esc(draft),
         att = esc(locale.t("portal.attachments")),
-        hint = esc(&fill(
-            locale.t("portal.attachments_hint"),
-            &[
-                ("files", &MAX_FILES.to_string()),
-                ("per", &mb(MAX_FILE_BYTES)),
-                ("total", &mb(MAX_TOTAL_BYTES)),
-            ]
-        )),
+        hint = esc(&attachments_hint(locale)),
         send = esc(locale.t("portal.send_reply")),
     );
     page(status, Privacy::Private, layout(locale, &t.subject, &body))

@@ -63,7 +63,7 @@ async fn surveyed(
 fn answer_label(locale: Locale, kind: SurveyKind, score: i64) -> String {
     match kind {
         SurveyKind::Csat => locale.t(&format!("survey.csat_{score}")).to_owned(),
-        _ => score.to_string(),
+        _ => locale.number(score),
     }
 }
 
@@ -144,7 +144,7 @@ fn survey_page(s: Shown<'_>, status: StatusCode) -> Response {
     let number = s
         .ticket
         .number
-        .map(|n| format!("#{n} "))
+        .map(|n| format!("#{} ", locale.number(n)))
         .unwrap_or_default();
     // The subject in its own direction: "#1001 Lamba yanmıyor" stays in that order on a
     // Persian page.
@@ -159,14 +159,12 @@ fn survey_page(s: Shown<'_>, status: StatusCode) -> Response {
         )],
     );
     let body = format!(
-        "<nav><a href=\"/help/{tag}/\">{home}</a></nav>\
-<h1>{title}</h1><p data-testid=\"ticket-subject\">{about}</p>{notice}\
-<form method=\"post\" action=\"{path}?lang={tag}\" data-testid=\"survey-form\">\
+        "<h1>{title}</h1><p data-testid=\"ticket-subject\">{about}</p>{notice}\
+<form class=\"form\" method=\"post\" action=\"{path}?lang={tag}\" data-testid=\"survey-form\">\
 <fieldset><legend>{question}</legend><div class=\"scale\" data-testid=\"survey-scale\">{options}</div>{ends}</fieldset>\
 <label for=\"f-comment\">{comment_label}</label>\
 <textarea id=\"f-comment\" name=\"comment\" maxlength=\"{MAX_COMMENT}\" data-testid=\"survey-comment\">{comment}</textarea>{error}\
 <button type=\"submit\" data-testid=\"survey-send\">{send}</button></form>",
-        home = esc(locale.t("help.help_center")),
         title = esc(locale.t("survey.title")),
         path = esc(s.path),
         question = esc(locale.t(&format!("survey.question_{}", s.kind.as_str()))),
@@ -278,7 +276,7 @@ pub(super) async fn answer(
         portal.answers.give_back(ip, reserved);
         let e = fill(
             locale.t("survey.err_comment"),
-            &[("max", &MAX_COMMENT.to_string())],
+            &[("max", &locale.number(MAX_COMMENT))],
         );
         return back(&e, StatusCode::UNPROCESSABLE_ENTITY);
     }
