@@ -253,10 +253,60 @@ fn help_center_story(s: &Session, server: &TestServer, agent: &mut Agent) {
     s.wait_text("چرا چراغ من چشمک می‌زند؟", SHORT);
     s.wait_text("معمولاً لامپ شل است", SHORT);
     no_scripts(s);
+    // Dated in the Persian calendar: a Solar Hijri month and Persian digits only.
+    let date = s.js(
+        "return document.querySelector('article time').textContent;",
+        json!([]),
+    );
+    let date = date.as_str().unwrap_or("");
+    let months = [
+        "فروردین",
+        "اردیبهشت",
+        "خرداد",
+        "تیر",
+        "مرداد",
+        "شهریور",
+        "مهر",
+        "آبان",
+        "آذر",
+        "دی",
+        "بهمن",
+        "اسفند",
+    ];
+    assert!(months.iter().any(|m| date.contains(m)), "{date}");
+    assert!(
+        date.chars().any(|c| ('۰'..='۹').contains(&c)) && !date.chars().any(|c| c.is_ascii_digit()),
+        "{date}"
+    );
+    let help_look = look(s);
     s.screenshot("help-article-fa");
-    // The help center's own link leads to the request form, still in Persian.
+    // The help center's own link leads to the request form, still in Persian, in the same
+    // look: the same header (brand, search), colours and buttons.
     click_css(s, "a[href='/help/fa/requests/new']");
     s.el("request-form");
+    assert_eq!(look(s), help_look);
+    assert_eq!(
+        s.js(
+            "return getComputedStyle(document.querySelector('[data-testid=request-send]')).backgroundColor;",
+            json!([])
+        ),
+        help_look["button"],
+        "the request form's button is the help center's"
+    );
+    s.screenshot("help-request-form-fa");
+}
+
+/// What makes a page look like the help center: its header's brand, search box and
+/// colours, the page's background and the search button's colour.
+fn look(s: &Session) -> Value {
+    s.js(
+        "const q = (c) => document.querySelector(c); const st = (e) => getComputedStyle(e);\
+         return {brand: q('header.top .brand').textContent, icon: q('header.top .brand img').getAttribute('src'),\
+                 search: q('header.top form.search').getAttribute('action'), header: st(q('header.top')).backgroundColor,\
+                 page: st(document.body).backgroundColor, button: st(q('header.top form.search button')).backgroundColor,\
+                 font: st(document.body).fontFamily};",
+        json!([]),
+    )
 }
 
 fn no_scripts(s: &Session) {
