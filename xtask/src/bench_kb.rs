@@ -63,14 +63,7 @@ pub fn run(put: &mut dyn FnMut(&str, f64, &str)) -> Result<()> {
     std::fs::create_dir_all(&work)?;
     let data = work.join("data");
 
-    let mut docs = porchlight_store::demo_kb::kb_documents(ARTICLES, 42, "bench-editor");
-    for d in &mut docs {
-        if let Doc::KbArticle(a) = d {
-            a.status = ArticleStatus::Published;
-            a.visibility = ArticleVisibility::Public;
-            a.deleted_at = None;
-        }
-    }
+    let docs = public_kb_documents(ARTICLES, 42, "bench-editor");
     let started = Instant::now();
     let storage = porchlight_server::open_storage(&Database::Sqlite(data.clone()))?;
     for chunk in docs.chunks(50_000) {
@@ -135,6 +128,19 @@ pub fn run(put: &mut dyn FnMut(&str, f64, &str)) -> Result<()> {
     server.stop();
     let _ = std::fs::remove_dir_all(&data);
     Ok(())
+}
+
+/// The generated knowledge base (`demo_kb`) with every article published and public.
+pub(crate) fn public_kb_documents(articles: usize, seed: u64, author_id: &str) -> Vec<Doc> {
+    let mut docs = porchlight_store::demo_kb::kb_documents(articles, seed, author_id);
+    for d in &mut docs {
+        if let Doc::KbArticle(a) = d {
+            a.status = ArticleStatus::Published;
+            a.visibility = ArticleVisibility::Public;
+            a.deleted_at = None;
+        }
+    }
+    docs
 }
 
 /// Percent-encodes a query value.

@@ -15,6 +15,7 @@ mod deps;
 mod e2e;
 mod fuzz;
 mod install_test;
+mod lighthouse;
 mod mail_server;
 mod postgres;
 
@@ -27,6 +28,8 @@ const USAGE: &str = "usage: cargo xtask <command>
   run [-- APP ARGS]                 install what is missing, build the UI, start the app
   test                              every check CI runs (fmt, clippy, tests, bindings, UI, e2e)
   e2e                               end-to-end tests of the real window (Xvfb + tauri-driver)
+  lighthouse                        Lighthouse on the help center's and portal's pages (en, fa)
+                                    in headless Chromium -> target/bench/lighthouse.json
   fuzz-api                          schemathesis against the real server's OpenAPI document
                                     (PORCHLIGHT_FUZZ_EXAMPLES per operation, PORCHLIGHT_FUZZ_SEED)
   seed --tickets N --data-dir DIR   generate a realistic store (~10 messages per ticket)
@@ -67,6 +70,10 @@ fn run_cli() -> Result<()> {
             deps::ensure(&[deps::Group::Build, deps::Group::E2e])?;
             ui_build()?;
             e2e::run()
+        }
+        "lighthouse" => {
+            deps::ensure(&[deps::Group::Build, deps::Group::E2e])?;
+            lighthouse::run()
         }
         "fuzz-api" => fuzz::run(),
         "bundle" => bundle::run().map(|_| ()),
@@ -158,17 +165,26 @@ fn npm(args: &[&str]) -> Result<()> {
 /// ui/dist must exist before src-tauri compiles: tauri embeds it.
 pub fn ui_build() -> Result<()> {
     deps::require_node()?;
-    let ui = root().join("ui");
-    let lock = ui.join("package-lock.json").metadata()?.modified()?;
-    let installed = ui
+    npm_ci_if_stale(&root().join("ui"), &[])?;
+    npm(&["run", "build"])
+}
+
+/// `npm ci` (with `extra` options) in `dir` when its node_modules is missing or older than
+/// its lock file.
+pub fn npm_ci_if_stale(dir: &Path, extra: &[&str]) -> Result<()> {
+    let lock = dir.join("package-lock.json").metadata()?.modified()?;
+    let installed = dir
         .join("node_modules/.package-lock.json")
         .metadata()
         .and_then(|m| m.modified())
         .ok();
     if installed.is_none_or(|t| t < lock) {
-        npm(&["ci", "--no-audit", "--no-fund"])?;
+        sh(Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .args(extra)
+            .current_dir(dir))?;
     }
-    npm(&["run", "build"])
+    Ok(())
 }
 
 fn run_app(rest: &[String]) -> Result<()> {
@@ -312,6 +328,10 @@ fn test_all() -> Result<()> {
         ("svelte-check and tsc", Box::new(|| npm(&["run", "check"]))),
         ("vitest", Box::new(|| npm(&["test"]))),
         ("end-to-end", Box::new(e2e::run)),
+        (
+            "Lighthouse (help center, portal)",
+            Box::new(lighthouse::run),
+        ),
         (
             "installers (bundle, install, run, remove)",
             Box::new(install_test::bundle_and_test),
