@@ -440,6 +440,58 @@ impl Session {
             .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
     }
 
+    /// Runs an async script: it gets a callback as its last argument and calls it with the result.
+    pub fn js_async(&self, script: &str, args: Value) -> Value {
+        self.cmd("execute/async", json!({"script": script, "args": args}))
+            .unwrap_or_else(|e| panic!("async script failed: {e}\n{script}"))
+    }
+
+    /// Presses keys as a keyboard does (WebDriver key actions: keydown and keyup through the
+    /// browser's own input path, no synthetic DOM events). Each item is a key value: a
+    /// character, or a WebDriver special key such as `\u{E007}` (Enter).
+    pub fn keys(&self, keys: &[&str]) {
+        let mut actions = Vec::new();
+        for k in keys {
+            actions.push(json!({"type": "keyDown", "value": k}));
+            actions.push(json!({"type": "keyUp", "value": k}));
+        }
+        self.cmd(
+            "actions",
+            json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]}),
+        )
+        .unwrap_or_else(|e| panic!("key actions {keys:?}: {e}"));
+    }
+
+    /// Presses a chord: `held` down in order, `key` pressed, then all released.
+    pub fn chord(&self, held: &[&str], key: &str) {
+        let mut actions = Vec::new();
+        for h in held {
+            actions.push(json!({"type": "keyDown", "value": h}));
+        }
+        actions.push(json!({"type": "keyDown", "value": key}));
+        actions.push(json!({"type": "keyUp", "value": key}));
+        for h in held.iter().rev() {
+            actions.push(json!({"type": "keyUp", "value": h}));
+        }
+        self.cmd(
+            "actions",
+            json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]}),
+        )
+        .unwrap_or_else(|e| panic!("key chord {held:?}+{key}: {e}"));
+    }
+
+    /// The data-testid (or, without one, the tag and text) of the focused element.
+    pub fn focused(&self) -> String {
+        self.js(
+            "const e = document.activeElement; if (!e || e === document.body) return 'body';
+             return e.dataset.testid || (e.tagName.toLowerCase() + ':' + (e.getAttribute('aria-label') || e.textContent.trim().slice(0, 40)));",
+            json!([]),
+        )
+        .as_str()
+        .unwrap_or("")
+        .to_string()
+    }
+
     /// Chooses an option of a <select> the way a user does, then notifies the app.
     pub fn select(&self, testid: &str, value: &str) {
         let e = self.el(testid);
@@ -548,6 +600,15 @@ pub fn create_profile(s: &Session, name: &str, email: &str, demo: bool) {
     }
     s.click_id("welcome-submit");
     s.el("ticket-list");
+}
+
+/// The app on a fresh data folder with a profile and the demo tickets; the folder lives as
+/// long as the returned guard.
+pub fn demo_workspace(driver: &Driver, name: &str, email: &str) -> (Session, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let s = driver.launch(dir.path());
+    create_profile(&s, name, email, true);
+    (s, dir)
 }
 
 /// Records a phone call from a new customer with the new-ticket form and waits until the new
@@ -659,4 +720,59 @@ impl Drop for TestServer {
 fn server_bin() -> String {
     std::env::var("PORCHLIGHT_SERVER_BIN")
         .expect("PORCHLIGHT_SERVER_BIN: run through `cargo xtask e2e`")
+}
+
+/// Runs axe-core (the npm package in ui/node_modules, injected into the page) against the
+/// whole document for WCAG 2.2 A and AA, writes the full result to `axe-{name}.json` in the
+/// artefacts and returns one line per violation, whatever its impact (the moderate ones, a
+/// missing landmark or heading, matter to a screen-reader user too):
+/// `rule (impact): help — target, target…`.
+pub fn axe(s: &Session, name: &str) -> Vec<String> {
+    let have = s.js("return typeof window.axe === 'object';", json!([]));
+    if have != json!(true) {
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/node_modules/axe-core/axe.min.js");
+        let src = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{}: {e} (run `npm ci` in ui)", path.display()));
+        s.js(&format!("{src}\nreturn true;"), json!([]));
+    }
+    let result = s.js_async(
+        "const done = arguments[arguments.length - 1];
+         axe.run(document, {
+           runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']},
+           resultTypes: ['violations'],
+         }).then(r => done({violations: r.violations.map(v => ({
+             id: v.id, impact: v.impact, help: v.help,
+             nodes: v.nodes.map(n => ({target: n.target.join(' '), summary: n.failureSummary, html: n.html.slice(0, 300),
+               related: [...n.any, ...n.all, ...n.none].flatMap(c => c.relatedNodes.map(r => r.html.slice(0, 200)))}))
+           }))}), e => done({error: String(e)}));",
+        json!([]),
+    );
+    if let Some(e) = result.get("error") {
+        panic!("axe on {name}: {e}");
+    }
+    let out = artifacts().join(format!("axe-{name}.json"));
+    let _ = std::fs::write(
+        &out,
+        serde_json::to_string_pretty(&result).unwrap_or_default(),
+    );
+    let mut lines = Vec::new();
+    for v in result["violations"].as_array().into_iter().flatten() {
+        let impact = v["impact"].as_str().unwrap_or("");
+        let targets: Vec<&str> = v["nodes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|n| n["target"].as_str())
+            .take(6)
+            .collect();
+        let count = v["nodes"].as_array().map_or(0, Vec::len);
+        lines.push(format!(
+            "{name}: {} ({impact}, {count}×): {} — {}",
+            v["id"].as_str().unwrap_or(""),
+            v["help"].as_str().unwrap_or(""),
+            targets.join(", ")
+        ));
+    }
+    lines
 }

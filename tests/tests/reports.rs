@@ -5,7 +5,7 @@
 
 use std::process::Command;
 
-use porchlight_e2e::{artifacts, create_profile, new_phone_ticket, Driver, Session, SHORT};
+use porchlight_e2e::{artifacts, demo_workspace, new_phone_ticket, Driver, Session, SHORT};
 use serde_json::json;
 
 const SUBJECT: &str = "Refund for a double charge";
@@ -37,9 +37,7 @@ fn open_reports_for_today(s: &Session) {
 #[test]
 fn solving_a_ticket_moves_the_figures_and_opens_its_tickets() {
     let driver = Driver::start();
-    let dir = tempfile::tempdir().unwrap();
-    let s = driver.launch(dir.path());
-    create_profile(&s, "Leyla Demir", "leyla@example.com", true);
+    let (s, _dir) = demo_workspace(&driver, "Leyla Demir", "leyla@example.com");
     s.el("ticket-list");
 
     open_reports_for_today(&s);

@@ -3,7 +3,7 @@
 //! when its priority becomes urgent, and its first response is met by a reply; sorting by
 //! next deadline puts the overdue first.
 
-use porchlight_e2e::{create_profile, new_phone_ticket, Driver, Session, SHORT};
+use porchlight_e2e::{demo_workspace, new_phone_ticket, Driver, Session, SHORT};
 use serde_json::json;
 
 const SUBJECT: &str = "Card payment declined twice";
@@ -43,9 +43,7 @@ fn metric_phase(s: &Session, metric: &str) -> String {
 #[test]
 fn deadlines_show_in_the_list_the_views_and_the_ticket() {
     let driver = Driver::start();
-    let dir = tempfile::tempdir().unwrap();
-    let s = driver.launch(dir.path());
-    create_profile(&s, "Kasia Nowak", "kasia@example.com", true);
+    let (s, _dir) = demo_workspace(&driver, "Kasia Nowak", "kasia@example.com");
     s.wait_js(
         "demo loaded with deadlines",
         "document.querySelectorAll('[data-testid=\"sla-badge\"]').length > 0",

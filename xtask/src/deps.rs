@@ -27,7 +27,7 @@ fn packages(g: Group) -> (&'static str, &'static [&'static str]) {
                 "dovecot-imapd", "dovecot-lmtpd", "postfix", "openssl",
                 "webkit2gtk-driver", "xvfb", "xauth", "dbus-x11", "dbus-daemon", "dbus-bin", "gnome-keyring", "libsecret-tools",
                 "notification-daemon",
-                "at-spi2-core", "fonts-noto-core", "fonts-dejavu-core", "imagemagick",
+                "x11-xkb-utils", "at-spi2-core", "fonts-noto-core", "fonts-dejavu-core", "imagemagick",
                 "chromium", "chromium-driver",
                 "desktop-file-utils", "rpm",
             ],
