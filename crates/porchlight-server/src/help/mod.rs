@@ -79,11 +79,13 @@ fn csp() -> &'static str {
 /// `/robots.txt` from inside the page (Lighthouse's SEO audit) read it.
 pub(crate) const CONNECT: &str = "connect-src 'self';";
 
-/// Compression of the public pages: Brotli or gzip at a level that costs a page well
-/// under a millisecond (Brotli's default, 11, would cost more than the page itself).
+/// Compression of the public pages (not of images): Brotli or gzip, as the browser
+/// accepts, at level 4, fast enough for pages made on each request (Brotli's default, 11,
+/// is meant for files compressed once).
 pub fn compression() -> CompressionLayer {
     CompressionLayer::new().quality(CompressionLevel::Precise(4))
 }
+
 /// Articles per category or search page.
 const PER_PAGE: usize = 50;
 /// Articles listed per category on the home page.
