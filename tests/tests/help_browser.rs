@@ -8,6 +8,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use porchlight_domain::catalog::Locale;
+use porchlight_domain::dates::month_name;
 use porchlight_domain::kb::{ArticleStatus, ArticleVisibility, KbMutation};
 use porchlight_e2e::{Chrome, Session, TestServer, SHORT};
 use serde_json::{json, Value};
@@ -259,20 +261,7 @@ fn help_center_story(s: &Session, server: &TestServer, agent: &mut Agent) {
         json!([]),
     );
     let date = date.as_str().unwrap_or("");
-    let months = [
-        "فروردین",
-        "اردیبهشت",
-        "خرداد",
-        "تیر",
-        "مرداد",
-        "شهریور",
-        "مهر",
-        "آبان",
-        "آذر",
-        "دی",
-        "بهمن",
-        "اسفند",
-    ];
+    let months: Vec<&str> = (1..=12).map(|m| month_name(Locale::Fa, m)).collect();
     assert!(months.iter().any(|m| date.contains(m)), "{date}");
     assert!(
         date.chars().any(|c| ('۰'..='۹').contains(&c)) && !date.chars().any(|c| c.is_ascii_digit()),

@@ -118,9 +118,9 @@ fn reader_day(locale: Locale, ms: i64) -> Day {
     }
 }
 
-/// The month's name as it stands in a date (Polish months are in the genitive), in the
-/// calendar of the language.
-fn month_name(locale: Locale, month: u32) -> &'static str {
+/// The name of month `month` (1–12) of the calendar `locale` reads, as it stands in a date
+/// (Polish months are in the genitive; Persian months are the Solar Hijri ones).
+pub fn month_name(locale: Locale, month: u32) -> &'static str {
     const KEYS: [&str; 12] = [
         "date.month_1",
         "date.month_2",

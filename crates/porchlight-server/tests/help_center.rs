@@ -23,6 +23,8 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use common::*;
+use porchlight_domain::catalog::Locale;
+use porchlight_domain::dates::month_name;
 use porchlight_domain::kb::{ArticleStatus, ArticleVisibility, KbMutation};
 use serde_json::Value;
 
@@ -1161,20 +1163,7 @@ fn persian_pages_are_titled_once_and_dated_in_the_persian_calendar(backend: Back
 
     // The Persian article's date: Solar Hijri month, Persian digits, the Solar Hijri year.
     let (iso, text) = first_time(&fa.body);
-    let months = [
-        "فروردین",
-        "اردیبهشت",
-        "خرداد",
-        "تیر",
-        "مرداد",
-        "شهریور",
-        "مهر",
-        "آبان",
-        "آذر",
-        "دی",
-        "بهمن",
-        "اسفند",
-    ];
+    let months: Vec<&str> = (1..=12).map(|m| month_name(Locale::Fa, m)).collect();
     let words: Vec<&str> = text.split(' ').collect();
     assert_eq!(words.len(), 3, "{text}");
     assert!(months.contains(&words[1]), "{text}");
