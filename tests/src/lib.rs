@@ -145,6 +145,14 @@ impl Driver {
             started,
         };
         s.wait_for_any(&["welcome", "ticket-list"], Duration::from_secs(30));
+        // Errors the page throws from here on are kept for the failure dumps.
+        let _ = s.cmd(
+            "execute/sync",
+            json!({"script": "window.__pageErrors = [];
+                addEventListener('error', (e) => window.__pageErrors.push(String(e.error?.stack ?? e.message)));
+                addEventListener('unhandledrejection', (e) => window.__pageErrors.push('unhandled: ' + String(e.reason?.stack ?? e.reason)));",
+                "args": []}),
+        );
         eprintln!("[e2e] app ready {:?} after launch", started.elapsed());
         s
     }
@@ -535,6 +543,17 @@ impl Session {
             );
         }
         self.screenshot(name);
+        // What the page threw (collected since launch), beside the page.
+        if let Ok(v) = self.cmd(
+            "execute/sync",
+            json!({"script": "return (window.__pageErrors || []).join('\\n');", "args": []}),
+        ) {
+            let errors = v.as_str().unwrap_or("");
+            if !errors.is_empty() {
+                eprintln!("[e2e] errors in the page:\n{errors}");
+                let _ = std::fs::write(artifacts().join(format!("{name}.errors.txt")), errors);
+            }
+        }
     }
 
     /// Opens a page (headless browser sessions).

@@ -56,6 +56,12 @@ fn screens(s: &Session, tag: &str, found: &mut Vec<String>) {
     s.click(&rows[0]);
     s.el("ticket-subject");
     check(s, &format!("inbox-{tag}"), found);
+    // How focus looks (kept with the artefacts): the list's active row, then the composer.
+    s.js(&format!("{}.focus();", q("ticket-list")), json!([]));
+    s.screenshot(&format!("focus-row-{tag}"));
+    s.js(&format!("{}.focus();", q("composer-body")), json!([]));
+    s.screenshot(&format!("focus-composer-{tag}"));
+    s.js("document.activeElement.blur();", json!([]));
 
     // New ticket.
     s.click_id("new-ticket-button");

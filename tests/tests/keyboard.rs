@@ -236,3 +236,59 @@ fn a_ticket_from_the_list_to_a_sent_reply_by_keyboard_on_a_persian_layout() {
     layout(driver.display(), "us");
     s.quit();
 }
+
+/// The row's check box is no Tab stop any more, but a mouse still ticks it, with Shift for a
+/// range, and a bulk change applies to what is ticked.
+#[test]
+fn the_mouse_ticks_tickets_for_a_bulk_change() {
+    let driver = Driver::start();
+    let (s, _dir) = demo_workspace(&driver, "Deniz Aydın", "deniz@example.com");
+    s.wait_js(
+        "rows",
+        "document.querySelectorAll('[data-testid=ticket-row]').length > 5",
+        SHORT,
+    );
+    let boxes = s.find_all("[data-testid=row-select]");
+    s.click(&boxes[1]);
+    s.js(
+        "const b = document.querySelectorAll('[data-testid=row-select]')[3];
+         b.dispatchEvent(new MouseEvent('click', {bubbles: true, shiftKey: true}));",
+        json!([]),
+    );
+    s.wait_js(
+        "three ticked",
+        "document.querySelector('[data-testid=bulk-count]')?.textContent.includes('3')",
+        SHORT,
+    );
+    assert_eq!(
+        s.js("return [...document.querySelectorAll('[data-testid=ticket-row]')].map(r => r.getAttribute('aria-selected'));", json!([]))
+            .as_array()
+            .unwrap()[..5]
+            .to_vec(),
+        vec![json!("false"), json!("true"), json!("true"), json!("true"), json!("false")]
+    );
+    // Ticking does not open the ticket.
+    assert_eq!(
+        s.js(
+            "return !!document.querySelector('[data-testid=ticket-row][aria-current=true]');",
+            json!([])
+        ),
+        json!(false)
+    );
+    let ticked = s.js("return [...document.querySelectorAll('[data-testid=ticket-row][aria-selected=true]')].map(r => r.dataset.ticketId);", json!([]));
+    s.select("bulk-status", "pending");
+    s.wait_js(
+        "the ticks are gone",
+        "!document.querySelector('[data-testid=bulk-bar]')",
+        SHORT,
+    );
+    s.click_id("view-pending");
+    s.wait_js(
+        "the three tickets are pending",
+        &format!(
+            "{ticked}.every(id => document.querySelector(`[data-testid=ticket-row][data-ticket-id=\"${{id}}\"] [data-testid=status-pill]`)?.dataset.status === 'pending')"
+        ),
+        SHORT,
+    );
+    s.quit();
+}
