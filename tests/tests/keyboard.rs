@@ -230,6 +230,30 @@ fn a_ticket_from_the_list_to_a_sent_reply_by_keyboard_on_a_persian_layout() {
         SHORT,
     );
 
+    // B (ذ) opens the knowledge base; its article list is one Tab stop, arrows move in it,
+    // Enter opens an article and its title takes the focus.
+    s.keys(&["ذ"]);
+    s.el("kb-section");
+    s.wait_js(
+        "articles listed",
+        "document.querySelectorAll('[data-testid=kb-article-row]').length > 2",
+        SHORT,
+    );
+    let n = tab_to(&s, "kb-article-row", 12);
+    eprintln!("[keyboard] the first article after {n} Tabs");
+    s.keys(&[DOWN]);
+    let second = s.js(
+        "return document.activeElement === document.querySelectorAll('[data-testid=kb-article-row]')[1];",
+        json!([]),
+    );
+    assert_eq!(second, json!(true), "Down moves to the second article");
+    s.keys(&[ENTER]);
+    s.wait_js(
+        "the article's title has the focus",
+        "document.activeElement?.dataset.testid === 'kb-title'",
+        SHORT,
+    );
+
     let pointer = s.js("return window.__pointer;", json!([]));
     assert_eq!(pointer, json!(0), "the session used no pointer");
     std::thread::sleep(Duration::from_millis(100));
