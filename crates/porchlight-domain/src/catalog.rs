@@ -207,6 +207,15 @@ const CATALOG: &[Row] = &[
         ],
     ),
     (
+        "help.other_languages",
+        [
+            "Articles in other languages:",
+            "Diğer dillerdeki makaleler:",
+            "Artykuły w innych językach:",
+            "مقاله‌ها به زبان‌های دیگر:",
+        ],
+    ),
+    (
         "help.no_articles",
         [
             "There are no articles here yet.",

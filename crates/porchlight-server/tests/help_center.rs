@@ -502,14 +502,32 @@ fn pages_locales_and_not_found(backend: Backend) {
         not_found.iter().all(|b| b == &not_found[0]),
         "404 bodies differ"
     );
-    // A locale without content: the same page, in that locale's words when they exist.
+    // A language the help center speaks but nothing is written in yet: its home page says so
+    // in that language and offers the languages that have articles (the shared header's brand
+    // leads there from a Polish request form), kept out of search engines; its article
+    // addresses answer the same 404 page, in its words.
     let (pl_home, pl_article) = (
         get(&s, "/help/pl/"),
         get(&s, &format!("/help/pl/articles/{}", kb.refund)),
     );
-    assert_eq!((pl_home.status, pl_article.status), (404, 404));
-    assert_eq!(pl_home.body, pl_article.body);
-    assert!(pl_home.body.contains("Nie znaleziono strony"));
+    assert_eq!((pl_home.status, pl_article.status), (200, 404));
+    assert!(pl_home.body.contains("Nie ma tu jeszcze artykułów."));
+    assert!(pl_home.body.contains("Artykuły w innych językach:"));
+    assert!(
+        pl_home.body.contains("href=\"/help/en/\""),
+        "{}",
+        pl_home.body
+    );
+    assert!(pl_home
+        .body
+        .contains("<meta name=\"robots\" content=\"noindex\">"));
+    assert!(pl_article.body.contains("Nie znaleziono strony"));
+    assert_eq!(get(&s, "/help/pl").status, 301);
+    assert_eq!(
+        get(&s, "/help/de/").status,
+        404,
+        "a language the help center does not speak"
+    );
     // A Persian address of a hidden article: the same Persian page as for one that never
     // existed; an English-only article has no Turkish page.
     let fa_hidden = get(&s, &format!("/help/fa/articles/{}", kb.internal));
@@ -909,10 +927,15 @@ fn edits_show_on_the_next_request(backend: Backend) {
     assert!(get(&s, "/help/en/search?q=money")
         .body
         .contains("Articles found: 0"));
-    assert_eq!(get(&s, "/help/fa/").status, 404, "fa had only this article");
+    // Persian had only this article: its home says there is nothing in Persian yet.
+    let fa_empty = get(&s, "/help/fa/");
+    assert!(fa_empty.body.contains("هنوز مقاله‌ای اینجا نیست."));
+    assert!(fa_empty.body.contains("noindex"));
     push_ok(&mut c, &[set_status(&kb.refund, ArticleStatus::Published)]);
     assert_eq!(get(&s, &new_path).status, 200);
-    assert_eq!(get(&s, "/help/fa/").status, 200);
+    let fa_back = get(&s, "/help/fa/");
+    assert_eq!(fa_back.status, 200);
+    assert!(!fa_back.body.contains("noindex"));
 
     // The other process learns of the change through LISTEN/NOTIFY.
     if let Some(b) = &sibling {

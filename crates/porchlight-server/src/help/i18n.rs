@@ -32,6 +32,7 @@ help_words!(
     categories,
     see_all,
     no_articles,
+    other_languages,
     results_for,
     results_count,
     no_results,

@@ -493,6 +493,9 @@ async fn locale_root(State(help): Help, Path(locale): Path<String>, req: HeaderM
     let ix = help.read();
     match help.locale(&ix, &locale) {
         Served::Yes => redirect(StatusCode::MOVED_PERMANENTLY, &pages::home_path(&locale)),
+        Served::No if i18n::UI_LOCALES.contains(&locale.as_str()) => {
+            redirect(StatusCode::MOVED_PERMANENTLY, &pages::home_path(&locale))
+        }
         Served::Canonical(c) => redirect(StatusCode::MOVED_PERMANENTLY, &pages::home_path(&c)),
         Served::No => {
             drop(ix);
@@ -509,7 +512,14 @@ async fn home(
 ) -> Response {
     help.fresh().await;
     let ix = help.read();
-    served_locale!(help, ix, req, uri, locale);
+    // A language the help center speaks has a home page before anything is written in it
+    // (the shared header's brand and language links lead there): it says so, points to the
+    // languages that have articles, and asks search engines not to index it.
+    let unwritten =
+        i18n::UI_LOCALES.contains(&locale.as_str()) && locale != "en" && !ix.has_locale(&locale);
+    if !unwritten {
+        served_locale!(help, ix, req, uri, locale);
+    }
     let sections: Vec<_> = ix
         .categories_in(&locale)
         .into_iter()
@@ -518,7 +528,13 @@ async fn home(
             (c, count, first)
         })
         .collect();
-    let main = pages::home_main(&locale, &sections);
+    let others: Vec<&str> = if unwritten {
+        ix.locales().collect()
+    } else {
+        Vec::new()
+    };
+    let main = pages::home_main(&locale, &sections, &others);
+    drop(others);
     let alternates: Vec<(String, String)> = ix
         .locales()
         .map(|l| (l.to_string(), pages::home_path(l)))
@@ -532,6 +548,7 @@ async fn home(
             description: t.home_description,
             origin: &origin,
             alternates: &alternates,
+            noindex: unwritten,
             ..Chrome::new(&locale, "")
         },
         &main,

@@ -263,15 +263,30 @@ pub fn document(c: &Chrome, main: &str) -> String {
 }
 
 /// The home page: categories in order, each with its first articles.
+/// The home page's main part. `others`: the locales that have articles, offered when this
+/// one has none yet (a language the help center speaks before anything is written in it).
 pub fn home_main(
     locale: &str,
     sections: &[(&KbCategory, usize, Vec<std::sync::Arc<Page>>)],
+    others: &[&str],
 ) -> String {
     let t = ui(locale);
     let mut h = String::with_capacity(4096);
     let _ = writeln!(h, "<h1>{}</h1>", escape(t.help_center));
     if sections.is_empty() {
         let _ = write!(h, "<p>{}</p>", escape(t.no_articles));
+        if !others.is_empty() {
+            let _ = write!(h, "<p>{}</p><ul class=\"list\">", escape(t.other_languages));
+            for l in others {
+                let _ = write!(
+                    h,
+                    "<li><a href=\"{}\" hreflang=\"{l}\" lang=\"{l}\">{}</a></li>",
+                    escape(&home_path(l)),
+                    escape(language_name(l))
+                );
+            }
+            h.push_str("</ul>");
+        }
         return h;
     }
     let _ = write!(
