@@ -102,28 +102,36 @@ pub fn run(put: &mut dyn FnMut(&str, f64, &str)) -> Result<()> {
     let measure = Duration::from_secs_f64(secs);
 
     let started = Instant::now();
-    load(&server.addr, &articles, Load::Once, "<h1>")?;
+    load(&server.addr, &articles, Load::Once, "<h1>", false)?;
     println!(
         "warmed {} article pages in {:.1} s",
         articles.len(),
         started.elapsed().as_secs_f64()
     );
-    let article = load(&server.addr, &articles, Load::For(measure), "<h1>")?;
+    let article = load(&server.addr, &articles, Load::For(measure), "<h1>", false)?;
     println!(
         "articles: {} requests in {:.1} s, mean {:.2} ms",
         article.requests, article.secs, article.mean_ms
+    );
+    // As browsers ask: compressed (the server compresses every answer afresh).
+    let article_br = load(&server.addr, &articles, Load::For(measure), "<h1>", true)?;
+    println!(
+        "articles, Brotli: {} requests in {:.1} s, mean {:.2} ms",
+        article_br.requests, article_br.secs, article_br.mean_ms
     );
     let search = load(
         &server.addr,
         &searches,
         Load::For(measure),
         "<ul class=\"list\">",
+        false,
     )?;
     println!(
         "search:   {} requests in {:.1} s, mean {:.2} ms",
         search.requests, search.secs, search.mean_ms
     );
     put("help_article_rps", article.rps(), "req/s");
+    put("help_article_br_rps", article_br.rps(), "req/s");
     put("help_search_rps", search.rps(), "req/s");
     server.stop();
     let _ = std::fs::remove_dir_all(&data);
@@ -176,7 +184,7 @@ impl Server {
     /// The home page once the index holds the knowledge base (its first request waits
     /// for the load; this checks it has categories).
     fn wait_for_index(&self) -> Result<String> {
-        let mut conn = Conn::open(&self.addr)?;
+        let mut conn = Conn::open(&self.addr, false)?;
         let until = Instant::now() + Duration::from_secs(300);
         loop {
             let (status, body) = conn.get("/help/en/")?;
@@ -193,7 +201,7 @@ impl Server {
     /// Every article page, from the sitemap, in a fixed shuffled order (so connections do
     /// not walk one article's locales together).
     fn article_paths(&self) -> Result<Vec<String>> {
-        let mut conn = Conn::open(&self.addr)?;
+        let mut conn = Conn::open(&self.addr, false)?;
         let (status, xml) = conn.get("/help/sitemap.xml")?;
         if status != 200 {
             bail!("the sitemap answered {status}");
@@ -233,20 +241,23 @@ fn gcd(a: usize, b: usize) -> usize {
     }
 }
 
-/// One keep-alive HTTP/1.1 connection.
+/// One keep-alive HTTP/1.1 connection; `brotli`: it asks for compressed pages, as browsers
+/// do (Accept-Encoding: br), and reads them as a browser must (chunked, then decompressed).
 struct Conn {
     addr: String,
+    brotli: bool,
     reader: BufReader<TcpStream>,
     writer: TcpStream,
 }
 
 impl Conn {
-    fn open(addr: &str) -> Result<Conn> {
+    fn open(addr: &str, brotli: bool) -> Result<Conn> {
         let stream = TcpStream::connect(addr).with_context(|| format!("connect to {addr}"))?;
         stream.set_nodelay(true)?;
         stream.set_read_timeout(Some(Duration::from_secs(60)))?;
         Ok(Conn {
             addr: addr.to_string(),
+            brotli,
             writer: stream.try_clone()?,
             reader: BufReader::with_capacity(64 * 1024, stream),
         })
@@ -254,9 +265,14 @@ impl Conn {
 
     /// GET `path`: (status, body).
     fn get(&mut self, path: &str) -> Result<(u16, String)> {
+        let accept = if self.brotli {
+            "Accept-Encoding: br\r\n"
+        } else {
+            ""
+        };
         write!(
             self.writer,
-            "GET {path} HTTP/1.1\r\nHost: {}\r\nAccept-Language: en\r\nUser-Agent: porchlight-bench\r\n\r\n",
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nAccept-Language: en\r\n{accept}User-Agent: porchlight-bench\r\n\r\n",
             self.addr
         )?;
         let mut line = String::new();
@@ -268,7 +284,7 @@ impl Conn {
             .nth(1)
             .and_then(|s| s.parse().ok())
             .with_context(|| format!("bad status line {line:?}"))?;
-        let mut length = None;
+        let (mut length, mut chunked, mut encoding) = (None, false, String::new());
         loop {
             line.clear();
             self.reader.read_line(&mut line)?;
@@ -277,16 +293,66 @@ impl Conn {
                 break;
             }
             if let Some((name, value)) = l.split_once(':') {
+                let value = value.trim();
                 if name.eq_ignore_ascii_case("content-length") {
-                    length = value.trim().parse::<usize>().ok();
+                    length = value.parse::<usize>().ok();
                 } else if name.eq_ignore_ascii_case("transfer-encoding") {
-                    bail!("unexpected Transfer-Encoding: {}", value.trim());
+                    if !value.eq_ignore_ascii_case("chunked") {
+                        bail!("unexpected Transfer-Encoding: {value}");
+                    }
+                    chunked = true;
+                } else if name.eq_ignore_ascii_case("content-encoding") {
+                    encoding = value.to_ascii_lowercase();
                 }
             }
         }
-        let mut body = vec![0; length.context("a response without Content-Length")?];
-        self.reader.read_exact(&mut body)?;
+        let body = if chunked {
+            self.read_chunked()?
+        } else {
+            let mut body = vec![0; length.context("a response without Content-Length")?];
+            self.reader.read_exact(&mut body)?;
+            body
+        };
+        let body = match encoding.as_str() {
+            "" | "identity" => body,
+            "br" if self.brotli => {
+                let mut out = Vec::with_capacity(body.len() * 4);
+                brotli_decompressor::BrotliDecompress(&mut body.as_slice(), &mut out)
+                    .context("a Brotli body that does not decompress")?;
+                out
+            }
+            other => bail!("unexpected Content-Encoding: {other}"),
+        };
+        if self.brotli && status == 200 && encoding != "br" {
+            bail!("{path}: a page asked for with Accept-Encoding: br came uncompressed");
+        }
         Ok((status, String::from_utf8(body)?))
+    }
+
+    /// A chunked body (RFC 9112 §7.1), trailers skipped.
+    fn read_chunked(&mut self) -> Result<Vec<u8>> {
+        let mut body = Vec::new();
+        let mut line = String::new();
+        loop {
+            line.clear();
+            self.reader.read_line(&mut line)?;
+            let size = line.trim_end().split(';').next().unwrap_or("");
+            let size = usize::from_str_radix(size.trim(), 16)
+                .with_context(|| format!("bad chunk size line {line:?}"))?;
+            if size == 0 {
+                loop {
+                    line.clear();
+                    if self.reader.read_line(&mut line)? == 0 || line.trim_end().is_empty() {
+                        return Ok(body);
+                    }
+                }
+            }
+            let start = body.len();
+            body.resize(start + size, 0);
+            self.reader.read_exact(&mut body[start..])?;
+            line.clear();
+            self.reader.read_line(&mut line)?;
+        }
     }
 }
 
@@ -311,7 +377,13 @@ impl Outcome {
 
 /// Runs the load: [`CONNECTIONS`] threads, each on its own connection, taking the next
 /// path in turn. Every answer must be 200 and contain `expect`.
-pub(crate) fn load(addr: &str, paths: &[String], how: Load, expect: &str) -> Result<Outcome> {
+pub(crate) fn load(
+    addr: &str,
+    paths: &[String],
+    how: Load,
+    expect: &str,
+    brotli: bool,
+) -> Result<Outcome> {
     let paths = Arc::new(paths.to_vec());
     let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
@@ -328,7 +400,7 @@ pub(crate) fn load(addr: &str, paths: &[String], how: Load, expect: &str) -> Res
                 expect.to_string(),
             );
             std::thread::spawn(move || -> Result<(usize, Duration)> {
-                let mut conn = Conn::open(&addr)?;
+                let mut conn = Conn::open(&addr, brotli)?;
                 let (mut done, mut busy) = (0, Duration::ZERO);
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);

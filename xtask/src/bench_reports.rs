@@ -210,12 +210,14 @@ fn survey_page(put: &mut dyn FnMut(&str, f64, &str)) -> Result<()> {
         &paths,
         Load::Once,
         "data-testid=\"survey-form\"",
+        false,
     )?;
     let out = load(
         &server.addr,
         &paths,
         Load::For(Duration::from_secs_f64(secs)),
         "data-testid=\"survey-form\"",
+        false,
     )?;
     println!(
         "  survey page: {} requests in {:.1} s, mean {:.2} ms",

@@ -57,7 +57,8 @@ export function trapFocus(node: HTMLElement, options: TrapOptions = {}) {
   first.focus();
 
   function onKeydown(e: KeyboardEvent) {
-    if (e.key !== "Tab" || e.altKey || e.ctrlKey || e.metaKey) return;
+    // A dialog opened inside this one (a confirmation) has handled it already.
+    if (e.defaultPrevented || e.key !== "Tab" || e.altKey || e.ctrlKey || e.metaKey) return;
     const items = tabbables(node);
     const active = document.activeElement instanceof HTMLElement && node.contains(document.activeElement) ? document.activeElement : null;
     const target = wrapTarget(items, active, e.shiftKey);
