@@ -1105,8 +1105,27 @@ fn pages_are_compressed_and_assets_cached(backend: Backend) {
                     && v.to_ascii_lowercase().contains("accept-encoding")),
             "{path}: no Vary: Accept-Encoding"
         );
+        // Brotli, as browsers ask: the very page, and the same bytes when asked again (a
+        // page is compressed once, then sent from its kept bytes).
         let br = get_with(&s, path, &[("Accept-Encoding", "gzip, deflate, br")]);
         assert_eq!(br.header("content-encoding"), Some("br"), "{path}");
+        let mut unpacked = Vec::new();
+        brotli::BrotliDecompress(&mut br.bytes.as_slice(), &mut unpacked).expect(path);
+        assert_eq!(
+            unpacked, plain.bytes,
+            "{path}: the Brotli page is not the page"
+        );
+        assert!(
+            br.headers
+                .iter()
+                .any(|(n, v)| n.eq_ignore_ascii_case("vary")
+                    && v.to_ascii_lowercase().contains("accept-encoding")),
+            "{path}: no Vary: Accept-Encoding"
+        );
+        let br_again = get_with(&s, path, &[("Accept-Encoding", "br")]);
+        assert_eq!(br_again.bytes, br.bytes, "{path}");
+        let refused = get_with(&s, path, &[("Accept-Encoding", "br;q=0, gzip")]);
+        assert_eq!(refused.header("content-encoding"), Some("gzip"), "{path}");
     }
     // A compressed page still revalidates: the same (weak) validator, a 304.
     let gz = get_with(&s, &article, &[("Accept-Encoding", "gzip")]);

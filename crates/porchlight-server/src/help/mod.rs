@@ -27,6 +27,7 @@
 //! category with no public article in the locale) answers the same 404 page.
 
 pub mod assets;
+mod compressed;
 pub mod i18n;
 pub mod index;
 pub mod pages;
@@ -295,6 +296,14 @@ fn html(req: &HeaderMap, status: StatusCode, body: String, vary_cookie: bool) ->
     let etag = etag_of(&body);
     let mut res = if status == StatusCode::OK && matches_etag(req, &etag) {
         StatusCode::NOT_MODIFIED.into_response()
+    } else if status == StatusCode::OK && compressed::accepts_brotli(req) {
+        // Compressed here, once per distinct page (the compression layer leaves an answer
+        // that already has a Content-Encoding alone).
+        let mut res = (status, compressed::brotli(&etag, &body)).into_response();
+        let h = res.headers_mut();
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
+        h.append(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+        res
     } else {
         (status, body).into_response()
     };
@@ -310,7 +319,7 @@ fn html(req: &HeaderMap, status: StatusCode, body: String, vary_cookie: bool) ->
         }
     }
     if vary_cookie {
-        h.insert(header::VARY, HeaderValue::from_static("Cookie"));
+        h.append(header::VARY, HeaderValue::from_static("Cookie"));
     }
     security_headers(h);
     res
