@@ -43,6 +43,15 @@ fn tab_to(s: &Session, testid: &str, max: usize) -> usize {
     );
 }
 
+/// Waits until the element with `testid` has the focus (`what` names the step).
+fn wait_focus(s: &Session, testid: &str, what: &str) {
+    s.wait_js(
+        what,
+        &format!("document.activeElement?.dataset.testid === {testid:?}"),
+        SHORT,
+    );
+}
+
 fn active_row(s: &Session) -> String {
     s.js(
         "const l = document.querySelector('[data-testid=ticket-list]');
@@ -107,11 +116,7 @@ fn a_ticket_from_the_list_to_a_sent_reply_by_keyboard_on_a_persian_layout() {
     s.js("document.activeElement?.blur();", json!([]));
     tab_to(&s, "skip-to-main", 1);
     s.keys(&[ENTER]);
-    s.wait_js(
-        "the list has the focus",
-        "document.activeElement?.dataset.testid === 'ticket-list'",
-        SHORT,
-    );
+    wait_focus(&s, "ticket-list", "the list has the focus");
     assert_eq!(
         active_row(&s),
         rows[0],
@@ -173,11 +178,7 @@ fn a_ticket_from_the_list_to_a_sent_reply_by_keyboard_on_a_persian_layout() {
 
     // R (ق on this layout) opens the reply; Ctrl+Enter sends it.
     s.keys(&["ق"]);
-    s.wait_js(
-        "the reply box has the focus",
-        "document.activeElement?.dataset.testid === 'composer-body'",
-        SHORT,
-    );
+    wait_focus(&s, "composer-body", "the reply box has the focus");
     s.screenshot("keyboard-composer-focus");
     s.keys(&["س", "ل", "ا", "م", " ", "2", "4"]);
     s.chord(&[CTRL], ENTER);
@@ -188,11 +189,7 @@ fn a_ticket_from_the_list_to_a_sent_reply_by_keyboard_on_a_persian_layout() {
     );
     // Esc leaves the composer for the list, where the keys work again.
     s.keys(&[ESC]);
-    s.wait_js(
-        "back on the list",
-        "document.activeElement?.dataset.testid === 'ticket-list'",
-        SHORT,
-    );
+    wait_focus(&s, "ticket-list", "back on the list");
 
     // C (ز) opens New ticket: focus inside, Tab never leaves it, Esc gives the focus back.
     s.keys(&["ز"]);
@@ -224,11 +221,7 @@ fn a_ticket_from_the_list_to_a_sent_reply_by_keyboard_on_a_persian_layout() {
         json!(true)
     );
     s.keys(&[ESC]);
-    s.wait_js(
-        "focus back on the list",
-        "document.activeElement?.dataset.testid === 'ticket-list'",
-        SHORT,
-    );
+    wait_focus(&s, "ticket-list", "focus back on the list");
 
     // B (ذ) opens the knowledge base; its article list is one Tab stop, arrows move in it,
     // Enter opens an article and its title takes the focus.
@@ -248,11 +241,7 @@ fn a_ticket_from_the_list_to_a_sent_reply_by_keyboard_on_a_persian_layout() {
     );
     assert_eq!(second, json!(true), "Down moves to the second article");
     s.keys(&[ENTER]);
-    s.wait_js(
-        "the article's title has the focus",
-        "document.activeElement?.dataset.testid === 'kb-title'",
-        SHORT,
-    );
+    wait_focus(&s, "kb-title", "the article's title has the focus");
 
     let pointer = s.js("return window.__pointer;", json!([]));
     assert_eq!(pointer, json!(0), "the session used no pointer");

@@ -69,3 +69,19 @@ export class ListSelection<T extends { id: string }> {
     this.leaving = null;
   }
 }
+
+/**
+ * The Alt+Up / Alt+Down handler of an ordered Automation list (rules, SLA policies): moves
+ * the focused row with `move(index, delta)` and keeps the focus on the row in its new place.
+ */
+export function reorderRow(items: () => { id: string }[], move: (index: number, delta: -1 | 1) => Promise<void>) {
+  return async (el: HTMLElement, delta: -1 | 1) => {
+    const row = el.closest<HTMLElement>("[data-id]");
+    const list = row?.parentElement;
+    const id = row?.dataset.id;
+    const i = items().findIndex((x) => x.id === id);
+    if (!list || !id || i < 0) return;
+    await move(i, delta);
+    list.querySelector<HTMLElement>(`[data-id="${CSS.escape(id)}"] .pick`)?.focus();
+  };
+}
